@@ -1,0 +1,126 @@
+//! Find what is on a machine's disks, read only: partition tables, Ferry
+//! installations (state record, slots, boot health), other systems, blank
+//! disks, and everything that does not add up.
+//!
+//! Nothing is mounted: GPT and MBR are parsed here, FAT is read with
+//! `fatfs` through [`io::Slice`]. The same code runs on `/dev/sdX` and on
+//! image files. [`layout`] and [`state`] are the on-disk contract the
+//! install engine writes; `docs/detect.md` describes it.
+//!
+//! ```no_run
+//! let reports = detect::detect_all(&detect::enumerate(&[]).unwrap_or_default());
+//! for r in &reports {
+//!     println!("{}: {:?}", r.path.display(), r.content);
+//! }
+//! ```
+
+pub mod boot;
+pub mod device;
+pub mod fat;
+mod ferry;
+pub mod gpt;
+pub mod guid;
+pub mod io;
+pub mod layout;
+pub mod mbr;
+pub mod part_type;
+pub mod probe;
+pub mod report;
+pub mod scan;
+pub mod state;
+
+pub use device::{enumerate, enumerate_with, Disk, EnumerateOptions};
+pub use layout::Slot;
+pub use report::{
+    Content, DiskReport, FerryInstall, Issue, IssueKind, PartitionInfo, PartitionTable, SlotReport,
+};
+pub use scan::scan;
+pub use state::{SlotRecord, SlotState, StateRecord};
+
+use std::io::{Read, Seek};
+use std::path::{Path, PathBuf};
+
+/// Detect what one disk or image holds. Never fails: a disk that cannot be
+/// opened is reported as unreadable.
+pub fn detect_path(path: &Path) -> DiskReport {
+    match Disk::open(path) {
+        Ok(mut disk) => {
+            let size = disk.size;
+            let s = scan(&mut disk, size);
+            DiskReport {
+                path: disk.path.clone(),
+                size,
+                model: disk.model.clone(),
+                serial: disk.serial.clone(),
+                removable: disk.removable,
+                table: s.table,
+                partitions: s.partitions,
+                content: s.content,
+                issues: s.issues,
+            }
+        }
+        Err(e) => DiskReport {
+            path: path.to_path_buf(),
+            size: 0,
+            model: None,
+            serial: None,
+            removable: false,
+            table: PartitionTable::None,
+            partitions: Vec::new(),
+            content: Content::Unreadable {
+                reason: e.to_string(),
+            },
+            issues: Vec::new(),
+        },
+    }
+}
+
+/// Detect a device that is already open, e.g. an in-memory image.
+pub fn detect_device<D: Read + Seek>(path: PathBuf, dev: &mut D, size: u64) -> DiskReport {
+    let s = scan(dev, size);
+    DiskReport {
+        path,
+        size,
+        model: None,
+        serial: None,
+        removable: false,
+        table: s.table,
+        partitions: s.partitions,
+        content: s.content,
+        issues: s.issues,
+    }
+}
+
+/// Detect every path, then check across disks.
+pub fn detect_all(paths: &[PathBuf]) -> Vec<DiskReport> {
+    let mut reports: Vec<DiskReport> = paths.iter().map(|p| detect_path(p)).collect();
+    check_across_disks(&mut reports);
+    reports
+}
+
+/// Add issues only visible across disks: Ferry installed on several.
+pub fn check_across_disks(reports: &mut [DiskReport]) {
+    let ferry: Vec<String> = reports
+        .iter()
+        .filter(|r| r.ferry().is_some())
+        .map(|r| r.path.display().to_string())
+        .collect();
+    if ferry.len() < 2 {
+        return;
+    }
+    for r in reports.iter_mut().filter(|r| r.ferry().is_some()) {
+        let me = r.path.display().to_string();
+        let others: Vec<&str> = ferry
+            .iter()
+            .filter(|p| **p != me)
+            .map(String::as_str)
+            .collect();
+        r.issues.push(Issue::new(
+            IssueKind::SeveralInstalls,
+            format!(
+                "Ferry is also installed on {}; the machine may boot either, so choose which disk to keep",
+                others.join(", ")
+            ),
+        ));
+    }
+}

@@ -1,0 +1,234 @@
+//! What detection says about a disk: the types `installer-tui detect --json`
+//! prints as they are, and the install engine plans from.
+
+use crate::boot::BootHealth;
+use crate::gpt::GptCopy;
+use crate::guid::Guid;
+use crate::layout::Slot;
+use crate::probe::Filesystem;
+use crate::state::{SlotState, StateRecord};
+use semver::Version;
+use serde::Serialize;
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+/// Everything detection found on one disk or image.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiskReport {
+    /// Device node or image file.
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+    /// Model, from sysfs, for block devices that report it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Serial number, from sysfs, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    /// The kernel marks the device removable (USB stick, card reader).
+    pub removable: bool,
+    /// Partition table found.
+    pub table: PartitionTable,
+    /// Partitions, in table order.
+    pub partitions: Vec<PartitionInfo>,
+    /// What the disk holds.
+    pub content: Content,
+    /// Everything that does not add up, worst first is not implied.
+    pub issues: Vec<Issue>,
+}
+
+impl DiskReport {
+    /// The Ferry installation on this disk, if there is one.
+    pub fn ferry(&self) -> Option<&FerryInstall> {
+        match &self.content {
+            Content::Ferry(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+/// The partition table of a disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind")]
+pub enum PartitionTable {
+    /// GUID partition table.
+    Gpt {
+        /// Copy the partitions were read from; `backup` means the primary
+        /// is damaged (see the issues).
+        used: GptCopy,
+        /// Logical sector size the table uses.
+        sector_size: u64,
+        /// Disk GUID.
+        disk_guid: Guid,
+    },
+    /// Classic MBR (DOS) partition table.
+    Mbr,
+    /// A table is there but cannot be read (see the content's reason).
+    Damaged,
+    /// No partition table.
+    None,
+}
+
+/// One partition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartitionInfo {
+    /// Number as Linux and `sgdisk` count it (1-based).
+    pub index: u32,
+    /// Offset in bytes from the start of the disk.
+    pub start: u64,
+    /// Length in bytes.
+    pub size: u64,
+    /// Type: a GUID for GPT, `0x83`-style for MBR.
+    pub type_id: String,
+    /// A name for the type a technician recognises, if it is a common one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    /// GPT partition name (MBR has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// File system recognised at its start, with its label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filesystem: Option<Filesystem>,
+}
+
+/// What a disk holds.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind")]
+pub enum Content {
+    /// A Ferry installation (possibly incomplete: see the issues).
+    Ferry(FerryInstall),
+    /// Something else; its partitions are listed in the report.
+    Foreign {
+        /// Operating systems the partition types point at, e.g. `Windows`.
+        looks_like: Vec<String>,
+        /// One line for a technician.
+        summary: String,
+    },
+    /// No partitions and no data at the start of the disk.
+    Blank,
+    /// Could not be read or made sense of.
+    Unreadable {
+        /// Why, in a sentence.
+        reason: String,
+    },
+}
+
+/// A Ferry installation as found on disk: the state record and the ESP.
+#[derive(Debug, Clone, Serialize)]
+pub struct FerryInstall {
+    /// Product id from the state record.
+    pub product: Option<String>,
+    /// Machine id from the state record.
+    pub machine_id: Option<String>,
+    /// First install time from the state record.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub installed_at: Option<OffsetDateTime>,
+    /// Active slot according to the state record.
+    pub active_slot: Option<Slot>,
+    /// Slot `loader.conf` makes the boot default.
+    pub boot_default: Option<Slot>,
+    /// Slots `a` and `b`.
+    pub slots: Vec<SlotReport>,
+    /// Trusted key fingerprints recorded at install (SHA-256 of SPKI DER).
+    pub trusted_keys: Vec<String>,
+    /// The `ferry-data` partition exists.
+    pub data_partition: bool,
+    /// The state record as parsed, for the install engine to update.
+    #[serde(skip)]
+    pub record: Option<StateRecord>,
+}
+
+impl FerryInstall {
+    /// The report of one slot.
+    pub fn slot(&self, slot: Slot) -> Option<&SlotReport> {
+        self.slots.iter().find(|s| s.slot == slot)
+    }
+}
+
+/// One root slot: what the state record says and what the ESP says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlotReport {
+    /// `a` or `b`.
+    pub slot: Slot,
+    /// Index of its root partition, if present.
+    pub partition: Option<u32>,
+    /// State from the state record.
+    pub state: Option<SlotState>,
+    /// Installed release from the state record.
+    pub release: Option<Version>,
+    /// Hotfixes applied, from the state record.
+    pub hotfixes: Vec<String>,
+    /// Config schema version, from the state record.
+    pub config_schema: Option<u32>,
+    /// When the slot was written, from the state record.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub written_at: Option<OffsetDateTime>,
+    /// Health from the boot loader entry; `None` if the ESP was unreadable.
+    pub boot: Option<BootHealth>,
+    /// Loader entry file on the ESP.
+    pub boot_entry: Option<String>,
+    /// `config/<slot>/` exists on the config partition.
+    pub config_dir: bool,
+}
+
+/// Something on a disk that does not add up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    /// What kind of problem, for programs.
+    pub kind: IssueKind,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+impl Issue {
+    /// An issue of a kind with a message.
+    pub fn new(kind: IssueKind, message: impl Into<String>) -> Self {
+        Issue {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// Kinds of inconsistency detection reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IssueKind {
+    /// The primary GPT is damaged; the backup was used.
+    PrimaryGptDamaged,
+    /// The backup GPT is damaged or missing; the primary was used.
+    BackupGptDamaged,
+    /// Both GPT copies are valid but list different partitions.
+    GptCopiesDiffer,
+    /// A partition lies outside the disk or its usable area (often: a
+    /// truncated image).
+    PartitionOutsideDisk,
+    /// Two partitions overlap.
+    PartitionsOverlap,
+    /// A Ferry partition is missing.
+    MissingPartition,
+    /// A Ferry partition name appears twice.
+    DuplicatePartition,
+    /// A Ferry partition has an unexpected type GUID.
+    WrongPartitionType,
+    /// The config partition has no `state.toml`.
+    StateMissing,
+    /// `state.toml` exists but is not a valid state record.
+    StateUnreadable,
+    /// The config partition's FAT file system cannot be read.
+    ConfigUnreadable,
+    /// The ESP's FAT file system cannot be read.
+    EspUnreadable,
+    /// The state record and the partitions or directories disagree.
+    StateDisagreesWithDisk,
+    /// A slot is recorded as `writing`: a write started and did not finish.
+    HalfWrittenSlot,
+    /// The state record and a slot's boot entry disagree.
+    BootEntryDisagrees,
+    /// `loader.conf` boots another slot than the state record's active one.
+    DefaultBootDisagrees,
+    /// The active or default slot failed to boot (no tries left).
+    SlotFailedToBoot,
+    /// Ferry is installed on more than one disk.
+    SeveralInstalls,
+}

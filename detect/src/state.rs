@@ -1,0 +1,304 @@
+//! The install state record, `state.toml` at the root of the config
+//! partition: what is installed in which slot and which slot boots.
+//!
+//! The install engine writes it with [`StateRecord::to_toml`]; detection
+//! reads it with [`StateRecord::parse`]. Unknown fields are refused and the
+//! `format` number says which layout of this record a file follows, so a
+//! record written by a newer Ferry gives a clear refusal, not a guess.
+
+use crate::layout::Slot;
+use semver::Version;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The `format` this code reads and writes.
+pub const STATE_FORMAT: u32 = 1;
+/// Largest state record we parse; a real one is well under 4 KiB.
+pub const MAX_STATE_SIZE: usize = 64 * 1024;
+/// Most hotfixes one slot may list.
+const MAX_HOTFIXES: usize = 256;
+/// Most trusted keys a record may list.
+const MAX_KEYS: usize = 64;
+
+/// The install state record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateRecord {
+    /// Layout version of this record; [`STATE_FORMAT`].
+    pub format: u32,
+    /// Product id, e.g. `engine`: lower case letters, digits, `.`, `_`, `-`.
+    pub product: String,
+    /// Machine id chosen at install: 32 lower case hex digits.
+    pub machine_id: String,
+    /// When the machine was first installed (or last wiped), RFC 3339.
+    #[serde(with = "time::serde::rfc3339")]
+    pub installed_at: OffsetDateTime,
+    /// The slot the boot loader should start.
+    pub active: Slot,
+    /// SHA-256 of each trusted signing key's SubjectPublicKeyInfo DER, lower
+    /// case hex, as recorded at install.
+    pub trusted_keys: Vec<String>,
+    /// Both slots.
+    pub slots: Slots,
+}
+
+/// The two slot records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slots {
+    /// Slot `a`.
+    pub a: SlotRecord,
+    /// Slot `b`.
+    pub b: SlotRecord,
+}
+
+impl Slots {
+    /// The record of one slot.
+    pub fn get(&self, slot: Slot) -> &SlotRecord {
+        match slot {
+            Slot::A => &self.a,
+            Slot::B => &self.b,
+        }
+    }
+
+    /// The record of one slot, for changing it.
+    pub fn get_mut(&mut self, slot: Slot) -> &mut SlotRecord {
+        match slot {
+            Slot::A => &mut self.a,
+            Slot::B => &mut self.b,
+        }
+    }
+}
+
+/// What the state record says about one slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotRecord {
+    /// Lifecycle state of the slot.
+    pub state: SlotState,
+    /// Release installed in the slot (for `writing`: being installed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<Version>,
+    /// Hotfix ids applied on top of the release, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hotfixes: Vec<String>,
+    /// Schema version of the configuration in `config/<slot>/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_schema: Option<u32>,
+    /// When the slot was last written, RFC 3339.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub written_at: Option<OffsetDateTime>,
+}
+
+impl SlotRecord {
+    /// A slot with nothing in it.
+    pub fn empty() -> Self {
+        SlotRecord {
+            state: SlotState::Empty,
+            release: None,
+            hotfixes: Vec::new(),
+            config_schema: None,
+            written_at: None,
+        }
+    }
+}
+
+/// Lifecycle of a slot, as the install engine records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlotState {
+    /// Booted successfully at least once with this content.
+    Good,
+    /// Written and verified, not yet booted good.
+    New,
+    /// A write started and did not finish: never boot or trust it.
+    Writing,
+    /// Nothing installed.
+    Empty,
+}
+
+impl SlotState {
+    /// The word used in the record and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            SlotState::Good => "good",
+            SlotState::New => "new",
+            SlotState::Writing => "writing",
+            SlotState::Empty => "empty",
+        }
+    }
+}
+
+/// Why a state record was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// Larger than [`MAX_STATE_SIZE`].
+    #[error("state record is {0} bytes, more than the {MAX_STATE_SIZE} bytes a real one can be")]
+    TooLarge(usize),
+    /// Not UTF-8.
+    #[error("state record is not text (invalid UTF-8)")]
+    NotText,
+    /// Written by a newer (or unknown) Ferry.
+    #[error("state record has format {found}; this installer understands format {STATE_FORMAT}")]
+    UnsupportedFormat {
+        /// The `format` found.
+        found: i64,
+    },
+    /// Not TOML, or not the fields of a state record.
+    #[error("state record is malformed: {0}")]
+    Malformed(String),
+    /// Fields parse but break a rule.
+    #[error("state record is invalid: {0}")]
+    Invalid(String),
+}
+
+impl StateRecord {
+    /// Parse bytes read from disk, enforcing the size cap and UTF-8.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Self, StateError> {
+        if bytes.len() > MAX_STATE_SIZE {
+            return Err(StateError::TooLarge(bytes.len()));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| StateError::NotText)?;
+        Self::parse(text)
+    }
+
+    /// Parse and check a state record.
+    pub fn parse(text: &str) -> Result<Self, StateError> {
+        if text.len() > MAX_STATE_SIZE {
+            return Err(StateError::TooLarge(text.len()));
+        }
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| StateError::Malformed(one_line(&e.to_string())))?;
+        // Look at `format` first, so a newer record is refused as newer
+        // rather than as "unknown field".
+        match table.get("format") {
+            None => return Err(StateError::Malformed("missing field `format`".into())),
+            Some(toml::Value::Integer(n)) if *n == i64::from(STATE_FORMAT) => {}
+            Some(toml::Value::Integer(n)) => {
+                return Err(StateError::UnsupportedFormat { found: *n })
+            }
+            Some(_) => return Err(StateError::Malformed("`format` is not a number".into())),
+        }
+        let record: StateRecord = table
+            .try_into()
+            .map_err(|e: toml::de::Error| StateError::Malformed(one_line(&e.to_string())))?;
+        record.validate()?;
+        Ok(record)
+    }
+
+    /// Serialise for writing to `state.toml`. Checks the record first, so
+    /// the engine cannot write one detection would refuse.
+    pub fn to_toml(&self) -> Result<String, StateError> {
+        self.validate()?;
+        toml::to_string_pretty(self).map_err(|e| StateError::Invalid(e.to_string()))
+    }
+
+    /// Check the rules the type system does not.
+    pub fn validate(&self) -> Result<(), StateError> {
+        let bad = |m: String| Err(StateError::Invalid(m));
+        if self.format != STATE_FORMAT {
+            return Err(StateError::UnsupportedFormat {
+                found: i64::from(self.format),
+            });
+        }
+        if !is_product_id(&self.product) {
+            return bad(format!(
+                "product id {:?} is not a valid product id",
+                self.product
+            ));
+        }
+        if !is_hex(&self.machine_id, 32) {
+            return bad(format!(
+                "machine id {:?} is not 32 hex digits",
+                self.machine_id
+            ));
+        }
+        if self.trusted_keys.is_empty() {
+            return bad("no trusted key fingerprints are recorded".into());
+        }
+        if self.trusted_keys.len() > MAX_KEYS {
+            return bad(format!(
+                "{} trusted keys is more than {MAX_KEYS}",
+                self.trusted_keys.len()
+            ));
+        }
+        if let Some(k) = self.trusted_keys.iter().find(|k| !is_hex(k, 64)) {
+            return bad(format!(
+                "trusted key fingerprint {k:?} is not 64 hex digits (SHA-256)"
+            ));
+        }
+        for slot in Slot::ALL {
+            let r = self.slots.get(slot);
+            let name = format!("slot {slot}");
+            match r.state {
+                SlotState::Good | SlotState::New => {
+                    if r.release.is_none() {
+                        return bad(format!("{name} is {} but names no release", r.state.name()));
+                    }
+                    if r.config_schema.is_none() {
+                        return bad(format!(
+                            "{name} is {} but names no config schema version",
+                            r.state.name()
+                        ));
+                    }
+                }
+                SlotState::Empty => {
+                    if r.release.is_some() || !r.hotfixes.is_empty() {
+                        return bad(format!("{name} is empty but names a release or hotfixes"));
+                    }
+                }
+                SlotState::Writing => {}
+            }
+            if r.hotfixes.len() > MAX_HOTFIXES {
+                return bad(format!("{name} lists more than {MAX_HOTFIXES} hotfixes"));
+            }
+            if let Some(h) = r.hotfixes.iter().find(|h| !is_hotfix_id(h)) {
+                return bad(format!("{name} lists an invalid hotfix id {h:?}"));
+            }
+        }
+        let active = self.slots.get(self.active);
+        if !matches!(active.state, SlotState::Good | SlotState::New) {
+            return bad(format!(
+                "active slot {} is {}, not a bootable slot",
+                self.active,
+                active.state.name()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Lower case letters, digits, `.`, `_`, `-`; 1 to 64 characters,
+/// starting with a letter or digit.
+pub fn is_product_id(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"._-".contains(&c))
+}
+
+/// Printable ASCII without spaces, 1 to 64 characters.
+fn is_hotfix_id(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_graphic())
+}
+
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+}
+
+/// Error texts from `toml` span several lines with a source excerpt; a
+/// report wants one line.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,103 @@
+use super::*;
+
+pub(crate) const SAMPLE: &str = r#"
+format = 1
+product = "engine"
+machine_id = "0123456789abcdef0123456789abcdef"
+installed_at = "2025-03-01T10:00:00Z"
+active = "a"
+trusted_keys = ["2b1e0c4e9d1c3b5a7f6e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a"]
+
+[slots.a]
+state = "good"
+release = "4.2.0"
+hotfixes = ["hf-2025-001"]
+config_schema = 3
+written_at = "2025-03-01T10:05:00Z"
+
+[slots.b]
+state = "empty"
+"#;
+
+#[test]
+fn parses_sample_and_round_trips() {
+    let r = StateRecord::parse(SAMPLE).expect("sample parses");
+    assert_eq!(r.product, "engine");
+    assert_eq!(r.active, Slot::A);
+    assert_eq!(r.slots.a.release, Some(Version::new(4, 2, 0)));
+    assert_eq!(r.slots.a.hotfixes, ["hf-2025-001"]);
+    assert_eq!(r.slots.b.state, SlotState::Empty);
+    let text = r.to_toml().expect("serialises");
+    assert_eq!(StateRecord::parse(&text).expect("round trip"), r);
+}
+
+#[test]
+fn refuses_unknown_fields_and_newer_formats() {
+    let extra = SAMPLE.replace("active = \"a\"", "active = \"a\"\ncolour = \"blue\"");
+    let e = StateRecord::parse(&extra).expect_err("unknown field");
+    assert!(e.to_string().contains("colour"), "{e}");
+    let newer = SAMPLE.replace("format = 1", "format = 2\nnew_thing = 1");
+    let e = StateRecord::parse(&newer).expect_err("newer format");
+    assert!(
+        matches!(e, StateError::UnsupportedFormat { found: 2 }),
+        "{e}"
+    );
+    let e = StateRecord::parse("product = 'x'").expect_err("no format");
+    assert!(e.to_string().contains("format"), "{e}");
+}
+
+#[test]
+fn refuses_broken_rules() {
+    let cases = [
+        ("active = \"a\"", "active = \"b\"", "active slot b is empty"),
+        ("release = \"4.2.0\"", "release = \"four\"", "malformed"),
+        (
+            "product = \"engine\"",
+            "product = \"Engine X\"",
+            "product id",
+        ),
+        ("machine_id = \"0123", "machine_id = \"X123", "machine id"),
+        ("state = \"good\"", "state = \"fine\"", "malformed"),
+        ("\"hf-2025-001\"", "\"hf 1\"", "hotfix"),
+        (
+            "trusted_keys = [\"2b",
+            "trusted_keys = [\"zz",
+            "fingerprint",
+        ),
+        (
+            "installed_at = \"2025-03-01T10:00:00Z\"",
+            "installed_at = \"yesterday\"",
+            "malformed",
+        ),
+    ];
+    for (from, to, expect) in cases {
+        let text = SAMPLE.replace(from, to);
+        assert_ne!(text, SAMPLE, "{from}");
+        let e = StateRecord::parse(&text).expect_err(to);
+        assert!(e.to_string().contains(expect), "{to}: {e}");
+    }
+}
+
+#[test]
+fn refuses_oversized_and_binary_input() {
+    let big = vec![b'#'; MAX_STATE_SIZE + 1];
+    assert!(matches!(
+        StateRecord::parse_bytes(&big),
+        Err(StateError::TooLarge(_))
+    ));
+    assert!(matches!(
+        StateRecord::parse_bytes(&[0xff, 0xfe, 0]),
+        Err(StateError::NotText)
+    ));
+    assert!(StateRecord::parse("[[[[").is_err());
+}
+
+#[test]
+fn writer_refuses_what_reader_would() {
+    let mut r = StateRecord::parse(SAMPLE).expect("sample");
+    r.slots.b = SlotRecord {
+        state: SlotState::Good,
+        ..SlotRecord::empty()
+    };
+    assert!(r.to_toml().is_err());
+}
