@@ -1,0 +1,291 @@
+//! Building a payload: hash every component, write and sign the manifest,
+//! write the container, then read the result back and verify it before it
+//! takes its final name.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use semver::{Version, VersionReq};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::chunks::for_each_chunk;
+use crate::container::{header_for, Source, MANIFEST_NAME, SIGNATURE_NAME};
+use crate::keys::SecretKey;
+use crate::manifest::{
+    check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
+    DEFAULT_CHUNK_SIZE, FORMAT,
+};
+use crate::reader::{PayloadReader, Verified};
+use crate::signature::{SignatureFile, TrustStore};
+use crate::upgrade::default_upgrades_from;
+use crate::Error;
+
+/// Everything a payload is made of, before hashing.
+#[derive(Debug, Clone)]
+pub struct BuildSpec {
+    pub product: String,
+    pub version: Version,
+    pub kind: Kind,
+    /// Release only. `None` takes the default rule, one release back.
+    pub upgrades_from: Option<VersionReq>,
+    /// Hotfix only.
+    pub hotfix_id: Option<String>,
+    pub min_installer: Version,
+    /// Recorded in the manifest and as every member's mtime; callers take it
+    /// from `SOURCE_DATE_EPOCH` for reproducible builds.
+    pub created: OffsetDateTime,
+    pub config_schema: Option<u32>,
+    pub trust: Option<TrustUpdate>,
+    pub chunk_size: u64,
+    /// Component name and the file it comes from, in payload order.
+    pub components: Vec<(String, PathBuf)>,
+}
+
+impl BuildSpec {
+    pub fn new(product: &str, version: Version, kind: Kind) -> BuildSpec {
+        BuildSpec {
+            product: product.to_string(),
+            version,
+            kind,
+            upgrades_from: None,
+            hotfix_id: None,
+            min_installer: Version::new(0, 1, 0),
+            created: OffsetDateTime::UNIX_EPOCH,
+            config_schema: None,
+            trust: None,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            components: Vec::new(),
+        }
+    }
+}
+
+/// Where a build is, for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildPhase {
+    /// Hashing the component files.
+    Hashing,
+    /// Writing the payload file.
+    Writing,
+    /// Reading the written payload back and verifying it.
+    Checking,
+}
+
+/// Builds the payload described by `spec`, signed by every key in `keys`,
+/// at `out`. The file appears under its final name only once it has been
+/// read back and verified; on any error nothing is left at `out`.
+pub fn build(
+    spec: &BuildSpec,
+    keys: &[&SecretKey],
+    out: &Path,
+    progress: &mut dyn FnMut(BuildPhase, u64, u64),
+) -> Result<Verified, Error> {
+    if keys.is_empty() {
+        return Err(Error::Build("no signing key given".into()));
+    }
+    let mut files = Vec::with_capacity(spec.components.len());
+    for (name, path) in &spec.components {
+        check_component_name(name)?;
+        refuse_same_file(path, out)?;
+        let file =
+            File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        let size = file
+            .metadata()
+            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?
+            .len();
+        files.push((name.clone(), path.clone(), size));
+    }
+    let total: u64 = files.iter().map(|f| f.2).sum();
+
+    let mut components = Vec::with_capacity(files.len());
+    let mut done = 0u64;
+    for (name, path, size) in &files {
+        let file =
+            File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        components.push(hash_component(
+            name,
+            file,
+            *size,
+            spec.chunk_size,
+            &mut |n| {
+                done += n;
+                progress(BuildPhase::Hashing, done, total);
+            },
+        )?);
+    }
+
+    let manifest = manifest_for(spec, components)?;
+    let manifest_text = manifest.to_toml()?;
+    let signatures = SignatureFile::sign(manifest_text.as_bytes(), keys).to_toml();
+
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ferry-payload-")
+        .suffix(".partial")
+        .tempfile_in(&dir)
+        .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
+    let mtime = spec.created.unix_timestamp().max(0) as u64;
+    {
+        let file = tmp.as_file_mut();
+        let mut builder = tar::Builder::new(file);
+        let wrote = |e| Error::io(format!("writing {}", out.display()), e);
+        builder
+            .append(
+                &header_for(MANIFEST_NAME, manifest_text.len() as u64, mtime)?,
+                manifest_text.as_bytes(),
+            )
+            .map_err(wrote)?;
+        builder
+            .append(
+                &header_for(SIGNATURE_NAME, signatures.len() as u64, mtime)?,
+                signatures.as_bytes(),
+            )
+            .map_err(wrote)?;
+        let mut done = 0u64;
+        for (name, path, size) in &files {
+            let file = File::open(path)
+                .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+            builder
+                .append(&header_for(name, *size, mtime)?, file.take(*size))
+                .map_err(wrote)?;
+            done += size;
+            progress(BuildPhase::Writing, done, total);
+        }
+        builder
+            .into_inner()
+            .map_err(wrote)?
+            .flush()
+            .map_err(wrote)?;
+    }
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
+
+    // Read back what was written: catches a component file that changed
+    // between hashing and copying, and a disk that lost a write.
+    let trust = TrustStore::with_keys(keys.iter().map(|k| k.public()));
+    let reopened =
+        File::open(tmp.path()).map_err(|e| Error::io("reading the new payload back", e))?;
+    let mut done = 0u64;
+    let verified = PayloadReader::open(
+        std::io::BufReader::with_capacity(1 << 20, reopened),
+        &trust,
+    )?
+    .verify_rest(|n| {
+        done += n;
+        progress(BuildPhase::Checking, done, total);
+    })
+    .map_err(|e| {
+        Error::Build(format!(
+            "the payload written does not verify ({e}); did an input file change while building?"
+        ))
+    })?;
+    if verified.manifest != manifest {
+        return Err(Error::Build(
+            "the payload read back differs from the one written".into(),
+        ));
+    }
+    tmp.persist(out).map_err(|e| {
+        Error::io(
+            format!("renaming the new payload to {}", out.display()),
+            e.error,
+        )
+    })?;
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(verified)
+}
+
+fn manifest_for(spec: &BuildSpec, components: Vec<Component>) -> Result<Manifest, Error> {
+    let created = spec
+        .created
+        .to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| Error::Build(format!("the creation time cannot be written: {e}")))?;
+    let (upgrades_from, applies_to) = match spec.kind {
+        Kind::Release => {
+            let req = match &spec.upgrades_from {
+                Some(r) => r.clone(),
+                None => default_upgrades_from(&spec.version).ok_or_else(|| {
+                    Error::Build(format!(
+                        "{} starts a new major version, so 'one release back' is not known: \
+                         say which releases may upgrade to it (e.g. '>={}.{}.0, <{}')",
+                        spec.version,
+                        spec.version.major.saturating_sub(1),
+                        0,
+                        spec.version
+                    ))
+                })?,
+            };
+            (Some(req), None)
+        }
+        Kind::Hotfix => (None, Some(spec.version.clone())),
+    };
+    let manifest = Manifest {
+        format: FORMAT,
+        product: spec.product.clone(),
+        version: spec.version.clone(),
+        kind: spec.kind,
+        upgrades_from,
+        applies_to,
+        hotfix_id: spec.hotfix_id.clone(),
+        min_installer: spec.min_installer.clone(),
+        created,
+        config_schema: spec.config_schema,
+        hash: HashAlgorithm::Sha256,
+        trust: spec.trust.clone(),
+        components,
+    };
+    manifest.validate()?;
+    Ok(manifest)
+}
+
+/// Hashes one component: the whole-file SHA-256 (so admins can compare with
+/// `sha256sum`) and the SHA-256 of every chunk (what verification checks).
+pub fn hash_component<R: Read>(
+    name: &str,
+    src: R,
+    size: u64,
+    chunk_size: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Component, Error> {
+    let mut src = Source::new(src);
+    let mut whole = Sha256::new();
+    let mut chunks = Vec::with_capacity(size.div_ceil(chunk_size.max(1)) as usize);
+    for_each_chunk(&mut src, name, size, chunk_size, |_, bytes, digest| {
+        whole.update(bytes);
+        chunks.push(Sha256Digest(digest));
+        progress(bytes.len() as u64);
+        Ok(())
+    })?;
+    // A file that grew while it was read would be cut silently otherwise.
+    let mut probe = [0u8; 1];
+    if src.read_some(&mut probe)? != 0 {
+        return Err(Error::Build(format!("{name} grew while it was being read")));
+    }
+    Ok(Component {
+        name: name.to_string(),
+        size,
+        sha256: Sha256Digest(whole.finalize().into()),
+        chunk_size,
+        chunks,
+    })
+}
+
+fn refuse_same_file(input: &Path, out: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::MetadataExt;
+    if let (Ok(a), Ok(b)) = (std::fs::metadata(input), std::fs::metadata(out)) {
+        if a.dev() == b.dev() && a.ino() == b.ino() {
+            return Err(Error::Build(format!(
+                "the output {} is also an input component",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! The Ferry payload (`.upg`): one file carrying a release or a hotfix.
+//!
+//! A POSIX tar holding `manifest.toml`, `manifest.sig` and the components.
+//! The manifest binds product, version, upgrade rule and the SHA-256 of
+//! every chunk of every component; one ed25519 signature covers its exact
+//! bytes. Readers verify the signature before they believe anything, then
+//! stream components through, releasing each chunk only once it matched.
+//!
+//! The format is specified in `docs/payload-format.md`.
+
+mod build;
+mod chunks;
+mod container;
+mod error;
+mod keys;
+mod manifest;
+mod reader;
+mod signature;
+mod upgrade;
+
+pub use build::{build, hash_component, BuildPhase, BuildSpec};
+pub use container::{MANIFEST_NAME, SIGNATURE_NAME};
+pub use error::Error;
+pub use keys::{Fingerprint, PublicKey, SecretKey};
+pub use manifest::{
+    check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
+    DEFAULT_CHUNK_SIZE, FORMAT, MAX_CHUNK_SIZE, MAX_COMPONENTS, MAX_COMPONENT_SIZE,
+    MAX_MANIFEST_BYTES, MIN_CHUNK_SIZE,
+};
+pub use reader::{read_unverified, PayloadReader, Unverified, Verified};
+pub use semver::{Version, VersionReq};
+pub use signature::{SignatureEntry, SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};
+pub use upgrade::{default_upgrades_from, Refusal};

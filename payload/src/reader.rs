@@ -1,0 +1,313 @@
+//! Reading a payload: the signature is checked before anything else is
+//! believed, then components stream through chunk by chunk, each chunk
+//! released to the caller only once its checksum matched.
+
+use std::io::Read;
+
+use crate::chunks::for_each_chunk;
+use crate::container::{Member, Source, BLOCK, MANIFEST_NAME, RECORD, SIGNATURE_NAME};
+use crate::keys::Fingerprint;
+use crate::manifest::{Component, Manifest, MAX_MANIFEST_BYTES};
+use crate::signature::{SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};
+use crate::Error;
+
+/// A payload whose manifest has verified, with its components still to read.
+#[derive(Debug)]
+pub struct PayloadReader<R> {
+    src: Source<R>,
+    manifest: Manifest,
+    manifest_bytes: Vec<u8>,
+    signer: Fingerprint,
+    next: usize,
+}
+
+/// What `PayloadReader::finish` proves: every byte of the file was read and
+/// matched the manifest signed by `signer`.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub manifest: Manifest,
+    pub signer: Fingerprint,
+    /// Length of the payload file in bytes.
+    pub length: u64,
+}
+
+impl<R: Read> PayloadReader<R> {
+    /// Reads the manifest and its signature and verifies them against
+    /// `trust`. Nothing of the manifest is parsed before its signature is
+    /// known good.
+    pub fn open(src: R, trust: &TrustStore) -> Result<PayloadReader<R>, Error> {
+        let mut src = Source::new(src);
+        let (manifest_bytes, sig_bytes) = read_head(&mut src)?;
+        let sigs = SignatureFile::parse(&sig_bytes)?;
+        let signer = trust.verify(&manifest_bytes, &sigs)?;
+        let manifest = Manifest::parse(&manifest_bytes)?;
+        Ok(PayloadReader {
+            src,
+            manifest,
+            manifest_bytes,
+            signer,
+            next: 0,
+        })
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The exact signed bytes of the manifest.
+    pub fn manifest_bytes(&self) -> &[u8] {
+        &self.manifest_bytes
+    }
+
+    pub fn signer(&self) -> Fingerprint {
+        self.signer
+    }
+
+    /// The component the next `read_component` will deliver.
+    pub fn next_component(&self) -> Option<&Component> {
+        self.manifest.components.get(self.next)
+    }
+
+    /// Streams the next component to `sink`, one verified chunk at a time.
+    /// A chunk that does not match stops the stream before it reaches the
+    /// sink. Returns the component that was read.
+    pub fn read_component(
+        &mut self,
+        mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+    ) -> Result<Component, Error> {
+        let Some(component) = self.manifest.components.get(self.next).cloned() else {
+            return Err(Error::Layout(
+                "every component has already been read".into(),
+            ));
+        };
+        let member = self
+            .src
+            .header(&format!("component '{}'", component.name))?;
+        check_member(member.as_ref(), &component, &self.manifest)?;
+        let name = component.name.as_str();
+        for_each_chunk(
+            &mut self.src,
+            &format!("component '{name}'"),
+            component.size,
+            component.chunk_size,
+            |index, bytes, digest| {
+                if component.chunks.get(index as usize).map(|d| d.0) != Some(digest) {
+                    let (start, end) = component.chunk_range(index);
+                    return Err(Error::ChunkMismatch {
+                        component: name.to_string(),
+                        chunk: index,
+                        start,
+                        end,
+                    });
+                }
+                sink(bytes).map_err(|e| Error::io(format!("writing {name}"), e))
+            },
+        )?;
+        self.src
+            .padding(component.size, &format!("component '{name}'"))?;
+        self.next += 1;
+        Ok(component)
+    }
+
+    /// Reads and verifies the next component without keeping its bytes.
+    pub fn skip_component(&mut self) -> Result<Component, Error> {
+        self.read_component(|_| Ok(()))
+    }
+
+    /// Reads the next component into memory; for small components such as
+    /// `migrations.toml`. Refuses one larger than `max` bytes.
+    pub fn read_component_to_vec(&mut self, max: u64) -> Result<(Component, Vec<u8>), Error> {
+        if let Some(c) = self.next_component() {
+            if c.size > max {
+                return Err(Error::Layout(format!(
+                    "component '{}' is {} bytes, more than the {max} expected",
+                    c.name, c.size
+                )));
+            }
+        }
+        let mut out = Vec::new();
+        let c = self.read_component(|b| {
+            out.extend_from_slice(b);
+            Ok(())
+        })?;
+        Ok((c, out))
+    }
+
+    /// Checks that nothing follows the last component but the end-of-archive
+    /// marker (and the zero padding tar programs add).
+    pub fn finish(mut self) -> Result<Verified, Error> {
+        if let Some(c) = self.next_component() {
+            return Err(Error::Layout(format!(
+                "component '{}' was not read",
+                c.name
+            )));
+        }
+        match self.src.header("the end of the payload")? {
+            None => {}
+            Some(m) => {
+                let reason = if self.manifest.component(&m.name).is_some() {
+                    format!("component '{}' appears twice", m.name)
+                } else {
+                    format!(
+                        "member '{}' is not listed in the manifest",
+                        m.name.escape_debug()
+                    )
+                };
+                return Err(Error::Layout(reason));
+            }
+        }
+        let offset = self.src.offset;
+        let mut second = [0u8; BLOCK as usize];
+        self.src
+            .fill(&mut second, &|| "the end-of-archive marker".to_string())?;
+        if second.iter().any(|&b| b != 0) {
+            return Err(Error::Container {
+                offset,
+                reason: "the end-of-archive marker is damaged".into(),
+            });
+        }
+        // Zeros up to the end of the last tar record are padding; anything
+        // else after the marker is data nobody signed.
+        let end = self.src.offset;
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = self.src.read_some(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            let past = self.src.offset - end;
+            if buf[..n].iter().any(|&b| b != 0) || past > RECORD {
+                return Err(Error::Layout(format!(
+                    "there are bytes after the end of the payload (from byte {end})"
+                )));
+            }
+        }
+        Ok(Verified {
+            manifest: self.manifest,
+            signer: self.signer,
+            length: self.src.offset,
+        })
+    }
+
+    /// Reads every remaining component, verifying and discarding it.
+    pub fn verify_rest(mut self, mut progress: impl FnMut(u64)) -> Result<Verified, Error> {
+        while self.next_component().is_some() {
+            self.read_component(|b| {
+                progress(b.len() as u64);
+                Ok(())
+            })?;
+        }
+        self.finish()
+    }
+
+    pub fn into_inner(self) -> R {
+        self.src.into_inner()
+    }
+}
+
+fn check_member(
+    member: Option<&Member>,
+    component: &Component,
+    manifest: &Manifest,
+) -> Result<(), Error> {
+    let Some(member) = member else {
+        return Err(Error::Layout(format!(
+            "component '{}' is missing (the payload ends after the previous one)",
+            component.name
+        )));
+    };
+    if member.name != component.name {
+        let reason = if manifest.component(&member.name).is_some() {
+            format!(
+                "component '{}' is where '{}' should be: the components are out of order or repeated",
+                member.name, component.name
+            )
+        } else if member.name == MANIFEST_NAME || member.name == SIGNATURE_NAME {
+            format!("a second '{}' follows the signature", member.name)
+        } else {
+            format!(
+                "member '{}' is not listed in the manifest",
+                member.name.escape_debug()
+            )
+        };
+        return Err(Error::Layout(reason));
+    }
+    if member.size != component.size {
+        return Err(Error::Layout(format!(
+            "component '{}' is {} bytes in the container but {} in the manifest",
+            component.name, member.size, component.size
+        )));
+    }
+    Ok(())
+}
+
+/// Reads `manifest.toml` and `manifest.sig`, with their size caps checked
+/// before a byte of either is held.
+fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>), Error> {
+    let first = match src.header("the manifest") {
+        Ok(Some(m)) => m,
+        Ok(None) => return Err(Error::NotAPayload("the file starts with zeros".into())),
+        Err(Error::Container { .. }) => {
+            return Err(Error::NotAPayload(
+                "the file does not start with a tar header".into(),
+            ))
+        }
+        Err(e) => return Err(e),
+    };
+    if first.name != MANIFEST_NAME {
+        return Err(Error::NotAPayload(format!(
+            "its first member is '{}', not {MANIFEST_NAME}",
+            first.name.escape_debug()
+        )));
+    }
+    let manifest = read_small(src, &first, MAX_MANIFEST_BYTES, |size, max| {
+        Error::ManifestTooLarge { size, max }
+    })?;
+    let second = src
+        .header("the signature")?
+        .ok_or_else(|| Error::NotAPayload(format!("{SIGNATURE_NAME} is missing")))?;
+    if second.name != SIGNATURE_NAME {
+        return Err(Error::NotAPayload(format!(
+            "the member after the manifest is '{}', not {SIGNATURE_NAME}",
+            second.name.escape_debug()
+        )));
+    }
+    let sig = read_small(src, &second, MAX_SIGNATURE_BYTES, |size, max| {
+        Error::SignatureFormat(format!("it is {size} bytes, more than the {max} allowed"))
+    })?;
+    Ok((manifest, sig))
+}
+
+fn read_small<R: Read>(
+    src: &mut Source<R>,
+    member: &Member,
+    max: u64,
+    too_large: impl Fn(u64, u64) -> Error,
+) -> Result<Vec<u8>, Error> {
+    if member.size > max {
+        return Err(too_large(member.size, max));
+    }
+    let mut bytes = vec![0u8; member.size as usize];
+    src.fill(&mut bytes, &|| member.name.clone())?;
+    src.padding(member.size, &member.name)?;
+    Ok(bytes)
+}
+
+/// The manifest and signatures of a payload, read without trusting them:
+/// for `inspect`, which says so when it shows them.
+#[derive(Debug, Clone)]
+pub struct Unverified {
+    pub manifest_bytes: Vec<u8>,
+    pub manifest: Result<Manifest, String>,
+    pub signatures: Result<SignatureFile, String>,
+}
+
+pub fn read_unverified<R: Read>(src: R) -> Result<Unverified, Error> {
+    let mut src = Source::new(src);
+    let (manifest_bytes, sig_bytes) = read_head(&mut src)?;
+    Ok(Unverified {
+        manifest: Manifest::parse(&manifest_bytes).map_err(|e| e.to_string()),
+        signatures: SignatureFile::parse(&sig_bytes).map_err(|e| e.to_string()),
+        manifest_bytes,
+    })
+}
