@@ -72,6 +72,11 @@ pub fn scan<D: Read + Seek>(dev: &mut D, size: u64) -> Scan {
             PartitionTable::Damaged,
             "a protective MBR announces a GPT, but no GPT header was found".into(),
         ),
+        // A file system boot sector on the whole disk also ends in 0x55AA
+        // and often has an all-zero "partition table".
+        Mbr::Table(entries) if entries.is_empty() && identify(&sector0).is_some() => {
+            scan_unpartitioned(dev, size)
+        }
         Mbr::Table(entries) => {
             let mut issues = Vec::new();
             let partitions: Vec<PartitionInfo> = entries
