@@ -171,19 +171,17 @@ pub fn build(
     let reopened =
         File::open(tmp.path()).map_err(|e| Error::io("reading the new payload back", e))?;
     let mut done = 0u64;
-    let verified = PayloadReader::open(
-        std::io::BufReader::with_capacity(1 << 20, reopened),
-        &trust,
-    )?
-    .verify_rest(|n| {
-        done += n;
-        progress(BuildPhase::Checking, done, total);
-    })
-    .map_err(|e| {
-        Error::Build(format!(
+    let verified =
+        PayloadReader::open(std::io::BufReader::with_capacity(1 << 20, reopened), &trust)?
+            .verify_rest(|n| {
+                done += n;
+                progress(BuildPhase::Checking, done, total);
+            })
+            .map_err(|e| {
+                Error::Build(format!(
             "the payload written does not verify ({e}); did an input file change while building?"
         ))
-    })?;
+            })?;
     if verified.manifest != manifest {
         return Err(Error::Build(
             "the payload read back differs from the one written".into(),

@@ -106,11 +106,16 @@ impl SecretKey {
         SecretKey::from_pem(&text).map_err(|e| e.in_file(path))
     }
 
+    /// PKCS#8 v1 (seed only, no public key), as `openssl genpkey` writes:
+    /// OpenSSL 3.0 does not read the v2 form with the public key attached.
     pub fn to_pem(&self) -> String {
-        self.0
-            .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
-            .expect("encoding a valid ed25519 key as PKCS#8 cannot fail")
-            .to_string()
+        ed25519_dalek::pkcs8::KeypairBytes {
+            secret_key: self.0.to_bytes(),
+            public_key: None,
+        }
+        .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
+        .expect("encoding a valid ed25519 key as PKCS#8 cannot fail")
+        .to_string()
     }
 
     pub fn public(&self) -> PublicKey {

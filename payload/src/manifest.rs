@@ -403,7 +403,7 @@ pub(crate) fn valid_hotfix_id(id: &str) -> bool {
 /// toml's messages include a snippet of the input; keep the first line and
 /// the position so the message stays one readable line.
 fn toml_message(e: &toml::de::Error) -> String {
-    let msg = e.message().trim().to_string();
+    let msg = e.message().trim().replace('\n', "; ");
     match e.span() {
         Some(span) => format!("{msg} (at byte {})", span.start),
         None => msg,

@@ -56,7 +56,7 @@ impl Manifest {
                         installed: installed.clone(),
                     });
                 }
-                if hotfixes.iter().any(|h| *h == id) {
+                if hotfixes.contains(&id) {
                     return Err(Refusal::HotfixApplied { id });
                 }
                 Ok(())

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! Good payloads verify; every kind of damage or forgery is refused with a
 //! clear error and without a panic.
 
@@ -300,7 +301,8 @@ fn components_missing_twice_unlisted_or_out_of_order_are_refused() {
     let m = release_manifest("1.1.0", vec![component("a", &a), component("b", &b)]);
     let text = m.to_toml().unwrap();
     let t = trust(&[&k]);
-    let cases: Vec<(Vec<(&str, &[u8])>, &str)> = vec![
+    type Members<'a> = Vec<(&'a str, &'a [u8])>;
+    let cases: Vec<(Members, &str)> = vec![
         (vec![("a", &a)], "'b' is missing"),
         (vec![], "'a' is missing"),
         (vec![("a", &a), ("b", &b), ("b", &b)], "appears twice"),
