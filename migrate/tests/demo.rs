@@ -30,7 +30,11 @@ fn pv_flags(tree: &ConfigTree) -> Vec<(String, Option<bool>)> {
         .iter()
         .map(|vm| {
             let name = vm["name"].as_str().unwrap().to_owned();
-            (name, vm.get("pv_drivers_not_upgradable").and_then(toml::Value::as_bool))
+            (
+                name,
+                vm.get("pv_drivers_not_upgradable")
+                    .and_then(toml::Value::as_bool),
+            )
         })
         .collect()
 }
@@ -95,7 +99,11 @@ fn pv_drivers_flag_survives_every_step() {
         for (release, schema) in RELEASES {
             for to in from..=schema {
                 let plan = plan(&demo_migrations(release), from, to, &source).unwrap();
-                assert_eq!(pv_flags(plan.migrated()), before, "{release}: {from} to {to}");
+                assert_eq!(
+                    pv_flags(plan.migrated()),
+                    before,
+                    "{release}: {from} to {to}"
+                );
             }
         }
     }
@@ -157,13 +165,19 @@ fn the_same_schema_migrates_to_an_identical_copy() {
     assert!(plan.changes().is_empty());
     assert_eq!(plan.diff(), "");
     assert_eq!(plan.migrated(), &source);
-    assert_eq!(plan.to_string(), "configuration schema 3: nothing to migrate\n");
+    assert_eq!(
+        plan.to_string(),
+        "configuration schema 3: nothing to migrate\n"
+    );
 }
 
 #[test]
 fn a_newer_configuration_is_refused() {
     let err = plan_upgrade(&demo_migrations("1.1.0"), &demo_config(3)).unwrap_err();
-    assert!(matches!(err, Error::NoPath { from: 3, to: 2, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::NoPath { from: 3, to: 2, .. }),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
         "cannot migrate the configuration from schema 3 to schema 2: \

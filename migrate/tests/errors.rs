@@ -62,14 +62,16 @@ fn type_mismatch_inside_an_array_names_the_element() {
 fn unknown_value_without_a_mapping() {
     let (f, text) = failure(&edited("vms.toml", "nic = \"e1000\"", "nic = \"pcnet\""));
     assert_eq!(f.key, "vm[name = \"legacy-db\"].nic-model");
-    assert!(text.ends_with(
-        "the value \"pcnet\" is not one this migration knows how to convert"
-    ));
+    assert!(text.ends_with("the value \"pcnet\" is not one this migration knows how to convert"));
 }
 
 #[test]
 fn missing_required_key() {
-    let (f, text) = failure(&edited("engine.toml", "name = \"lyon-engine-07\"", "# no name"));
+    let (f, text) = failure(&edited(
+        "engine.toml",
+        "name = \"lyon-engine-07\"",
+        "# no name",
+    ));
     assert_eq!(f.key, "host.name");
     assert_eq!(f.reason, Reason::Missing);
     assert!(text.ends_with("the key is missing and this migration requires it"));
@@ -91,7 +93,11 @@ fn split_part_out_of_range() {
 
 #[test]
 fn target_key_already_there() {
-    let (f, text) = failure(&edited("engine.toml", "vlan = 40", "vlan = 40\nprefix-length = 23"));
+    let (f, text) = failure(&edited(
+        "engine.toml",
+        "vlan = 40",
+        "vlan = 40\nprefix-length = 23",
+    ));
     assert_eq!(f.key, "network.address");
     assert!(text.ends_with("network.prefix-length already exists and would be overwritten"));
 }

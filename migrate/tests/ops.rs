@@ -35,7 +35,10 @@ fn rename_keeps_place_and_comments() {
         &[("a.toml", "[t]\na = 1\n# about b\nb = 2 # two\nc = 3\n")],
     )
     .unwrap();
-    assert_eq!(doc(&p, "a.toml"), "[t]\na = 1\n# about b\nbee = 2 # two\nc = 3\n");
+    assert_eq!(
+        doc(&p, "a.toml"),
+        "[t]\na = 1\n# about b\nbee = 2 # two\nc = 3\n"
+    );
     assert_eq!(p.changes()[0].to_string(), "a.toml: renamed t.b → t.bee");
 }
 
@@ -43,16 +46,25 @@ fn rename_keeps_place_and_comments() {
 fn rename_of_a_whole_table_keeps_its_section() {
     let p = run(
         "[[step.op]]\nop = \"rename\"\nfile = \"a.toml\"\nkey = \"old\"\nto = \"new\"\n",
-        &[("a.toml", "top = 1\n\n# first\n[old]\nx = 1\n\n[other]\ny = 2\n")],
+        &[(
+            "a.toml",
+            "top = 1\n\n# first\n[old]\nx = 1\n\n[other]\ny = 2\n",
+        )],
     )
     .unwrap();
-    assert_eq!(doc(&p, "a.toml"), "top = 1\n\n# first\n[new]\nx = 1\n\n[other]\ny = 2\n");
+    assert_eq!(
+        doc(&p, "a.toml"),
+        "top = 1\n\n# first\n[new]\nx = 1\n\n[other]\ny = 2\n"
+    );
 }
 
 #[test]
 fn optional_keys_may_be_missing() {
     let op = "[[step.op]]\nop = \"rename\"\nfile = \"a.toml\"\nkey = \"x\"\nto = \"y\"\n";
-    assert_eq!(reason(run(op, &[("a.toml", "")]).unwrap_err()), Reason::Missing);
+    assert_eq!(
+        reason(run(op, &[("a.toml", "")]).unwrap_err()),
+        Reason::Missing
+    );
     let p = run(&format!("{op}optional = true\n"), &[("a.toml", "z = 1\n")]).unwrap();
     assert!(p.changes().iter().all(|c| c.file == "ferry.toml"));
     assert_eq!(p.changed_files(), ["ferry.toml"]);
@@ -74,8 +86,18 @@ key = "net.ntp"
 to = "time.servers"
 to-file = "time.toml"
 "#;
-    let p = run(ops, &[("a.toml", "[net]\ndns = [\"1.1.1.1\"] # resolvers\nntp = \"pool\"\n")]).unwrap();
-    assert_eq!(doc(&p, "a.toml"), "[net]\n\n[resolver]\nservers = [\"1.1.1.1\"] # resolvers\n");
+    let p = run(
+        ops,
+        &[(
+            "a.toml",
+            "[net]\ndns = [\"1.1.1.1\"] # resolvers\nntp = \"pool\"\n",
+        )],
+    )
+    .unwrap();
+    assert_eq!(
+        doc(&p, "a.toml"),
+        "[net]\n\n[resolver]\nservers = [\"1.1.1.1\"] # resolvers\n"
+    );
     assert_eq!(doc(&p, "time.toml"), "[time]\nservers = \"pool\"\n");
     assert_eq!(
         p.changes()[1].to_string(),
@@ -107,9 +129,15 @@ into = [
 ]
 "#;
     let p = run(op, &[("a.toml", "listen = \"0.0.0.0:8080\"\n")]).unwrap();
-    assert_eq!(doc(&p, "a.toml"), "[server]\nhost = \"0.0.0.0\"\nport = 8080\n");
+    assert_eq!(
+        doc(&p, "a.toml"),
+        "[server]\nhost = \"0.0.0.0\"\nport = 8080\n"
+    );
     let p = run(op, &[("a.toml", "listen = \"example\"\n")]).unwrap();
-    assert_eq!(doc(&p, "a.toml"), "[server]\nhost = \"example\"\nport = 80\n");
+    assert_eq!(
+        doc(&p, "a.toml"),
+        "[server]\nhost = \"example\"\nport = 80\n"
+    );
 }
 
 #[test]
@@ -125,10 +153,21 @@ into = [{ key = "w" }, { key = "h", type = "integer" }]
     let err = run(op, &[("a.toml", "v = \"1920\"\n")]).unwrap_err();
     assert_eq!(
         reason(err),
-        Reason::TooFewParts { separator: "x".into(), expected: 2, found: 1 }
+        Reason::TooFewParts {
+            separator: "x".into(),
+            expected: 2,
+            found: 1
+        }
     );
-    let p = run(op, &[("a.toml", "a = 0\nv = \"1920x1080\" # screen\nz = 0\n")]).unwrap();
-    assert_eq!(doc(&p, "a.toml"), "a = 0\nw = \"1920\" # screen\nh = 1080\nz = 0\n");
+    let p = run(
+        op,
+        &[("a.toml", "a = 0\nv = \"1920x1080\" # screen\nz = 0\n")],
+    )
+    .unwrap();
+    assert_eq!(
+        doc(&p, "a.toml"),
+        "a = 0\nw = \"1920\" # screen\nh = 1080\nz = 0\n"
+    );
 }
 
 #[test]
@@ -148,20 +187,40 @@ key = "limits"
 value = { cpu = 2, mem = 4 }
 "#;
     let p = run(ops, &[("a.toml", "[net]\nmtu = 9000\n")]).unwrap();
-    assert_eq!(doc(&p, "a.toml"), "[net]\nmtu = 9000\n\n[limits]\ncpu = 2\nmem = 4\n");
+    assert_eq!(
+        doc(&p, "a.toml"),
+        "[net]\nmtu = 9000\n\n[limits]\ncpu = 2\nmem = 4\n"
+    );
     let err = run(ops, &[("a.toml", "[net]\nmtu = 100\n")]).unwrap_err();
-    assert!(matches!(reason(err), Reason::OutOfRange { value: 100, min: Some(576), max: None }));
+    assert!(matches!(
+        reason(err),
+        Reason::OutOfRange {
+            value: 100,
+            min: Some(576),
+            max: None
+        }
+    ));
     // A document that does not exist yet is created.
     let p = run(ops, &[]).unwrap();
-    assert_eq!(doc(&p, "a.toml"), "[net]\nmtu = 1500\n\n[limits]\ncpu = 2\nmem = 4\n");
+    assert_eq!(
+        doc(&p, "a.toml"),
+        "[net]\nmtu = 1500\n\n[limits]\ncpu = 2\nmem = 4\n"
+    );
 }
 
 #[test]
 fn drop_removes_key_and_its_comment_and_ignores_absence() {
     let op = "[[step.op]]\nop = \"drop\"\nfile = \"a.toml\"\nkey = \"t.old\"\n";
-    let p = run(op, &[("a.toml", "[t]\na = 1\n# obsolete\nold = true\nb = 2\n")]).unwrap();
+    let p = run(
+        op,
+        &[("a.toml", "[t]\na = 1\n# obsolete\nold = true\nb = 2\n")],
+    )
+    .unwrap();
     assert_eq!(doc(&p, "a.toml"), "[t]\na = 1\nb = 2\n");
-    assert_eq!(p.changes()[0].to_string(), "a.toml: dropped t.old (was true)");
+    assert_eq!(
+        p.changes()[0].to_string(),
+        "a.toml: dropped t.old (was true)"
+    );
     let p = run(op, &[("a.toml", "[t]\na = 1\n")]).unwrap();
     assert_eq!(p.changed_files(), ["ferry.toml"]);
 }
@@ -180,8 +239,17 @@ map = [{ from = "old", to = "new" }, { from = 1, to = "one" }]
     let p = run(op, &[("a.toml", "mode = 1\n")]).unwrap();
     assert_eq!(doc(&p, "a.toml"), "mode = \"one\"\n");
     let err = run(op, &[("a.toml", "mode = \"odd\"\n")]).unwrap_err();
-    assert_eq!(reason(err), Reason::Unmapped { value: "\"odd\"".into() });
-    let p = run(&format!("{op}unmapped = \"keep\"\n"), &[("a.toml", "mode = \"odd\"\n")]).unwrap();
+    assert_eq!(
+        reason(err),
+        Reason::Unmapped {
+            value: "\"odd\"".into()
+        }
+    );
+    let p = run(
+        &format!("{op}unmapped = \"keep\"\n"),
+        &[("a.toml", "mode = \"odd\"\n")],
+    )
+    .unwrap();
     assert_eq!(p.changed_files(), ["ferry.toml"]);
 }
 
@@ -191,7 +259,10 @@ fn check_changes_nothing_and_stops_on_wrong_type() {
     let p = run(op, &[("a.toml", "n = 3\n")]).unwrap();
     assert_eq!(p.changed_files(), ["ferry.toml"]);
     let err = run(op, &[("a.toml", "n = 3.5\n")]).unwrap_err();
-    assert_eq!(err.to_string(), "a.toml: cannot migrate n (schema 1 to 2): expected an integer, found a float");
+    assert_eq!(
+        err.to_string(),
+        "a.toml: cannot migrate n (schema 1 to 2): expected an integer, found a float"
+    );
 }
 
 #[test]
@@ -245,7 +316,9 @@ key = "b"
 type = "boolean"
 "#;
     let source: ConfigTree = tree(&[SCHEMA_1, ("a.toml", "a = 1\nb = 2\n")]);
-    let set = MigrationSet::parse(format!("schema = 2\n[[step]]\nfrom = 1\nto = 2\n{ops}").as_bytes()).unwrap();
+    let set =
+        MigrationSet::parse(format!("schema = 2\n[[step]]\nfrom = 1\nto = 2\n{ops}").as_bytes())
+            .unwrap();
     assert!(plan(&set, 1, 2, &source).is_err());
     assert_eq!(text(&source, "a.toml"), "a = 1\nb = 2\n");
 }
@@ -255,5 +328,8 @@ fn schema_bump_keeps_the_rest_of_ferry_toml() {
     let set = MigrationSet::parse(b"schema = 2\n[[step]]\nfrom = 1\nto = 2\n").unwrap();
     let source = tree(&[("ferry.toml", "# note\nschema = 1 # here\nother = \"x\"\n")]);
     let p = plan(&set, 1, 2, &source).unwrap();
-    assert_eq!(text(p.migrated(), "ferry.toml"), "# note\nschema = 2 # here\nother = \"x\"\n");
+    assert_eq!(
+        text(p.migrated(), "ferry.toml"),
+        "# note\nschema = 2 # here\nother = \"x\"\n"
+    );
 }
