@@ -1,0 +1,29 @@
+//! `media-builder`: the admin's tool for keys, signed payloads and media.
+
+use anyhow::Result;
+use clap::Parser;
+
+mod cli;
+mod key;
+mod payload_cmd;
+mod progress;
+
+use cli::{Cli, Command, KeyCommand, PayloadCommand};
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Key(KeyCommand::Generate(args)) => key::generate(args),
+        Command::Key(KeyCommand::Show(args)) => key::show(args),
+        Command::Payload(PayloadCommand::Build(args)) => payload_cmd::build(*args),
+        Command::Payload(PayloadCommand::Verify(args)) => payload_cmd::verify(args),
+        Command::Payload(PayloadCommand::Inspect(args)) => payload_cmd::inspect(args),
+    }
+}
