@@ -98,7 +98,7 @@ pub fn loader_default(loader_conf: &str) -> Option<String> {
         .filter_map(|l| l.split_once(char::is_whitespace))
         .filter(|(k, _)| *k == "default")
         .map(|(_, v)| v.trim().to_string())
-        .last()
+        .next_back()
 }
 
 /// The slot a `default` value selects. Accepts what systemd-boot matches

@@ -96,7 +96,7 @@ pub struct PartitionInfo {
 #[serde(rename_all = "lowercase", tag = "kind")]
 pub enum Content {
     /// A Ferry installation (possibly incomplete: see the issues).
-    Ferry(FerryInstall),
+    Ferry(Box<FerryInstall>),
     /// Something else; its partitions are listed in the report.
     Foreign {
         /// Operating systems the partition types point at, e.g. `Windows`.

@@ -182,7 +182,12 @@ fn scan_gpt<D: Read + Seek>(dev: &mut D, size: u64, gpt: GptTable) -> Scan {
             .is_some()
     });
     let content = if is_ferry {
-        Content::Ferry(ferry::inspect(dev, size, &partitions, &mut issues))
+        Content::Ferry(Box::new(ferry::inspect(
+            dev,
+            size,
+            &partitions,
+            &mut issues,
+        )))
     } else {
         foreign_or_blank(&partitions)
     };

@@ -1,0 +1,236 @@
+//! `installer-tui detect`: print what is on the disks, for people or as JSON.
+
+use crate::cli::DetectArgs;
+use anyhow::Context;
+use detect::boot::BootHealth;
+use detect::report::{Content, DiskReport, FerryInstall, PartitionTable, SlotReport};
+use detect::SlotState;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// Run `detect`.
+pub fn detect(args: DetectArgs) -> anyhow::Result<()> {
+    let disks = if args.disks.is_empty() {
+        detect::enumerate(&args.exclude).context("listing the machine's disks in /sys/block")?
+    } else {
+        args.disks
+    };
+    let reports = detect::detect_all(&disks);
+    let text = if args.json {
+        let mut json =
+            serde_json::to_string_pretty(&reports).context("writing the reports as JSON")?;
+        json.push('\n');
+        json
+    } else if reports.is_empty() {
+        "No disks found.\n".to_string()
+    } else {
+        render(&reports)
+    };
+    emit(&text)
+}
+
+/// Write to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("writing to standard output")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The human-readable summary of all reports.
+pub fn render(reports: &[DiskReport]) -> String {
+    let mut out = String::new();
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        render_disk(&mut out, r);
+    }
+    out
+}
+
+fn render_disk(out: &mut String, r: &DiskReport) {
+    let mut head = r.path.display().to_string();
+    if r.size > 0 {
+        head += &format!("  {}", size(r.size));
+    }
+    if let Some(m) = &r.model {
+        head += &format!("  {m}");
+    }
+    if let Some(s) = &r.serial {
+        head += &format!("  serial {s}");
+    }
+    if r.removable {
+        head += "  (removable)";
+    }
+    let _ = writeln!(out, "{head}");
+    let table = match &r.table {
+        PartitionTable::Gpt { used, .. } => match used {
+            detect::gpt::GptCopy::Primary => "GPT".to_string(),
+            detect::gpt::GptCopy::Backup => "GPT (read from the backup copy)".to_string(),
+        },
+        PartitionTable::Mbr => "MBR (DOS)".to_string(),
+        PartitionTable::Damaged => "damaged".to_string(),
+        PartitionTable::None => "none".to_string(),
+    };
+    let _ = writeln!(out, "  Partition table: {table}");
+    match &r.content {
+        Content::Ferry(f) => render_ferry(out, f),
+        Content::Foreign { summary, .. } => {
+            let _ = writeln!(out, "  Content: other system: {summary}");
+        }
+        Content::Blank => {
+            let _ = writeln!(out, "  Content: blank");
+        }
+        Content::Unreadable { reason } => {
+            let _ = writeln!(out, "  Content: unreadable: {reason}");
+        }
+    }
+    if !r.partitions.is_empty() {
+        let _ = writeln!(out, "  Partitions:");
+        for p in &r.partitions {
+            let ty = p.type_name.clone().unwrap_or_else(|| p.type_id.clone());
+            let mut line = format!("    {:>2}  {:>9}  {:<22}", p.index, size(p.size), ty);
+            if let Some(n) = &p.name {
+                line += &format!("  {n:?}");
+            }
+            if let Some(fs) = &p.filesystem {
+                line += &format!("  {}", fs.kind);
+                if let Some(l) = &fs.label {
+                    line += &format!(" {l:?}");
+                }
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+    }
+    if !r.issues.is_empty() {
+        let _ = writeln!(out, "  Problems:");
+        for i in &r.issues {
+            let _ = writeln!(out, "    ! {}", i.message);
+        }
+    }
+}
+
+fn render_ferry(out: &mut String, f: &FerryInstall) {
+    let product = f
+        .product
+        .as_deref()
+        .unwrap_or("unknown product (no readable state record)");
+    let _ = writeln!(out, "  Content: Ferry installation of {product}");
+    if let Some(t) = f.installed_at {
+        let _ = writeln!(out, "    Installed: {}", t.date());
+    }
+    for s in &f.slots {
+        let _ = writeln!(out, "    {}", slot_line(f, s));
+    }
+    let _ = writeln!(
+        out,
+        "    Data partition: {}",
+        if f.data_partition {
+            "present"
+        } else {
+            "missing"
+        }
+    );
+    if !f.trusted_keys.is_empty() {
+        let keys: Vec<&str> = f
+            .trusted_keys
+            .iter()
+            .map(|k| k.get(..16).unwrap_or(k))
+            .collect();
+        let _ = writeln!(out, "    Trusted keys: {}", keys.join(", "));
+    }
+}
+
+fn slot_line(f: &FerryInstall, s: &SlotReport) -> String {
+    let mut line = format!("Slot {}:", s.slot);
+    let state = match s.state {
+        Some(SlotState::Good) => "good",
+        Some(SlotState::New) => "new, not yet confirmed",
+        Some(SlotState::Writing) => "INCOMPLETE WRITE",
+        Some(SlotState::Empty) => "empty",
+        None => "state unknown",
+    };
+    match &s.release {
+        Some(v) => line += &format!(" release {v} ({state})"),
+        None => line += &format!(" {state}"),
+    }
+    if !s.hotfixes.is_empty() {
+        line += &format!(", hotfixes {}", s.hotfixes.join(" "));
+    }
+    if let Some(c) = s.config_schema {
+        line += &format!(", config schema {c}");
+    }
+    let boot = match s.boot {
+        Some(BootHealth::Good) => "boots good".to_string(),
+        Some(BootHealth::Trying { tries_left, .. }) => {
+            format!("on trial, boot tries left: {tries_left}")
+        }
+        Some(BootHealth::Failed { .. }) => "FAILED TO BOOT".to_string(),
+        Some(BootHealth::NoEntry) => "no boot entry".to_string(),
+        None => "boot state unknown".to_string(),
+    };
+    line += &format!(", {boot}");
+    let mut marks = Vec::new();
+    if f.active_slot == Some(s.slot) {
+        marks.push("active");
+    }
+    if f.boot_default == Some(s.slot) {
+        marks.push("boot default");
+    }
+    if !marks.is_empty() {
+        line += &format!(" [{}]", marks.join(", "));
+    }
+    line
+}
+
+/// Binary units, one decimal: `8.0 MiB`.
+fn size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(size(0), "0 B");
+        assert_eq!(size(8 * 1024 * 1024), "8.0 MiB");
+        assert_eq!(size(500_107_862_016), "465.8 GiB");
+    }
+
+    #[test]
+    fn renders_blank_and_unreadable() {
+        let dir = tempfile_dir();
+        let blank = dir.join("blank.img");
+        std::fs::File::create(&blank)
+            .and_then(|f| f.set_len(1 << 20))
+            .expect("image");
+        let reports = detect::detect_all(&[blank, dir.join("missing.img")]);
+        let text = render(&reports);
+        assert!(text.contains("Content: blank"), "{text}");
+        assert!(text.contains("Content: unreadable: cannot open"), "{text}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("installer-tui-test-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("tmp dir");
+        d
+    }
+}

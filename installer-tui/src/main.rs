@@ -1,0 +1,14 @@
+//! `installer-tui`: the program the Ferry boot medium starts.
+
+mod cli;
+mod detect_cmd;
+
+use clap::Parser;
+use cli::{Cmd, Command};
+
+fn main() -> anyhow::Result<()> {
+    let cmd = Cmd::parse();
+    match cmd.command {
+        Command::Detect(args) => detect_cmd::detect(args),
+    }
+}
