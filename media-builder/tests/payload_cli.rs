@@ -1,0 +1,375 @@
+//! The admin commands as an admin runs them.
+#![allow(clippy::unwrap_used)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn mb(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_media-builder"))
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = mb(dir, args);
+    assert!(
+        out.status.success(),
+        "media-builder {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = mb(dir, args);
+    assert!(!out.status.success(), "media-builder {args:?} succeeded");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["key", "generate", "--out", "admin"]);
+    let root: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(dir.path().join("rootfs.img"), root).unwrap();
+    std::fs::write(dir.path().join("vmlinuz"), b"kernel").unwrap();
+    dir
+}
+
+#[test]
+fn key_generate_writes_a_private_key_only_its_owner_reads() {
+    let dir = setup();
+    let mode = std::fs::metadata(dir.path().join("admin.key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let e = fails(dir.path(), &["key", "generate", "--out", "admin"]);
+    assert!(e.contains("never overwritten"), "{e}");
+    let a = ok(dir.path(), &["key", "show", "admin.key"]);
+    let b = ok(dir.path(), &["key", "show", "admin.pub"]);
+    assert_eq!(a, b);
+    assert_eq!(a.trim().len(), 64);
+}
+
+#[test]
+fn build_verify_inspect_round_trip() {
+    let dir = setup();
+    let d = dir.path();
+    let out = ok(
+        d,
+        &[
+            "payload",
+            "build",
+            "--product",
+            "demo-engine",
+            "--version",
+            "1.1.0",
+            "--kind",
+            "release",
+            "--component",
+            "rootfs.img=rootfs.img",
+            "--component",
+            "vmlinuz=vmlinuz",
+            "--key",
+            "admin.key",
+        ],
+    );
+    assert!(out.contains("demo-engine-1.1.0.upg"), "{out}");
+    let listing = Command::new("tar")
+        .args(["tvf", "demo-engine-1.1.0.upg"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8(listing.stdout).unwrap();
+    let names: Vec<&str> = listing
+        .lines()
+        .map(|l| l.split_whitespace().last().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["manifest.toml", "manifest.sig", "rootfs.img", "vmlinuz"]
+    );
+
+    let v = ok(
+        d,
+        &[
+            "payload",
+            "verify",
+            "--trust",
+            "admin.pub",
+            "demo-engine-1.1.0.upg",
+        ],
+    );
+    assert!(v.contains("valid demo-engine 1.1.0"), "{v}");
+    let j: serde_json::Value = serde_json::from_str(&ok(
+        d,
+        &[
+            "payload",
+            "verify",
+            "--json",
+            "--trust",
+            "admin.pub",
+            "demo-engine-1.1.0.upg",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(j["valid"], true);
+    assert_eq!(j["manifest"]["upgrades-from"], ">=1.0.0, <1.1.0");
+
+    let i = ok(d, &["payload", "inspect", "demo-engine-1.1.0.upg"]);
+    assert!(
+        i.contains("nothing below is verified") && i.contains("rootfs.img"),
+        "{i}"
+    );
+    let j: serde_json::Value = serde_json::from_str(&ok(
+        d,
+        &["payload", "inspect", "--json", "demo-engine-1.1.0.upg"],
+    ))
+    .unwrap();
+    assert_eq!(j["signature-checked"], false);
+    assert_eq!(j["manifest"]["component"][0]["size"], 3_000_000);
+}
+
+#[test]
+fn builds_are_reproducible() {
+    let dir = setup();
+    let d = dir.path();
+    let args = |out: &'static str| {
+        vec![
+            "payload",
+            "build",
+            "--product",
+            "demo-engine",
+            "--version",
+            "1.1.0",
+            "--kind",
+            "release",
+            "--component",
+            "rootfs.img=rootfs.img",
+            "--key",
+            "admin.key",
+            "--out",
+            out,
+        ]
+    };
+    ok(d, &args("a.upg"));
+    ok(d, &args("b.upg"));
+    assert_eq!(
+        std::fs::read(d.join("a.upg")).unwrap(),
+        std::fs::read(d.join("b.upg")).unwrap()
+    );
+}
+
+#[test]
+fn build_from_a_description_file() {
+    let dir = setup();
+    let d = dir.path();
+    std::fs::create_dir(d.join("hf")).unwrap();
+    std::fs::write(d.join("hf/fix.bin"), b"patched").unwrap();
+    std::fs::write(
+        d.join("hf/hotfix.toml"),
+        "product = \"demo-engine\"\nversion = \"1.1.0\"\nkind = \"hotfix\"\nhotfix-id = \"hf1\"\n\
+         keys = [\"../admin.key\"]\n[[component]]\nname = \"fix.bin\"\nfile = \"fix.bin\"\n",
+    )
+    .unwrap();
+    let out = ok(d, &["payload", "build", "--from", "hf/hotfix.toml"]);
+    assert!(out.contains("demo-engine-1.1.0-hotfix-hf1.upg"), "{out}");
+    ok(
+        d,
+        &[
+            "payload",
+            "verify",
+            "--trust",
+            "admin.pub",
+            "demo-engine-1.1.0-hotfix-hf1.upg",
+        ],
+    );
+    std::fs::write(d.join("bad.toml"), "product = \"x\"\nflavour = 1\n").unwrap();
+    let e = fails(d, &["payload", "build", "--from", "bad.toml"]);
+    assert!(e.contains("flavour"), "{e}");
+}
+
+#[test]
+fn verify_refuses_an_untrusted_or_damaged_payload() {
+    let dir = setup();
+    let d = dir.path();
+    ok(d, &["key", "generate", "--out", "other"]);
+    ok(
+        d,
+        &[
+            "payload",
+            "build",
+            "--product",
+            "demo-engine",
+            "--version",
+            "1.1.0",
+            "--kind",
+            "release",
+            "--component",
+            "rootfs.img=rootfs.img",
+            "--key",
+            "admin.key",
+        ],
+    );
+    let e = fails(
+        d,
+        &[
+            "payload",
+            "verify",
+            "--trust",
+            "other.pub",
+            "demo-engine-1.1.0.upg",
+        ],
+    );
+    assert!(e.contains("not trusted"), "{e}");
+    let fp = ok(d, &["key", "show", "admin.pub"]);
+    let e = fails(
+        d,
+        &[
+            "payload",
+            "verify",
+            "--trust",
+            "admin.pub",
+            "--revoked",
+            fp.trim(),
+            "demo-engine-1.1.0.upg",
+        ],
+    );
+    assert!(e.contains("revoked"), "{e}");
+    let mut bytes = std::fs::read(d.join("demo-engine-1.1.0.upg")).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 1;
+    std::fs::write(d.join("bad.upg"), &bytes).unwrap();
+    let e = fails(d, &["payload", "verify", "--trust", "admin.pub", "bad.upg"]);
+    assert!(e.contains("do not match the signed checksum"), "{e}");
+    let out = mb(
+        d,
+        &[
+            "payload",
+            "verify",
+            "--json",
+            "--trust",
+            "admin.pub",
+            "bad.upg",
+        ],
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["valid"], false);
+    let e = fails(
+        d,
+        &["payload", "verify", "--trust", "admin.pub", "missing.upg"],
+    );
+    assert!(e.contains("missing.upg"), "{e}");
+}
+
+#[test]
+fn failed_builds_leave_nothing_behind() {
+    let dir = setup();
+    let d = dir.path();
+    let before: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let common = [
+        "payload",
+        "build",
+        "--product",
+        "demo-engine",
+        "--kind",
+        "release",
+        "--key",
+        "admin.key",
+    ];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["--version", "1.1.0", "--component", "../x=rootfs.img"],
+            "not allowed",
+        ),
+        (
+            vec!["--version", "1.1.0", "--component", "rootfs.img=nope.img"],
+            "nope.img",
+        ),
+        (
+            vec!["--version", "2.0.0", "--component", "rootfs.img=rootfs.img"],
+            "new major version",
+        ),
+        (
+            vec!["--version", "one", "--component", "rootfs.img=rootfs.img"],
+            "not a semantic version",
+        ),
+        (
+            vec![
+                "--version",
+                "1.1.0",
+                "--component",
+                "rootfs.img=rootfs.img",
+                "--out",
+                "rootfs.img",
+            ],
+            "also an input",
+        ),
+        (
+            vec![
+                "--version",
+                "1.1.0",
+                "--component",
+                "rootfs.img=rootfs.img",
+                "--chunk-size",
+                "1000",
+            ],
+            "chunk size",
+        ),
+        (
+            vec!["--version", "1.1.0", "--component", "rootfs.img"],
+            "NAME=FILE",
+        ),
+        (
+            vec![
+                "--version",
+                "1.1.0",
+                "--component",
+                "a=rootfs.img",
+                "--component",
+                "a=vmlinuz",
+            ],
+            "twice",
+        ),
+    ];
+    for (extra, want) in cases {
+        let mut args = common.to_vec();
+        args.extend(extra);
+        let e = fails(d, &args);
+        assert!(e.contains(want), "{args:?}: want '{want}' in: {e}");
+    }
+    let e = fails(
+        d,
+        &[
+            "payload",
+            "build",
+            "--product",
+            "demo-engine",
+            "--version",
+            "1.1.0",
+            "--kind",
+            "release",
+            "--component",
+            "rootfs.img=rootfs.img",
+            "--key",
+            "vmlinuz",
+        ],
+    );
+    assert!(e.contains("PKCS#8"), "{e}");
+    let after: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after, "a failed build left files behind");
+    assert_eq!(
+        std::fs::metadata(d.join("rootfs.img")).unwrap().len(),
+        3_000_000
+    );
+}
