@@ -13,6 +13,10 @@ use std::io::{Read, Seek};
 
 /// How much of the start of a disk must be zero for it to count as blank.
 const BLANK_CHECK_LEN: u64 = 1024 * 1024;
+/// Partitions we look into for a file system; tables are 128 entries.
+const MAX_PROBED: u32 = 128;
+/// Overlap issues named one by one before the rest are counted.
+const MAX_OVERLAP_ISSUES: usize = 32;
 
 /// What detection found on a device, without the device's identity.
 #[derive(Debug, Clone)]
@@ -166,7 +170,9 @@ fn scan_gpt<D: Read + Seek>(dev: &mut D, size: u64, gpt: GptTable) -> Scan {
             type_id: e.type_guid.to_string(),
             type_name: gpt_type_name(&e.type_guid).map(str::to_string),
             name: label,
-            filesystem: probe(dev, start, readable_len),
+            filesystem: (e.index <= MAX_PROBED && readable_len > 0)
+                .then(|| probe(dev, start, readable_len))
+                .flatten(),
         });
     }
     check_overlaps(&mut issues, &partitions);
@@ -305,6 +311,8 @@ fn check_inside(
 }
 
 fn check_overlaps(issues: &mut Vec<Issue>, parts: &[PartitionInfo]) {
+    // A hostile table can make every pair overlap; name a few, count the rest.
+    let (mut named, mut more) = (0usize, 0usize);
     for (i, a) in parts.iter().enumerate() {
         for b in &parts[i + 1..] {
             let (a_end, b_end) = (
@@ -312,6 +320,11 @@ fn check_overlaps(issues: &mut Vec<Issue>, parts: &[PartitionInfo]) {
                 b.start.saturating_add(b.size),
             );
             if a.size > 0 && b.size > 0 && a.start < b_end && b.start < a_end {
+                if named == MAX_OVERLAP_ISSUES {
+                    more += 1;
+                    continue;
+                }
+                named += 1;
                 issues.push(Issue::new(
                     IssueKind::PartitionsOverlap,
                     format!(
@@ -322,5 +335,11 @@ fn check_overlaps(issues: &mut Vec<Issue>, parts: &[PartitionInfo]) {
                 ));
             }
         }
+    }
+    if more > 0 {
+        issues.push(Issue::new(
+            IssueKind::PartitionsOverlap,
+            format!("{more} more pairs of partitions overlap"),
+        ));
     }
 }

@@ -204,3 +204,47 @@ fn protective_mbr_without_gpt_is_unreadable() {
         matches!(&r.content, Content::Unreadable { reason } if reason.contains("protective MBR"))
     );
 }
+
+/// A hand-made GPT with valid checksums and 8192 entries that all overlap:
+/// detection stays quick and the report small.
+#[test]
+fn hostile_table_with_thousands_of_overlapping_entries() {
+    let sectors: u64 = 4096;
+    let count: u32 = 8192;
+    let mut img = vec![0u8; (sectors * 512) as usize];
+    let mut array = vec![0u8; count as usize * 128];
+    for e in array.chunks_exact_mut(128) {
+        e[0] = 0xAF; // any non-zero type GUID
+        e[32..40].copy_from_slice(&34u64.to_le_bytes());
+        e[40..48].copy_from_slice(&(sectors - 40).to_le_bytes());
+    }
+    img[1024..1024 + array.len()].copy_from_slice(&array);
+    let h = &mut img[512..1024];
+    h[..8].copy_from_slice(b"EFI PART");
+    h[8..12].copy_from_slice(&0x0001_0000u32.to_le_bytes());
+    h[12..16].copy_from_slice(&92u32.to_le_bytes());
+    h[24..32].copy_from_slice(&1u64.to_le_bytes());
+    h[32..40].copy_from_slice(&(sectors - 1).to_le_bytes());
+    h[40..48].copy_from_slice(&34u64.to_le_bytes());
+    h[48..56].copy_from_slice(&(sectors - 34).to_le_bytes());
+    h[72..80].copy_from_slice(&2u64.to_le_bytes());
+    h[80..84].copy_from_slice(&count.to_le_bytes());
+    h[84..88].copy_from_slice(&128u32.to_le_bytes());
+    h[88..92].copy_from_slice(&crc32fast::hash(&array).to_le_bytes());
+    let crc = crc32fast::hash(&h[..92]);
+    h[16..20].copy_from_slice(&crc.to_le_bytes());
+    let size = img.len() as u64;
+    let r = detect::detect_device(
+        PathBuf::from("hostile.img"),
+        &mut std::io::Cursor::new(img),
+        size,
+    );
+    assert_eq!(r.partitions.len(), count as usize);
+    let overlaps = r
+        .issues
+        .iter()
+        .filter(|i| i.kind == IssueKind::PartitionsOverlap)
+        .count();
+    assert_eq!(overlaps, 33, "32 named and one count");
+    assert!(r.issues.len() < 100, "{} issues", r.issues.len());
+}
