@@ -317,3 +317,32 @@ fn damaged_primary_gpt_made_by_sgdisk() {
     );
     assert_eq!(r.partitions.len(), 2);
 }
+
+/// What our own writer (the gpt crate, as the install engine uses it)
+/// produces passes sgdisk's verification, and mtools reads its FAT.
+#[test]
+fn our_writer_passes_sgdisk_verify() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let img = dir.path().join("disk.img");
+    build_ferry_image(&img, &FerrySetup::default());
+    let out = std::process::Command::new(tool("sgdisk", "gdisk"))
+        .args(["-v", img.to_str().expect("utf-8")])
+        .output()
+        .expect("run sgdisk");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("No problems found"), "{text}");
+    let r = detect_path(&img);
+    let config = partition_start(&r, "ferry-config");
+    let conf = dir.path().join("conf.img");
+    let data = std::fs::read(&img).expect("read");
+    std::fs::write(
+        &conf,
+        &data[config as usize..config as usize + 4 * MIB as usize],
+    )
+    .expect("write");
+    let out = std::process::Command::new(tool("mtype", "mtools"))
+        .args(["-i", conf.to_str().expect("utf-8"), "::/state.toml"])
+        .output()
+        .expect("run mtype");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), STATE_A_GOOD);
+}
