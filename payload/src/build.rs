@@ -84,6 +84,14 @@ pub fn build(
     if keys.is_empty() {
         return Err(Error::Build("no signing key given".into()));
     }
+    // Everything that can be checked without the data is checked before an
+    // hour of hashing: an empty component list stands in for the real one.
+    manifest_for(spec, Vec::new())
+        .map(drop)
+        .or_else(|e| match e {
+            Error::Manifest(m) if m.contains("no components") => Ok(()),
+            other => Err(other),
+        })?;
     let mut files = Vec::with_capacity(spec.components.len());
     for (name, path) in &spec.components {
         check_component_name(name)?;
@@ -212,11 +220,12 @@ fn manifest_for(spec: &BuildSpec, components: Vec<Component>) -> Result<Manifest
                 None => default_upgrades_from(&spec.version).ok_or_else(|| {
                     Error::Build(format!(
                         "{} starts a new major version, so 'one release back' is not known: \
-                         say which releases may upgrade to it (e.g. '>={}.{}.0, <{}')",
+                         say which releases may upgrade to it (e.g. '>={}.N.0, <{}' \
+                         with N the last minor release of {})",
                         spec.version,
                         spec.version.major.saturating_sub(1),
-                        0,
-                        spec.version
+                        spec.version,
+                        spec.version.major.saturating_sub(1)
                     ))
                 })?,
             };
