@@ -1,0 +1,135 @@
+//! The two FAT volumes the engine writes, the ESP and the config partition,
+//! opened in place on the disk through [`detect::io::Slice`].
+
+use std::io::{self, Read, Seek, SeekFrom, Write};
+
+use detect::io::Slice;
+use fatfs::{FileSystem, FsOptions};
+
+/// A FAT volume on a partition of the disk.
+pub type Volume<'a, D> = FileSystem<Slice<&'a mut D>>;
+
+/// Format `[start, start + len)` as FAT32 with `label`.
+pub fn format<D: Read + Write + Seek>(
+    dev: &mut D,
+    start: u64,
+    len: u64,
+    label: &str,
+) -> io::Result<()> {
+    let mut vol_label = [b' '; 11];
+    let n = label.len().min(11);
+    vol_label[..n].copy_from_slice(&label.as_bytes()[..n]);
+    // FAT32 needs at least 65525 clusters: the largest cluster up to 4 KiB
+    // that gives that many.
+    let mut cluster = 4096u32;
+    while cluster > 512 && len / u64::from(cluster) < 66_000 {
+        cluster /= 2;
+    }
+    let mut slice = Slice::new(dev, start, len)?;
+    fatfs::format_volume(
+        &mut slice,
+        fatfs::FormatVolumeOptions::new()
+            .volume_label(vol_label)
+            .fat_type(fatfs::FatType::Fat32)
+            .bytes_per_cluster(cluster),
+    )
+}
+
+/// Open the FAT volume on `[start, start + len)`.
+pub fn open<D: Read + Write + Seek>(
+    dev: &mut D,
+    start: u64,
+    len: u64,
+) -> io::Result<Volume<'_, D>> {
+    let slice = Slice::new(dev, start, len)?;
+    FileSystem::new(slice, FsOptions::new())
+}
+
+/// Create every directory of `path` that does not exist.
+pub fn create_dirs<D: Read + Write + Seek>(fs: &Volume<'_, D>, path: &str) -> io::Result<()> {
+    let mut dir = fs.root_dir();
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        dir = dir.create_dir(part)?;
+    }
+    Ok(())
+}
+
+fn parent(path: &str) -> Option<&str> {
+    path.rsplit_once('/').map(|(p, _)| p)
+}
+
+/// Write a whole file, creating its directories, replacing what was there.
+pub fn write_file<D: Read + Write + Seek>(
+    fs: &Volume<'_, D>,
+    path: &str,
+    bytes: &[u8],
+) -> io::Result<()> {
+    if let Some(p) = parent(path) {
+        create_dirs(fs, p)?;
+    }
+    let mut f = fs.root_dir().create_file(path)?;
+    f.truncate()?;
+    f.write_all(bytes)?;
+    f.flush()
+}
+
+/// Replace a file's content without changing its length when `bytes` is
+/// as long as the file: the directory entry and cluster chain stay as they
+/// are, so an interruption leaves the old or the new bytes of each cluster,
+/// never an empty or unlinked file. Otherwise a plain [`write_file`].
+pub fn overwrite_file<D: Read + Write + Seek>(
+    fs: &Volume<'_, D>,
+    path: &str,
+    bytes: &[u8],
+) -> io::Result<()> {
+    let existing = match fs.root_dir().open_file(path) {
+        Ok(mut f) => {
+            let len = f.seek(SeekFrom::End(0))?;
+            Some((f, len))
+        }
+        Err(_) => None,
+    };
+    match existing {
+        Some((mut f, len)) if len == bytes.len() as u64 => {
+            f.seek(SeekFrom::Start(0))?;
+            f.write_all(bytes)?;
+            f.flush()
+        }
+        _ => write_file(fs, path, bytes),
+    }
+}
+
+/// Names of the files and directories in `path` (without `.` and `..`);
+/// empty if it does not exist.
+pub fn list_dir<D: Read + Write + Seek>(fs: &Volume<'_, D>, path: &str) -> io::Result<Vec<String>> {
+    let dir = match fs.root_dir().open_dir(path) {
+        Ok(d) => d,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut names = Vec::new();
+    for entry in dir.iter() {
+        let name = entry?.file_name();
+        if name != "." && name != ".." {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+/// Remove a file or a directory with everything in it; nothing if absent.
+pub fn remove_all<D: Read + Write + Seek>(fs: &Volume<'_, D>, path: &str) -> io::Result<()> {
+    let root = fs.root_dir();
+    match root.open_dir(path) {
+        Ok(_) => {
+            for name in list_dir(fs, path)? {
+                remove_all(fs, &format!("{path}/{name}"))?;
+            }
+            root.remove(path)
+        }
+        Err(_) => match root.remove(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        },
+    }
+}

@@ -1,0 +1,10 @@
+//! Small I/O adapters of the write path, each one idea: reading a written
+//! range back against the manifest's chunk hashes, measuring progress, and
+//! faults injected by tests.
+
+pub mod fault;
+mod rate;
+mod readback;
+
+pub use rate::Meter;
+pub use readback::verify_range;

@@ -1,0 +1,40 @@
+//! The block device ioctls the engine needs, declared once.
+//!
+//! nix's ioctl macros generate `unsafe fn`s (the kernel cannot check the
+//! argument types for us). The workspace denies `unsafe_code`; this module
+//! is the one place allowed to call them, each call with a correctly typed
+//! argument and an open file descriptor.
+#![allow(unsafe_code)]
+
+use std::fs::File;
+use std::io;
+use std::os::fd::AsRawFd;
+
+nix::ioctl_read!(blk_getsize64, 0x12, 114, u64);
+nix::ioctl_write_ptr_bad!(blk_discard, nix::request_code_none!(0x12, 119), [u64; 2]);
+nix::ioctl_none!(blk_rrpart, 0x12, 95);
+
+/// Size in bytes of a block device (BLKGETSIZE64).
+pub fn device_size(file: &File) -> io::Result<u64> {
+    let mut size: u64 = 0;
+    // SAFETY: the fd is open for the lifetime of `file`; `size` is a u64 as
+    // BLKGETSIZE64 expects.
+    unsafe { blk_getsize64(file.as_raw_fd(), &mut size) }.map_err(io::Error::from)?;
+    Ok(size)
+}
+
+/// Tell the device the byte range holds nothing (BLKDISCARD).
+pub fn discard(file: &File, offset: u64, len: u64) -> io::Result<()> {
+    let range = [offset, len];
+    // SAFETY: BLKDISCARD reads two u64 (start, length) from the pointer.
+    unsafe { blk_discard(file.as_raw_fd(), &range) }.map_err(io::Error::from)?;
+    Ok(())
+}
+
+/// Ask the kernel to re-read the partition table (BLKRRPART). Fails with
+/// EBUSY while a partition of the disk is mounted or held.
+pub fn reread_partitions(file: &File) -> io::Result<()> {
+    // SAFETY: BLKRRPART takes no argument.
+    unsafe { blk_rrpart(file.as_raw_fd()) }.map_err(io::Error::from)?;
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! Ferry's install engine: fresh install, wipe and reinstall, upgrade and
+//! hotfix of an appliance OS on one disk.
+//!
+//! 1. [`inspect`] reads the target disk (detection report, partition GUIDs,
+//!    the running slot's configuration, free space) and [`open_payload`]
+//!    verifies the payload and reads its small components;
+//! 2. [`plan`] checks everything without any I/O and returns a [`Plan`],
+//!    which prints as the steps a technician reads, or a [`Refusal`];
+//! 3. [`apply`] carries the plan out, emitting [`Progress`], and returns
+//!    the [`Report`] it also wrote to the config partition and the medium.
+//!
+//! Upgrades write the other root slot while verifying every chunk, read it
+//! back, write a migrated copy of the configuration, add a boot entry with
+//! boot counting and only then switch the default: an interruption at any
+//! point leaves the running system bootable. `docs/install-engine.md`
+//! describes every step.
+
+mod answers;
+mod apply;
+mod boot;
+pub mod device;
+mod error;
+mod fatvol;
+pub mod io;
+mod ioctl;
+mod plan;
+mod report;
+mod source;
+mod table;
+mod target;
+
+pub use answers::Answers;
+pub use apply::{apply, apply_on, Failure, Progress};
+pub use boot::{entry_text, loader_conf, CONSOLE};
+pub use device::{Device, DiskFile};
+pub use error::{Error, Refusal};
+pub use plan::{
+    derived_guid, installer_version, new_machine_id, plan, Action, Choice, MigrationPreview, Plan,
+    PlannedPartition, Step, StepKind, ESP_BOOT_LOADER, SYSTEMD_BOOT_EFI,
+};
+pub use report::{Outcome, Report, StepReport, REPORT_FORMAT};
+pub use source::{
+    config_document, open_payload, read_payload, PayloadInfo, CONFIG_PREFIX, INITRD, KERNEL,
+    MIGRATIONS, ROOTFS,
+};
+pub use target::{inspect, inspect_device, running_slot, Partition, PartitionSizes, Target};

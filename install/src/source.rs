@@ -1,0 +1,120 @@
+//! The payload as the engine uses it: the verified manifest, and the small
+//! components (default configuration, migrations) read up front so `plan`
+//! can show the configuration the new system gets.
+//!
+//! Component names the engine relies on:
+//!
+//! | component | goes to |
+//! | --- | --- |
+//! | `rootfs.img` | the root slot partition, raw |
+//! | `vmlinuz` | `/<slot>/vmlinuz` on the ESP |
+//! | `initrd.img` | `/<slot>/initrd.img` on the ESP |
+//! | `config-<name>.toml` | `config/<slot>/<name>.toml` on a fresh install: the release's default configuration, `config-ferry.toml` recording its schema |
+//! | `migrations.toml` | read by the installer: the steps that migrate an older configuration |
+//!
+//! Other components are verified and ignored. Put the small components
+//! before `rootfs.img`: then planning reads only the head of the medium.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use migrate::{ConfigTree, MigrationSet};
+use payload::{Fingerprint, Manifest, PayloadReader, TrustStore};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, IoContext};
+
+/// The root image component.
+pub const ROOTFS: &str = "rootfs.img";
+/// The kernel component.
+pub const KERNEL: &str = "vmlinuz";
+/// The initrd component.
+pub const INITRD: &str = "initrd.img";
+/// The migrations component.
+pub const MIGRATIONS: &str = "migrations.toml";
+/// Prefix of default configuration documents: `config-<name>.toml`.
+pub const CONFIG_PREFIX: &str = "config-";
+
+/// Largest small component read into memory.
+const MAX_SMALL: u64 = 1024 * 1024;
+
+/// The configuration document a component carries, if it is one:
+/// `config-engine.toml` → `engine.toml`.
+pub fn config_document(component: &str) -> Option<&str> {
+    let doc = component.strip_prefix(CONFIG_PREFIX)?;
+    (doc.ends_with(".toml") && doc.len() > ".toml".len()).then_some(doc)
+}
+
+fn is_small(name: &str) -> bool {
+    name == MIGRATIONS || config_document(name).is_some()
+}
+
+/// A payload whose signature verified, with its small components read.
+#[derive(Debug, Clone)]
+pub struct PayloadInfo {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The verified manifest.
+    pub manifest: Manifest,
+    /// SHA-256 of the signed manifest bytes: `apply` checks it reads the
+    /// same payload `plan` saw.
+    pub manifest_sha256: String,
+    /// The key whose signature verified.
+    pub signer: Fingerprint,
+    /// The installer's trust store it verified against.
+    pub trust: TrustStore,
+    /// The release's default configuration (`config-*.toml`).
+    pub defaults: ConfigTree,
+    /// `migrations.toml`, parsed, if the payload has one.
+    pub migrations: Option<MigrationSet>,
+}
+
+/// Open and verify the payload at `path`.
+pub fn open_payload(path: &Path, trust: &TrustStore) -> Result<PayloadInfo, Error> {
+    let file = File::open(path).ctx(|| format!("opening the payload {}", path.display()))?;
+    read_payload(BufReader::with_capacity(1 << 20, file), path, trust)
+}
+
+/// Verify a payload from any reader; `path` is recorded for `apply`.
+pub fn read_payload<R: Read>(
+    src: R,
+    path: &Path,
+    trust: &TrustStore,
+) -> Result<PayloadInfo, Error> {
+    let mut reader = PayloadReader::open(src, trust)?;
+    let manifest = reader.manifest().clone();
+    let manifest_sha256 = hex::encode(Sha256::digest(reader.manifest_bytes()));
+    let signer = reader.signer();
+    let mut defaults = ConfigTree::new();
+    let mut migrations = None;
+    let last_small = manifest.components.iter().rposition(|c| is_small(&c.name));
+    for (i, c) in manifest.components.iter().enumerate() {
+        if last_small.is_none_or(|last| i > last) {
+            break;
+        }
+        if !is_small(&c.name) {
+            reader.skip_component()?;
+            continue;
+        }
+        let (c, bytes) = reader.read_component_to_vec(MAX_SMALL)?;
+        if c.name == MIGRATIONS {
+            migrations = Some(MigrationSet::parse(&bytes).map_err(|e| {
+                Error::Config(format!("the payload's {MIGRATIONS} is not valid: {e}"))
+            })?);
+        } else if let Some(doc) = config_document(&c.name) {
+            defaults
+                .insert(doc, bytes)
+                .map_err(|e| Error::Config(format!("component {}: {e}", c.name)))?;
+        }
+    }
+    Ok(PayloadInfo {
+        path: path.to_path_buf(),
+        manifest,
+        manifest_sha256,
+        signer,
+        trust: trust.clone(),
+        defaults,
+        migrations,
+    })
+}

@@ -1,0 +1,72 @@
+//! Writing the GPT of a new layout with the `gpt` crate, every GUID set
+//! explicitly from the plan.
+
+use std::collections::BTreeMap;
+use std::io;
+
+use detect::layout::{Role, SECTOR_SIZE};
+use gpt::partition_types;
+
+use crate::device::Device;
+use crate::error::Error;
+use crate::plan::PlannedPartition;
+
+fn type_of(role: Role) -> partition_types::Type {
+    match role {
+        Role::Esp => partition_types::EFI,
+        Role::Root(_) => partition_types::LINUX_ROOT_X64,
+        Role::Config => partition_types::BASIC,
+        Role::Data => partition_types::LINUX_FS,
+    }
+}
+
+fn uuid(text: &str) -> Result<uuid::Uuid, Error> {
+    uuid::Uuid::parse_str(text).map_err(|e| Error::Other(format!("GUID {text}: {e}")))
+}
+
+fn gpt_err(e: gpt::GptError) -> Error {
+    Error::io(
+        "writing the partition table",
+        io::Error::other(e.to_string()),
+    )
+}
+
+/// Write a protective MBR and both GPT copies listing `parts`.
+pub fn write<D: Device>(
+    dev: &mut D,
+    disk_guid: &str,
+    parts: &[PlannedPartition],
+) -> Result<(), Error> {
+    let lbas = dev.size() / SECTOR_SIZE;
+    let mut disk = gpt::GptConfig::new()
+        .writable(true)
+        .logical_block_size(gpt::disk::LogicalBlockSize::Lb512)
+        .create_from_device(&mut *dev, Some(uuid(disk_guid)?))
+        .map_err(gpt_err)?;
+    let mut table = BTreeMap::new();
+    for p in parts {
+        table.insert(
+            p.index,
+            gpt::partition::Partition {
+                part_type_guid: type_of(p.role),
+                part_guid: uuid(&p.part_guid)?,
+                first_lba: p.start / SECTOR_SIZE,
+                last_lba: (p.start + p.size) / SECTOR_SIZE - 1,
+                flags: 0,
+                name: p.role.partition_name().to_string(),
+            },
+        );
+    }
+    disk.update_partitions(table).map_err(gpt_err)?;
+    let dev = disk.write().map_err(gpt_err)?;
+    let mbr_size = u32::try_from(lbas.saturating_sub(1)).unwrap_or(u32::MAX);
+    gpt::mbr::ProtectiveMBR::with_lb_size(mbr_size)
+        .overwrite_lba0(dev)
+        .map_err(|e| {
+            Error::io(
+                "writing the protective MBR",
+                io::Error::other(e.to_string()),
+            )
+        })?;
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! What the engine needs to know about the target disk before planning:
+//! detection's report, the partition GUIDs, the configuration of the
+//! running slot and the free space on the FAT volumes. Gathered by reading
+//! only, so `plan` can stay pure.
+
+use std::fs::File;
+use std::io::{Read, Seek};
+use std::path::{Path, PathBuf};
+
+use detect::layout::{self, Role, Slot};
+use detect::{DiskReport, FerryInstall};
+use migrate::ConfigTree;
+use serde::Serialize;
+
+use crate::error::{Error, IoContext};
+
+/// One GPT partition with its unique GUID.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Partition {
+    /// Partition number (1-based).
+    pub index: u32,
+    /// GPT partition name.
+    pub name: String,
+    /// First byte.
+    pub start: u64,
+    /// Length in bytes.
+    pub size: u64,
+    /// Type GUID, upper case.
+    pub type_guid: String,
+    /// Unique partition GUID (`PARTUUID`), lower case.
+    pub part_guid: String,
+}
+
+/// The target disk as found.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// What detection says.
+    pub report: DiskReport,
+    /// Partitions from the GPT, with their GUIDs (empty without GPT).
+    pub partitions: Vec<Partition>,
+    /// Configuration directory of the running slot, for an upgrade.
+    pub config: Option<ConfigTree>,
+    /// Why the running slot's configuration could not be read.
+    pub config_problem: Option<String>,
+    /// Free bytes on the ESP, if it could be read.
+    pub esp_free: Option<u64>,
+    /// Bytes the other slot's kernel and initrd take on the ESP now.
+    pub esp_other_slot_bytes: u64,
+    /// Free bytes on the config partition, if it could be read.
+    pub config_free: Option<u64>,
+}
+
+impl Target {
+    /// The disk's path.
+    pub fn path(&self) -> &Path {
+        &self.report.path
+    }
+
+    /// The partition playing `role`, by GPT name.
+    pub fn partition(&self, role: Role) -> Option<&Partition> {
+        self.partitions
+            .iter()
+            .find(|p| p.name == role.partition_name())
+    }
+}
+
+/// The slot the machine runs now: the one the boot loader starts, else the
+/// one the state record calls active.
+pub fn running_slot(install: &FerryInstall) -> Option<Slot> {
+    install.boot_default.or(install.active_slot)
+}
+
+/// Look at the disk or image at `path`, reading only.
+pub fn inspect(path: &Path) -> Result<Target, Error> {
+    let report = detect::detect_path(path);
+    if report.size == 0 {
+        return Ok(bare(report));
+    }
+    let mut file = File::open(path).ctx(|| format!("opening {}", path.display()))?;
+    let size = report.size;
+    Ok(inspect_with(report, &mut file, size))
+}
+
+/// [`inspect`] on a device that is already open.
+pub fn inspect_device<D: Read + Seek>(path: PathBuf, dev: &mut D, size: u64) -> Target {
+    let report = detect::detect_device(path, dev, size);
+    inspect_with(report, dev, size)
+}
+
+fn bare(report: DiskReport) -> Target {
+    Target {
+        report,
+        partitions: Vec::new(),
+        config: None,
+        config_problem: None,
+        esp_free: None,
+        esp_other_slot_bytes: 0,
+        config_free: None,
+    }
+}
+
+fn inspect_with<D: Read + Seek>(report: DiskReport, dev: &mut D, size: u64) -> Target {
+    let mut t = bare(report);
+    if let Ok(gpt) = detect::gpt::read_gpt(dev, size) {
+        t.partitions = gpt
+            .entries
+            .iter()
+            .map(|e| Partition {
+                index: e.index,
+                name: e.name.clone(),
+                start: e.first_lba * gpt.sector_size,
+                size: (e.last_lba.saturating_sub(e.first_lba) + 1) * gpt.sector_size,
+                type_guid: e.type_guid.to_string(),
+                part_guid: e.part_guid.to_string().to_lowercase(),
+            })
+            .collect();
+    }
+    let Some(install) = t.report.ferry().cloned() else {
+        return t;
+    };
+    let running = running_slot(&install);
+    if let Some(p) = t.partition(Role::Config).cloned() {
+        if let Ok(fs) = detect::fat::open(dev, p.start, p.size) {
+            t.config_free = fs
+                .stats()
+                .ok()
+                .map(|s| u64::from(s.free_clusters()) * u64::from(s.cluster_size()));
+            if let Some(slot) = running {
+                match read_config(&fs, slot) {
+                    Ok(tree) => t.config = Some(tree),
+                    Err(e) => t.config_problem = Some(e),
+                }
+            }
+        }
+    }
+    if let Some(p) = t.partition(Role::Esp).cloned() {
+        if let Ok(fs) = detect::fat::open(dev, p.start, p.size) {
+            t.esp_free = fs
+                .stats()
+                .ok()
+                .map(|s| u64::from(s.free_clusters()) * u64::from(s.cluster_size()));
+            if let Some(slot) = running {
+                let other = slot.other().name();
+                for name in ["vmlinuz", "initrd.img"] {
+                    if let Ok(f) = fs.root_dir().open_file(&format!("{other}/{name}")) {
+                        let mut f = f;
+                        t.esp_other_slot_bytes += f.seek(std::io::SeekFrom::End(0)).unwrap_or(0);
+                    }
+                }
+            }
+        }
+    }
+    t
+}
+
+fn read_config<D: Read + Seek>(
+    fs: &detect::fat::FatVolume<'_, D>,
+    slot: Slot,
+) -> Result<ConfigTree, String> {
+    let dir = slot.config_dir();
+    let names = detect::fat::list_dir(fs, &dir)?
+        .ok_or_else(|| format!("the config partition has no {dir}/"))?;
+    let mut tree = ConfigTree::new();
+    for name in names {
+        let path = format!("{dir}/{name}");
+        if fs.root_dir().open_dir(&path).is_ok() {
+            continue;
+        }
+        let bytes = detect::fat::read_file(fs, &path, migrate::MAX_FILE_SIZE)?
+            .ok_or_else(|| format!("{path} disappeared while reading"))?;
+        tree.insert(&name, bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(tree)
+}
+
+/// Size of the layout's partitions, from the product definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PartitionSizes {
+    /// ESP.
+    pub esp: u64,
+    /// Each root slot.
+    pub root: u64,
+    /// Config partition.
+    pub config: u64,
+    /// Smallest data partition (it takes the rest of the disk).
+    pub min_data: u64,
+}
+
+impl Default for PartitionSizes {
+    fn default() -> Self {
+        PartitionSizes {
+            esp: layout::DEFAULT_ESP_SIZE,
+            root: layout::DEFAULT_ROOT_SIZE,
+            config: layout::DEFAULT_CONFIG_SIZE,
+            min_data: layout::MIN_DATA_SIZE,
+        }
+    }
+}
+
+impl PartitionSizes {
+    /// Smallest disk these sizes fit on, with 1 MiB at each end for the GPT.
+    pub fn min_disk_size(&self) -> u64 {
+        layout::MIB + self.esp + 2 * self.root + self.config + self.min_data + layout::MIB
+    }
+
+    /// Size of a role's partition; `None` for data (the rest of the disk).
+    pub fn of(&self, role: Role) -> Option<u64> {
+        match role {
+            Role::Esp => Some(self.esp),
+            Role::Root(_) => Some(self.root),
+            Role::Config => Some(self.config),
+            Role::Data => None,
+        }
+    }
+}
