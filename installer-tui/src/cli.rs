@@ -17,6 +17,8 @@ pub struct Cmd {
 pub enum Command {
     /// Show what is installed on the machine's disks (or on disk images).
     Detect(DetectArgs),
+    /// Show how an upgrade would migrate a configuration (with --dry-run).
+    Migrate(MigrateArgs),
 }
 
 /// Arguments of `detect`.
@@ -33,6 +35,23 @@ pub struct DetectArgs {
     pub disks: Vec<PathBuf>,
 }
 
+/// Arguments of `migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Show the changes and the diff of every document; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The configuration directory of the installed slot (holds ferry.toml).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// The payload whose migrations to run.
+    #[arg(long, value_name = "FILE.upg")]
+    pub payload: PathBuf,
+    /// A public key to trust (repeatable); the payload must verify.
+    #[arg(long = "trust", value_name = "KEY.pub", required = true)]
+    pub trust: Vec<PathBuf>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,7 +66,9 @@ mod tests {
     fn parses_detect() {
         let cmd = Cmd::try_parse_from(["installer-tui", "detect", "--json", "a.img", "b.img"])
             .expect("parse");
-        let Command::Detect(args) = cmd.command;
+        let Command::Detect(args) = cmd.command else {
+            panic!("not detect");
+        };
         assert!(args.json);
         assert_eq!(args.disks.len(), 2);
     }

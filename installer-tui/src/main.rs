@@ -2,6 +2,7 @@
 
 mod cli;
 mod detect_cmd;
+mod migrate_cmd;
 
 use clap::Parser;
 use cli::{Cmd, Command};
@@ -10,5 +11,6 @@ fn main() -> anyhow::Result<()> {
     let cmd = Cmd::parse();
     match cmd.command {
         Command::Detect(args) => detect_cmd::detect(args),
+        Command::Migrate(args) => migrate_cmd::migrate(args),
     }
 }
