@@ -1,0 +1,23 @@
+//! A harness that boots Ferry media under QEMU and talks to what runs on
+//! them over the first serial port, as a technician at a serial console
+//! would.
+//!
+//! ```no_run
+//! use iso_tests::{Firmware, Machine};
+//! let mut vm = Machine::new("boot-cd-bios", Firmware::Bios)
+//!     .cdrom("target/demo/demo-engine-1.0.0.iso")
+//!     .boot()?;
+//! vm.wait_for("Install or upgrade", std::time::Duration::from_secs(120))?;
+//! vm.send("\r")?;
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+//!
+//! Every machine runs in its own directory under `target/iso-tests/NAME/`.
+//! When a test fails, the last screen and the whole serial log stay there
+//! and are printed; when it passes, the directory is removed.
+
+mod console;
+mod machine;
+
+pub use console::{Console, Key};
+pub use machine::{scenario_dir, Firmware, Machine, Vm};

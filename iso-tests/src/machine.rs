@@ -1,0 +1,404 @@
+//! Composing a QEMU command line for a machine, starting it, and cleaning
+//! up after it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+
+use crate::console::{Console, Key};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Firmware {
+    /// SeaBIOS, QEMU's default.
+    Bios,
+    /// OVMF (EDK2), with a fresh copy of its variable store per machine.
+    Uefi,
+}
+
+#[derive(Debug, Clone)]
+enum Medium {
+    Cdrom(PathBuf),
+    UsbStick(PathBuf),
+    Disk { path: PathBuf, format: &'static str },
+}
+
+/// A machine to boot: firmware, media and disks.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    name: String,
+    firmware: Firmware,
+    memory_mib: u32,
+    media: Vec<Medium>,
+    rtc_base: Option<String>,
+    kernel: Option<(PathBuf, PathBuf, String)>,
+}
+
+/// `target/iso-tests/NAME`, emptied.
+pub fn scenario_dir(name: &str) -> Result<PathBuf> {
+    let root = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let dir = root.join("iso-tests").join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).with_context(|| format!("emptying {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+impl Machine {
+    pub fn new(name: &str, firmware: Firmware) -> Machine {
+        Machine {
+            name: name.to_string(),
+            firmware,
+            memory_mib: 1024,
+            media: Vec::new(),
+            rtc_base: None,
+            kernel: None,
+        }
+    }
+
+    pub fn memory_mib(mut self, mib: u32) -> Machine {
+        self.memory_mib = mib;
+        self
+    }
+
+    /// The medium in the CD/DVD drive.
+    pub fn cdrom(mut self, path: impl Into<PathBuf>) -> Machine {
+        self.media.push(Medium::Cdrom(path.into()));
+        self
+    }
+
+    /// A raw image as a USB stick on an xHCI controller (device id `stick`,
+    /// so `Vm::pull_usb_stick` can remove it).
+    pub fn usb_stick(mut self, path: impl Into<PathBuf>) -> Machine {
+        self.media.push(Medium::UsbStick(path.into()));
+        self
+    }
+
+    /// A disk on virtio; the format is taken from the file name
+    /// (`.qcow2`, otherwise raw). The first disk boots first.
+    pub fn disk(mut self, path: impl Into<PathBuf>) -> Machine {
+        let path = path.into();
+        let format = if path.extension().is_some_and(|e| e == "qcow2") {
+            "qcow2"
+        } else {
+            "raw"
+        };
+        self.media.push(Medium::Disk { path, format });
+        self
+    }
+
+    /// The real-time clock's start, e.g. `1970-01-01` or `2100-06-01`.
+    pub fn rtc_base(mut self, base: &str) -> Machine {
+        self.rtc_base = Some(base.to_string());
+        self
+    }
+
+    /// Boots a kernel and initrd directly, bypassing firmware boot menus.
+    pub fn kernel(
+        mut self,
+        kernel: impl Into<PathBuf>,
+        initrd: impl Into<PathBuf>,
+        append: &str,
+    ) -> Machine {
+        self.kernel = Some((kernel.into(), initrd.into(), append.to_string()));
+        self
+    }
+
+    /// The QEMU arguments for this machine, running in `dir`.
+    pub fn args(&self, dir: &Path) -> Result<Vec<String>> {
+        let mut a: Vec<String> = Vec::new();
+        let mut push = |items: &[&str]| a.extend(items.iter().map(|s| s.to_string()));
+        let accel = if std::env::var_os("FERRY_QEMU_KVM").is_some() {
+            "kvm"
+        } else {
+            "tcg"
+        };
+        push(&["-machine", &format!("q35,accel={accel}")]);
+        push(&["-m", &self.memory_mib.to_string(), "-smp", "1"]);
+        push(&[
+            "-display",
+            "none",
+            "-vga",
+            "std",
+            "-serial",
+            "stdio",
+            "-no-reboot",
+        ]);
+        push(&[
+            "-monitor",
+            &format!(
+                "unix:{},server=on,wait=off",
+                dir.join("monitor.sock").display()
+            ),
+        ]);
+        push(&["-nic", "none"]);
+        if let Some(base) = &self.rtc_base {
+            push(&["-rtc", &format!("base={base}")]);
+        }
+        if self.firmware == Firmware::Uefi {
+            let (code, vars) = ovmf()?;
+            let my_vars = dir.join("OVMF_VARS.fd");
+            std::fs::copy(&vars, &my_vars)
+                .with_context(|| format!("copying {}", vars.display()))?;
+            push(&[
+                "-drive",
+                &format!(
+                    "if=pflash,format=raw,unit=0,readonly=on,file={}",
+                    code.display()
+                ),
+            ]);
+            push(&[
+                "-drive",
+                &format!("if=pflash,format=raw,unit=1,file={}", my_vars.display()),
+            ]);
+        }
+        if let Some((kernel, initrd, append)) = &self.kernel {
+            push(&[
+                "-kernel",
+                &kernel.display().to_string(),
+                "-initrd",
+                &initrd.display().to_string(),
+            ]);
+            push(&["-append", append]);
+        }
+        let mut usb = false;
+        for (i, m) in self.media.iter().enumerate() {
+            let boot_index = i + 1;
+            match m {
+                Medium::Cdrom(p) => {
+                    push(&[
+                        "-drive",
+                        &format!(
+                            "if=none,id=cd{i},media=cdrom,readonly=on,format=raw,file={}",
+                            p.display()
+                        ),
+                    ]);
+                    push(&[
+                        "-device",
+                        &format!("ide-cd,drive=cd{i},bootindex={boot_index}"),
+                    ]);
+                }
+                Medium::UsbStick(p) => {
+                    if !usb {
+                        push(&["-device", "qemu-xhci,id=xhci"]);
+                        usb = true;
+                    }
+                    push(&[
+                        "-drive",
+                        &format!("if=none,id=stickdrive,format=raw,file={}", p.display()),
+                    ]);
+                    push(&["-device", &format!("usb-storage,bus=xhci.0,id=stick,drive=stickdrive,removable=on,bootindex={boot_index}")]);
+                }
+                Medium::Disk { path, format } => {
+                    push(&[
+                        "-drive",
+                        &format!("if=none,id=disk{i},format={format},file={}", path.display()),
+                    ]);
+                    push(&[
+                        "-device",
+                        &format!("virtio-blk-pci,drive=disk{i},bootindex={boot_index}"),
+                    ]);
+                }
+            }
+        }
+        Ok(a)
+    }
+
+    /// Starts the machine in `target/iso-tests/NAME/`.
+    pub fn boot(&self) -> Result<Vm> {
+        let dir = scenario_dir(&self.name)?;
+        self.boot_in(dir)
+    }
+
+    /// Starts the machine in an existing directory (a second boot of the
+    /// same scenario keeps its disks).
+    pub fn boot_in(&self, dir: PathBuf) -> Result<Vm> {
+        let args = self.args(&dir)?;
+        std::fs::write(
+            dir.join("qemu-command"),
+            format!("qemu-system-x86_64 {}\n", args.join(" ")),
+        )
+        .context("writing the QEMU command line")?;
+        let mut child = Command::new("qemu-system-x86_64")
+            .args(&args)
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(
+                std::fs::File::create(dir.join("qemu.stderr")).context("creating qemu.stderr")?,
+            ))
+            .spawn()
+            .context("starting qemu-system-x86_64 (Debian package qemu-system-x86)")?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            bail!("qemu started without its serial pipes");
+        };
+        Ok(Vm {
+            name: self.name.clone(),
+            dir,
+            child: Some(child),
+            console: Console::new(stdout, stdin),
+            keep: false,
+        })
+    }
+}
+
+/// The OVMF code and variable-store templates Debian's `ovmf` installs.
+fn ovmf() -> Result<(PathBuf, PathBuf)> {
+    for (code, vars) in [
+        (
+            "/usr/share/OVMF/OVMF_CODE_4M.fd",
+            "/usr/share/OVMF/OVMF_VARS_4M.fd",
+        ),
+        (
+            "/usr/share/OVMF/OVMF_CODE.fd",
+            "/usr/share/OVMF/OVMF_VARS.fd",
+        ),
+    ] {
+        if Path::new(code).exists() && Path::new(vars).exists() {
+            return Ok((code.into(), vars.into()));
+        }
+    }
+    bail!("OVMF firmware is missing (Debian package ovmf)")
+}
+
+/// A running machine. Dropping it kills QEMU; if the test is failing, the
+/// screen and serial log are saved and printed, otherwise the machine's
+/// directory is removed.
+#[derive(Debug)]
+pub struct Vm {
+    name: String,
+    dir: PathBuf,
+    child: Option<Child>,
+    console: Console,
+    keep: bool,
+}
+
+impl Vm {
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn console(&mut self) -> &mut Console {
+        &mut self.console
+    }
+
+    pub fn wait_for(&self, text: &str, timeout: Duration) -> Result<()> {
+        self.console.wait_for(text, timeout)
+    }
+
+    pub fn wait_for_any(&self, texts: &[&str], timeout: Duration) -> Result<usize> {
+        self.console.wait_for_any(texts, timeout)
+    }
+
+    pub fn screen(&self) -> String {
+        self.console.screen()
+    }
+
+    pub fn send(&mut self, text: &str) -> Result<()> {
+        self.console.send(text)
+    }
+
+    pub fn key(&mut self, key: Key) -> Result<()> {
+        self.console.key(key)
+    }
+
+    /// Sends a command to the QEMU monitor and returns its answer.
+    pub fn monitor(&self, command: &str) -> Result<String> {
+        let path = self.dir.join("monitor.sock");
+        let mut stream = UnixStream::connect(&path).context("connecting to the QEMU monitor")?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let mut reader = BufReader::new(stream.try_clone()?);
+        let mut answer = String::new();
+        read_until_prompt(&mut reader, &mut String::new())?;
+        stream.write_all(format!("{command}\n").as_bytes())?;
+        read_until_prompt(&mut reader, &mut answer)?;
+        Ok(answer)
+    }
+
+    /// Pulls the USB stick out of the running machine.
+    pub fn pull_usb_stick(&self) -> Result<()> {
+        self.monitor("device_del stick").map(drop)
+    }
+
+    /// Cuts the power: QEMU is killed at once, nothing is flushed by the
+    /// guest.
+    pub fn power_cut(&mut self) -> Result<()> {
+        if let Some(mut child) = self.child.take() {
+            child.kill().context("killing qemu")?;
+            child.wait().context("waiting for qemu")?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the guest to power off or reboot (QEMU runs with
+    /// -no-reboot, so both end the process).
+    pub fn wait_exit(&mut self, timeout: Duration) -> Result<()> {
+        let deadline = std::time::Instant::now() + timeout;
+        while let Some(child) = self.child.as_mut() {
+            if child.try_wait()?.is_some() {
+                self.child = None;
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("the machine did not stop within {} s", timeout.as_secs());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Ok(())
+    }
+
+    /// Keeps the directory after a passing test too.
+    pub fn keep(&mut self) {
+        self.keep = true;
+    }
+
+    fn save_artifacts(&self) {
+        let screen = self.console.screen();
+        let _ = std::fs::write(self.dir.join("screen.txt"), &screen);
+        let _ = std::fs::write(self.dir.join("serial.log"), self.console.log());
+        eprintln!(
+            "--- {}: last screen (saved with serial.log in {}) ---\n{screen}\n---",
+            self.name,
+            self.dir.display()
+        );
+        let log = self.console.log();
+        let tail = &log[log.len().saturating_sub(3000)..];
+        eprintln!(
+            "--- end of serial log ---\n{}\n---",
+            String::from_utf8_lossy(tail)
+        );
+    }
+}
+
+fn read_until_prompt(reader: &mut impl BufRead, out: &mut String) -> Result<()> {
+    let mut buf = Vec::new();
+    loop {
+        let mut byte = [0u8; 1];
+        match reader.read(&mut byte) {
+            Ok(0) => bail!("the QEMU monitor closed"),
+            Ok(_) => buf.push(byte[0]),
+            Err(e) => return Err(e).context("reading the QEMU monitor"),
+        }
+        if buf.ends_with(b"(qemu) ") {
+            out.push_str(&String::from_utf8_lossy(&buf[..buf.len() - 7]));
+            return Ok(());
+        }
+    }
+}
+
+impl Drop for Vm {
+    fn drop(&mut self) {
+        let _ = self.power_cut();
+        if std::thread::panicking() {
+            self.save_artifacts();
+        } else if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
