@@ -19,6 +19,10 @@ pub enum Command {
     Detect(DetectArgs),
     /// Show how an upgrade would migrate a configuration (with --dry-run).
     Migrate(MigrateArgs),
+    /// Check an install, upgrade or hotfix and print its steps; writes nothing.
+    Plan(PlanArgs),
+    /// Carry out an install, upgrade or hotfix.
+    Apply(ApplyArgs),
 }
 
 /// Arguments of `detect`.
@@ -50,6 +54,65 @@ pub struct MigrateArgs {
     /// A public key to trust (repeatable); the payload must verify.
     #[arg(long = "trust", value_name = "KEY.pub", required = true)]
     pub trust: Vec<PathBuf>,
+}
+
+/// Arguments of `plan` (and the first part of `apply`'s).
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The payload (.upg) to install.
+    #[arg(long, value_name = "FILE.upg")]
+    pub payload: PathBuf,
+    /// A public key (PEM) the installer trusts; repeatable.
+    #[arg(long, value_name = "KEY.pub", required = true)]
+    pub trust: Vec<PathBuf>,
+    /// The disk or image file to install on.
+    #[arg(long, value_name = "DISK_OR_IMAGE")]
+    pub disk: PathBuf,
+    /// What to do; default: upgrade (or hotfix) an installation, install on
+    /// a blank disk.
+    #[arg(long, value_enum)]
+    pub action: Option<ActionArg>,
+    /// Answer file: configuration values for a fresh install.
+    #[arg(long, value_name = "FILE.toml")]
+    pub answers: Option<PathBuf>,
+    /// systemd-boot's EFI binary, for install and wipe.
+    #[arg(long, value_name = "FILE.efi")]
+    pub boot_loader: Option<PathBuf>,
+    /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA
+    /// (default from the product layout: 512,8192,256,1024).
+    #[arg(long, value_name = "E,R,C,D")]
+    pub layout_mib: Option<String>,
+    /// Print the plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The action, as typed on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ActionArg {
+    /// Install on a blank disk.
+    Install,
+    /// Install a newer release, keeping the configuration.
+    Upgrade,
+    /// Erase the disk and install.
+    Wipe,
+    /// Apply a hotfix to the running release.
+    Hotfix,
+}
+
+/// Arguments of `apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// What to install, where.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Carry the plan out without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Directory for a copy of the report (default: `reports/` next to the
+    /// payload, when writable).
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -1,0 +1,167 @@
+//! `installer-tui plan` and `installer-tui apply`: the install engine for
+//! scripts and tests.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use install::{Action, Choice, PartitionSizes, Plan, Progress};
+use payload::{PublicKey, TrustStore};
+
+use crate::cli::{ActionArg, ApplyArgs, PlanArgs};
+
+/// Test hook: after the step of this name finished (and was flushed), the
+/// process exits at once, as if the power went. For power-cut tests only.
+pub const STOP_AFTER_ENV: &str = "FERRY_FAULT_STOP_AFTER";
+/// Exit code of a stop by [`STOP_AFTER_ENV`].
+pub const STOP_EXIT_CODE: i32 = 75;
+
+fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan> {
+    let mut trust = TrustStore::new();
+    for path in &args.trust {
+        trust.trust(
+            PublicKey::load(path).with_context(|| format!("reading the key {}", path.display()))?,
+        );
+    }
+    let payload = install::open_payload(&args.payload, &trust)
+        .with_context(|| format!("checking the payload {}", args.payload.display()))?;
+    let target = install::inspect(&args.disk)
+        .with_context(|| format!("looking at {}", args.disk.display()))?;
+    let action = match args.action {
+        Some(ActionArg::Install) => Action::Install,
+        Some(ActionArg::Upgrade) => Action::Upgrade,
+        Some(ActionArg::Wipe) => Action::Wipe,
+        Some(ActionArg::Hotfix) => Action::Hotfix,
+        None if target.report.ferry().is_none() => Action::Install,
+        None if payload.manifest.kind == payload::Kind::Hotfix => Action::Hotfix,
+        None => Action::Upgrade,
+    };
+    let mut choice = Choice::new(action);
+    choice.report_dirs = report_dirs;
+    if let Some(p) = &args.boot_loader {
+        choice.boot_loader = p.clone();
+    }
+    if let Some(p) = &args.answers {
+        let text =
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        choice.answers = Some(
+            install::Answers::parse(&text)
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("reading the answer file {}", p.display()))?,
+        );
+    }
+    if let Some(l) = &args.layout_mib {
+        let mib: Vec<u64> = l
+            .split(',')
+            .map(|v| v.trim().parse::<u64>().map(|n| n << 20))
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("--layout-mib {l}: four numbers expected"))?;
+        let [esp, root, config, min_data] = mib[..] else {
+            bail!("--layout-mib {l}: four numbers expected (ESP,ROOT,CONFIG,MIN_DATA)");
+        };
+        choice.sizes = PartitionSizes {
+            esp,
+            root,
+            config,
+            min_data,
+        };
+    }
+    if matches!(action, Action::Install | Action::Wipe) {
+        choice.machine_id = Some(
+            install::new_machine_id().map_err(|e| anyhow::anyhow!("choosing a machine id: {e}"))?,
+        );
+    }
+    Ok(install::plan(&target, &payload, &choice)?)
+}
+
+/// Run `plan`.
+pub fn plan(args: PlanArgs) -> anyhow::Result<()> {
+    let plan = make_plan(&args, Vec::new())?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &plan).context("writing the plan")?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{plan}")?;
+        if let Some(m) = &plan.migration {
+            if !m.diff.is_empty() {
+                writeln!(out, "Configuration diff:\n{}", m.diff)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Run `apply`.
+pub fn apply(args: ApplyArgs) -> anyhow::Result<()> {
+    let report_dirs = match &args.report_dir {
+        Some(d) => vec![d.clone()],
+        None => args
+            .plan
+            .payload
+            .parent()
+            .map(|p| vec![p.join("reports")])
+            .unwrap_or_default(),
+    };
+    let plan = make_plan(&args.plan, report_dirs)?;
+    print!("{plan}");
+    if !args.yes {
+        bail!("nothing was changed: add --yes to carry out this plan");
+    }
+    let stop_after = std::env::var(STOP_AFTER_ENV).ok();
+    let mut last_percent = None;
+    let mut show = |p: &Progress| match p {
+        Progress::Step {
+            index,
+            total,
+            title,
+            ..
+        } => {
+            println!("[{index}/{total}] {title}");
+            last_percent = None;
+        }
+        Progress::Bytes {
+            kind,
+            done,
+            total,
+            rate,
+        } => {
+            let percent = (done * 100).checked_div(*total).unwrap_or(100);
+            if last_percent != Some(percent / 10) {
+                last_percent = Some(percent / 10);
+                println!("      {} {percent:>3}% {:.1} MB/s", kind.name(), rate / 1e6);
+            }
+        }
+        Progress::StepDone { kind, seconds, .. } => {
+            println!("      done in {seconds:.1} s");
+            if stop_after.as_deref() == Some(kind.name()) {
+                let _ = std::io::stdout().flush();
+                std::process::exit(STOP_EXIT_CODE);
+            }
+        }
+    };
+    match install::apply(&plan, &mut show) {
+        Ok(report) => {
+            for path in &report.saved_to {
+                println!("report: {path}");
+            }
+            println!(
+                "{} {} is installed in slot {}; it starts at the next boot.",
+                plan.product, plan.to, plan.slot
+            );
+            Ok(())
+        }
+        Err(failure) => {
+            for path in &failure.report.saved_to {
+                println!("report: {path}");
+            }
+            Err(failure.error).context(match plan.keep_slot {
+                Some(slot) => format!(
+                    "the {} failed; the system in slot {slot} is unchanged and still starts",
+                    plan.action
+                ),
+                None => format!("the {} failed", plan.action),
+            })
+        }
+    }
+}
