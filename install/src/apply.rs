@@ -73,9 +73,6 @@ pub struct Failure {
 
 /// Largest boot loader binary read.
 const MAX_BOOT_LOADER: u64 = 16 * 1024 * 1024;
-/// The state record is padded to a multiple of this, so later writes of
-/// the same length replace it in place.
-const STATE_PAD: usize = 4096;
 
 /// Carry out `plan` on its disk, reading its payload.
 pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report, Box<Failure>> {
@@ -408,13 +405,17 @@ impl<D: Device, R: Read> Run<'_, D, R> {
         fs.unmount().ctx(what)
     }
 
+    /// Write `state.toml` padded to a whole cluster, so that the next
+    /// record (almost always the same size) replaces it in place with one
+    /// write: an interruption leaves the old or the new record, not a mix.
     fn write_state(&mut self, record: &StateRecord) -> Result<(), Error> {
         let mut text = record.to_toml()?;
-        let padded = text.len().div_ceil(STATE_PAD) * STATE_PAD;
-        text.extend(std::iter::repeat_n('\n', padded - text.len()));
         let (start, len) = self.part(Role::Config)?;
         let what = || format!("writing {} on the config partition", layout::STATE_PATH);
         let fs = fatvol::open(self.dev, start, len).ctx(what)?;
+        let pad = fs.cluster_size() as usize;
+        let padded = text.len().div_ceil(pad) * pad;
+        text.extend(std::iter::repeat_n('\n', padded - text.len()));
         fatvol::overwrite_file(&fs, layout::STATE_PATH, text.as_bytes()).ctx(what)?;
         fs.unmount().ctx(what)
     }

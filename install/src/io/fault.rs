@@ -9,8 +9,9 @@ use crate::device::Device;
 /// What goes wrong on the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiskFault {
-    /// Every write touching this byte or any later one fails (EIO).
-    FailWritesFrom(u64),
+    /// Once this many bytes were written, every further write fails
+    /// (EIO), whole: a disk fails a request, it does not half-do it.
+    FailAfterBytes(u64),
     /// The byte at this offset is stored flipped, without an error.
     CorruptByte(u64),
 }
@@ -20,6 +21,7 @@ pub enum DiskFault {
 pub struct FaultyDisk<D> {
     inner: D,
     pos: u64,
+    written: u64,
     fault: DiskFault,
 }
 
@@ -29,8 +31,14 @@ impl<D: Device> FaultyDisk<D> {
         FaultyDisk {
             inner,
             pos: 0,
+            written: 0,
             fault,
         }
+    }
+
+    /// Bytes written so far (failed writes not counted).
+    pub fn written(&self) -> u64 {
+        self.written
     }
 
     /// Give back the disk.
@@ -58,24 +66,21 @@ impl<D: Device> Write for FaultyDisk<D> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let end = self.pos + buf.len() as u64;
         match self.fault {
-            DiskFault::FailWritesFrom(at) if end > at => {
-                if self.pos >= at {
-                    return Err(io::Error::other("injected write error"));
-                }
-                let n = self.inner.write(&buf[..(at - self.pos) as usize])?;
-                self.pos += n as u64;
-                Ok(n)
+            DiskFault::FailAfterBytes(limit) if self.written + buf.len() as u64 > limit => {
+                Err(io::Error::other("injected write error"))
             }
             DiskFault::CorruptByte(at) if self.pos <= at && at < end => {
                 let mut copy = buf.to_vec();
                 copy[(at - self.pos) as usize] ^= 0x5a;
                 let n = self.inner.write(&copy)?;
                 self.pos += n as u64;
+                self.written += n as u64;
                 Ok(n)
             }
             _ => {
                 let n = self.inner.write(buf)?;
                 self.pos += n as u64;
+                self.written += n as u64;
                 Ok(n)
             }
         }
