@@ -179,10 +179,7 @@ fn upgrades_migrate_config_and_keep_the_old_slot() {
     let config = fat_files(&disk, Role::Config);
     let migrated = String::from_utf8(config["config/b/engine.toml"].clone()).expect("utf-8");
     assert!(migrated.contains("mtu = 1500"), "{migrated}");
-    assert_eq!(
-        config["config/b/ferry.toml"].ends_with(b"schema = 2\n"),
-        true
-    );
+    assert!(config["config/b/ferry.toml"].ends_with(b"schema = 2\n"));
 
     // The next upgrade goes back into slot a, once b has started good.
     let upg2 = Release::new("2.0.0").build(dir.path(), &k.vendor);

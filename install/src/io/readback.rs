@@ -26,7 +26,7 @@ pub fn verify_range<D: Read + Seek>(
         .ctx(|| format!("reading {what} back"))?;
     let chunk = component.chunk_size;
     let count = component.size.div_ceil(chunk);
-    let in_flight = (2 * rayon::current_num_threads() + 2).min(32).max(2);
+    let in_flight = (2 * rayon::current_num_threads() + 2).clamp(2, 32);
     let mut pending: VecDeque<mpsc::Receiver<Hashed>> = VecDeque::new();
     let mut spare: Vec<Vec<u8>> = Vec::new();
     let mut check = |rx: mpsc::Receiver<Hashed>, spare: &mut Vec<Vec<u8>>| -> Result<(), Error> {
