@@ -1,0 +1,27 @@
+use std::io;
+
+/// What went wrong with a FAT volume, in words an admin understands.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("volume label {0:?} is not 1 to 11 characters of A-Z, 0-9, space, - or _")]
+    BadLabel(String),
+    #[error("{path}: {size} bytes is more than a FAT file can hold (4 GiB - 1)")]
+    FileTooLarge { path: String, size: u64 },
+    #[error("not a FAT file system: {0}")]
+    NotFat(String),
+    #[error("{0} is not a valid path on a FAT volume")]
+    BadPath(String),
+}
+
+impl Error {
+    pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(io::Error) -> Error {
+        let what = what.into();
+        move |source| Error::Io { what, source }
+    }
+}
