@@ -1,0 +1,184 @@
+//! The USB image's writable FAT partition: `ferry/` with the payload
+//! (split into parts past FAT's 4 GiB limit), `medium.toml`, the answer
+//! file and `reports/`.
+
+use std::io::{self, Read, Seek, SeekFrom, Write};
+
+use fat::{FixedTime, SharedDisk, Volume};
+
+use crate::{Error, MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
+
+/// GPT partition name of the stick's FAT partition.
+pub const PARTITION_NAME: &str = "FERRY";
+/// Largest answer file read.
+pub const MAX_ANSWER_BYTES: u64 = 1 << 20;
+
+/// Find the stick's partition in a GPT disk: (start byte, length).
+pub fn find_partition<D: Read + Seek>(disk: &mut D) -> Result<(u64, u64), Error> {
+    let mut hdr = [0u8; 92];
+    disk.seek(SeekFrom::Start(512))
+        .and_then(|_| disk.read_exact(&mut hdr))
+        .map_err(Error::io("reading the GPT header"))?;
+    if &hdr[0..8] != b"EFI PART" {
+        return Err(Error::Invalid("the stick has no GPT".into()));
+    }
+    let lba = u64::from_le_bytes(hdr[72..80].try_into().unwrap_or_default());
+    let count = u32::from_le_bytes(hdr[80..84].try_into().unwrap_or_default());
+    let size = u32::from_le_bytes(hdr[84..88].try_into().unwrap_or_default()) as usize;
+    if !(128..=1024).contains(&size) || count > 1024 || lba.checked_mul(512).is_none() {
+        return Err(Error::Damaged("the GPT header is not valid".into()));
+    }
+    let mut entry = vec![0u8; size];
+    for i in 0..u64::from(count) {
+        disk.seek(SeekFrom::Start(lba * 512 + i * size as u64))
+            .and_then(|_| disk.read_exact(&mut entry))
+            .map_err(Error::io("reading GPT entries"))?;
+        let name: Vec<u16> = entry[56..128]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .take_while(|c| *c != 0)
+            .collect();
+        if String::from_utf16_lossy(&name) == PARTITION_NAME {
+            let first = u64::from_le_bytes(entry[32..40].try_into().unwrap_or_default());
+            let last = u64::from_le_bytes(entry[40..48].try_into().unwrap_or_default());
+            if last < first || last.checked_mul(512).is_none() {
+                return Err(Error::Damaged("the FERRY partition has a bad range".into()));
+            }
+            return Ok((first * 512, (last - first + 1) * 512));
+        }
+    }
+    Err(Error::Invalid(format!(
+        "no partition named {PARTITION_NAME} on the stick"
+    )))
+}
+
+/// The stick's FAT partition, opened read-write.
+#[derive(Debug)]
+pub struct Stick<D: Read + Write + Seek> {
+    volume: Volume<D>,
+}
+
+impl<D: Read + Write + Seek> Stick<D> {
+    /// Open the partition (a byte range of the stick, e.g. a
+    /// `detect::io::Slice` from [`find_partition`]).
+    pub fn open(partition: D) -> Result<Stick<D>, Error> {
+        Ok(Stick {
+            volume: Volume::open(partition, FixedTime::from_env())?,
+        })
+    }
+
+    pub fn volume(&self) -> &Volume<D> {
+        &self.volume
+    }
+
+    pub fn info(&self) -> Result<MediumInfo, Error> {
+        let bytes = self.volume.read(INFO_PATH, MediumInfo::MAX_BYTES)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::Invalid(format!("{INFO_PATH} is not UTF-8")))?;
+        MediumInfo::parse(&text)
+    }
+
+    /// The payload as one stream, parts joined, with its total size. The
+    /// sizes are checked against `medium.toml`.
+    pub fn payload(&self) -> Result<(PayloadStream<'_, D>, u64), Error> {
+        let info = self.info()?;
+        let parts = if info.payload_parts.is_empty() {
+            vec![info.payload.clone()]
+        } else {
+            info.payload_parts.clone()
+        };
+        let listing = self.volume.list(PAYLOAD_DIR)?;
+        let mut total = 0u64;
+        for p in &parts {
+            let (_, _, size) = listing
+                .iter()
+                .find(|(n, is_dir, _)| n == p && !is_dir)
+                .ok_or_else(|| Error::NotFound(format!("{PAYLOAD_DIR}/{p}")))?;
+            total += size;
+        }
+        if total != info.payload_size {
+            return Err(Error::Damaged(format!(
+                "the payload parts hold {total} bytes, medium.toml says {}",
+                info.payload_size
+            )));
+        }
+        Ok((
+            PayloadStream {
+                volume: &self.volume,
+                parts,
+                next: 0,
+                current: None,
+            },
+            total,
+        ))
+    }
+
+    /// The answer file, if the stick carries one.
+    pub fn answer(&self) -> Result<Option<String>, Error> {
+        if !self.volume.exists(ANSWER_PATH) {
+            return Ok(None);
+        }
+        let bytes = self.volume.read(ANSWER_PATH, MAX_ANSWER_BYTES)?;
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| Error::Invalid(format!("{ANSWER_PATH} is not UTF-8")))
+    }
+
+    /// Write `ferry/reports/NAME`.
+    pub fn write_report(&self, name: &str, data: &[u8]) -> Result<(), Error> {
+        if name.is_empty() || name.contains('/') || name.contains('\\') || name.starts_with('.') {
+            return Err(Error::Invalid(format!(
+                "{name:?} is not a report file name"
+            )));
+        }
+        self.volume.create_dir(REPORTS_DIR)?;
+        self.volume.write(&format!("{REPORTS_DIR}/{name}"), data)?;
+        Ok(())
+    }
+
+    /// Flush and close the file system cleanly.
+    pub fn close(self) -> Result<D, Error> {
+        Ok(self.volume.close()?)
+    }
+}
+
+/// The payload parts read one after the other.
+pub struct PayloadStream<'a, D: Read + Write + Seek> {
+    volume: &'a Volume<D>,
+    parts: Vec<String>,
+    next: usize,
+    current: Option<fat::fatfs::File<'a, SharedDisk<D>>>,
+}
+
+impl<D: Read + Write + Seek> std::fmt::Debug for PayloadStream<'_, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PayloadStream")
+            .field("parts", &self.parts)
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<D: Read + Write + Seek> Read for PayloadStream<'_, D> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if let Some(f) = &mut self.current {
+                let n = f.read(buf)?;
+                if n > 0 || buf.is_empty() {
+                    return Ok(n);
+                }
+                self.current = None;
+            }
+            let Some(part) = self.parts.get(self.next) else {
+                return Ok(0);
+            };
+            self.next += 1;
+            let path = format!("{PAYLOAD_DIR}/{part}");
+            self.current = Some(
+                self.volume
+                    .open_file(&path)
+                    .map_err(|e| io::Error::new(io::ErrorKind::NotFound, e.to_string()))?,
+            );
+        }
+    }
+}
