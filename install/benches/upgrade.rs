@@ -1,1 +1,317 @@
-fn main() {}
+//! Upgrade against `dd`, in the same run.
+//!
+//! `cargo bench -p install --bench upgrade [-- --size-mib N]`
+//!
+//! Installs a small release on an image file, then times an upgrade whose
+//! root image is N MiB (default 2048) from a payload file into the image
+//! (plan, write while verifying, read-back, config migration, boot entry,
+//! switch) against `dd` copying the whole payload file (every byte the
+//! upgrade reads) into the same slot, both ending with fsync. The payload sits in the page
+//! cache for both. Prints the time ratio and the upgrade's peak memory;
+//! results are recorded in docs/benchmarks.md.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use detect::layout::{Role, Slot};
+use install::{Action, Choice, PartitionSizes};
+use payload::{BuildSpec, Kind, SecretKey, TrustStore, Version, VersionReq};
+
+const RUNS: usize = 3;
+const MIB: u64 = 1 << 20;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("--measure") => return measure_child(&args[2..]),
+        Some("--upgrade") => return upgrade_child(&args[2..]),
+        _ => {}
+    }
+    let size_mib: u64 = args
+        .windows(2)
+        .find(|w| w[0] == "--size-mib")
+        .and_then(|w| w[1].parse().ok())
+        .unwrap_or(2048);
+    let dir = bench_dir();
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creating the benchmark directory");
+    let key = SecretKey::generate().expect("key");
+    std::fs::write(dir.join("bench.pub"), key.public().to_pem()).expect("key file");
+    let trust = TrustStore::with_keys([key.public()]);
+
+    let v1 = build(&dir, &key, "1.0.0", 1, 4 * MIB);
+    let v2 = build(&dir, &key, "1.1.0", 2, size_mib * MIB);
+    let rootfs_size = size_mib * MIB;
+    let sizes = PartitionSizes {
+        esp: detect::layout::DEFAULT_ESP_SIZE,
+        root: rootfs_size + 64 * MIB,
+        config: 64 * MIB,
+        min_data: 64 * MIB,
+    };
+    let base = dir.join("base.img");
+    File::create(&base)
+        .and_then(|f| f.set_len(sizes.min_disk_size()))
+        .expect("image");
+    let mut choice = Choice::new(Action::Install);
+    choice.sizes = sizes;
+    choice.machine_id = Some("0123456789abcdef0123456789abcdef".into());
+    let target = install::inspect(&base).expect("inspect");
+    let plan = install::plan(
+        &target,
+        &install::open_payload(&v1, &trust).expect("payload"),
+        &choice,
+    )
+    .expect("plan");
+    install::apply(&plan, &mut |_| {}).expect("install");
+    bless(&base);
+    let slot_b = install::inspect(&base)
+        .expect("inspect")
+        .partition(Role::Root(Slot::B))
+        .expect("slot b")
+        .start;
+    let payload_len = std::fs::metadata(&v2).expect("payload").len();
+
+    run_quiet(&mut Command::new("sync"));
+    run_quiet(
+        Command::new("cat")
+            .arg(&v2)
+            .stdout(std::process::Stdio::null()),
+    );
+    let work = dir.join("work.img");
+    let me = std::env::current_exe().expect("own path");
+    let mut ours = Vec::new();
+    let mut dd = Vec::new();
+    for _ in 0..RUNS {
+        fresh(&base, &work);
+        ours.push(measure(
+            Command::new(&me)
+                .arg("--upgrade")
+                .arg(&work)
+                .arg(&v2)
+                .arg(dir.join("bench.pub")),
+        ));
+        fresh(&base, &work);
+        dd.push(measure(
+            Command::new("dd")
+                .arg(format!("if={}", v2.display()))
+                .arg(format!("of={}", work.display()))
+                .args([
+                    "bs=1M",
+                    "oflag=seek_bytes",
+                    "conv=notrunc,fsync",
+                    "status=none",
+                ])
+                .arg(format!("seek={slot_b}")),
+        ));
+    }
+    let med = |v: &mut Vec<Sample>| {
+        v.sort_by(|a, b| a.secs.total_cmp(&b.secs));
+        v[v.len() / 2]
+    };
+    let (o, d) = (med(&mut ours), med(&mut dd));
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!("upgrade benchmark: {size_mib} MiB root image, {cores} cores, median of {RUNS}");
+    println!(
+        "  {:<34} {:>8} {:>9} {:>10}",
+        "", "seconds", "GB/s", "peak RSS"
+    );
+    for (name, x) in [("upgrade (plan + apply)", o), ("dd bs=1M conv=fsync", d)] {
+        println!(
+            "  {name:<34} {:>8.3} {:>9.2} {:>7} MiB",
+            x.secs,
+            payload_len as f64 / x.secs / 1e9,
+            x.rss_kib >> 10
+        );
+    }
+    let ratio = o.secs / d.secs;
+    println!(
+        "upgrade time vs dd: {ratio:.2}x (target <= 1.15x: {})",
+        yes(ratio <= 1.15)
+    );
+    println!(
+        "upgrade peak memory: {} MiB (target < 64 MiB: {})",
+        o.rss_kib >> 10,
+        yes(o.rss_kib < 64 << 10)
+    );
+    if std::env::var_os("FERRY_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+fn bench_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("bench-install")
+}
+
+fn fresh(base: &Path, work: &Path) {
+    run_quiet(
+        Command::new("cp")
+            .arg("--sparse=always")
+            .arg(base)
+            .arg(work),
+    );
+    run_quiet(&mut Command::new("sync"));
+}
+
+/// A release payload with the Demo Engine configuration of `schema` and a
+/// pseudo-random root image of `size` bytes.
+fn build(dir: &Path, key: &SecretKey, version: &str, schema: u32, size: u64) -> PathBuf {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo-engine");
+    let mut spec = BuildSpec::new(
+        "bench",
+        Version::parse(version).expect("version"),
+        Kind::Release,
+    );
+    spec.upgrades_from = Some(VersionReq::parse(">=0.1.0").expect("req"));
+    spec.config_schema = Some(schema);
+    for doc in ["engine.toml", "ferry.toml", "vms.toml"] {
+        spec.components.push((
+            format!("config-{doc}"),
+            demo.join(format!("config/schema-{schema}/{doc}")),
+        ));
+    }
+    let migrations = demo.join(format!("migrations/release-{version}.toml"));
+    if migrations.exists() {
+        spec.components.push(("migrations.toml".into(), migrations));
+    }
+    for (name, len) in [("vmlinuz", 8 * MIB), ("initrd.img", 32 * MIB)] {
+        let p = dir.join(format!("{name}-{version}"));
+        write_noise(&p, len, len ^ size);
+        spec.components.push((name.into(), p));
+    }
+    let root = dir.join(format!("rootfs-{version}.img"));
+    write_noise(&root, size, size);
+    spec.components.push(("rootfs.img".into(), root.clone()));
+    let out = dir.join(format!("bench-{version}.upg"));
+    payload::build(&spec, &[key], &out, &mut |_, _, _| {}).expect("payload");
+    let _ = std::fs::remove_file(root);
+    out
+}
+
+/// Pseudo-random bytes (xorshift), distinct in every chunk.
+fn write_noise(path: &Path, size: u64, seed: u64) {
+    let mut f = std::io::BufWriter::with_capacity(1 << 20, File::create(path).expect("create"));
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15 ^ seed;
+    let mut block = vec![0u8; 1 << 20];
+    let mut left = size;
+    while left > 0 {
+        for word in block.chunks_exact_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            word.copy_from_slice(&x.to_le_bytes());
+        }
+        let n = left.min(block.len() as u64) as usize;
+        f.write_all(&block[..n]).expect("write");
+        left -= n as u64;
+    }
+    f.flush().expect("write");
+}
+
+/// What the boot loader does after a good boot: drop the entry's counter.
+fn bless(disk: &Path) {
+    let esp = install::inspect(disk)
+        .expect("inspect")
+        .partition(Role::Esp)
+        .expect("esp")
+        .clone();
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(disk)
+        .expect("open");
+    let slice = detect::io::Slice::new(&mut f, esp.start, esp.size).expect("slice");
+    let fs = fatfs::FileSystem::new(slice, fatfs::FsOptions::new()).expect("esp");
+    let dir = fs.root_dir().open_dir("loader/entries").expect("entries");
+    dir.rename("ferry-a+3.conf", &dir, "ferry-a.conf")
+        .expect("bless");
+    drop(dir);
+    fs.unmount().expect("unmount");
+}
+
+/// The measured program: plan and apply the upgrade.
+fn upgrade_child(args: &[String]) {
+    let (disk, upg, key) = (
+        Path::new(&args[0]),
+        Path::new(&args[1]),
+        Path::new(&args[2]),
+    );
+    let trust = TrustStore::with_keys([payload::PublicKey::load(key).expect("key")]);
+    let payload = install::open_payload(upg, &trust).expect("payload");
+    let target = install::inspect(disk).expect("inspect");
+    let plan = install::plan(&target, &payload, &Choice::new(Action::Upgrade)).expect("plan");
+    let t = Instant::now();
+    let report = install::apply(&plan, &mut |_| {}).expect("upgrade");
+    if std::env::var_os("FERRY_BENCH_STEPS").is_some() {
+        for s in &report.steps {
+            eprintln!("{:<20} {:.3}", s.step, s.seconds);
+        }
+        eprintln!("apply {:.3}", t.elapsed().as_secs_f64());
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Sample {
+    secs: f64,
+    rss_kib: u64,
+}
+
+fn run_quiet(cmd: &mut Command) {
+    let status = cmd.status().expect("running a helper");
+    assert!(status.success(), "{cmd:?} failed");
+}
+
+/// Runs `cmd` through this binary in `--measure` mode, so the peak RSS read
+/// with getrusage(RUSAGE_CHILDREN) is that of `cmd` alone.
+fn measure(cmd: &mut Command) -> Sample {
+    let mut wrapper = Command::new(std::env::current_exe().expect("own path"));
+    wrapper
+        .arg("--measure")
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    let out = wrapper.output().expect("running the measuring wrapper");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or_default();
+    let mut parts = line.split_whitespace();
+    Sample {
+        secs: parts.next().and_then(|s| s.parse().ok()).expect("seconds"),
+        rss_kib: parts.next().and_then(|s| s.parse().ok()).expect("rss"),
+    }
+}
+
+fn measure_child(cmd: &[String]) {
+    let start = Instant::now();
+    let status = Command::new(&cmd[0])
+        .args(&cmd[1..])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .status()
+        .expect("starting the measured command");
+    let secs = start.elapsed().as_secs_f64();
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .expect("getrusage");
+    if !status.success() {
+        std::process::exit(1);
+    }
+    println!("{secs} {}", usage.max_rss());
+}

@@ -6,8 +6,13 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use detect::io::Slice;
 use fatfs::{FileSystem, FsOptions};
 
+use crate::io::BlockCache;
+
+/// Blocks of 4 KiB the cache of an open volume holds (1 MiB).
+const CACHE_BLOCKS: usize = 256;
+
 /// A FAT volume on a partition of the disk.
-pub type Volume<'a, D> = FileSystem<Slice<&'a mut D>>;
+pub type Volume<'a, D> = FileSystem<BlockCache<Slice<&'a mut D>>>;
 
 /// Format `[start, start + len)` as FAT32 with `label`.
 pub fn format<D: Read + Write + Seek>(
@@ -42,7 +47,7 @@ pub fn open<D: Read + Write + Seek>(
     len: u64,
 ) -> io::Result<Volume<'_, D>> {
     let slice = Slice::new(dev, start, len)?;
-    FileSystem::new(slice, FsOptions::new())
+    FileSystem::new(BlockCache::new(slice, len, CACHE_BLOCKS), FsOptions::new())
 }
 
 /// Create every directory of `path` that does not exist.

@@ -100,6 +100,10 @@ fn bare(report: DiskReport) -> Target {
 }
 
 fn inspect_with<D: Read + Seek>(report: DiskReport, dev: &mut D, size: u64) -> Target {
+    // Counting free clusters reads the whole allocation table entry by
+    // entry: cached, that is a few large reads instead of 100,000 small.
+    let mut cached = crate::io::BlockCache::new(dev, size, 4096);
+    let dev = &mut cached;
     let mut t = bare(report);
     if let Ok(gpt) = detect::gpt::read_gpt(dev, size) {
         t.partitions = gpt

@@ -2,9 +2,11 @@
 //! range back against the manifest's chunk hashes, measuring progress, and
 //! faults injected by tests.
 
+mod cache;
 pub mod fault;
 mod rate;
 mod readback;
 
+pub use cache::BlockCache;
 pub use rate::Meter;
 pub use readback::verify_range;
