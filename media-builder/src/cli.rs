@@ -24,6 +24,13 @@ pub enum Command {
     /// Build, verify and inspect payloads (.upg)
     #[command(subcommand)]
     Payload(PayloadCommand),
+    /// Build a hybrid ISO (DVD, or written raw to a stick; BIOS and UEFI)
+    Iso(crate::media_cli::IsoArgs),
+    /// Build a USB disk image with a writable FAT partition (UEFI)
+    UsbImage(crate::media_cli::UsbImageArgs),
+    /// Write images to USB sticks
+    #[command(subcommand)]
+    Usb(crate::media_cli::UsbCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,8 @@ use clap::Parser;
 
 mod cli;
 mod key;
+mod media_cli;
+mod media_cmd;
 mod payload_cmd;
 mod progress;
 
@@ -25,5 +27,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Payload(PayloadCommand::Build(args)) => payload_cmd::build(*args),
         Command::Payload(PayloadCommand::Verify(args)) => payload_cmd::verify(args),
         Command::Payload(PayloadCommand::Inspect(args)) => payload_cmd::inspect(args),
+        Command::Iso(args) => media_cmd::iso(args),
+        Command::UsbImage(args) => media_cmd::usb_image(args),
+        Command::Usb(media_cli::UsbCommand::Write(args)) => media_cmd::usb_write(args),
     }
 }

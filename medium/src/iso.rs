@@ -290,7 +290,7 @@ fn records(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 fn system_use(rec: &[u8]) -> &[u8] {
     let name_len = rec[32] as usize;
-    let start = 33 + name_len + usize::from(name_len % 2 == 0);
+    let start = 33 + name_len + usize::from(name_len & 1 == 0);
     rec.get(start..).unwrap_or(&[])
 }
 

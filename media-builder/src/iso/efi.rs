@@ -1,0 +1,58 @@
+//! The El Torito EFI image: a FAT file holding systemd-boot, its loader
+//! entries, the kernel and the initrd (systemd-boot reads only the FAT
+//! image it started from).
+
+use std::fs::{File, OpenOptions};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use fat::{FixedTime, FormatOptions};
+
+pub struct EfiFiles<'a> {
+    pub systemd_boot: &'a Path,
+    pub kernel: &'a Path,
+    pub initrd: &'a Path,
+    pub title: String,
+    pub cmdline: String,
+}
+
+/// Write the image to `path`; returns its size.
+pub fn build(path: &Path, files: &EfiFiles<'_>, label: &str, time: FixedTime) -> Result<u64> {
+    let len = |p: &Path| -> Result<u64> {
+        Ok(std::fs::metadata(p)
+            .with_context(|| format!("reading {}", p.display()))?
+            .len())
+    };
+    let content = len(files.systemd_boot)? + len(files.kernel)? + len(files.initrd)?;
+    // Room for FATs, directories and cluster slack; whole MiBs.
+    let size = (content + content / 16 + (2 << 20)).div_ceil(1 << 20) << 20;
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.set_len(size)
+        .with_context(|| format!("sizing {}", path.display()))?;
+    let mut opts = FormatOptions::new(label);
+    opts.time = time;
+    let v = fat::format(f, &opts).context("formatting the EFI image")?;
+    let copy = |dest: &str, src: &Path| -> Result<()> {
+        let f = File::open(src).with_context(|| format!("reading {}", src.display()))?;
+        v.write_file(dest, f)
+            .with_context(|| format!("copying {} into the EFI image", src.display()))?;
+        Ok(())
+    };
+    copy("EFI/BOOT/BOOTX64.EFI", files.systemd_boot)?;
+    copy("vmlinuz", files.kernel)?;
+    copy("initrd.img", files.initrd)?;
+    v.write("loader/loader.conf", b"default ferry.conf\ntimeout 3\n")?;
+    let entry = format!(
+        "title {}\nlinux /vmlinuz\ninitrd /initrd.img\noptions {}\n",
+        files.title, files.cmdline
+    );
+    v.write("loader/entries/ferry.conf", entry.as_bytes())?;
+    v.close().context("closing the EFI image")?;
+    Ok(size)
+}

@@ -1,0 +1,356 @@
+//! The ISO 9660 tree: names, Rock Ridge entries, block allocation and the
+//! bytes of directories, path tables and volume descriptors.
+//!
+//! Written by hand rather than with `hadris-iso` (a release candidate at
+//! the time, with a zeroed application-use area, EFI sector count 65535,
+//! disk signature 0 and no 1 MiB padding): the subset Ferry needs is small
+//! and the reader in `medium` checks the same subset.
+//!
+//! Names: Rock Ridge (`SP`, `ER` RRIP_1991A, `PX`, `NM`) over ISO level 1
+//! 8.3 names. Linux and isolinux use the Rock Ridge names. No Joliet:
+//! every reader Ferry targets understands Rock Ridge.
+
+use std::collections::BTreeMap;
+
+pub const BLOCK: u64 = 2048;
+/// A single extent holds at most this many bytes (a multiple of 2048).
+pub const MAX_EXTENT: u64 = 0xFFFF_F800;
+
+/// Where a file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Bytes(Vec<u8>),
+    File(std::path::PathBuf),
+    /// A byte range (offset, length) of a file: files taken from an
+    /// existing ISO.
+    Range(std::path::PathBuf, u64, u64),
+    /// The payload, verified while it is copied.
+    Payload(std::path::PathBuf),
+    /// The payload at an offset of a file (an existing ISO); its size is
+    /// the payload head's.
+    PayloadRange(std::path::PathBuf, u64),
+}
+
+#[derive(Debug, Clone)]
+pub struct FileNode {
+    pub size: u64,
+    pub source: Source,
+    pub lba: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct DirNode {
+    pub name: String,
+    pub dirs: BTreeMap<String, DirNode>,
+    pub files: BTreeMap<String, FileNode>,
+    pub lba: u32,
+    pub size: u32,
+    pub number: u16,
+    pub parent_number: u16,
+}
+
+impl DirNode {
+    pub fn add_file(&mut self, path: &str, size: u64, source: Source) {
+        let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        let name = parts.pop().unwrap_or_default().to_string();
+        let mut dir = self;
+        for p in parts {
+            dir = dir.dirs.entry(p.to_string()).or_insert_with(|| DirNode {
+                name: p.to_string(),
+                ..DirNode::default()
+            });
+        }
+        dir.files.insert(
+            name,
+            FileNode {
+                size,
+                source,
+                lba: 0,
+            },
+        );
+    }
+}
+
+/// 8.3 (files) or 8-character (directories) d-character names, unique
+/// within the directory. Returns (long name, ISO name) sorted as ISO 9660
+/// wants (by ISO name).
+pub fn iso_names(names: &[(String, bool)]) -> Vec<(String, Vec<u8>)> {
+    let clean = |s: &str, max: usize| -> String {
+        let mut out: String = s
+            .chars()
+            .map(|c| c.to_ascii_uppercase())
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        out.truncate(max);
+        out
+    };
+    let mut used = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (long, is_dir) in names {
+        let (stem, ext) = match long.rsplit_once('.') {
+            Some((s, e)) if !is_dir && !s.is_empty() => (s, e),
+            _ => (long.as_str(), ""),
+        };
+        let stem = clean(stem, 8);
+        let ext = clean(ext, 3);
+        let mut n = 0u32;
+        let name = loop {
+            let s = if n == 0 {
+                stem.clone()
+            } else {
+                let suffix = format!("~{n}");
+                let mut s = stem.clone();
+                s.truncate(8 - suffix.len());
+                s + &suffix
+            };
+            let full = if *is_dir { s } else { format!("{s}.{ext};1") };
+            if used.insert(full.clone()) {
+                break full;
+            }
+            n += 1;
+        };
+        out.push((long.clone(), name.into_bytes()));
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+fn both16(v: u16) -> [u8; 4] {
+    let mut b = [0u8; 4];
+    b[..2].copy_from_slice(&v.to_le_bytes());
+    b[2..].copy_from_slice(&v.to_be_bytes());
+    b
+}
+
+pub fn both32(v: u32) -> [u8; 8] {
+    let mut b = [0u8; 8];
+    b[..4].copy_from_slice(&v.to_le_bytes());
+    b[4..].copy_from_slice(&v.to_be_bytes());
+    b
+}
+
+/// Rock Ridge PX (RRIP 1.10, 36 bytes).
+fn px(mode: u32, links: u32) -> Vec<u8> {
+    let mut v = vec![b'P', b'X', 36, 1];
+    v.extend_from_slice(&both32(mode));
+    v.extend_from_slice(&both32(links));
+    v.extend_from_slice(&both32(0));
+    v.extend_from_slice(&both32(0));
+    v
+}
+
+fn nm(name: &str) -> Vec<u8> {
+    let mut v = vec![b'N', b'M', (5 + name.len()) as u8, 1, 0];
+    v.extend_from_slice(name.as_bytes());
+    v
+}
+
+/// SP and ER, in the root's "." record: what makes readers use Rock Ridge.
+fn sp_er() -> Vec<u8> {
+    let mut v = vec![b'S', b'P', 7, 1, 0xBE, 0xEF, 0];
+    let (id, des, src) = (&b"RRIP_1991A"[..], &b"ROCK RIDGE"[..], &b"FERRY"[..]);
+    v.extend_from_slice(&[
+        b'E',
+        b'R',
+        (8 + id.len() + des.len() + src.len()) as u8,
+        1,
+        id.len() as u8,
+        des.len() as u8,
+        src.len() as u8,
+        1,
+    ]);
+    v.extend_from_slice(id);
+    v.extend_from_slice(des);
+    v.extend_from_slice(src);
+    v
+}
+
+/// ISO 9660 7-byte recording date.
+pub fn record_date(t: &time::OffsetDateTime) -> [u8; 7] {
+    [
+        (t.year() - 1900).clamp(0, 255) as u8,
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        0,
+    ]
+}
+
+/// ISO 9660 17-byte volume date.
+pub fn volume_date(t: &time::OffsetDateTime) -> [u8; 17] {
+    let s = format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}00",
+        t.year().clamp(0, 9999),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    let mut b = [0u8; 17];
+    b[..16].copy_from_slice(s.as_bytes());
+    b
+}
+
+/// One directory record.
+pub fn record(id: &[u8], lba: u32, len: u32, flags: u8, date: &[u8; 7], su: &[u8]) -> Vec<u8> {
+    let pad = usize::from(id.len() & 1 == 0);
+    let total = 33 + id.len() + pad + su.len();
+    let mut r = Vec::with_capacity(total + 1);
+    r.push(0); // length, below
+    r.push(0);
+    r.extend_from_slice(&both32(lba));
+    r.extend_from_slice(&both32(len));
+    r.extend_from_slice(date);
+    r.push(flags);
+    r.push(0);
+    r.push(0);
+    r.extend_from_slice(&both16(1));
+    r.push(id.len() as u8);
+    r.extend_from_slice(id);
+    if pad == 1 {
+        r.push(0);
+    }
+    r.extend_from_slice(su);
+    if r.len() % 2 == 1 {
+        r.push(0);
+    }
+    r[0] = r.len() as u8;
+    r
+}
+
+/// The records of one directory, before LBAs are known: sizes only.
+/// Entries: (iso id, flags, su, extents as (file key) resolved later).
+pub enum Child<'a> {
+    Dir(&'a DirNode),
+    File(&'a FileNode),
+}
+
+pub fn children(dir: &DirNode) -> Vec<(Vec<u8>, String, Child<'_>)> {
+    let mut names: Vec<(String, bool)> = dir.dirs.keys().map(|k| (k.clone(), true)).collect();
+    names.extend(dir.files.keys().map(|k| (k.clone(), false)));
+    iso_names(&names)
+        .into_iter()
+        .map(|(long, id)| {
+            let child = match dir.dirs.get(&long) {
+                Some(d) => Child::Dir(d),
+                None => Child::File(&dir.files[&long]),
+            };
+            (id, long, child)
+        })
+        .collect()
+}
+
+/// Serialise a directory; with `lba`s at 0 this also gives its size.
+pub fn dir_bytes(dir: &DirNode, parent: (u32, u32), is_root: bool, date: &[u8; 7]) -> Vec<u8> {
+    let mut recs = Vec::new();
+    let mut dot_su = Vec::new();
+    if is_root {
+        dot_su.extend_from_slice(&sp_er());
+    }
+    dot_su.extend_from_slice(&px(0o40555, 2));
+    recs.push(record(&[0], dir.lba, dir.size, 0x02, date, &dot_su));
+    recs.push(record(
+        &[1],
+        parent.0,
+        parent.1,
+        0x02,
+        date,
+        &px(0o40555, 2),
+    ));
+    for (id, long, child) in children(dir) {
+        match child {
+            Child::Dir(d) => {
+                let mut su = px(0o40555, 2);
+                su.extend_from_slice(&nm(&long));
+                recs.push(record(&id, d.lba, d.size, 0x02, date, &su));
+            }
+            Child::File(f) => {
+                let mut su = px(0o100444, 1);
+                su.extend_from_slice(&nm(&long));
+                let mut left = f.size;
+                let mut lba = f.lba;
+                loop {
+                    let n = left.min(MAX_EXTENT);
+                    let more = left > MAX_EXTENT;
+                    let flags = if more { 0x80 } else { 0 };
+                    recs.push(record(&id, lba, n as u32, flags, date, &su));
+                    if !more {
+                        break;
+                    }
+                    left -= n;
+                    lba += (n / BLOCK) as u32;
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for r in recs {
+        let used = out.len() % BLOCK as usize;
+        if used + r.len() > BLOCK as usize {
+            out.resize(out.len() + BLOCK as usize - used, 0);
+        }
+        out.extend_from_slice(&r);
+    }
+    let rem = out.len() % BLOCK as usize;
+    if rem != 0 {
+        out.resize(out.len() + BLOCK as usize - rem, 0);
+    }
+    out
+}
+
+/// Directories in path-table order (breadth first, children by ISO name).
+pub fn dirs_in_order(root: &DirNode) -> Vec<&DirNode> {
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let d = out[i];
+        for (_, _, c) in children(d) {
+            if let Child::Dir(sub) = c {
+                out.push(sub);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// L (little-endian) or M (big-endian) path table.
+pub fn path_table(root: &DirNode, big_endian: bool) -> Vec<u8> {
+    let order = dirs_in_order(root);
+    let mut out = Vec::new();
+    for d in order {
+        let id: Vec<u8> = if d.number == 1 {
+            vec![0]
+        } else {
+            d.name
+                .chars()
+                .map(|c| c.to_ascii_uppercase())
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c as u8
+                    } else {
+                        b'_'
+                    }
+                })
+                .take(8)
+                .collect()
+        };
+        out.push(id.len() as u8);
+        out.push(0);
+        if big_endian {
+            out.extend_from_slice(&d.lba.to_be_bytes());
+            out.extend_from_slice(&d.parent_number.to_be_bytes());
+        } else {
+            out.extend_from_slice(&d.lba.to_le_bytes());
+            out.extend_from_slice(&d.parent_number.to_le_bytes());
+        }
+        out.extend_from_slice(&id);
+        if id.len() % 2 == 1 {
+            out.push(0);
+        }
+    }
+    out
+}

@@ -1,0 +1,256 @@
+//! `media-builder iso | usb-image | usb write`: arguments in, library
+//! calls, progress and results out.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{anyhow, bail, Context, Result};
+use media_builder::iso::{self, CustomizeSpec, IsoSpec};
+use media_builder::usb::{image, write};
+
+use crate::media_cli::{IsoArgs, IsoCommand, UsbImageArgs, UsbWriteArgs};
+use crate::progress::{human_bytes, Progress};
+
+/// Exit codes of `usb write`, for scripts.
+pub const EXIT_REFUSED: i32 = 2;
+pub const EXIT_FAILED: i32 = 3;
+
+fn bar(label: &str) -> impl FnMut(u64, u64) {
+    let mut p: Option<Progress> = None;
+    let mut finished = false;
+    let label = label.to_string();
+    move |done, total| {
+        if finished {
+            return;
+        }
+        let bar = p.get_or_insert_with(|| Progress::new(&label, total));
+        bar.set(done);
+        if done >= total {
+            finished = true;
+            if let Some(b) = p.take() {
+                b.finish();
+            }
+        }
+    }
+}
+
+pub fn iso(args: IsoArgs) -> Result<()> {
+    match args.command {
+        Some(IsoCommand::Customize(c)) => {
+            let built = iso::customize(
+                &CustomizeSpec {
+                    iso: c.iso,
+                    answer: c.answer,
+                    cmdline: c.cmdline,
+                    isomd5: c.isomd5,
+                    out: c.out,
+                },
+                bar("payload"),
+            )?;
+            report_iso(&built, c.json)
+        }
+        Some(IsoCommand::Check(c)) => {
+            let f = std::fs::File::open(&c.iso)
+                .with_context(|| format!("opening {}", c.iso.display()))?;
+            let r = medium::checksum::check(f, bar("checking"))
+                .with_context(|| format!("checking {}", c.iso.display()))?;
+            if c.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"file": c.iso, "ok": r.ok(), "bytes": r.bytes,
+                        "sha256_ok": r.sha256_ok, "md5_ok": r.md5_ok})
+                );
+            } else if r.ok() {
+                println!(
+                    "{}: the medium is good ({})",
+                    c.iso.display(),
+                    human_bytes(r.bytes)
+                );
+            }
+            if !r.ok() {
+                bail!(
+                    "{}: the medium is damaged: its checksum does not match",
+                    c.iso.display()
+                );
+            }
+            Ok(())
+        }
+        None => {
+            let b = args.build;
+            let payload = b
+                .payload
+                .ok_or_else(|| anyhow!("say which payload to carry with --payload FILE.upg"))?;
+            let out = b
+                .out
+                .ok_or_else(|| anyhow!("say where to write the ISO with --out FILE.iso"))?;
+            let built = iso::build(
+                &IsoSpec {
+                    bootkit: b.bootkit,
+                    payload,
+                    answer: b.answer,
+                    out,
+                    extra_cmdline: b.cmdline,
+                    unsigned_ok: b.unsigned_ok,
+                    isomd5: b.isomd5,
+                },
+                bar("payload"),
+            )?;
+            report_iso(&built, b.json)
+        }
+    }
+}
+
+fn report_iso(b: &iso::Built, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(b)?);
+    } else {
+        println!(
+            "{}: {} , label {}, medium id {}\nsha256 (Ferry) {}",
+            b.path.display(),
+            human_bytes(b.bytes),
+            b.label,
+            b.medium_id,
+            b.sha256
+        );
+        if let Some(m) = &b.md5 {
+            println!("md5 (checkisomd5) {m}");
+        }
+    }
+    Ok(())
+}
+
+pub fn usb_image(a: UsbImageArgs) -> Result<()> {
+    let size = a.size.as_deref().map(image::parse_size).transpose()?;
+    let built = image::build(
+        &image::UsbSpec {
+            bootkit: a.bootkit,
+            payload: a.payload,
+            answer: a.answer,
+            extra_cmdline: a.cmdline,
+            size,
+            unsigned_ok: a.unsigned_ok,
+            out: a.out,
+            part_size: image::PART_SIZE,
+        },
+        bar("payload"),
+    )?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&built)?);
+    } else {
+        println!(
+            "{}: {}, medium id {}, payload in {} part(s)",
+            built.path.display(),
+            human_bytes(built.bytes),
+            built.medium_id,
+            built.payload_parts.len()
+        );
+    }
+    Ok(())
+}
+
+pub fn usb_write(a: UsbWriteArgs) -> Result<()> {
+    let image_size = std::fs::metadata(&a.image)
+        .with_context(|| format!("opening {}", a.image.display()))?
+        .len();
+    let mut targets = Vec::new();
+    let mut refusals = Vec::new();
+    for d in &a.devices {
+        if iso::same_file(d, &a.image) {
+            refusals.push(write::Refusal {
+                path: d.clone(),
+                reason: "this is the image itself".into(),
+            });
+            continue;
+        }
+        let t = write::inspect(d)?;
+        match write::check(&t, image_size, a.force) {
+            Ok(()) => targets.push(t),
+            Err(r) => refusals.push(r),
+        }
+    }
+    if !refusals.is_empty() {
+        if a.json {
+            println!("{}", serde_json::json!({"refused": refusals}));
+        }
+        for r in &refusals {
+            eprintln!("error: refusing {}: {}", r.path.display(), r.reason);
+        }
+        std::process::exit(EXIT_REFUSED);
+    }
+    for t in &targets {
+        eprintln!(
+            "{}: {}{}{}",
+            t.path.display(),
+            human_bytes(t.size),
+            t.model
+                .as_deref()
+                .map(|m| format!(", model {m}"))
+                .unwrap_or_default(),
+            t.serial
+                .as_deref()
+                .map(|s| format!(", serial {s}"))
+                .unwrap_or_default(),
+        );
+    }
+    if !a.yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("not asking for confirmation without a terminal: add --yes");
+        }
+        eprint!(
+            "Everything on {} will be lost. Type yes to write: ",
+            if targets.len() == 1 {
+                "this device"
+            } else {
+                "these devices"
+            }
+        );
+        std::io::stderr().flush().ok();
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        if line.trim() != "yes" {
+            bail!("nothing written");
+        }
+    }
+    let paths: Vec<PathBuf> = targets.iter().map(|t| t.path.clone()).collect();
+    let mut writing = bar("writing");
+    let mut verifying = bar("verifying");
+    let results = write::write_all(&a.image, &paths, !a.no_verify, |phase, done, total| {
+        if phase == "writing" {
+            writing(done, total)
+        } else {
+            verifying(done, total)
+        }
+    })?;
+    let failed = results
+        .iter()
+        .any(|r| r.error.is_some() || r.verified == Some(false));
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+    } else {
+        for r in &results {
+            match (&r.error, r.verified) {
+                (Some(e), _) => eprintln!("{}: failed: {e}", r.path.display()),
+                (None, Some(false)) => eprintln!(
+                    "{}: written, but reading it back gave different bytes: a bad stick?",
+                    r.path.display()
+                ),
+                (None, Some(true)) => println!(
+                    "{}: written and verified ({}, {:.1} s)",
+                    r.path.display(),
+                    human_bytes(r.bytes),
+                    r.seconds
+                ),
+                (None, None) => println!(
+                    "{}: written, not verified ({}, {:.1} s)",
+                    r.path.display(),
+                    human_bytes(r.bytes),
+                    r.seconds
+                ),
+            }
+        }
+    }
+    if failed {
+        std::process::exit(EXIT_FAILED);
+    }
+    Ok(())
+}

@@ -1,0 +1,351 @@
+//! `media-builder usb-image`: GPT, protective MBR, one FAT32 partition
+//! (type ESP, legacy-BIOS-bootable attribute) holding systemd-boot, the
+//! kernel, the initrd and `ferry/` with the payload. UEFI only: BIOS
+//! machines boot the hybrid ISO written to a stick.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use fat::{FatKind, FixedTime, FormatOptions, SharedDisk, Volume};
+use medium::stick::PARTITION_NAME;
+use medium::{MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
+use sha2::{Digest, Sha256};
+
+use crate::iso::Bootkit;
+use crate::media_payload::{copy_verified, PayloadHead, Sink};
+
+const MIB: u64 = 1 << 20;
+/// Payload parts stay under FAT's 4 GiB - 1 file limit.
+pub const PART_SIZE: u64 = 4 * 1024 * MIB - MIB;
+
+#[derive(Debug, Clone)]
+pub struct UsbSpec {
+    pub bootkit: PathBuf,
+    pub payload: PathBuf,
+    pub answer: Option<PathBuf>,
+    pub extra_cmdline: String,
+    pub size: Option<u64>,
+    pub unsigned_ok: bool,
+    pub out: PathBuf,
+    /// Bytes per payload part (tests use small ones).
+    pub part_size: u64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UsbBuilt {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub label: String,
+    pub medium_id: String,
+    pub payload_parts: Vec<String>,
+    pub payload_verified: bool,
+}
+
+/// "8G", "4000M", "512K" or bytes.
+pub fn parse_size(text: &str) -> Result<u64> {
+    let t = text.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                'T' => 1u64 << 40,
+                _ => bail!("size '{text}': use a number with K, M, G or T"),
+            };
+            (&t[..i], m)
+        }
+        _ => (t, 1),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| anyhow!("size '{text}' is not a number"))?;
+    n.checked_mul(mult)
+        .ok_or_else(|| anyhow!("size '{text}' is too large"))
+}
+
+struct FatSink<'a, D: std::io::Read + std::io::Write + std::io::Seek> {
+    volume: &'a Volume<D>,
+    parts: Vec<String>,
+    part_size: u64,
+    index: usize,
+    in_part: u64,
+    file: Option<fat::fatfs::File<'a, SharedDisk<D>>>,
+}
+
+impl<D: std::io::Read + std::io::Write + std::io::Seek> Sink for FatSink<'_, D> {
+    fn take(&mut self, mut data: &[u8]) -> Result<()> {
+        use std::io::Write;
+        while !data.is_empty() {
+            if self.file.is_none() || self.in_part == self.part_size {
+                let name = self
+                    .parts
+                    .get(self.index)
+                    .ok_or_else(|| anyhow!("the payload grew while the image was built"))?;
+                let path = format!("{PAYLOAD_DIR}/{name}");
+                self.file = Some(
+                    self.volume
+                        .root_dir()
+                        .create_file(&path)
+                        .with_context(|| format!("creating {path} in the image"))?,
+                );
+                self.index += 1;
+                self.in_part = 0;
+            }
+            let n = (self.part_size - self.in_part).min(data.len() as u64) as usize;
+            if let Some(f) = &mut self.file {
+                f.write_all(&data[..n])
+                    .context("writing the payload into the image (is --size large enough?)")?;
+            }
+            self.in_part += n as u64;
+            data = &data[n..];
+        }
+        Ok(())
+    }
+}
+
+pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBuilt> {
+    let kit = Bootkit::load(&spec.bootkit)?;
+    for input in [Some(&spec.payload), spec.answer.as_ref()]
+        .into_iter()
+        .flatten()
+        .chain(kit.files())
+    {
+        if crate::iso::same_file(input, &spec.out) {
+            bail!(
+                "the output {} is an input; choose another --out",
+                spec.out.display()
+            );
+        }
+    }
+    let answer = match &spec.answer {
+        Some(p) => Some(crate::iso::read_answer(p)?),
+        None => None,
+    };
+    let head = PayloadHead::read(&spec.payload, &kit, spec.unsigned_ok)?;
+    let manifest = &head.manifest;
+    let payload_size = std::fs::metadata(&spec.payload)
+        .with_context(|| format!("reading {}", spec.payload.display()))?
+        .len();
+    let part_size = spec.part_size.clamp(MIB, PART_SIZE);
+    let parts: Vec<String> = if payload_size > part_size {
+        (0..payload_size.div_ceil(part_size))
+            .map(|i| format!("{}.{i:03}", head.file_name))
+            .collect()
+    } else {
+        vec![head.file_name.clone()]
+    };
+
+    let len = |p: &Path| -> Result<u64> {
+        Ok(std::fs::metadata(p)
+            .with_context(|| format!("reading {}", p.display()))?
+            .len())
+    };
+    let content = len(&kit.kernel)? + len(&kit.initrd)? + len(&kit.systemd_boot)? + payload_size;
+    let needed = (content + content / 32 + 256 * MIB).div_ceil(MIB) * MIB;
+    let size = match spec.size {
+        Some(s) if s < needed => bail!(
+            "--size {s} is too small: the files need about {} MiB",
+            needed / MIB
+        ),
+        Some(s) => s / MIB * MIB,
+        None => needed,
+    };
+
+    // Medium id: the signed manifest, the boot files, the command line and
+    // the answer file.
+    let mut h = Sha256::new();
+    h.update(b"usb");
+    h.update(&head.manifest_bytes);
+    h.update(head.file_name.as_bytes());
+    for p in [&kit.kernel, &kit.initrd, &kit.systemd_boot] {
+        let mut f = File::open(p).with_context(|| format!("reading {}", p.display()))?;
+        std::io::copy(&mut f, &mut h).with_context(|| format!("reading {}", p.display()))?;
+    }
+    h.update(kit.cmdline.as_bytes());
+    h.update(spec.extra_cmdline.as_bytes());
+    if let Some(a) = &answer {
+        h.update(a);
+    }
+    let id_bytes = h.finalize();
+    let medium_id = hex::encode(&id_bytes[..8]);
+    let mut cmdline = format!("{} ferry.medium={medium_id}", kit.cmdline.trim());
+    if !spec.extra_cmdline.trim().is_empty() {
+        cmdline.push(' ');
+        cmdline.push_str(spec.extra_cmdline.trim());
+    }
+    let epoch = fat::source_date_epoch().unwrap_or_else(|| {
+        time::OffsetDateTime::parse(
+            &manifest.created,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map(|t| t.unix_timestamp())
+        .unwrap_or(315_532_800)
+    });
+    let now = time::OffsetDateTime::from_unix_timestamp(epoch)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let label = "FERRY".to_string();
+    let info = MediumInfo {
+        format: 1,
+        id: medium_id.clone(),
+        label: label.clone(),
+        kind: "usb".into(),
+        product: manifest.product.clone(),
+        version: manifest.version.to_string(),
+        payload: head.file_name.clone(),
+        payload_size,
+        payload_parts: if parts.len() > 1 {
+            parts.clone()
+        } else {
+            Vec::new()
+        },
+        cmdline: cmdline.clone(),
+        created: now
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    };
+
+    // Write beside the destination, rename when complete.
+    let dir = spec
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = TempFile(dir.join(format!(
+        ".{}.part-{}",
+        spec.out.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        std::process::id()
+    )));
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&tmp.0)
+        .with_context(|| format!("creating {}", tmp.0.display()))?;
+    file.set_len(size)
+        .with_context(|| format!("sizing {} to {size} bytes", tmp.0.display()))?;
+
+    let lbas = size / 512;
+    let first = 2048u64;
+    let last = lbas - 2048 - 1; // the last MiB holds the backup GPT
+    write_gpt(&mut file, &id_bytes, first, last, lbas)?;
+
+    let part = detect::io::Slice::new(&mut file, first * 512, (last - first + 1) * 512)?;
+    let part_bytes = (last - first + 1) * 512;
+    // FAT32 needs at least 65525 clusters; larger clusters write faster.
+    let cluster = [
+        32u32 << 10,
+        16 << 10,
+        8 << 10,
+        4 << 10,
+        2 << 10,
+        1 << 10,
+        512,
+    ]
+    .into_iter()
+    .find(|c| part_bytes / u64::from(*c) > 70_000)
+    .ok_or_else(|| anyhow!("--size is too small for FAT32"))?;
+    let mut opts = FormatOptions::new(&label);
+    opts.kind = Some(FatKind::Fat32);
+    opts.cluster_size = Some(cluster);
+    opts.time = FixedTime::from_unix(epoch);
+    opts.volume_id = Some(u32::from_le_bytes([
+        id_bytes[0],
+        id_bytes[1],
+        id_bytes[2],
+        id_bytes[3],
+    ]));
+    let v = fat::format(part, &opts).context("formatting the USB partition")?;
+    let copy = |dest: &str, src: &Path| -> Result<()> {
+        let f = File::open(src).with_context(|| format!("reading {}", src.display()))?;
+        v.write_file(dest, f)
+            .with_context(|| format!("copying {} into the image", src.display()))?;
+        Ok(())
+    };
+    copy("EFI/BOOT/BOOTX64.EFI", &kit.systemd_boot)?;
+    copy("vmlinuz", &kit.kernel)?;
+    copy("initrd.img", &kit.initrd)?;
+    v.write("loader/loader.conf", b"default ferry.conf\ntimeout 3\n")?;
+    let entry = format!(
+        "title Install or upgrade {} {}\nlinux /vmlinuz\ninitrd /initrd.img\noptions {cmdline}\n",
+        manifest.product, manifest.version
+    );
+    v.write("loader/entries/ferry.conf", entry.as_bytes())?;
+    v.create_dir(REPORTS_DIR)?;
+    v.write(INFO_PATH, info.to_toml().as_bytes())?;
+    if let Some(a) = &answer {
+        v.write(ANSWER_PATH, a)?;
+    }
+    {
+        let mut sink = FatSink {
+            volume: &v,
+            parts: parts.clone(),
+            part_size,
+            index: 0,
+            in_part: 0,
+            file: None,
+        };
+        copy_verified(&mut sink, &spec.payload, &head, payload_size, &mut progress)?;
+    }
+    v.close().context("closing the USB partition")?;
+    file.sync_all()
+        .with_context(|| format!("writing {}", tmp.0.display()))?;
+    drop(file);
+    std::fs::rename(&tmp.0, &spec.out)
+        .with_context(|| format!("renaming {} to {}", tmp.0.display(), spec.out.display()))?;
+    std::mem::forget(tmp);
+    Ok(UsbBuilt {
+        path: spec.out.clone(),
+        bytes: size,
+        label,
+        medium_id,
+        payload_parts: parts,
+        payload_verified: head.verified,
+    })
+}
+
+fn write_gpt(file: &mut File, id: &[u8], first: u64, last: u64, lbas: u64) -> Result<()> {
+    let guid = |salt: u8| {
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&Sha256::digest([id, &[salt]].concat())[..16]);
+        // RFC 4122 version 4 / variant bits, so tools show a normal GUID.
+        b[6] = (b[6] & 0x0F) | 0x40;
+        b[8] = (b[8] & 0x3F) | 0x80;
+        uuid::Uuid::from_bytes(b)
+    };
+    let gpt_err = |e: gpt::GptError| anyhow!("writing the partition table: {e}");
+    let mut disk = gpt::GptConfig::new()
+        .writable(true)
+        .logical_block_size(gpt::disk::LogicalBlockSize::Lb512)
+        .create_from_device(&mut *file, Some(guid(0)))
+        .map_err(gpt_err)?;
+    let mut table = BTreeMap::new();
+    table.insert(
+        1,
+        gpt::partition::Partition {
+            part_type_guid: gpt::partition_types::EFI,
+            part_guid: guid(1),
+            first_lba: first,
+            last_lba: last,
+            // Legacy BIOS bootable: some firmware only boots USB ESPs
+            // carrying it.
+            flags: 1 << 2,
+            name: PARTITION_NAME.to_string(),
+        },
+    );
+    disk.update_partitions(table).map_err(gpt_err)?;
+    let dev = disk.write().map_err(gpt_err)?;
+    gpt::mbr::ProtectiveMBR::with_lb_size(u32::try_from(lbas - 1).unwrap_or(u32::MAX))
+        .overwrite_lba0(dev)
+        .map_err(|e| anyhow!("writing the protective MBR: {e}"))?;
+    Ok(())
+}
+
+struct TempFile(PathBuf);
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

@@ -1,0 +1,5 @@
+//! USB media: the disk image with a writable FAT partition, and writing
+//! images to sticks.
+
+pub mod image;
+pub mod write;
