@@ -1,0 +1,703 @@
+//! The media commands checked by tools nobody here wrote: xorriso,
+//! isoinfo, fdisk, sgdisk, fsck.fat, mtools, checkisomd5, and the reader
+//! in the `medium` crate. A missing tool fails the test, naming its Debian
+//! package.
+#![allow(clippy::unwrap_used)]
+
+use std::fs::OpenOptions;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tool(name: &str, package: &str) -> Command {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
+    let Some(found) = found else {
+        panic!("{name} is missing: install the Debian package {package}");
+    };
+    Command::new(found)
+}
+
+fn need_file(p: &str, package: &str) -> PathBuf {
+    let p = PathBuf::from(p);
+    assert!(
+        p.is_file(),
+        "{} is missing: install the Debian package {package}",
+        p.display()
+    );
+    p
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{cmd:?} failed:\n{text}");
+    text
+}
+
+fn mb(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_media-builder"))
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = mb(dir, args);
+    assert!(
+        out.status.success(),
+        "media-builder {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = mb(dir, args);
+    assert!(!out.status.success(), "media-builder {args:?} succeeded");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// A boot kit from the installed Debian packages, a small stand-in initrd,
+/// a signing key, and a payload with a 6 MB component.
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let kit = d.join("kit");
+    for sub in ["isolinux", "efi", "keys"] {
+        std::fs::create_dir_all(kit.join(sub)).unwrap();
+    }
+    let copy = |from: PathBuf, to: &str| std::fs::copy(from, kit.join(to)).unwrap();
+    copy(
+        need_file("/usr/lib/ISOLINUX/isolinux.bin", "isolinux"),
+        "isolinux/isolinux.bin",
+    );
+    copy(
+        need_file("/usr/lib/ISOLINUX/isohdpfx.bin", "isolinux"),
+        "isohdpfx.bin",
+    );
+    copy(
+        need_file(
+            "/usr/lib/syslinux/modules/bios/ldlinux.c32",
+            "syslinux-common",
+        ),
+        "isolinux/ldlinux.c32",
+    );
+    copy(
+        need_file(
+            "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+            "systemd-boot-efi",
+        ),
+        "efi/systemd-bootx64.efi",
+    );
+    // Stand-ins: the tests check layout, not booting.
+    std::fs::write(kit.join("vmlinuz"), vec![0x5a; 700_000]).unwrap();
+    std::fs::write(kit.join("initrd.img"), vec![0x17; 300_000]).unwrap();
+    std::fs::write(kit.join("cmdline"), "console=ttyS0 quiet\n").unwrap();
+    ok(d, &["key", "generate", "--out", "admin"]);
+    std::fs::copy(d.join("admin.pub"), kit.join("keys/admin.pub")).unwrap();
+    let root: Vec<u8> = (0..6_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(d.join("rootfs.img"), root).unwrap();
+    ok(
+        d,
+        &[
+            "payload",
+            "build",
+            "--product",
+            "demo-engine",
+            "--version",
+            "1.1.0",
+            "--kind",
+            "release",
+            "--component",
+            "rootfs.img=rootfs.img",
+            "--key",
+            "admin.key",
+        ],
+    );
+    std::fs::write(d.join("answer.toml"), "mode = \"upgrade\"\n").unwrap();
+    dir
+}
+
+const PAYLOAD: &str = "demo-engine-1.1.0.upg";
+
+fn build_iso(d: &Path, out: &str, extra: &[&str]) {
+    let mut args = vec![
+        "iso",
+        "--bootkit",
+        "kit",
+        "--payload",
+        PAYLOAD,
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    ok(d, &args);
+}
+
+fn fsck_fat(image: &Path) {
+    let text = run(tool("fsck.fat", "dosfstools").arg("-n").arg(image));
+    let complaints: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("fsck.fat ") && !l.contains(" files, ") && !l.is_empty())
+        .collect();
+    assert!(
+        complaints.is_empty(),
+        "fsck.fat -n complained: {complaints:?}"
+    );
+}
+
+fn open_iso(p: &Path) -> medium::iso::Iso<std::fs::File> {
+    medium::iso::Iso::open(std::fs::File::open(p).unwrap()).unwrap()
+}
+
+#[test]
+fn iso_is_read_by_xorriso_isoinfo_fdisk_checkisomd5_and_mtools() {
+    let dir = setup();
+    let d = dir.path();
+    build_iso(d, "a.iso", &["--answer", "answer.toml", "--isomd5"]);
+    let iso = d.join("a.iso");
+    assert_eq!(std::fs::metadata(&iso).unwrap().len() % (1 << 20), 0);
+
+    let x = run(tool("xorriso", "xorriso").args(["-indev"]).arg(&iso).args([
+        "-report_el_torito",
+        "plain",
+        "-report_system_area",
+        "plain",
+    ]));
+    assert!(
+        x.contains("El Torito boot img :   1  BIOS  y   none"),
+        "{x}"
+    );
+    assert!(
+        x.contains("El Torito boot img :   2  UEFI  y   none"),
+        "{x}"
+    );
+    assert!(
+        x.contains("El Torito img path :   1  /isolinux/isolinux.bin"),
+        "{x}"
+    );
+    assert!(
+        x.contains("El Torito img opts :   1  boot-info-table isohybrid-suitable"),
+        "{x}"
+    );
+    assert!(
+        x.contains("El Torito img path :   2  /boot/efiboot.img"),
+        "{x}"
+    );
+    assert!(x.contains("System area summary: MBR isohybrid"), "{x}");
+    assert!(
+        x.contains("MBR partition path :   2  /boot/efiboot.img"),
+        "{x}"
+    );
+
+    let i = run(tool("isoinfo", "genisoimage").arg("-d").arg("-i").arg(&iso));
+    assert!(i.contains("Volume id: FERRY_DEMO_ENGINE_1_1_0"), "{i}");
+    assert!(i.contains("Rock Ridge signatures version 1 found"), "{i}");
+    assert!(i.contains("El Torito VD version 1 found"), "{i}");
+    let l = run(tool("isoinfo", "genisoimage")
+        .args(["-R", "-f", "-i"])
+        .arg(&iso));
+    assert!(l.contains(&format!("/ferry/{PAYLOAD}")), "{l}");
+
+    let f = run(tool("fdisk", "fdisk").arg("-l").arg(&iso));
+    assert!(f.contains(" 17 Hidden HPFS/NTFS"), "{f}");
+    assert!(f.contains(" ef EFI (FAT-12/16/32)"), "{f}");
+
+    let c = tool("checkisomd5", "isomd5sum").arg(&iso).output().unwrap();
+    assert!(c.status.success(), "checkisomd5 failed");
+
+    // The reader crate: label, medium.toml, answer, payload bytes.
+    let mut r = open_iso(&iso);
+    assert!(r.has_rock_ridge());
+    assert_eq!(r.label(), "FERRY_DEMO_ENGINE_1_1_0");
+    let info = r.medium_info().unwrap();
+    assert_eq!(info.payload, PAYLOAD);
+    assert!(info.cmdline.contains(&format!("ferry.medium={}", info.id)));
+    let answer = r.read("ferry/answer.toml", 1 << 20).unwrap();
+    assert_eq!(answer, b"mode = \"upgrade\"\n");
+    let mut got = Vec::new();
+    r.open_file(&format!("ferry/{PAYLOAD}"))
+        .unwrap()
+        .read_to_end(&mut got)
+        .unwrap();
+    assert!(got == std::fs::read(d.join(PAYLOAD)).unwrap());
+    let cfg = String::from_utf8(r.read("isolinux/isolinux.cfg", 4096).unwrap()).unwrap();
+    assert!(cfg.contains(&format!("ferry.medium={}", info.id)), "{cfg}");
+
+    // The EFI image: fsck-clean, with systemd-boot and an entry.
+    let efi = d.join("efiboot.img");
+    let mut img = Vec::new();
+    r.open_file("boot/efiboot.img")
+        .unwrap()
+        .read_to_end(&mut img)
+        .unwrap();
+    std::fs::write(&efi, img).unwrap();
+    fsck_fat(&efi);
+    let entry = run(tool("mtype", "mtools")
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .arg("-i")
+        .arg(&efi)
+        .arg("::/loader/entries/ferry.conf"));
+    assert!(
+        entry.contains(&format!("ferry.medium={}", info.id)),
+        "{entry}"
+    );
+    run(tool("mdir", "mtools")
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .arg("-i")
+        .arg(&efi)
+        .arg("::/EFI/BOOT/BOOTX64.EFI"));
+
+    // Ferry's own check, and a damaged copy failing both checks.
+    let out = ok(d, &["iso", "check", "a.iso"]);
+    assert!(out.contains("the medium is good"), "{out}");
+    assert!(
+        medium::checksum::check(std::fs::File::open(&iso).unwrap(), |_, _| {})
+            .unwrap()
+            .ok()
+    );
+    std::fs::copy(&iso, d.join("bad.iso")).unwrap();
+    let mut f = OpenOptions::new()
+        .write(true)
+        .open(d.join("bad.iso"))
+        .unwrap();
+    f.seek(SeekFrom::Start(3 << 20)).unwrap();
+    f.write_all(b"scratch").unwrap();
+    drop(f);
+    let e = fails(d, &["iso", "check", "bad.iso"]);
+    assert!(e.contains("damaged"), "{e}");
+    let c = tool("checkisomd5", "isomd5sum")
+        .arg(d.join("bad.iso"))
+        .output()
+        .unwrap();
+    assert!(!c.status.success(), "checkisomd5 passed a damaged image");
+}
+
+#[test]
+fn same_inputs_give_the_same_bytes() {
+    let dir = setup();
+    let d = dir.path();
+    build_iso(d, "a.iso", &[]);
+    build_iso(d, "b.iso", &[]);
+    assert!(std::fs::read(d.join("a.iso")).unwrap() == std::fs::read(d.join("b.iso")).unwrap());
+    ok(
+        d,
+        &[
+            "usb-image",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            "a.img",
+            "--size",
+            "300M",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "usb-image",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            "b.img",
+            "--size",
+            "300M",
+        ],
+    );
+    assert!(std::fs::read(d.join("a.img")).unwrap() == std::fs::read(d.join("b.img")).unwrap());
+}
+
+#[test]
+fn customize_replaces_answer_and_command_line() {
+    let dir = setup();
+    let d = dir.path();
+    build_iso(d, "a.iso", &["--answer", "answer.toml"]);
+    std::fs::write(d.join("new.toml"), "mode = \"wipe\"\n").unwrap();
+    let e = fails(
+        d,
+        &[
+            "iso",
+            "customize",
+            "a.iso",
+            "--answer",
+            "new.toml",
+            "--out",
+            "a.iso",
+        ],
+    );
+    assert!(e.contains("choose a new file"), "{e}");
+    ok(
+        d,
+        &[
+            "iso",
+            "customize",
+            "a.iso",
+            "--answer",
+            "new.toml",
+            "--cmdline",
+            "ferry.debug",
+            "--isomd5",
+            "--out",
+            "b.iso",
+        ],
+    );
+    let mut old = open_iso(&d.join("a.iso"));
+    let mut new = open_iso(&d.join("b.iso"));
+    let (oi, ni) = (old.medium_info().unwrap(), new.medium_info().unwrap());
+    assert_ne!(oi.id, ni.id);
+    assert!(
+        ni.cmdline
+            .ends_with(&format!("ferry.medium={} ferry.debug", ni.id)),
+        "{}",
+        ni.cmdline
+    );
+    assert_eq!(
+        new.read("ferry/answer.toml", 4096).unwrap(),
+        b"mode = \"wipe\"\n"
+    );
+    let p = format!("ferry/{PAYLOAD}");
+    assert_eq!(
+        old.read(&p, 64 << 20).unwrap(),
+        new.read(&p, 64 << 20).unwrap()
+    );
+    assert!(
+        medium::checksum::check(std::fs::File::open(d.join("b.iso")).unwrap(), |_, _| {})
+            .unwrap()
+            .ok()
+    );
+    let c = tool("checkisomd5", "isomd5sum")
+        .arg(d.join("b.iso"))
+        .output()
+        .unwrap();
+    assert!(c.status.success());
+    let x = run(tool("xorriso", "xorriso")
+        .arg("-indev")
+        .arg(d.join("b.iso"))
+        .args(["-report_el_torito", "plain"]));
+    assert!(x.contains("El Torito boot img :   2  UEFI"), "{x}");
+}
+
+#[test]
+fn usb_image_passes_sgdisk_and_fsck_and_the_stick_reader() {
+    let dir = setup();
+    let d = dir.path();
+    ok(
+        d,
+        &[
+            "usb-image",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--answer",
+            "answer.toml",
+            "--out",
+            "u.img",
+        ],
+    );
+    let img = d.join("u.img");
+    let s = run(tool("sgdisk", "gdisk").arg("-v").arg(&img));
+    assert!(s.contains("No problems found"), "{s}");
+    let f = run(tool("fdisk", "fdisk").arg("-l").arg(&img));
+    assert!(f.contains("EFI System"), "{f}");
+
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&img)
+        .unwrap();
+    let (start, len) = medium::stick::find_partition(&mut file).unwrap();
+    // fsck.fat sees the partition as a file of its own.
+    let part = d.join("part.img");
+    {
+        let mut src = std::fs::File::open(&img).unwrap();
+        src.seek(SeekFrom::Start(start)).unwrap();
+        std::io::copy(
+            &mut src.take(len),
+            &mut std::fs::File::create(&part).unwrap(),
+        )
+        .unwrap();
+    }
+    fsck_fat(&part);
+
+    let slice = detect::io::Slice::new(file, start, len).unwrap();
+    let stick = medium::stick::Stick::open(slice).unwrap();
+    let info = stick.info().unwrap();
+    assert_eq!(info.kind, "usb");
+    assert_eq!(
+        stick.answer().unwrap().as_deref(),
+        Some("mode = \"upgrade\"\n")
+    );
+    let (mut stream, size) = stick.payload().unwrap();
+    let mut got = Vec::new();
+    stream.read_to_end(&mut got).unwrap();
+    assert_eq!(size, got.len() as u64);
+    assert!(got == std::fs::read(d.join(PAYLOAD)).unwrap());
+    drop(stream);
+    stick
+        .write_report("2026-01-01-upgrade.toml", b"result = \"ok\"\n")
+        .unwrap();
+    stick.close().unwrap();
+    let mut src = std::fs::File::open(&img).unwrap();
+    src.seek(SeekFrom::Start(start)).unwrap();
+    std::io::copy(
+        &mut src.take(len),
+        &mut std::fs::File::create(&part).unwrap(),
+    )
+    .unwrap();
+    fsck_fat(&part);
+    let r = run(tool("mtype", "mtools")
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .arg("-i")
+        .arg(&part)
+        .arg("::/ferry/reports/2026-01-01-upgrade.toml"));
+    assert!(r.contains("result = \"ok\""), "{r}");
+}
+
+#[test]
+fn split_payload_parts_reassemble() {
+    let dir = setup();
+    let d = dir.path();
+    let spec = media_builder::usb::image::UsbSpec {
+        bootkit: d.join("kit"),
+        payload: d.join(PAYLOAD),
+        answer: None,
+        extra_cmdline: String::new(),
+        size: None,
+        unsigned_ok: false,
+        out: d.join("split.img"),
+        part_size: 1 << 20,
+    };
+    let built = media_builder::usb::image::build(&spec, |_, _| {}).unwrap();
+    assert!(built.payload_parts.len() >= 6, "{:?}", built.payload_parts);
+    assert_eq!(built.payload_parts[0], format!("{PAYLOAD}.000"));
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(d.join("split.img"))
+        .unwrap();
+    let (start, len) = medium::stick::find_partition(&mut file).unwrap();
+    let stick =
+        medium::stick::Stick::open(detect::io::Slice::new(file, start, len).unwrap()).unwrap();
+    let (mut stream, _) = stick.payload().unwrap();
+    let mut got = Vec::new();
+    stream.read_to_end(&mut got).unwrap();
+    assert!(got == std::fs::read(d.join(PAYLOAD)).unwrap());
+}
+
+fn no_leftovers(d: &Path) {
+    let left: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') || n == "x.iso" || n == "x.img")
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn bad_input_is_refused_and_leaves_nothing() {
+    let dir = setup();
+    let d = dir.path();
+    // Missing boot kit file.
+    std::fs::rename(d.join("kit/isohdpfx.bin"), d.join("isohdpfx.bak")).unwrap();
+    let e = fails(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            "x.iso",
+        ],
+    );
+    assert!(e.contains("has no isohdpfx.bin"), "{e}");
+    std::fs::write(d.join("kit/isohdpfx.bin"), b"short").unwrap();
+    let e = fails(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            "x.iso",
+        ],
+    );
+    assert!(e.contains("is 5 bytes"), "{e}");
+    std::fs::rename(d.join("isohdpfx.bak"), d.join("kit/isohdpfx.bin")).unwrap();
+    // Output on the input.
+    let e = fails(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            PAYLOAD,
+        ],
+    );
+    assert!(e.contains("is an input"), "{e}");
+    // A payload signed by a key the boot kit does not trust.
+    ok(d, &["key", "generate", "--out", "other"]);
+    ok(
+        d,
+        &[
+            "payload",
+            "build",
+            "--product",
+            "demo-engine",
+            "--version",
+            "1.2.0",
+            "--kind",
+            "release",
+            "--component",
+            "rootfs.img=rootfs.img",
+            "--key",
+            "other.key",
+        ],
+    );
+    let e = fails(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            "demo-engine-1.2.0.upg",
+            "--out",
+            "x.iso",
+        ],
+    );
+    assert!(e.contains("does not verify"), "{e}");
+    let e = fails(
+        d,
+        &[
+            "usb-image",
+            "--bootkit",
+            "kit",
+            "--payload",
+            "demo-engine-1.2.0.upg",
+            "--out",
+            "x.img",
+        ],
+    );
+    assert!(e.contains("does not verify"), "{e}");
+    no_leftovers(d);
+    // Corrupted component data: found while copying, output removed.
+    let mut bytes = std::fs::read(d.join(PAYLOAD)).unwrap();
+    let n = bytes.len();
+    bytes[n - 100_000] ^= 0xFF;
+    std::fs::write(d.join("bad.upg"), bytes).unwrap();
+    let e = fails(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            "bad.upg",
+            "--out",
+            "x.iso",
+        ],
+    );
+    assert!(e.contains("verifying"), "{e}");
+    let e = fails(
+        d,
+        &[
+            "usb-image",
+            "--bootkit",
+            "kit",
+            "--payload",
+            "bad.upg",
+            "--out",
+            "x.img",
+        ],
+    );
+    assert!(e.contains("verifying"), "{e}");
+    no_leftovers(d);
+    // --unsigned-ok builds from the foreign payload, for development.
+    ok(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            "demo-engine-1.2.0.upg",
+            "--unsigned-ok",
+            "--out",
+            "dev.iso",
+        ],
+    );
+    // A USB image that cannot hold the payload.
+    let e = fails(
+        d,
+        &[
+            "usb-image",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--size",
+            "10M",
+            "--out",
+            "x.img",
+        ],
+    );
+    assert!(e.contains("too small"), "{e}");
+}
+
+#[test]
+fn usb_write_to_image_files() {
+    let dir = setup();
+    let d = dir.path();
+    build_iso(d, "a.iso", &[]);
+    let size = std::fs::metadata(d.join("a.iso")).unwrap().len();
+    for t in ["t1.img", "t2.img"] {
+        std::fs::write(d.join(t), vec![0xEEu8; size as usize]).unwrap();
+    }
+    let out = ok(
+        d,
+        &[
+            "usb", "write", "a.iso", "t1.img", "t2.img", "--yes", "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    for r in v.as_array().unwrap() {
+        assert_eq!(r["verified"], true, "{out}");
+    }
+    let a = std::fs::read(d.join("a.iso")).unwrap();
+    assert!(std::fs::read(d.join("t1.img")).unwrap() == a);
+    assert!(std::fs::read(d.join("t2.img")).unwrap() == a);
+    // Refusals: the image itself; no confirmation without a terminal.
+    let o = mb(d, &["usb", "write", "a.iso", "a.iso", "--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = mb(d, &["usb", "write", "a.iso", "t1.img"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--yes"));
+    let o = mb(
+        d,
+        &["usb", "write", "a.iso", "t1.img", "--yes", "--no-verify"],
+    );
+    assert!(o.status.success());
+}
