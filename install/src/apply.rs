@@ -285,6 +285,7 @@ impl<D: Device, R: Read> Run<'_, D, R> {
             let started = now();
             let clock = Instant::now();
             let result = self.step(step.kind, progress).and_then(|()| {
+                self.repair_fat(step.kind)?;
                 self.dev
                     .sync()
                     .ctx(|| format!("flushing {}", self.plan.disk.display()))
@@ -656,6 +657,30 @@ impl<D: Device, R: Read> Run<'_, D, R> {
         )
         .ctx(what)?;
         fs.unmount().ctx(what)
+    }
+
+    /// `fatfs` writes `.` and `..` of new directories in a form `fsck.fat`
+    /// reports; the `fat` crate rewrites them as DOS does. Run after every
+    /// step that may have created directories on a FAT volume.
+    fn repair_fat(&mut self, kind: StepKind) -> Result<(), Error> {
+        let roles: &[Role] = match kind {
+            StepKind::FormatEsp | StepKind::WriteSlot | StepKind::InstallBootLoader => &[Role::Esp],
+            StepKind::FormatConfig | StepKind::WriteConfig => &[Role::Config],
+            StepKind::RecordNewSlot | StepKind::MarkSlotWriting => &[Role::Esp, Role::Config],
+            _ => &[],
+        };
+        for role in roles {
+            let (start, len) = self.part(*role)?;
+            let mut slice = Slice::new(&mut *self.dev, start, len)
+                .ctx(|| format!("opening {}", role.partition_name()))?;
+            fat::repair(&mut slice).map_err(|e| {
+                Error::Other(format!(
+                    "checking the file system of {}: {e}",
+                    role.partition_name()
+                ))
+            })?;
+        }
+        Ok(())
     }
 
     /// Write the report to the config partition (when it holds a file

@@ -94,6 +94,7 @@ fn fresh_install_writes_what_detect_expects() {
         .collect();
     assert_eq!(reports.len(), 1, "{reports:?}");
     let saved: install::Report = serde_json::from_slice(&config[reports[0]]).expect("report JSON");
+    fsck_clean(&disk, &t);
     assert_eq!(saved.to, "1.0.0");
     assert_eq!(saved.machine_id, MACHINE_ID);
     assert_eq!(saved.steps.len(), plan.steps.len() - 1);
@@ -200,6 +201,7 @@ fn upgrades_migrate_config_and_keep_the_old_slot() {
     let v3 = String::from_utf8(config["config/a/engine.toml"].clone()).expect("utf-8");
     assert!(v3.contains("hostname = "), "{v3}");
     assert_eq!(kinds(&disk), vec![]);
+    fsck_clean(&disk, &inspect(&disk));
 }
 
 /// The running-system snapshot of a slot that is not the default any more.
@@ -425,4 +427,33 @@ fn hash_zero(len: u64) -> String {
         left -= n as u64;
     }
     hex::encode(sha2::Digest::finalize(h))
+}
+
+/// `fsck.fat -n` finds nothing to complain about on the ESP and the config
+/// partition (dosfstools).
+fn fsck_clean(disk: &std::path::Path, t: &install::Target) {
+    let fsck = std::path::Path::new("/usr/sbin/fsck.fat");
+    assert!(
+        fsck.exists(),
+        "install the Debian package dosfstools for fsck.fat"
+    );
+    for role in [Role::Esp, Role::Config] {
+        let p = t.partition(role).expect("partition");
+        let img = disk.with_extension(format!("{}.fat", role.partition_name()));
+        let data = std::fs::read(disk).expect("read");
+        std::fs::write(&img, &data[p.start as usize..(p.start + p.size) as usize]).expect("write");
+        let out = std::process::Command::new(fsck)
+            .arg("-n")
+            .arg(&img)
+            .output()
+            .expect("fsck");
+        assert!(
+            out.status.success(),
+            "{}: {}{}",
+            role.partition_name(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let _ = std::fs::remove_file(img);
+    }
 }
