@@ -4,12 +4,53 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Ferry installer: upgrade or reinstall this machine from the boot medium.
+///
+/// Without a subcommand it runs the interactive installer: at boot on the
+/// boot medium and the machine's disks, or, with --medium and --disk, on a
+/// medium directory or ISO and disk image files (simulation).
 #[derive(Debug, Parser)]
 #[command(version, about)]
 pub struct Cmd {
-    /// What to do.
+    /// What to do; none: the interactive installer.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Options of the interactive installer.
+    #[command(flatten)]
+    pub tui: TuiArgs,
+}
+
+/// Options of the interactive installer (no subcommand).
+#[derive(Debug, Args)]
+pub struct TuiArgs {
+    /// The medium: a directory holding ferry/*.upg, a Ferry ISO or USB
+    /// image; default at boot: the medium the machine booted from.
+    #[arg(long, value_name = "DIR|FILE.iso")]
+    pub medium: Option<PathBuf>,
+    /// A disk or image file to offer (repeatable); default at boot: every
+    /// disk of the machine but the medium.
+    #[arg(long = "disk", value_name = "IMAGE")]
+    pub disks: Vec<PathBuf>,
+    /// A public key (PEM) to trust (repeatable); default at boot:
+    /// /etc/ferry/keys/*.pub.
+    #[arg(long, value_name = "KEY.pub")]
+    pub trust: Vec<PathBuf>,
+    /// Answer file for an unattended run.
+    #[arg(long, value_name = "FILE.toml")]
+    pub answer: Option<PathBuf>,
+    /// systemd-boot's EFI binary, for install and wipe.
+    #[arg(long, value_name = "FILE.efi")]
+    pub boot_loader: Option<PathBuf>,
+    /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA.
+    #[arg(long, value_name = "E,R,C,D")]
+    pub layout_mib: Option<String>,
+    /// Write lock shared with other installer instances (default at boot:
+    /// /run/ferry.lock).
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
+    /// Append the log to this file (default at boot:
+    /// /run/ferry-installer.log).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
 }
 
 /// Subcommands.
@@ -129,7 +170,7 @@ mod tests {
     fn parses_detect() {
         let cmd = Cmd::try_parse_from(["installer-tui", "detect", "--json", "a.img", "b.img"])
             .expect("parse");
-        let Command::Detect(args) = cmd.command else {
+        let Some(Command::Detect(args)) = cmd.command else {
             panic!("not detect");
         };
         assert!(args.json);

@@ -1,9 +1,13 @@
 //! `installer-tui`: the program the Ferry boot medium starts.
 
+mod answer;
+mod boot_medium;
 mod cli;
 mod detect_cmd;
 mod install_cmd;
 mod migrate_cmd;
+mod tui;
+mod tui_cmd;
 
 use clap::Parser;
 use cli::{Cmd, Command};
@@ -11,9 +15,10 @@ use cli::{Cmd, Command};
 fn main() -> anyhow::Result<()> {
     let cmd = Cmd::parse();
     match cmd.command {
-        Command::Detect(args) => detect_cmd::detect(args),
-        Command::Plan(args) => install_cmd::plan(args),
-        Command::Apply(args) => install_cmd::apply(args),
-        Command::Migrate(args) => migrate_cmd::migrate(args),
+        None => tui_cmd::run(cmd.tui),
+        Some(Command::Detect(args)) => detect_cmd::detect(args),
+        Some(Command::Plan(args)) => install_cmd::plan(args),
+        Some(Command::Apply(args)) => install_cmd::apply(args),
+        Some(Command::Migrate(args)) => migrate_cmd::migrate(args),
     }
 }

@@ -1,0 +1,298 @@
+//! The medium the installer runs from: a directory (simulation, or a
+//! medium some other program unpacked), a Ferry ISO (image file or DVD
+//! drive) or a Ferry USB stick. Everything the installer needs from it
+//! goes through [`BootMedium`]: the payload as a stream, the answer file,
+//! where reports go, and the full check.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, Read, Seek};
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context};
+use detect::io::Slice;
+use medium::iso::{Iso, IsoFile};
+use medium::stick::{self, Stick};
+use medium::{MediumInfo, ANSWER_PATH, PAYLOAD_DIR, REPORTS_DIR};
+
+/// Largest answer file read.
+const MAX_ANSWER: u64 = 1 << 20;
+
+/// What kind of medium.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A directory holding `ferry/*.upg`.
+    Dir,
+    /// An ISO 9660 image or disc.
+    Iso,
+    /// A Ferry USB stick (GPT with a FAT partition named `FERRY`).
+    Stick,
+}
+
+/// The installer's own medium.
+#[derive(Debug, Clone)]
+pub struct BootMedium {
+    /// Directory, image file or device.
+    pub path: PathBuf,
+    /// What it is.
+    pub kind: Kind,
+    /// `ferry/medium.toml`, when the medium has one.
+    pub info: Option<MediumInfo>,
+    /// The payload's name on the medium (`ferry/NAME.upg`).
+    pub payload_name: String,
+}
+
+/// Progress of a medium check: (bytes done, bytes in all).
+pub type CheckProgress<'a> = &'a mut dyn FnMut(u64, u64);
+
+impl BootMedium {
+    /// Open the medium at `path`: a directory, an ISO or a stick.
+    pub fn open(path: &Path) -> anyhow::Result<BootMedium> {
+        if path.is_dir() {
+            return open_dir(path);
+        }
+        let mut f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        if let Ok(mut iso) = Iso::open(&mut f) {
+            let info = iso
+                .medium_info()
+                .with_context(|| format!("reading the medium description on {}", path.display()))?;
+            return Ok(BootMedium {
+                path: path.to_path_buf(),
+                kind: Kind::Iso,
+                payload_name: info.payload.clone(),
+                info: Some(info),
+            });
+        }
+        let info = with_stick(path, false, |s| Ok(s.info()?)).with_context(|| {
+            format!(
+                "{} is neither a Ferry ISO nor a Ferry stick",
+                path.display()
+            )
+        })?;
+        Ok(BootMedium {
+            path: path.to_path_buf(),
+            kind: Kind::Stick,
+            payload_name: info.payload.clone(),
+            info: Some(info),
+        })
+    }
+
+    /// The medium id (`ferry.medium=` on the kernel command line), if known.
+    pub fn id(&self) -> Option<&str> {
+        self.info.as_ref().map(|i| i.id.as_str())
+    }
+
+    /// The path `plan` and reports show for the payload.
+    pub fn payload_path(&self) -> PathBuf {
+        self.path.join(PAYLOAD_DIR).join(&self.payload_name)
+    }
+
+    /// The block device (or image) to leave out of the disk list: `None`
+    /// for a directory.
+    pub fn device(&self) -> Option<&Path> {
+        (self.kind != Kind::Dir).then_some(self.path.as_path())
+    }
+
+    /// Run `f` on the payload as a stream.
+    pub fn with_payload<T>(&self, f: impl FnOnce(&mut dyn Read) -> T) -> anyhow::Result<T> {
+        match self.kind {
+            Kind::Dir => {
+                let p = self.payload_path();
+                let file = File::open(&p).with_context(|| format!("opening {}", p.display()))?;
+                Ok(f(&mut BufReader::with_capacity(1 << 20, file)))
+            }
+            Kind::Iso => {
+                let mut iso = Iso::open(
+                    File::open(&self.path)
+                        .with_context(|| format!("opening {}", self.path.display()))?,
+                )?;
+                let entry = iso.find(&format!("{PAYLOAD_DIR}/{}", self.payload_name))?;
+                let file = IsoFile::new(iso.into_inner(), &entry);
+                Ok(f(&mut BufReader::with_capacity(1 << 20, file)))
+            }
+            Kind::Stick => with_stick(&self.path, false, |s| {
+                let (mut stream, _) = s.payload()?;
+                Ok(f(&mut BufReader::with_capacity(1 << 20, &mut stream)))
+            }),
+        }
+    }
+
+    /// The answer file the medium carries, if any.
+    pub fn answer(&self) -> anyhow::Result<Option<String>> {
+        self.read_file(ANSWER_PATH)
+    }
+
+    /// A small text file on the medium, by its path from the medium's root.
+    pub fn read_file(&self, rel: &str) -> anyhow::Result<Option<String>> {
+        let bytes = match self.kind {
+            Kind::Dir => {
+                let p = self.path.join(rel);
+                if !p.exists() {
+                    return Ok(None);
+                }
+                let mut buf = Vec::new();
+                File::open(&p)
+                    .and_then(|f| f.take(MAX_ANSWER + 1).read_to_end(&mut buf))
+                    .with_context(|| format!("reading {}", p.display()))?;
+                buf
+            }
+            Kind::Iso => {
+                let mut iso = Iso::open(File::open(&self.path)?)?;
+                match iso.read(rel, MAX_ANSWER) {
+                    Ok(b) => b,
+                    Err(medium::Error::NotFound(_)) => return Ok(None),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Kind::Stick => {
+                let rel = rel.to_string();
+                match with_stick(&self.path, false, |s| {
+                    if !s.volume().exists(&rel) {
+                        return Ok(None);
+                    }
+                    Ok(Some(s.volume().read(&rel, MAX_ANSWER)?))
+                })? {
+                    Some(b) => b,
+                    None => return Ok(None),
+                }
+            }
+        };
+        if bytes.len() as u64 > MAX_ANSWER {
+            bail!("{rel} is larger than {MAX_ANSWER} bytes");
+        }
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| anyhow!("{rel} is not UTF-8 text"))
+    }
+
+    /// Directories the engine copies the report into: only a directory
+    /// medium has one; a stick gets its copy through [`Self::save_report`].
+    pub fn report_dirs(&self) -> Vec<PathBuf> {
+        match self.kind {
+            Kind::Dir => vec![self.path.join(REPORTS_DIR)],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Copy a report onto a writable medium; `Ok(None)` on a read-only one.
+    pub fn save_report(&self, name: &str, json: &[u8]) -> anyhow::Result<Option<String>> {
+        match self.kind {
+            Kind::Stick => {
+                with_stick(&self.path, true, |s| Ok(s.write_report(name, json)?))?;
+                Ok(Some(format!(
+                    "{}: {REPORTS_DIR}/{name}",
+                    self.path.display()
+                )))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Read the whole medium and check it: an ISO against its embedded
+    /// checksum, otherwise the payload against its signed hashes. Returns a
+    /// sentence for the technician.
+    pub fn check(
+        &self,
+        trust: &payload::TrustStore,
+        progress: CheckProgress<'_>,
+    ) -> anyhow::Result<String> {
+        if self.kind == Kind::Iso {
+            let f = File::open(&self.path)?;
+            let report = medium::checksum::check(BufReader::with_capacity(1 << 20, f), progress)?;
+            if !report.ok() {
+                bail!("the medium's checksum does not match: it is damaged or was written badly");
+            }
+            return Ok(format!(
+                "The medium is intact: {} bytes read, checksum correct.",
+                report.bytes
+            ));
+        }
+        let total = self
+            .info
+            .as_ref()
+            .map(|i| i.payload_size)
+            .or_else(|| std::fs::metadata(self.payload_path()).ok().map(|m| m.len()))
+            .unwrap_or(0);
+        self.with_payload(|r| -> anyhow::Result<String> {
+            let mut counted = Counted {
+                inner: r,
+                done: 0,
+                total,
+                progress,
+            };
+            payload::PayloadReader::open(&mut counted, trust)?.verify_rest(|_| {})?;
+            Ok(format!(
+                "The medium is intact: the payload ({} bytes) matches its signed hashes.",
+                counted.done
+            ))
+        })?
+    }
+}
+
+fn open_dir(path: &Path) -> anyhow::Result<BootMedium> {
+    let dir = path.join(PAYLOAD_DIR);
+    let info = match std::fs::read_to_string(path.join(medium::INFO_PATH)) {
+        Ok(text) => Some(MediumInfo::parse(&text)?),
+        Err(_) => None,
+    };
+    let payload_name = match &info {
+        Some(i) => i.payload.clone(),
+        None => {
+            let mut upg: Vec<String> = std::fs::read_dir(&dir)
+                .with_context(|| format!("reading {}", dir.display()))?
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".upg"))
+                .collect();
+            upg.sort();
+            match upg.len() {
+                0 => bail!("{} holds no payload (*.upg)", dir.display()),
+                1 => upg.remove(0),
+                _ => bail!(
+                    "{} holds several payloads ({}); keep one",
+                    dir.display(),
+                    upg.join(", ")
+                ),
+            }
+        }
+    };
+    Ok(BootMedium {
+        path: path.to_path_buf(),
+        kind: Kind::Dir,
+        info,
+        payload_name,
+    })
+}
+
+fn with_stick<T>(
+    path: &Path,
+    write: bool,
+    f: impl FnOnce(&Stick<Slice<File>>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(write)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    let (start, len) = stick::find_partition(&mut file)?;
+    file.rewind()?;
+    let s = Stick::open(Slice::new(file, start, len)?)?;
+    let out = f(&s)?;
+    s.close()?;
+    Ok(out)
+}
+
+struct Counted<'a, R: ?Sized> {
+    inner: &'a mut R,
+    done: u64,
+    total: u64,
+    progress: CheckProgress<'a>,
+}
+
+impl<R: Read + ?Sized> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        (self.progress)(self.done, self.total.max(self.done));
+        Ok(n)
+    }
+}

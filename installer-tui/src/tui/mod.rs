@@ -1,0 +1,116 @@
+//! The interactive installer: ratatui screens over the install engine.
+//!
+//! State lives in [`app::App`]; [`event::update`] is the only place that
+//! changes it, [`draw::draw`] only reads it, and [`worker`] runs the
+//! engine on background threads that report over a channel.
+
+pub mod action;
+pub mod app;
+pub mod check;
+pub mod disks;
+pub mod done;
+pub mod draw;
+pub mod event;
+pub mod progress;
+pub mod review;
+pub mod unattended;
+pub mod welcome;
+pub mod worker;
+
+use std::io::{self, Stdout};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use crossterm::event::{Event as TermEvent, KeyEventKind};
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+use app::{App, Exit, Setup};
+use event::{Command, Event};
+
+/// The size assumed when the terminal does not say (a serial line).
+pub const FALLBACK: (u16, u16) = (80, 24);
+
+/// Put the terminal back as it was: on exit and from the panic hook.
+pub fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+}
+
+fn open_terminal() -> anyhow::Result<Terminal<CrosstermBackend<Stdout>>> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        hook(info);
+    }));
+    terminal::enable_raw_mode().context("switching the terminal to raw mode")?;
+    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    let backend = CrosstermBackend::new(io::stdout());
+    let viewport = match terminal::size() {
+        Ok((w, h)) if w >= 20 && h >= 10 => Viewport::Fullscreen,
+        _ => Viewport::Fixed(Rect::new(0, 0, FALLBACK.0, FALLBACK.1)),
+    };
+    Ok(Terminal::with_options(
+        backend,
+        TerminalOptions { viewport },
+    )?)
+}
+
+/// Run the installer until the technician leaves it.
+pub fn run(setup: Setup) -> anyhow::Result<Exit> {
+    let mut terminal = open_terminal()?;
+    let result = event_loop(&mut terminal, setup);
+    restore();
+    result
+}
+
+fn carry_out(app: &App, cmds: Vec<Command>, tx: &mpsc::Sender<event::Msg>) {
+    for c in cmds {
+        worker::spawn(c, app, tx.clone());
+    }
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    setup: Setup,
+) -> anyhow::Result<Exit> {
+    let (tx, rx) = mpsc::channel();
+    let mut app = App::new(setup);
+    carry_out(&app, vec![Command::Load], &tx);
+    let mut lock_checked = Instant::now();
+    loop {
+        terminal.draw(|f| draw::draw(f, &app))?;
+        if let Some(exit) = app.exit {
+            return Ok(exit);
+        }
+        if crossterm::event::poll(Duration::from_millis(100))? {
+            match crossterm::event::read()? {
+                TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
+                    let cmds = event::update(&mut app, Event::Key(k));
+                    carry_out(&app, cmds, &tx);
+                }
+                TermEvent::Resize(..) => {
+                    terminal.autoresize()?;
+                }
+                _ => {}
+            }
+        }
+        while let Ok(m) = rx.try_recv() {
+            let cmds = event::update(&mut app, Event::Msg(m));
+            carry_out(&app, cmds, &tx);
+        }
+        let cmds = event::update(&mut app, Event::Tick);
+        carry_out(&app, cmds, &tx);
+        if app.run.is_none() && lock_checked.elapsed() >= Duration::from_secs(1) {
+            lock_checked = Instant::now();
+            if let Some(path) = &app.setup.lock {
+                let busy = event::Msg::OtherBusy(worker::other_busy(path));
+                event::update(&mut app, Event::Msg(busy));
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Progress: the engine's steps, the bytes of the current one with rate
+//! and ETA, the log one key away, and Cancel while it changes nothing.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use install::{Action, Plan, Progress};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::app::{App, Run, Screen, StepState};
+use super::draw::{bar, boxed, clock, size, text};
+use super::event::Command;
+
+/// Begin carrying out `plan`.
+pub fn start(app: &mut App, plan: Box<Plan>, unattended: bool) -> Vec<Command> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    app.log(format!(
+        "starting: {} {} {} on {}",
+        plan.action,
+        plan.product,
+        plan.to,
+        plan.disk.display()
+    ));
+    app.run = Some(Run {
+        steps: plan
+            .steps
+            .iter()
+            .map(|s| (s.kind, s.title.clone(), StepState::Pending))
+            .collect(),
+        plan: plan.clone(),
+        bytes: None,
+        started: Instant::now(),
+        cancel: cancel.clone(),
+        cancel_requested: false,
+        cancel_note: None,
+        unattended,
+    });
+    app.outcome = None;
+    app.go(Screen::Progress);
+    vec![Command::Apply(plan, cancel)]
+}
+
+/// Follow the engine.
+pub fn on_progress(app: &mut App, p: Progress) {
+    let Some(run) = &mut app.run else {
+        return;
+    };
+    let line = match &p {
+        Progress::Step {
+            index,
+            total,
+            title,
+            ..
+        } => {
+            if let Some(s) = run.steps.get_mut(index - 1) {
+                s.2 = StepState::Running;
+            }
+            run.bytes = None;
+            Some(format!("[{index}/{total}] {title}"))
+        }
+        Progress::Bytes {
+            done, total, rate, ..
+        } => {
+            run.bytes = Some((*done, *total, *rate));
+            None
+        }
+        Progress::StepDone { index, seconds, .. } => {
+            if let Some(s) = run.steps.get_mut(index - 1) {
+                s.2 = StepState::Done(*seconds);
+            }
+            Some(format!("      done in {seconds:.1} s"))
+        }
+    };
+    if let Some(l) = line {
+        app.log(l);
+    }
+}
+
+/// What Cancel does now, in a sentence.
+pub fn cancel_text(run: &Run) -> String {
+    let plan = &run.plan;
+    let keep = plan
+        .keep_slot
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "?".into());
+    if run.cancel_requested {
+        return "Cancelling: the installer stops at the next block it reads.".into();
+    }
+    match (plan.action, run.cancel_possible()) {
+        (Action::Upgrade | Action::Hotfix, true) => format!(
+            "c Cancel: stops now; slot {keep} stays the default and its configuration is untouched."
+        ),
+        (Action::Upgrade | Action::Hotfix, false) => format!(
+            "Too late to cancel: the new system is already the default. If it does not start, the machine returns to slot {keep} by itself."
+        ),
+        (_, true) => "c Cancel: stops now; nothing has been written yet.".into(),
+        (_, false) => "Cancel is not possible: the disk is being erased. If the installer is stopped now, the disk has no working system until the installer runs again.".into(),
+    }
+}
+
+pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
+    match k.code {
+        KeyCode::Char('l') | KeyCode::Char('L') => app.show_log = !app.show_log,
+        KeyCode::Char('c') | KeyCode::Char('C') | KeyCode::Esc => {
+            let Some(run) = &mut app.run else {
+                return Vec::new();
+            };
+            if run.cancel_possible() {
+                run.cancel.store(true, Ordering::SeqCst);
+                run.cancel_requested = true;
+                app.log("cancel requested by the technician");
+            } else {
+                run.cancel_note = Some(cancel_text(run));
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(3)).collect();
+        t.push_str("...");
+        t
+    }
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
+    if app.show_log {
+        let inner = area.height.saturating_sub(2) as usize;
+        let from = app.log.len().saturating_sub(inner);
+        let lines: Vec<Line> = app.log[from..]
+            .iter()
+            .map(|l| Line::from(l.clone()))
+            .collect();
+        f.render_widget(Paragraph::new(lines).block(boxed("Log")), area);
+        return "l back to progress";
+    }
+    let Some(run) = &app.run else {
+        return "";
+    };
+    let plan = &run.plan;
+    let width = area.width.saturating_sub(4) as usize;
+    let verb = match plan.action {
+        Action::Upgrade => "Upgrading",
+        Action::Hotfix => "Applying a hotfix to",
+        Action::Wipe => "Wiping and reinstalling",
+        Action::Install => "Installing",
+    };
+    let mut lines = vec![Line::from(fit(
+        &format!(
+            "{verb} {} with {} {}",
+            plan.disk.display(),
+            plan.product,
+            plan.to
+        ),
+        width,
+    ))];
+    if run.unattended {
+        lines.push(Line::from("Unattended: following the answer file."));
+    }
+    lines.push(Line::from(""));
+    let mut current = None;
+    for (i, (_, title, state)) in run.steps.iter().enumerate() {
+        let (mark, tail) = match state {
+            StepState::Pending => ("[ ]", String::new()),
+            StepState::Running => {
+                current = Some(title.clone());
+                ("[>]", String::new())
+            }
+            StepState::Done(s) => ("[x]", format!(" {s:.1}s")),
+        };
+        let head = format!("{mark} {:>2}. ", i + 1);
+        let room = width.saturating_sub(head.len() + tail.len());
+        lines.push(Line::from(format!("{head}{}{tail}", fit(title, room))));
+    }
+    lines.push(Line::from(""));
+    if let (Some((done, total, rate)), Some(_)) = (run.bytes, &current) {
+        let eta = if rate > 0.0 && total > done {
+            format!("  ETA {}", clock((total - done) as f64 / rate))
+        } else {
+            String::new()
+        };
+        let pct = (done * 100).checked_div(total).unwrap_or(100);
+        lines.push(Line::from(format!(
+            "{} {pct:>3}%",
+            bar(done, total, width.saturating_sub(6).min(60))
+        )));
+        lines.push(Line::from(format!(
+            "{} of {}  {:.1} MB/s{eta}",
+            size(done),
+            size(total),
+            rate / 1e6
+        )));
+    } else {
+        lines.push(Line::from(format!(
+            "Elapsed {}",
+            clock(run.started.elapsed().as_secs_f64())
+        )));
+    }
+    lines.push(Line::from(
+        run.cancel_note.clone().unwrap_or_else(|| cancel_text(run)),
+    ));
+    f.render_widget(text(lines, "Progress"), area);
+    "l log  c cancel"
+}

@@ -1,0 +1,203 @@
+//! Background work: every engine call runs on its own thread and reports
+//! over a channel, so the screen keeps drawing and reading keys.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use install::{DiskFile, Plan};
+use nix::fcntl::{Flock, FlockArg};
+
+use super::action;
+use super::app::{App, Loaded, Setup};
+use super::event::{Command, Msg};
+
+/// Start `cmd` in the background; its results come back on `tx`.
+pub fn spawn(cmd: Command, app: &App, tx: Sender<Msg>) {
+    let setup = app.setup.clone();
+    match cmd {
+        Command::Load => {
+            thread::spawn(move || {
+                let _ = tx.send(Msg::Loaded(load(&setup).map(Box::new)));
+            });
+        }
+        Command::Inspect(i) => {
+            let (Some(loaded), Some(disk)) = (app.loaded.clone(), app.disks().get(i).cloned())
+            else {
+                return;
+            };
+            let answers = app.unattended.as_ref().and_then(|a| a.config.clone());
+            thread::spawn(move || {
+                let r = install::inspect(&disk.path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|target| {
+                        let id = install::new_machine_id()
+                            .map_err(|e| format!("choosing a machine id: {e}"))?;
+                        let choices =
+                            action::choices(&setup, &loaded.payload, &target, &id, answers);
+                        Ok((Box::new(target), choices))
+                    });
+                let _ = tx.send(Msg::Inspected(r));
+            });
+        }
+        Command::Apply(plan, cancel) => {
+            thread::spawn(move || apply(&setup, &plan, cancel, &tx));
+        }
+        Command::Check => {
+            thread::spawn(move || {
+                let mut last = Instant::now() - Duration::from_secs(1);
+                let mut progress = |done: u64, total: u64| {
+                    if last.elapsed() >= Duration::from_millis(100) || done == total {
+                        last = Instant::now();
+                        let _ = tx.send(Msg::CheckProgress(done, total));
+                    }
+                };
+                let r = setup
+                    .medium
+                    .check(&setup.trust, &mut progress)
+                    .map_err(|e| format!("{e:#}"));
+                let _ = tx.send(Msg::Checked(r));
+            });
+        }
+        Command::SetLayout(layout) => {
+            thread::spawn(move || {
+                let _ = tx.send(Msg::Layout(set_layout(&setup, &layout)));
+            });
+        }
+    }
+}
+
+/// Verify the payload's signature and look at the disks.
+pub fn load(setup: &Setup) -> Result<Loaded, String> {
+    let m = &setup.medium;
+    let payload = m
+        .with_payload(|r| install::read_payload(r, &m.payload_path(), &setup.trust))
+        .map_err(|e| format!("{e:#}"))?
+        .map_err(|e| e.to_string())?;
+    let disks = detect::detect_all(&setup.disks);
+    Ok(Loaded { payload, disks })
+}
+
+/// Take the write lock, carry out the plan, report.
+pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Msg>) {
+    let _lock = match &setup.lock {
+        None => None,
+        Some(path) => match lock(path) {
+            Ok(l) => Some(l),
+            Err(_) => {
+                let _ = tx.send(Msg::Busy);
+                return;
+            }
+        },
+    };
+    let mut last = Instant::now() - Duration::from_secs(1);
+    let mut progress = |p: &install::Progress| {
+        // Byte counts come often: pass on ten a second, all the rest.
+        if let install::Progress::Bytes { done, total, .. } = p {
+            if last.elapsed() < Duration::from_millis(100) && done < total {
+                return;
+            }
+            last = Instant::now();
+        }
+        let _ = tx.send(Msg::Progress(p.clone()));
+    };
+    let result = DiskFile::open(&plan.disk)
+        .map_err(|e| format!("opening {} for writing: {e}", plan.disk.display()))
+        .and_then(|mut disk| {
+            setup
+                .medium
+                .with_payload(|r| {
+                    let reader = Cancellable { inner: r, cancel };
+                    install::apply_on(plan, &mut disk, reader, &mut progress)
+                })
+                .map_err(|e| format!("{e:#}"))
+        });
+    let msg = match result {
+        Ok(Ok(mut report)) => {
+            save_on_medium(setup, &mut report);
+            Ok(Box::new(report))
+        }
+        Ok(Err(failure)) => {
+            let mut report = failure.report;
+            save_on_medium(setup, &mut report);
+            Err((failure.error.to_string(), Some(Box::new(report))))
+        }
+        Err(e) => Err((e, None)),
+    };
+    let _ = tx.send(Msg::Applied(msg));
+}
+
+fn save_on_medium(setup: &Setup, report: &mut install::Report) {
+    let name = format!("{}-{}", report.machine_id, report.file_name());
+    if let Ok(json) = serde_json::to_vec_pretty(&report) {
+        if let Ok(Some(at)) = setup.medium.save_report(&name, &json) {
+            report.saved_to.push(at);
+        }
+    }
+}
+
+/// The medium as the engine reads it, failing once cancel is pressed.
+struct Cancellable<'a> {
+    inner: &'a mut dyn Read,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Read for Cancellable<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.cancel.load(Ordering::SeqCst) {
+            return Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "cancelled by the technician",
+            ));
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// Take the exclusive write lock, or fail at once if the installer on the
+/// other console holds it.
+pub fn lock(path: &Path) -> io::Result<Flock<File>> {
+    let f = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    Flock::lock(f, FlockArg::LockExclusiveNonblock).map_err(|(_, e)| io::Error::from(e))
+}
+
+/// Whether another process holds the write lock now.
+pub fn other_busy(path: &Path) -> bool {
+    match lock(path) {
+        Ok(l) => {
+            drop(l);
+            false
+        }
+        Err(e) => e.kind() == io::ErrorKind::WouldBlock,
+    }
+}
+
+fn set_layout(setup: &Setup, layout: &str) -> String {
+    if !setup.boot {
+        return format!("Simulation: the console layout would be set to {layout}.");
+    }
+    let bmap = format!("/usr/share/keymaps/{layout}.bmap");
+    let status = if Path::new(&bmap).exists() {
+        File::open(&bmap).and_then(|f| {
+            std::process::Command::new("busybox")
+                .arg("loadkmap")
+                .stdin(f)
+                .status()
+        })
+    } else {
+        std::process::Command::new("loadkeys").arg(layout).status()
+    };
+    match status {
+        Ok(s) if s.success() => format!("Keyboard layout set to {layout}."),
+        _ => format!("The layout {layout} could not be loaded; the keyboard stays as it was."),
+    }
+}

@@ -1,0 +1,240 @@
+//! The interactive installer as a command: at boot (no options) or in
+//! simulation (`--medium`, `--disk`). Works out what it runs on, runs the
+//! screens, and ends with the exit code the boot medium's init acts on
+//! (`docs/boot-parameters.md`, "Installer exit codes").
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use install::PartitionSizes;
+use payload::{PublicKey, TrustStore};
+
+use crate::answer::AnswerFile;
+use crate::boot_medium::BootMedium;
+use crate::cli::TuiArgs;
+use crate::tui::app::{Exit, Setup};
+
+/// Exit code: the technician left the installer (init starts it again).
+pub const EXIT_QUIT: i32 = 0;
+/// Exit code: reboot the machine.
+pub const EXIT_REBOOT: i32 = 80;
+/// Exit code: power the machine off.
+pub const EXIT_POWEROFF: i32 = 81;
+/// Exit code: start a rescue shell on this console, then the installer again.
+pub const EXIT_SHELL: i32 = 82;
+
+/// Where boot mode finds the keys it trusts.
+pub const KEYS_DIR: &str = "/etc/ferry/keys";
+/// Boot mode's write lock.
+pub const LOCK: &str = "/run/ferry.lock";
+/// Boot mode's log.
+pub const LOG: &str = "/run/ferry-installer.log";
+
+/// The exit code of an ending.
+pub fn exit_code(exit: Exit) -> i32 {
+    match exit {
+        Exit::Quit => EXIT_QUIT,
+        Exit::Reboot => EXIT_REBOOT,
+        Exit::PowerOff => EXIT_POWEROFF,
+        Exit::Shell => EXIT_SHELL,
+    }
+}
+
+/// `key=value` parameters of the kernel command line.
+pub fn cmdline_params(cmdline: &str) -> Vec<(String, String)> {
+    cmdline
+        .split_whitespace()
+        .filter_map(|w| w.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Run the interactive installer and exit with its code.
+pub fn run(args: TuiArgs) -> anyhow::Result<()> {
+    let setup = setup(&args)?;
+    let exit = crate::tui::run(setup)?;
+    let code = exit_code(exit);
+    if args.medium.is_some() && exit != Exit::Quit {
+        eprintln!("simulation: {exit:?} requested (exit code {code})");
+    }
+    std::process::exit(code);
+}
+
+fn parse_layout(l: &str) -> anyhow::Result<PartitionSizes> {
+    let mib: Vec<u64> = l
+        .split(',')
+        .map(|v| v.trim().parse::<u64>().map(|n| n << 20))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("--layout-mib {l}: four numbers expected"))?;
+    let [esp, root, config, min_data] = mib[..] else {
+        bail!("--layout-mib {l}: four numbers expected (ESP,ROOT,CONFIG,MIN_DATA)");
+    };
+    Ok(PartitionSizes {
+        esp,
+        root,
+        config,
+        min_data,
+    })
+}
+
+fn trust(paths: &[PathBuf]) -> anyhow::Result<TrustStore> {
+    let mut paths = paths.to_vec();
+    if paths.is_empty() {
+        if let Ok(rd) = std::fs::read_dir(KEYS_DIR) {
+            paths = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "pub"))
+                .collect();
+            paths.sort();
+        }
+    }
+    if paths.is_empty() {
+        bail!("no trusted key: give --trust KEY.pub (at boot: {KEYS_DIR}/*.pub)");
+    }
+    let mut t = TrustStore::new();
+    for p in &paths {
+        t.trust(PublicKey::load(p).with_context(|| format!("reading the key {}", p.display()))?);
+    }
+    Ok(t)
+}
+
+/// Find the boot medium: the device whose `medium.toml` carries the id
+/// from `ferry.medium=`, else the first Ferry medium found.
+fn find_medium(id: Option<&str>) -> anyhow::Result<BootMedium> {
+    let devices = detect::enumerate_with(&detect::EnumerateOptions {
+        cd_drives: true,
+        ..Default::default()
+    })
+    .context("listing the machine's drives")?;
+    let mut found = Vec::new();
+    for d in devices {
+        if let Ok(m) = BootMedium::open(&d) {
+            if id.is_none() || m.id() == id {
+                return Ok(m);
+            }
+            found.push(d.display().to_string());
+        }
+    }
+    match id {
+        Some(id) if !found.is_empty() => bail!(
+            "the boot medium (id {id}) was not found; other Ferry media: {}",
+            found.join(", ")
+        ),
+        _ => bail!("the boot medium was not found: is the DVD or stick still in?"),
+    }
+}
+
+fn answer(
+    args: &TuiArgs,
+    params: &[(String, String)],
+    medium: &BootMedium,
+) -> Option<Result<AnswerFile, crate::answer::AnswerError>> {
+    let read = |source: String, text: anyhow::Result<Option<String>>| match text {
+        Ok(Some(t)) => Some(AnswerFile::parse(&source, &t)),
+        Ok(None) => None,
+        Err(e) => Some(Err(crate::answer::AnswerError {
+            source,
+            line: 1,
+            key: String::new(),
+            message: format!("cannot be read: {e:#}"),
+        })),
+    };
+    if let Some(p) = &args.answer {
+        let text = std::fs::read_to_string(p)
+            .map(Some)
+            .with_context(|| format!("reading {}", p.display()));
+        return read(p.display().to_string(), text);
+    }
+    match param(params, "ferry.answer") {
+        Some("none") => None,
+        Some(p) if Path::new(p).is_absolute() && Path::new(p).exists() => read(
+            p.to_string(),
+            std::fs::read_to_string(p).map(Some).map_err(Into::into),
+        ),
+        Some(p) => {
+            let rel = p.trim_start_matches('/');
+            let text = medium.read_file(rel).and_then(|t| {
+                t.map(Some).ok_or_else(|| {
+                    anyhow::anyhow!("no such file on the medium or in the initramfs")
+                })
+            });
+            read(format!("{p} (ferry.answer)"), text)
+        }
+        None => read(medium::ANSWER_PATH.to_string(), medium.answer()),
+    }
+}
+
+/// Work out what the installer runs on.
+pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
+    let boot = args.medium.is_none();
+    let cmdline = if boot {
+        std::fs::read_to_string("/proc/cmdline").unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let params = cmdline_params(&cmdline);
+    let medium = match &args.medium {
+        Some(p) => BootMedium::open(p)?,
+        None => find_medium(param(&params, "ferry.medium"))?,
+    };
+    let disks = if !args.disks.is_empty() {
+        args.disks.clone()
+    } else if boot {
+        let exclude: Vec<PathBuf> = medium.device().map(Path::to_path_buf).into_iter().collect();
+        detect::enumerate(&exclude).context("listing the machine's disks")?
+    } else {
+        Vec::new()
+    };
+    let term = std::env::var("TERM").unwrap_or_default();
+    Ok(Setup {
+        trust: trust(&args.trust)?,
+        disks,
+        boot,
+        sizes: match &args.layout_mib {
+            Some(l) => parse_layout(l)?,
+            None => PartitionSizes::default(),
+        },
+        boot_loader: args
+            .boot_loader
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(install::SYSTEMD_BOOT_EFI)),
+        answer: answer(args, &params, &medium),
+        lock: args
+            .lock
+            .clone()
+            .or_else(|| boot.then(|| PathBuf::from(LOCK))),
+        log_file: args
+            .log
+            .clone()
+            .or_else(|| boot.then(|| PathBuf::from(LOG))),
+        serial: term.starts_with("vt"),
+        medium,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_kernel_parameters() {
+        let p = cmdline_params("quiet ferry.medium=0123 console=ttyS0 ferry.answer=/x.toml ro");
+        assert_eq!(param(&p, "ferry.medium"), Some("0123"));
+        assert_eq!(param(&p, "ferry.answer"), Some("/x.toml"));
+        assert_eq!(param(&p, "ferry.console"), None);
+    }
+
+    #[test]
+    fn exit_codes_are_distinct() {
+        let codes = [Exit::Quit, Exit::Reboot, Exit::PowerOff, Exit::Shell].map(exit_code);
+        assert_eq!(codes, [0, 80, 81, 82]);
+    }
+}
