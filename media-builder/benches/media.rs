@@ -1,0 +1,386 @@
+//! Media building and stick writing against the reference tools, in the
+//! same run.
+//!
+//! `cargo bench -p media-builder --bench media [-- --size-mib N]`
+//!
+//! Builds a payload around an N MiB root image (default 2048), then times
+//! `media-builder iso` against `xorriso -as mkisofs` with the same files and
+//! boot setup and against `cp` of the payload alone, and `media-builder usb
+//! write` against `dd bs=4M oflag=direct` plus `cmp` (its verify pass).
+//! Page cache warm for every input; median of three. Results are recorded
+//! in docs/benchmarks.md.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const RUNS: usize = 3;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--measure") {
+        measure_child(&args[2..]);
+        return;
+    }
+    let size_mib: u64 = args
+        .windows(2)
+        .find(|w| w[0] == "--size-mib")
+        .and_then(|w| w[1].parse().ok())
+        .unwrap_or(2048);
+    let dir = bench_dir();
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creating the benchmark directory");
+    let mb = env!("CARGO_BIN_EXE_media-builder");
+
+    // Boot kit from the Debian packages (see docs/media.md).
+    let kit = dir.join("kit");
+    for sub in ["isolinux", "efi", "keys"] {
+        std::fs::create_dir_all(kit.join(sub)).expect("creating the boot kit");
+    }
+    let kernel = std::fs::read_dir("/boot")
+        .expect("listing /boot")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("vmlinuz"))
+        .expect("a kernel in /boot: install linux-image-amd64");
+    for (from, to) in [
+        (
+            Path::new("/usr/lib/ISOLINUX/isolinux.bin"),
+            "isolinux/isolinux.bin",
+        ),
+        (Path::new("/usr/lib/ISOLINUX/isohdpfx.bin"), "isohdpfx.bin"),
+        (
+            Path::new("/usr/lib/syslinux/modules/bios/ldlinux.c32"),
+            "isolinux/ldlinux.c32",
+        ),
+        (
+            Path::new("/usr/lib/systemd/boot/efi/systemd-bootx64.efi"),
+            "efi/systemd-bootx64.efi",
+        ),
+        (kernel.as_path(), "vmlinuz"),
+    ] {
+        std::fs::copy(from, kit.join(to))
+            .unwrap_or_else(|e| panic!("{}: {e} (install the boot packages)", from.display()));
+    }
+    std::fs::write(kit.join("initrd.img"), vec![0x17u8; 20 << 20]).expect("initrd");
+    std::fs::write(kit.join("cmdline"), "console=ttyS0\n").expect("cmdline");
+
+    let root = dir.join("rootfs.img");
+    write_component(&root, size_mib << 20);
+    run_quiet(
+        Command::new(mb)
+            .args(["key", "generate", "--out"])
+            .arg(dir.join("bench")),
+    );
+    std::fs::copy(dir.join("bench.pub"), kit.join("keys/bench.pub")).expect("key");
+    let upg = dir.join("bench-1.1.0.upg");
+    run_quiet(
+        Command::new(mb)
+            .args([
+                "payload",
+                "build",
+                "--product",
+                "bench",
+                "--version",
+                "1.1.0",
+            ])
+            .args(["--kind", "release", "--component"])
+            .arg(format!("rootfs.img={}", root.display()))
+            .arg("--key")
+            .arg(dir.join("bench.key"))
+            .arg("--out")
+            .arg(&upg),
+    );
+    std::fs::remove_file(&root).expect("removing the root image");
+
+    // The same tree for xorriso: boot files, the EFI image ours made,
+    // medium.toml, and the payload (hard-linked, not copied).
+    let ours_iso = dir.join("ours.iso");
+    run_quiet(
+        Command::new(mb)
+            .arg("iso")
+            .arg("--bootkit")
+            .arg(&kit)
+            .arg("--payload")
+            .arg(&upg)
+            .arg("--out")
+            .arg(&ours_iso)
+            .env("SOURCE_DATE_EPOCH", "1700000000"),
+    );
+    let tree = dir.join("tree");
+    for sub in ["isolinux", "boot", "ferry"] {
+        std::fs::create_dir_all(tree.join(sub)).expect("tree");
+    }
+    let mut iso = medium::iso::Iso::open(std::fs::File::open(&ours_iso).expect("iso"))
+        .expect("reading our ISO");
+    for p in [
+        "isolinux/isolinux.bin",
+        "isolinux/ldlinux.c32",
+        "isolinux/isolinux.cfg",
+        "boot/vmlinuz",
+        "boot/initrd.img",
+        "boot/efiboot.img",
+        "ferry/medium.toml",
+    ] {
+        let mut f = iso.open_file(p).expect("a boot file");
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).expect("reading a boot file");
+        std::fs::write(tree.join(p), b).expect("writing the tree");
+    }
+    drop(iso);
+    std::fs::hard_link(&upg, tree.join("ferry/bench-1.1.0.upg")).expect("linking the payload");
+    let isohdpfx = kit.join("isohdpfx.bin");
+    let xorriso_iso = dir.join("xorriso.iso");
+    let copy = dir.join("copy.upg");
+
+    warm(&upg);
+    warm(&tree.join("boot/efiboot.img"));
+    let mut ours = Vec::new();
+    let mut xorriso = Vec::new();
+    let mut cp = Vec::new();
+    for _ in 0..RUNS {
+        for f in [&ours_iso, &xorriso_iso, &copy] {
+            let _ = std::fs::remove_file(f);
+        }
+        run_quiet(&mut Command::new("sync"));
+        ours.push(measure(
+            Command::new(mb)
+                .arg("iso")
+                .arg("--bootkit")
+                .arg(&kit)
+                .arg("--payload")
+                .arg(&upg)
+                .arg("--out")
+                .arg(&ours_iso),
+        ));
+        run_quiet(&mut Command::new("sync"));
+        xorriso.push(measure(
+            Command::new("xorriso")
+                .args([
+                    "-as",
+                    "mkisofs",
+                    "-quiet",
+                    "-r",
+                    "-V",
+                    "FERRY",
+                    "-isohybrid-mbr",
+                ])
+                .arg(&isohdpfx)
+                .args(["-b", "isolinux/isolinux.bin", "-c", "isolinux/boot.cat"])
+                .args(["-no-emul-boot", "-boot-load-size", "4", "-boot-info-table"])
+                .args([
+                    "-eltorito-alt-boot",
+                    "-e",
+                    "boot/efiboot.img",
+                    "-no-emul-boot",
+                ])
+                .args(["-isohybrid-gpt-basdat", "-o"])
+                .arg(&xorriso_iso)
+                .arg(&tree),
+        ));
+        run_quiet(&mut Command::new("sync"));
+        cp.push(measure(
+            Command::new("cp")
+                .arg("--reflink=never")
+                .arg(&upg)
+                .arg(&copy),
+        ));
+    }
+    let _ = std::fs::remove_file(&xorriso_iso);
+    let _ = std::fs::remove_file(&copy);
+    run_quiet(&mut Command::new("sync"));
+
+    // usb write against dd + cmp, to an image file of the same size.
+    let target = dir.join("stick.img");
+    let len = std::fs::metadata(&ours_iso).expect("iso").len();
+    warm(&ours_iso);
+    let mut write = Vec::new();
+    let mut dd = Vec::new();
+    for _ in 0..RUNS {
+        prepare_target(&target, len);
+        write.push(measure(
+            Command::new(mb)
+                .args(["usb", "write", "--yes"])
+                .arg(&ours_iso)
+                .arg(&target),
+        ));
+        prepare_target(&target, len);
+        let start = Instant::now();
+        let a = measure(
+            Command::new("dd")
+                .arg(format!("if={}", ours_iso.display()))
+                .arg(format!("of={}", target.display()))
+                .args(["bs=4M", "oflag=direct", "conv=notrunc,fsync", "status=none"]),
+        );
+        let b = measure(Command::new("cmp").arg(&ours_iso).arg(&target));
+        let _ = start;
+        dd.push(Sample {
+            secs: a.secs + b.secs,
+            rss_kib: a.rss_kib.max(b.rss_kib),
+        });
+    }
+    let med = |v: &mut Vec<Sample>| {
+        v.sort_by(|a, b| a.secs.total_cmp(&b.secs));
+        v[v.len() / 2]
+    };
+    let (o, x, c, w, d) = (
+        med(&mut ours),
+        med(&mut xorriso),
+        med(&mut cp),
+        med(&mut write),
+        med(&mut dd),
+    );
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "media benchmark: {} MiB payload, {} MiB ISO, {cores} cores, median of {RUNS}",
+        std::fs::metadata(&upg).map(|m| m.len() >> 20).unwrap_or(0),
+        len >> 20
+    );
+    println!("  {:<44} {:>8} {:>10}", "", "seconds", "peak RSS");
+    for (name, s) in [
+        ("media-builder iso", o),
+        ("xorriso -as mkisofs (same files and boot)", x),
+        ("cp --reflink=never (payload alone)", c),
+        ("media-builder usb write (with verify)", w),
+        ("dd bs=4M oflag=direct + cmp", d),
+    ] {
+        println!("  {name:<44} {:>8.3} {:>6} MiB", s.secs, s.rss_kib >> 10);
+    }
+    let r1 = o.secs / x.secs;
+    let r2 = o.secs / c.secs;
+    let r3 = w.secs / d.secs;
+    println!(
+        "iso time / xorriso time:      {r1:.2}x (target <= 1.0x: {})",
+        yes(r1 <= 1.0)
+    );
+    println!(
+        "iso time / cp time:           {r2:.2}x (target <= 1.3x: {})",
+        yes(r2 <= 1.3)
+    );
+    println!(
+        "usb write / (dd + cmp):       {r3:.2}x (target <= 1.2x: {})",
+        yes(r3 <= 1.2)
+    );
+    println!(
+        "iso peak memory: {} MiB (target < 64 MiB: {})",
+        o.rss_kib >> 10,
+        yes(o.rss_kib < 64 << 10)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn prepare_target(path: &Path, len: u64) {
+    let f = std::fs::File::create(path).expect("creating the target");
+    f.set_len(len).expect("sizing the target");
+    run_quiet(&mut Command::new("sync"));
+}
+
+fn warm(path: &Path) {
+    run_quiet(
+        Command::new("cat")
+            .arg(path)
+            .stdout(std::process::Stdio::null()),
+    );
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Sample {
+    secs: f64,
+    rss_kib: u64,
+}
+
+/// Runs `cmd` through this binary in `--measure` mode, so the peak RSS read
+/// with getrusage(RUSAGE_CHILDREN) is that of `cmd` alone.
+fn measure(cmd: &mut Command) -> Sample {
+    let mut wrapper = Command::new(std::env::current_exe().expect("own path"));
+    wrapper
+        .arg("--measure")
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            wrapper.env(k, v);
+        }
+    }
+    let out = wrapper.output().expect("running the measuring wrapper");
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or_default();
+    let mut parts = line.split_whitespace();
+    Sample {
+        secs: parts.next().and_then(|s| s.parse().ok()).expect("seconds"),
+        rss_kib: parts.next().and_then(|s| s.parse().ok()).expect("rss"),
+    }
+}
+
+fn measure_child(cmd: &[String]) {
+    let start = Instant::now();
+    let status = Command::new(&cmd[0])
+        .args(&cmd[1..])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("starting the measured command");
+    let secs = start.elapsed().as_secs_f64();
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .expect("getrusage");
+    if !status.success() {
+        std::process::exit(1);
+    }
+    println!("{secs} {}", usage.max_rss());
+}
+
+fn run_quiet(cmd: &mut Command) {
+    let out = cmd.output().expect("starting a command");
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn bench_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("bench-media")
+}
+
+/// A root image of pseudo-random bytes (xorshift), distinct in every chunk.
+fn write_component(path: &Path, size: u64) {
+    let mut f = std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(path).expect("creating the root image"),
+    );
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut block = vec![0u8; 1 << 20];
+    let mut left = size;
+    while left > 0 {
+        for word in block.chunks_exact_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            word.copy_from_slice(&x.to_le_bytes());
+        }
+        let n = left.min(block.len() as u64) as usize;
+        f.write_all(&block[..n]).expect("writing the root image");
+        left -= n as u64;
+    }
+    f.flush().expect("writing the root image");
+}
