@@ -144,7 +144,7 @@ pub fn parse_header(
             h.my_lba
         ));
     }
-    if h.entry_size < 128 || h.entry_size % 8 != 0 {
+    if h.entry_size < 128 || !h.entry_size.is_multiple_of(8) {
         return Err(format!("partition entry size {} is invalid", h.entry_size));
     }
     let array = u64::from(h.entry_count) * u64::from(h.entry_size);
