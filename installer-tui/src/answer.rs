@@ -202,13 +202,15 @@ impl AnswerFile {
         let confirm_erase = match cx.string(install, "install.", "confirm-erase")? {
             None => false,
             Some(s) if s == "ERASE" => true,
-            Some(s) => return Err(cx.err(
-                install.get("confirm-erase").and_then(Item::span),
-                "install.confirm-erase",
-                format!(
+            Some(s) => {
+                return Err(cx.err(
+                    install.get("confirm-erase").and_then(Item::span),
+                    "install.confirm-erase",
+                    format!(
                     "{s:?} does not confirm anything; write \"ERASE\" to allow erasing the disk"
                 ),
-            )),
+                ))
+            }
         };
         let (config, config_lines) = match root.get("config") {
             None => (None, BTreeMap::new()),
@@ -466,19 +468,20 @@ fn finish(cx: &Ctx<'_>, item: &Item) -> Result<(Finish, u64), AnswerError> {
         .as_table_like()
         .ok_or_else(|| cx.err(item.span(), "finish", "must be a table"))?;
     cx.only(t, "finish.", &["action", "delay"])?;
-    let f =
-        match cx.string(t, "finish.", "action")?.as_deref() {
-            None | Some("stay") => Finish::Stay,
-            Some("reboot") => Finish::Reboot,
-            Some("poweroff") => Finish::PowerOff,
-            Some(other) => return Err(cx.err(
+    let f = match cx.string(t, "finish.", "action")?.as_deref() {
+        None | Some("stay") => Finish::Stay,
+        Some("reboot") => Finish::Reboot,
+        Some("poweroff") => Finish::PowerOff,
+        Some(other) => {
+            return Err(cx.err(
                 t.get("action").and_then(Item::span),
                 "finish.action",
                 format!(
                     "{other:?} is not a finish action; say \"reboot\", \"poweroff\" or \"stay\""
                 ),
-            )),
-        };
+            ))
+        }
+    };
     let delay = match t.get("delay") {
         None => 10,
         Some(v) => v

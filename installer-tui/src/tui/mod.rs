@@ -114,3 +114,6 @@ fn event_loop(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

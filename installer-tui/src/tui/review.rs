@@ -16,19 +16,21 @@ use super::progress;
 /// The plan as the lines the Review screen scrolls through.
 pub fn plan_lines(plan: &Plan) -> Vec<String> {
     let mut out: Vec<String> = plan.to_string().lines().map(String::from).collect();
+    if matches!(plan.action, Action::Install | Action::Wipe) && !plan.discard.is_empty() {
+        out.insert(
+            1.min(out.len()),
+            format!(
+                "Erased: everything on {}, including its data partition.",
+                plan.disk.display()
+            ),
+        );
+    }
     if let Some(m) = &plan.migration {
         if !m.diff.is_empty() {
             out.push(String::new());
             out.push("Configuration diff (- now, + after the upgrade):".into());
             out.extend(m.diff.lines().map(String::from));
         }
-    }
-    if matches!(plan.action, Action::Install | Action::Wipe) && !plan.discard.is_empty() {
-        out.push(String::new());
-        out.push(format!(
-            "Erased: everything on {}, including its data partition.",
-            plan.disk.display()
-        ));
     }
     out
 }

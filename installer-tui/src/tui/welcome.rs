@@ -56,10 +56,10 @@ pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     let Some(i) = pick else {
         return Vec::new();
     };
-    app.cursor = i;
     if !enabled(app, i) {
         return Vec::new();
     }
+    app.cursor = i;
     app.notice = None;
     match MENU[i].0 {
         'i' => {

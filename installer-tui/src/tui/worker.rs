@@ -150,10 +150,8 @@ struct Cancellable<'a> {
 impl Read for Cancellable<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.cancel.load(Ordering::SeqCst) {
-            return Err(io::Error::new(
-                io::ErrorKind::Interrupted,
-                "cancelled by the technician",
-            ));
+            // Not `Interrupted`: readers retry that.
+            return Err(io::Error::other("cancelled by the technician"));
         }
         self.inner.read(buf)
     }
