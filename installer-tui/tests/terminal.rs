@@ -1,0 +1,245 @@
+//! The installer in a real terminal: tmux at 80x24 with TERM=vt100 or
+//! vt220, keys typed with `send-keys`, the screen read with
+//! `capture-pane`. Interactive upgrade and wipe, and unattended runs with a
+//! good and a broken answer file, in simulation mode on Demo Engine images.
+
+#[path = "../../install/tests/common/mod.rs"]
+mod common;
+mod fixture;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use detect::{Content, Slot};
+use fixture::Fixture;
+
+const BIN: &str = env!("CARGO_BIN_EXE_installer-tui");
+
+/// A tmux server of its own, with one 80x24 window running the installer.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(fx: &Fixture, term: &str, extra: &[&str], disks: &[&Path]) -> Tmux {
+        let ok = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            ok,
+            "tmux is needed by this test: install the Debian package tmux"
+        );
+        let socket = format!(
+            "ferry-{}-{}",
+            std::process::id(),
+            fx.dir
+                .path()
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
+        let mut cmd = format!(
+            "TERM={term} {BIN} --medium {} --trust {} --layout-mib {} --boot-loader {}",
+            fx.medium.display(),
+            fx.key.display(),
+            Fixture::layout_mib(),
+            common::boot_loader().display()
+        );
+        for d in disks {
+            cmd.push_str(&format!(" --disk {}", d.display()));
+        }
+        for e in extra {
+            cmd.push(' ');
+            cmd.push_str(e);
+        }
+        cmd.push_str("; echo \"installer exited $?\"; sleep 120");
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "80",
+                "-y",
+                "24",
+            ])
+            .args(["-s", "t", "sh", "-c", &cmd])
+            .status()
+            .expect("run tmux");
+        assert!(status.success(), "tmux new-session failed");
+        Tmux { socket }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "t"])
+            .output()
+            .expect("capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Wait until `text` is on the screen; the screen is returned.
+    fn wait(&self, text: &str, secs: u64) -> String {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                Instant::now() < end,
+                "{text:?} did not appear; the screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Press keys by tmux name (`Enter`, `Down`, `Escape`, `i`).
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let status = Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "t", k])
+                .status()
+                .expect("send-keys");
+            assert!(status.success());
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Type text literally.
+    fn type_text(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "t", "-l", text])
+            .status()
+            .expect("send-keys");
+        assert!(status.success());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+#[test]
+fn interactive_upgrade_in_a_vt100_terminal() {
+    let fx = fixture::fixture();
+    let t = Tmux::start(&fx, "vt100", &[], &[&fx.installed, &fx.blank]);
+    let s = t.wait("Install or upgrade", 30);
+    assert!(s.contains("Ferry installer - demo-engine 1.1.0"), "{s}");
+    t.keys(&["Down", "Down"]);
+    t.wait("> [k] Keyboard layout", 5);
+    t.keys(&["Up", "Up", "Enter"]);
+    let s = t.wait("Choose the disk", 10);
+    assert!(
+        s.contains("demo-engine: slot a 1.0.0 (active, boots fine)"),
+        "{s}"
+    );
+    assert!(s.contains("blank"), "{s}");
+    t.keys(&["Enter"]);
+    t.wait("Upgrade to 1.1.0 (keep configuration)", 10);
+    t.keys(&["Enter"]);
+    t.wait("Press Enter to start the upgrade", 10);
+    t.keys(&["Escape"]);
+    t.wait("What to do", 5);
+    t.keys(&["Enter"]);
+    t.wait("Press Enter to start the upgrade", 5);
+    t.keys(&["Enter"]);
+    let s = t.wait("Upgrade complete", 120);
+    assert!(
+        s.contains("demo-engine 1.1.0 is installed in slot b"),
+        "{s}"
+    );
+    t.wait("Remove the medium and press Enter to reboot", 5);
+    t.keys(&["Enter"]);
+    t.wait("installer exited 80", 10);
+    let r = detect::detect_path(&fx.installed);
+    let f = r.ferry().expect("ferry");
+    assert_eq!(f.boot_default, Some(Slot::B));
+    assert_eq!(
+        f.slot(Slot::B)
+            .and_then(|s| s.release.as_ref().map(ToString::to_string)),
+        Some("1.1.0".into())
+    );
+}
+
+#[test]
+fn interactive_wipe_in_a_vt220_terminal() {
+    let fx = fixture::fixture();
+    let t = Tmux::start(&fx, "vt220", &[], &[&fx.installed]);
+    t.wait("Install or upgrade", 30);
+    t.keys(&["i"]);
+    t.wait("Choose the disk", 10);
+    t.keys(&["1"]);
+    t.wait("Wipe and reinstall 1.1.0", 10);
+    t.keys(&["w"]);
+    t.wait("Type ERASE to confirm", 10);
+    t.type_text("nope");
+    t.keys(&["Enter"]);
+    t.wait("That is not ERASE", 5);
+    t.type_text("ERASE");
+    t.keys(&["Enter"]);
+    t.wait("Wipe and reinstall complete", 120);
+    t.keys(&["p"]);
+    t.wait("installer exited 81", 10);
+    let r = detect::detect_path(&fx.installed);
+    let f = r.ferry().expect("ferry");
+    assert_eq!(f.boot_default, Some(Slot::A));
+    assert_eq!(
+        f.slot(Slot::A)
+            .and_then(|s| s.release.as_ref().map(ToString::to_string)),
+        Some("1.1.0".into())
+    );
+}
+
+#[test]
+fn unattended_runs_with_good_and_broken_answer_files() {
+    let fx = fixture::fixture();
+    let good = fx.dir.path().join("good.toml");
+    std::fs::write(
+        &good,
+        format!(
+            "[install]\naction = \"install\"\ndisk = \"{}\"\nconfirm-erase = \"ERASE\"\n\n[finish]\naction = \"poweroff\"\ndelay = 0\n",
+            fx.foreign.display()
+        ),
+    )
+    .expect("answer file");
+    let answer = format!("--answer {}", good.display());
+    let t = Tmux::start(&fx, "vt100", &[&answer], &[&fx.foreign, &fx.blank]);
+    t.wait("installer exited 81", 120);
+    assert!(matches!(
+        detect::detect_path(&fx.foreign).content,
+        Content::Ferry(_)
+    ));
+    assert!(matches!(
+        detect::detect_path(&fx.blank).content,
+        Content::Blank
+    ));
+    drop(t);
+
+    let bad = fx.dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[install]\naction = \"upgrade\"\ndisk = \"only\"\nconfirm-erase = true\n",
+    )
+    .expect("answer file");
+    let answer = format!("--answer {}", bad.display());
+    let t = Tmux::start(&fx, "vt100", &[&answer], &[&fx.blank]);
+    let s = t.wait("Continuing interactively", 30);
+    assert!(s.contains("line 4, key install.confirm-erase"), "{s}");
+    t.keys(&["C-c"]);
+    t.wait("installer exited 0", 10);
+    assert!(matches!(
+        detect::detect_path(&fx.blank).content,
+        Content::Blank
+    ));
+}
