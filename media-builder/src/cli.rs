@@ -31,6 +31,11 @@ pub enum Command {
     /// Write images to USB sticks
     #[command(subcommand)]
     Usb(crate::media_cli::UsbCommand),
+    /// Build the boot kit: kernel, installer initramfs, boot loaders, keys
+    Bootkit(crate::bootkit_cli::BootkitArgs),
+    /// The Demo Engine product: build its signed releases
+    #[command(subcommand)]
+    Demo(crate::bootkit_cli::DemoCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,6 +19,9 @@ pub enum Node {
     File(Vec<u8>),
     /// A symbolic link to the target.
     Symlink(String),
+    /// A character device node (major, minor), e.g. `/dev/console`, which
+    /// the kernel opens for init before any file system is mounted.
+    CharDev(u32, u32),
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +41,7 @@ pub struct Archive {
 const S_IFDIR: u32 = 0o040000;
 const S_IFREG: u32 = 0o100000;
 const S_IFLNK: u32 = 0o120000;
+const S_IFCHR: u32 = 0o020000;
 
 impl Archive {
     pub fn new() -> Archive {
@@ -78,6 +82,11 @@ impl Archive {
         self.entries.insert(path, Entry { node, mode });
     }
 
+    /// Adds a character device node.
+    pub fn char_dev(&mut self, path: &str, major: u32, minor: u32, mode: u32) {
+        self.insert(path, Node::CharDev(major, minor), mode & 0o7777);
+    }
+
     /// Whether a path is in the archive.
     pub fn contains(&self, path: &str) -> bool {
         self.entries.contains_key(&clean(path))
@@ -89,7 +98,7 @@ impl Archive {
             .values()
             .map(|e| match &e.node {
                 Node::File(c) => c.len() as u64,
-                _ => 0,
+                Node::Dir | Node::Symlink(_) | Node::CharDev(..) => 0,
             })
             .sum()
     }
@@ -99,54 +108,80 @@ impl Archive {
     pub fn write_to(&self, out: &mut impl Write, mtime: u32) -> io::Result<()> {
         let mut ino = 1u32;
         for (path, e) in &self.entries {
-            let (kind, data): (u32, &[u8]) = match &e.node {
-                Node::Dir => (S_IFDIR, &[]),
-                Node::File(c) => (S_IFREG, c),
-                Node::Symlink(t) => (S_IFLNK, t.as_bytes()),
+            let (kind, data, rdev): (u32, &[u8], (u32, u32)) = match &e.node {
+                Node::Dir => (S_IFDIR, &[], (0, 0)),
+                Node::File(c) => (S_IFREG, c, (0, 0)),
+                Node::Symlink(t) => (S_IFLNK, t.as_bytes(), (0, 0)),
+                Node::CharDev(major, minor) => (S_IFCHR, &[], (*major, *minor)),
             };
             let nlink = if kind == S_IFDIR { 2 } else { 1 };
-            header(out, ino, kind | e.mode, nlink, mtime, data.len(), path)?;
+            let h = Header {
+                ino,
+                mode: kind | e.mode,
+                nlink,
+                mtime,
+                size: data.len(),
+                rdev,
+            };
+            h.write(out, path)?;
             out.write_all(data)?;
             pad(out, data.len())?;
             ino += 1;
         }
-        header(out, 0, 0, 1, 0, 0, "TRAILER!!!")
+        let trailer = Header {
+            ino: 0,
+            mode: 0,
+            nlink: 1,
+            mtime: 0,
+            size: 0,
+            rdev: (0, 0),
+        };
+        trailer.write(out, "TRAILER!!!")
     }
 }
 
 fn clean(path: &str) -> String {
-    path.trim_start_matches('/').trim_end_matches('/').to_string()
+    path.trim_start_matches('/')
+        .trim_end_matches('/')
+        .to_string()
 }
 
-fn header(
-    out: &mut impl Write,
+struct Header {
     ino: u32,
     mode: u32,
     nlink: u32,
     mtime: u32,
     size: usize,
-    name: &str,
-) -> io::Result<()> {
-    let size = u32::try_from(size)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "file over 4 GiB in cpio"))?;
-    let name_len = name.len() + 1;
-    write!(
-        out,
-        "070701{ino:08X}{mode:08X}{uid:08X}{gid:08X}{nlink:08X}{mtime:08X}{size:08X}\
-         {devmajor:08X}{devminor:08X}{rdevmajor:08X}{rdevminor:08X}{namesize:08X}{check:08X}",
-        uid = 0,
-        gid = 0,
-        devmajor = 0,
-        devminor = 0,
-        rdevmajor = 0,
-        rdevminor = 0,
-        namesize = name_len,
-        check = 0,
-    )?;
-    out.write_all(name.as_bytes())?;
-    out.write_all(&[0])?;
-    // The header (110 bytes) and name are padded together to 4 bytes.
-    pad(out, 110 + name_len)
+    rdev: (u32, u32),
+}
+
+impl Header {
+    fn write(&self, out: &mut impl Write, name: &str) -> io::Result<()> {
+        let size = u32::try_from(self.size)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "file over 4 GiB in cpio"))?;
+        let name_len = name.len() + 1;
+        write!(
+            out,
+            "070701{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}{:08X}",
+            self.ino,
+            self.mode,
+            0, // uid
+            0, // gid
+            self.nlink,
+            self.mtime,
+            size,
+            0, // dev major
+            0, // dev minor
+            self.rdev.0,
+            self.rdev.1,
+            name_len,
+            0, // check
+        )?;
+        out.write_all(name.as_bytes())?;
+        out.write_all(&[0])?;
+        // The header (110 bytes) and name are padded together to 4 bytes.
+        pad(out, 110 + name_len)
+    }
 }
 
 fn pad(out: &mut impl Write, len: usize) -> io::Result<()> {

@@ -3,6 +3,7 @@
 use anyhow::Result;
 use clap::Parser;
 
+mod bootkit_cli;
 mod cli;
 mod key;
 mod media_cli;
@@ -30,5 +31,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Iso(args) => media_cmd::iso(args),
         Command::UsbImage(args) => media_cmd::usb_image(args),
         Command::Usb(media_cli::UsbCommand::Write(args)) => media_cmd::usb_write(args),
+        Command::Bootkit(args) => bootkit_cli::bootkit(args),
+        Command::Demo(bootkit_cli::DemoCommand::Build(args)) => bootkit_cli::demo_build(args),
     }
 }

@@ -224,7 +224,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let p = e.path();
-        let t = e.file_type().with_context(|| format!("reading {}", p.display()))?;
+        let t = e
+            .file_type()
+            .with_context(|| format!("reading {}", p.display()))?;
         if t.is_dir() {
             walk(&p, out)?;
         } else if p.extension().is_some_and(|x| x == "ko") {

@@ -1,0 +1,119 @@
+#!/bin/sh
+# /init of the Ferry installer initramfs (busybox sh). It is PID 1: it must
+# never exit, or the kernel panics. See docs/bootkit.md and
+# docs/boot-parameters.md.
+
+PATH=/bin
+export PATH
+
+/bin/busybox mkdir -p /dev /proc /sys /tmp /run
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox --install -s /bin
+mkdir -p /dev/pts /run/ferry
+mount -t devpts devpts /dev/pts
+exec </dev/console >/dev/console 2>&1
+
+# ferry.* parameters: the kernel keeps dotted parameters away from init's
+# environment, so read them from the command line and export them.
+FERRY_CONSOLE=""
+FERRY_SETTLE=10
+for p in $(cat /proc/cmdline); do
+    case "$p" in
+    ferry.answer=*) FERRY_ANSWER="${p#ferry.answer=}"; export FERRY_ANSWER ;;
+    ferry.console=*) FERRY_CONSOLE="${p#ferry.console=}" ;;
+    ferry.debug) FERRY_DEBUG=1; export FERRY_DEBUG ;;
+    ferry.debug=*) FERRY_DEBUG="${p#ferry.debug=}"; export FERRY_DEBUG ;;
+    ferry.shell) FERRY_SHELL=1 ;;
+    ferry.settle=*) FERRY_SETTLE="${p#ferry.settle=}" ;;
+    esac
+done
+[ -n "$FERRY_DEBUG" ] && set -x
+
+log() { echo "ferry: $*"; }
+
+# Drivers for disks, media and keyboards, dependencies first.
+while read -r m; do
+    insmod "/lib/modules/$(uname -r)/$m" 2>>/run/ferry/modules.log
+done </etc/ferry/modules
+
+# Wait until the set of block devices has not changed for a second (USB
+# sticks and disks behind slow controllers appear late), at most
+# ferry.settle seconds.
+last=""
+stable=0
+i=0
+while [ "$i" -lt $((FERRY_SETTLE * 4)) ]; do
+    now="$(ls /sys/class/block 2>/dev/null | tr '\n' ' ')"
+    if [ -n "$now" ] && [ "$now" = "$last" ]; then
+        stable=$((stable + 1))
+        [ "$stable" -ge 4 ] && break
+    else
+        stable=0
+    fi
+    last="$now"
+    i=$((i + 1))
+    usleep 250000
+done
+[ -n "$FERRY_DEBUG" ] && log "block devices: $last"
+
+# A console exists if it can be opened (ttyS0 without a UART cannot).
+usable() { [ -c "/dev/$1" ] && (: <"/dev/$1") 2>/dev/null; }
+
+# Runs the installer on one console, again and again: when it exits, the
+# technician gets a message and a shell, then the installer once more.
+run_installer() {
+    tty="$1"
+    case "$tty" in
+    ttyS*) TERM=vt220 ;;
+    *) TERM=linux ;;
+    esac
+    export TERM
+    while :; do
+        echo "FERRY-INSTALLER starting on $tty" >"/dev/$tty"
+        setsid -c /bin/installer-tui <"/dev/$tty" >"/dev/$tty" 2>&1
+        status=$?
+        {
+            echo
+            echo "The installer exited (status $status)."
+            echo "This is a rescue shell: 'installer-tui --help' lists what it"
+            echo "can do; type 'exit' to start the installer again, 'reboot -f'"
+            echo "to restart the machine."
+        } >"/dev/$tty"
+        setsid -c /bin/sh -l <"/dev/$tty" >"/dev/$tty" 2>&1
+    done
+}
+
+rescue_shell() {
+    tty="$1"
+    TERM=linux
+    export TERM
+    while :; do
+        echo "Ferry rescue shell on $tty" >"/dev/$tty"
+        setsid -c /bin/sh -l <"/dev/$tty" >"/dev/$tty" 2>&1
+    done
+}
+
+if [ -n "$FERRY_SHELL" ]; then
+    log "ferry.shell given: shells instead of the installer"
+    FERRY_CONSOLE="${FERRY_CONSOLE:-tty1,ttyS0}"
+    for t in $(echo "$FERRY_CONSOLE" | tr ',' ' '); do
+        usable "$t" && rescue_shell "$t" &
+    done
+else
+    for t in $(echo "${FERRY_CONSOLE:-tty1,ttyS0}" | tr ',' ' '); do
+        if usable "$t"; then
+            run_installer "$t" &
+        else
+            log "console $t is not there; not starting the installer on it"
+        fi
+    done
+    usable tty2 && rescue_shell tty2 &
+fi
+
+# PID 1 stays, reaping orphans.
+while :; do
+    wait
+    sleep 3600
+done

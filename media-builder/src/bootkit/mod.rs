@@ -1,0 +1,445 @@
+//! `media-builder bootkit`: the kernel, the installer initramfs, the boot
+//! loaders and the trusted keys, built from Debian packages and this
+//! workspace into one directory (see `docs/bootkit.md`).
+
+pub mod debs;
+pub mod modules;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::cpio::Archive;
+use debs::{LockedPackage, Unpacked};
+use modules::ModuleTree;
+
+/// The default kernel command line: the installer on screen and on the
+/// first serial port; the kernel's messages on both, `/dev/console` on
+/// the serial port.
+pub const DEFAULT_CMDLINE: &str = "console=tty0 console=ttyS0,115200";
+
+/// The Demo Engine's public key, trusted unless `--no-demo-key`.
+pub const DEMO_PUBLIC_KEY: &str = include_str!("../../../demo-engine/keys/demo-DO-NOT-USE.pub");
+/// File name of the demo key in `keys/`.
+pub const DEMO_KEY_FILE: &str = "demo-DO-NOT-USE.pub";
+
+const INIT: &str = include_str!("installer-init.sh");
+
+/// Debian packages the kit is made of.
+pub const KERNEL_PACKAGE: &str = "linux-image-amd64";
+pub const PACKAGES: &[&str] = &[
+    KERNEL_PACKAGE,
+    "isolinux",
+    "syslinux-common",
+    "systemd-boot-efi",
+    "busybox-static",
+];
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BootkitSpec {
+    pub out: PathBuf,
+    pub cache: PathBuf,
+    /// A static installer-tui; `None` builds one from the workspace.
+    pub installer: Option<PathBuf>,
+    pub trust: Vec<PathBuf>,
+    pub demo_key: bool,
+    /// Kernel command line written to `cmdline`.
+    pub cmdline: String,
+}
+
+/// `bootkit.lock`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Lock {
+    /// Modification time of every initramfs entry.
+    pub source_date_epoch: u32,
+    /// `uname -r` of the kernel.
+    pub kernel_release: String,
+    /// SHA-256 of the static installer-tui.
+    pub installer_sha256: String,
+    /// SHA-256 of the uncompressed initramfs (cpio).
+    pub cpio_sha256: String,
+    /// SHA-256 of `initrd.img`.
+    pub initrd_sha256: String,
+    /// Every Debian package used, by name.
+    pub packages: BTreeMap<String, LockedPackage>,
+}
+
+/// What was built, for the summary line.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub out: PathBuf,
+    pub initrd_size: u64,
+    pub kit_size: u64,
+    pub modules: usize,
+    pub changed: bool,
+}
+
+/// `SOURCE_DATE_EPOCH` if set, else 0: fixed times in every image.
+pub fn source_date_epoch() -> Result<u32> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| anyhow!("SOURCE_DATE_EPOCH={v} is not a number of seconds")),
+        Err(_) => Ok(0),
+    }
+}
+
+/// Writes `data` to `path` unless it holds exactly that already (so a
+/// second run leaves files and their times alone). Returns whether it wrote.
+pub fn write_if_changed(path: &Path, data: &[u8]) -> Result<bool> {
+    if let Ok(old) = std::fs::read(path) {
+        if old == data {
+            return Ok(false);
+        }
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, data).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(true)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// The workspace this binary was built from, if it is still there.
+pub fn workspace_root() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()?
+        .to_path_buf();
+    root.join("installer-tui/Cargo.toml")
+        .exists()
+        .then_some(root)
+}
+
+/// The Debian packages, fetched and unpacked, by name; the kernel
+/// meta-package brings the versioned image package.
+pub fn fetch_packages(cache: &Path) -> Result<BTreeMap<String, Unpacked>> {
+    let mut out = BTreeMap::new();
+    for name in PACKAGES {
+        let (u, depends) = debs::fetch(cache, name)?;
+        if *name == KERNEL_PACKAGE {
+            let image = debs::first_dependency(&depends)
+                .ok_or_else(|| anyhow!("{KERNEL_PACKAGE} depends on no kernel image package"))?;
+            let (img, _) = debs::fetch(cache, &image)?;
+            out.insert(image, img);
+        }
+        out.insert(name.to_string(), u);
+    }
+    Ok(out)
+}
+
+/// The kernel image package's kernel: (vmlinuz path, lib/modules/RELEASE).
+pub fn kernel(packages: &BTreeMap<String, Unpacked>) -> Result<(PathBuf, PathBuf, String)> {
+    let image = packages
+        .iter()
+        .find(|(n, _)| n.starts_with("linux-image-") && n.as_str() != KERNEL_PACKAGE)
+        .map(|(_, u)| u)
+        .ok_or_else(|| anyhow!("no kernel image package was fetched"))?;
+    let boot = image.dir.join("boot");
+    let vmlinuz = std::fs::read_dir(&boot)
+        .with_context(|| format!("listing {}", boot.display()))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("vmlinuz-"))
+        })
+        .ok_or_else(|| anyhow!("{} has no vmlinuz-*", boot.display()))?;
+    let release = vmlinuz
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .trim_start_matches("vmlinuz-")
+        .to_string();
+    let modules = image.dir.join("lib/modules").join(&release);
+    if !modules.is_dir() {
+        bail!("{} is missing", modules.display());
+    }
+    Ok((vmlinuz, modules, release))
+}
+
+/// Adds the modules (and a `modules.dep` for them, so busybox `modprobe`
+/// works in the rescue shell) and `/etc/ferry/modules`, the load order.
+pub fn add_modules(
+    archive: &mut Archive,
+    tree: &ModuleTree,
+    release: &str,
+    wanted: &[&str],
+) -> Result<usize> {
+    let order = tree.resolve(wanted)?;
+    let mut list = String::new();
+    let mut names = std::collections::BTreeSet::new();
+    for (name, rel) in &order {
+        let data = read(&tree.root.join(rel))?;
+        archive.file(&format!("lib/modules/{release}/{rel}"), data, 0o644);
+        list.push_str(rel);
+        list.push('\n');
+        names.insert(name.clone());
+    }
+    archive.file(
+        &format!("lib/modules/{release}/modules.dep"),
+        tree.modules_dep(Some(&names)).into_bytes(),
+        0o644,
+    );
+    archive.file("etc/ferry/modules", list.into_bytes(), 0o644);
+    Ok(order.len())
+}
+
+/// busybox, `/bin/sh` and the directories init expects; `/dev/console` so
+/// the kernel can give init its console before devtmpfs is mounted.
+pub fn add_base(archive: &mut Archive, busybox: &Path) -> Result<()> {
+    archive.file("bin/busybox", read(busybox)?, 0o755);
+    archive.symlink("bin/sh", "busybox");
+    for d in ["dev", "proc", "sys", "tmp", "run", "root", "etc"] {
+        archive.dir(d);
+    }
+    archive.char_dev("dev/console", 5, 1, 0o600);
+    Ok(())
+}
+
+/// Gzip (the kernel's most widely supported initramfs compression; pure
+/// Rust, deterministic: no name, time 0).
+pub fn gzip(data: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    enc.write_all(data).context("compressing the initramfs")?;
+    enc.finish().context("compressing the initramfs")
+}
+
+/// Rejects a dynamically linked program: the initramfs has no libc.
+pub fn check_static(path: &Path) -> Result<()> {
+    let elf = read(path)?;
+    let bad = || anyhow!("{} is not an x86-64 Linux program", path.display());
+    if elf.get(..5) != Some(b"\x7fELF\x02") {
+        return Err(bad());
+    }
+    let num = |o: usize, n: usize| -> Result<u64> {
+        let b = elf.get(o..o + n).ok_or_else(bad)?;
+        Ok(b.iter().rev().fold(0u64, |a, x| (a << 8) | u64::from(*x)))
+    };
+    let phoff = usize::try_from(num(0x20, 8)?).map_err(|_| bad())?;
+    let phentsize = usize::try_from(num(0x36, 2)?).map_err(|_| bad())?;
+    let phnum = usize::try_from(num(0x38, 2)?).map_err(|_| bad())?;
+    for i in 0..phnum {
+        // PT_INTERP: the program needs a dynamic loader.
+        if num(phoff + i * phentsize, 4)? == 3 {
+            bail!(
+                "{} is dynamically linked; the installer initramfs has no libc. \
+                 Build it with RUSTFLAGS='-C target-feature=+crt-static' \
+                 --target x86_64-unknown-linux-gnu",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Builds the static installer-tui from the workspace with cargo.
+pub fn build_installer() -> Result<PathBuf> {
+    let root = workspace_root().ok_or_else(|| {
+        anyhow!("the Ferry sources are not here to build installer-tui; pass --installer PATH")
+    })?;
+    let target = "x86_64-unknown-linux-gnu";
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("building a static installer-tui (cargo build --release --target {target})");
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "installer-tui",
+            "--target",
+            target,
+        ])
+        .current_dir(&root)
+        .env("RUSTFLAGS", "-C target-feature=+crt-static")
+        // No debug information in the initramfs: a third of the size.
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_STRIP", "symbols")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .status()
+        .context("running cargo to build installer-tui")?;
+    if !status.success() {
+        bail!("cargo build of installer-tui failed");
+    }
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    Ok(dir.join(target).join("release/installer-tui"))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<bool> {
+    write_if_changed(to, &read(from)?)
+}
+
+/// Builds (or confirms up to date) the boot kit in `spec.out`.
+pub fn build(spec: &BootkitSpec) -> Result<Built> {
+    let epoch = source_date_epoch()?;
+    let packages = fetch_packages(&spec.cache)?;
+    let dir = |name: &str| -> Result<&Path> {
+        Ok(&packages
+            .get(name)
+            .ok_or_else(|| anyhow!("package {name} was not fetched"))?
+            .dir)
+    };
+    let (vmlinuz, modules_root, release) = kernel(&packages)?;
+
+    let installer = match &spec.installer {
+        Some(p) => p.clone(),
+        None => build_installer()?,
+    };
+    check_static(&installer)?;
+
+    let out = &spec.out;
+    let mut changed = false;
+    changed |= copy(&vmlinuz, &out.join("vmlinuz"))?;
+    let isolinux = dir("isolinux")?.join("usr/lib/ISOLINUX");
+    changed |= copy(
+        &isolinux.join("isolinux.bin"),
+        &out.join("isolinux/isolinux.bin"),
+    )?;
+    changed |= copy(&isolinux.join("isohdpfx.bin"), &out.join("isohdpfx.bin"))?;
+    changed |= copy(
+        &dir("syslinux-common")?.join("usr/lib/syslinux/modules/bios/ldlinux.c32"),
+        &out.join("isolinux/ldlinux.c32"),
+    )?;
+    changed |= copy(
+        &dir("systemd-boot-efi")?.join("usr/lib/systemd/boot/efi/systemd-bootx64.efi"),
+        &out.join("efi/systemd-bootx64.efi"),
+    )?;
+    changed |= write_if_changed(
+        &out.join("cmdline"),
+        format!("{}\n", spec.cmdline).as_bytes(),
+    )?;
+
+    // Keys: the demo key unless refused, then the admin's.
+    let mut keys: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    if spec.demo_key {
+        keys.insert(DEMO_KEY_FILE.into(), DEMO_PUBLIC_KEY.as_bytes().to_vec());
+    }
+    for k in &spec.trust {
+        let text =
+            std::fs::read_to_string(k).with_context(|| format!("reading {}", k.display()))?;
+        payload::PublicKey::from_pem(&text)
+            .with_context(|| format!("{} is not a public key", k.display()))?;
+        let name = k
+            .file_name()
+            .ok_or_else(|| anyhow!("{} has no file name", k.display()))?
+            .to_string_lossy()
+            .into_owned();
+        keys.insert(name, text.into_bytes());
+    }
+    if keys.is_empty() {
+        bail!("the installer would trust no key: pass --trust NAME.pub");
+    }
+    let keys_dir = out.join("keys");
+    if let Ok(rd) = std::fs::read_dir(&keys_dir) {
+        for e in rd.filter_map(|e| e.ok()) {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if !keys.contains_key(&n) {
+                std::fs::remove_file(e.path())
+                    .with_context(|| format!("removing {}", e.path().display()))?;
+                changed = true;
+            }
+        }
+    }
+    for (name, data) in &keys {
+        changed |= write_if_changed(&keys_dir.join(name), data)?;
+    }
+
+    // The initramfs.
+    let tree = ModuleTree::scan(&modules_root)?;
+    write_if_changed(
+        &modules_root.join("modules.dep"),
+        tree.modules_dep(None).as_bytes(),
+    )?;
+    let mut archive = Archive::new();
+    add_base(&mut archive, &dir("busybox-static")?.join("bin/busybox"))?;
+    archive.file("init", INIT.as_bytes().to_vec(), 0o755);
+    archive.file("bin/installer-tui", read(&installer)?, 0o755);
+    for (name, data) in &keys {
+        archive.file(&format!("etc/ferry/keys/{name}"), data.clone(), 0o644);
+    }
+    let nmodules = add_modules(&mut archive, &tree, &release, modules::INSTALLER_MODULES)?;
+    let mut cpio = Vec::new();
+    archive
+        .write_to(&mut cpio, epoch)
+        .context("writing the initramfs")?;
+    let cpio_sha256 = hex::encode(Sha256::digest(&cpio));
+
+    let lock_path = out.join("bootkit.lock");
+    let old: Option<Lock> = std::fs::read_to_string(&lock_path)
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok());
+    let initrd_path = out.join("initrd.img");
+    let initrd_sha256 = match &old {
+        Some(l)
+            if l.cpio_sha256 == cpio_sha256
+                && initrd_path.exists()
+                && debs::sha256_file(&initrd_path)? == l.initrd_sha256 =>
+        {
+            l.initrd_sha256.clone()
+        }
+        _ => {
+            let gz = gzip(&cpio)?;
+            changed |= write_if_changed(&initrd_path, &gz)?;
+            hex::encode(Sha256::digest(&gz))
+        }
+    };
+
+    let lock = Lock {
+        source_date_epoch: epoch,
+        kernel_release: release,
+        installer_sha256: debs::sha256_file(&installer)?,
+        cpio_sha256,
+        initrd_sha256,
+        packages: packages
+            .iter()
+            .map(|(n, u)| (n.clone(), u.locked.clone()))
+            .collect(),
+    };
+    let text = format!(
+        "# Written by `media-builder bootkit`: what this boot kit was built from.\n{}",
+        toml::to_string(&lock).context("writing bootkit.lock")?
+    );
+    changed |= write_if_changed(&lock_path, text.as_bytes())?;
+
+    let initrd_size = std::fs::metadata(&initrd_path)
+        .with_context(|| format!("reading {}", initrd_path.display()))?
+        .len();
+    Ok(Built {
+        out: out.clone(),
+        initrd_size,
+        kit_size: dir_size(out)?,
+        modules: nmodules,
+        changed,
+    })
+}
+
+/// Total size of the regular files under `dir`.
+pub fn dir_size(dir: &Path) -> Result<u64> {
+    let mut total = 0;
+    for e in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let e = e.with_context(|| format!("listing {}", dir.display()))?;
+        let t = e.file_type()?;
+        if t.is_dir() {
+            total += dir_size(&e.path())?;
+        } else if t.is_file() {
+            total += e.metadata()?.len();
+        }
+    }
+    Ok(total)
+}

@@ -1,0 +1,336 @@
+//! `media-builder demo build`: the Demo Engine releases, real bootable
+//! systems signed with the demo key (see `docs/demo.md`).
+//!
+//! Each release is a root image (ext4 by `mke2fs -d`), the Debian kernel
+//! and a small initrd that mounts the root by `root=PARTUUID=`, plus the
+//! release's default configuration and migrations. The payloads are made
+//! by running this program's own `payload build`, as an admin would.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::bootkit::{self, modules::ModuleTree, write_if_changed};
+use crate::cpio::Archive;
+
+const INITRD_INIT: &str = include_str!("initrd-init.sh");
+const ROOT_INIT: &str = include_str!("root-init.sh");
+
+/// Size of each root image. Small: the demo root is busybox and a script.
+pub const ROOT_IMAGE_MIB: u64 = 8;
+
+/// One Demo Engine payload.
+#[derive(Debug, Clone)]
+pub struct Release {
+    /// Output file name.
+    pub file: &'static str,
+    pub version: &'static str,
+    pub config_schema: u32,
+    pub upgrades_from: Option<&'static str>,
+    pub hotfix: Option<&'static str>,
+    /// Never marks its boot good (for the fallback tests).
+    pub broken: bool,
+}
+
+/// The shipped releases, in order.
+pub const RELEASES: &[Release] = &[
+    Release {
+        file: "demo-engine-1.0.0.upg",
+        version: "1.0.0",
+        config_schema: 1,
+        upgrades_from: None,
+        hotfix: None,
+        broken: false,
+    },
+    Release {
+        file: "demo-engine-1.1.0.upg",
+        version: "1.1.0",
+        config_schema: 2,
+        upgrades_from: Some(">=1.0.0, <1.1.0"),
+        hotfix: None,
+        broken: false,
+    },
+    Release {
+        file: "demo-engine-1.1.0-hotfix-hf1.upg",
+        version: "1.1.0",
+        config_schema: 2,
+        upgrades_from: None,
+        hotfix: Some("hf1"),
+        broken: false,
+    },
+    Release {
+        file: "demo-engine-2.0.0.upg",
+        version: "2.0.0",
+        config_schema: 3,
+        upgrades_from: Some(">=1.1.0, <2.0.0"),
+        hotfix: None,
+        broken: false,
+    },
+];
+
+/// A release whose root never reaches the good-boot mark: a valid
+/// upgrade from 1.0.0 and 1.1.0, so fallback tests can install it over
+/// either. Not part of the shipped demo.
+pub const BROKEN: Release = Release {
+    file: "demo-engine-1.2.0-broken.upg",
+    version: "1.2.0",
+    config_schema: 2,
+    upgrades_from: Some(">=1.0.0, <1.2.0"),
+    hotfix: None,
+    broken: true,
+};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct DemoSpec {
+    pub out: PathBuf,
+    /// Debian package cache shared with the boot kit.
+    pub cache: PathBuf,
+    pub broken: bool,
+    /// Signing key [default: the demo key in the workspace].
+    pub key: Option<PathBuf>,
+}
+
+fn demo_dir() -> Result<PathBuf> {
+    let root = bootkit::workspace_root()
+        .ok_or_else(|| anyhow!("the Ferry sources (demo-engine/) are not here"))?;
+    Ok(root.join("demo-engine"))
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<()> {
+    let out = cmd
+        .output()
+        .with_context(|| format!("running {what} (is it installed?)"))?;
+    if !out.status.success() {
+        bail!(
+            "{what} failed: {}{}",
+            String::from_utf8_lossy(&out.stderr).trim(),
+            String::from_utf8_lossy(&out.stdout).trim()
+        );
+    }
+    Ok(())
+}
+
+/// Builds the payloads into `spec.out`; returns their paths.
+pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
+    let epoch = bootkit::source_date_epoch()?;
+    let demo = demo_dir()?;
+    let key = match &spec.key {
+        Some(k) => k.clone(),
+        None => demo.join("keys/demo-DO-NOT-USE.key"),
+    };
+    let packages = bootkit::fetch_packages(&spec.cache)?;
+    let (vmlinuz, modules_root, release) = bootkit::kernel(&packages)?;
+    let busybox = packages
+        .get("busybox-static")
+        .ok_or_else(|| anyhow!("busybox-static was not fetched"))?
+        .dir
+        .join("bin/busybox");
+
+    let work = spec.out.join("build");
+    std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
+
+    // The initrd, the same for every release.
+    let tree = ModuleTree::scan(&modules_root)?;
+    let mut initrd = Archive::new();
+    bootkit::add_base(&mut initrd, &busybox)?;
+    initrd.file("init", INITRD_INIT.as_bytes().to_vec(), 0o755);
+    bootkit::add_modules(&mut initrd, &tree, &release, bootkit::modules::DEMO_MODULES)?;
+    // The demo init reads the load order from here.
+    let list = tree
+        .resolve(bootkit::modules::DEMO_MODULES)?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect::<Vec<_>>()
+        .join("\n");
+    initrd.file("etc/demo/modules", format!("{list}\n").into_bytes(), 0o644);
+    let mut cpio = Vec::new();
+    initrd
+        .write_to(&mut cpio, epoch)
+        .context("writing the demo initrd")?;
+    let initrd_path = work.join("initrd.img");
+    write_if_changed(&initrd_path, &bootkit::gzip(&cpio)?)?;
+    let kernel_path = work.join("vmlinuz");
+    write_if_changed(
+        &kernel_path,
+        &std::fs::read(&vmlinuz).with_context(|| format!("reading {}", vmlinuz.display()))?,
+    )?;
+
+    let mut releases: Vec<&Release> = RELEASES.iter().collect();
+    if spec.broken {
+        releases.push(&BROKEN);
+    }
+    let exe = std::env::current_exe().context("finding media-builder itself")?;
+    let mut built = Vec::new();
+    for r in releases {
+        let name = r.file.trim_end_matches(".upg");
+        let dir = work.join(name);
+        let rootfs = dir.join("rootfs.img");
+        root_image(r, &busybox, &dir.join("root"), &rootfs, epoch)?;
+
+        let mut desc = format!(
+            "# Made by `media-builder demo build`.\nproduct = \"demo-engine\"\n\
+             version = \"{}\"\nkind = \"{}\"\nconfig-schema = {}\nkeys = [{:?}]\n",
+            r.version,
+            if r.hotfix.is_some() {
+                "hotfix"
+            } else {
+                "release"
+            },
+            r.config_schema,
+            key.display().to_string(),
+        );
+        if let Some(u) = r.upgrades_from {
+            desc.push_str(&format!("upgrades-from = \"{u}\"\n"));
+        }
+        if let Some(h) = r.hotfix {
+            desc.push_str(&format!("hotfix-id = \"{h}\"\n"));
+        }
+        let mut component = |name: &str, file: &Path| {
+            desc.push_str(&format!(
+                "\n[[component]]\nname = \"{name}\"\nfile = {:?}\n",
+                file.display().to_string()
+            ));
+        };
+        // Small components first: planning reads only the head.
+        let config = demo.join(format!("config/schema-{}", r.config_schema));
+        for doc in ["engine", "ferry", "vms"] {
+            component(
+                &format!("config-{doc}.toml"),
+                &config.join(format!("{doc}.toml")),
+            );
+        }
+        if r.config_schema > 1 {
+            let m = demo.join(format!(
+                "migrations/release-{}.toml",
+                if r.config_schema == 3 {
+                    "2.0.0"
+                } else {
+                    "1.1.0"
+                }
+            ));
+            component("migrations.toml", &m);
+        }
+        component("initrd.img", &initrd_path);
+        component("vmlinuz", &kernel_path);
+        component("rootfs.img", &rootfs);
+        let desc_path = dir.join("payload.toml");
+        write_if_changed(&desc_path, desc.as_bytes())?;
+
+        let out = spec.out.join(r.file);
+        eprintln!("signing {}", out.display());
+        run(
+            Command::new(&exe)
+                .args(["payload", "build", "--from"])
+                .arg(&desc_path)
+                .arg("--out")
+                .arg(&out),
+            &format!("media-builder payload build for {}", r.file),
+        )?;
+        built.push(out);
+    }
+    Ok(built)
+}
+
+/// The root image of one release: busybox, `/sbin/init`, the release
+/// record, the hotfix list; ext4 by `mke2fs -d` with fixed times, UUID
+/// and hash seed, so it is the same bytes on every build.
+fn root_image(r: &Release, busybox: &Path, stage: &Path, out: &Path, epoch: u32) -> Result<()> {
+    if stage.exists() {
+        std::fs::remove_dir_all(stage).with_context(|| format!("removing {}", stage.display()))?;
+    }
+    let file = |rel: &str, data: &[u8], mode: u32| -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let p = stage.join(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+        }
+        std::fs::write(&p, data).with_context(|| format!("writing {}", p.display()))?;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("setting the mode of {}", p.display()))
+    };
+    file(
+        "bin/busybox",
+        &std::fs::read(busybox).with_context(|| format!("reading {}", busybox.display()))?,
+        0o755,
+    )?;
+    file("sbin/init", ROOT_INIT.as_bytes(), 0o755)?;
+    file(
+        "etc/demo-engine/release",
+        format!(
+            "# Demo Engine release record, read by /sbin/init.\nversion={}\n",
+            r.version
+        )
+        .as_bytes(),
+        0o644,
+    )?;
+    if let Some(h) = r.hotfix {
+        file(
+            "etc/demo-engine/hotfixes",
+            format!("{h}\n").as_bytes(),
+            0o644,
+        )?;
+    }
+    if r.broken {
+        file(
+            "etc/demo-engine/broken",
+            b"This release never marks its boot good.\n",
+            0o644,
+        )?;
+    }
+    for d in ["dev", "proc", "sys", "run", "tmp", "root"] {
+        std::fs::create_dir_all(stage.join(d))
+            .with_context(|| format!("creating {}", stage.display()))?;
+    }
+    set_times(stage, epoch)?;
+
+    let tmp = out.with_extension("partial");
+    let _ = std::fs::remove_file(&tmp);
+    // Fixed UUID and hash seed per release, so rebuilds are identical.
+    let uuid = format!(
+        "de70e1a0-0000-4000-8000-{:012x}",
+        u64::from(r.config_schema) << 32
+            | u64::from(r.version.bytes().map(u32::from).sum::<u32>())
+            | u64::from(r.hotfix.is_some()) << 40
+            | u64::from(r.broken) << 44
+    );
+    run(
+        Command::new("mke2fs")
+            .args(["-q", "-F", "-t", "ext4", "-L", "demo-root", "-U", &uuid])
+            .args(["-E", &format!("hash_seed={uuid},root_owner=0:0")])
+            .arg("-d")
+            .arg(stage)
+            .arg(&tmp)
+            .arg(format!("{}M", ROOT_IMAGE_MIB))
+            .env("E2FSPROGS_FAKE_TIME", epoch.to_string())
+            .env("SOURCE_DATE_EPOCH", epoch.to_string()),
+        "mke2fs (Debian package e2fsprogs)",
+    )?;
+    let data = std::fs::read(&tmp).with_context(|| format!("reading {}", tmp.display()))?;
+    write_if_changed(out, &data)?;
+    std::fs::remove_file(&tmp).with_context(|| format!("removing {}", tmp.display()))?;
+    Ok(())
+}
+
+/// Sets every modification time under `dir` (files first) to `epoch`.
+fn set_times(dir: &Path, epoch: u32) -> Result<()> {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(epoch));
+    for e in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let p = e
+            .with_context(|| format!("listing {}", dir.display()))?
+            .path();
+        if p.is_dir() {
+            set_times(&p, epoch)?;
+        } else {
+            std::fs::File::options()
+                .write(true)
+                .open(&p)
+                .and_then(|f| f.set_modified(t))
+                .with_context(|| format!("setting the time of {}", p.display()))?;
+        }
+    }
+    std::fs::File::open(dir)
+        .and_then(|f| f.set_modified(t))
+        .with_context(|| format!("setting the time of {}", dir.display()))
+}
