@@ -23,6 +23,10 @@ struct Tmux {
 
 impl Tmux {
     fn start(fx: &Fixture, term: &str, extra: &[&str], disks: &[&Path]) -> Tmux {
+        Tmux::start_on(fx, &fx.medium, term, extra, disks)
+    }
+
+    fn start_on(fx: &Fixture, medium: &Path, term: &str, extra: &[&str], disks: &[&Path]) -> Tmux {
         let ok = Command::new("tmux")
             .arg("-V")
             .output()
@@ -42,7 +46,7 @@ impl Tmux {
         );
         let mut cmd = format!(
             "TERM={term} {BIN} --medium {} --trust {} --layout-mib {} --boot-loader {}",
-            fx.medium.display(),
+            medium.display(),
             fx.key.display(),
             Fixture::layout_mib(),
             common::boot_loader().display()
@@ -242,4 +246,75 @@ fn unattended_runs_with_good_and_broken_answer_files() {
         detect::detect_path(&fx.blank).content,
         Content::Blank
     ));
+}
+
+/// A boot kit with the real boot loaders and stand-in kernel and initrd:
+/// enough for `media-builder` to build an ISO the installer reads.
+fn bootkit(dir: &Path) -> std::path::PathBuf {
+    let kit = dir.join("kit");
+    for sub in ["isolinux", "efi", "keys"] {
+        std::fs::create_dir_all(kit.join(sub)).expect("kit dir");
+    }
+    for (from, to, package) in [
+        (
+            "/usr/lib/ISOLINUX/isolinux.bin",
+            "isolinux/isolinux.bin",
+            "isolinux",
+        ),
+        ("/usr/lib/ISOLINUX/isohdpfx.bin", "isohdpfx.bin", "isolinux"),
+        (
+            "/usr/lib/syslinux/modules/bios/ldlinux.c32",
+            "isolinux/ldlinux.c32",
+            "syslinux-common",
+        ),
+        (
+            install::SYSTEMD_BOOT_EFI,
+            "efi/systemd-bootx64.efi",
+            "systemd-boot-efi",
+        ),
+    ] {
+        assert!(
+            Path::new(from).exists(),
+            "{from} is needed by this test: install the Debian package {package}"
+        );
+        std::fs::copy(from, kit.join(to)).expect("kit file");
+    }
+    std::fs::write(kit.join("vmlinuz"), vec![0x5a; 70_000]).expect("kernel");
+    std::fs::write(kit.join("initrd.img"), vec![0x17; 30_000]).expect("initrd");
+    std::fs::write(kit.join("cmdline"), "console=ttyS0\n").expect("cmdline");
+    std::fs::write(
+        kit.join("keys/vendor.pub"),
+        fixture::vendor().public().to_pem(),
+    )
+    .expect("key");
+    kit
+}
+
+#[test]
+fn unattended_upgrade_from_an_iso_with_an_embedded_answer_file() {
+    let fx = fixture::fixture();
+    let answer = fx.dir.path().join("answer.toml");
+    std::fs::write(
+        &answer,
+        "[install]\naction = \"upgrade\"\ndisk = \"only\"\n[finish]\naction = \"reboot\"\ndelay = 0\n",
+    )
+    .expect("answer");
+    let iso = fx.dir.path().join("demo.iso");
+    media_builder::iso::build(
+        &media_builder::iso::IsoSpec {
+            bootkit: bootkit(fx.dir.path()),
+            payload: fx.payload(),
+            answer: Some(answer),
+            out: iso.clone(),
+            extra_cmdline: String::new(),
+            unsigned_ok: false,
+            isomd5: false,
+        },
+        |_, _| {},
+    )
+    .expect("build the ISO");
+    let t = Tmux::start_on(&fx, &iso, "vt100", &[], &[&fx.installed]);
+    t.wait("installer exited 80", 120);
+    let r = detect::detect_path(&fx.installed);
+    assert_eq!(r.ferry().and_then(|f| f.boot_default), Some(Slot::B));
 }
