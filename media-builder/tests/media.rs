@@ -701,3 +701,51 @@ fn usb_write_to_image_files() {
     );
     assert!(o.status.success());
 }
+
+/// Where the kernel has the drivers and we may mount (root, loop devices),
+/// the Linux iso9660 and vfat drivers read the media back too. Elsewhere
+/// (containers without those modules) the reader crate above is the check.
+#[test]
+fn linux_drivers_read_the_media_where_mounting_is_allowed() {
+    let fs = std::fs::read_to_string("/proc/filesystems").unwrap_or_default();
+    let root = nix::unistd::Uid::effective().is_root();
+    if !root || !fs.contains("iso9660") || !fs.contains("vfat") {
+        eprintln!("no loop mount here (root: {root}, iso9660/vfat drivers missing)");
+        return;
+    }
+    let dir = setup();
+    let d = dir.path();
+    build_iso(d, "a.iso", &["--answer", "answer.toml"]);
+    let mnt = d.join("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    run(Command::new("mount")
+        .args(["-o", "loop,ro"])
+        .arg(d.join("a.iso"))
+        .arg(&mnt));
+    let payload = std::fs::read(mnt.join("ferry").join(PAYLOAD));
+    let answer = std::fs::read(mnt.join("ferry/answer.toml"));
+    run(Command::new("umount").arg(&mnt));
+    assert!(payload.unwrap() == std::fs::read(d.join(PAYLOAD)).unwrap());
+    assert_eq!(answer.unwrap(), b"mode = \"upgrade\"\n");
+    ok(
+        d,
+        &[
+            "usb-image",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            "u.img",
+        ],
+    );
+    run(Command::new("mount")
+        .args(["-o", "loop,ro,offset=1048576"])
+        .arg(d.join("u.img"))
+        .arg(&mnt));
+    let payload = std::fs::read(mnt.join("ferry").join(PAYLOAD));
+    let entry = std::fs::read_to_string(mnt.join("loader/entries/ferry.conf"));
+    run(Command::new("umount").arg(&mnt));
+    assert!(payload.unwrap() == std::fs::read(d.join(PAYLOAD)).unwrap());
+    assert!(entry.unwrap().contains("ferry.medium="));
+}

@@ -124,8 +124,9 @@ impl Output {
         Ok(())
     }
 
-    /// Write the sums into the application-use area, sync, and rename the
-    /// file into place.
+    /// Write the sums into the application-use area and rename the file
+    /// into place. Like cp and xorriso, building does not wait for the
+    /// page cache to reach the disk; `usb write` does.
     pub fn finish(mut self) -> Result<Sums> {
         self.flush_stage()?;
         let sha = std::mem::take(&mut self.sha);
@@ -136,7 +137,6 @@ impl Output {
         self.file
             .seek(SeekFrom::Start(APP_USE_OFFSET))
             .and_then(|_| self.file.write_all(&sums.app_use_area()))
-            .and_then(|_| self.file.sync_all())
             .map_err(|e| disk_error(e, &self.tmp))?;
         std::fs::rename(&self.tmp, &self.dest).with_context(|| {
             format!("renaming {} to {}", self.tmp.display(), self.dest.display())

@@ -290,8 +290,7 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         copy_verified(&mut sink, &spec.payload, &head, payload_size, &mut progress)?;
     }
     v.close().context("closing the USB partition")?;
-    file.sync_all()
-        .with_context(|| format!("writing {}", tmp.0.display()))?;
+    std::io::Write::flush(&mut file).with_context(|| format!("writing {}", tmp.0.display()))?;
     drop(file);
     std::fs::rename(&tmp.0, &spec.out)
         .with_context(|| format!("renaming {} to {}", tmp.0.display(), spec.out.display()))?;

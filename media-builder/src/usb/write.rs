@@ -2,13 +2,15 @@
 //! target at once, synced, then read back past the page cache and
 //! compared.
 //!
-//! Durability without O_DIRECT (which needs aligned buffers and fails on
-//! some file systems): `fsync` after writing, then `posix_fadvise
-//! DONTNEED` so the read-back comes from the stick, not from memory.
+//! Targets are written with O_DIRECT from page-aligned buffers (aligned
+//! inside an ordinary `Vec`, so no unsafe code), then `fsync`ed so "done"
+//! means on the stick; where O_DIRECT is refused (some file systems) the
+//! writer falls back to buffered writes, `fsync` and `posix_fadvise
+//! DONTNEED`, so the read-back comes from the stick, not from memory.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::FileTypeExt;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::os::unix::io::AsFd;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -18,6 +20,43 @@ use std::thread;
 use anyhow::{anyhow, bail, Context, Result};
 
 const BLOCK: usize = 4 << 20;
+const ALIGN: usize = 4096;
+/// Buffers in flight: the image is read ahead of the slowest target by at
+/// most this many blocks.
+const POOL: usize = 6;
+
+/// A block of the image in a page-aligned window of a `Vec`.
+#[derive(Debug)]
+struct AlignedBuf {
+    data: Vec<u8>,
+    off: usize,
+    len: usize,
+}
+
+impl AlignedBuf {
+    fn new() -> AlignedBuf {
+        let data = vec![0u8; BLOCK + ALIGN];
+        let off = data.as_ptr().align_offset(ALIGN);
+        AlignedBuf { data, off, len: 0 }
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.data[self.off..self.off + self.len]
+    }
+    fn fill(&mut self, src: &mut impl Read, n: usize) -> std::io::Result<()> {
+        self.len = n;
+        src.read_exact(&mut self.data[self.off..self.off + n])
+    }
+}
+
+fn open_direct(path: &Path, write: bool) -> std::io::Result<(File, bool)> {
+    let mut o = OpenOptions::new();
+    o.read(!write).write(write);
+    match o.clone().custom_flags(libc::O_DIRECT).open(path) {
+        Ok(f) => Ok((f, true)),
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ok((o.open(path)?, false)),
+        Err(e) => Err(e),
+    }
+}
 
 /// What is known about a target before writing.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -180,18 +219,36 @@ pub fn write_all(
     let mut senders = Vec::new();
     let mut handles = Vec::new();
     for t in targets {
-        let (tx, rx) = sync_channel::<Arc<Vec<u8>>>(4);
+        let (tx, rx) = sync_channel::<Arc<AlignedBuf>>(POOL);
         let path = t.clone();
         handles.push(thread::spawn(move || write_one(&path, rx)));
         senders.push(tx);
     }
     let mut done = 0u64;
+    let mut in_flight: std::collections::VecDeque<Arc<AlignedBuf>> = Default::default();
     while done < total {
         let n = (total - done).min(BLOCK as u64) as usize;
-        let mut buf = vec![0u8; n];
-        src.read_exact(&mut buf)
+        // Reuse the oldest buffer once every writer is done with it.
+        let mut buf = if in_flight.len() < POOL {
+            AlignedBuf::new()
+        } else {
+            let mut oldest = in_flight
+                .pop_front()
+                .unwrap_or_else(|| Arc::new(AlignedBuf::new()));
+            loop {
+                match Arc::try_unwrap(oldest) {
+                    Ok(b) => break b,
+                    Err(a) => {
+                        oldest = a;
+                        thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                }
+            }
+        };
+        buf.fill(&mut src, n)
             .with_context(|| format!("reading {}", image.display()))?;
         let buf = Arc::new(buf);
+        in_flight.push_back(Arc::clone(&buf));
         // A target that failed has dropped its receiver; keep feeding the
         // others.
         senders.retain(|tx| tx.send(Arc::clone(&buf)).is_ok());
@@ -202,6 +259,7 @@ pub fn write_all(
         progress("writing", done, total);
     }
     drop(senders);
+    drop(in_flight);
     let mut results: Vec<Written> = handles
         .into_iter()
         .zip(targets)
@@ -238,14 +296,23 @@ pub fn write_all(
     Ok(results)
 }
 
-fn write_one(path: &Path, rx: Receiver<Arc<Vec<u8>>>) -> Result<u64> {
-    let mut f = OpenOptions::new()
-        .write(true)
-        .open(path)
+fn write_one(path: &Path, rx: Receiver<Arc<AlignedBuf>>) -> Result<u64> {
+    let (mut f, mut direct) = open_direct(path, true)
         .with_context(|| format!("opening {} for writing", path.display()))?;
     let mut n = 0u64;
     for buf in rx {
-        f.write_all(&buf).map_err(|e| {
+        let buf = buf.bytes();
+        if direct && buf.len() % 512 != 0 {
+            // The image's tail is not whole sectors: finish buffered.
+            f = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("opening {} for writing", path.display()))?;
+            direct = false;
+        }
+        f.seek(SeekFrom::Start(n))
+            .with_context(|| format!("writing {}", path.display()))?;
+        f.write_all(buf).map_err(|e| {
             if e.raw_os_error() == Some(28) {
                 anyhow!("{} is full after {n} bytes", path.display())
             } else {
@@ -270,6 +337,22 @@ fn drop_cache(f: &File) {
     );
 }
 
+/// Read the next `n` bytes; an O_DIRECT read of a short tail that the
+/// kernel refuses is retried through a buffered handle.
+fn read_block(f: &mut File, path: &Path, b: &mut AlignedBuf, n: usize) -> std::io::Result<()> {
+    let at = f.stream_position()?;
+    match b.fill(f, n) {
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+            let mut g = File::open(path)?;
+            g.seek(SeekFrom::Start(at))?;
+            b.fill(&mut g, n)?;
+            f.seek(SeekFrom::Start(at + n as u64))?;
+            Ok(())
+        }
+        r => r,
+    }
+}
+
 type VerifyResult = Vec<(PathBuf, Result<bool, String>)>;
 
 fn verify_all(
@@ -281,8 +364,8 @@ fn verify_all(
     let mut src = File::open(image).with_context(|| format!("opening {}", image.display()))?;
     let mut readers: Vec<(PathBuf, Option<File>, Result<bool, String>)> = targets
         .iter()
-        .map(|t| match File::open(t) {
-            Ok(f) => {
+        .map(|t| match open_direct(t, false) {
+            Ok((f, _)) => {
                 drop_cache(&f);
                 (t.clone(), Some(f), Ok(true))
             }
@@ -307,9 +390,10 @@ fn verify_all(
                 }
                 let Some(f) = f.as_mut() else { continue };
                 s.spawn(move || {
-                    let mut b = vec![0u8; a.len()];
-                    match f.read_exact(&mut b) {
-                        Ok(()) if b == a => {}
+                    let mut b = AlignedBuf::new();
+                    let r = read_block(f, path, &mut b, a.len());
+                    match r {
+                        Ok(()) if b.bytes() == a => {}
                         Ok(()) => *state = Ok(false),
                         Err(e) => *state = Err(format!("reading back {}: {e}", path.display())),
                     }

@@ -1,0 +1,188 @@
+//! One smoke boot of a hybrid ISO under QEMU (TCG): SeaBIOS, as a CD-ROM.
+//! isolinux must load the kernel and initrd with the medium's command line,
+//! and the initrd's /init must run. The full matrix (OVMF, USB stick, hard
+//! disk) belongs to the iso-tests crate.
+//!
+//! Ignored by default (about a minute and a half under TCG on 2 cores):
+//! `cargo test -p media-builder --test boot -- --ignored`
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// A newc cpio archive: (path, mode, data); mode 0o020600 is a char device
+/// (5, 1): the console.
+fn cpio(entries: &[(&str, u32, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut add = |name: &str, mode: u32, data: &[u8], ino: u32| {
+        let (rmaj, rmin) = if mode & 0o170000 == 0o020000 {
+            (5, 1)
+        } else {
+            (0, 0)
+        };
+        let fields = [
+            ino,
+            mode,
+            0,
+            0,
+            1,
+            0,
+            data.len() as u32,
+            0,
+            0,
+            rmaj,
+            rmin,
+            name.len() as u32 + 1,
+            0,
+        ];
+        out.extend_from_slice(b"070701");
+        for f in fields {
+            out.extend_from_slice(format!("{f:08x}").as_bytes());
+        }
+        out.extend_from_slice(name.as_bytes());
+        out.push(0);
+        while out.len() % 4 != 0 {
+            out.push(0);
+        }
+        out.extend_from_slice(data);
+        while out.len() % 4 != 0 {
+            out.push(0);
+        }
+    };
+    for (i, (name, mode, data)) in entries.iter().enumerate() {
+        add(name, *mode, data, i as u32 + 1);
+    }
+    add("TRAILER!!!", 0, &[], 0);
+    out
+}
+
+fn need(p: &str, package: &str) -> PathBuf {
+    let p = PathBuf::from(p);
+    assert!(
+        p.is_file(),
+        "{} is missing: install the Debian package {package}",
+        p.display()
+    );
+    p
+}
+
+#[test]
+#[ignore = "boots a kernel under QEMU TCG: about 90 s"]
+fn hybrid_iso_boots_under_seabios_as_cdrom() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let kit = d.join("kit");
+    for sub in ["isolinux", "efi", "keys"] {
+        std::fs::create_dir_all(kit.join(sub)).unwrap();
+    }
+    let kernel = std::fs::read_dir("/boot")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("vmlinuz"))
+        .expect("no kernel in /boot: install the Debian package linux-image-amd64");
+    std::fs::copy(kernel, kit.join("vmlinuz")).unwrap();
+    for (from, pkg, to) in [
+        (
+            "/usr/lib/ISOLINUX/isolinux.bin",
+            "isolinux",
+            "isolinux/isolinux.bin",
+        ),
+        ("/usr/lib/ISOLINUX/isohdpfx.bin", "isolinux", "isohdpfx.bin"),
+        (
+            "/usr/lib/syslinux/modules/bios/ldlinux.c32",
+            "syslinux-common",
+            "isolinux/ldlinux.c32",
+        ),
+        (
+            "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+            "systemd-boot-efi",
+            "efi/systemd-bootx64.efi",
+        ),
+    ] {
+        std::fs::copy(need(from, pkg), kit.join(to)).unwrap();
+    }
+    let busybox = std::fs::read(need("/bin/busybox", "busybox-static")).unwrap();
+    let init = b"#!/bin/sh\necho FERRY-SMOKE-OK\n";
+    let initrd = cpio(&[
+        ("bin", 0o040755, b""),
+        ("bin/sh", 0o100755, &busybox),
+        ("dev", 0o040755, b""),
+        ("dev/console", 0o020600, b""),
+        ("init", 0o100755, init),
+    ]);
+    std::fs::write(kit.join("initrd.img"), initrd).unwrap();
+    std::fs::write(kit.join("cmdline"), "console=ttyS0 panic=-1\n").unwrap();
+
+    let mb = env!("CARGO_BIN_EXE_media-builder");
+    let run = |args: &[&str]| {
+        let out = Command::new(mb).args(args).current_dir(d).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["key", "generate", "--out", "admin"]);
+    std::fs::copy(d.join("admin.pub"), kit.join("keys/admin.pub")).unwrap();
+    std::fs::write(d.join("rootfs.img"), vec![1u8; 1 << 20]).unwrap();
+    run(&[
+        "payload",
+        "build",
+        "--product",
+        "demo-engine",
+        "--version",
+        "1.1.0",
+        "--kind",
+        "release",
+        "--component",
+        "rootfs.img=rootfs.img",
+        "--key",
+        "admin.key",
+    ]);
+    run(&[
+        "iso",
+        "--bootkit",
+        "kit",
+        "--payload",
+        "demo-engine-1.1.0.upg",
+        "--out",
+        "a.iso",
+    ]);
+    let id = medium::iso::Iso::open(std::fs::File::open(d.join("a.iso")).unwrap())
+        .unwrap()
+        .medium_info()
+        .unwrap()
+        .id;
+
+    let serial = d.join("serial.log");
+    let mut qemu = Command::new("qemu-system-x86_64")
+        .args(["-m", "512", "-display", "none", "-no-reboot", "-boot", "d"])
+        .arg("-cdrom")
+        .arg(d.join("a.iso"))
+        .arg("-serial")
+        .arg(format!("file:{}", serial.display()))
+        .spawn()
+        .expect("qemu-system-x86_64 is missing: install the Debian package qemu-system-x86");
+    let started = std::time::Instant::now();
+    let log = loop {
+        let log = String::from_utf8_lossy(&std::fs::read(&serial).unwrap_or_default()).into_owned();
+        let exited = qemu.try_wait().unwrap().is_some();
+        if log.contains("FERRY-SMOKE-OK") || exited || started.elapsed() > Duration::from_secs(240)
+        {
+            break log;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    };
+    let _ = qemu.kill();
+    let _ = qemu.wait();
+    eprintln!("booted in {:.0} s", started.elapsed().as_secs_f64());
+    assert!(
+        log.contains(&format!("ferry.medium={id}")),
+        "no command line in:\n{log}"
+    );
+    assert!(log.contains("FERRY-SMOKE-OK"), "init did not run:\n{log}");
+    let _ = Path::new("");
+}
