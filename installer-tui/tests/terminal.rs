@@ -35,8 +35,10 @@ impl Tmux {
             ok,
             "tmux is needed by this test: install the Debian package tmux"
         );
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let socket = format!(
-            "ferry-{}-{}",
+            "ferry-{}-{n}-{}",
             std::process::id(),
             fx.dir
                 .path()
