@@ -39,7 +39,9 @@ pub const RELEASES: &[Release] = &[
         file: "demo-engine-1.0.0.upg",
         version: "1.0.0",
         config_schema: 1,
-        upgrades_from: None,
+        // The first release: no 0.x was ever shipped, but the payload
+        // format asks for a range across a major version.
+        upgrades_from: Some(">=0.1.0, <1.0.0"),
         hotfix: None,
         broken: false,
     },
@@ -130,6 +132,9 @@ pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
 
     let work = spec.out.join("build");
     std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
+    // The payload descriptions name files relative to themselves.
+    let work = std::path::absolute(&work).context("finding the current directory")?;
+    let key = std::path::absolute(&key).context("finding the current directory")?;
 
     // The initrd, the same for every release.
     let tree = ModuleTree::scan(&modules_root)?;
@@ -285,7 +290,7 @@ fn root_image(r: &Release, busybox: &Path, stage: &Path, out: &Path, epoch: u32)
     }
     set_times(stage, epoch)?;
 
-    let tmp = out.with_extension("partial");
+    let tmp = out.with_extension("mke2fs");
     let _ = std::fs::remove_file(&tmp);
     // Fixed UUID and hash seed per release, so rebuilds are identical.
     let uuid = format!(
