@@ -81,14 +81,20 @@ pub struct Built {
     pub changed: bool,
 }
 
-/// `SOURCE_DATE_EPOCH` if set, else 0: fixed times in every image.
+/// Time of every file in the images when `SOURCE_DATE_EPOCH` is not set:
+/// 2024-01-01T00:00:00Z. Not 0: e2fsprogs reads a fake time of 0 as
+/// "use the clock".
+pub const DEFAULT_EPOCH: u32 = 1_704_067_200;
+
+/// `SOURCE_DATE_EPOCH` if set, else [`DEFAULT_EPOCH`]: fixed times in
+/// every image.
 pub fn source_date_epoch() -> Result<u32> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => v
             .trim()
             .parse()
             .map_err(|_| anyhow!("SOURCE_DATE_EPOCH={v} is not a number of seconds")),
-        Err(_) => Ok(0),
+        Err(_) => Ok(DEFAULT_EPOCH),
     }
 }
 

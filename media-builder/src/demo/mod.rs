@@ -230,7 +230,8 @@ pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
                 .args(["payload", "build", "--from"])
                 .arg(&desc_path)
                 .arg("--out")
-                .arg(&out),
+                .arg(&out)
+                .env("SOURCE_DATE_EPOCH", epoch.to_string()),
             &format!("media-builder payload build for {}", r.file),
         )?;
         built.push(out);
