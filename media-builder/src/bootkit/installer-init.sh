@@ -74,9 +74,18 @@ run_installer() {
         echo "FERRY-INSTALLER starting on $tty" >"/dev/$tty"
         setsid -c /bin/installer-tui <"/dev/$tty" >"/dev/$tty" 2>&1
         status=$?
+        # Exit codes: docs/boot-parameters.md.
+        case "$status" in
+        80) echo "Rebooting." >"/dev/$tty"; sync; reboot -f ;;
+        81) echo "Powering off." >"/dev/$tty"; sync; poweroff -f ;;
+        esac
         {
             echo
-            echo "The installer exited (status $status)."
+            case "$status" in
+            82) echo "Rescue shell requested from the installer." ;;
+            0) echo "The installer exited." ;;
+            *) echo "The installer exited (status $status)." ;;
+            esac
             echo "This is a rescue shell: 'installer-tui --help' lists what it"
             echo "can do; type 'exit' to start the installer again, 'reboot -f'"
             echo "to restart the machine."
