@@ -4,6 +4,8 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
 
 use anyhow::{Context, Result};
 use medium::checksum::{blank_app_use, ChunkedSha256, ImageHasher, Sums, APP_USE_OFFSET, CHUNK};
@@ -11,17 +13,59 @@ use rayon::prelude::*;
 
 /// Staging size: a multiple of the checksum chunk, so chunks are hashed
 /// on all cores while the previous batch is written.
-const STAGE: usize = 8 * CHUNK;
+const STAGE: usize = 4 * CHUNK;
 
+/// Writes and hashes staged blocks on its own thread, so reading and
+/// verifying the payload overlaps with writing and hashing the image.
 #[derive(Debug)]
-pub struct Output {
+struct Worker {
     file: File,
     tmp: PathBuf,
-    dest: PathBuf,
-    stage: Vec<u8>,
     written: u64,
     sha: ChunkedSha256,
     md5: Option<medium::checksum::IsoMd5>,
+}
+
+impl Worker {
+    fn run(mut self, rx: Receiver<Vec<u8>>, back: SyncSender<Vec<u8>>) -> Result<Worker> {
+        for mut stage in rx {
+            // The application-use area is hashed as spaces (it is blank
+            // now anyway; this keeps the rule in one place).
+            blank_app_use(&mut stage, self.written);
+            let file = &mut self.file;
+            let data = &stage;
+            let (w, digests) = rayon::join(
+                || file.write_all(data),
+                || {
+                    data.par_chunks(CHUNK)
+                        .map(ChunkedSha256::chunk_digest)
+                        .collect::<Vec<_>>()
+                },
+            );
+            w.map_err(|e| disk_error(e, &self.tmp))?;
+            for d in &digests {
+                self.sha.push_chunk_digest(d);
+            }
+            if let Some(m) = &mut self.md5 {
+                m.update(data);
+            }
+            self.written += stage.len() as u64;
+            stage.clear();
+            let _ = back.try_send(stage);
+        }
+        Ok(self)
+    }
+}
+
+#[derive(Debug)]
+pub struct Output {
+    tmp: PathBuf,
+    dest: PathBuf,
+    stage: Vec<u8>,
+    queued: u64,
+    to_worker: Option<SyncSender<Vec<u8>>>,
+    spare: Receiver<Vec<u8>>,
+    worker: Option<JoinHandle<Result<Worker>>>,
     keep: bool,
 }
 
@@ -45,21 +89,31 @@ impl Output {
             .open(&tmp)
             .with_context(|| format!("creating {}", tmp.display()))?;
         let hasher = ImageHasher::new(volume_bytes, md5);
-        Ok(Output {
+        let worker = Worker {
             file,
-            tmp,
-            dest: dest.to_path_buf(),
-            stage: Vec::with_capacity(STAGE),
+            tmp: tmp.clone(),
             written: 0,
             sha: hasher.sha,
             md5: hasher.md5,
+        };
+        let (tx, rx) = sync_channel::<Vec<u8>>(2);
+        let (back_tx, back_rx) = sync_channel::<Vec<u8>>(4);
+        let handle = std::thread::spawn(move || worker.run(rx, back_tx));
+        Ok(Output {
+            tmp,
+            dest: dest.to_path_buf(),
+            stage: Vec::with_capacity(STAGE),
+            queued: 0,
+            to_worker: Some(tx),
+            spare: back_rx,
+            worker: Some(handle),
             keep: false,
         })
     }
 
     /// Bytes accepted so far (the image offset of the next byte).
     pub fn position(&self) -> u64 {
-        self.written + self.stage.len() as u64
+        self.queued + self.stage.len() as u64
     }
 
     pub fn write_all(&mut self, mut data: &[u8]) -> Result<()> {
@@ -97,31 +151,32 @@ impl Output {
         if self.stage.is_empty() {
             return Ok(());
         }
-        let at = self.written;
-        // The application-use area is hashed as spaces (it is blank now
-        // anyway; this keeps the rule in one place).
-        blank_app_use(&mut self.stage, at);
-        let stage = &self.stage;
-        let file = &mut self.file;
-        let (w, digests) = rayon::join(
-            || file.write_all(stage),
-            || {
-                stage
-                    .par_chunks(CHUNK)
-                    .map(ChunkedSha256::chunk_digest)
-                    .collect::<Vec<_>>()
-            },
-        );
-        w.map_err(|e| disk_error(e, &self.tmp))?;
-        for d in &digests {
-            self.sha.push_chunk_digest(d);
+        let next = self
+            .spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(STAGE));
+        let full = std::mem::replace(&mut self.stage, next);
+        self.queued += full.len() as u64;
+        let sent = self.to_worker.as_ref().map(|tx| tx.send(full).is_ok());
+        if sent != Some(true) {
+            // The worker stopped: its error says why.
+            return Err(self
+                .join()?
+                .err()
+                .unwrap_or_else(|| anyhow::anyhow!("writing {} stopped", self.tmp.display())));
         }
-        if let Some(m) = &mut self.md5 {
-            m.update(stage);
-        }
-        self.written += stage.len() as u64;
-        self.stage.clear();
         Ok(())
+    }
+
+    /// Stop the worker and collect it (Ok(Err) carries its failure).
+    fn join(&mut self) -> Result<std::result::Result<Worker, anyhow::Error>> {
+        self.to_worker = None;
+        let h = self
+            .worker
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("the image writer already stopped"))?;
+        Ok(h.join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the image writer failed"))))
     }
 
     /// Write the sums into the application-use area and rename the file
@@ -129,14 +184,14 @@ impl Output {
     /// page cache to reach the disk; `usb write` does.
     pub fn finish(mut self) -> Result<Sums> {
         self.flush_stage()?;
-        let sha = std::mem::take(&mut self.sha);
+        let mut w = self.join()??;
         let sums = Sums {
-            sha256: sha.finalize(),
-            md5: self.md5.take().map(medium::checksum::IsoMd5::finalize),
+            sha256: std::mem::take(&mut w.sha).finalize(),
+            md5: w.md5.take().map(medium::checksum::IsoMd5::finalize),
         };
-        self.file
+        w.file
             .seek(SeekFrom::Start(APP_USE_OFFSET))
-            .and_then(|_| self.file.write_all(&sums.app_use_area()))
+            .and_then(|_| w.file.write_all(&sums.app_use_area()))
             .map_err(|e| disk_error(e, &self.tmp))?;
         std::fs::rename(&self.tmp, &self.dest).with_context(|| {
             format!("renaming {} to {}", self.tmp.display(), self.dest.display())
@@ -148,6 +203,7 @@ impl Output {
 
 impl Drop for Output {
     fn drop(&mut self) {
+        let _ = self.join();
         if !self.keep {
             let _ = std::fs::remove_file(&self.tmp);
         }
