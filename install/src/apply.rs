@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::{BufReader, Read, SeekFrom, Write};
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::Instant;
 
 use detect::io::Slice;
@@ -19,7 +20,7 @@ use crate::boot;
 use crate::device::{Device, DiskFile};
 use crate::error::{Error, IoContext};
 use crate::fatvol;
-use crate::io::{verify_range, Meter};
+use crate::io::{verify_range, BackgroundCheck, Meter, Written};
 use crate::plan::{Action, Plan, StepKind, ESP_BOOT_LOADER};
 use crate::report::{Outcome, Report, StepReport, REPORT_FORMAT};
 use crate::source::{INITRD, KERNEL, ROOTFS};
@@ -74,6 +75,13 @@ pub struct Failure {
 /// Largest boot loader binary read.
 const MAX_BOOT_LOADER: u64 = 16 * 1024 * 1024;
 
+/// Verified chunks queued for the writer thread (with the few the payload
+/// reader holds, the bound on memory in flight).
+const WRITE_QUEUE: usize = 4;
+/// Bytes of written chunks handed to the read-back at once: one read from
+/// the disk each.
+const READ_BACK_RUN: u64 = 4 << 20;
+
 /// Carry out `plan` on its disk, reading its payload.
 pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report, Box<Failure>> {
     let started = now();
@@ -85,10 +93,12 @@ pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report,
             Ok((disk, medium))
         });
     match opened {
+        // Smaller than a chunk: chunk reads then go straight into the
+        // chunk buffers, past this one; it serves the tar headers.
         Ok((mut disk, medium)) => apply_on(
             plan,
             &mut disk,
-            BufReader::with_capacity(1 << 20, medium),
+            BufReader::with_capacity(64 << 10, medium),
             progress,
         ),
         Err(error) => {
@@ -101,7 +111,7 @@ pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report,
 }
 
 /// [`apply`] on an open disk and medium: tests wrap them to inject faults.
-pub fn apply_on<D: Device, R: Read>(
+pub fn apply_on<D: Device + Send, R: Read>(
     plan: &Plan,
     dev: &mut D,
     medium: R,
@@ -111,6 +121,7 @@ pub fn apply_on<D: Device, R: Read>(
         plan,
         dev,
         reader: None,
+        check: None,
         boot_loader: Vec::new(),
         now: now(),
         config_ready: plan.action != Action::Install && plan.action != Action::Wipe,
@@ -196,6 +207,8 @@ struct Run<'a, D: Device, R: Read> {
     plan: &'a Plan,
     dev: &'a mut D,
     reader: Option<PayloadReader<R>>,
+    /// The read-back of the root image, running beside its write.
+    check: Option<BackgroundCheck>,
     boot_loader: Vec<u8>,
     now: OffsetDateTime,
     /// The config partition holds a file system reports can go to.
@@ -203,7 +216,7 @@ struct Run<'a, D: Device, R: Read> {
     report: Report,
 }
 
-impl<D: Device, R: Read> Run<'_, D, R> {
+impl<D: Device + Send, R: Read> Run<'_, D, R> {
     fn part(&self, role: Role) -> Result<(u64, u64), Error> {
         self.plan
             .partition(role)
@@ -481,13 +494,29 @@ impl<D: Device, R: Read> Run<'_, D, R> {
         while let Some(c) = reader.next_component().cloned() {
             match c.name.as_str() {
                 ROOTFS => {
-                    let mut slice = Slice::new(&mut *self.dev, root_start, root_len)
-                        .ctx(|| format!("opening slot {slot}"))?;
-                    reader.read_component(|b| {
-                        slice.write_all(b)?;
-                        report(b.len() as u64);
-                        Ok(())
-                    })?;
+                    if c.size > root_len {
+                        return Err(Error::Other(format!(
+                            "the root image is larger than slot {slot}"
+                        )));
+                    }
+                    let disk_reader = self
+                        .dev
+                        .disk_reader()
+                        .ctx(|| format!("opening slot {slot} for the read-back"))?;
+                    let runs = disk_reader.map(|r| {
+                        let (tx, rx) = mpsc::channel();
+                        let what = format!("slot {slot}");
+                        self.check = Some(BackgroundCheck::spawn(r, rx, c.clone(), what));
+                        tx
+                    });
+                    write_pipelined(
+                        &mut *self.dev,
+                        &mut reader,
+                        root_start,
+                        &format!("slot {slot}"),
+                        runs,
+                        &mut report,
+                    )?;
                 }
                 KERNEL | INITRD => {
                     let path = format!("{slot}/{}", c.name);
@@ -534,9 +563,7 @@ impl<D: Device, R: Read> Run<'_, D, R> {
         let kernel = self.component(KERNEL)?;
         let initrd = self.component(INITRD)?;
         let (root_start, _) = self.part(Role::Root(slot))?;
-        self.dev
-            .drop_cache(root_start, rootfs.size)
-            .ctx(|| format!("reading slot {slot} back"))?;
+        let (esp_start, esp_len) = self.part(Role::Esp)?;
         let mut meter = Meter::new(rootfs.size + kernel.size + initrd.size);
         let mut report = |n: u64| {
             if let Some((done, total, rate)) = meter.add(n) {
@@ -548,14 +575,30 @@ impl<D: Device, R: Read> Run<'_, D, R> {
                 });
             }
         };
-        verify_range(
-            self.dev,
-            root_start,
-            &rootfs,
-            &format!("slot {slot}"),
-            &mut report,
-        )?;
-        let (esp_start, esp_len) = self.part(Role::Esp)?;
+        match self.check.take() {
+            // Read back from the disk while it was written, against the
+            // CRC32 of each verified chunk: wait for the last runs.
+            Some(check) => check.wait(&mut report)?,
+            // A device without a second handle: read the slot back now,
+            // from the disk, against the manifest's SHA-256.
+            None => {
+                self.dev
+                    .drop_cache(root_start, rootfs.size)
+                    .ctx(|| format!("reading slot {slot} back"))?;
+                verify_range(
+                    self.dev,
+                    root_start,
+                    &rootfs,
+                    &format!("slot {slot}"),
+                    &mut report,
+                )?;
+            }
+        }
+        // The kernel and initrd too come from the disk (the write-slot step
+        // ended with fsync, so the cached pages are clean and dropped).
+        self.dev
+            .drop_cache(esp_start, esp_len)
+            .ctx(|| "reading the ESP back".to_string())?;
         let fs = fatvol::open(self.dev, esp_start, esp_len)
             .ctx(|| "reading the ESP back".to_string())?;
         for c in [&kernel, &initrd] {
@@ -709,4 +752,96 @@ impl<D: Device, R: Read> Run<'_, D, R> {
         }
         save_to_medium(self.plan, &mut self.report);
     }
+}
+
+/// Stream the root image from `reader` to `dev` at `start`: the calling
+/// thread reads the medium (the thread pool hashes every chunk against the
+/// manifest), a writer thread writes the chunks that passed, so reading,
+/// hashing and writing overlap. Chunk buffers go round between the two
+/// (never copied), at most [`WRITE_QUEUE`] waiting for the writer. The
+/// writer records a CRC32 of each verified chunk as it takes it and hands
+/// runs of written chunks to the read-back through `runs`.
+fn write_pipelined<D: Device + Send, R: Read>(
+    dev: &mut D,
+    reader: &mut PayloadReader<R>,
+    start: u64,
+    what: &str,
+    runs: Option<mpsc::Sender<Vec<Written>>>,
+    report: &mut dyn FnMut(u64),
+) -> Result<(), Error> {
+    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(WRITE_QUEUE);
+    let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || write_chunks(dev, start, what, rx, back_tx, runs));
+        let read = reader.read_component_buffers(|buf| {
+            let n = buf.len() as u64;
+            let spare = back_rx.try_recv().unwrap_or_default();
+            let verified = std::mem::replace(buf, spare);
+            tx.send(verified)
+                .map_err(|_| std::io::Error::other("the writer stopped"))?;
+            report(n);
+            Ok(())
+        });
+        drop(tx);
+        let wrote = writer
+            .join()
+            .map_err(|_| Error::Other("the writing thread stopped unexpectedly".into()))
+            .and_then(|r| r);
+        // A write error explains why the reading stopped; report it.
+        wrote?;
+        read?;
+        Ok(())
+    })
+}
+
+/// The writer thread: write each verified chunk in order from `start`,
+/// give the buffer back, and every [`READ_BACK_RUN`] bytes start writing
+/// the run out and pass it (with the CRC32 of each chunk's verified bytes)
+/// to the read-back, which reads it from the disk while later runs are
+/// written.
+fn write_chunks<D: Device>(
+    dev: &mut D,
+    start: u64,
+    what: &str,
+    chunks: mpsc::Receiver<Vec<u8>>,
+    spare: mpsc::Sender<Vec<u8>>,
+    runs: Option<mpsc::Sender<Vec<Written>>>,
+) -> Result<(), Error> {
+    dev.seek(SeekFrom::Start(start))
+        .ctx(|| format!("writing {what}"))?;
+    let mut pos = 0u64;
+    let mut run: Vec<Written> = Vec::new();
+    let mut run_bytes = 0u64;
+    for (index, buf) in (0u64..).zip(chunks) {
+        let crc = runs.as_ref().map_or(0, |_| crc32fast::hash(&buf));
+        dev.write_all(&buf)
+            .ctx(|| format!("writing {what} at byte {pos}"))?;
+        let len = buf.len();
+        run.push(Written {
+            index,
+            offset: start + pos,
+            len,
+            crc,
+        });
+        pos += len as u64;
+        run_bytes += len as u64;
+        let _ = spare.send(buf);
+        if run_bytes >= READ_BACK_RUN {
+            // Start writing the run out now rather than at the final fsync
+            // (POSIX_FADV_DONTNEED starts writeback of dirty pages).
+            let first = run.first().map_or(start, |w| w.offset);
+            dev.drop_cache(first, run_bytes)
+                .ctx(|| format!("writing {what} at byte {pos}"))?;
+            // A read-back that stopped has found its error already.
+            if let Some(tx) = &runs {
+                let _ = tx.send(std::mem::take(&mut run));
+            }
+            run.clear();
+            run_bytes = 0;
+        }
+    }
+    if let Some(tx) = &runs {
+        let _ = tx.send(run);
+    }
+    Ok(())
 }

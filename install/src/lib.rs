@@ -32,7 +32,7 @@ mod target;
 pub use answers::Answers;
 pub use apply::{apply, apply_on, Failure, Progress};
 pub use boot::{entry_text, loader_conf, CONSOLE};
-pub use device::{Device, DiskFile};
+pub use device::{Device, DiskFile, DiskReader};
 pub use error::{Error, Refusal};
 pub use plan::{
     derived_guid, installer_version, new_machine_id, plan, Action, Choice, MigrationPreview, Plan,

@@ -29,6 +29,21 @@ pub(crate) fn for_each_chunk<R: Read>(
     chunk_size: u64,
     mut each: impl FnMut(u64, &[u8], [u8; 32]) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    for_each_chunk_buffer(src, what, size, chunk_size, |index, buf, digest| {
+        each(index, buf, digest)
+    })
+}
+
+/// [`for_each_chunk`] handing over the buffer itself: `each` may take it
+/// and leave another in its place (the next chunk is read into whatever is
+/// left), so a consumer keeps the bytes without copying them.
+pub(crate) fn for_each_chunk_buffer<R: Read>(
+    src: &mut Source<R>,
+    what: &str,
+    size: u64,
+    chunk_size: u64,
+    mut each: impl FnMut(u64, &mut Vec<u8>, [u8; 32]) -> Result<(), Error>,
+) -> Result<(), Error> {
     let threads = rayon::current_num_threads() as u64;
     let in_flight = (2 * threads + 2)
         .min(MAX_IN_FLIGHT_BYTES / chunk_size)
@@ -39,10 +54,10 @@ pub(crate) fn for_each_chunk<R: Read>(
 
     let mut deliver = |rx: mpsc::Receiver<Hashed>, spare: &mut Vec<Vec<u8>>| -> Result<(), Error> {
         // A worker only drops its sender after sending.
-        let (index, buf, digest) = rx
+        let (index, mut buf, digest) = rx
             .recv()
             .map_err(|_| Error::Build("a hashing thread stopped unexpectedly".into()))?;
-        each(index, &buf, digest)?;
+        each(index, &mut buf, digest)?;
         spare.push(buf);
         Ok(())
     };

@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use crate::chunks::for_each_chunk;
+use crate::chunks::for_each_chunk_buffer;
 use crate::container::{Member, Source, BLOCK, MANIFEST_NAME, RECORD, SIGNATURE_NAME};
 use crate::keys::Fingerprint;
 use crate::manifest::{Component, Manifest, MAX_MANIFEST_BYTES};
@@ -75,6 +75,17 @@ impl<R: Read> PayloadReader<R> {
         &mut self,
         mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
     ) -> Result<Component, Error> {
+        self.read_component_buffers(|buf| sink(buf))
+    }
+
+    /// Like [`PayloadReader::read_component`], but the sink gets the buffer
+    /// holding each verified chunk: to keep the bytes without copying them
+    /// it may take the buffer and leave another (say, one it is done with)
+    /// in its place; the next chunk is read into whatever it leaves.
+    pub fn read_component_buffers(
+        &mut self,
+        mut sink: impl FnMut(&mut Vec<u8>) -> std::io::Result<()>,
+    ) -> Result<Component, Error> {
         let Some(component) = self.manifest.components.get(self.next).cloned() else {
             return Err(Error::Layout(
                 "every component has already been read".into(),
@@ -85,12 +96,12 @@ impl<R: Read> PayloadReader<R> {
             .header(&format!("component '{}'", component.name))?;
         check_member(member.as_ref(), &component, &self.manifest)?;
         let name = component.name.as_str();
-        for_each_chunk(
+        for_each_chunk_buffer(
             &mut self.src,
             &format!("component '{name}'"),
             component.size,
             component.chunk_size,
-            |index, bytes, digest| {
+            |index, buf, digest| {
                 if component.chunks.get(index as usize).map(|d| d.0) != Some(digest) {
                     let (start, end) = component.chunk_range(index);
                     return Err(Error::ChunkMismatch {
@@ -100,7 +111,7 @@ impl<R: Read> PayloadReader<R> {
                         end,
                     });
                 }
-                sink(bytes).map_err(|e| Error::io(format!("writing {name}"), e))
+                sink(buf).map_err(|e| Error::io(format!("writing {name}"), e))
             },
         )?;
         self.src

@@ -4,7 +4,7 @@
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use crate::device::Device;
+use crate::device::{Device, DiskReader};
 
 /// What goes wrong on the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +106,10 @@ impl<D: Device> Device for FaultyDisk<D> {
     }
     fn drop_cache(&mut self, offset: u64, len: u64) -> io::Result<()> {
         self.inner.drop_cache(offset, len)
+    }
+    /// The inner disk's reader: it sees what the faults did to the bytes.
+    fn disk_reader(&self) -> io::Result<Option<DiskReader>> {
+        self.inner.disk_reader()
     }
 }
 

@@ -70,3 +70,138 @@ pub fn verify_range<D: Read + Seek>(
     }
     Ok(())
 }
+
+/// A chunk the writer wrote: where, and the CRC32 of its bytes, taken from
+/// the buffer that had just matched the manifest's SHA-256.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Chunk index in the component.
+    pub index: u64,
+    /// Byte offset on the disk.
+    pub offset: u64,
+    /// Length in bytes.
+    pub len: usize,
+    /// CRC32 of the verified bytes.
+    pub crc: u32,
+}
+
+/// A read-back running beside the write: it reads each run of chunks the
+/// writer hands it from the disk itself and compares every chunk with the
+/// CRC32 recorded when the verified chunk was handed to the writer.
+#[derive(Debug)]
+pub struct BackgroundCheck {
+    thread: std::thread::JoinHandle<Result<u64, Error>>,
+    done: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    finished: mpsc::Receiver<()>,
+    component: Component,
+    what: String,
+}
+
+impl BackgroundCheck {
+    /// Start checking the runs of `component`'s chunks that arrive on
+    /// `runs`, each a contiguous range on the disk, in chunk order. The
+    /// check ends when the sender is dropped or a chunk differs.
+    pub fn spawn(
+        reader: crate::device::DiskReader,
+        runs: mpsc::Receiver<Vec<Written>>,
+        component: Component,
+        what: String,
+    ) -> BackgroundCheck {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (finish, finished) = mpsc::sync_channel(1);
+        let counter = done.clone();
+        let chunk_size = component.chunk_size;
+        let label = what.clone();
+        let thread = std::thread::spawn(move || {
+            let result = check_runs(&reader, &runs, chunk_size, &label, &counter);
+            let _ = finish.send(());
+            result
+        });
+        BackgroundCheck {
+            thread,
+            done,
+            finished,
+            component,
+            what,
+        }
+    }
+
+    /// Wait for the check to end; `progress` gets byte counts as they are
+    /// checked. Succeeds only when every chunk of the component was read
+    /// back and matched.
+    pub fn wait(self, progress: &mut dyn FnMut(u64)) -> Result<(), Error> {
+        use std::sync::atomic::Ordering;
+        let mut told = 0;
+        loop {
+            let over = !matches!(
+                self.finished
+                    .recv_timeout(std::time::Duration::from_millis(100)),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            );
+            let now = self.done.load(Ordering::Relaxed);
+            if now > told {
+                progress(now - told);
+                told = now;
+            }
+            if over {
+                break;
+            }
+        }
+        let chunks = self
+            .thread
+            .join()
+            .map_err(|_| Error::Other("the read-back thread stopped unexpectedly".into()))??;
+        let count = self.component.size.div_ceil(self.component.chunk_size);
+        if chunks != count {
+            let (start, _) = self.component.chunk_range(chunks.min(count));
+            return Err(Error::Other(format!(
+                "the read-back of {} stopped at byte {start}: the write did not finish",
+                self.what
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The body of the read-back thread: returns the number of chunks checked.
+fn check_runs(
+    reader: &crate::device::DiskReader,
+    runs: &mpsc::Receiver<Vec<Written>>,
+    chunk_size: u64,
+    what: &str,
+    done: &std::sync::atomic::AtomicU64,
+) -> Result<u64, Error> {
+    let mut next = 0u64;
+    let mut buf = Vec::new();
+    for run in runs {
+        let (Some(first), Some(last)) = (run.first(), run.last()) else {
+            continue;
+        };
+        let start = first.offset;
+        let len = (last.offset + last.len as u64 - start) as usize;
+        reader
+            .prepare(start, len as u64)
+            .ctx(|| format!("reading {what} back at byte {}", first.index * chunk_size))?;
+        let bytes = reader
+            .read_at(start, len, &mut buf)
+            .ctx(|| format!("reading {what} back at byte {}", first.index * chunk_size))?;
+        for w in &run {
+            let at = (w.offset - start) as usize;
+            let ok = w.index == next
+                && bytes
+                    .get(at..at + w.len)
+                    .is_some_and(|b| crc32fast::hash(b) == w.crc);
+            if !ok {
+                let start = w.index * chunk_size;
+                return Err(Error::ReadBack {
+                    what: what.to_string(),
+                    start,
+                    end: start + w.len as u64,
+                });
+            }
+            next += 1;
+            done.fetch_add(w.len as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    Ok(next)
+}
