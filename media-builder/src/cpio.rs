@@ -106,8 +106,7 @@ impl Archive {
     /// Writes the archive in newc format, every entry owned by root with
     /// modification time `mtime` (seconds since the epoch).
     pub fn write_to(&self, out: &mut impl Write, mtime: u32) -> io::Result<()> {
-        let mut ino = 1u32;
-        for (path, e) in &self.entries {
+        for (ino, (path, e)) in (1u32..).zip(self.entries.iter()) {
             let (kind, data, rdev): (u32, &[u8], (u32, u32)) = match &e.node {
                 Node::Dir => (S_IFDIR, &[], (0, 0)),
                 Node::File(c) => (S_IFREG, c, (0, 0)),
@@ -126,7 +125,6 @@ impl Archive {
             h.write(out, path)?;
             out.write_all(data)?;
             pad(out, data.len())?;
-            ino += 1;
         }
         let trailer = Header {
             ino: 0,
