@@ -58,7 +58,7 @@ pub fn iso(args: IsoArgs) -> Result<()> {
                 println!(
                     "{}",
                     serde_json::json!({"file": c.iso, "ok": r.ok(), "bytes": r.bytes,
-                        "sha256_ok": r.sha256_ok, "md5_ok": r.md5_ok})
+                        "checksum_ok": r.ferry_ok, "md5_ok": r.md5_ok})
                 );
             } else if r.ok() {
                 println!(
@@ -105,12 +105,12 @@ fn report_iso(b: &iso::Built, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(b)?);
     } else {
         println!(
-            "{}: {} , label {}, medium id {}\nsha256 (Ferry) {}",
+            "{}: {}, label {}, medium id {}\nchecksum (Ferry BLAKE3) {}",
             b.path.display(),
             human_bytes(b.bytes),
             b.label,
             b.medium_id,
-            b.sha256
+            b.checksum
         );
         if let Some(m) = &b.md5 {
             println!("md5 (checkisomd5) {m}");

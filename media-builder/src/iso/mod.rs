@@ -52,7 +52,8 @@ pub struct Built {
     pub bytes: u64,
     pub label: String,
     pub medium_id: String,
-    pub sha256: String,
+    /// The Ferry checksum (chunked BLAKE3).
+    pub checksum: String,
     pub md5: Option<String>,
     pub payload_verified: bool,
 }
@@ -442,7 +443,7 @@ pub(crate) fn write_iso(
         bytes: image_bytes,
         label,
         medium_id,
-        sha256: hex::encode(sums.sha256),
+        checksum: hex::encode(sums.ferry),
         md5: sums.md5.map(|m| m.0),
         payload_verified: head.verified,
     })

@@ -8,7 +8,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
 use anyhow::{Context, Result};
-use medium::checksum::{blank_app_use, ChunkedSha256, ImageHasher, Sums, APP_USE_OFFSET, CHUNK};
+use medium::checksum::{blank_app_use, ChunkedHash, ImageHasher, Sums, APP_USE_OFFSET, CHUNK};
 use rayon::prelude::*;
 
 /// Staging size: a multiple of the checksum chunk, so chunks are hashed
@@ -22,7 +22,7 @@ struct Worker {
     file: File,
     tmp: PathBuf,
     written: u64,
-    sha: ChunkedSha256,
+    ferry: ChunkedHash,
     md5: Option<medium::checksum::IsoMd5>,
 }
 
@@ -38,13 +38,13 @@ impl Worker {
                 || file.write_all(data),
                 || {
                     data.par_chunks(CHUNK)
-                        .map(ChunkedSha256::chunk_digest)
+                        .map(ChunkedHash::chunk_digest)
                         .collect::<Vec<_>>()
                 },
             );
             w.map_err(|e| disk_error(e, &self.tmp))?;
             for d in &digests {
-                self.sha.push_chunk_digest(d);
+                self.ferry.push_chunk_digest(d);
             }
             if let Some(m) = &mut self.md5 {
                 m.update(data);
@@ -93,7 +93,7 @@ impl Output {
             file,
             tmp: tmp.clone(),
             written: 0,
-            sha: hasher.sha,
+            ferry: hasher.ferry,
             md5: hasher.md5,
         };
         let (tx, rx) = sync_channel::<Vec<u8>>(2);
@@ -186,7 +186,7 @@ impl Output {
         self.flush_stage()?;
         let mut w = self.join()??;
         let sums = Sums {
-            sha256: std::mem::take(&mut w.sha).finalize(),
+            ferry: std::mem::take(&mut w.ferry).finalize(),
             md5: w.md5.take().map(medium::checksum::IsoMd5::finalize),
         };
         w.file
