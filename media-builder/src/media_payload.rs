@@ -82,6 +82,8 @@ impl Sink for crate::iso::OutputSink<'_> {
 struct Tee<'a, S> {
     src: Box<dyn Read + 'a>,
     sink: &'a mut S,
+    /// Why the sink refused bytes: reported instead of the reader's error.
+    failed: Option<anyhow::Error>,
     done: u64,
     total: u64,
     progress: &'a mut dyn FnMut(u64, u64),
@@ -90,13 +92,26 @@ struct Tee<'a, S> {
 impl<S: Sink> Read for Tee<'_, S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.src.read(buf)?;
-        self.sink
-            .take(&buf[..n])
-            .map_err(|e| io::Error::other(format!("{e:#}")))?;
+        if let Err(e) = self.sink.take(&buf[..n]) {
+            self.failed = Some(e);
+            return Err(io::Error::other("the medium could not take the payload"));
+        }
         self.done += n as u64;
         (self.progress)(self.done, self.total);
         Ok(n)
     }
+}
+
+fn verify_through<S: Sink>(tee: &mut Tee<'_, S>, head: &PayloadHead, path: &Path) -> Result<()> {
+    let reader = PayloadReader::open(&mut *tee, &head.trust)
+        .with_context(|| format!("verifying {}", path.display()))?;
+    if reader.manifest_bytes() != head.manifest_bytes {
+        bail!("{} changed while the medium was built", path.display());
+    }
+    reader
+        .verify_rest(|_| {})
+        .with_context(|| format!("verifying {}", path.display()))?;
+    Ok(())
 }
 
 /// Copy the payload into `sink`, checking the signature (again) and every
@@ -124,21 +139,25 @@ pub fn copy_from<'a, S: Sink>(
     let mut tee = Tee {
         src,
         sink,
+        failed: None,
         done: 0,
         total: size,
         progress,
     };
-    if head.verified {
-        let reader = PayloadReader::open(&mut tee, &head.trust)
-            .with_context(|| format!("verifying {}", path.display()))?;
-        if reader.manifest_bytes() != head.manifest_bytes {
-            bail!("{} changed while the medium was built", path.display());
-        }
-        reader
-            .verify_rest(|_| {})
-            .with_context(|| format!("verifying {}", path.display()))?;
+    let verified = if head.verified {
+        verify_through(&mut tee, head, path)
+    } else {
+        Ok(())
+    };
+    let copied = verified.and_then(|()| {
+        io::copy(&mut tee, &mut io::sink())
+            .map(|_| ())
+            .with_context(|| format!("reading {}", path.display()))
+    });
+    if let Some(e) = tee.failed.take() {
+        return Err(e);
     }
-    io::copy(&mut tee, &mut io::sink()).with_context(|| format!("reading {}", path.display()))?;
+    copied?;
     if tee.done != size {
         bail!(
             "{} is {} bytes now, {size} when the layout was made: it changed while \

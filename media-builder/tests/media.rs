@@ -749,3 +749,89 @@ fn linux_drivers_read_the_media_where_mounting_is_allowed() {
     assert!(payload.unwrap() == std::fs::read(d.join(PAYLOAD)).unwrap());
     assert!(entry.unwrap().contains("ferry.medium="));
 }
+
+#[test]
+fn an_image_larger_than_iso_9660_allows_is_refused_before_writing() {
+    let dir = setup();
+    let d = dir.path();
+    // The real payload head, then 9 TiB of holes: the size check comes
+    // before any byte of the payload body is read.
+    std::fs::copy(d.join(PAYLOAD), d.join("huge.upg")).unwrap();
+    let f = OpenOptions::new()
+        .write(true)
+        .open(d.join("huge.upg"))
+        .unwrap();
+    if f.set_len(9 << 40).is_err() {
+        eprintln!("this file system cannot hold a 9 TiB sparse file");
+        return;
+    }
+    drop(f);
+    let e = fails(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            "huge.upg",
+            "--out",
+            "x.iso",
+        ],
+    );
+    assert!(e.contains("ISO 9660 can address"), "{e}");
+    std::fs::remove_file(d.join("huge.upg")).unwrap();
+    no_leftovers(d);
+}
+
+/// A full disk: where a small tmpfs can be mounted (root), the build fails
+/// with a sentence saying so and leaves nothing behind.
+#[test]
+fn a_full_disk_leaves_nothing_under_the_final_name() {
+    if !nix::unistd::Uid::effective().is_root() {
+        eprintln!("not root: cannot mount a small tmpfs");
+        return;
+    }
+    let dir = setup();
+    let d = dir.path();
+    let small = d.join("small");
+    std::fs::create_dir(&small).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+        .arg(&small)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !mounted {
+        eprintln!("cannot mount a tmpfs here");
+        return;
+    }
+    let iso = fails(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            "small/x.iso",
+        ],
+    );
+    let usb = fails(
+        d,
+        &[
+            "usb-image",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            "small/x.img",
+        ],
+    );
+    let left: Vec<_> = std::fs::read_dir(&small).unwrap().collect();
+    run(Command::new("umount").arg(&small));
+    assert!(iso.contains("is full; nothing was left"), "{iso}");
+    assert!(usb.contains("is full; nothing was left"), "{usb}");
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -40,8 +40,14 @@ pub fn build(path: &Path, files: &EfiFiles<'_>, label: &str, time: FixedTime) ->
     let v = fat::format(f, &opts).context("formatting the EFI image")?;
     let copy = |dest: &str, src: &Path| -> Result<()> {
         let f = File::open(src).with_context(|| format!("reading {}", src.display()))?;
-        v.write_file(dest, f)
-            .with_context(|| format!("copying {} into the EFI image", src.display()))?;
+        v.write_file(dest, f).map_err(|e| match &e {
+            fat::Error::Io { source, .. } if source.raw_os_error() == Some(28) => anyhow::anyhow!(
+                "the disk holding {} is full; nothing was left under the final name",
+                path.display()
+            ),
+            _ => anyhow::Error::new(e)
+                .context(format!("copying {} into the EFI image", src.display())),
+        })?;
         Ok(())
     };
     copy("EFI/BOOT/BOOTX64.EFI", files.systemd_boot)?;

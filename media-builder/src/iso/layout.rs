@@ -281,7 +281,8 @@ pub fn dir_bytes(dir: &DirNode, parent: (u32, u32), is_root: bool, date: &[u8; 7
                         break;
                     }
                     left -= n;
-                    lba += (n / BLOCK) as u32;
+                    // Saturates only while sizing a volume that is refused later.
+                    lba = lba.saturating_add((n / BLOCK) as u32);
                 }
             }
         }

@@ -317,7 +317,9 @@ pub(crate) fn write_iso(
     let mut data_blocks = 0u64;
     for p in &order {
         let f = file_mut(&mut root, p).ok_or_else(|| anyhow!("internal: {p} missing"))?;
-        f.lba = next + data_blocks as u32;
+        f.lba = u32::try_from(u64::from(next) + data_blocks).map_err(|_| {
+            anyhow!("the image would exceed the {MAX_VOLUME_BYTES} bytes ISO 9660 can address")
+        })?;
         data_blocks += f.size.div_ceil(BLOCK);
         if u64::from(next) + data_blocks > u64::from(u32::MAX) {
             bail!(

@@ -212,9 +212,13 @@ impl Drop for Output {
 
 fn disk_error(e: io::Error, path: &Path) -> anyhow::Error {
     if e.raw_os_error() == Some(28) {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         anyhow::anyhow!(
             "the disk holding {} is full; nothing was left under the final name",
-            path.display()
+            dir.display()
         )
     } else {
         anyhow::Error::new(e).context(format!("writing {}", path.display()))

@@ -72,6 +72,7 @@ struct FatSink<'a, D: std::io::Read + std::io::Write + std::io::Seek> {
     part_size: u64,
     index: usize,
     in_part: u64,
+    out: PathBuf,
     file: Option<fat::fatfs::File<'a, SharedDisk<D>>>,
 }
 
@@ -96,8 +97,17 @@ impl<D: std::io::Read + std::io::Write + std::io::Seek> Sink for FatSink<'_, D> 
             }
             let n = (self.part_size - self.in_part).min(data.len() as u64) as usize;
             if let Some(f) = &mut self.file {
-                f.write_all(&data[..n])
-                    .context("writing the payload into the image (is --size large enough?)")?;
+                f.write_all(&data[..n]).map_err(|e| {
+                    if e.raw_os_error() == Some(28) {
+                        anyhow!(
+                            "the disk holding {} is full; nothing was left under the final name",
+                            self.out.display()
+                        )
+                    } else {
+                        anyhow::Error::new(e)
+                            .context("writing the payload into the image (is --size large enough?)")
+                    }
+                })?;
             }
             self.in_part += n as u64;
             data = &data[n..];
@@ -285,6 +295,7 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
             part_size,
             index: 0,
             in_part: 0,
+            out: spec.out.clone(),
             file: None,
         };
         copy_verified(&mut sink, &spec.payload, &head, payload_size, &mut progress)?;
