@@ -355,3 +355,69 @@ pub fn path_table(root: &DirNode, big_endian: bool) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::io::{Read, Seek, SeekFrom, Write};
+
+    use super::*;
+
+    /// A 9 GiB file gets three extents; the `medium` reader joins them.
+    /// The volume is a sparse file, so this costs no real disk space.
+    #[test]
+    fn files_past_4_gib_use_extents_that_the_reader_joins() {
+        let big = (9u64 << 30) + 12345;
+        let date = [123, 1, 1, 0, 0, 0, 0];
+        let mut root = DirNode::default();
+        root.add_file("ferry/big.upg", big, Source::Bytes(Vec::new()));
+        root.lba = 20;
+        {
+            let ferry = root.dirs.get_mut("ferry").unwrap();
+            ferry.lba = 21;
+            ferry.files.get_mut("big.upg").unwrap().lba = 100;
+            ferry.size = dir_bytes(ferry, (0, 0), false, &date).len() as u32;
+        }
+        root.size = dir_bytes(&root, (0, 0), true, &date).len() as u32;
+        let blocks = 100 + big.div_ceil(BLOCK) + 1;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.iso");
+        let mut f = std::fs::File::create(&path).unwrap();
+        f.set_len(blocks * BLOCK).unwrap();
+        let mut pvd = [0u8; 2048];
+        pvd[0] = 1;
+        pvd[1..6].copy_from_slice(b"CD001");
+        pvd[6] = 1;
+        pvd[80..88].copy_from_slice(&both32(blocks as u32));
+        pvd[128..132].copy_from_slice(&[0x00, 0x08, 0x08, 0x00]);
+        pvd[156..190].copy_from_slice(&record(&[0], 20, root.size, 2, &date, &[])[..34]);
+        let mut term = [0u8; 2048];
+        term[0] = 255;
+        term[1..6].copy_from_slice(b"CD001");
+        f.seek(SeekFrom::Start(16 * BLOCK)).unwrap();
+        f.write_all(&pvd).unwrap();
+        f.write_all(&term).unwrap();
+        f.seek(SeekFrom::Start(20 * BLOCK)).unwrap();
+        f.write_all(&dir_bytes(&root, (20, root.size), true, &date))
+            .unwrap();
+        let ferry = &root.dirs["ferry"];
+        f.write_all(&dir_bytes(ferry, (20, root.size), false, &date))
+            .unwrap();
+        let marker_at = (4u64 << 30) + 777;
+        f.seek(SeekFrom::Start(100 * BLOCK + marker_at)).unwrap();
+        f.write_all(b"ACROSS-EXTENTS").unwrap();
+        drop(f);
+
+        let mut iso = medium::iso::Iso::open(std::fs::File::open(&path).unwrap()).unwrap();
+        assert!(iso.has_rock_ridge());
+        let e = iso.find("ferry/big.upg").unwrap();
+        assert_eq!(e.size, big);
+        assert_eq!(e.extents.len(), 3);
+        let mut file = iso.open_file("ferry/big.upg").unwrap();
+        file.seek(SeekFrom::Start(marker_at)).unwrap();
+        let mut got = [0u8; 14];
+        file.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"ACROSS-EXTENTS");
+    }
+}
