@@ -76,6 +76,43 @@ fn reads_rock_ridge_names_from_xorriso() {
     ));
 }
 
+/// A small stick partition as media-builder lays it out.
+fn stick_image() -> &'static [u8] {
+    static IMG: OnceLock<Vec<u8>> = OnceLock::new();
+    IMG.get_or_init(|| {
+        let v = fat::format(
+            Cursor::new(vec![0u8; 4 << 20]),
+            &fat::FormatOptions::new("FERRY"),
+        )
+        .unwrap();
+        v.write(
+            medium::INFO_PATH,
+            b"format = 1\nid = \"0123456789abcdef\"\nlabel = \"FERRY\"\nkind = \"usb\"\n\
+              product = \"p\"\nversion = \"1.0.0\"\npayload = \"p.upg\"\npayload_size = 70000\n\
+              cmdline = \"x\"\ncreated = \"2023-11-14T22:13:20Z\"\n",
+        )
+        .unwrap();
+        v.write("ferry/p.upg", &[9u8; 70000]).unwrap();
+        v.write(medium::ANSWER_PATH, b"mode = \"wipe\"\n").unwrap();
+        v.create_dir(medium::REPORTS_DIR).unwrap();
+        v.close().unwrap().into_inner()
+    })
+}
+
+#[test]
+fn reads_a_stick_partition() {
+    let stick = medium::stick::Stick::open(Cursor::new(stick_image().to_vec())).unwrap();
+    assert_eq!(stick.info().unwrap().payload, "p.upg");
+    assert_eq!(
+        stick.answer().unwrap().as_deref(),
+        Some("mode = \"wipe\"\n")
+    );
+    let (mut s, n) = stick.payload().unwrap();
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).unwrap();
+    assert_eq!((n, got), (70000, vec![9u8; 70000]));
+}
+
 fn poke(iso: &[u8], flips: &[(usize, u8)]) -> Vec<u8> {
     let mut v = iso.to_vec();
     // Metadata lives in the first ~40 blocks.
@@ -110,6 +147,46 @@ proptest! {
     #[test]
     fn random_bytes(data in proptest::collection::vec(any::<u8>(), 0..70_000)) {
         exercise(data);
+    }
+
+    #[test]
+    fn stick_partition_table(data in proptest::collection::vec(any::<u8>(), 0..4096),
+                             count in any::<u32>(), size in any::<u32>(), lba in any::<u64>()) {
+        let mut disk = data;
+        disk.resize(4096, 0);
+        disk[512..520].copy_from_slice(b"EFI PART");
+        disk[512 + 72..512 + 80].copy_from_slice(&lba.to_le_bytes());
+        disk[512 + 80..512 + 84].copy_from_slice(&count.to_le_bytes());
+        disk[512 + 84..512 + 88].copy_from_slice(&size.to_le_bytes());
+        let _ = medium::stick::find_partition(&mut Cursor::new(disk));
+    }
+
+    #[test]
+    fn stick_volume(data in proptest::collection::vec(any::<u8>(), 0..16384)) {
+        if let Ok(stick) = medium::stick::Stick::open(Cursor::new(data)) {
+            let _ = stick.info();
+            let _ = stick.answer();
+            if let Ok((mut s, _)) = stick.payload() {
+                let mut sink = Vec::new();
+                let _ = (&mut s).take(1 << 20).read_to_end(&mut sink);
+            }
+        }
+    }
+
+    #[test]
+    fn mutated_stick(flips in proptest::collection::vec((0usize..(96 << 10), any::<u8>()), 1..16)) {
+        let mut img = stick_image().to_vec();
+        for (at, b) in flips {
+            img[at] = b;
+        }
+        if let Ok(stick) = medium::stick::Stick::open(Cursor::new(img)) {
+            let _ = stick.info();
+            let _ = stick.answer();
+            if let Ok((mut s, _)) = stick.payload() {
+                let mut sink = Vec::new();
+                let _ = (&mut s).take(1 << 20).read_to_end(&mut sink);
+            }
+        }
     }
 
     #[test]
