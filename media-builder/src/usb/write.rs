@@ -51,6 +51,9 @@ impl AlignedBuf {
 fn open_direct(path: &Path, write: bool) -> std::io::Result<(File, bool)> {
     let mut o = OpenOptions::new();
     o.read(!write).write(write);
+    if write && !path.exists() {
+        o.create(true);
+    }
     match o.clone().custom_flags(libc::O_DIRECT).open(path) {
         Ok(f) => Ok((f, true)),
         Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ok((o.open(path)?, false)),
@@ -91,6 +94,21 @@ fn read_sys(p: PathBuf) -> Option<String> {
 }
 
 pub fn inspect(path: &Path) -> Result<Target> {
+    if !path.exists()
+        && path
+            .parent()
+            .is_some_and(|p| p.as_os_str().is_empty() || p.is_dir())
+    {
+        // A new image file, as `dd` would create it.
+        return Ok(Target {
+            path: path.to_path_buf(),
+            is_block_device: false,
+            size: 0,
+            model: None,
+            serial: None,
+            removable: None,
+        });
+    }
     let meta = std::fs::metadata(path).with_context(|| format!("opening {}", path.display()))?;
     let is_block = meta.file_type().is_block_device();
     if !is_block && !meta.is_file() {
