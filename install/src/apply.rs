@@ -17,7 +17,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::boot;
-use crate::device::{Device, DiskFile};
+use crate::device::{AlignedBuf, Device, DiskFile};
 use crate::error::{Error, IoContext};
 use crate::fatvol;
 use crate::io::{verify_range, BackgroundCheck, Meter, Written};
@@ -76,11 +76,13 @@ pub struct Failure {
 const MAX_BOOT_LOADER: u64 = 16 * 1024 * 1024;
 
 /// Verified chunks queued for the writer thread (with the few the payload
-/// reader holds, the bound on memory in flight).
-const WRITE_QUEUE: usize = 4;
-/// Bytes of written chunks handed to the read-back at once: one read from
-/// the disk each.
-const READ_BACK_RUN: u64 = 4 << 20;
+/// reader holds and the run the writer gathers, the bound on memory in
+/// flight).
+const WRITE_QUEUE: usize = 8;
+/// Bytes of verified chunks the writer gathers and writes at once (one
+/// request to the disk, large enough to keep it busy), then hands to the
+/// read-back (one read from the disk each).
+const WRITE_RUN: u64 = 8 << 20;
 
 /// Carry out `plan` on its disk, reading its payload.
 pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report, Box<Failure>> {
@@ -757,10 +759,11 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
 /// Stream the root image from `reader` to `dev` at `start`: the calling
 /// thread reads the medium (the thread pool hashes every chunk against the
 /// manifest), a writer thread writes the chunks that passed, so reading,
-/// hashing and writing overlap. Chunk buffers go round between the two
-/// (never copied), at most [`WRITE_QUEUE`] waiting for the writer. The
-/// writer records a CRC32 of each verified chunk as it takes it and hands
-/// runs of written chunks to the read-back through `runs`.
+/// hashing and writing overlap. Chunks are read into aligned buffers that
+/// go round between the two (never copied), at most [`WRITE_QUEUE`]
+/// waiting for the writer. The writer records a CRC32 of each verified
+/// chunk as it takes it and hands runs of written chunks to the read-back
+/// through `runs`.
 fn write_pipelined<D: Device + Send, R: Read>(
     dev: &mut D,
     reader: &mut PayloadReader<R>,
@@ -769,12 +772,12 @@ fn write_pipelined<D: Device + Send, R: Read>(
     runs: Option<mpsc::Sender<Vec<Written>>>,
     report: &mut dyn FnMut(u64),
 ) -> Result<(), Error> {
-    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(WRITE_QUEUE);
-    let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
+    let (tx, rx) = mpsc::sync_channel::<AlignedBuf>(WRITE_QUEUE);
+    let (back_tx, back_rx) = mpsc::channel::<AlignedBuf>();
     std::thread::scope(|s| {
         let writer = s.spawn(move || write_chunks(dev, start, what, rx, back_tx, runs));
-        let read = reader.read_component_buffers(|buf| {
-            let n = buf.len() as u64;
+        let read = reader.read_component_into(AlignedBuf::new, |buf| {
+            let n = buf.as_ref().len() as u64;
             let spare = back_rx.try_recv().unwrap_or_default();
             let verified = std::mem::replace(buf, spare);
             tx.send(verified)
@@ -794,54 +797,70 @@ fn write_pipelined<D: Device + Send, R: Read>(
     })
 }
 
-/// The writer thread: write each verified chunk in order from `start`,
-/// give the buffer back, and every [`READ_BACK_RUN`] bytes start writing
-/// the run out and pass it (with the CRC32 of each chunk's verified bytes)
-/// to the read-back, which reads it from the disk while later runs are
-/// written.
+/// The writer thread: gather verified chunks into runs of [`WRITE_RUN`]
+/// bytes, write each run at its place from `start` with one
+/// [`Device::write_run`] (O_DIRECT where the disk allows), give the
+/// buffers back and pass the run (with the CRC32 of each chunk's verified
+/// bytes) to the read-back, which reads it from the disk while later runs
+/// are written.
 fn write_chunks<D: Device>(
     dev: &mut D,
     start: u64,
     what: &str,
-    chunks: mpsc::Receiver<Vec<u8>>,
-    spare: mpsc::Sender<Vec<u8>>,
+    chunks: mpsc::Receiver<AlignedBuf>,
+    spare: mpsc::Sender<AlignedBuf>,
     runs: Option<mpsc::Sender<Vec<Written>>>,
 ) -> Result<(), Error> {
-    dev.seek(SeekFrom::Start(start))
-        .ctx(|| format!("writing {what}"))?;
     let mut pos = 0u64;
+    let mut next = 0u64;
+    let mut held: Vec<AlignedBuf> = Vec::new();
     let mut run: Vec<Written> = Vec::new();
     let mut run_bytes = 0u64;
-    for (index, buf) in (0u64..).zip(chunks) {
-        let crc = runs.as_ref().map_or(0, |_| crc32fast::hash(&buf));
-        dev.write_all(&buf)
+    let mut write = |held: &mut Vec<AlignedBuf>,
+                     run: &mut Vec<Written>,
+                     run_bytes: &mut u64|
+     -> Result<(), Error> {
+        let Some(at) = run.first().map(|w| w.offset) else {
+            return Ok(());
+        };
+        let pos = at - start;
+        let bufs: Vec<&[u8]> = held.iter().map(AsRef::as_ref).collect();
+        let direct = dev
+            .write_run(at, &bufs)
             .ctx(|| format!("writing {what} at byte {pos}"))?;
-        let len = buf.len();
-        run.push(Written {
-            index,
-            offset: start + pos,
-            len,
-            crc,
-        });
-        pos += len as u64;
-        run_bytes += len as u64;
-        let _ = spare.send(buf);
-        if run_bytes >= READ_BACK_RUN {
+        for buf in held.drain(..) {
+            let _ = spare.send(buf);
+        }
+        if !direct {
             // Start writing the run out now rather than at the final fsync
             // (POSIX_FADV_DONTNEED starts writeback of dirty pages).
-            let first = run.first().map_or(start, |w| w.offset);
-            dev.drop_cache(first, run_bytes)
+            dev.drop_cache(at, *run_bytes)
                 .ctx(|| format!("writing {what} at byte {pos}"))?;
-            // A read-back that stopped has found its error already.
-            if let Some(tx) = &runs {
-                let _ = tx.send(std::mem::take(&mut run));
-            }
-            run.clear();
-            run_bytes = 0;
+        }
+        // A read-back that stopped has found its error already.
+        if let Some(tx) = &runs {
+            let _ = tx.send(std::mem::take(run));
+        }
+        run.clear();
+        *run_bytes = 0;
+        Ok(())
+    };
+    for buf in chunks {
+        let bytes = buf.as_ref();
+        let crc = runs.as_ref().map_or(0, |_| crc32fast::hash(bytes));
+        run.push(Written {
+            index: next,
+            offset: start + pos,
+            len: bytes.len(),
+            crc,
+        });
+        next += 1;
+        pos += bytes.len() as u64;
+        run_bytes += bytes.len() as u64;
+        held.push(buf);
+        if run_bytes >= WRITE_RUN {
+            write(&mut held, &mut run, &mut run_bytes)?;
         }
     }
-    if let Some(tx) = &runs {
-        let _ = tx.send(run);
-    }
-    Ok(())
+    write(&mut held, &mut run, &mut run_bytes)
 }

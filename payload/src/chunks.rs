@@ -17,8 +17,6 @@ use crate::Error;
 /// Upper bound on bytes held in flight, whatever the chunk size.
 const MAX_IN_FLIGHT_BYTES: u64 = 32 * 1024 * 1024;
 
-type Hashed = (u64, Vec<u8>, [u8; 32]);
-
 /// Reads `size` bytes of `what` from `src` in `chunk_size` pieces and calls
 /// `each(index, bytes, sha256)` for every chunk in order. Stops at the first
 /// error from reading or from `each`.
@@ -42,38 +40,59 @@ pub(crate) fn for_each_chunk_buffer<R: Read>(
     what: &str,
     size: u64,
     chunk_size: u64,
-    mut each: impl FnMut(u64, &mut Vec<u8>, [u8; 32]) -> Result<(), Error>,
+    each: impl FnMut(u64, &mut Vec<u8>, [u8; 32]) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    for_each_chunk_in(src, what, size, chunk_size, |len| vec![0u8; len], each)
+}
+
+/// [`for_each_chunk_buffer`] with buffers of the caller's type: a buffer
+/// whose length is not that of the next chunk (a new one, the last chunk)
+/// is replaced by `make(len)`; reused buffers of the right length are read
+/// into as they are.
+pub(crate) fn for_each_chunk_in<R: Read, B>(
+    src: &mut Source<R>,
+    what: &str,
+    size: u64,
+    chunk_size: u64,
+    mut make: impl FnMut(usize) -> B,
+    mut each: impl FnMut(u64, &mut B, [u8; 32]) -> Result<(), Error>,
+) -> Result<(), Error>
+where
+    B: AsRef<[u8]> + AsMut<[u8]> + Default + Send + 'static,
+{
     let threads = rayon::current_num_threads() as u64;
     let in_flight = (2 * threads + 2)
         .min(MAX_IN_FLIGHT_BYTES / chunk_size)
         .max(2) as usize;
     let count = size.div_ceil(chunk_size);
-    let mut pending: VecDeque<mpsc::Receiver<Hashed>> = VecDeque::with_capacity(in_flight);
-    let mut spare: Vec<Vec<u8>> = Vec::with_capacity(in_flight);
+    let mut pending: VecDeque<mpsc::Receiver<(u64, B, [u8; 32])>> =
+        VecDeque::with_capacity(in_flight);
+    let mut spare: Vec<B> = Vec::with_capacity(in_flight);
 
-    let mut deliver = |rx: mpsc::Receiver<Hashed>, spare: &mut Vec<Vec<u8>>| -> Result<(), Error> {
-        // A worker only drops its sender after sending.
-        let (index, mut buf, digest) = rx
-            .recv()
-            .map_err(|_| Error::Build("a hashing thread stopped unexpectedly".into()))?;
-        each(index, &mut buf, digest)?;
-        spare.push(buf);
-        Ok(())
-    };
+    let mut deliver =
+        |rx: mpsc::Receiver<(u64, B, [u8; 32])>, spare: &mut Vec<B>| -> Result<(), Error> {
+            // A worker only drops its sender after sending.
+            let (index, mut buf, digest) = rx
+                .recv()
+                .map_err(|_| Error::Build("a hashing thread stopped unexpectedly".into()))?;
+            each(index, &mut buf, digest)?;
+            spare.push(buf);
+            Ok(())
+        };
 
     for index in 0..count {
         let start = index * chunk_size;
         let len = chunk_size.min(size - start) as usize;
         let mut buf = spare.pop().unwrap_or_default();
-        // Reused buffers keep their length, so this rarely writes anything.
-        buf.resize(len, 0);
-        src.fill(&mut buf, &|| {
+        if buf.as_ref().len() != len {
+            buf = make(len);
+        }
+        src.fill(buf.as_mut(), &|| {
             format!("{what} (bytes {start}..{})", start + len as u64)
         })?;
         let (tx, rx) = mpsc::sync_channel(1);
         rayon::spawn(move || {
-            let digest: [u8; 32] = Sha256::digest(&buf).into();
+            let digest: [u8; 32] = Sha256::digest(buf.as_ref()).into();
             let _ = tx.send((index, buf, digest));
         });
         pending.push_back(rx);

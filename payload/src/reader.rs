@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use crate::chunks::for_each_chunk_buffer;
+use crate::chunks::for_each_chunk_in;
 use crate::container::{Member, Source, BLOCK, MANIFEST_NAME, RECORD, SIGNATURE_NAME};
 use crate::keys::Fingerprint;
 use crate::manifest::{Component, Manifest, MAX_MANIFEST_BYTES};
@@ -84,8 +84,23 @@ impl<R: Read> PayloadReader<R> {
     /// in its place; the next chunk is read into whatever it leaves.
     pub fn read_component_buffers(
         &mut self,
-        mut sink: impl FnMut(&mut Vec<u8>) -> std::io::Result<()>,
+        sink: impl FnMut(&mut Vec<u8>) -> std::io::Result<()>,
     ) -> Result<Component, Error> {
+        self.read_component_into(|len| vec![0u8; len], sink)
+    }
+
+    /// Like [`PayloadReader::read_component_buffers`], with buffers of the
+    /// caller's type (say, one whose bytes are aligned for direct I/O):
+    /// each chunk is read into the buffer left in place when its length is
+    /// that of the chunk, else into a new one from `make(len)`.
+    pub fn read_component_into<B>(
+        &mut self,
+        make: impl FnMut(usize) -> B,
+        mut sink: impl FnMut(&mut B) -> std::io::Result<()>,
+    ) -> Result<Component, Error>
+    where
+        B: AsRef<[u8]> + AsMut<[u8]> + Default + Send + 'static,
+    {
         let Some(component) = self.manifest.components.get(self.next).cloned() else {
             return Err(Error::Layout(
                 "every component has already been read".into(),
@@ -96,11 +111,12 @@ impl<R: Read> PayloadReader<R> {
             .header(&format!("component '{}'", component.name))?;
         check_member(member.as_ref(), &component, &self.manifest)?;
         let name = component.name.as_str();
-        for_each_chunk_buffer(
+        for_each_chunk_in(
             &mut self.src,
             &format!("component '{name}'"),
             component.size,
             component.chunk_size,
+            make,
             |index, buf, digest| {
                 if component.chunks.get(index as usize).map(|d| d.0) != Some(digest) {
                     let (start, end) = component.chunk_range(index);
