@@ -269,3 +269,30 @@ fn bad_labels_and_paths_are_refused() {
     ));
     assert_eq!(v.label(), "OK");
 }
+
+#[test]
+fn plain_fatfs_file_writes_after_format_stay_clean_without_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, f) = image(dir.path(), "cfg.img", 300 << 20);
+    let v = format(f, &opts("FERRY-CFG", Some(FatKind::Fat32))).unwrap();
+    v.create_dir("reports").unwrap();
+    let f = v.close().unwrap();
+    {
+        let fs = fatfs::FileSystem::new(&f, fatfs::FsOptions::new()).unwrap();
+        let root = fs.root_dir();
+        root.create_file("state.toml")
+            .unwrap()
+            .write_all(&vec![b'x'; 100_000])
+            .unwrap();
+        let reports = root.open_dir("reports").unwrap();
+        reports
+            .create_file("one.toml")
+            .unwrap()
+            .write_all(b"ok")
+            .unwrap();
+        drop(reports);
+        drop(root);
+        fs.unmount().unwrap();
+    }
+    fsck_clean(&path, 0);
+}
