@@ -38,12 +38,12 @@ fn main() {
     for sub in ["isolinux", "efi", "keys"] {
         std::fs::create_dir_all(kit.join(sub)).expect("creating the boot kit");
     }
-    let kernel = std::fs::read_dir("/boot")
-        .expect("listing /boot")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| p.to_string_lossy().contains("vmlinuz"))
-        .expect("a kernel in /boot: install linux-image-amd64");
+    let kernel = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bootkit/vmlinuz");
+    assert!(
+        kernel.is_file(),
+        "{} is missing: run scripts/bootkit first",
+        kernel.display()
+    );
     for (from, to) in [
         (
             Path::new("/usr/lib/ISOLINUX/isolinux.bin"),
