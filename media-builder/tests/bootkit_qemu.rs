@@ -70,6 +70,10 @@ fn installer_initramfs_starts_the_installer_and_falls_back_to_a_shell() {
     vm.send("ls /etc/ferry/keys\r").unwrap();
     vm.wait_for("demo-DO-NOT-USE.pub", Duration::from_secs(30))
         .unwrap();
+    // So is the boot loader the installer puts on a target's ESP.
+    vm.send("ls /usr/lib/systemd/boot/efi\r").unwrap();
+    vm.wait_for("systemd-bootx64.efi", Duration::from_secs(30))
+        .unwrap();
 }
 
 /// GPT partition GUID of the root slot in the test disk.

@@ -58,6 +58,12 @@ while [ "$i" -lt $((FERRY_SETTLE * 4)) ]; do
 done
 [ -n "$FERRY_DEBUG" ] && log "block devices: $last"
 
+# The installer draws full screens on the consoles and only redraws what
+# changed: kernel messages written over them would garble the technician's
+# view for good. From here on they go to the kernel log only (dmesg; the
+# rescue shell can raise the level again), unless ferry.debug is given.
+[ -z "$FERRY_DEBUG" ] && echo 1 >/proc/sys/kernel/printk
+
 # A console exists if it can be opened (ttyS0 without a UART cannot).
 usable() { [ -c "/dev/$1" ] && (: <"/dev/$1") 2>/dev/null; }
 

@@ -379,6 +379,13 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     for (name, data) in &keys {
         archive.file(&format!("etc/ferry/keys/{name}"), data.clone(), 0o644);
     }
+    // The installer copies systemd-boot onto the target's ESP from where
+    // Debian puts it (`install::SYSTEMD_BOOT_EFI`).
+    archive.file(
+        "usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+        read(&out.join("efi/systemd-bootx64.efi"))?,
+        0o644,
+    );
     let nmodules = add_modules(&mut archive, &tree, &release, modules::INSTALLER_MODULES)?;
     let mut cpio = Vec::new();
     archive
