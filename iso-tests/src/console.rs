@@ -136,8 +136,14 @@ impl Console {
                 .iter()
                 .position(|t| screen.contains(t) || fresh.contains(t))
             {
-                if let Some(pos) = fresh.find(texts[i]) {
-                    s.mark += pos + texts[i].len();
+                // Positions in the log's bytes: the lossy text differs in
+                // length where the guest wrote bytes that are not UTF-8.
+                let needle = texts[i].as_bytes();
+                if let Some(pos) = s.log[s.mark..]
+                    .windows(needle.len().max(1))
+                    .position(|w| w == needle)
+                {
+                    s.mark += pos + needle.len();
                 }
                 return Ok(i);
             }
@@ -246,6 +252,29 @@ mod tests {
         std::thread::sleep(Duration::from_millis(100));
         assert!(console
             .wait_for("DEMO-ENGINE", Duration::from_millis(300))
+            .is_err());
+    }
+}
+
+#[cfg(test)]
+mod non_utf8 {
+    use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_before_a_match_do_not_break_the_mark() {
+        let (out_r, mut out_w) = std::io::pipe().unwrap();
+        let (_in_r, in_w) = std::io::pipe().unwrap();
+        let console = Console::new(out_r, in_w);
+        // systemd-boot draws its menu with CP437 bytes such as 0xC4.
+        out_w.write_all(&[0xc4; 300]).unwrap();
+        out_w.write_all(b"\r\nkernel\r\n").unwrap();
+        console.wait_for("kernel", Duration::from_secs(5)).unwrap();
+        out_w.write_all(b"\x1b[2Jinstaller\r\n").unwrap();
+        console
+            .wait_for("installer", Duration::from_secs(5))
+            .unwrap();
+        assert!(console
+            .wait_for("kernel", Duration::from_millis(200))
             .is_err());
     }
 }

@@ -300,6 +300,16 @@ impl Vm {
         self.console.screen()
     }
 
+    /// Everything the guest wrote on the serial console so far.
+    pub fn log(&self) -> Vec<u8> {
+        self.console.log()
+    }
+
+    /// Forgets output seen so far (see `Console::mark`).
+    pub fn mark(&self) {
+        self.console.mark()
+    }
+
     pub fn send(&mut self, text: &str) -> Result<()> {
         self.console.send(text)
     }

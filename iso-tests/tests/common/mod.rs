@@ -1,0 +1,374 @@
+//! What the scenarios share: the boot kit and Demo Engine payloads (built
+//! by `scripts/bootkit`), media built from them once and reused, target
+//! disks prepared on the host with the real install engine, and booting an
+//! installed disk to read the Demo Engine's version line.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use detect::report::DiskReport;
+use detect::Slot;
+use iso_tests::{Firmware, Key, Machine, Vm};
+
+/// Time for firmware, kernel and init to bring up the installer (TCG).
+pub const BOOT: Duration = Duration::from_secs(240);
+/// Time for one screen of the installer to follow a key.
+pub const SCREEN: Duration = Duration::from_secs(60);
+/// Time for an install or upgrade to finish (TCG).
+pub const WRITE: Duration = Duration::from_secs(300);
+
+pub fn target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A file the scenarios need from `scripts/bootkit`; fails with what to do.
+pub fn need(path: PathBuf) -> PathBuf {
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/bootkit (it builds the boot kit and the Demo Engine payloads)",
+        path.display()
+    );
+    path
+}
+
+pub fn bootkit() -> PathBuf {
+    let kit = target().join("bootkit");
+    for f in [
+        "vmlinuz",
+        "initrd.img",
+        "efi/systemd-bootx64.efi",
+        "isolinux/isolinux.bin",
+    ] {
+        need(kit.join(f));
+    }
+    kit
+}
+
+/// `target/demo/demo-engine-VERSION.upg`, e.g. `payload("1.0.0")`.
+pub fn payload(version: &str) -> PathBuf {
+    need(
+        target()
+            .join("demo")
+            .join(format!("demo-engine-{version}.upg")),
+    )
+}
+
+pub fn demo_key() -> PathBuf {
+    need(workspace().join("demo-engine/keys/demo-DO-NOT-USE.pub"))
+}
+
+/// The directory of a scenario, emptied; removed again when the guard is
+/// dropped, unless the test is failing (then its disks stay for a look).
+pub struct Scenario {
+    pub dir: PathBuf,
+    pub name: String,
+    runs: usize,
+    started: Instant,
+}
+
+impl Scenario {
+    pub fn new(name: &str) -> Scenario {
+        let dir = iso_tests::scenario_dir(name).unwrap();
+        eprintln!("scenario {name}: {}", dir.display());
+        Scenario {
+            dir,
+            name: name.to_string(),
+            runs: 0,
+            started: Instant::now(),
+        }
+    }
+
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.dir.join(file)
+    }
+
+    /// A blank, sparse raw disk big enough for the product's default
+    /// layout (the installer in the VM uses it).
+    pub fn blank_disk(&self, file: &str) -> PathBuf {
+        let p = self.path(file);
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(24 << 30).unwrap();
+        p
+    }
+
+    /// Boots `machine` in a fresh sub-directory of the scenario, so a
+    /// scenario can boot several machines over the same disks.
+    pub fn boot(&mut self, machine: &Machine) -> Vm {
+        self.runs += 1;
+        let dir = self.dir.join(format!("run-{}", self.runs));
+        std::fs::create_dir_all(&dir).unwrap();
+        eprintln!(
+            "[{:>5.1} s] boot {}: {}",
+            self.started.elapsed().as_secs_f64(),
+            self.runs,
+            dir.display()
+        );
+        machine.boot_in(dir).unwrap()
+    }
+
+    pub fn log(&self, what: &str) {
+        eprintln!("[{:>5.1} s] {what}", self.started.elapsed().as_secs_f64());
+    }
+}
+
+impl Drop for Scenario {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "scenario {}: files kept in {}",
+                self.name,
+                self.dir.display()
+            );
+        } else {
+            eprintln!(
+                "scenario {} passed in {:.0} s",
+                self.name,
+                self.started.elapsed().as_secs_f64()
+            );
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn media_dir() -> PathBuf {
+    let d = target().join("iso-tests").join("media");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn newer(a: &Path, b: &Path) -> bool {
+    let m = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (m(a), m(b)) {
+        (Some(a), Some(b)) => a > b,
+        _ => true,
+    }
+}
+
+/// Builds `out` with `build(tmp)` unless it exists and is newer than every
+/// input. Several test processes may ask at once: each builds into its own
+/// temporary file and renames it into place (the media are deterministic,
+/// and a machine already using the old file keeps its inode).
+fn cached(out: &Path, inputs: &[PathBuf], build: impl FnOnce(&Path) -> Result<()>) -> PathBuf {
+    if out.exists() && inputs.iter().all(|i| !newer(i, out)) {
+        return out.to_path_buf();
+    }
+    let tmp = out.with_extension(format!("tmp{}", std::process::id()));
+    build(&tmp)
+        .with_context(|| format!("building {}", out.display()))
+        .unwrap();
+    std::fs::rename(&tmp, out).unwrap();
+    out.to_path_buf()
+}
+
+/// The hybrid ISO of a demo release, built once.
+pub fn iso(version: &str) -> PathBuf {
+    let kit = bootkit();
+    let upg = payload(version);
+    let out = media_dir().join(format!("demo-engine-{version}.iso"));
+    cached(&out, &[upg.clone(), kit.join("initrd.img")], |tmp| {
+        build_iso(&kit, &upg, None, tmp)
+    })
+}
+
+/// An ISO of a release with an answer file embedded, in `dir`.
+pub fn iso_with_answer(version: &str, answer: &str, out: &Path) -> PathBuf {
+    let kit = bootkit();
+    let upg = payload(version);
+    let a = out.with_extension("answer.toml");
+    std::fs::write(&a, answer).unwrap();
+    build_iso(&kit, &upg, Some(a), out).unwrap();
+    out.to_path_buf()
+}
+
+pub fn build_iso(kit: &Path, upg: &Path, answer: Option<PathBuf>, out: &Path) -> Result<()> {
+    media_builder::iso::build(
+        &media_builder::iso::IsoSpec {
+            bootkit: kit.to_path_buf(),
+            payload: upg.to_path_buf(),
+            answer,
+            out: out.to_path_buf(),
+            extra_cmdline: String::new(),
+            unsigned_ok: false,
+            isomd5: false,
+        },
+        |_, _| {},
+    )?;
+    Ok(())
+}
+
+/// The USB disk image of a release, written to `out` (each scenario its
+/// own: the installer writes reports onto it).
+pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
+    let kit = bootkit();
+    let upg = payload(version);
+    let answer = answer.map(|a| {
+        let p = out.with_extension("answer.toml");
+        std::fs::write(&p, a).unwrap();
+        p
+    });
+    media_builder::usb::image::build(
+        &media_builder::usb::image::UsbSpec {
+            bootkit: kit,
+            payload: upg,
+            answer,
+            extra_cmdline: String::new(),
+            size: None,
+            unsigned_ok: false,
+            out: out.to_path_buf(),
+            part_size: media_builder::usb::image::PART_SIZE,
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    out.to_path_buf()
+}
+
+/// Installs (or upgrades, or wipes) with the real engine on the host: the
+/// same code the installer runs in the machine.
+/// A small layout for disks prepared on the host (ESP, root, config, data
+/// in MiB: 64, 16, 40, 8): upgrades keep the layout they find.
+pub const SMALL_DISK_MIB: u64 = 64 + 2 * 16 + 40 + 8 + 8;
+
+pub fn host_apply(disk: &Path, version: &str, action: install::Action) -> Result<install::Report> {
+    let mut trust = payload::TrustStore::new();
+    trust.trust(payload::PublicKey::load(&demo_key())?);
+    let info = install::open_payload(&payload(version), &trust)?;
+    let target = install::inspect(disk)?;
+    let mut choice = install::Choice::new(action);
+    choice.boot_loader = bootkit().join("efi/systemd-bootx64.efi");
+    choice.sizes = install::PartitionSizes {
+        esp: 64 << 20,
+        root: 16 << 20,
+        config: 40 << 20,
+        min_data: 8 << 20,
+    };
+    if matches!(action, install::Action::Install | install::Action::Wipe) {
+        choice.machine_id = Some(install::new_machine_id().map_err(|e| anyhow::anyhow!("{e}"))?);
+    }
+    let plan = install::plan(&target, &info, &choice)?;
+    match install::apply(&plan, &mut |_: &install::Progress| {}) {
+        Ok(r) => Ok(r),
+        Err(f) => bail!("{}", f.error),
+    }
+}
+
+pub fn detect(disk: &Path) -> DiskReport {
+    detect::detect_path(disk)
+}
+
+/// The release installed in `slot`, from detection.
+pub fn release(disk: &Path, slot: Slot) -> Option<String> {
+    let r = detect(disk);
+    r.ferry()?
+        .slot(slot)?
+        .release
+        .as_ref()
+        .map(ToString::to_string)
+}
+
+pub fn boot_default(disk: &Path) -> Option<Slot> {
+    detect(disk).ferry()?.boot_default
+}
+
+/// The last complete line of the serial log that contains `needle`.
+pub fn line_with(vm: &Vm, needle: &str) -> Option<String> {
+    let log = String::from_utf8_lossy(&vm.log()).into_owned();
+    log.lines()
+        .filter(|l| l.contains(needle))
+        .last()
+        .map(|l| l[l.find(needle).unwrap_or(0)..].trim_end().to_string())
+}
+
+/// Boots `disk` alone under OVMF and waits for the Demo Engine's version
+/// line; returns it. With `mark_good`, also waits until the release marked
+/// its boot good (so it counts as running for an upgrade).
+pub fn boot_installed(sc: &mut Scenario, disk: &Path, version: &str, mark_good: bool) -> String {
+    let m = Machine::new(&format!("{}-disk", sc.name), Firmware::Uefi)
+        .memory_mib(512)
+        .disk(disk);
+    let mut vm = sc.boot(&m);
+    let want = format!("DEMO-ENGINE version={version} ");
+    vm.wait_for(&want, BOOT).unwrap();
+    if mark_good {
+        vm.wait_for("DEMO-ENGINE boot-marked-good", SCREEN).unwrap();
+    }
+    let line = line_with(&vm, "DEMO-ENGINE version=").unwrap();
+    sc.log(&format!("disk booted: {line}"));
+    vm.power_cut().unwrap();
+    line
+}
+
+/// A disk with `version` installed by the engine on the host and booted
+/// once under OVMF, so its slot a has booted good.
+pub fn installed_disk(sc: &mut Scenario, file: &str, version: &str) -> PathBuf {
+    let disk = sc.path(file);
+    std::fs::File::create(&disk)
+        .unwrap()
+        .set_len(SMALL_DISK_MIB << 20)
+        .unwrap();
+    host_apply(&disk, version, install::Action::Install).unwrap();
+    boot_installed(sc, &disk, version, true);
+    disk
+}
+
+/// Waits for the installer's Welcome screen on the serial console.
+pub fn welcome(vm: &Vm) {
+    vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
+        .unwrap();
+    vm.wait_for("Install or upgrade", SCREEN).unwrap();
+}
+
+/// Waits for `ok` on the console; fails at once, with the screen, when
+/// the installer shows a failure instead.
+pub fn wait_ok(vm: &Vm, ok: &str, timeout: Duration) {
+    let i = vm
+        .wait_for_any(
+            &[
+                ok,
+                "Upgrade failed",
+                "Install failed",
+                "Wipe and reinstall failed",
+                "What failed:",
+            ],
+            timeout,
+        )
+        .unwrap();
+    assert_eq!(
+        i,
+        0,
+        "the installer failed instead of {ok:?}:\n{}",
+        vm.screen()
+    );
+}
+
+/// Presses keys one by one, waiting for `then` after the last.
+pub fn keys(vm: &mut Vm, keys: &[Key], then: &str) {
+    for k in keys {
+        vm.key(*k).unwrap();
+    }
+    vm.wait_for(then, SCREEN).unwrap();
+}
+
+/// Types `text` and waits for `then`.
+pub fn press(vm: &mut Vm, text: &str, then: &str) {
+    vm.send(text).unwrap();
+    vm.wait_for(then, SCREEN).unwrap();
+}
+
+/// Every byte of a file, for "byte-identical afterwards" (sparse: hashed
+/// quickly).
+pub fn digest(path: &Path) -> String {
+    use sha2::Digest;
+    let mut f = std::fs::File::open(path).unwrap();
+    let mut h = sha2::Sha256::new();
+    std::io::copy(&mut f, &mut h).unwrap();
+    hex::encode(h.finalize())
+}
