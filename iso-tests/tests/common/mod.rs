@@ -372,3 +372,91 @@ pub fn digest(path: &Path) -> String {
     std::io::copy(&mut f, &mut h).unwrap();
     hex::encode(h.finalize())
 }
+
+/// Byte offset of the partition named `name` (GPT name), or of the first
+/// partition when `name` is empty.
+pub fn partition_offset(disk: &Path, name: &str) -> u64 {
+    let r = detect(disk);
+    r.partitions
+        .iter()
+        .find(|p| name.is_empty() || p.name.as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no partition {name:?} on {}", disk.display()))
+        .start
+}
+
+fn mtools(tool: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {tool} (Debian package mtools): {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn image_at(disk: &Path, offset: u64) -> String {
+    format!("{}@@{offset}", disk.display())
+}
+
+/// A file of the FAT file system at `offset` of `disk`.
+pub fn fat_read(disk: &Path, offset: u64, path: &str) -> String {
+    mtools(
+        "mtype",
+        &["-i", &image_at(disk, offset), &format!("::{path}")],
+    )
+}
+
+pub fn fat_write(disk: &Path, offset: u64, path: &str, text: &str) {
+    let tmp = disk.with_extension(format!("put{}", std::process::id()));
+    std::fs::write(&tmp, text).unwrap();
+    mtools(
+        "mcopy",
+        &[
+            "-o",
+            "-i",
+            &image_at(disk, offset),
+            &tmp.display().to_string(),
+            &format!("::{path}"),
+        ],
+    );
+    let _ = std::fs::remove_file(tmp);
+}
+
+/// File names in a directory of the FAT file system at `offset`.
+pub fn fat_list(disk: &Path, offset: u64, dir: &str) -> Vec<String> {
+    mtools(
+        "mdir",
+        &["-b", "-i", &image_at(disk, offset), &format!("::{dir}")],
+    )
+    .lines()
+    .map(|l| l.trim().rsplit('/').next().unwrap_or("").to_string())
+    .filter(|l| !l.is_empty())
+    .collect()
+}
+
+/// An answer file for an unattended run on the machine's only disk that
+/// powers off at the end.
+pub fn answer(action: &str) -> String {
+    format!(
+        "[install]\naction = \"{action}\"\ndisk = \"only\"\nconfirm-erase = \"ERASE\"\n\n[finish]\naction = \"poweroff\"\ndelay = 0\n"
+    )
+}
+
+/// Boots `iso` (OVMF) with `disk` and waits until the unattended run
+/// powered the machine off.
+pub fn unattended(sc: &mut Scenario, iso: &Path, disk: &Path, ok: &str) {
+    let m = Machine::new(&sc.name, Firmware::Uefi)
+        .memory_mib(768)
+        .cdrom(iso)
+        .disk(disk);
+    let mut vm = sc.boot(&m);
+    vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
+        .unwrap();
+    wait_ok(&vm, ok, WRITE);
+    vm.wait_exit(SCREEN).unwrap();
+    sc.log(ok);
+}
