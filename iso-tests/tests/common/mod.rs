@@ -184,18 +184,30 @@ pub fn iso_with_answer(version: &str, answer: &str, out: &Path) -> PathBuf {
     let upg = payload(version);
     let a = out.with_extension("answer.toml");
     std::fs::write(&a, answer).unwrap();
-    build_iso(&kit, &upg, Some(a), out).unwrap();
+    // Only the serial console runs the installer: with two, the one on the
+    // screen may take the lock first and the test would see nothing.
+    build_iso_with(&kit, &upg, Some(a), "ferry.console=ttyS0", out).unwrap();
     out.to_path_buf()
 }
 
 pub fn build_iso(kit: &Path, upg: &Path, answer: Option<PathBuf>, out: &Path) -> Result<()> {
+    build_iso_with(kit, upg, answer, "", out)
+}
+
+pub fn build_iso_with(
+    kit: &Path,
+    upg: &Path,
+    answer: Option<PathBuf>,
+    cmdline: &str,
+    out: &Path,
+) -> Result<()> {
     media_builder::iso::build(
         &media_builder::iso::IsoSpec {
             bootkit: kit.to_path_buf(),
             payload: upg.to_path_buf(),
             answer,
             out: out.to_path_buf(),
-            extra_cmdline: String::new(),
+            extra_cmdline: cmdline.to_string(),
             unsigned_ok: false,
             isomd5: false,
         },
@@ -209,6 +221,11 @@ pub fn build_iso(kit: &Path, upg: &Path, answer: Option<PathBuf>, out: &Path) ->
 pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
     let kit = bootkit();
     let upg = payload(version);
+    let cmdline = if answer.is_some() {
+        "ferry.console=ttyS0"
+    } else {
+        ""
+    };
     let answer = answer.map(|a| {
         let p = out.with_extension("answer.toml");
         std::fs::write(&p, a).unwrap();
@@ -219,7 +236,7 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
             bootkit: kit,
             payload: upg,
             answer,
-            extra_cmdline: String::new(),
+            extra_cmdline: cmdline.to_string(),
             size: None,
             unsigned_ok: false,
             out: out.to_path_buf(),
@@ -459,4 +476,12 @@ pub fn unattended(sc: &mut Scenario, iso: &Path, disk: &Path, ok: &str) {
     wait_ok(&vm, ok, WRITE);
     vm.wait_exit(SCREEN).unwrap();
     sc.log(ok);
+}
+
+/// Where `needle` (at least a block long, unique) starts in `haystack`,
+/// looking at 2048-byte block boundaries (files in an ISO start there).
+pub fn find_block(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    (0..haystack.len().saturating_sub(needle.len()))
+        .step_by(2048)
+        .find(|&at| &haystack[at..at + needle.len()] == needle)
 }

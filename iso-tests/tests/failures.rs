@@ -1,0 +1,153 @@
+//! Scenarios 7, 8, 9 and 12: upgrades that go wrong (a damaged payload, a
+//! power cut, a release that never starts properly, a stick pulled out)
+//! leave a machine that starts the previous release.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+use detect::Slot;
+use iso_tests::{Firmware, Machine};
+
+/// Offset and size of `member`'s data in a tar file.
+fn tar_member(path: &Path, member: &str) -> (u64, u64) {
+    let data = std::fs::read(path).unwrap();
+    let mut at = 0usize;
+    while at + 512 <= data.len() && data[at] != 0 {
+        let h = &data[at..at + 512];
+        let name = String::from_utf8_lossy(&h[..100])
+            .trim_end_matches('\0')
+            .to_string();
+        let size_text = String::from_utf8_lossy(&h[124..136]);
+        let size = u64::from_str_radix(size_text.trim_matches(|c: char| c == '\0' || c == ' '), 8)
+            .unwrap();
+        if name == member {
+            return ((at + 512) as u64, size);
+        }
+        at += 512 + size.div_ceil(512) as usize * 512;
+    }
+    panic!("{member} is not in {}", path.display());
+}
+
+/// Scenario 7: a payload with one flipped byte in its root image. The
+/// signature over the manifest still verifies, so the medium is offered;
+/// the upgrade fails while verifying the data and slot a still starts.
+#[test]
+fn flipped_byte_in_the_root_image_fails_verification_and_the_old_release_boots() {
+    let mut sc = Scenario::new("s7-flipped-byte");
+    let disk = installed_disk(&mut sc, "disk.img", "1.0.0");
+    // A good ISO whose copy of the payload lost a bit in the root image
+    // (a bad burn): the manifest and its signature are intact.
+    let iso = iso_with_answer("1.1.0", &answer("upgrade"), &sc.path("flipped.iso"));
+    let upg = payload("1.1.0");
+    let (start, size) = tar_member(&upg, "rootfs.img");
+    let head = std::fs::read(&upg).unwrap()[..4096].to_vec();
+    let mut bytes = std::fs::read(&iso).unwrap();
+    let payload_at = find_block(&bytes, &head).expect("the payload in the ISO");
+    let at = payload_at + (start + size / 2) as usize;
+    bytes[at] ^= 0x01;
+    std::fs::write(&iso, bytes).unwrap();
+    sc.log(&format!("flipped the byte at {at} of the ISO"));
+
+    let m = Machine::new(&sc.name, Firmware::Uefi)
+        .memory_mib(768)
+        .cdrom(&iso)
+        .disk(&disk);
+    let mut vm = sc.boot(&m);
+    vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
+        .unwrap();
+    vm.wait_for("Upgrade failed", WRITE).unwrap();
+    vm.wait_for(
+        "The previous system (slot a) is still the default and starts as before.",
+        SCREEN,
+    )
+    .unwrap();
+    let s = vm.screen();
+    sc.log(&format!("failed as it should:\n{s}"));
+    assert!(s.contains("What failed:"), "{s}");
+    vm.power_cut().unwrap();
+    drop(vm);
+
+    assert_eq!(boot_default(&disk), Some(Slot::A));
+    assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.0.0"));
+    boot_installed(&mut sc, &disk, "1.0.0", false);
+}
+
+/// A tiny deterministic generator (xorshift64*), so a seed names a run.
+fn delay_ms(seed: u64, max: u64) -> u64 {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    x.wrapping_mul(0x2545_F491_4F6C_DD1D) % max
+}
+
+/// Scenario 8: power cut at a moment chosen by `seed` while the upgrade
+/// writes slot b. The old release still starts, detection says what is on
+/// the disk, and the upgrade run again succeeds.
+fn power_cut_during_the_upgrade_write(seed: u64) {
+    let mut sc = Scenario::new(&format!("s8-power-cut-{seed}"));
+    let disk = installed_disk(&mut sc, "disk.img", "1.0.0");
+    let iso = iso_with_answer("1.1.0", &answer("upgrade"), &sc.path("upgrade.iso"));
+    let m = Machine::new(&sc.name, Firmware::Uefi)
+        .memory_mib(768)
+        .cdrom(&iso)
+        .disk(&disk);
+    let mut vm = sc.boot(&m);
+    vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
+        .unwrap();
+    // The write step's bar: bytes of the root image going to slot b.
+    vm.wait_for("MiB of", WRITE).unwrap();
+    let delay = delay_ms(seed, 1500);
+    std::thread::sleep(Duration::from_millis(delay));
+    vm.power_cut().unwrap();
+    sc.log(&format!(
+        "seed {seed}: power cut {delay} ms into the write; last screen:\n{}",
+        vm.screen()
+    ));
+    drop(vm);
+
+    // Detection tells the truth: whatever slot b holds, slot a is intact
+    // and the boot default unless the switch had already happened.
+    let r = detect(&disk);
+    let f = r.ferry().expect("still a Ferry installation");
+    let b = f.slot(Slot::B).unwrap();
+    sc.log(&format!(
+        "detect: default {:?}, slot b {:?} {:?}",
+        f.boot_default, b.state, b.release
+    ));
+    assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.0.0"));
+    let expect = match f.boot_default {
+        Some(Slot::A) => "1.0.0",
+        Some(Slot::B) => "1.1.0",
+        None => panic!("no boot default after the power cut: {r:?}"),
+    };
+    assert_eq!(
+        f.boot_default,
+        Some(Slot::A),
+        "seed {seed}: the cut came after the switch to slot b; choose a shorter delay"
+    );
+    boot_installed(&mut sc, &disk, expect, true);
+
+    unattended(&mut sc, &iso, &disk, "Upgrade complete");
+    assert_eq!(boot_default(&disk), Some(Slot::B));
+    boot_installed(&mut sc, &disk, "1.1.0", false);
+}
+
+#[test]
+fn power_cut_during_the_upgrade_write_seed_1() {
+    power_cut_during_the_upgrade_write(1);
+}
+
+#[test]
+fn power_cut_during_the_upgrade_write_seed_2() {
+    power_cut_during_the_upgrade_write(2);
+}
+
+#[test]
+fn power_cut_during_the_upgrade_write_seed_3() {
+    power_cut_during_the_upgrade_write(3);
+}
