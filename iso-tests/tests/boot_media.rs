@@ -46,3 +46,94 @@ fn iso_as_cdrom_boots_under_ovmf() {
             .cdrom(iso("1.1.0")),
     );
 }
+
+/// Scenario 2: the same ISO written raw to a USB stick, under OVMF.
+#[test]
+fn iso_as_usb_stick_boots_under_ovmf() {
+    reaches_welcome(
+        "s2-iso-stick-ovmf",
+        Machine::new("s2-iso-stick-ovmf", Firmware::Uefi)
+            .memory_mib(768)
+            .usb_stick(stick_copy("s2-iso-stick-ovmf")),
+    );
+}
+
+/// Scenario 2: the same ISO written raw to a USB stick, under SeaBIOS
+/// (isohybrid MBR).
+#[test]
+fn iso_as_usb_stick_boots_under_seabios() {
+    reaches_welcome(
+        "s2-iso-stick-bios",
+        Machine::new("s2-iso-stick-bios", Firmware::Bios)
+            .memory_mib(768)
+            .usb_stick(stick_copy("s2-iso-stick-bios")),
+    );
+}
+
+/// Scenario 2: the USB disk image (GPT, FAT32) under OVMF.
+#[test]
+fn usb_image_boots_under_ovmf() {
+    let dir = target().join("iso-tests").join("media");
+    let stick = usb_image(
+        "1.1.0",
+        None,
+        &dir.join(format!("s2-usb-image-{}.img", std::process::id())),
+    );
+    reaches_welcome(
+        "s2-usb-image-ovmf",
+        Machine::new("s2-usb-image-ovmf", Firmware::Uefi)
+            .memory_mib(768)
+            .usb_stick(&stick),
+    );
+    let _ = std::fs::remove_file(stick);
+}
+
+/// A writable copy of the ISO, as `dd` would put it on a stick.
+fn stick_copy(name: &str) -> std::path::PathBuf {
+    let p = target()
+        .join("iso-tests")
+        .join("media")
+        .join(format!("{name}-{}.img", std::process::id()));
+    std::fs::copy(iso("1.1.0"), &p).unwrap();
+    p
+}
+
+/// Scenario 11: "Check this medium" reads the whole ISO and passes; on a
+/// copy with one corrupted sector it fails.
+#[test]
+fn check_this_medium_passes_on_the_good_iso() {
+    let mut sc = Scenario::new("s11-check-good");
+    let m = Machine::new(&sc.name, Firmware::Bios)
+        .memory_mib(768)
+        .cdrom(iso("1.1.0"));
+    let mut vm = sc.boot(&m);
+    welcome(&vm);
+    vm.send("c").unwrap();
+    let i = vm
+        .wait_for_any(&["Medium check passed", "MEDIUM CHECK FAILED"], WRITE)
+        .unwrap();
+    assert_eq!(i, 0, "{}", vm.screen());
+}
+
+#[test]
+fn check_this_medium_fails_on_a_corrupted_sector() {
+    let mut sc = Scenario::new("s11-check-corrupted");
+    let bad = sc.path("corrupted.iso");
+    let mut bytes = std::fs::read(iso("1.1.0")).unwrap();
+    // One 2048-byte sector in the middle of the payload, overwritten.
+    let at = (bytes.len() / 2) & !2047;
+    for b in &mut bytes[at..at + 2048] {
+        *b = 0xA5;
+    }
+    std::fs::write(&bad, bytes).unwrap();
+    let m = Machine::new(&sc.name, Firmware::Bios)
+        .memory_mib(768)
+        .cdrom(&bad);
+    let mut vm = sc.boot(&m);
+    welcome(&vm);
+    vm.send("c").unwrap();
+    let i = vm
+        .wait_for_any(&["Medium check passed", "MEDIUM CHECK FAILED"], WRITE)
+        .unwrap();
+    assert_eq!(i, 1, "{}", vm.screen());
+}

@@ -151,3 +151,40 @@ fn power_cut_during_the_upgrade_write_seed_2() {
 fn power_cut_during_the_upgrade_write_seed_3() {
     power_cut_during_the_upgrade_write(3);
 }
+
+/// Scenario 9: a release that never marks its boot good (1.2.0-broken) is
+/// tried three times by the boot loader, then the machine starts the
+/// previous release by itself.
+#[test]
+fn broken_release_falls_back_to_the_previous_one_after_its_tries() {
+    let mut sc = Scenario::new("s9-broken-release");
+    let disk = installed_disk(&mut sc, "disk.img", "1.0.0");
+    host_apply(&disk, "1.2.0-broken", install::Action::Upgrade).unwrap();
+    assert_eq!(boot_default(&disk), Some(Slot::B));
+    let mut broken_boots = 0;
+    loop {
+        assert!(broken_boots <= 3, "still starting 1.2.0 after 3 tries");
+        let m = Machine::new(&sc.name, Firmware::Uefi)
+            .memory_mib(512)
+            .disk(&disk);
+        let mut vm = sc.boot(&m);
+        let which = vm
+            .wait_for_any(
+                &["DEMO-ENGINE version=1.2.0 ", "DEMO-ENGINE version=1.0.0 "],
+                BOOT,
+            )
+            .unwrap();
+        if which == 1 {
+            vm.wait_for("DEMO-ENGINE boot-marked-good", SCREEN).unwrap();
+            sc.log(&format!("1.0.0 again after {broken_boots} tries of 1.2.0"));
+            break;
+        }
+        vm.wait_for("boot-not-marked reason=broken-release", SCREEN)
+            .unwrap();
+        // It reboots by itself; QEMU runs with -no-reboot and stops.
+        vm.wait_exit(SCREEN).unwrap();
+        broken_boots += 1;
+        sc.log(&format!("1.2.0 started, try {broken_boots}"));
+    }
+    assert_eq!(broken_boots, 3);
+}

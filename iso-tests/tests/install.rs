@@ -54,3 +54,62 @@ fn fresh_install_through_the_screens_boots_from_the_disk() {
     let mut sc = Scenario::new("s3-fresh-install");
     install_through_the_screens(&mut sc, "1.0.0", None);
 }
+
+/// Scenario 13: the clock at the start of 1970 and in 2100; the good
+/// payload still installs (signatures carry no expiry the clock could
+/// break) and the system starts.
+#[test]
+fn installs_with_the_clock_in_1970() {
+    let mut sc = Scenario::new("s13-clock-1970");
+    install_through_the_screens(&mut sc, "1.1.0", Some("1970-01-01T00:00:10"));
+}
+
+#[test]
+fn installs_with_the_clock_in_2100() {
+    let mut sc = Scenario::new("s13-clock-2100");
+    install_through_the_screens(&mut sc, "1.1.0", Some("2100-06-01"));
+}
+
+/// Scenario 10: wipe and reinstall over an existing installation needs the
+/// typed confirmation; the old configuration is gone and the fresh system
+/// starts with the release's defaults.
+#[test]
+fn wipe_and_reinstall_needs_the_typed_confirmation() {
+    let mut sc = Scenario::new("s10-wipe");
+    let disk = sc.blank_disk("disk.img");
+    host_apply(&disk, "1.0.0", install::Action::Install).unwrap();
+    let conf = partition_offset(&disk, "ferry-config");
+    let engine = fat_read(&disk, conf, "config/a/engine.toml")
+        .replace("name = \"engine-01\"", "name = \"engine-old\"");
+    fat_write(&disk, conf, "config/a/engine.toml", &engine);
+    fat_write(&disk, conf, "config/a/site-notes.txt", "old site data\n");
+
+    let m = Machine::new(&sc.name, Firmware::Uefi)
+        .memory_mib(768)
+        .cdrom(iso("1.1.0"))
+        .disk(&disk);
+    let mut vm = sc.boot(&m);
+    welcome(&vm);
+    press(&mut vm, "i", "Choose the disk");
+    press(&mut vm, "1", "Wipe and reinstall 1.1.0");
+    press(&mut vm, "w", "Type ERASE to confirm");
+    vm.send("nope").unwrap();
+    press(&mut vm, "\r", "That is not ERASE: nothing was written.");
+    assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.0.0"));
+    vm.send("ERASE").unwrap();
+    vm.key(Key::Enter).unwrap();
+    wait_ok(&vm, "Wipe and reinstall complete", WRITE);
+    vm.wait_for("Remove the medium and press Enter to reboot", SCREEN)
+        .unwrap();
+    vm.key(Key::Enter).unwrap();
+    vm.wait_exit(SCREEN).unwrap();
+    drop(vm);
+
+    assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.1.0"));
+    assert_eq!(release(&disk, Slot::B), None);
+    let conf = partition_offset(&disk, "ferry-config");
+    let files = fat_list(&disk, conf, "config/a");
+    assert!(!files.iter().any(|f| f.contains("site-notes")), "{files:?}");
+    let line = boot_installed(&mut sc, &disk, "1.1.0", true);
+    assert!(line.contains("hostname=engine-01"), "{line}");
+}

@@ -76,3 +76,100 @@ fn interactive_upgrade_keeps_the_configuration_and_reports_on_disk_and_stick() {
         assert!(line.contains(kept), "{kept} missing: {line}");
     }
 }
+
+/// Scenario 5: 1.1 → 2.0 from an answer file embedded in the ISO; the
+/// configuration is migrated (renamed and split keys) and the VM flags are
+/// kept.
+#[test]
+fn unattended_upgrade_migrates_the_configuration() {
+    let mut sc = Scenario::new("s5-upgrade-unattended");
+    let disk = installed_disk(&mut sc, "disk.img", "1.1.0");
+    let conf = partition_offset(&disk, "ferry-config");
+    // A site value that must survive the renames.
+    let engine = fat_read(&disk, conf, "config/a/engine.toml")
+        .replace("name = \"engine-01\"", "name = \"engine-site-b\"")
+        .replace("10.0.0.5/24", "192.168.7.9/23");
+    fat_write(&disk, conf, "config/a/engine.toml", &engine);
+    let iso = iso_with_answer("2.0.0", &answer("upgrade"), &sc.path("upgrade.iso"));
+    unattended(&mut sc, &iso, &disk, "Upgrade complete");
+
+    assert_eq!(boot_default(&disk), Some(Slot::B));
+    let migrated = fat_read(&disk, conf, "config/b/engine.toml");
+    for want in [
+        "hostname = \"engine-site-b\"",
+        "address = \"192.168.7.9\"",
+        "prefix-length = 23",
+        "timezone = \"UTC\"",
+    ] {
+        assert!(migrated.contains(want), "{want} missing:\n{migrated}");
+    }
+    assert!(
+        !migrated.contains("name = \"engine-site-b\"\ntimezone"),
+        "{migrated}"
+    );
+    let line = boot_installed(&mut sc, &disk, "2.0.0", true);
+    for kept in [
+        "slot=b",
+        "config-schema=3",
+        "hostname=engine-site-b",
+        "vm-flags=web:pv_drivers_not_upgradable=false,legacy-db:pv_drivers_not_upgradable=true",
+    ] {
+        assert!(line.contains(kept), "{kept} missing: {line}");
+    }
+}
+
+/// Scenario 6: goes to the disk's choices with a medium whose release the
+/// installed one cannot take, and checks the reason on screen and that the
+/// disk did not change.
+fn refused(name: &str, installed: &str, medium: &str, offered: &str, reason: &str) {
+    let mut sc = Scenario::new(name);
+    let disk = installed_disk(&mut sc, "disk.img", installed);
+    let before = digest(&disk);
+    let m = Machine::new(&sc.name, Firmware::Uefi)
+        .memory_mib(768)
+        .cdrom(iso(medium))
+        .disk(&disk);
+    let mut vm = sc.boot(&m);
+    welcome(&vm);
+    press(&mut vm, "i", "Choose the disk");
+    press(
+        &mut vm,
+        "1",
+        &format!("[u] Upgrade to {offered} (keep configuration) (not possible)"),
+    );
+    vm.wait_for(reason, SCREEN).unwrap();
+    sc.log(&format!("refused:\n{}", vm.screen()));
+    // Choosing it anyway does nothing.
+    vm.send("u").unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(
+        !vm.screen().contains("Press Enter to start"),
+        "{}",
+        vm.screen()
+    );
+    vm.power_cut().unwrap();
+    drop(vm);
+    assert_eq!(digest(&disk), before, "the disk changed");
+}
+
+#[test]
+fn unsupported_upgrade_path_is_refused_and_the_disk_is_unchanged() {
+    refused(
+        "s6-refused-path",
+        "1.0.0",
+        "2.0.0",
+        "2.0.0",
+        "is not supported",
+    );
+}
+
+#[test]
+fn downgrade_is_refused_and_the_disk_is_unchanged() {
+    refused(
+        "s6-refused-downgrade",
+        "1.1.0",
+        "1.0.0",
+        "1.0.0",
+        "downgrades are refused",
+    );
+}

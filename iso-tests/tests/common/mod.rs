@@ -299,8 +299,8 @@ pub fn boot_default(disk: &Path) -> Option<Slot> {
 pub fn line_with(vm: &Vm, needle: &str) -> Option<String> {
     let log = String::from_utf8_lossy(&vm.log()).into_owned();
     log.lines()
-        .filter(|l| l.contains(needle))
-        .last()
+        .rev()
+        .find(|l| l.contains(needle))
         .map(|l| l[l.find(needle).unwrap_or(0)..].trim_end().to_string())
 }
 
