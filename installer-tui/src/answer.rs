@@ -13,7 +13,7 @@ use toml_edit::{ImDocument, Item, TableLike};
 
 /// What the answer file asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Todo {
+pub enum Requested {
     /// Upgrade the installation on the disk.
     Upgrade,
     /// Install on a blank disk (or, with `confirm-erase`, on a used one).
@@ -52,7 +52,7 @@ pub enum Finish {
 pub struct AnswerFile {
     /// Where it came from, for messages.
     pub source: String,
-    pub todo: Todo,
+    pub requested: Requested,
     pub disk: DiskSelector,
     /// `confirm-erase = "ERASE"` was given.
     pub confirm_erase: bool,
@@ -178,11 +178,11 @@ impl AnswerFile {
                 "missing: say \"upgrade\", \"install\", \"wipe\" or \"auto\"",
             )
         })?;
-        let todo = match action.as_str() {
-            "upgrade" => Todo::Upgrade,
-            "install" => Todo::Install,
-            "wipe" => Todo::Wipe,
-            "auto" => Todo::Auto,
+        let requested = match action.as_str() {
+            "upgrade" => Requested::Upgrade,
+            "install" => Requested::Install,
+            "wipe" => Requested::Wipe,
+            "auto" => Requested::Auto,
             other => {
                 return Err(cx.err(
                     install.get("action").and_then(Item::span),
@@ -223,7 +223,7 @@ impl AnswerFile {
             None => (Finish::Stay, 0),
             Some(item) => finish(&cx, item)?,
         };
-        if config.is_some() && todo == Todo::Upgrade {
+        if config.is_some() && requested == Requested::Upgrade {
             return Err(cx.err(
                 root.key("config").and_then(|k| k.span()),
                 "config",
@@ -232,7 +232,7 @@ impl AnswerFile {
         }
         Ok(AnswerFile {
             source: source.to_string(),
-            todo,
+            requested,
             disk,
             confirm_erase,
             config,
@@ -327,14 +327,14 @@ impl AnswerFile {
     pub fn action_for(&self, disk: &DiskReport) -> Result<install::Action, AnswerError> {
         use install::Action;
         let used = !matches!(disk.content, Content::Blank);
-        let action = match (self.todo, &disk.content) {
-            (Todo::Upgrade, _) => Action::Upgrade,
-            (Todo::Wipe, _) => Action::Wipe,
-            (Todo::Install, Content::Blank) => Action::Install,
-            (Todo::Install, _) => Action::Wipe,
-            (Todo::Auto, Content::Ferry(_)) => Action::Upgrade,
-            (Todo::Auto, Content::Blank) => Action::Install,
-            (Todo::Auto, _) => {
+        let action = match (self.requested, &disk.content) {
+            (Requested::Upgrade, _) => Action::Upgrade,
+            (Requested::Wipe, _) => Action::Wipe,
+            (Requested::Install, Content::Blank) => Action::Install,
+            (Requested::Install, _) => Action::Wipe,
+            (Requested::Auto, Content::Ferry(_)) => Action::Upgrade,
+            (Requested::Auto, Content::Blank) => Action::Install,
+            (Requested::Auto, _) => {
                 return Err(self.key_error(
                     "action",
                     format!(
@@ -514,7 +514,7 @@ mod tests {
             "[install]\naction = \"wipe\"\ndisk = { model = \"QEMU HARDDISK\", size-min = \"1G\" }\nconfirm-erase = \"ERASE\"\n\n[config.\"engine.toml\"]\n\"host.hostname\" = \"engine-07\"\n\n[finish]\naction = \"reboot\"\ndelay = 0\n",
         )
         .expect("parse");
-        assert_eq!(a.todo, Todo::Wipe);
+        assert_eq!(a.requested, Requested::Wipe);
         assert!(a.confirm_erase);
         assert_eq!(
             a.disk,
