@@ -106,6 +106,30 @@ fn trust(paths: &[PathBuf]) -> anyhow::Result<TrustStore> {
     Ok(t)
 }
 
+/// How long boot mode waits for its medium to appear. USB sticks show up
+/// seconds after the kernel has started (usb-storage waits before it scans,
+/// slow sticks take longer), often after init has seen the devices settle.
+const MEDIUM_WAIT_SECS: u64 = 60;
+
+/// `find_medium`, retried until the medium appears or `secs` have passed.
+fn wait_for_medium(id: Option<&str>, secs: u64) -> anyhow::Result<BootMedium> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let mut said = false;
+    loop {
+        match find_medium(id) {
+            Ok(m) => return Ok(m),
+            Err(e) if std::time::Instant::now() >= deadline => return Err(e),
+            Err(_) => {
+                if !said {
+                    eprintln!("Waiting for the boot medium (DVD or USB stick) to appear...");
+                    said = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+        }
+    }
+}
+
 /// Find the boot medium: the device whose `medium.toml` carries the id
 /// from `ferry.medium=`, else the first Ferry medium found.
 fn find_medium(id: Option<&str>) -> anyhow::Result<BootMedium> {
@@ -183,7 +207,12 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
     let params = cmdline_params(&cmdline);
     let medium = match &args.medium {
         Some(p) => BootMedium::open(p)?,
-        None => find_medium(param(&params, "ferry.medium"))?,
+        None => wait_for_medium(
+            param(&params, "ferry.medium"),
+            param(&params, "ferry.medium-wait")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(MEDIUM_WAIT_SECS),
+        )?,
     };
     let disks = if !args.disks.is_empty() {
         args.disks.clone()

@@ -49,7 +49,6 @@ fn iso_as_cdrom_boots_under_ovmf() {
 
 /// Scenario 2: the same ISO written raw to a USB stick, under OVMF.
 #[test]
-#[ignore = "fails: the installer starts before the USB stick appears and exits with \"the boot medium was not found\" (docs/iso-tests.md)"]
 fn iso_as_usb_stick_boots_under_ovmf() {
     reaches_welcome(
         "s2-iso-stick-ovmf",
@@ -62,7 +61,6 @@ fn iso_as_usb_stick_boots_under_ovmf() {
 /// Scenario 2: the same ISO written raw to a USB stick, under SeaBIOS
 /// (isohybrid MBR).
 #[test]
-#[ignore = "fails: the installer starts before the USB stick appears and exits with \"the boot medium was not found\" (docs/iso-tests.md)"]
 fn iso_as_usb_stick_boots_under_seabios() {
     reaches_welcome(
         "s2-iso-stick-bios",
@@ -74,7 +72,6 @@ fn iso_as_usb_stick_boots_under_seabios() {
 
 /// Scenario 2: the USB disk image (GPT, FAT32) under OVMF.
 #[test]
-#[ignore = "fails: the installer starts before the USB stick appears and exits with \"the boot medium was not found\" (docs/iso-tests.md)"]
 fn usb_image_boots_under_ovmf() {
     let dir = target().join("iso-tests").join("media");
     let stick = usb_image(

@@ -341,6 +341,9 @@ pub fn welcome(vm: &Vm) {
     vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
         .unwrap();
     vm.wait_for("Install or upgrade", SCREEN).unwrap();
+    // The menu is drawn over a slow serial port: wait for its last line so
+    // callers read a whole screen.
+    vm.wait_for("[p] Power off", SCREEN).unwrap();
 }
 
 /// Waits for `ok` on the console; fails at once, with the screen, when
