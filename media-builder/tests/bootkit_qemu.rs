@@ -46,7 +46,9 @@ fn installer_initramfs_starts_the_installer_and_falls_back_to_a_shell() {
         .kernel(
             need(&kit.join("vmlinuz")),
             need(&kit.join("initrd.img")),
-            "console=tty0 console=ttyS0,115200 ferry.settle=2",
+            // No medium is attached: the installer gives up on it after a
+            // second and exits, which is the fallback this test checks.
+            "console=tty0 console=ttyS0,115200 ferry.settle=2 ferry.medium-wait=1",
         )
         .boot()
         .unwrap();
