@@ -17,8 +17,16 @@ struct State {
     log: Vec<u8>,
     /// Where in `log` the next `wait_for_output` starts looking.
     mark: usize,
+    /// Screens as they were after each read since a waiter last looked: a
+    /// screen can be drawn and replaced (a countdown, the kernel's last
+    /// words) before a busy host schedules the waiter.
+    screens: std::collections::VecDeque<String>,
     closed: bool,
 }
+
+/// Screens kept for a waiter that has not looked yet; older ones are
+/// dropped (about 2 KiB each).
+const KEPT_SCREENS: usize = 512;
 
 /// Keys a technician presses, as a VT100/VT220 terminal sends them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +79,7 @@ impl Console {
                 parser: vt100::Parser::new(ROWS, COLS, 0),
                 log: Vec::new(),
                 mark: 0,
+                screens: std::collections::VecDeque::new(),
                 closed: false,
             }),
             Condvar::new(),
@@ -92,6 +101,11 @@ impl Console {
                 }
                 s.parser.process(&buf[..n]);
                 s.log.extend_from_slice(&buf[..n]);
+                let screen = screen_text(&s.parser);
+                if s.screens.len() == KEPT_SCREENS {
+                    s.screens.pop_front();
+                }
+                s.screens.push_back(screen);
                 cvar.notify_all();
             }
         });
@@ -116,8 +130,8 @@ impl Console {
         lock.lock().map(|s| s.log.clone()).unwrap_or_default()
     }
 
-    /// Waits until `text` is on the screen or in the output since the last
-    /// match. Fails after `timeout`, or when the guest's output ends.
+    /// Waits until `text` is on the screen, was on it since a wait last
+    /// looked, or is in the output since the last match. Fails after `timeout`, or when the guest's output ends.
     pub fn wait_for(&self, text: &str, timeout: Duration) -> Result<()> {
         self.wait_for_any(&[text], timeout).map(|_| ())
     }
@@ -130,11 +144,12 @@ impl Console {
             .lock()
             .map_err(|_| anyhow::anyhow!("console reader panicked"))?;
         loop {
-            let screen = screen_text(&s.parser);
+            let mut screens: Vec<String> = s.screens.drain(..).collect();
+            screens.push(screen_text(&s.parser));
             let fresh = String::from_utf8_lossy(&s.log[s.mark..]).into_owned();
             if let Some(i) = texts
                 .iter()
-                .position(|t| screen.contains(t) || fresh.contains(t))
+                .position(|t| fresh.contains(t) || screens.iter().any(|screen| screen.contains(t)))
             {
                 // Positions in the log's bytes: the lossy text differs in
                 // length where the guest wrote bytes that are not UTF-8.
@@ -167,6 +182,7 @@ impl Console {
         let (lock, _) = &*self.state;
         if let Ok(mut s) = lock.lock() {
             s.mark = s.log.len();
+            s.screens.clear();
         }
     }
 
@@ -252,6 +268,30 @@ mod tests {
         std::thread::sleep(Duration::from_millis(100));
         assert!(console
             .wait_for("DEMO-ENGINE", Duration::from_millis(300))
+            .is_err());
+    }
+
+    #[test]
+    fn a_screen_replaced_before_the_waiter_looked_is_still_seen() {
+        let (out_r, mut out_w) = std::io::pipe().unwrap();
+        let (_in_r, in_w) = std::io::pipe().unwrap();
+        let console = Console::new(out_r, in_w);
+        // Drawn with cursor moves (never contiguous in the log), then
+        // replaced by the kernel's last words before anyone waits.
+        out_w
+            .write_all(b"\x1b[2J\x1b[3;5HUpgrade\x1b[3;13Hcomplete")
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        out_w.write_all(b"\x1b[2J\x1b[Hreboot: Power down").unwrap();
+        drop(out_w);
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(!console.screen().contains("Upgrade complete"));
+        console
+            .wait_for("Upgrade complete", Duration::from_secs(5))
+            .unwrap();
+        // Seen once: a later wait does not find it again.
+        assert!(console
+            .wait_for("Upgrade complete", Duration::from_secs(1))
             .is_err());
     }
 }
