@@ -119,12 +119,17 @@ pub enum UsbCommand {
 pub struct UsbWriteArgs {
     /// The ISO or USB image to write
     pub image: PathBuf,
-    /// Sticks (/dev/sdX) or files to write it to
+    /// Sticks (/dev/sdX) to write it to (image files with --file-ok)
     #[arg(required = true)]
     pub devices: Vec<PathBuf>,
-    /// Write to a device even if it is not removable
+    /// Write to a disk even if it is not removable (never to a mounted
+    /// disk or the running system's)
     #[arg(long)]
     pub force: bool,
+    /// Also write to existing regular files (image files), not only to
+    /// disks
+    #[arg(long)]
+    pub file_ok: bool,
     /// Do not ask for confirmation
     #[arg(long)]
     pub yes: bool,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context, Result};
 use media_builder::iso::{self, CustomizeSpec, IsoSpec};
-use media_builder::usb::{image, write};
+use media_builder::usb::{image, target, write};
 
 use crate::media_cli::{IsoArgs, IsoCommand, UsbImageArgs, UsbWriteArgs};
 use crate::progress::{human_bytes, Progress};
@@ -149,48 +149,62 @@ pub fn usb_image(a: UsbImageArgs) -> Result<()> {
 }
 
 pub fn usb_write(a: UsbWriteArgs) -> Result<()> {
-    let image_size = std::fs::metadata(&a.image)
-        .with_context(|| format!("opening {}", a.image.display()))?
-        .len();
-    let mut targets = Vec::new();
-    let mut refusals = Vec::new();
-    for d in &a.devices {
-        if iso::same_file(d, &a.image) {
-            refusals.push(write::Refusal {
-                path: d.clone(),
-                reason: "this is the image itself".into(),
-            });
-            continue;
-        }
-        let t = write::inspect(d)?;
-        match write::check(&t, image_size, a.force) {
-            Ok(()) => targets.push(t),
-            Err(r) => refusals.push(r),
-        }
-    }
+    let image_size =
+        write::image_size(&a.image).with_context(|| format!("reading {}", a.image.display()))?;
+    let roots = target::Roots::system();
+    let facts = a
+        .devices
+        .iter()
+        .map(|d| target::inspect(d, &roots))
+        .collect();
+    let allow = target::Allow {
+        non_removable: a.force,
+        files: a.file_ok,
+    };
+    let (targets, refusals) =
+        target::check_all(facts, target::identity(&a.image), image_size, allow);
     if !refusals.is_empty() {
         if a.json {
-            println!("{}", serde_json::json!({"refused": refusals}));
+            let refused: Vec<_> = refusals
+                .iter()
+                .map(|r| {
+                    let reasons: Vec<String> = r.reasons.iter().map(|x| x.to_string()).collect();
+                    serde_json::json!({"path": r.path, "reason": reasons.join("; "),
+                        "reasons": reasons})
+                })
+                .collect();
+            println!("{}", serde_json::json!({ "refused": refused }));
         }
         for r in &refusals {
-            eprintln!("error: refusing {}: {}", r.path.display(), r.reason);
+            for reason in &r.reasons {
+                eprintln!("error: refusing {}: {reason}", r.path.display());
+            }
         }
+        eprintln!("nothing was written to any target");
         std::process::exit(EXIT_REFUSED);
     }
     for t in &targets {
-        eprintln!(
-            "{}: {}{}{}",
-            t.path.display(),
-            human_bytes(t.size),
-            t.model
-                .as_deref()
-                .map(|m| format!(", model {m}"))
-                .unwrap_or_default(),
-            t.serial
-                .as_deref()
-                .map(|s| format!(", serial {s}"))
-                .unwrap_or_default(),
-        );
+        match &t.kind {
+            target::Kind::Disk(d) => eprintln!(
+                "{}: disk {}, {}{}{}{}",
+                t.path.display(),
+                d.name,
+                human_bytes(d.size),
+                if d.removable { ", removable" } else { "" },
+                d.model
+                    .as_deref()
+                    .map(|m| format!(", model {m}"))
+                    .unwrap_or_default(),
+                d.serial
+                    .as_deref()
+                    .map(|s| format!(", serial {s}"))
+                    .unwrap_or_default(),
+            ),
+            target::Kind::File { size } => {
+                eprintln!("{}: image file, {}", t.path.display(), human_bytes(*size))
+            }
+            _ => eprintln!("{}", t.path.display()),
+        }
     }
     if !a.yes {
         if !std::io::stdin().is_terminal() {

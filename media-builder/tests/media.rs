@@ -678,7 +678,14 @@ fn usb_write_to_image_files() {
     let out = ok(
         d,
         &[
-            "usb", "write", "a.iso", "t1.img", "t2.img", "--yes", "--json",
+            "usb",
+            "write",
+            "a.iso",
+            "t1.img",
+            "t2.img",
+            "--file-ok",
+            "--yes",
+            "--json",
         ],
     );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -690,14 +697,22 @@ fn usb_write_to_image_files() {
     assert!(std::fs::read(d.join("t1.img")).unwrap() == a);
     assert!(std::fs::read(d.join("t2.img")).unwrap() == a);
     // Refusals: the image itself; no confirmation without a terminal.
-    let o = mb(d, &["usb", "write", "a.iso", "a.iso", "--yes"]);
+    let o = mb(d, &["usb", "write", "a.iso", "a.iso", "--file-ok", "--yes"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = mb(d, &["usb", "write", "a.iso", "t1.img"]);
+    let o = mb(d, &["usb", "write", "a.iso", "t1.img", "--file-ok"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--yes"));
     let o = mb(
         d,
-        &["usb", "write", "a.iso", "t1.img", "--yes", "--no-verify"],
+        &[
+            "usb",
+            "write",
+            "a.iso",
+            "t1.img",
+            "--file-ok",
+            "--yes",
+            "--no-verify",
+        ],
     );
     assert!(o.status.success());
 }

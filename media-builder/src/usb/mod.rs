@@ -2,4 +2,5 @@
 //! images to sticks.
 
 pub mod image;
+pub mod target;
 pub mod write;

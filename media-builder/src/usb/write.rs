@@ -17,7 +17,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::thread;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
 
 const BLOCK: usize = 4 << 20;
 const ALIGN: usize = 4096;
@@ -48,166 +48,41 @@ impl AlignedBuf {
     }
 }
 
+/// Open a target that exists (never creates one). Block devices opened
+/// for writing are opened exclusively (O_EXCL): the kernel then refuses a
+/// device that is mounted or in use, even if that changed since the
+/// checks.
 fn open_direct(path: &Path, write: bool) -> std::io::Result<(File, bool)> {
+    let exclusive = write && std::fs::metadata(path)?.file_type().is_block_device();
+    let flags = if exclusive { libc::O_EXCL } else { 0 };
     let mut o = OpenOptions::new();
     o.read(!write).write(write);
-    if write && !path.exists() {
-        o.create(true);
-    }
-    match o.clone().custom_flags(libc::O_DIRECT).open(path) {
+    match o.clone().custom_flags(flags | libc::O_DIRECT).open(path) {
         Ok(f) => Ok((f, true)),
-        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Ok((o.open(path)?, false)),
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+            Ok((o.custom_flags(flags).open(path)?, false))
+        }
+        Err(e) if e.raw_os_error() == Some(libc::EBUSY) => Err(std::io::Error::new(
+            e.kind(),
+            "the device is busy: mounted or in use by the system",
+        )),
         Err(e) => Err(e),
     }
 }
 
-/// What is known about a target before writing.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Target {
-    pub path: PathBuf,
-    pub is_block_device: bool,
-    pub size: u64,
-    pub model: Option<String>,
-    pub serial: Option<String>,
-    pub removable: Option<bool>,
-}
-
-/// Why a target was refused.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Refusal {
-    pub path: PathBuf,
-    pub reason: String,
-}
-
-fn sys_block(dev: &Path) -> Option<PathBuf> {
-    let real = dev.canonicalize().ok()?;
-    let name = real.file_name()?.to_string_lossy().into_owned();
-    let p = Path::new("/sys/block").join(&name);
-    p.exists().then_some(p)
-}
-
-fn read_sys(p: PathBuf) -> Option<String> {
-    std::fs::read_to_string(p)
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
-pub fn inspect(path: &Path) -> Result<Target> {
-    if !path.exists()
-        && path
-            .parent()
-            .is_some_and(|p| p.as_os_str().is_empty() || p.is_dir())
-    {
-        // A new image file, as `dd` would create it.
-        return Ok(Target {
-            path: path.to_path_buf(),
-            is_block_device: false,
-            size: 0,
-            model: None,
-            serial: None,
-            removable: None,
-        });
-    }
-    let meta = std::fs::metadata(path).with_context(|| format!("opening {}", path.display()))?;
-    let is_block = meta.file_type().is_block_device();
-    if !is_block && !meta.is_file() {
-        bail!("{} is neither a block device nor a file", path.display());
-    }
-    let size = if is_block {
-        let mut f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        f.seek(SeekFrom::End(0))
-            .with_context(|| format!("measuring {}", path.display()))?
+/// The size of an image: a file's length, or a block device's size.
+pub fn image_size(path: &Path) -> std::io::Result<u64> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_file() {
+        Ok(meta.len())
+    } else if meta.file_type().is_block_device() {
+        File::open(path)?.seek(SeekFrom::End(0))
     } else {
-        meta.len()
-    };
-    let sys = if is_block { sys_block(path) } else { None };
-    let (model, serial, removable) = match &sys {
-        Some(s) => (
-            read_sys(s.join("device/model")),
-            read_sys(s.join("device/serial")).or_else(|| read_sys(s.join("serial"))),
-            read_sys(s.join("removable")).map(|r| r == "1"),
-        ),
-        None => (None, None, None),
-    };
-    Ok(Target {
-        path: path.to_path_buf(),
-        is_block_device: is_block,
-        size,
-        model,
-        serial,
-        removable,
-    })
-}
-
-/// Mounted devices (first field of /proc/mounts) and the one holding /.
-fn mounts() -> (Vec<String>, Option<String>) {
-    let text = std::fs::read_to_string("/proc/self/mounts").unwrap_or_default();
-    let mut all = Vec::new();
-    let mut root = None;
-    for line in text.lines() {
-        let mut f = line.split_whitespace();
-        let (Some(dev), Some(at)) = (f.next(), f.next()) else {
-            continue;
-        };
-        if dev.starts_with("/dev/") {
-            let real = Path::new(dev)
-                .canonicalize()
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_else(|_| dev.to_string());
-            if at == "/" {
-                root = Some(real.clone());
-            }
-            all.push(real);
-        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not an image file or a disk",
+        ))
     }
-    (all, root)
-}
-
-/// Check a target against the image; `Err` carries the refusal.
-pub fn check(t: &Target, image_size: u64, force: bool) -> Result<(), Refusal> {
-    let refuse = |reason: String| {
-        Err(Refusal {
-            path: t.path.clone(),
-            reason,
-        })
-    };
-    if t.is_block_device {
-        let name = t
-            .path
-            .canonicalize()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let (mounted, root) = mounts();
-        // A partition of this disk is /dev/sdb1 or /dev/nvme0n1p1.
-        let ours = |m: &str| {
-            m == name
-                || (m.starts_with(&name)
-                    && m[name.len()..]
-                        .trim_start_matches('p')
-                        .chars()
-                        .all(|c| c.is_ascii_digit()))
-        };
-        if root.as_deref().is_some_and(ours) {
-            return refuse(format!("{name} holds the running system"));
-        }
-        if let Some(m) = mounted.iter().find(|m| ours(m)) {
-            return refuse(format!("{m} is mounted; unmount it first"));
-        }
-        if t.removable != Some(true) && !force {
-            return refuse(format!(
-                "{name} is not a removable device; add --force if you are sure"
-            ));
-        }
-    }
-    if t.is_block_device && t.size < image_size {
-        return refuse(format!(
-            "{} holds {} bytes, the image needs {image_size}",
-            t.path.display(),
-            t.size
-        ));
-    }
-    Ok(())
 }
 
 /// Outcome per target.
@@ -228,11 +103,8 @@ pub fn write_all(
     verify: bool,
     mut progress: impl FnMut(&str, u64, u64),
 ) -> Result<Vec<Written>> {
+    let total = image_size(image).with_context(|| format!("reading {}", image.display()))?;
     let mut src = File::open(image).with_context(|| format!("opening {}", image.display()))?;
-    let total = src
-        .metadata()
-        .with_context(|| format!("reading {}", image.display()))?
-        .len();
     let started = std::time::Instant::now();
     let mut senders = Vec::new();
     let mut handles = Vec::new();
@@ -321,11 +193,9 @@ fn write_one(path: &Path, rx: Receiver<Arc<AlignedBuf>>) -> Result<u64> {
     for buf in rx {
         let buf = buf.bytes();
         if direct && buf.len() % 512 != 0 {
-            // The image's tail is not whole sectors: finish buffered.
-            f = OpenOptions::new()
-                .write(true)
-                .open(path)
-                .with_context(|| format!("opening {} for writing", path.display()))?;
+            // The image's tail is not whole sectors: finish buffered, on
+            // the same (exclusive) handle.
+            stop_direct(&f).with_context(|| format!("writing {}", path.display()))?;
             direct = false;
         }
         f.seek(SeekFrom::Start(n))
@@ -343,6 +213,14 @@ fn write_one(path: &Path, rx: Receiver<Arc<AlignedBuf>>) -> Result<u64> {
         .with_context(|| format!("syncing {}", path.display()))?;
     drop_cache(&f);
     Ok(n)
+}
+
+/// Clear O_DIRECT on an open file.
+fn stop_direct(f: &File) -> nix::Result<()> {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    let flags = OFlag::from_bits_truncate(fcntl(f, FcntlArg::F_GETFL)?);
+    fcntl(f, FcntlArg::F_SETFL(flags & !OFlag::O_DIRECT))?;
+    Ok(())
 }
 
 /// Forget cached pages so a read-back comes from the device.
