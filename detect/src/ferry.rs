@@ -116,29 +116,21 @@ pub(crate) fn inspect<D: Read + Seek>(
         })
         .collect();
 
-    let boot_default = esp
-        .as_ref()
-        .and_then(|e| e.default.as_deref())
-        .and_then(boot::slot_of_default);
-    if let Some(esp) = &esp {
-        match (&esp.default, boot_default) {
-            (None, _) => issues.push(Issue::new(
-                IssueKind::DefaultBootDisagrees,
-                format!(
-                    "{} on the ESP names no default entry",
-                    layout::LOADER_CONF_PATH
-                ),
-            )),
-            (Some(v), None) => issues.push(Issue::new(
-                IssueKind::DefaultBootDisagrees,
-                format!(
-                    "the boot default {v:?} in {} is not a Ferry slot",
-                    layout::LOADER_CONF_PATH
-                ),
-            )),
-            _ => {}
+    let boot_default = esp.as_ref().and_then(|e| {
+        if let Some(d) = &e.default {
+            if !e.entries.is_empty() && !e.entries.iter().any(|b| b.matches(d)) {
+                issues.push(Issue::new(
+                    IssueKind::DefaultBootDisagrees,
+                    format!(
+                        "the boot default {d:?} in {} matches no Ferry entry; the boot loader \
+                         starts the first one",
+                        layout::LOADER_CONF_PATH
+                    ),
+                ));
+            }
         }
-    }
+        boot::default_entry(&e.entries, e.default.as_deref()).map(|b| b.slot)
+    });
     if let Some(rec) = &record {
         compare(rec, &slots, boot_default, issues);
     }
@@ -308,17 +300,28 @@ fn compare(
             ),
             _ => {}
         }
-        let is_default =
-            boot_default == Some(slot) || (boot_default.is_none() && rec.active == slot);
-        if let (true, Some(BootHealth::Failed { tries_done })) = (is_default, s.boot) {
+        if let (SlotState::New, Some(BootHealth::Failed { tries_done })) = (r.state, s.boot) {
+            let then = if boot_default == Some(slot) {
+                "the boot loader still starts it".to_string()
+            } else {
+                format!("the machine starts slot {} instead", slot.other())
+            };
             push(
                 IssueKind::SlotFailedToBoot,
-                format!("the default slot {slot}{release} failed to boot {tries_done} times; the machine falls back to slot {}", slot.other()),
+                format!("slot {slot}{release} failed to start {tries_done} times; {then}"),
             );
         }
     }
     if let Some(d) = boot_default {
-        if d != rec.active {
+        // A new slot that used up its tries already explains the fallback.
+        let failed = matches!(
+            slots
+                .iter()
+                .find(|s| s.slot == rec.active)
+                .and_then(|s| s.boot),
+            Some(BootHealth::Failed { .. })
+        );
+        if d != rec.active && !failed {
             push(
                 IssueKind::DefaultBootDisagrees,
                 format!("the state record makes slot {} active but the boot loader defaults to slot {d}", rec.active),

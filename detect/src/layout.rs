@@ -62,13 +62,18 @@ pub const CONFIG_DIR: &str = "config";
 /// Directory of install and upgrade reports on the config partition.
 pub const REPORTS_DIR: &str = "reports";
 
-/// Boot loader configuration on the ESP; its `default` line names the
-/// active slot's entry.
+/// Boot loader configuration on the ESP: timeout and `default ferry-*`.
 pub const LOADER_CONF_PATH: &str = "loader/loader.conf";
 /// Directory of boot loader entries on the ESP.
 pub const LOADER_ENTRIES_DIR: &str = "loader/entries";
 /// Tries a freshly written slot gets before the boot loader gives up on it.
 pub const DEFAULT_BOOT_TRIES: u32 = 3;
+/// What every Ferry loader entry id starts with.
+pub const ENTRY_PREFIX: &str = "ferry-";
+/// The `default` of `loader/loader.conf`: any Ferry entry. The boot loader
+/// takes the first one in its order, which is the newest boot generation
+/// that has not used up its tries (see [`crate::boot`]).
+pub const LOADER_DEFAULT: &str = "ferry-*";
 
 /// One of the two root slots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -117,13 +122,11 @@ impl Slot {
         }
     }
 
-    /// Boot loader entry id of this slot, `ferry-a` or `ferry-b`: the entry
-    /// file name without boot counter and `.conf`.
-    pub fn entry_id(self) -> &'static str {
-        match self {
-            Slot::A => "ferry-a",
-            Slot::B => "ferry-b",
-        }
+    /// Boot loader entry id of this slot's entry of boot generation
+    /// `generation`: `ferry-7-b`, the entry file name without boot counter
+    /// and `.conf`. See [`crate::boot`] for why the generation is there.
+    pub fn entry_id(self, generation: u32) -> String {
+        format!("{ENTRY_PREFIX}{generation}-{}", self.name())
     }
 
     /// Path of the slot's configuration directory on the config partition.
@@ -133,19 +136,13 @@ impl Slot {
 
     /// Loader entry file name for this slot. `tries` is `None` for an entry
     /// that booted good (no counter), or `(left, done)` while it is tried.
-    pub fn entry_file_name(self, tries: Option<(u32, u32)>) -> String {
+    pub fn entry_file_name(self, generation: u32, tries: Option<(u32, u32)>) -> String {
+        let id = self.entry_id(generation);
         match tries {
-            None => format!("{}.conf", self.entry_id()),
-            Some((left, 0)) => format!("{}+{left}.conf", self.entry_id()),
-            Some((left, done)) => format!("{}+{left}-{done}.conf", self.entry_id()),
+            None => format!("{id}.conf"),
+            Some((left, 0)) => format!("{id}+{left}.conf"),
+            Some((left, done)) => format!("{id}+{left}-{done}.conf"),
         }
-    }
-
-    /// The `default` line value for `loader/loader.conf` selecting this
-    /// slot. A glob, so it matches whether or not the boot loader keeps the
-    /// boot counter in the entry id.
-    pub fn loader_default(self) -> String {
-        format!("{}*", self.entry_id())
     }
 }
 
@@ -237,10 +234,15 @@ mod tests {
 
     #[test]
     fn entry_file_names_follow_boot_counting() {
-        assert_eq!(Slot::A.entry_file_name(None), "ferry-a.conf");
-        assert_eq!(Slot::B.entry_file_name(Some((3, 0))), "ferry-b+3.conf");
-        assert_eq!(Slot::B.entry_file_name(Some((1, 2))), "ferry-b+1-2.conf");
-        assert_eq!(Slot::A.loader_default(), "ferry-a*");
+        assert_eq!(Slot::A.entry_file_name(1, None), "ferry-1-a.conf");
+        assert_eq!(
+            Slot::B.entry_file_name(12, Some((3, 0))),
+            "ferry-12-b+3.conf"
+        );
+        assert_eq!(
+            Slot::B.entry_file_name(2, Some((1, 2))),
+            "ferry-2-b+1-2.conf"
+        );
     }
 
     #[test]

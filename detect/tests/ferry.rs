@@ -83,8 +83,7 @@ fn upgrade_being_tried_and_failed_upgrade() {
         );
     let mut setup = FerrySetup {
         state: Some(trying),
-        entries: vec!["ferry-a.conf".into(), "ferry-b+2-1.conf".into()],
-        loader_default: Some("ferry-b*".into()),
+        entries: vec!["ferry-1-a.conf".into(), "ferry-2-b+2-1.conf".into()],
         config_dirs: vec![Slot::A, Slot::B],
         ..FerrySetup::default()
     };
@@ -99,17 +98,30 @@ fn upgrade_being_tried_and_failed_upgrade() {
             tries_done: 1
         })
     );
-    assert_eq!(b.boot_entry.as_deref(), Some("ferry-b+2-1.conf"));
+    assert_eq!(b.boot_entry.as_deref(), Some("ferry-2-b+2-1.conf"));
+    assert_eq!(r.ferry().and_then(|f| f.boot_default), Some(Slot::B));
 
-    setup.entries = vec!["ferry-a.conf".into(), "ferry-b+0-3.conf".into()];
+    // Its tries used up: the boot loader starts slot a again, and that is
+    // the one issue (not also "the record says b").
+    setup.entries = vec!["ferry-1-a.conf".into(), "ferry-2-b+0-3.conf".into()];
     let (_d2, path) = image(&setup);
     let r = detect_path(&path);
     assert_eq!(kinds(&r), [IssueKind::SlotFailedToBoot], "{:#?}", r.issues);
+    assert_eq!(r.ferry().and_then(|f| f.boot_default), Some(Slot::A));
+    let m = &r.issues[0].message;
     assert!(
-        r.issues[0].message.contains("4.3.0"),
-        "{}",
-        r.issues[0].message
+        m.contains("4.3.0") && m.contains("starts slot a instead"),
+        "{m}"
     );
+
+    // A default pinned on slot b (as Ferry never writes it) keeps starting
+    // the failed entry, and detection says so.
+    setup.loader_default = Some("ferry-2-b*".into());
+    let (_d3, path) = image(&setup);
+    let r = detect_path(&path);
+    assert_eq!(r.ferry().and_then(|f| f.boot_default), Some(Slot::B));
+    let m = &r.issues[0].message;
+    assert!(m.contains("the boot loader still starts it"), "{m}");
 }
 
 #[test]
@@ -140,7 +152,7 @@ fn state_record_disagreeing_with_partitions_and_boot_entries() {
     let (_d, path) = image(&FerrySetup {
         sizes,
         state: Some(both),
-        loader_default: Some("ferry-b*".into()),
+        loader_default: Some("ferry-*-b".into()),
         ..FerrySetup::default()
     });
     let r = detect_path(&path);
@@ -212,8 +224,10 @@ fn state_record_written_by_to_toml_is_read_back() {
     rec.active = Slot::B;
     let (_d, path) = image(&FerrySetup {
         state: Some(rec.to_toml().expect("toml")),
-        entries: vec!["ferry-a.conf".into(), Slot::B.entry_file_name(Some((3, 0)))],
-        loader_default: Some(Slot::B.loader_default()),
+        entries: vec![
+            "ferry-1-a.conf".into(),
+            Slot::B.entry_file_name(2, Some((3, 0))),
+        ],
         config_dirs: vec![Slot::A, Slot::B],
         ..FerrySetup::default()
     });

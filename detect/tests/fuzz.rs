@@ -132,8 +132,14 @@ proptest! {
     #[test]
     fn boot_entry_names_never_panic(name in "\\PC{0,40}") {
         let _ = detect::boot::parse_entry_file_name(&name);
-        let _ = detect::boot::slot_of_default(&name);
         let _ = detect::boot::loader_default(&name);
+        let entries = detect::boot::ferry_entries(std::slice::from_ref(&name));
+        let _ = detect::boot::default_entry(&entries, Some(&name));
+    }
+
+    #[test]
+    fn globs_never_panic(pattern in "[*?\\[\\]!^a-c-]{0,12}", text in "[a-c\\[\\]-]{0,12}") {
+        let _ = detect::boot::glob_match(&pattern, &text);
     }
 }
 

@@ -63,8 +63,8 @@ fn ferry_install_made_by_tools() {
         true,
         &["loader", "loader/entries"],
         &[
-            ("loader/loader.conf", "timeout 3\ndefault ferry-a*\n"),
-            ("loader/entries/ferry-a.conf", "title Engine 4.2.0\n"),
+            ("loader/loader.conf", "timeout 3\ndefault ferry-*\n"),
+            ("loader/entries/ferry-1-a.conf", "title Engine 4.2.0\n"),
         ],
     );
     let conf = dir.path().join("conf.img");

@@ -238,7 +238,7 @@ fn bless(disk: &Path) {
     let slice = detect::io::Slice::new(&mut f, esp.start, esp.size).expect("slice");
     let fs = fatfs::FileSystem::new(slice, fatfs::FsOptions::new()).expect("esp");
     let dir = fs.root_dir().open_dir("loader/entries").expect("entries");
-    dir.rename("ferry-a+3.conf", &dir, "ferry-a.conf")
+    dir.rename("ferry-1-a+3.conf", &dir, "ferry-1-a.conf")
         .expect("bless");
     drop(dir);
     fs.unmount().expect("unmount");

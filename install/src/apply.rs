@@ -461,7 +461,9 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         let what = || format!("removing the boot entry of slot {slot} from the ESP");
         let fs = fatvol::open(self.dev, start, len).ctx(what)?;
         let files = fatvol::list_dir(&fs, layout::LOADER_ENTRIES_DIR).ctx(what)?;
-        for f in boot::entries_of(&files, slot) {
+        // With the leftovers of an entry an interrupted run was writing.
+        let partial = files.iter().filter(|f| f.ends_with(".conf.part")).cloned();
+        for f in boot::entries_of(&files, slot).into_iter().chain(partial) {
             fatvol::remove_all(&fs, &format!("{}/{f}", layout::LOADER_ENTRIES_DIR)).ctx(what)?;
         }
         fatvol::remove_all(&fs, slot.name()).ctx(what)?;
@@ -655,7 +657,25 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         fs.unmount().ctx(what)
     }
 
+    /// Record the new slot as `new` and active in the state record. The
+    /// boot loader does not know about it yet: that is `set_default`.
     fn record_new_slot(&mut self) -> Result<(), Error> {
+        let plan = self.plan;
+        let mut record = plan.state_after.clone();
+        if plan.new_table {
+            record.installed_at = self.now;
+        }
+        record.slots.get_mut(plan.slot).written_at = Some(self.now);
+        self.write_state(&record)?;
+        self.dev.sync().ctx(|| "flushing the state record".into())
+    }
+
+    /// The switch: write the new slot's loader entry with boot counting and
+    /// a generation above every other entry, so the boot loader starts it
+    /// next (and falls back by itself once its tries are used up). The
+    /// entry is written under a name the boot loader ignores and renamed
+    /// once complete, so it never sees half an entry.
+    fn set_default(&mut self) -> Result<(), Error> {
         let plan = self.plan;
         let slot = plan.slot;
         let part = plan
@@ -672,36 +692,28 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         };
         let entry = boot::entry_text(&title, &plan.to.to_string(), slot, &part.part_guid);
         let (start, len) = self.part(Role::Esp)?;
-        let file = format!(
-            "{}/{}",
-            layout::LOADER_ENTRIES_DIR,
-            boot::new_entry_file(slot)
-        );
-        let what = || format!("writing {file} on the ESP");
-        let fs = fatvol::open(self.dev, start, len).ctx(what)?;
-        fatvol::write_file(&fs, &file, entry.as_bytes()).ctx(what)?;
-        fs.unmount().ctx(what)?;
-        self.dev.sync().ctx(|| "flushing the ESP".into())?;
 
-        let mut record = plan.state_after.clone();
-        if plan.new_table {
-            record.installed_at = self.now;
-        }
-        record.slots.get_mut(slot).written_at = Some(self.now);
-        self.write_state(&record)
-    }
-
-    fn set_default(&mut self) -> Result<(), Error> {
-        let (start, len) = self.part(Role::Esp)?;
         let what = || format!("writing {} on the ESP", layout::LOADER_CONF_PATH);
         let fs = fatvol::open(self.dev, start, len).ctx(what)?;
         fatvol::overwrite_file(
             &fs,
             layout::LOADER_CONF_PATH,
-            boot::loader_conf(self.plan.slot).as_bytes(),
+            boot::loader_conf().as_bytes(),
         )
         .ctx(what)?;
-        fs.unmount().ctx(what)
+        let files = fatvol::list_dir(&fs, layout::LOADER_ENTRIES_DIR).ctx(what)?;
+        let name = boot::new_entry_file(slot, boot::next_generation(&files));
+        let file = format!("{}/{name}", layout::LOADER_ENTRIES_DIR);
+        let part_file = format!("{file}.part");
+        let what = || format!("writing {file} on the ESP");
+        fatvol::write_file(&fs, &part_file, entry.as_bytes()).ctx(what)?;
+        fs.unmount().ctx(what)?;
+        self.dev.sync().ctx(|| "flushing the ESP".into())?;
+
+        let fs = fatvol::open(self.dev, start, len).ctx(what)?;
+        fatvol::rename(&fs, &part_file, &file).ctx(what)?;
+        fs.unmount().ctx(what)?;
+        self.dev.sync().ctx(|| "flushing the ESP".into())
     }
 
     /// `fatfs` writes `.` and `..` of new directories in a form `fsck.fat`
@@ -711,7 +723,9 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         let roles: &[Role] = match kind {
             StepKind::FormatEsp | StepKind::WriteSlot | StepKind::InstallBootLoader => &[Role::Esp],
             StepKind::FormatConfig | StepKind::WriteConfig => &[Role::Config],
-            StepKind::RecordNewSlot | StepKind::MarkSlotWriting => &[Role::Esp, Role::Config],
+            StepKind::MarkSlotWriting => &[Role::Esp, Role::Config],
+            StepKind::RecordNewSlot => &[Role::Config],
+            StepKind::SetDefault => &[Role::Esp],
             _ => &[],
         };
         for role in roles {

@@ -78,6 +78,19 @@ pub fn write_file<D: Read + Write + Seek>(
     f.flush()
 }
 
+/// Give a file another name in the same volume, replacing nothing: an
+/// existing file at `to` is an error.
+pub fn rename<D: Read + Write + Seek>(fs: &Volume<'_, D>, from: &str, to: &str) -> io::Result<()> {
+    let root = fs.root_dir();
+    if root.open_file(to).is_ok() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{to} exists already"),
+        ));
+    }
+    root.rename(from, &root, to)
+}
+
 /// Replace a file's content without changing its length when `bytes` is
 /// as long as the file: the directory entry and cluster chain stay as they
 /// are, so an interruption leaves the old or the new bytes of each cluster,

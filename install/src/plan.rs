@@ -119,9 +119,10 @@ pub enum StepKind {
     WriteConfig,
     /// Copy systemd-boot to the ESP.
     InstallBootLoader,
-    /// Write the loader entry with boot counting and record the slot `new`.
+    /// Record the slot `new` and active in the state record.
     RecordNewSlot,
-    /// Make the new slot the boot default.
+    /// Write the slot's loader entry with boot counting: the boot loader
+    /// starts it from now on while it has tries left.
     SetDefault,
     /// Write the report.
     WriteReport,
@@ -661,14 +662,19 @@ fn slot_steps(payload: &PayloadInfo, slot: Slot, schema: Option<u32>, fresh: boo
     }
     steps.push(step(
         StepKind::RecordNewSlot,
-        format!(
-            "Add the boot entry of slot {slot} with {} tries and record the slot as new",
-            layout::DEFAULT_BOOT_TRIES
-        ),
+        format!("Record slot {slot} as new in the state record"),
     ));
     steps.push(step(
         StepKind::SetDefault,
-        format!("Make slot {slot} the boot default"),
+        format!(
+            "Make slot {slot} the boot default: add its boot entry with {} tries{}",
+            layout::DEFAULT_BOOT_TRIES,
+            if fresh {
+                ""
+            } else {
+                ", after which the machine falls back to the other slot by itself"
+            }
+        ),
     ));
     steps.push(step(
         StepKind::WriteReport,
@@ -894,6 +900,22 @@ fn plan_update(target: &Target, payload: &PayloadInfo, choice: &Choice) -> Resul
                 .map(|v| format!(" of {v}"))
                 .unwrap_or_default()
         )),
+        SlotState::New
+            if matches!(
+                install.slot(slot).and_then(|s| s.boot),
+                Some(detect::boot::BootHealth::Failed { .. })
+            ) =>
+        {
+            notes.push(format!(
+                "slot {slot} holds{}, which failed to start and used up its tries; it is \
+                 replaced",
+                other
+                    .release
+                    .as_ref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default()
+            ))
+        }
         SlotState::Good | SlotState::New if record.active == slot => notes.push(format!(
             "the state record makes slot {slot} active but the boot loader starts slot \
              {running}: an earlier run stopped before switching; slot {slot} is overwritten"

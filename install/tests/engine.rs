@@ -43,7 +43,7 @@ fn fresh_install_writes_what_detect_expects() {
         Some("1.0.0")
     );
     assert_eq!(a.config_schema, Some(1));
-    assert_eq!(a.boot_entry.as_deref(), Some("ferry-a+3.conf"));
+    assert_eq!(a.boot_entry.as_deref(), Some("ferry-1-a+3.conf"));
     assert_eq!(ferry.machine_id.as_deref(), Some(MACHINE_ID));
     assert_eq!(
         ferry.trusted_keys,
@@ -64,7 +64,7 @@ fn fresh_install_writes_what_detect_expects() {
         esp["EFI/BOOT/BOOTX64.EFI"],
         std::fs::read(boot_loader()).expect("systemd-boot")
     );
-    let entry = String::from_utf8(esp["loader/entries/ferry-a+3.conf"].clone()).expect("utf-8");
+    let entry = String::from_utf8(esp["loader/entries/ferry-1-a+3.conf"].clone()).expect("utf-8");
     assert!(
         entry.contains(&format!(
             "options root=PARTUUID={} ferry.slot=a console=ttyS0,115200 console=tty0",
@@ -77,7 +77,7 @@ fn fresh_install_writes_what_detect_expects() {
         install::derived_guid(MACHINE_ID, "ferry-root-a")
     );
     assert!(esp.contains_key("a/vmlinuz") && esp.contains_key("a/initrd.img"));
-    assert_eq!(esp["loader/loader.conf"], b"timeout 3\ndefault ferry-a*\n");
+    assert_eq!(esp["loader/loader.conf"], b"timeout 3\ndefault ferry-*\n");
 
     let config = fat_files(&disk, Role::Config);
     let demo =
@@ -165,10 +165,10 @@ fn upgrades_migrate_config_and_keep_the_old_slot() {
     assert_eq!(ferry.boot_default, Some(Slot::B));
     let b = ferry.slot(Slot::B).expect("b");
     assert_eq!((b.state, b.config_schema), (Some(SlotState::New), Some(2)));
-    assert_eq!(b.boot_entry.as_deref(), Some("ferry-b+3.conf"));
+    assert_eq!(b.boot_entry.as_deref(), Some("ferry-2-b+3.conf"));
     let a = ferry.slot(Slot::A).expect("a");
     assert_eq!(a.state, Some(SlotState::Good));
-    assert_eq!(a.boot_entry.as_deref(), Some("ferry-a.conf"));
+    assert_eq!(a.boot_entry.as_deref(), Some("ferry-1-a.conf"));
     // The old slot, its entry and its configuration are untouched.
     let mut old = running_system(&disk);
     assert_eq!(old.slot, Slot::B);
@@ -209,13 +209,19 @@ fn before_of(disk: &std::path::Path, slot: Slot) -> RunningSystem {
     let t = inspect(disk);
     let root = t.partition(Role::Root(slot)).expect("root");
     let esp = fat_files(disk, Role::Esp);
+    let entry = t
+        .report
+        .ferry()
+        .and_then(|f| f.slot(slot))
+        .and_then(|s| s.boot_entry.clone())
+        .expect("an entry for the slot");
     let prefix = format!("{}/", slot.config_dir());
     RunningSystem {
         slot,
         root: hash_range(disk, root.start, ROOTFS_SIZE),
         kernel: esp[&format!("{slot}/vmlinuz")].clone(),
         initrd: esp[&format!("{slot}/initrd.img")].clone(),
-        entry: esp[&format!("loader/entries/ferry-{slot}.conf")].clone(),
+        entry: esp[&format!("loader/entries/{entry}")].clone(),
         config: fat_files(disk, Role::Config)
             .into_iter()
             .filter(|(k, _)| k.starts_with(&prefix))

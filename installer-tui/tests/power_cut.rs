@@ -119,7 +119,7 @@ impl Setup {
             // Stopped after the switch: the upgrade is complete.
             let b = ferry.slot(Slot::B).expect("b");
             assert_eq!(b.state, Some(detect::SlotState::New), "{what}");
-            assert_eq!(b.boot_entry.as_deref(), Some("ferry-b+3.conf"), "{what}");
+            assert_eq!(b.boot_entry.as_deref(), Some("ferry-2-b+3.conf"), "{what}");
             assert_eq!(t.report.issues, vec![], "{what}");
             return;
         }

@@ -148,8 +148,8 @@ fn demo_disk(dir: &Path, rootfs: &Path, schema: u32) -> (PathBuf, u64) {
         "esp.img",
         "FERRY-ESP",
         &[
-            ("loader/loader.conf", b"default ferry-a*\n".to_vec()),
-            ("loader/entries/ferry-a+3.conf", entry.into_bytes()),
+            ("loader/loader.conf", b"default ferry-*\n".to_vec()),
+            ("loader/entries/ferry-1-a+3.conf", entry.into_bytes()),
         ],
     );
     let cfgdir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -223,7 +223,7 @@ fn demo_release_boots_from_its_partuuid_and_marks_itself_good() {
     )
     .unwrap();
     vm.wait_for(
-        "DEMO-ENGINE boot-marked-good entry=ferry-a.conf was=ferry-a+3.conf",
+        "DEMO-ENGINE boot-marked-good entry=ferry-1-a.conf was=ferry-1-a+3.conf",
         Duration::from_secs(60),
     )
     .unwrap();
@@ -236,6 +236,6 @@ fn demo_release_boots_from_its_partuuid_and_marks_itself_good() {
         .output()
         .expect("mtools");
     let listing = String::from_utf8_lossy(&out.stdout);
-    assert!(listing.contains("ferry-a.conf"), "{listing}");
-    assert!(!listing.contains("ferry-a+3.conf"), "{listing}");
+    assert!(listing.contains("ferry-1-a.conf"), "{listing}");
+    assert!(!listing.contains("ferry-1-a+3.conf"), "{listing}");
 }

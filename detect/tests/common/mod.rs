@@ -55,8 +55,8 @@ impl Default for FerrySetup {
                 (Role::Data, Some(2)),
             ],
             state: Some(STATE_A_GOOD.to_string()),
-            entries: vec!["ferry-a.conf".into()],
-            loader_default: Some("ferry-a*".into()),
+            entries: vec!["ferry-1-a.conf".into()],
+            loader_default: Some(layout::LOADER_DEFAULT.into()),
             config_dirs: vec![Slot::A],
         }
     }

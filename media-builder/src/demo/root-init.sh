@@ -87,20 +87,22 @@ if [ -e /etc/demo-engine/broken ]; then
     reboot -f
 fi
 
-# Boot counting: drop the counter from our entry (ferry-b+2-1.conf ->
-# ferry-b.conf), as systemd-bless-boot does.
+# Boot counting: drop the counter from our entry (ferry-7-b+2-1.conf ->
+# ferry-7-b.conf), as systemd-bless-boot does.
 if [ -z "$ESP" ]; then
     say "DEMO-ENGINE boot-not-marked reason=no-esp"
 elif [ -z "$SLOT" ]; then
     say "DEMO-ENGINE boot-not-marked reason=no-ferry.slot"
 else
     entries=/run/esp/loader/entries
-    counted="$(ls "$entries" 2>/dev/null | grep "^ferry-$SLOT+[0-9-]*\.conf$" | head -n 1)"
+    counted="$(ls "$entries" 2>/dev/null | grep "^ferry-[0-9]*-$SLOT+[0-9-]*\.conf$" | head -n 1)"
+    good="$(ls "$entries" 2>/dev/null | grep "^ferry-[0-9]*-$SLOT\.conf$" | head -n 1)"
     if [ -n "$counted" ]; then
-        mv "$entries/$counted" "$entries/ferry-$SLOT.conf" && sync
-        say "DEMO-ENGINE boot-marked-good entry=ferry-$SLOT.conf was=$counted"
-    elif [ -e "$entries/ferry-$SLOT.conf" ]; then
-        say "DEMO-ENGINE boot-marked-good entry=ferry-$SLOT.conf was=good"
+        blessed="${counted%%+*}.conf"
+        mv "$entries/$counted" "$entries/$blessed" && sync
+        say "DEMO-ENGINE boot-marked-good entry=$blessed was=$counted"
+    elif [ -n "$good" ]; then
+        say "DEMO-ENGINE boot-marked-good entry=$good was=good"
     else
         say "DEMO-ENGINE boot-not-marked reason=no-entry"
     fi
