@@ -191,8 +191,15 @@ impl Console {
         self.send_bytes(text.as_bytes())
     }
 
+    /// Presses `key`: its bytes in one write, as a terminal sends them (an
+    /// escape sequence split over time reads as Esc and then letters).
     pub fn key(&mut self, key: Key) -> Result<()> {
-        self.send_bytes(key.bytes())
+        self.input
+            .write_all(key.bytes())
+            .and_then(|()| self.input.flush())
+            .context("typing on the serial console")?;
+        std::thread::sleep(Duration::from_millis(15));
+        Ok(())
     }
 
     fn send_bytes(&mut self, bytes: &[u8]) -> Result<()> {

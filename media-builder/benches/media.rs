@@ -201,7 +201,7 @@ fn main() {
         prepare_target(&target, len);
         write.push(measure(
             Command::new(mb)
-                .args(["usb", "write", "--yes"])
+                .args(["usb", "write", "--yes", "--file-ok"])
                 .arg(&ours_iso)
                 .arg(&target),
         ));

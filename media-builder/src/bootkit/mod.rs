@@ -3,6 +3,7 @@
 //! workspace into one directory (see `docs/bootkit.md`).
 
 pub mod debs;
+pub mod keymaps;
 pub mod modules;
 
 use std::collections::BTreeMap;
@@ -38,6 +39,8 @@ pub const PACKAGES: &[&str] = &[
     "syslinux-common",
     "systemd-boot-efi",
     "busybox-static",
+    keymaps::KBD_PACKAGE,
+    keymaps::KEYMAPS_PACKAGE,
 ];
 
 /// What to build.
@@ -387,6 +390,10 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
         0o644,
     );
     let nmodules = add_modules(&mut archive, &tree, &release, modules::INSTALLER_MODULES)?;
+    let loadkeys = keymaps::loadkeys(dir(keymaps::KBD_PACKAGE)?)?;
+    for (name, bmap) in keymaps::build(&loadkeys, dir(keymaps::KEYMAPS_PACKAGE)?)? {
+        archive.file(&format!("{}/{name}.bmap", keymaps::DIR), bmap, 0o644);
+    }
     let mut cpio = Vec::new();
     archive
         .write_to(&mut cpio, epoch)
