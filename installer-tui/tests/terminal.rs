@@ -320,3 +320,54 @@ fn unattended_upgrade_from_an_iso_with_an_embedded_answer_file() {
     let r = detect::detect_path(&fx.installed);
     assert_eq!(r.ferry().and_then(|f| f.boot_default), Some(Slot::B));
 }
+
+/// A USB stick made by `media-builder usb-image`, with the payload split
+/// into parts and an answer file in `ferry/`: the installer reassembles
+/// the payload, upgrades, and leaves its report on the stick.
+#[test]
+fn unattended_upgrade_from_a_usb_stick_with_a_split_payload() {
+    let fx = fixture::fixture();
+    let answer = fx.dir.path().join("answer.toml");
+    std::fs::write(
+        &answer,
+        "[install]\naction = \"upgrade\"\ndisk = \"only\"\n[finish]\naction = \"reboot\"\ndelay = 0\n",
+    )
+    .expect("answer");
+    let img = fx.dir.path().join("stick.img");
+    let built = media_builder::usb::image::build(
+        &media_builder::usb::image::UsbSpec {
+            bootkit: bootkit(fx.dir.path()),
+            payload: fx.payload(),
+            answer: Some(answer),
+            extra_cmdline: String::new(),
+            size: None,
+            unsigned_ok: false,
+            out: img.clone(),
+            part_size: 1 << 20,
+        },
+        |_, _| {},
+    )
+    .expect("build the USB image");
+    assert!(built.payload_parts.len() > 1, "{:?}", built.payload_parts);
+    let t = Tmux::start_on(&fx, &img, "vt220", &[], &[&fx.installed]);
+    t.wait("installer exited 80", 120);
+    let r = detect::detect_path(&fx.installed);
+    assert_eq!(r.ferry().and_then(|f| f.boot_default), Some(Slot::B));
+
+    let mut file = std::fs::File::open(&img).expect("stick");
+    let (start, len) = medium::stick::find_partition(&mut file).expect("FERRY partition");
+    let stick =
+        medium::stick::Stick::open(detect::io::Slice::new(file, start, len).expect("slice"))
+            .expect("stick FAT");
+    let reports: Vec<String> = stick
+        .volume()
+        .root_dir()
+        .open_dir(medium::REPORTS_DIR)
+        .expect("reports on the stick")
+        .iter()
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(reports[0].contains("upgrade"), "{reports:?}");
+}
