@@ -86,6 +86,21 @@ impl BootMedium {
         self.path.join(PAYLOAD_DIR).join(&self.payload_name)
     }
 
+    /// Where the medium is: its directory, image file or device.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the medium is still there: a directory or an image file
+    /// that still exists, a device that can still be opened and read.
+    pub fn present(&self) -> bool {
+        if self.kind == Kind::Dir {
+            return self.path.is_dir();
+        }
+        let mut first = [0u8; 512];
+        File::open(&self.path).is_ok_and(|mut f| f.read_exact(&mut first).is_ok())
+    }
+
     /// The block device (or image) to leave out of the disk list: `None`
     /// for a directory.
     pub fn device(&self) -> Option<&Path> {
@@ -277,7 +292,12 @@ fn with_stick<T>(
     file.rewind()?;
     let s = Stick::open(Slice::new(file, start, len)?)?;
     let out = f(&s)?;
-    s.close()?;
+    // Closing writes (and tidies) the file system: only after writing. A
+    // stick only read from is left as it is, so a stick pulled out while
+    // the payload was read reports the read that failed, not the close.
+    if write {
+        s.close()?;
+    }
     Ok(out)
 }
 

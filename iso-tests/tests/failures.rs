@@ -205,3 +205,47 @@ fn broken_release_falls_back_to_the_previous_one_after_its_tries() {
     assert_eq!(boot_default(&disk), Some(Slot::B));
     assert_eq!(release(&disk, Slot::B).as_deref(), Some("1.1.0"));
 }
+
+/// Scenario 12: the USB stick the installer runs from is pulled out while
+/// the upgrade writes slot b. The installer says the upgrade failed and
+/// that slot a still starts; it does, and detection shows slot b was
+/// being written.
+#[test]
+fn usb_stick_pulled_during_the_upgrade_leaves_the_old_release() {
+    let mut sc = Scenario::new("s12-stick-pulled");
+    let disk = installed_disk(&mut sc, "disk.img", "1.0.0");
+    let stick = usb_image("1.1.0", Some(&answer("upgrade")), &sc.path("stick.img"));
+    let m = Machine::new(&sc.name, Firmware::Uefi)
+        .memory_mib(768)
+        .usb_stick(&stick)
+        .disk(&disk);
+    let mut vm = sc.boot(&m);
+    vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
+        .unwrap();
+    // The write step's bar: the payload is being read from the stick.
+    vm.wait_for("MiB of", WRITE).unwrap();
+    vm.pull_usb_stick().unwrap();
+    sc.log("stick pulled");
+    vm.wait_for("Upgrade failed", WRITE).unwrap();
+    vm.wait_for(
+        "The previous system (slot a) is still the default and starts as before.",
+        SCREEN,
+    )
+    .unwrap();
+    let s = vm.screen();
+    sc.log(&format!("failed as it should:\n{s}"));
+    // The sentence wraps on the screen: look for its words.
+    assert!(s.contains("removed") && s.contains("answering"), "{s}");
+    vm.power_cut().unwrap();
+    drop(vm);
+
+    let r = detect(&disk);
+    let f = r.ferry().expect("still a Ferry installation");
+    assert_eq!(f.boot_default, Some(Slot::A));
+    assert_eq!(
+        f.slot(Slot::B).and_then(|b| b.state),
+        Some(detect::SlotState::Writing)
+    );
+    assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.0.0"));
+    boot_installed(&mut sc, &disk, "1.0.0", false);
+}

@@ -124,8 +124,17 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
         }
         Ok(Err(failure)) => {
             let mut report = failure.report;
-            save_on_medium(setup, &mut report);
-            Err((failure.error.to_string(), Some(Box::new(report))))
+            let mut error = failure.error.to_string();
+            if !setup.medium.present() {
+                error = format!(
+                    "the medium {} was removed or stopped answering while the payload was read \
+                     from it ({error}); put it back and start the installer from it again",
+                    setup.medium.path().display()
+                );
+            } else {
+                save_on_medium(setup, &mut report);
+            }
+            Err((error, Some(Box::new(report))))
         }
         Err(e) => Err((e, None)),
     };
