@@ -58,10 +58,31 @@ pub struct DiskFile {
 }
 
 impl DiskFile {
-    /// Open `path` for reading and writing.
+    /// Open `path` for reading and writing. A block device is opened
+    /// exclusively (`O_EXCL`): the kernel refuses it while one of its
+    /// partitions is mounted or held (swap, LVM, RAID), and refuses to
+    /// mount them while the installer has it open.
     pub fn open(path: &Path) -> io::Result<DiskFile> {
-        let file = OpenOptions::new().read(true).write(true).open(path)?;
+        let mut file = OpenOptions::new().read(true).write(true).open(path)?;
         let block = file.metadata()?.file_type().is_block_device();
+        if block {
+            file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .custom_flags(nix::libc::O_EXCL)
+                .open(path)
+                .map_err(|e| match e.raw_os_error() {
+                    Some(nix::libc::EBUSY) => io::Error::new(
+                        io::ErrorKind::ResourceBusy,
+                        format!(
+                            "{} is in use: a partition of it is mounted or used by the \
+                             running system (swap, LVM, RAID); nothing was written",
+                            path.display()
+                        ),
+                    ),
+                    _ => e,
+                })?;
+        }
         let size = if block {
             ioctl::device_size(&file)?
         } else {
