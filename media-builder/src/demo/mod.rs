@@ -313,9 +313,74 @@ fn root_image(r: &Release, busybox: &Path, stage: &Path, out: &Path, epoch: u32)
             .env("SOURCE_DATE_EPOCH", epoch.to_string()),
         "mke2fs (Debian package e2fsprogs)",
     )?;
+    fix_inode_times(&tmp, stage, epoch)?;
     let data = std::fs::read(&tmp).with_context(|| format!("reading {}", tmp.display()))?;
     write_if_changed(out, &data)?;
     std::fs::remove_file(&tmp).with_context(|| format!("removing {}", tmp.display()))?;
+    Ok(())
+}
+
+/// `mke2fs -d` (1.47.0) copies each file's access and change times from
+/// the staging directory, and those are the build's clock (the change time
+/// cannot be set, and reading a file moves its access time). Set both to
+/// `epoch` in the image with `debugfs`, for every staged path, the root
+/// and `lost+found`, so the image is the same bytes on every build.
+fn fix_inode_times(image: &Path, stage: &Path, epoch: u32) -> Result<()> {
+    let mut paths = vec!["/".to_string(), "/lost+found".to_string()];
+    let mut pending = vec![stage.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for e in std::fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))? {
+            let p = e
+                .with_context(|| format!("listing {}", dir.display()))?
+                .path();
+            let rel = p
+                .strip_prefix(stage)
+                .map_err(|_| anyhow!("{} is outside the staging directory", p.display()))?;
+            let rel = rel
+                .to_str()
+                .ok_or_else(|| anyhow!("{} is not UTF-8", p.display()))?;
+            if rel.contains(char::is_whitespace) {
+                bail!("{rel}: staged names must not contain spaces (debugfs)");
+            }
+            paths.push(format!("/{rel}"));
+            if p.is_dir() {
+                pending.push(p);
+            }
+        }
+    }
+    paths.sort();
+    let mut script = String::new();
+    for p in &paths {
+        for field in ["atime", "ctime"] {
+            script.push_str(&format!("set_inode_field {p} {field} @{epoch}\n"));
+        }
+    }
+    let file = image.with_extension("debugfs");
+    std::fs::write(&file, script).with_context(|| format!("writing {}", file.display()))?;
+    let out = Command::new("debugfs")
+        .arg("-w")
+        .arg("-f")
+        .arg(&file)
+        .arg(image)
+        // Or it stamps the superblock's write time with the clock.
+        .env("E2FSPROGS_FAKE_TIME", epoch.to_string())
+        .output()
+        .context("running debugfs (Debian package e2fsprogs; is it installed?)")?;
+    let _ = std::fs::remove_file(&file);
+    // debugfs exits 0 even when a command fails; it says so on stderr
+    // after its version banner.
+    let errors: Vec<String> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("debugfs "))
+        .map(str::to_string)
+        .collect();
+    if !out.status.success() || !errors.is_empty() {
+        bail!(
+            "debugfs could not set the inode times in {}: {}",
+            image.display(),
+            errors.join("; ")
+        );
+    }
     Ok(())
 }
 
@@ -339,4 +404,34 @@ fn set_times(dir: &Path, epoch: u32) -> Result<()> {
     std::fs::File::open(dir)
         .and_then(|f| f.set_modified(t))
         .with_context(|| format!("setting the time of {}", dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two builds a few seconds apart (different change and access times
+    /// in the staging directory, a different clock) give the same image.
+    #[test]
+    fn root_images_are_the_same_bytes_on_every_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let busybox = dir.path().join("busybox");
+        std::fs::write(&busybox, b"\x7fELF stand-in for busybox").unwrap();
+        let build = |n: u32| {
+            let out = dir.path().join(format!("root-{n}.img"));
+            root_image(
+                &RELEASES[1],
+                &busybox,
+                &dir.path().join(format!("stage-{n}")),
+                &out,
+                bootkit::DEFAULT_EPOCH,
+            )
+            .unwrap();
+            std::fs::read(out).unwrap()
+        };
+        let first = build(1);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let second = build(2);
+        assert!(first == second, "two builds of the root image differ");
+    }
 }
