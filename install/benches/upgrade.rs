@@ -11,7 +11,6 @@
 //! results are recorded in docs/benchmarks.md.
 
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -23,19 +22,24 @@ use payload::{BuildSpec, Kind, SecretKey, TrustStore, Version, VersionReq};
 const RUNS: usize = 3;
 const MIB: u64 = 1 << 20;
 
+#[path = "../../bench-support/mod.rs"]
+mod support;
+use support::{bench_dir, measure, median, run_quiet, write_noise, yes};
+
 fn main() {
+    if support::measured_child() {
+        return;
+    }
     let args: Vec<String> = std::env::args().collect();
-    match args.get(1).map(String::as_str) {
-        Some("--measure") => return measure_child(&args[2..]),
-        Some("--upgrade") => return upgrade_child(&args[2..]),
-        _ => {}
+    if args.get(1).map(String::as_str) == Some("--upgrade") {
+        return upgrade_child(&args[2..]);
     }
     let size_mib: u64 = args
         .windows(2)
         .find(|w| w[0] == "--size-mib")
         .and_then(|w| w[1].parse().ok())
         .unwrap_or(2048);
-    let dir = bench_dir();
+    let dir = bench_dir("install");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("creating the benchmark directory");
     let key = SecretKey::generate().expect("key");
@@ -122,11 +126,7 @@ fn main() {
                 .arg(format!("seek={slot_b}")),
         ));
     }
-    let med = |v: &mut Vec<Sample>| {
-        v.sort_by(|a, b| a.secs.total_cmp(&b.secs));
-        v[v.len() / 2]
-    };
-    let (o, d, dx) = (med(&mut ours), med(&mut dd), med(&mut dd_direct));
+    let (o, d, dx) = (median(&mut ours), median(&mut dd), median(&mut dd_direct));
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -164,21 +164,6 @@ fn main() {
     if std::env::var_os("FERRY_BENCH_KEEP").is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
-}
-
-fn yes(b: bool) -> &'static str {
-    if b {
-        "met"
-    } else {
-        "MISSED"
-    }
-}
-
-fn bench_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("bench-install")
 }
 
 fn fresh(base: &Path, work: &Path) {
@@ -226,26 +211,6 @@ fn build(dir: &Path, key: &SecretKey, version: &str, schema: u32, size: u64) -> 
     out
 }
 
-/// Pseudo-random bytes (xorshift), distinct in every chunk.
-fn write_noise(path: &Path, size: u64, seed: u64) {
-    let mut f = std::io::BufWriter::with_capacity(1 << 20, File::create(path).expect("create"));
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15 ^ seed;
-    let mut block = vec![0u8; 1 << 20];
-    let mut left = size;
-    while left > 0 {
-        for word in block.chunks_exact_mut(8) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            word.copy_from_slice(&x.to_le_bytes());
-        }
-        let n = left.min(block.len() as u64) as usize;
-        f.write_all(&block[..n]).expect("write");
-        left -= n as u64;
-    }
-    f.flush().expect("write");
-}
-
 /// What the boot loader does after a good boot: drop the entry's counter.
 fn bless(disk: &Path) {
     let esp = install::inspect(disk)
@@ -286,55 +251,4 @@ fn upgrade_child(args: &[String]) {
         }
         eprintln!("apply {:.3}", t.elapsed().as_secs_f64());
     }
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Sample {
-    secs: f64,
-    rss_kib: u64,
-}
-
-fn run_quiet(cmd: &mut Command) {
-    let status = cmd.status().expect("running a helper");
-    assert!(status.success(), "{cmd:?} failed");
-}
-
-/// Runs `cmd` through this binary in `--measure` mode, so the peak RSS read
-/// with getrusage(RUSAGE_CHILDREN) is that of `cmd` alone.
-fn measure(cmd: &mut Command) -> Sample {
-    let mut wrapper = Command::new(std::env::current_exe().expect("own path"));
-    wrapper
-        .arg("--measure")
-        .arg(cmd.get_program())
-        .args(cmd.get_args());
-    let out = wrapper.output().expect("running the measuring wrapper");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().unwrap_or_default();
-    let mut parts = line.split_whitespace();
-    Sample {
-        secs: parts.next().and_then(|s| s.parse().ok()).expect("seconds"),
-        rss_kib: parts.next().and_then(|s| s.parse().ok()).expect("rss"),
-    }
-}
-
-fn measure_child(cmd: &[String]) {
-    let start = Instant::now();
-    let status = Command::new(&cmd[0])
-        .args(&cmd[1..])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .status()
-        .expect("starting the measured command");
-    let secs = start.elapsed().as_secs_f64();
-    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
-        .expect("getrusage");
-    if !status.success() {
-        std::process::exit(1);
-    }
-    println!("{secs} {}", usage.max_rss());
 }

@@ -10,17 +10,20 @@
 //! Page cache warm for every input; median of three. Results are recorded
 //! in docs/benchmarks.md.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 const RUNS: usize = 3;
 
+#[path = "../../bench-support/mod.rs"]
+mod support;
+use support::{bench_dir, measure, median, run_quiet, write_noise, yes, Sample};
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("--measure") {
-        measure_child(&args[2..]);
+    if support::measured_child() {
         return;
     }
     let size_mib: u64 = args
@@ -28,7 +31,7 @@ fn main() {
         .find(|w| w[0] == "--size-mib")
         .and_then(|w| w[1].parse().ok())
         .unwrap_or(2048);
-    let dir = bench_dir();
+    let dir = bench_dir("media");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("creating the benchmark directory");
     let mb = env!("CARGO_BIN_EXE_media-builder");
@@ -67,7 +70,7 @@ fn main() {
     std::fs::write(kit.join("cmdline"), "console=ttyS0\n").expect("cmdline");
 
     let root = dir.join("rootfs.img");
-    write_component(&root, size_mib << 20);
+    write_noise(&root, size_mib << 20, 0);
     run_quiet(
         Command::new(mb)
             .args(["key", "generate", "--out"])
@@ -220,16 +223,12 @@ fn main() {
             rss_kib: a.rss_kib.max(b.rss_kib),
         });
     }
-    let med = |v: &mut Vec<Sample>| {
-        v.sort_by(|a, b| a.secs.total_cmp(&b.secs));
-        v[v.len() / 2]
-    };
     let (o, x, c, w, d) = (
-        med(&mut ours),
-        med(&mut xorriso),
-        med(&mut cp),
-        med(&mut write),
-        med(&mut dd),
+        median(&mut ours),
+        median(&mut xorriso),
+        median(&mut cp),
+        median(&mut write),
+        median(&mut dd),
     );
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -284,103 +283,4 @@ fn warm(path: &Path) {
             .arg(path)
             .stdout(std::process::Stdio::null()),
     );
-}
-
-fn yes(b: bool) -> &'static str {
-    if b {
-        "met"
-    } else {
-        "MISSED"
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Sample {
-    secs: f64,
-    rss_kib: u64,
-}
-
-/// Runs `cmd` through this binary in `--measure` mode, so the peak RSS read
-/// with getrusage(RUSAGE_CHILDREN) is that of `cmd` alone.
-fn measure(cmd: &mut Command) -> Sample {
-    let mut wrapper = Command::new(std::env::current_exe().expect("own path"));
-    wrapper
-        .arg("--measure")
-        .arg(cmd.get_program())
-        .args(cmd.get_args());
-    for (k, v) in cmd.get_envs() {
-        if let Some(v) = v {
-            wrapper.env(k, v);
-        }
-    }
-    let out = wrapper.output().expect("running the measuring wrapper");
-    assert!(
-        out.status.success(),
-        "{:?} failed: {}",
-        cmd,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().unwrap_or_default();
-    let mut parts = line.split_whitespace();
-    Sample {
-        secs: parts.next().and_then(|s| s.parse().ok()).expect("seconds"),
-        rss_kib: parts.next().and_then(|s| s.parse().ok()).expect("rss"),
-    }
-}
-
-fn measure_child(cmd: &[String]) {
-    let start = Instant::now();
-    let status = Command::new(&cmd[0])
-        .args(&cmd[1..])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("starting the measured command");
-    let secs = start.elapsed().as_secs_f64();
-    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
-        .expect("getrusage");
-    if !status.success() {
-        std::process::exit(1);
-    }
-    println!("{secs} {}", usage.max_rss());
-}
-
-fn run_quiet(cmd: &mut Command) {
-    let out = cmd.output().expect("starting a command");
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn bench_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("bench-media")
-}
-
-/// A root image of pseudo-random bytes (xorshift), distinct in every chunk.
-fn write_component(path: &Path, size: u64) {
-    let mut f = std::io::BufWriter::with_capacity(
-        1 << 20,
-        std::fs::File::create(path).expect("creating the root image"),
-    );
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut block = vec![0u8; 1 << 20];
-    let mut left = size;
-    while left > 0 {
-        for word in block.chunks_exact_mut(8) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            word.copy_from_slice(&x.to_le_bytes());
-        }
-        let n = left.min(block.len() as u64) as usize;
-        f.write_all(&block[..n]).expect("writing the root image");
-        left -= n as u64;
-    }
-    f.flush().expect("writing the root image");
 }
