@@ -292,15 +292,21 @@ fn bootkit(dir: &Path) -> std::path::PathBuf {
     kit
 }
 
-#[test]
-fn unattended_upgrade_from_an_iso_with_an_embedded_answer_file() {
-    let fx = fixture::fixture();
+/// An answer file that upgrades the only disk and reboots at once.
+fn upgrade_answer(fx: &Fixture) -> std::path::PathBuf {
     let answer = fx.dir.path().join("answer.toml");
     std::fs::write(
         &answer,
         "[install]\naction = \"upgrade\"\ndisk = \"only\"\n[finish]\naction = \"reboot\"\ndelay = 0\n",
     )
     .expect("answer");
+    answer
+}
+
+#[test]
+fn unattended_upgrade_from_an_iso_with_an_embedded_answer_file() {
+    let fx = fixture::fixture();
+    let answer = upgrade_answer(&fx);
     let iso = fx.dir.path().join("demo.iso");
     media_builder::iso::build(
         &media_builder::iso::IsoSpec {
@@ -327,12 +333,7 @@ fn unattended_upgrade_from_an_iso_with_an_embedded_answer_file() {
 #[test]
 fn unattended_upgrade_from_a_usb_stick_with_a_split_payload() {
     let fx = fixture::fixture();
-    let answer = fx.dir.path().join("answer.toml");
-    std::fs::write(
-        &answer,
-        "[install]\naction = \"upgrade\"\ndisk = \"only\"\n[finish]\naction = \"reboot\"\ndelay = 0\n",
-    )
-    .expect("answer");
+    let answer = upgrade_answer(&fx);
     let img = fx.dir.path().join("stick.img");
     let built = media_builder::usb::image::build(
         &media_builder::usb::image::UsbSpec {
