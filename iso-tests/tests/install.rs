@@ -10,14 +10,16 @@ use common::*;
 use detect::Slot;
 use iso_tests::{Firmware, Key, Machine};
 
-/// Installs `version` on the machine's blank disk through the screens,
-/// then reboots into it.
+/// Installs `version` through the screens on the first of two blank
+/// qcow2 disks, then reboots into it; the second disk is never written.
 fn install_through_the_screens(sc: &mut Scenario, version: &str, rtc: Option<&str>) {
-    let disk = sc.blank_disk("disk.img");
+    let disk = sc.blank_qcow2("disk.qcow2");
+    let other = sc.blank_qcow2("other.qcow2");
     let mut m = Machine::new(&sc.name, Firmware::Uefi)
         .memory_mib(768)
         .cdrom(iso(version))
-        .disk(&disk);
+        .disk(&disk)
+        .disk(&other);
     if let Some(base) = rtc {
         m = m.rtc_base(base);
     }
@@ -25,7 +27,7 @@ fn install_through_the_screens(sc: &mut Scenario, version: &str, rtc: Option<&st
     welcome(&vm);
     press(&mut vm, "i", "Choose the disk");
     let s = vm.screen();
-    assert!(s.contains("blank"), "{s}");
+    assert_eq!(s.matches("blank").count(), 2, "two blank disks:\n{s}");
     press(&mut vm, "1", &format!("Install {version}"));
     press(&mut vm, "i", "Press Enter to start the install");
     vm.key(Key::Enter).unwrap();
@@ -42,7 +44,9 @@ fn install_through_the_screens(sc: &mut Scenario, version: &str, rtc: Option<&st
     vm.wait_exit(SCREEN).unwrap();
     drop(vm);
 
-    assert_eq!(release(&disk, Slot::A).as_deref(), Some(version));
+    assert!(never_written(&other), "the other disk was written");
+    assert!(!never_written(&disk), "the chosen disk holds nothing");
+    assert_eq!(release(&raw_copy(&disk), Slot::A).as_deref(), Some(version));
     let line = boot_installed(sc, &disk, version, true);
     assert!(line.contains("slot=a"), "{line}");
 }

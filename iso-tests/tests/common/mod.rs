@@ -99,6 +99,20 @@ impl Scenario {
         p
     }
 
+    /// A blank 24 GiB qcow2 disk (as a hypervisor would give a VM).
+    pub fn blank_qcow2(&self, file: &str) -> PathBuf {
+        let p = self.path(file);
+        qemu_img(&[
+            "create",
+            "-q",
+            "-f",
+            "qcow2",
+            &p.display().to_string(),
+            "24G",
+        ]);
+        p
+    }
+
     /// Boots `machine` in a fresh sub-directory of the scenario, so a
     /// scenario can boot several machines over the same disks.
     pub fn boot(&mut self, machine: &Machine) -> Vm {
@@ -293,6 +307,40 @@ pub fn release(disk: &Path, slot: Slot) -> Option<String> {
 
 pub fn boot_default(disk: &Path) -> Option<Slot> {
     detect(disk).ferry()?.boot_default
+}
+
+fn qemu_img(args: &[&str]) -> String {
+    let out = std::process::Command::new("qemu-img")
+        .args(args)
+        .output()
+        .expect("qemu-img (Debian package qemu-utils)");
+    assert!(
+        out.status.success(),
+        "qemu-img {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A raw copy of a qcow2 disk (sparse), for the host's checks, which read
+/// raw disks.
+pub fn raw_copy(qcow2: &Path) -> PathBuf {
+    let raw = qcow2.with_extension("raw");
+    qemu_img(&[
+        "convert",
+        "-O",
+        "raw",
+        &qcow2.display().to_string(),
+        &raw.display().to_string(),
+    ]);
+    raw
+}
+
+/// Whether a qcow2 disk still holds no data at all: no cluster was ever
+/// written.
+pub fn never_written(qcow2: &Path) -> bool {
+    let map = qemu_img(&["map", "--output=json", &qcow2.display().to_string()]);
+    !map.contains("\"data\": true")
 }
 
 /// The last complete line of the serial log that contains `needle`.
