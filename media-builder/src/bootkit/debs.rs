@@ -47,37 +47,122 @@ fn run(cmd: &mut Command, what: &str) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
-fn candidate(name: &str) -> Result<Candidate> {
-    let out = run(
-        Command::new("apt-cache").args(["show", "--no-all-versions", name]),
-        &format!("apt-cache show {name}"),
-    )?;
-    let text = String::from_utf8_lossy(&out);
+/// The candidate version of `name`, or `None` if apt has none (an
+/// unknown name, or one only other packages mention).
+fn lookup(name: &str) -> Result<Option<Candidate>> {
+    let what = format!("apt-cache show {name}");
+    let out = Command::new("apt-cache")
+        .args(["show", "--no-all-versions", name])
+        .output()
+        .with_context(|| format!("running {what} (is it installed?)"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        if stderr.contains("No packages found") || stderr.contains("Unable to locate") {
+            return Ok(None);
+        }
+        bail!("{what} failed: {}", stderr.trim());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
     let field = |k: &str| -> Option<String> {
         text.lines()
             .find_map(|l| l.strip_prefix(&format!("{k}: ")))
             .map(|v| v.trim().to_string())
     };
-    let version = field("Version").ok_or_else(|| {
-        anyhow!("apt knows no package {name}; run `apt-get update` (Debian or Ubuntu)")
-    })?;
+    let Some(version) = field("Version") else {
+        return Ok(None);
+    };
     let filename = field("Filename").ok_or_else(|| anyhow!("apt gives no file for {name}"))?;
     let file = filename.rsplit('/').next().unwrap_or(&filename).to_string();
     let sha256 = field("SHA256").ok_or_else(|| anyhow!("apt gives no SHA256 for {name}"))?;
-    Ok(Candidate {
+    Ok(Some(Candidate {
         version,
         file,
         sha256: sha256.to_lowercase(),
         depends: field("Depends").unwrap_or_default(),
+    }))
+}
+
+fn candidate(name: &str) -> Result<Candidate> {
+    lookup(name)?.ok_or_else(|| {
+        anyhow!("apt knows no package {name}; run `apt-get update` (Debian or Ubuntu)")
     })
 }
 
-/// The name of the first package in a `Depends` field (for the kernel
-/// meta-package, the versioned kernel image package).
+/// Whether apt has a version of `name` to download.
+pub fn available(name: &str) -> Result<bool> {
+    Ok(lookup(name)?.is_some())
+}
+
+/// The kernel meta-packages that follow the distribution's current
+/// kernel, with the distribution that has them.
+pub const KERNEL_META_PACKAGES: &[(&str, &str)] = &[
+    ("linux-image-amd64", "Debian"),
+    ("linux-image-generic", "Ubuntu"),
+];
+
+/// The first of [`KERNEL_META_PACKAGES`] that `available` says apt has.
+pub fn choose_kernel_meta(mut available: impl FnMut(&str) -> Result<bool>) -> Result<&'static str> {
+    for (name, _) in KERNEL_META_PACKAGES {
+        if available(name)? {
+            return Ok(name);
+        }
+    }
+    let names: Vec<String> = KERNEL_META_PACKAGES
+        .iter()
+        .map(|(n, d)| format!("{n} ({d})"))
+        .collect();
+    bail!(
+        "apt has no kernel package: none of {}; add the distribution's main \
+         archive to apt's sources and run `apt-get update`",
+        names.join(", ")
+    )
+}
+
+/// The package names of a `Depends` field, the first of each set of
+/// alternatives, without versions or architectures.
+pub fn dependencies(depends: &str) -> Vec<String> {
+    depends
+        .split(',')
+        .filter_map(|d| {
+            let first = d.split('|').next()?.trim();
+            let name = first.split([' ', '(', ':']).next()?.trim();
+            (!name.is_empty()).then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// The name of the first package in a `Depends` field.
 pub fn first_dependency(depends: &str) -> Option<String> {
-    let first = depends.split(',').next()?.split('|').next()?.trim();
-    let name = first.split([' ', '(']).next()?.trim();
-    (!name.is_empty()).then(|| name.to_string())
+    dependencies(depends).into_iter().next()
+}
+
+/// The versioned kernel image package a kernel meta-package depends on:
+/// its first `linux-image-*` dependency (Debian: the only one; Ubuntu:
+/// the first of image, modules, firmware and microcode).
+pub fn kernel_image_dependency(depends: &str) -> Option<String> {
+    dependencies(depends)
+        .into_iter()
+        .find(|d| d.starts_with("linux-image-"))
+}
+
+/// The kernel release a versioned image package is for:
+/// `linux-image-6.8.0-151-generic` → `6.8.0-151-generic`.
+pub fn image_release(image: &str) -> Option<&str> {
+    image
+        .strip_prefix("linux-image-unsigned-")
+        .or_else(|| image.strip_prefix("linux-image-"))
+        .filter(|r| !r.is_empty())
+}
+
+/// The module packages of kernel `release` named in a `Depends` field:
+/// Ubuntu's `linux-modules-RELEASE` and `linux-modules-extra-RELEASE`
+/// (Debian has none: its image package holds the modules).
+pub fn module_packages(depends: &str, release: &str) -> Vec<String> {
+    let suffix = format!("-{release}");
+    dependencies(depends)
+        .into_iter()
+        .filter(|d| d.starts_with("linux-modules-") && d.ends_with(&suffix))
+        .collect()
 }
 
 pub fn sha256_file(path: &Path) -> Result<String> {
@@ -157,6 +242,85 @@ pub fn fetch(cache: &Path, name: &str) -> Result<(Unpacked, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Depends fields of Ubuntu 24.04's kernel packages.
+    const NOBLE_META: &str = "linux-image-6.8.0-151-generic, \
+        linux-modules-extra-6.8.0-151-generic, linux-firmware, intel-microcode, amd64-microcode";
+    const NOBLE_IMAGE: &str =
+        "kmod, linux-base (>= 4.5ubuntu1~16.04.1), linux-modules-6.8.0-151-generic";
+    const NOBLE_EXTRA: &str = "linux-modules-6.8.0-151-generic, wireless-regdb";
+
+    #[test]
+    fn meta_package_is_debians_where_apt_has_it_else_ubuntus() {
+        let debian = |n: &str| Ok(n == "linux-image-amd64");
+        assert_eq!(choose_kernel_meta(debian).unwrap(), "linux-image-amd64");
+        let ubuntu = |n: &str| Ok(n == "linux-image-generic");
+        assert_eq!(choose_kernel_meta(ubuntu).unwrap(), "linux-image-generic");
+        let both = |_: &str| Ok(true);
+        assert_eq!(choose_kernel_meta(both).unwrap(), "linux-image-amd64");
+        let err = choose_kernel_meta(|_| Ok(false)).unwrap_err().to_string();
+        assert!(err.contains("linux-image-amd64 (Debian)"), "{err}");
+        assert!(err.contains("linux-image-generic (Ubuntu)"), "{err}");
+        assert!(err.contains("apt-get update"), "{err}");
+        // An apt that cannot be asked is an error, not "no kernel".
+        assert!(choose_kernel_meta(|_| Err(anyhow!("apt-cache is missing"))).is_err());
+    }
+
+    #[test]
+    fn image_package_of_a_meta_package() {
+        assert_eq!(
+            kernel_image_dependency("linux-image-6.1.0-56-amd64 (= 6.1.192-2)").as_deref(),
+            Some("linux-image-6.1.0-56-amd64")
+        );
+        assert_eq!(
+            kernel_image_dependency(NOBLE_META).as_deref(),
+            Some("linux-image-6.8.0-151-generic")
+        );
+        assert_eq!(
+            kernel_image_dependency("linux-firmware, linux-image-6.8.0-1-generic").as_deref(),
+            Some("linux-image-6.8.0-1-generic")
+        );
+        assert_eq!(kernel_image_dependency("linux-firmware").as_deref(), None);
+        assert_eq!(kernel_image_dependency("").as_deref(), None);
+    }
+
+    #[test]
+    fn module_packages_come_from_the_depends_fields() {
+        let release = image_release("linux-image-6.8.0-151-generic").unwrap();
+        assert_eq!(release, "6.8.0-151-generic");
+        assert_eq!(
+            module_packages(NOBLE_META, release),
+            vec!["linux-modules-extra-6.8.0-151-generic"]
+        );
+        assert_eq!(
+            module_packages(NOBLE_IMAGE, release),
+            vec!["linux-modules-6.8.0-151-generic"]
+        );
+        assert_eq!(
+            module_packages(NOBLE_EXTRA, release),
+            vec!["linux-modules-6.8.0-151-generic"]
+        );
+        // Another kernel's modules, and Debian's fields, bring none.
+        assert!(module_packages("linux-modules-6.8.0-1-generic", release).is_empty());
+        assert!(
+            module_packages("linux-image-6.1.0-56-amd64 (= 6.1.192-2)", "6.1.0-56-amd64")
+                .is_empty()
+        );
+        assert_eq!(
+            image_release("linux-image-unsigned-6.8.0-1-generic"),
+            Some("6.8.0-1-generic")
+        );
+        assert_eq!(image_release("linux-image-"), None);
+    }
+
+    #[test]
+    fn dependencies_drop_versions_alternatives_and_architectures() {
+        assert_eq!(
+            dependencies("a (>= 1), b | c, d:any, e [amd64]"),
+            vec!["a", "b", "d", "e"]
+        );
+        assert!(dependencies("").is_empty());
+    }
 
     #[test]
     fn kernel_meta_package_dependency() {

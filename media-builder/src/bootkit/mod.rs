@@ -1,6 +1,6 @@
 //! `media-builder bootkit`: the kernel, the installer initramfs, the boot
-//! loaders and the trusted keys, built from Debian packages and this
-//! workspace into one directory (see `docs/bootkit.md`).
+//! loaders and the trusted keys, built from Debian or Ubuntu packages and
+//! this workspace into one directory (see `docs/bootkit.md`).
 
 pub mod debs;
 pub mod keymaps;
@@ -31,10 +31,11 @@ pub const DEMO_KEY_FILE: &str = "demo-DO-NOT-USE.pub";
 
 const INIT: &str = include_str!("installer-init.sh");
 
-/// Debian packages the kit is made of.
-pub const KERNEL_PACKAGE: &str = "linux-image-amd64";
+/// Packages the kit is made of besides the kernel (which is
+/// [`debs::KERNEL_META_PACKAGES`]: Debian's `linux-image-amd64` or
+/// Ubuntu's `linux-image-generic`, and what they bring). Both distributions
+/// use these names.
 pub const PACKAGES: &[&str] = &[
-    KERNEL_PACKAGE,
     "isolinux",
     "syslinux-common",
     "systemd-boot-efi",
@@ -70,7 +71,7 @@ pub struct Lock {
     pub cpio_sha256: String,
     /// SHA-256 of `initrd.img`.
     pub initrd_sha256: String,
-    /// Every Debian package used, by name.
+    /// Every package used, by name.
     pub packages: BTreeMap<String, LockedPackage>,
 }
 
@@ -132,31 +133,102 @@ pub fn workspace_root() -> Option<PathBuf> {
         .then_some(root)
 }
 
-/// The Debian packages, fetched and unpacked, by name; the kernel
-/// meta-package brings the versioned image package.
-pub fn fetch_packages(cache: &Path) -> Result<BTreeMap<String, Unpacked>> {
-    let mut out = BTreeMap::new();
-    for name in PACKAGES {
-        let (u, depends) = debs::fetch(cache, name)?;
-        if *name == KERNEL_PACKAGE {
-            let image = debs::first_dependency(&depends)
-                .ok_or_else(|| anyhow!("{KERNEL_PACKAGE} depends on no kernel image package"))?;
-            let (img, _) = debs::fetch(cache, &image)?;
-            out.insert(image, img);
-        }
-        out.insert(name.to_string(), u);
-    }
-    Ok(out)
+/// The packages, fetched and unpacked.
+#[derive(Debug, Clone)]
+pub struct Packages {
+    /// Every package, by name.
+    pub all: BTreeMap<String, Unpacked>,
+    /// The kernel meta-package (`linux-image-amd64`, `linux-image-generic`).
+    pub kernel_meta: String,
+    /// The versioned image package it depends on, with `boot/vmlinuz-*`.
+    pub kernel_image: String,
+    /// Ubuntu's module packages (`linux-modules-RELEASE`,
+    /// `linux-modules-extra-RELEASE`); none on Debian, whose image package
+    /// holds the modules.
+    pub kernel_modules: Vec<String>,
 }
 
-/// The kernel image package's kernel: (vmlinuz path, lib/modules/RELEASE).
-pub fn kernel(packages: &BTreeMap<String, Unpacked>) -> Result<(PathBuf, PathBuf, String)> {
-    let image = packages
+impl Packages {
+    /// The unpacked directory of package `name`.
+    pub fn dir(&self, name: &str) -> Result<&Path> {
+        Ok(&self
+            .all
+            .get(name)
+            .ok_or_else(|| anyhow!("package {name} was not fetched"))?
+            .dir)
+    }
+}
+
+/// The packages, fetched and unpacked: the distribution's kernel
+/// meta-package, the versioned image package it depends on and (Ubuntu)
+/// the module packages these depend on, then [`PACKAGES`].
+pub fn fetch_packages(cache: &Path) -> Result<Packages> {
+    let mut all = BTreeMap::new();
+    let meta = debs::choose_kernel_meta(debs::available)?;
+    let (u, meta_depends) = debs::fetch(cache, meta)?;
+    all.insert(meta.to_string(), u);
+    let image = debs::kernel_image_dependency(&meta_depends)
+        .ok_or_else(|| anyhow!("{meta} depends on no kernel image package (linux-image-*)"))?;
+    let release = debs::image_release(&image)
+        .ok_or_else(|| anyhow!("{meta} depends on {image}, which names no kernel release"))?
+        .to_string();
+    let (u, image_depends) = debs::fetch(cache, &image)?;
+    all.insert(image.clone(), u);
+    // Ubuntu: the meta-package brings linux-modules-extra-RELEASE, the
+    // image linux-modules-RELEASE (and extra depends on that one too).
+    let mut modules: Vec<String> = Vec::new();
+    let mut pending = debs::module_packages(&image_depends, &release);
+    pending.extend(debs::module_packages(&meta_depends, &release));
+    while !pending.is_empty() {
+        let name = pending.remove(0);
+        if modules.contains(&name) {
+            continue;
+        }
+        let (u, depends) = debs::fetch(cache, &name)?;
+        all.insert(name.clone(), u);
+        pending.extend(debs::module_packages(&depends, &release));
+        modules.push(name);
+    }
+    for name in PACKAGES {
+        let (u, _) = debs::fetch(cache, name)?;
+        all.insert(name.to_string(), u);
+    }
+    Ok(Packages {
+        all,
+        kernel_meta: meta.to_string(),
+        kernel_image: image,
+        kernel_modules: modules,
+    })
+}
+
+/// busybox in the unpacked `busybox-static` (`bin/busybox` on Debian 12,
+/// `usr/bin/busybox` after the /usr merge, as on Ubuntu 24.04).
+pub fn busybox(packages: &Packages) -> Result<PathBuf> {
+    let dir = packages.dir("busybox-static")?;
+    ["bin/busybox", "usr/bin/busybox"]
         .iter()
-        .find(|(n, _)| n.starts_with("linux-image-") && n.as_str() != KERNEL_PACKAGE)
-        .map(|(_, u)| u)
-        .ok_or_else(|| anyhow!("no kernel image package was fetched"))?;
-    let boot = image.dir.join("boot");
+        .map(|p| dir.join(p))
+        .find(|p| p.is_file())
+        .ok_or_else(|| anyhow!("{} has no bin/busybox or usr/bin/busybox", dir.display()))
+}
+
+/// The kernel of the fetched packages.
+#[derive(Debug, Clone)]
+pub struct Kernel {
+    /// `boot/vmlinuz-RELEASE` in the image package.
+    pub vmlinuz: PathBuf,
+    /// `uname -r`.
+    pub release: String,
+    /// Each kernel package's `lib/modules/RELEASE` (or
+    /// `usr/lib/modules/RELEASE`), image package first.
+    pub module_dirs: Vec<PathBuf>,
+}
+
+/// The image package's kernel and the module directories of the kernel
+/// packages.
+pub fn kernel(packages: &Packages) -> Result<Kernel> {
+    let image = packages.dir(&packages.kernel_image)?;
+    let boot = image.join("boot");
     let vmlinuz = std::fs::read_dir(&boot)
         .with_context(|| format!("listing {}", boot.display()))?
         .filter_map(|e| e.ok())
@@ -172,11 +244,32 @@ pub fn kernel(packages: &BTreeMap<String, Unpacked>) -> Result<(PathBuf, PathBuf
         .to_string_lossy()
         .trim_start_matches("vmlinuz-")
         .to_string();
-    let modules = image.dir.join("lib/modules").join(&release);
-    if !modules.is_dir() {
-        bail!("{} is missing", modules.display());
+    let mut module_dirs = Vec::new();
+    for name in std::iter::once(&packages.kernel_image).chain(&packages.kernel_modules) {
+        let dir = packages.dir(name)?;
+        for base in ["lib/modules", "usr/lib/modules"] {
+            let d = dir.join(base).join(&release);
+            if d.is_dir() {
+                module_dirs.push(d);
+            }
+        }
     }
-    Ok((vmlinuz, modules, release))
+    if module_dirs.is_empty() {
+        bail!(
+            "no package of kernel {release} has lib/modules/{release} or \
+             usr/lib/modules/{release} (looked in {})",
+            std::iter::once(&packages.kernel_image)
+                .chain(&packages.kernel_modules)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(Kernel {
+        vmlinuz,
+        release,
+        module_dirs,
+    })
 }
 
 /// Adds the modules (and a `modules.dep` for them, so busybox `modprobe`
@@ -191,7 +284,7 @@ pub fn add_modules(
     let mut list = String::new();
     let mut names = std::collections::BTreeSet::new();
     for (name, rel) in &order {
-        let data = read(&tree.root.join(rel))?;
+        let data = tree.read(name)?;
         archive.file(&format!("lib/modules/{release}/{rel}"), data, 0o644);
         list.push_str(rel);
         list.push('\n');
@@ -298,13 +391,12 @@ fn copy(from: &Path, to: &Path) -> Result<bool> {
 pub fn build(spec: &BootkitSpec) -> Result<Built> {
     let epoch = source_date_epoch()?;
     let packages = fetch_packages(&spec.cache)?;
-    let dir = |name: &str| -> Result<&Path> {
-        Ok(&packages
-            .get(name)
-            .ok_or_else(|| anyhow!("package {name} was not fetched"))?
-            .dir)
-    };
-    let (vmlinuz, modules_root, release) = kernel(&packages)?;
+    let dir = |name: &str| packages.dir(name);
+    let Kernel {
+        vmlinuz,
+        release,
+        module_dirs,
+    } = kernel(&packages)?;
 
     let installer = match &spec.installer {
         Some(p) => p.clone(),
@@ -370,13 +462,9 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     }
 
     // The initramfs.
-    let tree = ModuleTree::scan(&modules_root)?;
-    write_if_changed(
-        &modules_root.join("modules.dep"),
-        tree.modules_dep(None).as_bytes(),
-    )?;
+    let tree = ModuleTree::scan(&module_dirs)?;
     let mut archive = Archive::new();
-    add_base(&mut archive, &dir("busybox-static")?.join("bin/busybox"))?;
+    add_base(&mut archive, &busybox(&packages)?)?;
     archive.file("init", INIT.as_bytes().to_vec(), 0o755);
     archive.file("bin/installer-tui", read(&installer)?, 0o755);
     for (name, data) in &keys {
@@ -427,6 +515,7 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
         cpio_sha256,
         initrd_sha256,
         packages: packages
+            .all
             .iter()
             .map(|(n, u)| (n.clone(), u.locked.clone()))
             .collect(),

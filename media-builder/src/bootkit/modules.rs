@@ -6,6 +6,14 @@
 //! for the dependency part, and write `modules.dep` ourselves. It is a few
 //! dozen lines of ELF reading and saves needing kmod on the build machine
 //! and root for `depmod -b`.
+//!
+//! The modules may be spread over several packages (Ubuntu:
+//! `linux-modules-RELEASE` and `linux-modules-extra-RELEASE`), under
+//! `lib/modules` or `usr/lib/modules`, and compressed (`.ko.zst` on
+//! Ubuntu, `.ko.xz` on Debian 13). They are decompressed here, so the
+//! initramfs holds plain `.ko` files that busybox `insmod` loads as they
+//! are. A module the kernel has built in (`modules.builtin`) has no file
+//! and needs none.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -60,13 +68,181 @@ pub const DEMO_MODULES: &[&str] = &[
     "nls_cp437",
     "nls_ascii",
     "nls_utf8",
+    // The charset the FAT driver uses when the mount names none: ascii in
+    // Debian's kernel, iso8859-1 in Ubuntu's.
+    "nls_iso8859_1",
 ];
+
+/// How a module file is stored in the kernel package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// `.ko` (Debian 12)
+    None,
+    /// `.ko.zst` (Ubuntu 24.04)
+    Zstd,
+    /// `.ko.xz` (Debian 13)
+    Xz,
+    /// `.ko.gz`
+    Gzip,
+}
+
+impl Compression {
+    /// The compression of a module file by its name, and the name without
+    /// the compression suffix (`ahci.ko.zst` → `ahci.ko`); `None` if the
+    /// file is no kernel module.
+    pub fn of(file: &str) -> Option<(Compression, &str)> {
+        let (how, plain) = if let Some(p) = file.strip_suffix(".zst") {
+            (Compression::Zstd, p)
+        } else if let Some(p) = file.strip_suffix(".xz") {
+            (Compression::Xz, p)
+        } else if let Some(p) = file.strip_suffix(".gz") {
+            (Compression::Gzip, p)
+        } else {
+            (Compression::None, file)
+        };
+        plain.ends_with(".ko").then_some((how, plain))
+    }
+
+    fn format(self) -> &'static str {
+        match self {
+            Compression::None => "uncompressed",
+            Compression::Zstd => "zstd",
+            Compression::Xz => "xz",
+            Compression::Gzip => "gzip",
+        }
+    }
+}
+
+/// Largest module accepted after decompression (the largest in Debian's
+/// and Ubuntu's kernels are a few MiB, GPU drivers about 20 MiB).
+const MAX_MODULE_BYTES: u64 = 256 << 20;
+
+/// The module file `data` (read from `file`), decompressed.
+pub fn decompress(data: Vec<u8>, how: Compression, file: &Path) -> Result<Vec<u8>> {
+    let out = match how {
+        Compression::None => return Ok(data),
+        Compression::Zstd => unzstd(&data),
+        Compression::Xz => unxz(&data),
+        Compression::Gzip => gunzip(&data),
+    };
+    out.map_err(|e| {
+        anyhow!(
+            "{} is not a valid {}-compressed kernel module ({e}); the package \
+             cache may be damaged: delete the package's directory under the \
+             cache's unpacked/ (or the whole cache) and run again",
+            file.display(),
+            how.format()
+        )
+    })
+}
+
+/// Every zstd frame of `data`, decompressed; checks each frame's content
+/// checksum and size where the frame has them.
+fn unzstd(mut data: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    if data.is_empty() {
+        return Err("the file is empty".into());
+    }
+    while !data.is_empty() {
+        let mut dec =
+            ruzstd::decoding::StreamingDecoder::new(&mut data).map_err(|e| e.to_string())?;
+        let before = out.len();
+        let limit = MAX_MODULE_BYTES + 1 - out.len() as u64;
+        (&mut dec)
+            .take(limit)
+            .read_to_end(&mut out)
+            .map_err(|e| e.to_string())?;
+        if out.len() as u64 > MAX_MODULE_BYTES {
+            return Err(format!("larger than {} MiB", MAX_MODULE_BYTES >> 20));
+        }
+        let frame = &dec.decoder;
+        if !frame.is_finished() {
+            return Err("the data ends in the middle of a frame".into());
+        }
+        let declared = frame.content_size();
+        if declared != 0 && declared != (out.len() - before) as u64 {
+            return Err(format!(
+                "a frame declares {declared} bytes but holds {}",
+                out.len() - before
+            ));
+        }
+        if let (Some(want), Some(got)) = (
+            frame.get_checksum_from_data(),
+            frame.get_calculated_checksum(),
+        ) {
+            if want != got {
+                return Err(format!(
+                    "checksum mismatch: the frame says {want:08x}, the data gives {got:08x}"
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// An xz file, decompressed (lzma-rs checks the block checks, the index
+/// and the footer).
+fn unxz(data: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Limited(Vec::new());
+    lzma_rs::xz_decompress(&mut std::io::BufReader::new(data), &mut out)
+        .map_err(|e| e.to_string())?;
+    Ok(out.0)
+}
+
+/// A gzip file (all members), decompressed.
+fn gunzip(data: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(data)
+        .take(MAX_MODULE_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| e.to_string())?;
+    if out.len() as u64 > MAX_MODULE_BYTES {
+        return Err(format!("larger than {} MiB", MAX_MODULE_BYTES >> 20));
+    }
+    Ok(out)
+}
+
+/// A `Vec` that refuses to grow past [`MAX_MODULE_BYTES`].
+struct Limited(Vec<u8>);
+
+impl std::io::Write for Limited {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if (self.0.len() + buf.len()) as u64 > MAX_MODULE_BYTES {
+            return Err(std::io::Error::other(format!(
+                "larger than {} MiB",
+                MAX_MODULE_BYTES >> 20
+            )));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The module names in a `modules.builtin` (one path a line,
+/// `kernel/drivers/ata/ata_piix.ko`).
+pub fn parse_builtin(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| module_name(l.rsplit('/').next().unwrap_or(l)))
+        .collect()
+}
 
 /// One module found in the tree.
 #[derive(Debug, Clone)]
 pub struct Module {
-    /// Path relative to `lib/modules/VERSION/`.
+    /// Path relative to `lib/modules/VERSION/`, always ending in `.ko`
+    /// (the path in the initramfs, after decompression).
     pub path: String,
+    /// The file in the unpacked package.
+    source: PathBuf,
+    compression: Compression,
     depends: Vec<String>,
     softdep_pre: Vec<String>,
     aliases: Vec<String>,
@@ -75,58 +251,119 @@ pub struct Module {
 /// Every module of one kernel, by name (`-` written as `_`).
 #[derive(Debug, Clone)]
 pub struct ModuleTree {
-    /// `lib/modules/VERSION`.
-    pub root: PathBuf,
+    /// The `lib/modules/VERSION` directories the modules come from, one
+    /// per package that has some.
+    pub roots: Vec<PathBuf>,
     modules: BTreeMap<String, Module>,
+    /// Modules built into the kernel (`modules.builtin`).
+    builtin: BTreeSet<String>,
 }
 
-/// Module name from a file name: `xhci-pci.ko` → `xhci_pci`.
+/// Module name from a file name: `xhci-pci.ko` → `xhci_pci`
+/// (`.ko.zst`, `.ko.xz`, `.ko.gz` too).
 fn module_name(file: &str) -> String {
-    file.trim_end_matches(".ko").replace('-', "_")
+    let plain = Compression::of(file).map_or(file, |(_, p)| p);
+    plain.trim_end_matches(".ko").replace('-', "_")
 }
 
 impl ModuleTree {
-    /// Reads every module under `root` (`lib/modules/VERSION`).
-    pub fn scan(root: &Path) -> Result<ModuleTree> {
+    /// Reads every module under `roots` (each a `lib/modules/VERSION` of
+    /// one package; where two have the same module, the first wins) and
+    /// their `modules.builtin`.
+    pub fn scan(roots: &[PathBuf]) -> Result<ModuleTree> {
+        use rayon::prelude::*;
+        let where_ = || {
+            roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let mut files = Vec::new();
-        walk(&root.join("kernel"), &mut files)?;
-        if files.is_empty() {
-            bail!("{} holds no kernel modules", root.display());
-        }
-        let mut modules = BTreeMap::new();
-        for f in files {
-            let data = std::fs::read(&f).with_context(|| format!("reading {}", f.display()))?;
-            let info = modinfo(&data).with_context(|| format!("reading {}", f.display()))?;
-            let rel = f
-                .strip_prefix(root)
-                .map_err(|_| anyhow!("{} is outside {}", f.display(), root.display()))?
-                .to_string_lossy()
-                .into_owned();
-            let name = module_name(&f.file_name().unwrap_or_default().to_string_lossy());
-            let mut m = Module {
-                path: rel,
-                depends: Vec::new(),
-                softdep_pre: Vec::new(),
-                aliases: Vec::new(),
-            };
-            for (k, v) in info {
-                match k.as_str() {
-                    "depends" => m.depends.extend(
-                        v.split(',')
-                            .filter(|s| !s.is_empty())
-                            .map(|s| s.replace('-', "_")),
-                    ),
-                    "softdep" => m.softdep_pre.extend(softdep_pre(&v)),
-                    "alias" => m.aliases.push(v),
-                    _ => {}
-                }
+        let mut builtin = BTreeSet::new();
+        for root in roots {
+            let kernel = root.join("kernel");
+            if kernel.is_dir() {
+                let mut found = Vec::new();
+                walk(&kernel, &mut found)?;
+                files.extend(found.into_iter().map(|f| (root, f)));
             }
-            modules.insert(name, m);
+            let list = root.join("modules.builtin");
+            if list.is_file() {
+                let text = std::fs::read_to_string(&list)
+                    .with_context(|| format!("reading {}", list.display()))?;
+                builtin.extend(parse_builtin(&text));
+            }
+        }
+        if files.is_empty() {
+            bail!("{} holds no kernel modules", where_());
+        }
+        // Decompressing thousands of modules (Ubuntu) is worth the cores.
+        let found: Vec<(String, Module)> = files
+            .par_iter()
+            .map(|(root, f)| Self::read_module(root, f))
+            .collect::<Result<_>>()?;
+        let mut modules = BTreeMap::new();
+        for (name, m) in found {
+            modules.entry(name).or_insert(m);
         }
         Ok(ModuleTree {
-            root: root.to_path_buf(),
+            roots: roots.to_vec(),
             modules,
+            builtin,
         })
+    }
+
+    fn read_module(root: &Path, f: &Path) -> Result<(String, Module)> {
+        let file_name = f.file_name().unwrap_or_default().to_string_lossy();
+        let (compression, _) = Compression::of(&file_name)
+            .ok_or_else(|| anyhow!("{} is not a kernel module", f.display()))?;
+        let data = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+        let data = decompress(data, compression, f)?;
+        let info = modinfo(&data).with_context(|| format!("reading {}", f.display()))?;
+        let rel = f
+            .strip_prefix(root)
+            .map_err(|_| anyhow!("{} is outside {}", f.display(), root.display()))?
+            .to_string_lossy()
+            .into_owned();
+        let rel = Compression::of(&rel).map_or(rel.clone(), |(_, p)| p.to_string());
+        let mut m = Module {
+            path: rel,
+            source: f.to_path_buf(),
+            compression,
+            depends: Vec::new(),
+            softdep_pre: Vec::new(),
+            aliases: Vec::new(),
+        };
+        for (k, v) in info {
+            match k.as_str() {
+                "depends" => m.depends.extend(
+                    v.split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(|s| s.replace('-', "_")),
+                ),
+                "softdep" => m.softdep_pre.extend(softdep_pre(&v)),
+                "alias" => m.aliases.push(v),
+                _ => {}
+            }
+        }
+        Ok((module_name(&file_name), m))
+    }
+
+    /// The module `name` as the initramfs holds it: decompressed.
+    pub fn read(&self, name: &str) -> Result<Vec<u8>> {
+        let m = self
+            .modules
+            .get(name)
+            .ok_or_else(|| anyhow!("no module {name} in the kernel's module tree"))?;
+        let data =
+            std::fs::read(&m.source).with_context(|| format!("reading {}", m.source.display()))?;
+        decompress(data, m.compression, &m.source)
+    }
+
+    /// Whether the kernel has `name` built in (no file needed).
+    pub fn is_builtin(&self, name: &str) -> bool {
+        self.builtin.contains(&name.replace('-', "_"))
     }
 
     /// The module called `name`, or one that declares it as an alias (how
@@ -195,15 +432,24 @@ impl ModuleTree {
     }
 
     /// The wanted modules and everything they need (hard dependencies and
-    /// `softdep pre:` modules), in an order `insmod` can load them.
+    /// `softdep pre:` modules), in an order `insmod` can load them. A
+    /// wanted module the kernel has built in is there already: skipped.
     pub fn resolve(&self, wanted: &[&str]) -> Result<Vec<(String, String)>> {
         let mut seen = BTreeSet::new();
         let mut order = Vec::new();
         for w in wanted {
             if self.lookup(w).is_none() {
+                if self.is_builtin(w) {
+                    continue;
+                }
                 bail!(
-                    "the kernel in {} has no module {w}; is it built in?",
-                    self.root.display()
+                    "the kernel has no module {w}: no {w}.ko in {} and not built in \
+                     (modules.builtin); this kernel cannot drive that hardware",
+                    self.roots
+                        .iter()
+                        .map(|r| r.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
             self.visit(w, &mut seen, &mut order, true);
@@ -229,7 +475,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             .with_context(|| format!("reading {}", p.display()))?;
         if t.is_dir() {
             walk(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "ko") {
+        } else if Compression::of(&e.file_name().to_string_lossy()).is_some() {
             out.push(p);
         }
     }
@@ -321,5 +567,258 @@ mod tests {
     #[test]
     fn non_elf_is_refused() {
         assert!(modinfo(b"hello").is_err());
+    }
+
+    /// A minimal ELF64 object whose `.modinfo` holds `info`: what
+    /// [`modinfo`] reads of a module.
+    fn fake_module(info: &[&str]) -> Vec<u8> {
+        let names = b"\0.shstrtab\0.modinfo\0";
+        let mut modinfo_data = Vec::new();
+        for i in info {
+            modinfo_data.extend_from_slice(i.as_bytes());
+            modinfo_data.push(0);
+        }
+        let names_off = 64u64;
+        let info_off = names_off + names.len() as u64;
+        let shoff = info_off + modinfo_data.len() as u64;
+        let mut elf = vec![0u8; 64];
+        elf[..6].copy_from_slice(b"\x7fELF\x02\x01");
+        elf[0x28..0x30].copy_from_slice(&shoff.to_le_bytes());
+        elf[0x3a..0x3c].copy_from_slice(&64u16.to_le_bytes());
+        elf[0x3c..0x3e].copy_from_slice(&3u16.to_le_bytes());
+        elf[0x3e..0x40].copy_from_slice(&1u16.to_le_bytes());
+        elf.extend_from_slice(names);
+        elf.extend_from_slice(&modinfo_data);
+        let section = |name: u32, off: u64, size: u64| {
+            let mut h = vec![0u8; 64];
+            h[..4].copy_from_slice(&name.to_le_bytes());
+            h[0x18..0x20].copy_from_slice(&off.to_le_bytes());
+            h[0x20..0x28].copy_from_slice(&size.to_le_bytes());
+            h
+        };
+        elf.extend(section(0, 0, 0));
+        elf.extend(section(1, names_off, names.len() as u64));
+        elf.extend(section(11, info_off, modinfo_data.len() as u64));
+        elf
+    }
+
+    fn zstd(data: &[u8]) -> Vec<u8> {
+        ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
+    }
+
+    /// `data` in an xz file with a CRC32 check, as the kernel's
+    /// `xz --check=crc32` writes modules (lzma-rs's encoder writes no
+    /// check). The LZMA2 chunks are stored, not compressed.
+    fn xz(data: &[u8]) -> Vec<u8> {
+        fn varint(out: &mut Vec<u8>, mut n: u64) {
+            while n >= 0x80 {
+                out.push((n as u8) | 0x80);
+                n >>= 7;
+            }
+            out.push(n as u8);
+        }
+        let crc = |b: &[u8]| crc32fast::hash(b).to_le_bytes();
+        let flags = [0x00, 0x01]; // CRC32 check
+        let mut out = vec![0xfd, b'7', b'z', b'X', b'Z', 0x00];
+        out.extend_from_slice(&flags);
+        out.extend_from_slice(&crc(&flags));
+        // Block header: 12 bytes; one filter, LZMA2 (0x21), 4 KiB dictionary.
+        let header = [0x02, 0x00, 0x21, 0x01, 0x00, 0x00, 0x00, 0x00];
+        let mut block = header.to_vec();
+        block.extend_from_slice(&crc(&header));
+        for (i, chunk) in data.chunks(0x10000).enumerate() {
+            block.push(if i == 0 { 0x01 } else { 0x02 });
+            block.extend_from_slice(&((chunk.len() - 1) as u16).to_be_bytes());
+            block.extend_from_slice(chunk);
+        }
+        block.push(0x00);
+        let unpadded = block.len() as u64 + 4;
+        while block.len() % 4 != 0 {
+            block.push(0);
+        }
+        block.extend_from_slice(&crc(data));
+        out.extend_from_slice(&block);
+        let mut index = vec![0x00];
+        varint(&mut index, 1);
+        varint(&mut index, unpadded);
+        varint(&mut index, data.len() as u64);
+        while index.len() % 4 != 0 {
+            index.push(0);
+        }
+        let index_crc = crc(&index);
+        index.extend_from_slice(&index_crc);
+        out.extend_from_slice(&index);
+        let mut footer = ((index.len() / 4 - 1) as u32).to_le_bytes().to_vec();
+        footer.extend_from_slice(&flags);
+        out.extend_from_slice(&crc(&footer));
+        out.extend_from_slice(&footer);
+        out.extend_from_slice(b"YZ");
+        out
+    }
+
+    #[test]
+    fn the_fake_module_reads_like_a_real_one() {
+        let m = fake_module(&["depends=libata,scsi_mod", "alias=pci:v*"]);
+        assert_eq!(
+            modinfo(&m).unwrap(),
+            vec![
+                ("depends".to_string(), "libata,scsi_mod".to_string()),
+                ("alias".to_string(), "pci:v*".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn compression_is_known_by_the_file_name() {
+        assert_eq!(
+            Compression::of("ahci.ko.zst"),
+            Some((Compression::Zstd, "ahci.ko"))
+        );
+        assert_eq!(
+            Compression::of("ahci.ko.xz"),
+            Some((Compression::Xz, "ahci.ko"))
+        );
+        assert_eq!(
+            Compression::of("ahci.ko.gz"),
+            Some((Compression::Gzip, "ahci.ko"))
+        );
+        assert_eq!(
+            Compression::of("ahci.ko"),
+            Some((Compression::None, "ahci.ko"))
+        );
+        assert_eq!(Compression::of("modules.order"), None);
+        assert_eq!(Compression::of("notes.xz"), None);
+        assert_eq!(module_name("xhci-pci.ko.zst"), "xhci_pci");
+        assert_eq!(module_name("nls_utf8.ko.xz"), "nls_utf8");
+    }
+
+    #[test]
+    fn zstd_and_xz_modules_are_decompressed() {
+        let m = fake_module(&["depends=", "name=ahci"]);
+        let path = Path::new("ahci.ko.zst");
+        assert_eq!(decompress(zstd(&m), Compression::Zstd, path).unwrap(), m);
+        assert_eq!(decompress(xz(&m), Compression::Xz, path).unwrap(), m);
+        assert_eq!(decompress(m.clone(), Compression::None, path).unwrap(), m);
+        // Two zstd frames one after the other are one file.
+        let mut two = zstd(&m[..100]);
+        two.extend(zstd(&m[100..]));
+        assert_eq!(decompress(two, Compression::Zstd, path).unwrap(), m);
+    }
+
+    #[test]
+    fn corrupt_compressed_modules_are_refused_with_the_file_named() {
+        let m = fake_module(&["depends=", "name=ahci"]);
+        let path = Path::new("/cache/unpacked/x/lib/modules/6.8.0/kernel/ahci.ko.zst");
+        let refused = |data: Vec<u8>, how: Compression| {
+            let err = decompress(data, how, path).unwrap_err().to_string();
+            assert!(err.contains("ahci.ko.zst"), "{err}");
+            assert!(err.contains("cache"), "{err}");
+            err
+        };
+
+        let good = zstd(&m);
+        assert!(refused(good[..good.len() - 8].to_vec(), Compression::Zstd).contains("zstd"));
+        let mut flipped = good.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 0x55;
+        refused(flipped, Compression::Zstd);
+        refused(b"hello, not zstd".to_vec(), Compression::Zstd);
+        refused(Vec::new(), Compression::Zstd);
+
+        let good = xz(&m);
+        assert!(refused(good[..good.len() - 8].to_vec(), Compression::Xz).contains("xz"));
+        let mut flipped = good.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 0x55;
+        refused(flipped, Compression::Xz);
+        refused(b"hello, not xz".to_vec(), Compression::Xz);
+    }
+
+    #[test]
+    fn builtin_list_gives_module_names() {
+        let list = "kernel/drivers/ata/ata_piix.ko\nkernel/drivers/usb/host/ehci-pci.ko\n\n";
+        let b = parse_builtin(list);
+        assert!(b.contains("ata_piix"));
+        assert!(b.contains("ehci_pci"));
+        assert_eq!(b.len(), 2);
+    }
+
+    /// Ubuntu's layout: two packages' module directories, compressed
+    /// modules, some wanted modules built in.
+    #[test]
+    fn modules_from_several_packages_and_builtins() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("linux-modules/lib/modules/6.8.0-1-generic");
+        let extra = dir
+            .path()
+            .join("linux-modules-extra/usr/lib/modules/6.8.0-1-generic");
+        let put = |root: &Path, rel: &str, data: Vec<u8>| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, data).unwrap();
+        };
+        let libahci = fake_module(&["depends="]);
+        let ahci = fake_module(&["depends=libahci"]);
+        let megaraid = fake_module(&["depends=", "softdep=pre: crc32c"]);
+        put(&base, "kernel/drivers/ata/libahci.ko.zst", zstd(&libahci));
+        put(&base, "kernel/drivers/ata/ahci.ko.zst", zstd(&ahci));
+        put(
+            &extra,
+            "kernel/drivers/scsi/megaraid_sas.ko.xz",
+            xz(&megaraid),
+        );
+        put(
+            &base,
+            "modules.builtin",
+            b"kernel/drivers/ata/ata_piix.ko\nkernel/crypto/crc32c_generic.ko\n".to_vec(),
+        );
+
+        let tree = ModuleTree::scan(&[base.clone(), extra.clone()]).unwrap();
+        assert!(tree.is_builtin("ata_piix"));
+        assert!(tree.is_builtin("crc32c-generic"));
+        assert!(!tree.is_builtin("ahci"));
+        let order = tree
+            .resolve(&["ata_piix", "ahci", "megaraid_sas", "crc32c_generic"])
+            .unwrap();
+        assert_eq!(
+            order,
+            vec![
+                (
+                    "libahci".to_string(),
+                    "kernel/drivers/ata/libahci.ko".to_string()
+                ),
+                ("ahci".to_string(), "kernel/drivers/ata/ahci.ko".to_string()),
+                (
+                    "megaraid_sas".to_string(),
+                    "kernel/drivers/scsi/megaraid_sas.ko".to_string()
+                ),
+            ]
+        );
+        assert_eq!(tree.read("ahci").unwrap(), ahci);
+        assert_eq!(tree.read("megaraid_sas").unwrap(), megaraid);
+        assert_eq!(
+            tree.modules_dep(None),
+            "kernel/drivers/ata/ahci.ko: kernel/drivers/ata/libahci.ko\n\
+             kernel/drivers/ata/libahci.ko:\n\
+             kernel/drivers/scsi/megaraid_sas.ko:\n"
+        );
+
+        // Neither a file nor built in: the technician is told which.
+        let err = tree.resolve(&["nvme"]).unwrap_err().to_string();
+        assert!(err.contains("no module nvme"), "{err}");
+        assert!(err.contains("modules.builtin"), "{err}");
+
+        // A damaged module in the cache stops the scan, naming it.
+        put(
+            &base,
+            "kernel/drivers/nvme/nvme.ko.zst",
+            b"\x28\xb5\x2f\xfdjunk".to_vec(),
+        );
+        let err = format!(
+            "{:#}",
+            ModuleTree::scan(&[base.clone(), extra.clone()]).unwrap_err()
+        );
+        assert!(err.contains("nvme.ko.zst"), "{err}");
+        assert!(err.contains("zstd"), "{err}");
     }
 }

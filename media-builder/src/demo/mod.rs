@@ -1,10 +1,11 @@
 //! `media-builder demo build`: the Demo Engine releases, real bootable
 //! systems signed with the demo key (see `docs/demo.md`).
 //!
-//! Each release is a root image (ext4 by `mke2fs -d`), the Debian kernel
-//! and a small initrd that mounts the root by `root=PARTUUID=`, plus the
-//! release's default configuration and migrations. The payloads are made
-//! by running this program's own `payload build`, as an admin would.
+//! Each release is a root image (ext4 by `mke2fs -d`), the boot kit's
+//! Debian or Ubuntu kernel and a small initrd that mounts the root by
+//! `root=PARTUUID=`, plus the release's default configuration and
+//! migrations. The payloads are made by running this program's own
+//! `payload build`, as an admin would.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -87,7 +88,7 @@ pub const BROKEN: Release = Release {
 #[derive(Debug, Clone)]
 pub struct DemoSpec {
     pub out: PathBuf,
-    /// Debian package cache shared with the boot kit.
+    /// Package cache shared with the boot kit.
     pub cache: PathBuf,
     pub broken: bool,
     /// Signing key [default: the demo key in the workspace].
@@ -123,12 +124,12 @@ pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
         None => demo.join("keys/demo-DO-NOT-USE.key"),
     };
     let packages = bootkit::fetch_packages(&spec.cache)?;
-    let (vmlinuz, modules_root, release) = bootkit::kernel(&packages)?;
-    let busybox = packages
-        .get("busybox-static")
-        .ok_or_else(|| anyhow!("busybox-static was not fetched"))?
-        .dir
-        .join("bin/busybox");
+    let bootkit::Kernel {
+        vmlinuz,
+        release,
+        module_dirs,
+    } = bootkit::kernel(&packages)?;
+    let busybox = bootkit::busybox(&packages)?;
 
     let work = spec.out.join("build");
     std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
@@ -137,7 +138,7 @@ pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
     let key = std::path::absolute(&key).context("finding the current directory")?;
 
     // The initrd, the same for every release.
-    let tree = ModuleTree::scan(&modules_root)?;
+    let tree = ModuleTree::scan(&module_dirs)?;
     let mut initrd = Archive::new();
     bootkit::add_base(&mut initrd, &busybox)?;
     initrd.file("init", INITRD_INIT.as_bytes().to_vec(), 0o755);
