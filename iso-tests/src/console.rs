@@ -124,6 +124,32 @@ impl Console {
         }
     }
 
+    /// The screen once the guest has written nothing for `quiet` (at most
+    /// `timeout` from now): a whole frame, not one half drawn over the
+    /// serial line.
+    pub fn settled_screen(&self, quiet: Duration, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        let (lock, cvar) = &*self.state;
+        let Ok(mut s) = lock.lock() else {
+            return String::new();
+        };
+        loop {
+            let len = s.log.len();
+            let now = Instant::now();
+            if s.closed || now >= deadline {
+                break;
+            }
+            let wait = quiet.min(deadline - now);
+            s = match cvar.wait_timeout_while(s, wait, |st| st.log.len() == len && !st.closed) {
+                // Nothing new for `quiet`: the frame is complete.
+                Ok((g, r)) if r.timed_out() => return screen_text(&g.parser),
+                Ok((g, _)) => g,
+                Err(_) => return String::new(),
+            };
+        }
+        screen_text(&s.parser)
+    }
+
     /// Everything the guest wrote, with escape sequences left in.
     pub fn log(&self) -> Vec<u8> {
         let (lock, _) = &*self.state;
@@ -276,6 +302,25 @@ mod tests {
         assert!(console
             .wait_for("DEMO-ENGINE", Duration::from_millis(300))
             .is_err());
+    }
+
+    #[test]
+    fn a_settled_screen_waits_for_the_rest_of_the_frame() {
+        let (out_r, mut out_w) = std::io::pipe().unwrap();
+        let (_in_r, in_w) = std::io::pipe().unwrap();
+        let console = Console::new(out_r, in_w);
+        out_w.write_all(b"\x1b[2J\x1b[1;1Hfirst line").unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(150));
+            out_w.write_all(b"\x1b[2;1Hsecond line").unwrap();
+            out_w
+        });
+        console
+            .wait_for("first line", Duration::from_secs(5))
+            .unwrap();
+        let s = console.settled_screen(Duration::from_millis(400), Duration::from_secs(5));
+        assert!(s.contains("second line"), "{s}");
+        drop(writer.join().unwrap());
     }
 
     #[test]

@@ -300,6 +300,14 @@ impl Vm {
         self.console.screen()
     }
 
+    /// The screen once the installer has finished drawing it (nothing
+    /// written for half a second, at most 10 s): for assertions on a whole
+    /// frame.
+    pub fn settled_screen(&self) -> String {
+        self.console
+            .settled_screen(Duration::from_millis(500), Duration::from_secs(10))
+    }
+
     /// Everything the guest wrote on the serial console so far.
     pub fn log(&self) -> Vec<u8> {
         self.console.log()

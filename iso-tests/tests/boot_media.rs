@@ -16,7 +16,7 @@ fn reaches_welcome(name: &str, machine: Machine) {
     let mut sc = Scenario::new(name);
     let vm = sc.boot(&machine);
     welcome(&vm);
-    let s = vm.screen();
+    let s = vm.settled_screen();
     assert!(s.contains("Ferry installer - demo-engine 1.1.0"), "{s}");
     assert!(
         s.contains("Release on this medium: demo-engine 1.1.0 (release)"),

@@ -78,7 +78,7 @@ fn upgrade_failed_keeping_slot_a(sc: &mut Scenario, vm: &iso_tests::Vm) -> Strin
         SCREEN,
     )
     .unwrap();
-    let s = vm.screen();
+    let s = vm.settled_screen();
     sc.log(&format!("failed as it should:\n{s}"));
     s
 }

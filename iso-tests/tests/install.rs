@@ -26,7 +26,9 @@ fn install_through_the_screens(sc: &mut Scenario, version: &str, rtc: Option<&st
     let mut vm = sc.boot(&m);
     welcome(&vm);
     press(&mut vm, "i", "Choose the disk");
-    let s = vm.screen();
+    // The list is drawn over a slow serial line: wait for its end.
+    vm.wait_for("1-9 pick", SCREEN).unwrap();
+    let s = vm.settled_screen();
     assert_eq!(s.matches("blank").count(), 2, "two blank disks:\n{s}");
     press(&mut vm, "1", &format!("Install {version}"));
     press(&mut vm, "i", "Press Enter to start the install");

@@ -45,7 +45,7 @@ fn interactive_upgrade_keeps_the_configuration_and_reports_on_disk_and_stick() {
         .unwrap();
     vm.wait_for("Remove the medium and press Enter to reboot", SCREEN)
         .unwrap();
-    let s = vm.screen();
+    let s = vm.settled_screen();
     assert!(s.contains("ferry-config:reports/"), "{s}");
     sc.log("upgraded");
     vm.key(Key::Enter).unwrap();
