@@ -10,10 +10,16 @@ use std::time::Duration;
 
 use iso_tests::{Firmware, Machine};
 
-/// Boots `machine` and checks the Welcome screen: the release on the
-/// medium, its signature, and the choices.
-fn reaches_welcome(name: &str, machine: Machine) {
+/// Boots a machine with `firmware` and the medium `attach` gives it (in the
+/// scenario's directory, removed with it), and checks the Welcome screen:
+/// the release on the medium, its signature, and the choices.
+fn reaches_welcome(
+    name: &str,
+    firmware: Firmware,
+    attach: impl FnOnce(&Scenario, Machine) -> Machine,
+) {
     let mut sc = Scenario::new(name);
+    let machine = attach(&sc, Machine::new(name, firmware).memory_mib(768));
     let vm = sc.boot(&machine);
     welcome(&vm);
     let s = vm.settled_screen();
@@ -26,27 +32,28 @@ fn reaches_welcome(name: &str, machine: Machine) {
     assert!(s.contains("[c] Check this medium"), "{s}");
 }
 
+/// A writable copy of the ISO, as `dd` would put it on a stick.
+fn stick_copy(sc: &Scenario) -> std::path::PathBuf {
+    let p = sc.path("stick.img");
+    std::fs::copy(iso("1.1.0"), &p).unwrap();
+    p
+}
+
 /// Scenario 1: the hybrid ISO as a CD-ROM under SeaBIOS (isolinux).
 #[test]
 fn iso_as_cdrom_boots_under_seabios() {
-    reaches_welcome(
-        "s1-cdrom-bios",
-        Machine::new("s1-cdrom-bios", Firmware::Bios)
-            .memory_mib(768)
-            .cdrom(iso("1.1.0")),
-    );
+    reaches_welcome("s1-cdrom-bios", Firmware::Bios, |_, m| {
+        m.cdrom(iso("1.1.0"))
+    });
 }
 
 /// Scenario 1: the hybrid ISO as a CD-ROM under OVMF (El Torito EFI image,
 /// systemd-boot).
 #[test]
 fn iso_as_cdrom_boots_under_ovmf() {
-    reaches_welcome(
-        "s1-cdrom-ovmf",
-        Machine::new("s1-cdrom-ovmf", Firmware::Uefi)
-            .memory_mib(768)
-            .cdrom(iso("1.1.0")),
-    );
+    reaches_welcome("s1-cdrom-ovmf", Firmware::Uefi, |_, m| {
+        m.cdrom(iso("1.1.0"))
+    });
 }
 
 /// The keyboard layout a technician picks on the Welcome screen is loaded
@@ -103,52 +110,26 @@ fn keyboard_layout_is_loaded_into_the_console() {
 /// Scenario 2: the same ISO written raw to a USB stick, under OVMF.
 #[test]
 fn iso_as_usb_stick_boots_under_ovmf() {
-    reaches_welcome(
-        "s2-iso-stick-ovmf",
-        Machine::new("s2-iso-stick-ovmf", Firmware::Uefi)
-            .memory_mib(768)
-            .usb_stick(stick_copy("s2-iso-stick-ovmf")),
-    );
+    reaches_welcome("s2-iso-stick-ovmf", Firmware::Uefi, |sc, m| {
+        m.usb_stick(stick_copy(sc))
+    });
 }
 
 /// Scenario 2: the same ISO written raw to a USB stick, under SeaBIOS
 /// (isohybrid MBR).
 #[test]
 fn iso_as_usb_stick_boots_under_seabios() {
-    reaches_welcome(
-        "s2-iso-stick-bios",
-        Machine::new("s2-iso-stick-bios", Firmware::Bios)
-            .memory_mib(768)
-            .usb_stick(stick_copy("s2-iso-stick-bios")),
-    );
+    reaches_welcome("s2-iso-stick-bios", Firmware::Bios, |sc, m| {
+        m.usb_stick(stick_copy(sc))
+    });
 }
 
 /// Scenario 2: the USB disk image (GPT, FAT32) under OVMF.
 #[test]
 fn usb_image_boots_under_ovmf() {
-    let dir = target().join("iso-tests").join("media");
-    let stick = usb_image(
-        "1.1.0",
-        None,
-        &dir.join(format!("s2-usb-image-{}.img", std::process::id())),
-    );
-    reaches_welcome(
-        "s2-usb-image-ovmf",
-        Machine::new("s2-usb-image-ovmf", Firmware::Uefi)
-            .memory_mib(768)
-            .usb_stick(&stick),
-    );
-    let _ = std::fs::remove_file(stick);
-}
-
-/// A writable copy of the ISO, as `dd` would put it on a stick.
-fn stick_copy(name: &str) -> std::path::PathBuf {
-    let p = target()
-        .join("iso-tests")
-        .join("media")
-        .join(format!("{name}-{}.img", std::process::id()));
-    std::fs::copy(iso("1.1.0"), &p).unwrap();
-    p
+    reaches_welcome("s2-usb-image-ovmf", Firmware::Uefi, |sc, m| {
+        m.usb_stick(usb_image("1.1.0", None, &sc.path("stick.img")))
+    });
 }
 
 /// Scenario 11: "Check this medium" reads the whole ISO and passes; on a

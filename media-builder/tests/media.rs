@@ -4,10 +4,12 @@
 //! package.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::{fails, mb, ok};
 use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 fn tool(name: &str, package: &str) -> Command {
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -40,31 +42,6 @@ fn run(cmd: &mut Command) -> String {
     );
     assert!(out.status.success(), "{cmd:?} failed:\n{text}");
     text
-}
-
-fn mb(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_media-builder"))
-        .args(args)
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = mb(dir, args);
-    assert!(
-        out.status.success(),
-        "media-builder {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = mb(dir, args);
-    assert!(!out.status.success(), "media-builder {args:?} succeeded");
-    String::from_utf8(out.stderr).unwrap()
 }
 
 /// A boot kit from the installed Debian packages, a small stand-in initrd,

@@ -1,34 +1,10 @@
 //! The admin commands as an admin runs them.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::{fails, mb, ok};
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn mb(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_media-builder"))
-        .args(args)
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = mb(dir, args);
-    assert!(
-        out.status.success(),
-        "media-builder {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = mb(dir, args);
-    assert!(!out.status.success(), "media-builder {args:?} succeeded");
-    String::from_utf8(out.stderr).unwrap()
-}
+use std::process::Command;
 
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -4,12 +4,11 @@ use crossterm::event::{KeyCode, KeyEvent};
 use install::Action;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::app::{App, Exit, Outcome, Screen};
 use super::disks;
-use super::draw::{boxed, text};
+use super::draw::{log_view, text};
 use super::event::Command;
 
 /// Heading of the Done screen: "Upgrade complete".
@@ -65,13 +64,7 @@ pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
     if app.show_log {
-        let inner = area.height.saturating_sub(2) as usize;
-        let from = app.log.len().saturating_sub(inner);
-        let lines: Vec<Line> = app.log[from..]
-            .iter()
-            .map(|l| Line::from(l.clone()))
-            .collect();
-        f.render_widget(Paragraph::new(lines).block(boxed("Log")), area);
+        log_view(f, area, app);
         return "any key back";
     }
     let Some(o) = &app.outcome else {

@@ -3,7 +3,7 @@
 //! colour: the VGA console's font, a VT100 on a serial line and a
 //! terminal emulator all show the same thing.
 
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
@@ -107,6 +107,17 @@ pub fn draw(f: &mut Frame, app: &App) {
 }
 
 /// A bordered box with a title.
+/// The installer's log, its last lines filling `area`.
+pub fn log_view(f: &mut Frame, area: Rect, app: &App) {
+    let inner = area.height.saturating_sub(2) as usize;
+    let from = app.log.len().saturating_sub(inner);
+    let lines: Vec<Line> = app.log[from..]
+        .iter()
+        .map(|l| Line::from(l.clone()))
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(boxed("Log")), area);
+}
+
 pub fn boxed(title: &str) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)

@@ -9,11 +9,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 use install::{Action, Plan, Progress};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::app::{App, Run, Screen, StepState};
-use super::draw::{bar, boxed, clock, size, text};
+use super::draw::{bar, clock, log_view, size, text};
 use super::event::Command;
 
 /// Begin carrying out `plan`.
@@ -135,13 +134,7 @@ fn fit(s: &str, width: usize) -> String {
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
     if app.show_log {
-        let inner = area.height.saturating_sub(2) as usize;
-        let from = app.log.len().saturating_sub(inner);
-        let lines: Vec<Line> = app.log[from..]
-            .iter()
-            .map(|l| Line::from(l.clone()))
-            .collect();
-        f.render_widget(Paragraph::new(lines).block(boxed("Log")), area);
+        log_view(f, area, app);
         return "l back to progress";
     }
     let Some(run) = &app.run else {

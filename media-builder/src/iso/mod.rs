@@ -499,18 +499,17 @@ pub fn volume_label(product: &str, version: &str) -> String {
     s
 }
 
-fn assign_dirs(root: &mut DirNode, date: &[u8; 7]) {
-    // Breadth-first numbering, as the path table lists directories.
-    let mut queue: Vec<(Vec<String>, u16)> = vec![(Vec::new(), 1)];
-    let mut number = 0u16;
+/// Every directory's path, breadth-first with children in identifier
+/// order (the order the path table lists them), with the index of its
+/// parent in the list (the root is its own parent).
+fn breadth_first(root: &DirNode) -> Vec<(Vec<String>, usize)> {
+    let mut out = vec![(Vec::new(), 0)];
     let mut i = 0;
-    while i < queue.len() {
-        let (path, parent) = queue[i].clone();
-        number += 1;
-        let d = dir_at(root, &path);
-        d.number = number;
-        d.parent_number = parent;
-        d.size = layout::dir_bytes(d, (0, 0), path.is_empty(), date).len() as u32;
+    while i < out.len() {
+        let mut d = root;
+        for p in &out[i].0 {
+            d = &d.dirs[p];
+        }
         let mut subs: Vec<(Vec<u8>, String)> = layout::children(d)
             .into_iter()
             .filter(|(_, _, c)| matches!(c, layout::Child::Dir(_)))
@@ -518,11 +517,22 @@ fn assign_dirs(root: &mut DirNode, date: &[u8; 7]) {
             .collect();
         subs.sort();
         for (_, long) in subs {
-            let mut p = path.clone();
+            let mut p = out[i].0.clone();
             p.push(long);
-            queue.push((p, number));
+            out.push((p, i));
         }
         i += 1;
+    }
+    out
+}
+
+/// Directory numbers (from 1, breadth-first), parents and sizes.
+fn assign_dirs(root: &mut DirNode, date: &[u8; 7]) {
+    for (i, (path, parent)) in breadth_first(root).into_iter().enumerate() {
+        let d = dir_at(root, &path);
+        d.number = (i + 1) as u16;
+        d.parent_number = (parent + 1) as u16;
+        d.size = layout::dir_bytes(d, (0, 0), path.is_empty(), date).len() as u32;
     }
 }
 
@@ -535,29 +545,8 @@ fn dir_at<'a>(root: &'a mut DirNode, path: &[String]) -> &'a mut DirNode {
 }
 
 fn assign_dir_lbas(root: &mut DirNode, next: &mut u32) {
-    // Same breadth-first order as numbering.
-    let order: Vec<Vec<String>> = {
-        let mut out = vec![Vec::new()];
-        let mut i = 0;
-        while i < out.len() {
-            let path: Vec<String> = out[i].clone();
-            let d = dir_at(root, &path);
-            let mut subs: Vec<(Vec<u8>, String)> = layout::children(d)
-                .into_iter()
-                .filter(|(_, _, c)| matches!(c, layout::Child::Dir(_)))
-                .map(|(id, long, _)| (id, long))
-                .collect();
-            subs.sort();
-            for (_, long) in subs {
-                let mut p = path.clone();
-                p.push(long);
-                out.push(p);
-            }
-            i += 1;
-        }
-        out
-    };
-    for path in order {
+    // In the same order as the numbers.
+    for (path, _) in breadth_first(root) {
         let d = dir_at(root, &path);
         d.lba = *next;
         *next += d.size / BLOCK as u32;
