@@ -153,6 +153,7 @@ fn new_report(plan: &Plan, started: OffsetDateTime) -> Report {
     Report {
         format: REPORT_FORMAT,
         machine_id: plan.machine_id.clone(),
+        medium: plan.medium.clone(),
         disk: plan.disk.display().to_string(),
         action: plan.action.name().to_string(),
         product: plan.product.clone(),

@@ -68,6 +68,9 @@ pub struct Choice {
     /// Directories on the boot medium to copy the report to (skipped when
     /// not writable).
     pub report_dirs: Vec<PathBuf>,
+    /// The boot medium's id (`ferry.medium=`), quoted in the report so an
+    /// admin can tell which medium did the work.
+    pub medium: Option<String>,
 }
 
 /// Where systemd-boot's EFI binary is on a Debian system
@@ -86,6 +89,7 @@ impl Choice {
             machine_id: None,
             boot_loader: PathBuf::from(SYSTEMD_BOOT_EFI),
             report_dirs: Vec::new(),
+            medium: None,
         }
     }
 }
@@ -249,6 +253,8 @@ pub struct Plan {
     pub boot_loader: PathBuf,
     /// Report copies on the medium.
     pub report_dirs: Vec<PathBuf>,
+    /// The boot medium's id, for the report.
+    pub medium: Option<String>,
     /// Leftovers and other findings the plan deals with.
     pub notes: Vec<String>,
     /// The steps, in order.
@@ -612,6 +618,7 @@ fn plan_fresh(target: &Target, payload: &PayloadInfo, choice: &Choice) -> Result
         trust: payload.trust.clone(),
         boot_loader: choice.boot_loader.clone(),
         report_dirs: choice.report_dirs.clone(),
+        medium: choice.medium.clone(),
         notes,
         steps,
     })
@@ -993,6 +1000,7 @@ fn plan_update(target: &Target, payload: &PayloadInfo, choice: &Choice) -> Resul
         trust: payload.trust.clone(),
         boot_loader: choice.boot_loader.clone(),
         report_dirs: choice.report_dirs.clone(),
+        medium: choice.medium.clone(),
         notes,
         steps: slot_steps(payload, slot, Some(config_schema), false),
     })

@@ -39,6 +39,10 @@ pub struct Report {
     pub format: u32,
     /// Machine id.
     pub machine_id: String,
+    /// Id of the boot medium the payload came from (`ferry.medium=`), when
+    /// the installer knows it.
+    #[serde(default)]
+    pub medium: Option<String>,
     /// Disk written.
     pub disk: String,
     /// `install`, `wipe`, `upgrade` or `hotfix`.

@@ -360,15 +360,22 @@ fn unattended_upgrade_from_a_usb_stick_with_a_split_payload() {
     let stick =
         medium::stick::Stick::open(detect::io::Slice::new(file, start, len).expect("slice"))
             .expect("stick FAT");
-    let reports: Vec<String> = stick
+    let dir = stick
         .volume()
         .root_dir()
         .open_dir(medium::REPORTS_DIR)
-        .expect("reports on the stick")
+        .expect("reports on the stick");
+    let reports: Vec<String> = dir
         .iter()
         .map(|e| e.expect("entry").file_name())
         .filter(|n| n.ends_with(".json"))
         .collect();
     assert_eq!(reports.len(), 1, "{reports:?}");
     assert!(reports[0].contains("upgrade"), "{reports:?}");
+    // The report quotes the medium that did the work.
+    let mut json = Vec::new();
+    std::io::Read::read_to_end(&mut dir.open_file(&reports[0]).expect("report"), &mut json)
+        .expect("read the report");
+    let report: install::Report = serde_json::from_slice(&json).expect("a report");
+    assert_eq!(report.medium.as_deref(), Some(built.medium_id.as_str()));
 }

@@ -349,3 +349,73 @@ fn failed_builds_leave_nothing_behind() {
         3_000_000
     );
 }
+
+/// The complete `release.toml` of docs/keys-and-payloads.md, built as an
+/// admin would copy it, gives a payload the installer plans to install on
+/// a blank disk: the example cannot drift into one that misses what an
+/// install needs.
+#[test]
+fn the_documented_release_builds_a_payload_that_installs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let doc = std::fs::read_to_string(root.join("docs/keys-and-payloads.md")).unwrap();
+    let start = doc
+        .find("# release.toml")
+        .expect("the release.toml example");
+    let end = start + doc[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for sub in [
+        "keys",
+        "product/config",
+        "product/migrations",
+        "product/build",
+    ] {
+        std::fs::create_dir_all(d.join(sub)).unwrap();
+    }
+    ok(d, &["key", "generate", "--out", "keys/release-2026"]);
+    let product = d.join("product");
+    std::fs::write(product.join("release.toml"), &doc[start..end]).unwrap();
+    for doc in ["engine", "ferry", "vms"] {
+        std::fs::copy(
+            root.join(format!("demo-engine/config/schema-2/{doc}.toml")),
+            product.join(format!("config/{doc}.toml")),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        root.join("demo-engine/migrations/release-1.1.0.toml"),
+        product.join("migrations/release-1.1.0.toml"),
+    )
+    .unwrap();
+    for (name, size) in [
+        ("initrd.img", 4096),
+        ("vmlinuz", 4096),
+        ("rootfs.img", 1 << 20),
+    ] {
+        std::fs::write(product.join("build").join(name), vec![0x5a; size]).unwrap();
+    }
+    ok(&product, &["payload", "build", "--from", "release.toml"]);
+
+    let key = payload::PublicKey::load(&d.join("keys/release-2026.pub")).unwrap();
+    let info = install::open_payload(
+        &product.join("demo-engine-1.1.0.upg"),
+        &payload::TrustStore::with_keys([key]),
+    )
+    .unwrap();
+    let disk = d.join("disk.img");
+    std::fs::File::create(&disk)
+        .unwrap()
+        .set_len(128 << 20)
+        .unwrap();
+    let mut choice = install::Choice::new(install::Action::Install);
+    choice.sizes = install::PartitionSizes {
+        esp: 40 << 20,
+        root: 8 << 20,
+        config: 36 << 20,
+        min_data: 4 << 20,
+    };
+    choice.machine_id = Some("0123456789abcdef0123456789abcdef".into());
+    if let Err(refusal) = install::plan(&install::inspect(&disk).unwrap(), &info, &choice) {
+        panic!("the documented release cannot be installed: {refusal}");
+    }
+}

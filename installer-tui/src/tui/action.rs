@@ -57,6 +57,7 @@ pub fn choices(
             c.sizes = setup.sizes;
             c.boot_loader = setup.boot_loader.clone();
             c.report_dirs = setup.medium.report_dirs();
+            c.medium = setup.medium.id().map(str::to_string);
             if matches!(action, Action::Install | Action::Wipe) {
                 c.machine_id = Some(machine_id.to_string());
                 c.answers = answers.clone();

@@ -107,7 +107,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
             )));
             lines.push(Line::from(format!(
                 "Signature verified: key {}",
-                short(&l.payload.signer.to_string())
+                l.payload.signer.short()
             )));
         }
         None if app.load_error.is_some() => {
@@ -142,10 +142,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
     }
     f.render_widget(text(lines, "Welcome"), area);
     "Up/Down move  Enter choose  i c k s b p shortcuts"
-}
-
-fn short(fp: &str) -> String {
-    fp.chars().take(23).collect()
 }
 
 pub fn layout_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
