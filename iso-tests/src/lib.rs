@@ -14,10 +14,11 @@
 //!
 //! Every machine runs in its own directory under `target/iso-tests/NAME/`.
 //! When a test fails, the last screen and the whole serial log stay there
-//! and are printed; when it passes, the directory is removed.
+//! and are printed; when it passes, the directory is removed (kept, with
+//! the serial log, when `FERRY_ISO_TESTS_KEEP=1`).
 
 mod console;
 mod machine;
 
 pub use console::{Console, Key};
-pub use machine::{scenario_dir, Firmware, Machine, Vm};
+pub use machine::{keep_all, scenario_dir, Firmware, Machine, Vm};

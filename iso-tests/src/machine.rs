@@ -410,12 +410,22 @@ fn read_until_prompt(reader: &mut impl BufRead, out: &mut String) -> Result<()> 
     }
 }
 
+/// Whether `FERRY_ISO_TESTS_KEEP` asks to keep every machine's directory,
+/// with its screen and serial log, when the test passes too (to look at a
+/// run, or to record a serial log for the console's tests).
+pub fn keep_all() -> bool {
+    std::env::var_os("FERRY_ISO_TESTS_KEEP").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 impl Drop for Vm {
     fn drop(&mut self) {
         let _ = self.power_cut();
         if std::thread::panicking() {
             self.save_artifacts();
-        } else if !self.keep {
+        } else if self.keep || keep_all() {
+            let _ = std::fs::write(self.dir.join("screen.txt"), self.console.screen());
+            let _ = std::fs::write(self.dir.join("serial.log"), self.console.log());
+        } else {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }

@@ -147,7 +147,9 @@ impl Drop for Scenario {
                 self.name,
                 self.started.elapsed().as_secs_f64()
             );
-            let _ = std::fs::remove_dir_all(&self.dir);
+            if !iso_tests::keep_all() {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            }
         }
     }
 }
