@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod check;
+pub mod console;
 pub mod disks;
 pub mod done;
 pub mod draw;
@@ -22,7 +23,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use crossterm::event::{Event as TermEvent, KeyEventKind};
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
@@ -35,10 +36,14 @@ use event::{Command, Event};
 /// The size assumed when the terminal does not say (a serial line).
 pub const FALLBACK: (u16, u16) = (80, 24);
 
-/// Put the terminal back as it was: on exit and from the panic hook.
+/// Put the terminal back as it was: on exit and from the panic hook. The
+/// last frame is cleared first: on the Linux console (no alternate screen)
+/// what follows, the init's messages or a panic, would be printed over it.
 pub fn restore() {
     let _ = terminal::disable_raw_mode();
+    let _ = console::clear(&mut io::stdout());
     let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+    console::stderr_back();
 }
 
 fn open_terminal() -> anyhow::Result<Terminal<CrosstermBackend<Stdout>>> {
@@ -54,18 +59,37 @@ fn open_terminal() -> anyhow::Result<Terminal<CrosstermBackend<Stdout>>> {
         Ok((w, h)) if w >= 20 && h >= 10 => Viewport::Fullscreen,
         _ => Viewport::Fixed(Rect::new(0, 0, FALLBACK.0, FALLBACK.1)),
     };
-    Ok(Terminal::with_options(
-        backend,
-        TerminalOptions { viewport },
-    )?)
+    let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport })?;
+    // At boot the console still shows the kernel's messages, and ratatui
+    // skips the blank cells of its first frame: empty the screen first.
+    console::full_redraw(&mut terminal).context("clearing the screen")?;
+    Ok(terminal)
 }
 
 /// Run the installer until the technician leaves it.
 pub fn run(setup: Setup) -> anyhow::Result<Exit> {
-    let mut terminal = open_terminal()?;
+    if let Some(log) = &setup.log_file {
+        // Not fatal: the screens work without it, and the message is seen
+        // before the first frame.
+        if let Err(e) = console::stderr_to(log) {
+            eprintln!("{e:#}");
+        }
+    }
+    let mut terminal = match open_terminal() {
+        Ok(t) => t,
+        Err(e) => {
+            restore();
+            return Err(e);
+        }
+    };
     let result = event_loop(&mut terminal, setup);
     restore();
     result
+}
+
+/// Ctrl-L: the technician asks for the whole screen again.
+fn is_redraw_key(k: &KeyEvent) -> bool {
+    k.modifiers.contains(KeyModifiers::CONTROL) && matches!(k.code, KeyCode::Char('l' | 'L'))
 }
 
 fn carry_out(app: &App, cmds: Vec<Command>, tx: &mpsc::Sender<event::Msg>) {
@@ -79,29 +103,45 @@ fn event_loop(
     setup: Setup,
 ) -> anyhow::Result<Exit> {
     let (tx, rx) = mpsc::channel();
+    let mut screen = console::Console::new(setup.boot);
     let mut app = App::new(setup);
     carry_out(&app, vec![Command::Load], &tx);
     let mut lock_checked = Instant::now();
     loop {
-        terminal.draw(|f| draw::draw(f, &app))?;
+        let frame = terminal.draw(|f| draw::draw(f, &app))?;
+        if screen.after_draw(frame.buffer) {
+            console::full_redraw(terminal)?;
+            continue;
+        }
         if let Some(exit) = app.exit {
             return Ok(exit);
         }
+        // Set where the screen may hold what the installer did not draw.
+        let mut redraw = false;
         if crossterm::event::poll(Duration::from_millis(100))? {
             match crossterm::event::read()? {
+                TermEvent::Key(k) if k.kind != KeyEventKind::Release && is_redraw_key(&k) => {
+                    redraw = true;
+                }
                 TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
                     let cmds = event::update(&mut app, Event::Key(k));
                     carry_out(&app, cmds, &tx);
                 }
                 TermEvent::Resize(..) => {
                     terminal.autoresize()?;
+                    redraw = true;
                 }
                 _ => {}
             }
         }
         while let Ok(m) = rx.try_recv() {
+            // The layout is loaded by a child process on this console.
+            redraw |= matches!(m, event::Msg::Layout(_));
             let cmds = event::update(&mut app, Event::Msg(m));
             carry_out(&app, cmds, &tx);
+        }
+        if redraw {
+            console::full_redraw(terminal)?;
         }
         let cmds = event::update(&mut app, Event::Tick);
         carry_out(&app, cmds, &tx);

@@ -193,15 +193,21 @@ fn set_layout(setup: &Setup, layout: &str) -> String {
         return format!("Simulation: the console layout would be set to {layout}.");
     }
     let bmap = format!("/usr/share/keymaps/{layout}.bmap");
+    // The child's standard output is the installer's screen: keep it off
+    // (its errors go to the installer's standard error, the log).
     let status = if Path::new(&bmap).exists() {
         File::open(&bmap).and_then(|f| {
             std::process::Command::new("busybox")
                 .arg("loadkmap")
                 .stdin(f)
+                .stdout(std::process::Stdio::null())
                 .status()
         })
     } else {
-        std::process::Command::new("loadkeys").arg(layout).status()
+        std::process::Command::new("loadkeys")
+            .arg(layout)
+            .stdout(std::process::Stdio::null())
+            .status()
     };
     match status {
         Ok(s) if s.success() => format!("Keyboard layout set to {layout}."),

@@ -58,10 +58,11 @@ while [ "$i" -lt $((FERRY_SETTLE * 4)) ]; do
 done
 [ -n "$FERRY_DEBUG" ] && log "block devices: $last"
 
-# The installer draws full screens on the consoles and only redraws what
-# changed: kernel messages written over them would garble the technician's
-# view for good. From here on they go to the kernel log only (dmesg; the
-# rescue shell can raise the level again), unless ferry.debug is given.
+# The installer clears its console before its first frame, then redraws
+# only what changed: kernel messages written over it would garble the
+# technician's view. From here on, before any installer starts, they go to
+# the kernel log only (dmesg; the rescue shell can raise the level again),
+# unless ferry.debug is given.
 [ -z "$FERRY_DEBUG" ] && echo 1 >/proc/sys/kernel/printk
 
 # A console exists if it can be opened (ttyS0 without a UART cannot).
@@ -117,12 +118,19 @@ if [ -n "$FERRY_SHELL" ]; then
         usable "$t" && rescue_shell "$t" &
     done
 else
+    # Say which consoles are missing before any installer starts: /dev/console
+    # is the screen when the serial port is not there, and a line written
+    # there later would land on the installer's first frame.
+    consoles=""
     for t in $(echo "${FERRY_CONSOLE:-tty1,ttyS0}" | tr ',' ' '); do
         if usable "$t"; then
-            run_installer "$t" &
+            consoles="$consoles $t"
         else
             log "console $t is not there; not starting the installer on it"
         fi
+    done
+    for t in $consoles; do
+        run_installer "$t" &
     done
     usable tty2 && rescue_shell tty2 &
 fi
