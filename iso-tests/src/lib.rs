@@ -17,8 +17,10 @@
 //! and are printed; when it passes, the directory is removed (kept, with
 //! the serial log, when `FERRY_ISO_TESTS_KEEP=1`).
 
+mod clock;
 mod console;
 mod machine;
 
-pub use console::{Console, Key};
+pub use clock::{MachineClock, MachineTimes, WALL_BACKSTOP};
+pub use console::{Console, Key, KEPT_TEXT};
 pub use machine::{keep_all, scenario_dir, Firmware, Machine, Vm};

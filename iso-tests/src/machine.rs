@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
+use crate::clock::{Budget, MachineClock};
 use crate::console::{Console, Key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,11 +239,14 @@ impl Machine {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             bail!("qemu started without its serial pipes");
         };
+        // Waits measure their budgets in the CPU time QEMU consumes: the
+        // machine's own progress, whatever else the host is doing.
+        let clock = MachineClock::process(child.id());
         Ok(Vm {
             name: self.name.clone(),
             dir,
             child: Some(child),
-            console: Console::new(stdout, stdin),
+            console: Console::with_machine_clock(stdout, stdin, clock),
             keep: false,
         })
     }
@@ -288,6 +292,8 @@ impl Vm {
         &mut self.console
     }
 
+    /// See `Console::wait_for`: `timeout` is a budget of machine time (the
+    /// CPU time QEMU consumes), with a wall-clock backstop.
     pub fn wait_for(&self, text: &str, timeout: Duration) -> Result<()> {
         self.console.wait_for(text, timeout)
     }
@@ -296,13 +302,20 @@ impl Vm {
         self.console.wait_for_any(texts, timeout)
     }
 
+    /// Lets the machine work for `work` of machine time (see
+    /// `Console::run_for`): a moment in what it does, not in the host's
+    /// time.
+    pub fn run_for(&self, work: Duration) {
+        self.console.run_for(work);
+    }
+
     pub fn screen(&self) -> String {
         self.console.screen()
     }
 
     /// The screen once the installer has finished drawing it (nothing
-    /// written for half a second, at most 10 s): for assertions on a whole
-    /// frame.
+    /// written for half a second while the machine was idle; at most 10 s
+    /// of machine time): for assertions on a whole frame.
     pub fn settled_screen(&self) -> String {
         self.console
             .settled_screen(Duration::from_millis(500), Duration::from_secs(10))
@@ -355,18 +368,19 @@ impl Vm {
     }
 
     /// Waits for the guest to power off or reboot (QEMU runs with
-    /// -no-reboot, so both end the process).
+    /// -no-reboot, so both end the process). `timeout` is a budget of
+    /// machine time, as for `wait_for`.
     pub fn wait_exit(&mut self, timeout: Duration) -> Result<()> {
-        let deadline = std::time::Instant::now() + timeout;
+        let mut budget = Budget::start(timeout, self.console.machine_clock());
         while let Some(child) = self.child.as_mut() {
             if child.try_wait()?.is_some() {
                 self.child = None;
                 return Ok(());
             }
-            if std::time::Instant::now() > deadline {
-                bail!("the machine did not stop within {} s", timeout.as_secs());
+            match budget.check() {
+                Ok(poll) => std::thread::sleep(poll.min(Duration::from_millis(50))),
+                Err(why) => bail!("the machine did not stop: {why}"),
             }
-            std::thread::sleep(Duration::from_millis(200));
         }
         Ok(())
     }
