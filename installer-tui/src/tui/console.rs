@@ -116,6 +116,71 @@ fn vcs_of(name: &str) -> Option<PathBuf> {
     (n >= 1).then(|| PathBuf::from(format!("/dev/vcs{n}")))
 }
 
+/// What ratatui writes after every frame, changed or not: the colours
+/// and attributes reset, and the cursor hidden again.
+const RESETS: [&[u8]; 5] = [
+    b"\x1b[39m",
+    b"\x1b[49m",
+    b"\x1b[59m",
+    b"\x1b[0m",
+    b"\x1b[?25l",
+];
+
+/// Whether `bytes` are only [`RESETS`].
+fn only_resets(mut bytes: &[u8]) -> bool {
+    while !bytes.is_empty() {
+        match RESETS.iter().find(|r| bytes.starts_with(r)) {
+            Some(r) => bytes = &bytes[r.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The installer's standard output as ratatui writes to it. What is
+/// written is kept until flushed, so a frame goes out in one piece; a
+/// flush that would only repeat the resets of the frame before is dropped.
+/// Ratatui redraws ten times a second and ends every frame with them, so
+/// without this an unchanged screen would still send them down the serial
+/// line, and a console would never be quiet.
+#[derive(Debug)]
+pub struct Output<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+    /// The last bytes sent left plain attributes and a hidden cursor.
+    settled: bool,
+}
+
+impl<W: Write> Output<W> {
+    pub fn new(inner: W) -> Output<W> {
+        Output {
+            inner,
+            pending: Vec::new(),
+            settled: false,
+        }
+    }
+}
+
+impl<W: Write> Write for Output<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return self.inner.flush();
+        }
+        let pending = std::mem::take(&mut self.pending);
+        if self.settled && only_resets(&pending) {
+            return Ok(());
+        }
+        self.inner.write_all(&pending)?;
+        self.settled = pending.ends_with(b"\x1b[0m\x1b[?25l");
+        self.inner.flush()
+    }
+}
+
 /// What the installer knows of its console between frames.
 #[derive(Debug)]
 pub struct Console {
@@ -280,6 +345,45 @@ mod tests {
         t.draw(|f| f.render_widget(Paragraph::new(text.to_string()), f.area()))
             .expect("draw");
         out.take()
+    }
+
+    #[test]
+    fn an_unchanged_frame_sends_nothing() {
+        type T = Terminal<CrosstermBackend<Output<Shared>>>;
+        let out = Shared::default();
+        let mut t: T = Terminal::with_options(
+            CrosstermBackend::new(Output::new(out.clone())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, 12, 3)),
+            },
+        )
+        .expect("terminal");
+        let frame = |t: &mut T, text: &str| {
+            t.draw(|f| f.render_widget(Paragraph::new(text.to_string()), f.area()))
+                .expect("draw");
+            out.take()
+        };
+        let first = frame(&mut t, "Welcome");
+        assert!(first.contains("Welcome"), "{first:?}");
+        assert_eq!(frame(&mut t, "Welcome"), "", "an unchanged frame was sent");
+        assert_eq!(frame(&mut t, "Welcome"), "");
+        let changed = frame(&mut t, "Disks");
+        assert!(changed.contains("Disks"), "{changed:?}");
+        assert!(changed.ends_with("\x1b[?25l"), "{changed:?}");
+        assert_eq!(frame(&mut t, "Disks"), "");
+        // After a clear, the whole frame goes out again.
+        full_redraw(&mut t).expect("redraw");
+        assert!(out.take().contains("\x1b[2J"));
+        assert!(frame(&mut t, "Disks").contains("Disks"));
+    }
+
+    #[test]
+    fn resets_are_told_from_other_sequences() {
+        assert!(only_resets(b"\x1b[39m\x1b[49m\x1b[0m\x1b[?25l"));
+        assert!(only_resets(b""));
+        assert!(!only_resets(b"\x1b[39m\x1b[7m"));
+        assert!(!only_resets(b"\x1b[0mx"));
+        assert!(!only_resets(b"\x1b[?25h"));
     }
 
     #[test]

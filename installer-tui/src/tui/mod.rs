@@ -46,7 +46,10 @@ pub fn restore() {
     console::stderr_back();
 }
 
-fn open_terminal() -> anyhow::Result<Terminal<CrosstermBackend<Stdout>>> {
+/// The terminal the screens are drawn on.
+type Term = Terminal<CrosstermBackend<console::Output<Stdout>>>;
+
+fn open_terminal() -> anyhow::Result<Term> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -54,7 +57,7 @@ fn open_terminal() -> anyhow::Result<Terminal<CrosstermBackend<Stdout>>> {
     }));
     terminal::enable_raw_mode().context("switching the terminal to raw mode")?;
     execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
-    let backend = CrosstermBackend::new(io::stdout());
+    let backend = CrosstermBackend::new(console::Output::new(io::stdout()));
     let viewport = match terminal::size() {
         Ok((w, h)) if w >= 20 && h >= 10 => Viewport::Fullscreen,
         _ => Viewport::Fixed(Rect::new(0, 0, FALLBACK.0, FALLBACK.1)),
@@ -98,10 +101,7 @@ fn carry_out(app: &App, cmds: Vec<Command>, tx: &mpsc::Sender<event::Msg>) {
     }
 }
 
-fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-    setup: Setup,
-) -> anyhow::Result<Exit> {
+fn event_loop(terminal: &mut Term, setup: Setup) -> anyhow::Result<Exit> {
     let (tx, rx) = mpsc::channel();
     let mut screen = console::Console::new(setup.boot);
     let mut app = App::new(setup);
