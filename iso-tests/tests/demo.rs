@@ -1,8 +1,9 @@
 //! The demo as a newcomer runs it: `scripts/demo` itself, with its own
 //! QEMU command line, driven over its serial console (the script's stdin
 //! and stdout) by following the steps it prints, through the upgrade from
-//! 1.0.0 to 1.1.0 and the start of 1.1.0. So the demo cannot stop working
-//! without a test failing.
+//! 1.0.0 to 1.1.0 (and, with `--blank`, the install of 1.1.0) and the
+//! start of 1.1.0 from the disk. So the demo cannot stop working, nor its
+//! instructions drift from the screens, without a test failing.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -119,54 +120,98 @@ impl Drop for Demo {
     }
 }
 
-/// One key on one screen, as the script's instructions print it, and the
-/// text of that screen that the instruction quotes.
-struct Step<'a> {
-    /// What the test waits for before pressing: the screen has come.
-    screen: &'a str,
-    /// The instruction's line, as printed.
+/// What one mode of the demo prints and shows.
+struct Mode {
+    scenario: &'static str,
+    args: &'static [&'static str],
+    /// The disk's line on the Disks screen.
+    holds: &'static str,
+    /// The choice on What to do: its key and its entry.
+    letter: &'static str,
+    entry: &'static str,
+    /// "upgrade" or "install", as Review names it.
+    action: &'static str,
+    done: &'static str,
+    /// Where 1.1.0 starts from.
+    slot: &'static str,
+}
+
+const UPGRADE: Mode = Mode {
+    scenario: "demo-upgrade",
+    args: &[],
+    holds: "demo-engine: slot a 1.0.0 (active, boots fine); slot b empty",
+    letter: "u",
+    entry: "[u] Upgrade to 1.1.0 (keep configuration)",
+    action: "upgrade",
+    done: "Upgrade complete",
+    slot: "b",
+};
+
+const BLANK: Mode = Mode {
+    scenario: "demo-blank",
+    args: &["--blank"],
+    holds: "blank",
+    letter: "i",
+    entry: "[i] Install 1.1.0",
+    action: "install",
+    done: "Install complete",
+    slot: "a",
+};
+
+/// One key on one screen: the script's line that says to press it, and
+/// what that line quotes, which must be on that screen.
+struct Step {
+    /// Text of the screen's key hints: the screen has come.
+    screen: &'static str,
     instruction: String,
-    /// What the instruction quotes, which must be on that screen.
-    quoted: &'a str,
-    key: &'a str,
+    quoted: Vec<String>,
+    key: &'static str,
 }
 
-fn steps<'a>(holds: &'a str, letter: &'a str, label: &'a str, review: &'a str) -> Vec<Step<'a>> {
-    vec![
-        Step {
-            screen: "[p] Power off",
-            instruction: r#"i      on Welcome, for "[i] Install or upgrade""#.into(),
-            quoted: "[i] Install or upgrade",
-            key: "i",
-        },
-        Step {
-            screen: "1-9 pick",
-            instruction: format!("1      on Disks, for the disk \"1. /dev/vda\", which holds\n            \"{holds}\""),
-            quoted: holds,
-            key: "1",
-        },
-        Step {
-            screen: "Up/Down move  Enter choose  Esc back",
-            instruction: format!("{letter}      on What to do, for \"{label}\""),
-            quoted: label,
-            key: letter,
-        },
-        Step {
-            screen: "Enter start  Esc back",
-            instruction: format!("Enter  on Review, where it says \"{review}\""),
-            quoted: review,
-            key: "\r",
-        },
-    ]
+impl Mode {
+    fn steps(&self) -> Vec<Step> {
+        let review = format!("Press Enter to start the {}.", self.action);
+        vec![
+            Step {
+                screen: "i c k s b p shortcuts",
+                instruction: r#"i      on Welcome, for "[i] Install or upgrade""#.into(),
+                quoted: vec!["[i] Install or upgrade".into()],
+                key: "i",
+            },
+            Step {
+                screen: "1-9 pick",
+                instruction: format!(
+                    "1      on Disks, for the disk \"1. /dev/vda\", described as\n            \"{}\"",
+                    self.holds
+                ),
+                quoted: vec!["1. /dev/vda".into(), self.holds.into()],
+                key: "1",
+            },
+            Step {
+                screen: "Up/Down move  Enter choose  Esc back",
+                instruction: format!("{}      on What to do, for \"{}\"", self.letter, self.entry),
+                quoted: vec![self.entry.into()],
+                key: self.letter,
+            },
+            Step {
+                screen: "Enter start  Esc back",
+                instruction: format!("Enter  on Review, where it says \"{review}\""),
+                quoted: vec![review],
+                key: "\r",
+            },
+        ]
+    }
 }
 
-/// Runs `scripts/demo ARGS` and does what it tells the user, up to the
-/// installed 1.1.0 starting from the disk; returns its version line.
-fn follow_the_demo(sc: &Scenario, args: &[&str], steps: &[Step], done: &str, slot: &str) -> String {
-    let mut demo = Demo::start(sc, args);
+/// Runs `scripts/demo` in `mode` and does what it tells the user, up to
+/// the installed 1.1.0 starting from the disk and QEMU quit; returns the
+/// version line 1.1.0 printed.
+fn follow_the_demo(sc: &Scenario, mode: &Mode) -> String {
+    let steps = mode.steps();
+    let mut demo = Demo::start(sc, mode.args);
     demo.wait("== building the ISO for Demo Engine 1.1.0", BUILD);
     demo.wait("== preparing the machine's disk", BUILD);
-    if args.is_empty() {
+    if mode.args.is_empty() {
         demo.wait("Demo Engine 1.0.0 is installed", WRITE);
         demo.wait("== starting Demo Engine 1.0.0 once", SCREEN);
         demo.wait("DEMO-ENGINE version=1.0.0 slot=a", BOOT);
@@ -177,31 +222,44 @@ fn follow_the_demo(sc: &Scenario, args: &[&str], steps: &[Step], done: &str, slo
             SCREEN,
         );
         sc.log("1.0.0 started once, confirmed its boot and powered off");
+    } else {
+        demo.wait("a blank 24 GiB disk", SCREEN);
     }
+
+    // The instructions, on the terminal and in the file.
     demo.wait(
         "== the machine boots from the ISO of Demo Engine 1.1.0 when you press Enter.",
         SCREEN,
     );
-    for s in steps {
-        demo.wait(&s.instruction, SCREEN);
-    }
-    demo.wait(
-        &format!(
-            "When it shows \"{done}\" and \"Remove the medium and press Enter to\n   reboot\""
-        ),
-        SCREEN,
-    );
-    let eject =
+    let done = mode.done;
+    let removal = [
+        format!("When it shows \"{done}\" and \"Remove the medium and press Enter to\n   reboot\""),
         "press Ctrl-A then C (QEMU's\n   monitor appears), type \"eject -f cd\" and Enter, \
-                 press Ctrl-A then C again\n   (back to the machine; its screen is not redrawn), \
-                 then press Enter.";
-    demo.wait(eject, SCREEN);
-    demo.wait("Quit QEMU with Ctrl-A then X.", SCREEN);
+         press Ctrl-A then C again\n   (back to the machine; its screen is not redrawn), \
+         then press Enter."
+            .into(),
+        format!(
+            "starts from its disk: Demo Engine 1.1.0 in slot {}, with\n",
+            mode.slot
+        ),
+        "Quit QEMU with Ctrl-A then X.".into(),
+    ];
+    let said: Vec<&String> = steps
+        .iter()
+        .map(|s| &s.instruction)
+        .chain(&removal)
+        .collect();
+    for text in &said {
+        demo.wait(text, SCREEN);
+    }
     demo.wait("These steps are also in", SCREEN);
     demo.wait("Press Enter to start the machine.", SCREEN);
     let saved = std::fs::read_to_string(sc.path("steps.txt")).unwrap();
-    for s in steps {
-        assert!(saved.contains(&s.instruction), "{saved}");
+    for text in &said {
+        assert!(
+            saved.contains(text.as_str()),
+            "{text:?} is not in steps.txt:\n{saved}"
+        );
     }
     // From here on only what the machine shows counts, not the text above.
     demo.console.mark();
@@ -210,33 +268,23 @@ fn follow_the_demo(sc: &Scenario, args: &[&str], steps: &[Step], done: &str, slo
 
     demo.wait("FERRY-INSTALLER starting on ttyS0", BOOT);
     sc.log("the installer started");
-    for s in steps {
+    for s in &steps {
         demo.wait(s.screen, SCREEN);
         let screen = demo.screen();
-        assert!(
-            screen.contains(s.quoted),
-            "the instructions say {:?}, the screen shows:\n{screen}",
-            s.quoted
-        );
-        assert!(
-            !screen.contains(&format!("{} (not possible)", s.quoted)),
-            "{screen}"
-        );
+        for q in &s.quoted {
+            assert!(
+                screen.contains(q.as_str()),
+                "the instructions say {q:?}, the screen shows:\n{screen}"
+            );
+            assert!(!screen.contains(&format!("{q} (not possible)")), "{screen}");
+        }
         demo.send(s.key);
     }
-    if let Err(e) = demo
-        .console
-        .wait_for_any(
-            &[done, "Upgrade failed", "Install failed", "What failed:"],
-            WRITE,
-        )
-        .and_then(|i| {
-            anyhow::ensure!(i == 0, "the installer failed instead of {done:?}");
-            Ok(())
-        })
-    {
-        panic!("{e}:\n{}", demo.screen());
-    }
+    let i = demo.wait_any(
+        &[done, "Upgrade failed", "Install failed", "What failed:"],
+        WRITE,
+    );
+    assert_eq!(i, 0, "the installer failed:\n{}", demo.screen());
     demo.wait("Remove the medium and press Enter to reboot", SCREEN);
     sc.log(done);
 
@@ -252,22 +300,26 @@ fn follow_the_demo(sc: &Scenario, args: &[&str], steps: &[Step], done: &str, slo
     // terminal's main screen, back from the installer's, still shows the
     // first start's lines: only what follows counts.)
     demo.console.mark();
+    let from = demo.console.log().len();
     let i = demo.wait_any(&["DEMO-ENGINE version=", "Release on this medium:"], BOOT);
     assert_eq!(
         i, 0,
         "the machine started the installer again, not the disk"
     );
     demo.wait("DEMO-ENGINE boot-marked-good", SCREEN);
-    let log = String::from_utf8_lossy(&demo.console.log()).into_owned();
+    let log = demo.console.log();
+    let log = String::from_utf8_lossy(&log[from..]).into_owned();
     let line = log
         .lines()
-        .rev()
         .find_map(|l| l.find("DEMO-ENGINE version=").map(|at| l[at..].trim_end()))
         .unwrap()
         .to_string();
     sc.log(&format!("the disk started: {line}"));
     assert!(line.starts_with("DEMO-ENGINE version=1.1.0 "), "{line}");
-    assert!(line.contains(&format!(" slot={slot} ")), "{line}");
+    assert!(line.contains(&format!(" slot={} ", mode.slot)), "{line}");
+    // The ESP was left clean: 1.0.0 was powered off after its init
+    // unmounted it, and the installer writes it cleanly.
+    assert!(!log.contains("not properly unmounted"), "{log}");
 
     // Quit, as the instructions end.
     demo.send(&format!("{CTRL_A}x"));
@@ -276,21 +328,26 @@ fn follow_the_demo(sc: &Scenario, args: &[&str], steps: &[Step], done: &str, slo
 }
 
 /// `scripts/demo`: 1.0.0 installed and started once, then upgraded to
-/// 1.1.0 from the ISO through the installer's screens; 1.1.0 starts from
-/// slot b with the configuration of 1.0.0.
+/// 1.1.0 from the ISO through the installer's screens, and 1.1.0 starts
+/// from slot b with the configuration of 1.0.0. Then `scripts/demo
+/// --blank`: 1.1.0 installed on a blank disk starts from slot a. One
+/// after the other: each run of the script runs `scripts/bootkit`, and
+/// two at once would build the Demo Engine releases in the same place.
 #[test]
-fn demo_upgrades_1_0_to_1_1_as_its_instructions_say() {
-    let sc = Scenario::new("demo-upgrade");
-    let steps = steps(
-        "demo-engine: slot a 1.0.0 (active, boots fine); slot b empty",
-        "u",
-        "[u] Upgrade to 1.1.0 (keep configuration)",
-        "Press Enter to start the upgrade.",
-    );
-    let line = follow_the_demo(&sc, &[], &steps, "Upgrade complete", "b");
+fn demo_upgrades_and_installs_as_its_instructions_say() {
+    let sc = Scenario::new(UPGRADE.scenario);
+    let line = follow_the_demo(&sc, &UPGRADE);
     assert!(line.contains("hostname=engine-01"), "{line}");
+    assert!(line.contains("config-schema=2"), "{line}");
     let disk = sc.path("disk.img");
     assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.0.0"));
     assert_eq!(release(&disk, Slot::B).as_deref(), Some("1.1.0"));
     assert_eq!(boot_default(&disk), Some(Slot::B));
+    drop(sc);
+
+    let sc = Scenario::new(BLANK.scenario);
+    follow_the_demo(&sc, &BLANK);
+    let disk = sc.path("disk.img");
+    assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.1.0"));
+    assert_eq!(boot_default(&disk), Some(Slot::A));
 }
