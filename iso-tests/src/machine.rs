@@ -321,6 +321,12 @@ impl Vm {
             .settled_screen(Duration::from_millis(500), Duration::from_secs(10))
     }
 
+    /// Waits until the machine has dealt with what it was given: nothing
+    /// written for half a second while it was idle (see `settled_screen`).
+    pub fn wait_idle(&self) {
+        self.settled_screen();
+    }
+
     /// Everything the guest wrote on the serial console so far.
     pub fn log(&self) -> Vec<u8> {
         self.console.log()

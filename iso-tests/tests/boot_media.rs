@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use std::time::Duration;
 
 use iso_tests::{Firmware, Machine};
 
@@ -69,13 +68,14 @@ fn keyboard_layout_is_loaded_into_the_console() {
         .cdrom(iso("1.1.0"));
     let mut vm = sc.boot(&m);
     welcome(&vm);
-    // The screen's installer started with the serial one; give it the
-    // same time to draw its Welcome screen before typing.
-    std::thread::sleep(Duration::from_secs(2));
+    // The screen's installer started with the serial one: let the machine
+    // finish drawing its Welcome screen too before typing.
+    vm.wait_idle();
     let choose_de = |vm: &iso_tests::Vm| {
         for key in ["k", "down", "down", "ret"] {
             vm.monitor(&format!("sendkey {key}")).unwrap();
-            std::thread::sleep(Duration::from_millis(300));
+            // The screen's installer redraws after each key.
+            vm.wait_idle();
         }
     };
     choose_de(&vm);
@@ -83,7 +83,6 @@ fn keyboard_layout_is_loaded_into_the_console() {
     vm.wait_for("Rescue shell requested", SCREEN).unwrap();
     // Key code 21 in the plain table (offset 7 + 256 + 2 * 21 of the
     // binary keymap busybox dumps): KT_LETTER 'z' (0x0b7a), not 'y'.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let mut tries = 0;
     loop {
         tries += 1;
@@ -98,9 +97,9 @@ fn keyboard_layout_is_loaded_into_the_console() {
             .unwrap();
         match vm.wait_for_any(&["7a 0b", "79 0b"], SCREEN).unwrap() {
             0 => break,
-            _ if std::time::Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_secs(2));
-            }
+            // The screen's installer loads the layout after the choice:
+            // look again once the machine has done what it was doing.
+            _ if tries < 15 => vm.wait_idle(),
             _ => panic!("the console keymap is still US:\n{}", vm.screen()),
         }
     }

@@ -12,11 +12,19 @@ use detect::report::DiskReport;
 use detect::Slot;
 use iso_tests::{Firmware, Key, Machine, Vm};
 
-/// Time for firmware, kernel and init to bring up the installer (TCG).
+// Budgets of waits, in machine time: the CPU time QEMU consumes while the
+// wait lasts, so a busy host that gives QEMU less of a core stretches the
+// wall time and not the verdict. Each wait also ends after `WALL_BACKSTOP`
+// times its budget in wall time, for a machine that sits idle waiting for
+// something that never comes (see `iso_tests::MachineClock`). A scenario
+// uses a few tens of seconds of machine time per boot and write.
+
+/// Machine time for firmware, kernel and init to bring up the installer
+/// (TCG): about 10 s.
 pub const BOOT: Duration = Duration::from_secs(240);
-/// Time for one screen of the installer to follow a key.
+/// Machine time for one screen of the installer to follow a key.
 pub const SCREEN: Duration = Duration::from_secs(60);
-/// Time for an install or upgrade to finish (TCG).
+/// Machine time for an install or upgrade to finish (TCG).
 pub const WRITE: Duration = Duration::from_secs(300);
 
 pub fn target() -> PathBuf {
