@@ -50,6 +50,18 @@ pub const INSTALLER_MODULES: &[&str] = &[
     // USB keyboards
     "usbhid",
     "hid_generic",
+    // FAT, for the rescue shell only: the installer reads disks with its
+    // own code, but a technician copies the log and the reports from the
+    // config partition onto a stick with busybox `mount` (the technician
+    // guide), and the kernel cannot load a missing file system or charset
+    // by itself (there is no /sbin/modprobe). The code page and the
+    // charsets the FAT driver takes when the mount names none (cp437;
+    // ascii and utf8 in Debian's kernel, iso8859-1 in Ubuntu's).
+    "vfat",
+    "nls_cp437",
+    "nls_ascii",
+    "nls_utf8",
+    "nls_iso8859_1",
 ];
 
 /// Modules the Demo Engine initrd loads to find and mount its ext4 root
