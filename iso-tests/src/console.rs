@@ -833,6 +833,44 @@ impl Console {
         }
     }
 
+    /// Waits for `text` (as `wait_for`) and then for the end of the line
+    /// of output it is on (its line feed: the rest of a line may come in
+    /// later reads); returns that line from `text` on, trailing blanks
+    /// trimmed. `timeout` is the budget of each of the two waits.
+    pub fn wait_for_line(&self, text: &str, timeout: Duration) -> Result<String> {
+        self.wait_for(text, timeout)?;
+        let mut budget = Budget::start(timeout, self.clock.as_ref());
+        let cvar = &self.state.1;
+        let mut s = self.lock()?;
+        loop {
+            let log = &s.log;
+            let at = (0..log.len().saturating_sub(text.len()) + 1)
+                .rev()
+                .find(|&i| log[i..].starts_with(text.as_bytes()));
+            if let Some(at) = at {
+                if let Some(end) = log[at..].iter().position(|&b| b == b'\n') {
+                    let line = String::from_utf8_lossy(&log[at..at + end]);
+                    return Ok(line.trim_end().to_string());
+                }
+            }
+            if s.closed {
+                bail!(
+                    "the machine stopped before ending the line with {text:?} (after {})",
+                    budget.spent()
+                );
+            }
+            match budget.check() {
+                Ok(poll) => {
+                    s = cvar
+                        .wait_timeout(s, poll)
+                        .map_err(|_| anyhow!("console reader panicked"))?
+                        .0;
+                }
+                Err(why) => bail!("the line with {text:?} did not end: {why}"),
+            }
+        }
+    }
+
     /// Forgets output seen so far: the next wait only looks at what comes
     /// after (the screen is still checked as it is).
     pub fn mark(&self) {
@@ -1248,6 +1286,24 @@ mod tests {
         let s = c.settled_screen(Duration::from_millis(100), Duration::from_secs(10));
         assert!(started.elapsed() < Duration::from_secs(2), "{s}");
         drop(machine.join().unwrap());
+    }
+
+    #[test]
+    fn a_line_is_returned_once_it_has_ended() {
+        let (console, mut out_w) = console();
+        out_w
+            .write_all(b"boot\r\nDEMO-ENGINE version=1.1.0 slo")
+            .unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            out_w.write_all(b"t=b config-schema=2  \r\nnext").unwrap();
+            out_w
+        });
+        let line = console
+            .wait_for_line("DEMO-ENGINE version=1.1.0 ", Duration::from_secs(5))
+            .unwrap();
+        assert_eq!(line, "DEMO-ENGINE version=1.1.0 slot=b config-schema=2");
+        drop(writer.join().unwrap());
     }
 
     #[test]

@@ -302,6 +302,11 @@ impl Vm {
         self.console.wait_for_any(texts, timeout)
     }
 
+    /// See `Console::wait_for_line`.
+    pub fn wait_for_line(&self, text: &str, timeout: Duration) -> Result<String> {
+        self.console.wait_for_line(text, timeout)
+    }
+
     /// Lets the machine work for `work` of machine time (see
     /// `Console::run_for`): a moment in what it does, not in the host's
     /// time.
@@ -319,6 +324,15 @@ impl Vm {
     pub fn settled_screen(&self) -> String {
         self.console
             .settled_screen(Duration::from_millis(500), Duration::from_secs(10))
+    }
+
+    /// The CPU time QEMU has consumed since it started: how much the
+    /// machine has done, whatever the host's load.
+    pub fn machine_time(&self) -> Option<Duration> {
+        self.console
+            .machine_clock()
+            .and_then(MachineClock::read)
+            .map(|t| t.cpu)
     }
 
     /// Waits until the machine has dealt with what it was given: nothing
