@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use detect::Slot;
-use iso_tests::{Console, Key};
+use iso_tests::{Console, Key, MachineClock};
 
 /// Time for each of the script's steps on the host: `scripts/bootkit`
 /// checks the boot kit (rebuilding what changed) and the script builds
@@ -50,9 +50,13 @@ impl Demo {
         // console sees the end of the output when the script ends.
         drop(cmd);
         let input = child.stdin.take().unwrap();
+        // Budgets in machine time, as for the suite's own machines: the
+        // CPU time of the script and all it runs (cargo, QEMU), so a busy
+        // host stretches the waits instead of failing them.
+        let clock = MachineClock::process_tree(child.id());
         Demo {
             child: Some(child),
-            console: Console::new(out, input),
+            console: Console::with_machine_clock(out, input, clock),
             dir: sc.dir.clone(),
         }
     }
