@@ -20,6 +20,8 @@
 mod clock;
 mod console;
 mod machine;
+mod output_steps;
+mod screen_record;
 
 pub use clock::{MachineClock, MachineTimes, WALL_BACKSTOP};
 pub use console::{Console, Key, KEPT_TEXT};
