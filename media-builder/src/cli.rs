@@ -49,7 +49,10 @@ pub enum KeyCommand {
 
 #[derive(Debug, Args)]
 pub struct KeyGenerateArgs {
-    /// Path and base name of the key files, without extension
+    /// Path and base name of the key files, without extension:
+    /// keys/release-2026 writes keys/release-2026.key and
+    /// keys/release-2026.pub. Its directory must exist; a directory alone,
+    /// a hidden name (.NAME) or a .key or .pub extension is refused
     #[arg(long, value_name = "NAME")]
     pub out: PathBuf,
 }

@@ -31,6 +31,89 @@ fn key_generate_writes_a_private_key_only_its_owner_reads() {
     assert_eq!(a.trim().len(), 64);
 }
 
+/// Every path under `dir`, relative to it, sorted: what a refused command
+/// must leave exactly as it was.
+fn listing(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut paths = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p.clone());
+            }
+            paths.push(p.strip_prefix(dir).unwrap().to_path_buf());
+        }
+    }
+    paths.sort();
+    paths
+}
+
+#[test]
+fn key_generate_refuses_a_directory_and_says_what_out_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("keys")).unwrap();
+    std::fs::write(d.join("keys/README"), b"release keys\n").unwrap();
+    let before = listing(d);
+    for out in ["keys/", "keys", "./keys/", ".", "keys/.."] {
+        let e = fails(d, &["key", "generate", "--out", out]);
+        assert!(
+            e.contains("is a directory") && e.contains("without their extension"),
+            "--out {out}: {e}"
+        );
+        assert_eq!(listing(d), before, "--out {out} wrote something");
+    }
+    let e = fails(d, &["key", "generate", "--out", "keys/"]);
+    assert!(
+        e.contains(
+            "--out keys/release-2026 writes keys/release-2026.key and keys/release-2026.pub"
+        ),
+        "{e}"
+    );
+
+    // The name it suggests works, and writes the two files and nothing else.
+    let out = ok(d, &["key", "generate", "--out", "keys/release-2026"]);
+    assert!(out.contains("keys/release-2026.key"), "{out}");
+    let mut want = before.clone();
+    want.extend(["keys/release-2026.key", "keys/release-2026.pub"].map(Into::into));
+    want.sort();
+    assert_eq!(listing(d), want);
+}
+
+#[test]
+fn key_generate_refuses_hidden_names_and_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("keys")).unwrap();
+    let before = listing(d);
+    for out in [".key", ".release-2026", "keys/.release-2026"] {
+        let e = fails(d, &["key", "generate", "--out", out]);
+        assert!(e.contains("hidden files"), "--out {out}: {e}");
+        assert_eq!(listing(d), before, "--out {out} wrote something");
+    }
+    let e = fails(d, &["key", "generate", "--out", ".key"]);
+    assert!(e.contains("hidden files .key.key and .key.pub"), "{e}");
+    for out in ["release-2026.key", "keys/release-2026.pub"] {
+        let e = fails(d, &["key", "generate", "--out", out]);
+        assert!(e.contains("without their extension"), "--out {out}: {e}");
+        assert_eq!(listing(d), before, "--out {out} wrote something");
+    }
+}
+
+#[test]
+fn key_generate_refuses_a_directory_that_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("notes"), b"not a directory\n").unwrap();
+    let before = listing(d);
+    let e = fails(d, &["key", "generate", "--out", "nokeys/release-2026"]);
+    assert!(e.contains("directory nokeys does not exist"), "{e}");
+    let e = fails(d, &["key", "generate", "--out", "notes/release-2026"]);
+    assert!(e.contains("notes is not a directory"), "{e}");
+    assert_eq!(listing(d), before);
+}
+
 #[test]
 fn build_verify_inspect_round_trip() {
     let dir = setup();
