@@ -17,6 +17,28 @@ pub enum Error {
     NotFat(String),
     #[error("{0} is not a valid path on a FAT volume")]
     BadPath(String),
+    /// A cluster chain comes back to a cluster it already passed: whatever
+    /// follows it (a directory listing, a file) never ends.
+    #[error(
+        "the FAT file system is damaged: a loop in its cluster chains (cluster {cluster} \
+         leads back to cluster {next}); repair it with fsck.fat or reformat the partition"
+    )]
+    ChainLoop { cluster: u32, next: u32 },
+    /// A cluster links to one no chain may continue into.
+    #[error(
+        "the FAT file system is damaged: cluster {cluster} leads to cluster {next}, {why}; \
+         repair it with fsck.fat or reformat the partition"
+    )]
+    BadLink {
+        cluster: u32,
+        next: u32,
+        why: &'static str,
+    },
+    #[error(
+        "the FAT file system has {clusters} clusters, more than the {max} whose chains \
+         can be checked before reading it"
+    )]
+    TooManyClusters { clusters: u32, max: u32 },
 }
 
 impl Error {

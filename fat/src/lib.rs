@@ -16,12 +16,14 @@
 //! `hadris-fat` writes clean directories but is a release candidate; a
 //! ~200-line repair pass over a stable writer is the smaller risk.
 
+mod chain;
 mod clock;
 mod error;
 mod repair;
 mod shared;
 mod volume;
 
+pub use chain::{check_chains, MAX_CHECKED_CLUSTERS};
 pub use clock::{source_date_epoch, FixedTime};
 pub use error::Error;
 pub use repair::{repair, RepairReport};

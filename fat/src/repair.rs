@@ -35,28 +35,30 @@ pub struct RepairReport {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Fat12,
     Fat16,
     Fat32,
 }
 
+/// Where the areas of a FAT volume lie, from its boot sector.
 #[derive(Debug)]
-struct Geometry {
-    kind: Kind,
+pub(crate) struct Geometry {
+    pub(crate) kind: Kind,
     bytes_per_sector: u64,
     cluster_bytes: u64,
-    fat_start: u64,
-    fat_bytes: u64,
+    pub(crate) fat_start: u64,
+    pub(crate) fat_bytes: u64,
     root_start: u64,
     root_bytes: u64,
     data_start: u64,
-    clusters: u32,
+    /// Clusters in the data area; they are numbered from 2.
+    pub(crate) clusters: u32,
     root_cluster: u32,
 }
 
 impl Geometry {
-    fn read<D: Read + Seek>(disk: &mut D) -> Result<Geometry, Error> {
+    pub(crate) fn read<D: Read + Seek>(disk: &mut D) -> Result<Geometry, Error> {
         let mut bs = [0u8; 512];
         disk.seek(SeekFrom::Start(0))
             .and_then(|_| disk.read_exact(&mut bs))
@@ -88,12 +90,20 @@ impl Geometry {
         {
             return Err(Error::NotFat("the boot sector is not a FAT BPB".into()));
         }
+        // The fields are at most 32 bits wide, so none of this can overflow
+        // 64 bits; checked all the same, as every offset read from a disk.
+        let overflow = || Error::NotFat("the boot sector's areas overflow".into());
         let root_sectors = (root_entries * ENTRY as u64).div_ceil(bps);
-        let data_sector = reserved + fats * fat_size + root_sectors;
+        let fat_sectors = fats.checked_mul(fat_size).ok_or_else(overflow)?;
+        let root_sector = reserved.checked_add(fat_sectors).ok_or_else(overflow)?;
+        let data_sector = root_sector
+            .checked_add(root_sectors)
+            .ok_or_else(overflow)?;
         if data_sector >= total {
             return Err(Error::NotFat("the data area starts past the end".into()));
         }
         let clusters = (total - data_sector) / spc;
+        let sector_bytes = |n: u64| n.checked_mul(bps).ok_or_else(overflow);
         let kind = if clusters < 4085 {
             Kind::Fat12
         } else if clusters < 65525 {
@@ -104,12 +114,12 @@ impl Geometry {
         Ok(Geometry {
             kind,
             bytes_per_sector: bps,
-            cluster_bytes: bps * spc,
-            fat_start: reserved * bps,
-            fat_bytes: fat_size * bps,
-            root_start: (reserved + fats * fat_size) * bps,
-            root_bytes: root_sectors * bps,
-            data_start: data_sector * bps,
+            cluster_bytes: sector_bytes(spc)?,
+            fat_start: sector_bytes(reserved)?,
+            fat_bytes: sector_bytes(fat_size)?,
+            root_start: sector_bytes(root_sector)?,
+            root_bytes: sector_bytes(root_sectors)?,
+            data_start: sector_bytes(data_sector)?,
             clusters: u32::try_from(clusters).unwrap_or(u32::MAX),
             root_cluster: if kind == Kind::Fat32 {
                 u32_at(44) as u32

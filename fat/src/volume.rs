@@ -139,6 +139,9 @@ impl<D: Read + Write + Seek> Volume<D> {
             .time_provider(time.provider());
         let fs =
             FileSystem::new(disk.clone(), options).map_err(|e| Error::NotFat(e.to_string()))?;
+        // `fatfs` follows chains without a bound: refuse a volume where one
+        // loops before anything walks it (see `chain.rs`).
+        crate::check_chains(&mut disk.clone())?;
         Ok(Volume { fs, disk })
     }
 

@@ -1,0 +1,198 @@
+//! Check every cluster chain of a FAT volume before anything walks one.
+//!
+//! `fatfs` 0.3.6 follows a cluster chain until it meets an end marker: its
+//! `ClusterIterator` (`table.rs`) keeps no count and no set of clusters seen.
+//! A chain that leads back to a cluster it already passed therefore makes
+//! every walk along it endless: iterating a directory (deleted entries are
+//! skipped inside one `next()` call, so even a bounded `take(n)` spins),
+//! looking a name up, seeking in a file, truncating or freeing a chain.
+//!
+//! Bounding each walk from the outside does not work well: a byte budget on
+//! the device has no natural point to be reset while a volume stays open
+//! (a payload is streamed through many calls), and a budget large enough
+//! for a correct volume (a few times its size) means minutes of spinning on
+//! a large stick before the error. So the whole allocation table is checked
+//! once, when a volume is opened: if no chain loops, every chain ends within
+//! as many steps as the volume has clusters, whatever walks it, and the walk
+//! is bounded by the volume itself. Counting free clusters is a straight
+//! pass over the table and needs no check.
+//!
+//! A link into a free cluster is refused too: `fatfs` may hand that cluster
+//! out again when a file grows, and linking it after itself would make a
+//! loop on a volume that was checked. With no such link, `fatfs`'s own
+//! allocations (which only take free clusters) cannot close a loop, so the
+//! check holds for as long as the volume stays open.
+//!
+//! The check reads the table in 1 MiB pieces and keeps 5 bytes per
+//! cluster; volumes with more than [`MAX_CHECKED_CLUSTERS`] are refused
+//! rather than checked partly.
+
+use std::io::{Read, Seek, SeekFrom};
+
+use crate::repair::{Geometry, Kind};
+use crate::Error;
+
+/// Most clusters whose chains are checked (80 MiB of memory at most): a
+/// 512 GiB volume of 32 KiB clusters, far more than any Ferry volume.
+pub const MAX_CHECKED_CLUSTERS: u32 = 1 << 24;
+
+/// Check that no cluster chain of the FAT volume at byte 0 of `disk` loops
+/// or links to a cluster outside the data area or to a free one. Reads the
+/// first copy of the allocation table; the disk position is left anywhere.
+pub fn check_chains<D: Read + Seek>(disk: &mut D) -> Result<(), Error> {
+    let g = Geometry::read(disk)?;
+    if g.clusters > MAX_CHECKED_CLUSTERS {
+        return Err(Error::TooManyClusters {
+            clusters: g.clusters,
+            max: MAX_CHECKED_CLUSTERS,
+        });
+    }
+    let next = read_links(disk, &g)?;
+    find_loop(&next)
+}
+
+/// What each cluster links to: `next[c]` is the cluster after `c`, or 0 at
+/// the end of a chain, on a free cluster and on a bad one. Entries 0 and 1
+/// are reserved and stay 0.
+fn read_links<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<Vec<u32>, Error> {
+    // `clusters` is at most 2^24 here, so `+ 2` and the products fit.
+    let wanted = u64::from(g.clusters) + 2;
+    let (bits, end_marks, bad) = match g.kind {
+        Kind::Fat12 => (12u64, 0xFF8u32, 0xFF7u32),
+        Kind::Fat16 => (16, 0xFFF8, 0xFFF7),
+        Kind::Fat32 => (32, 0x0FFF_FFF8, 0x0FFF_FFF7),
+    };
+    // A table shorter than the data area leaves the last clusters without
+    // an entry; `fatfs` fails reading those, it does not loop on them.
+    let entries = wanted.min(g.fat_bytes.saturating_mul(8) / bits);
+    let table_bytes = (entries * bits).div_ceil(8);
+    let damaged = |cluster: u32, next: u32, why: &'static str| Error::BadLink {
+        cluster,
+        next,
+        why,
+    };
+    let raw = read_table(disk, g.fat_start, table_bytes)?;
+    let count = usize::try_from(entries)
+        .map_err(|_| Error::NotFat("the allocation table does not fit in memory".into()))?;
+    let mut next = vec![0u32; count];
+    let entry = |c: usize| -> u32 {
+        match g.kind {
+            Kind::Fat12 => {
+                let at = c + c / 2;
+                let v = u16::from_le_bytes([raw[at], raw.get(at + 1).copied().unwrap_or(0)]);
+                u32::from(if c % 2 == 1 { v >> 4 } else { v & 0x0FFF })
+            }
+            Kind::Fat16 => u32::from(u16::from_le_bytes([raw[2 * c], raw[2 * c + 1]])),
+            Kind::Fat32 => {
+                u32::from_le_bytes([raw[4 * c], raw[4 * c + 1], raw[4 * c + 2], raw[4 * c + 3]])
+                    & 0x0FFF_FFFF
+            }
+        }
+    };
+    for (c, slot) in next.iter_mut().enumerate().skip(2) {
+        let v = entry(c);
+        if v == 0 || v == bad || v >= end_marks {
+            continue;
+        }
+        // `c` < entries <= 2^24 + 2: it fits in 32 bits.
+        let here = c as u32;
+        if v < 2 || u64::from(v) >= wanted {
+            return Err(damaged(here, v, "which is outside the volume"));
+        }
+        *slot = v;
+    }
+    // A second pass, once every entry is known: links into free clusters.
+    for c in 2..count {
+        let n = next[c] as usize;
+        if n != 0 && n < count && entry(n) == 0 {
+            return Err(damaged(c as u32, n as u32, "which is marked free"));
+        }
+    }
+    Ok(next)
+}
+
+/// The first `len` bytes of the allocation table, read in 1 MiB pieces.
+fn read_table<D: Read + Seek>(disk: &mut D, start: u64, len: u64) -> Result<Vec<u8>, Error> {
+    let len = usize::try_from(len)
+        .map_err(|_| Error::NotFat("the allocation table does not fit in memory".into()))?;
+    let mut raw = vec![0u8; len];
+    disk.seek(SeekFrom::Start(start))
+        .map_err(Error::io("reading the FAT"))?;
+    for piece in raw.chunks_mut(1 << 20) {
+        disk.read_exact(piece)
+            .map_err(Error::io("reading the FAT"))?;
+    }
+    Ok(raw)
+}
+
+/// Find a chain that comes back to a cluster it passed. Each cluster is
+/// visited at most twice, so this is linear in the number of clusters.
+fn find_loop(next: &[u32]) -> Result<(), Error> {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![NEW; next.len()];
+    let follow = |c: usize| -> Option<usize> {
+        let n = *next.get(c)? as usize;
+        (n >= 2 && n < next.len()).then_some(n)
+    };
+    for start in 2..next.len() {
+        if state[start] != NEW {
+            continue;
+        }
+        let mut c = start;
+        loop {
+            state[c] = ON_PATH;
+            match follow(c) {
+                None => break,
+                Some(n) if state[n] == NEW => c = n,
+                Some(n) if state[n] == ON_PATH => {
+                    return Err(Error::ChainLoop {
+                        cluster: c as u32,
+                        next: n as u32,
+                    })
+                }
+                Some(_) => break,
+            }
+        }
+        // Walk the same path again to mark it finished: it ends at the
+        // first cluster that is not on it.
+        let mut c = Some(start);
+        while let Some(cur) = c.filter(|&cur| state[cur] == ON_PATH) {
+            state[cur] = DONE;
+            c = follow(cur);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn straight_chains_pass() {
+        // 2 -> 3 -> 4 (end), 5 (end), 6 -> 4 (cross-linked, but ends).
+        let next = [0, 0, 3, 4, 0, 0, 4];
+        assert!(find_loop(&next).is_ok());
+    }
+
+    #[test]
+    fn a_chain_into_a_loop_is_found() {
+        // 2 -> 3 -> 4 -> 5 -> 3
+        let next = [0, 0, 3, 4, 5, 3];
+        match find_loop(&next) {
+            Err(Error::ChainLoop { cluster: 5, next: 3 }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_cluster_linked_to_itself_is_found() {
+        let next = [0, 0, 0, 0, 0, 7, 0, 7];
+        assert!(matches!(
+            find_loop(&next),
+            Err(Error::ChainLoop { cluster: 7, next: 7 })
+        ));
+    }
+}
