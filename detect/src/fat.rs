@@ -1,8 +1,10 @@
 //! Read-only access to a FAT partition through `fatfs`, with limits so a
-//! corrupt file system cannot make detection read forever.
+//! corrupt file system cannot make detection read forever: the boot
+//! sector's areas must fit the partition, and no cluster chain may loop
+//! ([`::fat::check_chains`]).
 
 use crate::io::{ReadOnly, Slice};
-use std::io::{self, Read, Seek};
+use std::io::{self, Read, Seek, SeekFrom};
 
 /// A FAT volume on a partition of a device, opened read-only.
 pub type FatVolume<'a, D> = fatfs::FileSystem<ReadOnly<Slice<&'a mut D>>>;
@@ -17,7 +19,14 @@ pub fn open<D: Read + Seek>(dev: &mut D, start: u64, len: u64) -> Result<FatVolu
     crate::io::read_at(dev, start, &mut boot)
         .map_err(|e| format!("cannot read the boot sector: {e}"))?;
     check_boot_sector(&boot, len)?;
-    let slice = Slice::new(dev, start, len).map_err(|e| e.to_string())?;
+    let mut slice = Slice::new(dev, start, len).map_err(|e| e.to_string())?;
+    // `fatfs` follows cluster chains without a bound, so one loop on one
+    // disk would stop detection for good: refuse the volume before anything
+    // walks it. Its message says the file system is damaged.
+    ::fat::check_chains(&mut slice).map_err(|e| e.to_string())?;
+    slice
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| format!("cannot rewind the partition: {e}"))?;
     fatfs::FileSystem::new(ReadOnly(slice), fatfs::FsOptions::new())
         .map_err(|e| format!("not a readable FAT file system: {e}"))
 }

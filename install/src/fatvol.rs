@@ -47,7 +47,14 @@ pub fn open<D: Read + Write + Seek>(
     len: u64,
 ) -> io::Result<Volume<'_, D>> {
     let slice = Slice::new(dev, start, len)?;
-    FileSystem::new(BlockCache::new(slice, len, CACHE_BLOCKS), FsOptions::new())
+    let mut cached = BlockCache::new(slice, len, CACHE_BLOCKS);
+    // `fatfs` follows cluster chains without a bound: a loop left on the
+    // target's ESP or config partition would hang the install in the
+    // middle of writing. Refuse the volume before anything walks it.
+    fat::check_chains(&mut cached)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    cached.seek(SeekFrom::Start(0))?;
+    FileSystem::new(cached, FsOptions::new())
 }
 
 /// Create every directory of `path` that does not exist.

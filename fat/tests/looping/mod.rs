@@ -141,18 +141,33 @@ impl Geometry {
         at as usize
     }
 
-    /// First cluster of the short-named entry `name` ("FERRY", "BIG.BIN")
-    /// in the first cluster of the directory at `dir`.
+    /// First cluster of the entry `name` (its long or its short name, in
+    /// any case) in the first cluster of the directory at `dir`.
     pub fn lookup(&self, img: &[u8], dir: u32, name: &str) -> u32 {
-        let (base, ext) = name.split_once('.').unwrap_or((name, ""));
-        let mut want = [b' '; 11];
-        want[..base.len()].copy_from_slice(base.as_bytes());
-        want[8..8 + ext.len()].copy_from_slice(ext.as_bytes());
+        let mut long: Vec<u16> = Vec::new();
         for e in img[self.cluster(img, dir)].chunks_exact(32) {
             if e[0] == 0 {
                 break;
             }
-            if e[11] & 0x0F != 0x0F && e[..11] == want {
+            if e[11] & 0x0F == 0x0F {
+                // Long-name pieces come last piece first; 13 characters each.
+                if e[0] & 0x40 != 0 {
+                    long.clear();
+                }
+                let piece: Vec<u16> = [1..11, 14..26, 28..32]
+                    .into_iter()
+                    .flat_map(|r| e[r].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>())
+                    .take_while(|&c| c != 0)
+                    .collect();
+                long.splice(0..0, piece);
+                continue;
+            }
+            let base = String::from_utf8_lossy(&e[..8]).trim_end().to_string();
+            let ext = String::from_utf8_lossy(&e[8..11]).trim_end().to_string();
+            let short = if ext.is_empty() { base } else { format!("{base}.{ext}") };
+            let long_name = String::from_utf16_lossy(&long);
+            long.clear();
+            if short.eq_ignore_ascii_case(name) || long_name.eq_ignore_ascii_case(name) {
                 let hi = u32::from(u16::from_le_bytes([e[20], e[21]]));
                 let lo = u32::from(u16::from_le_bytes([e[26], e[27]]));
                 return hi << 16 | lo;
@@ -161,7 +176,7 @@ impl Geometry {
         panic!("no {name} in the directory at cluster {dir}");
     }
 
-    /// First cluster of `a/b/c` (short names, upper case).
+    /// First cluster of `a/b/c`.
     pub fn resolve(&self, img: &[u8], path: &str) -> u32 {
         path.split('/')
             .fold(self.root_cluster, |dir, name| self.lookup(img, dir, name))
