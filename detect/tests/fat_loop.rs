@@ -65,9 +65,9 @@ fn detect_in_time(paths: Vec<PathBuf>) -> Vec<DiskReport> {
 }
 
 fn damaged(r: &DiskReport, kind: IssueKind) -> bool {
-    r.issues.iter().any(|i| {
-        i.kind == kind && i.message.contains("damaged") && i.message.contains("loop")
-    })
+    r.issues
+        .iter()
+        .any(|i| i.kind == kind && i.message.contains("damaged") && i.message.contains("loop"))
 }
 
 #[test]
@@ -101,7 +101,10 @@ fn a_looping_esp_directory_is_reported_and_other_disks_still_are() {
         "{:#?}",
         reports[1].issues
     );
-    assert_eq!(reports[1].ferry().expect("ferry").boot_default, Some(Slot::A));
+    assert_eq!(
+        reports[1].ferry().expect("ferry").boot_default,
+        Some(Slot::A)
+    );
 }
 
 #[test]
@@ -132,7 +135,10 @@ fn a_file_whose_chain_loops_is_reported() {
             let file = g.resolve(img, "loader/loader.conf");
             let second = g.fat_entry(img, file);
             assert!(second >= 0x0FFF_FFF8, "loader.conf is one cluster");
-            let free: Vec<u32> = (3..100_000).filter(|&c| g.fat_entry(img, c) == 0).take(2).collect();
+            let free: Vec<u32> = (3..100_000)
+                .filter(|&c| g.fat_entry(img, c) == 0)
+                .take(2)
+                .collect();
             // loader.conf: first -> free[0] -> free[1] -> free[0] ...
             g.set_fat_entry(img, file, free[0]);
             g.set_fat_entry(img, free[0], free[1]);

@@ -66,11 +66,8 @@ fn read_links<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<Vec<u32>, Er
     // an entry; `fatfs` fails reading those, it does not loop on them.
     let entries = wanted.min(g.fat_bytes.saturating_mul(8) / bits);
     let table_bytes = (entries * bits).div_ceil(8);
-    let damaged = |cluster: u32, next: u32, why: &'static str| Error::BadLink {
-        cluster,
-        next,
-        why,
-    };
+    let damaged =
+        |cluster: u32, next: u32, why: &'static str| Error::BadLink { cluster, next, why };
     let raw = read_table(disk, g.fat_start, table_bytes)?;
     let count = usize::try_from(entries)
         .map_err(|_| Error::NotFat("the allocation table does not fit in memory".into()))?;
@@ -102,8 +99,8 @@ fn read_links<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<Vec<u32>, Er
         *slot = v;
     }
     // A second pass, once every entry is known: links into free clusters.
-    for c in 2..count {
-        let n = next[c] as usize;
+    for (c, &n) in next.iter().enumerate().skip(2) {
+        let n = n as usize;
         if n != 0 && n < count && entry(n) == 0 {
             return Err(damaged(c as u32, n as u32, "which is marked free"));
         }
@@ -182,7 +179,10 @@ mod tests {
         // 2 -> 3 -> 4 -> 5 -> 3
         let next = [0, 0, 3, 4, 5, 3];
         match find_loop(&next) {
-            Err(Error::ChainLoop { cluster: 5, next: 3 }) => {}
+            Err(Error::ChainLoop {
+                cluster: 5,
+                next: 3,
+            }) => {}
             other => panic!("{other:?}"),
         }
     }
@@ -192,7 +192,10 @@ mod tests {
         let next = [0, 0, 0, 0, 0, 7, 0, 7];
         assert!(matches!(
             find_loop(&next),
-            Err(Error::ChainLoop { cluster: 7, next: 7 })
+            Err(Error::ChainLoop {
+                cluster: 7,
+                next: 7
+            })
         ));
     }
 }

@@ -96,9 +96,7 @@ impl Geometry {
         let root_sectors = (root_entries * ENTRY as u64).div_ceil(bps);
         let fat_sectors = fats.checked_mul(fat_size).ok_or_else(overflow)?;
         let root_sector = reserved.checked_add(fat_sectors).ok_or_else(overflow)?;
-        let data_sector = root_sector
-            .checked_add(root_sectors)
-            .ok_or_else(overflow)?;
+        let data_sector = root_sector.checked_add(root_sectors).ok_or_else(overflow)?;
         if data_sector >= total {
             return Err(Error::NotFat("the data area starts past the end".into()));
         }

@@ -54,7 +54,12 @@ fn a_directory_whose_chain_loops_is_refused() {
 fn a_file_whose_chain_loops_is_refused() {
     let dir = tempfile::tempdir().expect("tmp");
     let data = vec![7u8; 3 * 512];
-    let mut img = mkfs_fat32(&dir.path().join("fat.img"), 40, &["ferry"], &[("ferry/big.bin", &data)]);
+    let mut img = mkfs_fat32(
+        &dir.path().join("fat.img"),
+        40,
+        &["ferry"],
+        &[("ferry/big.bin", &data)],
+    );
     loop_file(&mut img, "FERRY/BIG.BIN");
     let r = within("reading the file", move || {
         let v = Volume::open(Cursor::new(img), FixedTime::from_unix(0))?;
@@ -95,7 +100,8 @@ fn sound_volumes_pass_the_check() {
     assert_eq!(v.read("ferry/big.bin", 1 << 20).expect("read"), data);
     // FAT12 and FAT16 as fatfs formats them.
     for size in [1 << 20, 16 << 20] {
-        let v = fat::format(Cursor::new(vec![0u8; size]), &fat::FormatOptions::new("T")).expect("format");
+        let v = fat::format(Cursor::new(vec![0u8; size]), &fat::FormatOptions::new("T"))
+            .expect("format");
         v.create_dir("a/b").expect("mkdir");
         v.write("a/b/c.bin", &data).expect("write");
         let mut disk = v.close().expect("close");

@@ -51,8 +51,7 @@ pub fn open<D: Read + Write + Seek>(
     // `fatfs` follows cluster chains without a bound: a loop left on the
     // target's ESP or config partition would hang the install in the
     // middle of writing. Refuse the volume before anything walks it.
-    fat::check_chains(&mut cached)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    fat::check_chains(&mut cached).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     cached.seek(SeekFrom::Start(0))?;
     FileSystem::new(cached, FsOptions::new())
 }

@@ -17,11 +17,12 @@ fn read_stick(img: Vec<u8>) -> Result<(), medium::Error> {
         stick.answer()?;
         stick.volume().list("ferry")?;
         let (mut payload, _) = stick.payload()?;
-        std::io::copy(&mut (&mut payload).take(1 << 20), &mut std::io::sink())
-            .map_err(|source| medium::Error::Io {
+        std::io::copy(&mut (&mut payload).take(1 << 20), &mut std::io::sink()).map_err(
+            |source| medium::Error::Io {
                 what: "reading the payload".into(),
                 source,
-            })?;
+            },
+        )?;
         Ok(())
     })
 }

@@ -52,7 +52,10 @@ pub fn mkfs_fat32(path: &Path, mib: u64, dirs: &[&str], files: &[(&str, &[u8])])
     for (dest, data) in files {
         let src = tmp.path().join("f");
         std::fs::write(&src, data).expect("write");
-        run("mcopy", &["-i", p, src.to_str().expect("utf-8"), &format!("::/{dest}")]);
+        run(
+            "mcopy",
+            &["-i", p, src.to_str().expect("utf-8"), &format!("::/{dest}")],
+        );
     }
     std::fs::read(path).expect("read image")
 }
@@ -80,7 +83,10 @@ impl Geometry {
     /// Read a FAT32 boot sector, every offset computed with checked
     /// arithmetic and checked against the image.
     pub fn read(img: &[u8]) -> Geometry {
-        assert!(img.len() >= 512 && img[510..512] == [0x55, 0xAA], "no boot sector");
+        assert!(
+            img.len() >= 512 && img[510..512] == [0x55, 0xAA],
+            "no boot sector"
+        );
         let bps = u16_at(img, 11);
         let spc = u64::from(img[13]);
         let reserved = u16_at(img, 14);
@@ -156,7 +162,11 @@ impl Geometry {
                 }
                 let piece: Vec<u16> = [1..11, 14..26, 28..32]
                     .into_iter()
-                    .flat_map(|r| e[r].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>())
+                    .flat_map(|r| {
+                        e[r].chunks_exact(2)
+                            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                            .collect::<Vec<_>>()
+                    })
                     .take_while(|&c| c != 0)
                     .collect();
                 long.splice(0..0, piece);
@@ -164,7 +174,11 @@ impl Geometry {
             }
             let base = String::from_utf8_lossy(&e[..8]).trim_end().to_string();
             let ext = String::from_utf8_lossy(&e[8..11]).trim_end().to_string();
-            let short = if ext.is_empty() { base } else { format!("{base}.{ext}") };
+            let short = if ext.is_empty() {
+                base
+            } else {
+                format!("{base}.{ext}")
+            };
             let long_name = String::from_utf16_lossy(&long);
             long.clear();
             if short.eq_ignore_ascii_case(name) || long_name.eq_ignore_ascii_case(name) {
