@@ -91,8 +91,8 @@ fn a_looping_esp_directory_is_reported_and_other_disks_still_are() {
     let f = reports[0].ferry().expect("ferry");
     assert_eq!(f.product.as_deref(), Some("engine"));
     assert!(f.slot(Slot::A).is_some_and(|s| s.config_dir));
-    // The other disk is reported in full (two disks with Ferry on them is
-    // the one issue it has).
+    // The other disk is reported in full; all it is told is that Ferry is
+    // on two disks.
     assert!(
         reports[1]
             .issues
