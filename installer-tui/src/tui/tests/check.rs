@@ -1,0 +1,84 @@
+//! Check this medium: the whole medium read against its checksums.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+
+use super::super::app::{App, Screen};
+use super::super::event::{update, Command, Event, Msg};
+use super::super::worker;
+use super::{damage, has, key, keys, press, snap, started, steady};
+
+#[test]
+fn check_this_medium_reads_it_all() {
+    let fx = super::fixture();
+    let mut app = started(&fx, &[&fx.installed]);
+    keys(&mut app, "c");
+    assert_eq!(app.screen, Screen::Check);
+    has(
+        &app,
+        &[
+            "Check this medium",
+            "Medium check passed",
+            "matches its signed hashes",
+        ],
+    );
+    steady(&mut app);
+    snap(&fx, &app, "check_passed");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Welcome);
+    damage(&fx);
+    keys(&mut app, "c");
+    has(
+        &app,
+        &["MEDIUM CHECK FAILED", "Do not install from this medium"],
+    );
+}
+
+/// The verdict of a real check of the medium; its progress is left out.
+fn verdict(app: &App) -> Msg {
+    let (tx, rx) = mpsc::channel();
+    worker::spawn(Command::Check, app, tx);
+    loop {
+        match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(m @ Msg::Checked(_)) => return m,
+            Ok(_) => {}
+            Err(e) => panic!("the check does not answer: {e}"),
+        }
+    }
+}
+
+#[test]
+fn a_damaged_medium_fails_the_check() {
+    let fx = super::fixture();
+    let mut app = started(&fx, &[&fx.installed]);
+    damage(&fx);
+    let checked = verdict(&app);
+    // How far the check read before it failed depends on the machine's
+    // speed: the progress shown is given by hand.
+    let total = std::fs::metadata(fx.payload()).expect("payload").len();
+    let _ = update(&mut app, press(KeyCode::Char('c')));
+    update(&mut app, Event::Msg(Msg::CheckProgress(2 << 20, total)));
+    update(&mut app, Event::Msg(checked));
+    has(
+        &app,
+        &["MEDIUM CHECK FAILED", "Do not install from this medium"],
+    );
+    steady(&mut app);
+    snap(&fx, &app, "check_failed");
+}
+
+#[test]
+fn check_running_snapshot() {
+    let fx = super::fixture();
+    let mut app = started(&fx, &[&fx.installed]);
+    // The check itself is not started: its progress is given by hand.
+    let _ = update(&mut app, press(KeyCode::Char('c')));
+    update(&mut app, Event::Msg(Msg::CheckProgress(3 << 20, 12 << 20)));
+    steady(&mut app);
+    snap(&fx, &app, "check_running");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Welcome);
+    has(&app, &["> [c] Check this medium"]);
+}

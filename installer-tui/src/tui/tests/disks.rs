@@ -1,0 +1,53 @@
+//! Disks: every disk found, with what is on it.
+
+use crossterm::event::KeyCode;
+
+use super::super::app::Screen;
+use super::super::event::update;
+use super::{has, key, keys, press, snap, started};
+
+#[test]
+fn disks_show_what_is_on_them_and_esc_goes_back() {
+    let fx = super::fixture();
+    let mut app = started(&fx, &[&fx.installed, &fx.blank, &fx.foreign]);
+    keys(&mut app, "i");
+    has(
+        &app,
+        &[
+            "Choose the disk",
+            "1. ",
+            "installed.img",
+            "104.0 MiB",
+            "demo-engine: slot a 1.0.0 (active, boots fine); slot b empty",
+            "2. ",
+            "blank",
+            "other system",
+        ],
+    );
+    snap(&fx, &app, "disks");
+    key(&mut app, KeyCode::Down);
+    snap(&fx, &app, "disks_cursor_on_second");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Welcome);
+}
+
+#[test]
+fn no_disk_found() {
+    let fx = super::fixture();
+    let mut app = started(&fx, &[]);
+    keys(&mut app, "i");
+    has(&app, &["No disk was found"]);
+    snap(&fx, &app, "disks_none");
+}
+
+#[test]
+fn a_chosen_disk_is_inspected_first() {
+    let fx = super::fixture();
+    let mut app = started(&fx, &[&fx.installed, &fx.blank]);
+    keys(&mut app, "i");
+    // The inspection is not run: the screen waits for it.
+    let _ = update(&mut app, press(KeyCode::Char('2')));
+    assert_eq!(app.screen, Screen::Inspecting);
+    has(&app, &["Looking at the disk and checking every choice"]);
+    snap(&fx, &app, "inspecting");
+}

@@ -1,0 +1,122 @@
+//! Unattended runs: the answer file drives the same screens, and its
+//! mistakes are shown on Welcome.
+
+use super::super::app::{App, Exit, Screen};
+use super::super::event::{update, Command, Event};
+use super::{answered, has, screen, settle_but, setup, snap, steady, writes};
+use crate::answer::AnswerFile;
+
+#[test]
+fn unattended_upgrade_runs_and_reboots() {
+    let fx = super::fixture();
+    let app = answered(
+        &fx,
+        &[&fx.installed, &fx.blank],
+        "[install]\naction = \"auto\"\ndisk = \"only\"\n",
+    );
+    // "only" with two disks is refused: interactive, with the reason.
+    has(
+        &app,
+        &[
+            "answer.toml line 3, key install.disk",
+            "exactly one disk",
+            "Continuing interactively",
+        ],
+    );
+    assert_eq!(app.screen, Screen::Welcome);
+    snap(&fx, &app, "unattended_disk_mistake");
+
+    let path = fx.installed.display().to_string();
+    let mut app = answered(
+        &fx,
+        &[&fx.installed, &fx.blank],
+        &format!("[install]\naction = \"auto\"\ndisk = \"{path}\"\n[finish]\naction = \"reboot\"\ndelay = 0\n"),
+    );
+    assert_eq!(app.screen, Screen::Done, "{}", screen(&app));
+    has(&app, &["Upgrade complete", "Rebooting in"]);
+    steady(&mut app);
+    snap(&fx, &app, "unattended_done_rebooting");
+    update(&mut app, Event::Tick);
+    assert_eq!(app.exit, Some(Exit::Reboot));
+}
+
+#[test]
+fn a_key_stops_the_countdown() {
+    let fx = super::fixture();
+    let mut app = answered(
+        &fx,
+        &[&fx.installed],
+        "[install]\naction = \"upgrade\"\ndisk = \"only\"\n[finish]\naction = \"poweroff\"\ndelay = 0\n",
+    );
+    has(&app, &["Upgrade complete", "Powering off in 1 s"]);
+    steady(&mut app);
+    snap(&fx, &app, "unattended_done_powering_off");
+    update(&mut app, super::press(crossterm::event::KeyCode::Char('x')));
+    update(&mut app, Event::Tick);
+    assert_eq!(app.exit, None);
+    assert!(app
+        .log
+        .iter()
+        .any(|l| l.contains("the technician pressed a key")));
+    snap(&fx, &app, "unattended_done_stayed");
+}
+
+#[test]
+fn unattended_progress_says_so() {
+    let fx = super::fixture();
+    let mut s = setup(&fx, &[&fx.installed]);
+    s.answer = Some(AnswerFile::parse(
+        "answer.toml",
+        "[install]\naction = \"upgrade\"\ndisk = \"only\"\n",
+    ));
+    let mut app = App::new(s);
+    let held = settle_but(&mut app, vec![Command::Load], writes);
+    assert_eq!(held.len(), 1);
+    assert_eq!(app.screen, Screen::Progress);
+    has(&app, &["Unattended: following the answer file."]);
+    snap(&fx, &app, "unattended_progress");
+}
+
+#[test]
+fn unattended_install_sets_configuration_values() {
+    let fx = super::fixture();
+    let path = fx.blank.display().to_string();
+    let app = answered(
+        &fx,
+        &[&fx.blank],
+        &format!("[install]\naction = \"install\"\ndisk = \"{path}\"\n[config.\"engine.toml\"]\n\"host.name\" = \"engine-07\"\n"),
+    );
+    assert_eq!(app.screen, Screen::Done, "{}\n{:?}", screen(&app), app.log);
+    let t = install::inspect(&fx.blank).expect("inspect");
+    let config = t.config.expect("config");
+    let text = config.text("engine.toml").expect("doc").expect("doc");
+    assert!(text.contains("engine-07"), "{text}");
+}
+
+#[test]
+fn unattended_mistakes_fall_back_to_the_screens() {
+    let fx = super::fixture();
+    for (text, shown, name) in [
+        (
+            "[install]\naction = \"upgarde\"\ndisk = \"only\"\n",
+            "line 2, key install.action",
+            "unattended_action_mistake",
+        ),
+        (
+            "[install]\naction = \"wipe\"\ndisk = \"only\"\n",
+            "key install.confirm-erase",
+            "unattended_refused",
+        ),
+        (
+            "[install]\naction = \"install\"\ndisk = \"only\"\nconfirm-erase = \"ERASE\"\n[config.\"engine.toml\"]\n\"host.hostnam\" = \"x\"\n",
+            "line 5, key config",
+            "unattended_config_mistake",
+        ),
+    ] {
+        let app = answered(&fx, &[&fx.installed], text);
+        assert_eq!(app.screen, Screen::Welcome, "{text}");
+        has(&app, &[shown, "Continuing interactively"]);
+        snap(&fx, &app, name);
+    }
+    assert!(detect::detect_path(&fx.installed).ferry().is_some());
+}

@@ -1,0 +1,79 @@
+//! Loading and Welcome: what the medium carries, the menu, and a medium
+//! that cannot be used.
+
+use crossterm::event::KeyCode;
+
+use super::super::app::{App, Exit, Screen};
+use super::super::event::{update, Command, Event, Msg};
+use super::{common, fixture, has, key, keys, settle, setup, snap, started};
+
+#[test]
+fn welcome_shows_the_medium_and_the_choices() {
+    let fx = super::fixture();
+    let mut app = started(&fx, &[&fx.installed]);
+    assert_eq!(app.screen, Screen::Welcome);
+    has(
+        &app,
+        &[
+            "Ferry installer - demo-engine 1.1.0",
+            "simulation",
+            "Release on this medium: demo-engine 1.1.0 (release)",
+            "Signature verified",
+            "> [i] Install or upgrade",
+            "[c] Check this medium",
+            "[k] Keyboard layout: us",
+            "[s] Rescue shell",
+            "[b] Reboot",
+            "[p] Power off",
+        ],
+    );
+    key(&mut app, KeyCode::Down);
+    has(&app, &["> [c] Check this medium"]);
+    key(&mut app, KeyCode::BackTab);
+    has(&app, &["> [i] Install or upgrade"]);
+    for (k, exit) in [
+        ('s', Exit::Shell),
+        ('b', Exit::Reboot),
+        ('p', Exit::PowerOff),
+    ] {
+        app.exit = None;
+        keys(&mut app, &k.to_string());
+        assert_eq!(app.exit, Some(exit));
+    }
+}
+
+#[test]
+fn a_payload_that_fails_verification_is_never_offered() {
+    let fx = super::fixture();
+    let mut s = setup(&fx, &[&fx.installed]);
+    s.trust = common::trust(&[&fixture::stranger()]);
+    let mut app = App::new(s);
+    settle(&mut app, vec![Command::Load]);
+    has(
+        &app,
+        &[
+            "THE MEDIUM CANNOT BE USED TO INSTALL",
+            "[i] Install or upgrade (not possible)",
+            "> [c] Check this medium",
+        ],
+    );
+    snap(&fx, &app, "welcome_medium_unusable");
+    keys(&mut app, "i");
+    assert_eq!(app.screen, Screen::Welcome);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Check);
+}
+
+#[test]
+fn loading_and_welcome_snapshots() {
+    let fx = super::fixture();
+    let mut app = App::new(setup(&fx, &[&fx.installed, &fx.blank, &fx.foreign]));
+    snap(&fx, &app, "loading");
+    settle(&mut app, vec![Command::Load]);
+    snap(&fx, &app, "welcome");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    snap(&fx, &app, "welcome_cursor_on_keyboard");
+    update(&mut app, Event::Msg(Msg::OtherBusy(true)));
+    snap(&fx, &app, "welcome_other_console_busy");
+}
