@@ -94,7 +94,7 @@ pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     };
     if let Some(i) = pick {
         app.cursor = i;
-        if app.choices[i].plan.is_ok() {
+        if app.choices.get(i).is_some_and(|c| c.plan.is_ok()) {
             review(app, i);
         }
     }

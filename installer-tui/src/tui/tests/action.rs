@@ -106,4 +106,7 @@ fn a_disk_that_cannot_be_inspected_says_why() {
         ],
     );
     snap(&fx, &app, "action_disk_unusable");
+    // Nothing to choose: Enter does nothing.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Action);
 }
