@@ -9,10 +9,8 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::app::{App, Choice, Screen, Setup};
-use super::disks::summary;
-use super::draw::{entry, text};
 use super::event::Command;
-use super::welcome::moved;
+use super::widgets::{disk_summary, entry, moved, text};
 
 /// Plan every choice that makes sense for `target`. Pure apart from the
 /// machine id, which the caller picks.
@@ -113,7 +111,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
     let mut lines = Vec::new();
     if let Some(d) = app.disk_report() {
         lines.push(Line::from(format!("Disk: {}", d.path.display())));
-        lines.push(Line::from(format!("  {}", summary(d))));
+        lines.push(Line::from(format!("  {}", disk_summary(d))));
         lines.push(Line::from(""));
     }
     if let Some(e) = &app.inspect_error {

@@ -6,8 +6,8 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::app::{App, Screen};
-use super::draw::{bar, clock, size, text};
 use super::event::Command;
+use super::widgets::{bar, clock, size, text};
 
 pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     if matches!(k.code, KeyCode::Esc | KeyCode::Enter) && app.check.result.is_some()

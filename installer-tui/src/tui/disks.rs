@@ -1,8 +1,6 @@
 //! Disks: every disk detection found, with what is on it.
 
 use crossterm::event::{KeyCode, KeyEvent};
-use detect::boot::BootHealth;
-use detect::{Content, DiskReport, SlotReport};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -10,9 +8,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::app::{App, Screen};
-use super::draw::{boxed, size};
 use super::event::Command;
-use super::welcome::moved;
+use super::widgets::{boxed, disk_summary, moved, size};
 
 pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     let n = app.disks().len();
@@ -45,56 +42,6 @@ pub fn choose(app: &mut App, i: usize) -> Vec<Command> {
     app.choices.clear();
     app.screen = Screen::Inspecting;
     vec![Command::Inspect(i)]
-}
-
-fn health(h: &Option<BootHealth>) -> String {
-    match h {
-        Some(BootHealth::Good) => "boots fine".into(),
-        Some(BootHealth::Trying { tries_left, .. }) => {
-            format!("on trial, {tries_left} tries left")
-        }
-        Some(BootHealth::Failed { .. }) => "FAILED to boot".into(),
-        Some(BootHealth::NoEntry) => "no boot entry".into(),
-        None => "boot state unknown".into(),
-    }
-}
-
-fn slot(s: &SlotReport, active: bool) -> String {
-    match &s.release {
-        None => format!("slot {} empty", s.slot),
-        Some(v) => {
-            let mut t = format!("slot {} {v}", s.slot);
-            if !s.hotfixes.is_empty() {
-                t.push_str(&format!(" + hotfix {}", s.hotfixes.join(", ")));
-            }
-            if active {
-                t.push_str(&format!(" (active, {})", health(&s.boot)));
-            }
-            t
-        }
-    }
-}
-
-/// One line about what the disk holds.
-pub fn summary(d: &DiskReport) -> String {
-    match &d.content {
-        Content::Ferry(f) => {
-            let active = install::running_slot(f);
-            let slots: Vec<String> = f
-                .slots
-                .iter()
-                .map(|s| slot(s, Some(s.slot) == active))
-                .collect();
-            format!(
-                "{}: {}",
-                f.product.clone().unwrap_or_else(|| "Ferry".into()),
-                slots.join("; ")
-            )
-        }
-        Content::Blank => "blank".into(),
-        Content::Foreign { summary, .. } => format!("other system: {summary}"),
-        Content::Unreadable { reason } => format!("unreadable: {reason}"),
-    }
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
@@ -131,7 +78,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
                 style,
             ),
         ]));
-        lines.push(Line::from(format!("     {}", summary(d))));
+        lines.push(Line::from(format!("     {}", disk_summary(d))));
         for issue in d.issues.iter().take(2) {
             lines.push(Line::from(format!("     ! {}", issue.message)));
         }

@@ -8,8 +8,8 @@ use ratatui::Frame;
 
 use super::app::{App, Exit, Outcome, Screen};
 use super::disks;
-use super::draw::{log_view, text};
 use super::event::Command;
+use super::widgets::{log_view, text};
 
 /// Heading of the Done screen: "Upgrade complete".
 pub fn done_title(action: Action) -> &'static str {
@@ -64,7 +64,7 @@ pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
     if app.show_log {
-        log_view(f, area, app);
+        log_view(f, area, &app.log);
         return "any key back";
     }
     let Some(o) = &app.outcome else {

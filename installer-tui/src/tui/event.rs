@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use install::{Progress, Report};
 
 use super::app::{App, Exit, Loaded, Outcome, Screen};
+use super::widgets::disk_summary;
 use super::{action, check, disks, done, progress, review, unattended, welcome};
 
 /// What background work reports.
@@ -100,7 +101,7 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
                 l.payload.manifest.product, l.payload.manifest.version, l.payload.signer
             ));
             for d in &l.disks {
-                app.log(format!("disk {}: {}", d.path.display(), disks::summary(d)));
+                app.log(format!("disk {}: {}", d.path.display(), disk_summary(d)));
             }
             app.loaded = Some(*l);
             app.go(Screen::Welcome);

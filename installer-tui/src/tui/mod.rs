@@ -16,6 +16,7 @@ pub mod progress;
 pub mod review;
 pub mod unattended;
 pub mod welcome;
+pub mod widgets;
 pub mod worker;
 
 use std::io::{self, Stdout};

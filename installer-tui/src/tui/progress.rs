@@ -12,8 +12,8 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::app::{App, Run, Screen, StepState};
-use super::draw::{bar, clock, log_view, size, text};
 use super::event::Command;
+use super::widgets::{bar, clock, log_view, size, text};
 
 /// Begin carrying out `plan`.
 pub fn start(app: &mut App, plan: Box<Plan>, unattended: bool) -> Vec<Command> {
@@ -134,7 +134,7 @@ fn fit(s: &str, width: usize) -> String {
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
     if app.show_log {
-        log_view(f, area, app);
+        log_view(f, area, &app.log);
         return "l back to progress";
     }
     let Some(run) = &app.run else {

@@ -9,9 +9,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::app::{App, Screen};
-use super::draw::{boxed, text};
 use super::event::Command;
 use super::progress;
+use super::widgets::{boxed, text};
 
 /// The plan as the lines the Review screen scrolls through.
 pub fn plan_lines(plan: &Plan) -> Vec<String> {

@@ -7,8 +7,8 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::app::{App, Exit, Screen, LAYOUTS};
-use super::draw::{entry, text};
 use super::event::Command;
+use super::widgets::{entry, moved, text};
 
 /// The menu: shortcut, label.
 pub const MENU: [(char, &str); 6] = [
@@ -22,26 +22,6 @@ pub const MENU: [(char, &str); 6] = [
 
 fn enabled(app: &App, i: usize) -> bool {
     i != 0 || app.loaded.is_some()
-}
-
-/// Move the cursor by `d` over `n` entries, wrapping.
-pub fn step(cursor: usize, n: usize, d: isize) -> usize {
-    if n == 0 {
-        return 0;
-    }
-    (cursor as isize + d).rem_euclid(n as isize) as usize
-}
-
-/// Up, Down, Tab and Shift-Tab move a cursor over `n` entries; true if
-/// the key was one of them.
-pub fn moved(cursor: &mut usize, n: usize, k: &KeyEvent) -> bool {
-    let d = match k.code {
-        KeyCode::Up | KeyCode::BackTab => -1,
-        KeyCode::Down | KeyCode::Tab => 1,
-        _ => return false,
-    };
-    *cursor = step(*cursor, n, d);
-    true
 }
 
 pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
