@@ -10,6 +10,7 @@ use detect::DiskReport;
 use install::{Action, PartitionSizes, PayloadInfo, Plan, StepKind, Target};
 use payload::TrustStore;
 
+use super::log::Log;
 use crate::answer::{AnswerError, AnswerFile};
 use crate::boot_medium::BootMedium;
 
@@ -193,7 +194,7 @@ pub struct App {
     pub run: Option<Run>,
     pub outcome: Option<Outcome>,
     /// The engine's log: one line per event worth keeping.
-    pub log: Vec<String>,
+    pub log: Log,
     pub show_log: bool,
     /// The installer on the other console holds the write lock.
     pub other_busy: bool,
@@ -207,6 +208,7 @@ pub struct App {
 impl App {
     pub fn new(setup: Setup) -> App {
         App {
+            log: Log::new(setup.log_file.clone()),
             setup,
             screen: Screen::Loading,
             cursor: 0,
@@ -226,7 +228,6 @@ impl App {
             confirm_note: None,
             run: None,
             outcome: None,
-            log: Vec::new(),
             show_log: false,
             other_busy: false,
             unattended: None,
@@ -279,22 +280,6 @@ impl App {
                 l.payload.manifest.product, l.payload.manifest.version
             )
         })
-    }
-
-    /// Keep a line for the log screen (and the log file).
-    pub fn log(&mut self, line: impl Into<String>) {
-        let line = line.into();
-        if let Some(p) = &self.setup.log_file {
-            use std::io::Write as _;
-            if let Ok(mut f) = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(p)
-            {
-                let _ = writeln!(f, "{line}");
-            }
-        }
-        self.log.push(line);
     }
 
     /// Go to a screen with the cursor at the top.

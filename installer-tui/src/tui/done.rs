@@ -52,7 +52,7 @@ pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         KeyCode::Char('s') | KeyCode::Char('S') => app.exit = Some(Exit::Shell),
         KeyCode::Char('r') | KeyCode::Char('R') if failed => {
             if let Some(i) = app.disk {
-                app.log("retry: looking at the disk again");
+                app.log.push("retry: looking at the disk again");
                 // Detection must see what the failed run left behind.
                 return disks::choose(app, i);
             }
@@ -64,7 +64,7 @@ pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
     if app.show_log {
-        log_view(f, area, &app.log);
+        log_view(f, area, app.log.lines());
         return "any key back";
     }
     let Some(o) = &app.outcome else {

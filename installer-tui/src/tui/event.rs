@@ -77,7 +77,7 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     }
     // Any key stops an unattended countdown.
     if app.finish_at.take().is_some() {
-        app.log("the technician pressed a key: staying");
+        app.log.push("the technician pressed a key: staying");
         return Vec::new();
     }
     match app.screen {
@@ -96,19 +96,20 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
 fn message(app: &mut App, m: Msg) -> Vec<Command> {
     match m {
         Msg::Loaded(Ok(l)) => {
-            app.log(format!(
+            app.log.push(format!(
                 "payload {} {} verified, signed by {}",
                 l.payload.manifest.product, l.payload.manifest.version, l.payload.signer
             ));
             for d in &l.disks {
-                app.log(format!("disk {}: {}", d.path.display(), disk_summary(d)));
+                app.log
+                    .push(format!("disk {}: {}", d.path.display(), disk_summary(d)));
             }
             app.loaded = Some(*l);
             app.go(Screen::Welcome);
             return unattended::start(app);
         }
         Msg::Loaded(Err(e)) => {
-            app.log(format!("the medium cannot be used: {e}"));
+            app.log.push(format!("the medium cannot be used: {e}"));
             app.load_error = Some(e);
             app.go(Screen::Welcome);
             app.cursor = 1;
@@ -154,7 +155,7 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
             app.check.total = total;
         }
         Msg::Checked(r) => {
-            app.log(match &r {
+            app.log.push(match &r {
                 Ok(s) => format!("medium check: {s}"),
                 Err(e) => format!("medium check failed: {e}"),
             });
@@ -179,14 +180,14 @@ fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>
         .is_some_and(|r| r.steps.iter().any(|s| s.result == "done"));
     let saved = report.map(|r| r.saved_to).unwrap_or_default();
     for s in &saved {
-        app.log(format!("report saved to {s}"));
+        app.log.push(format!("report saved to {s}"));
     }
     match &error {
-        None => app.log(format!(
+        None => app.log.push(format!(
             "{} of {} {} finished",
             plan.action, plan.product, plan.to
         )),
-        Some(e) => app.log(format!("{} failed: {e}", plan.action)),
+        Some(e) => app.log.push(format!("{} failed: {e}", plan.action)),
     }
     app.outcome = Some(Outcome {
         ok,

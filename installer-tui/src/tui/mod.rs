@@ -12,6 +12,7 @@ pub mod disks;
 pub mod done;
 pub mod draw;
 pub mod event;
+pub mod log;
 pub mod progress;
 pub mod review;
 pub mod unattended;

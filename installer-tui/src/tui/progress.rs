@@ -18,7 +18,7 @@ use super::widgets::{bar, clock, log_view, size, text};
 /// Begin carrying out `plan`.
 pub fn start(app: &mut App, plan: Box<Plan>, unattended: bool) -> Vec<Command> {
     let cancel = Arc::new(AtomicBool::new(false));
-    app.log(format!(
+    app.log.push(format!(
         "starting: {} {} {} on {}",
         plan.action,
         plan.product,
@@ -76,7 +76,7 @@ pub fn on_progress(app: &mut App, p: Progress) {
         }
     };
     if let Some(l) = line {
-        app.log(l);
+        app.log.push(l);
     }
 }
 
@@ -112,7 +112,7 @@ pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             if run.cancel_possible() {
                 run.cancel.store(true, Ordering::SeqCst);
                 run.cancel_requested = true;
-                app.log("cancel requested by the technician");
+                app.log.push("cancel requested by the technician");
             } else {
                 run.cancel_note = Some(cancel_text(run));
             }
@@ -134,7 +134,7 @@ fn fit(s: &str, width: usize) -> String {
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
     if app.show_log {
-        log_view(f, area, &app.log);
+        log_view(f, area, app.log.lines());
         return "l back to progress";
     }
     let Some(run) = &app.run else {

@@ -9,7 +9,7 @@ use super::{disks, progress};
 use crate::answer::{AnswerError, Finish};
 
 fn give_up(app: &mut App, e: &AnswerError) {
-    app.log(format!("answer file: {e}"));
+    app.log.push(format!("answer file: {e}"));
     app.notice = Some(format!("{e}. Continuing interactively."));
     app.unattended = None;
     app.go(Screen::Welcome);
@@ -25,7 +25,7 @@ pub fn start(app: &mut App) -> Vec<Command> {
         }
         Some(Ok(a)) => a,
     };
-    app.log(format!("answer file: {}", answer.source));
+    app.log.push(format!("answer file: {}", answer.source));
     match answer.pick_disk(app.disks()) {
         Ok(i) => {
             app.unattended = Some(answer);

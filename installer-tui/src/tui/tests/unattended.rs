@@ -56,6 +56,7 @@ fn a_key_stops_the_countdown() {
     assert_eq!(app.exit, None);
     assert!(app
         .log
+        .lines()
         .iter()
         .any(|l| l.contains("the technician pressed a key")));
     snap(&fx, &app, "unattended_done_stayed");
@@ -86,7 +87,13 @@ fn unattended_install_sets_configuration_values() {
         &[&fx.blank],
         &format!("[install]\naction = \"install\"\ndisk = \"{path}\"\n[config.\"engine.toml\"]\n\"host.name\" = \"engine-07\"\n"),
     );
-    assert_eq!(app.screen, Screen::Done, "{}\n{:?}", screen(&app), app.log);
+    assert_eq!(
+        app.screen,
+        Screen::Done,
+        "{}\n{:?}",
+        screen(&app),
+        app.log.lines()
+    );
     let t = install::inspect(&fx.blank).expect("inspect");
     let config = t.config.expect("config");
     let text = config.text("engine.toml").expect("doc").expect("doc");
