@@ -12,7 +12,7 @@ use payload::{PublicKey, TrustStore};
 use crate::answer::AnswerFile;
 use crate::boot_medium::BootMedium;
 use crate::cli::TuiArgs;
-use crate::tui::app::{Exit, Setup};
+use crate::tui::context::{Exit, Setup};
 
 /// Exit code: the technician left the installer (init starts it again).
 pub const EXIT_QUIT: i32 = 0;

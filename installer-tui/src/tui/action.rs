@@ -1,5 +1,6 @@
-//! Action: what can be done with the chosen disk. Every choice is planned
-//! before it is shown; the ones `plan` refuses are dimmed, with the reason.
+//! What to do: what can be done with the chosen disk. Every choice is
+//! planned before it is shown; the ones `plan` refuses are dimmed, with the
+//! reason.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use detect::Content;
@@ -8,9 +9,16 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
 
-use super::app::{App, Choice, Screen, Setup};
-use super::event::Command;
+use super::context::{Choice, Component, Context, Go, Picked, Planned, Setup};
 use super::widgets::{disk_summary, entry, moved, text};
+
+/// The What to do screen.
+#[derive(Debug, Default)]
+pub struct ActionState {
+    pub planned: Planned,
+    /// The highlighted choice.
+    pub cursor: usize,
+}
 
 /// Plan every choice that makes sense for `target`. Pure apart from the
 /// machine id, which the caller picks.
@@ -72,63 +80,59 @@ pub fn choices(
         .collect()
 }
 
-pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
-    if moved(&mut app.cursor, app.choices.len(), &k) {
-        return Vec::new();
-    }
-    let pick = match k.code {
-        KeyCode::Esc => {
-            let d = app.disk.unwrap_or(0);
-            app.go(Screen::Disks);
-            app.cursor = d;
-            return Vec::new();
+impl Component for ActionState {
+    fn key(&mut self, k: KeyEvent, _ctx: &mut Context) -> Option<Go> {
+        let choices = &self.planned.choices;
+        if moved(&mut self.cursor, choices.len(), &k) {
+            return None;
         }
-        KeyCode::Enter => Some(app.cursor),
-        KeyCode::Char(c) => app
-            .choices
-            .iter()
-            .position(|ch| ch.key == c.to_ascii_lowercase()),
-        _ => None,
-    };
-    if let Some(i) = pick {
-        app.cursor = i;
-        if app.choices.get(i).is_some_and(|c| c.plan.is_ok()) {
-            review(app, i);
-        }
+        let i = match k.code {
+            KeyCode::Esc => {
+                return Some(Go::Disks {
+                    cursor: self.planned.disk,
+                })
+            }
+            KeyCode::Enter => Some(self.cursor),
+            KeyCode::Char(c) => choices
+                .iter()
+                .position(|ch| ch.key == c.to_ascii_lowercase()),
+            _ => None,
+        }?;
+        self.cursor = i;
+        let possible = choices.get(i).is_some_and(|c| c.plan.is_ok());
+        possible.then(|| {
+            Go::Review(Picked {
+                planned: std::mem::take(&mut self.planned),
+                chosen: i,
+                typed: String::new(),
+            })
+        })
     }
-    Vec::new()
-}
 
-/// Go to the Review screen for choice `i`.
-pub fn review(app: &mut App, i: usize) {
-    app.chosen = Some(i);
-    app.typed.clear();
-    app.confirm_note = None;
-    app.go(Screen::Review);
-}
-
-pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
-    let mut lines = Vec::new();
-    if let Some(d) = app.disk_report() {
-        lines.push(Line::from(format!("Disk: {}", d.path.display())));
-        lines.push(Line::from(format!("  {}", disk_summary(d))));
-        lines.push(Line::from(""));
-    }
-    if let Some(e) = &app.inspect_error {
-        lines.push(Line::from(format!("This disk cannot be used: {e}")));
-    }
-    for (i, c) in app.choices.iter().enumerate() {
-        lines.push(entry(i == app.cursor, c.key, &c.label, c.plan.is_ok()));
-        if let Err(why) = &c.plan {
-            lines.push(Line::from(format!("      {why}")));
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+        let planned = &self.planned;
+        let mut lines = Vec::new();
+        if let Some(d) = ctx.disks().get(planned.disk) {
+            lines.push(Line::from(format!("Disk: {}", d.path.display())));
+            lines.push(Line::from(format!("  {}", disk_summary(d))));
+            lines.push(Line::from(""));
         }
+        if let Some(e) = &planned.error {
+            lines.push(Line::from(format!("This disk cannot be used: {e}")));
+        }
+        for (i, c) in planned.choices.iter().enumerate() {
+            lines.push(entry(i == self.cursor, c.key, &c.label, c.plan.is_ok()));
+            if let Err(why) = &c.plan {
+                lines.push(Line::from(format!("      {why}")));
+            }
+        }
+        if planned.choices.iter().all(|c| c.plan.is_err()) {
+            lines.push(Line::from(""));
+            lines.push(Line::from(
+                "Nothing can be done on this disk with this medium. Esc goes back.",
+            ));
+        }
+        f.render_widget(text(lines, "What to do"), area);
+        "Up/Down move  Enter choose  Esc back"
     }
-    if app.choices.iter().all(|c| c.plan.is_err()) {
-        lines.push(Line::from(""));
-        lines.push(Line::from(
-            "Nothing can be done on this disk with this medium. Esc goes back.",
-        ));
-    }
-    f.render_widget(text(lines, "What to do"), area);
-    "Up/Down move  Enter choose  Esc back"
 }

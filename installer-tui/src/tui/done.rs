@@ -6,10 +6,40 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
 
-use super::app::{App, Exit, Outcome, Screen};
-use super::disks;
-use super::event::Command;
+use super::context::{Component, Context, Countdown, Exit, Go};
 use super::widgets::{log_view, text};
+use crate::answer::Finish;
+
+/// How a run ended.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub ok: bool,
+    pub action: Action,
+    pub product: String,
+    pub release: String,
+    pub slot: String,
+    /// The slot kept running (upgrade, hotfix).
+    pub keep_slot: Option<String>,
+    /// The error, one sentence.
+    pub error: Option<String>,
+    pub cancelled: bool,
+    /// Where the report was saved.
+    pub reports: Vec<String>,
+    /// Whether anything was written before the failure.
+    pub wrote: bool,
+}
+
+/// The Done screen, or the Failed screen when the run did not succeed.
+#[derive(Debug, Clone)]
+pub struct DoneState {
+    pub outcome: Outcome,
+    /// The log is shown instead of the result.
+    pub show_log: bool,
+    /// The disk the run was on (index into the disks offered), for retry.
+    pub disk: usize,
+    /// Unattended: the reboot or power off to come, until a key is pressed.
+    pub countdown: Option<Countdown>,
+}
 
 /// Heading of the Done screen: "Upgrade complete".
 pub fn done_title(action: Action) -> &'static str {
@@ -35,99 +65,102 @@ pub fn failed_title(o: &Outcome) -> String {
     )
 }
 
-pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
-    if matches!(k.code, KeyCode::Char('l') | KeyCode::Char('L')) {
-        app.show_log = !app.show_log;
-        return Vec::new();
-    }
-    if app.show_log {
-        app.show_log = false;
-        return Vec::new();
-    }
-    let failed = app.screen == Screen::Failed;
-    match k.code {
-        KeyCode::Enter if !failed => app.exit = Some(Exit::Reboot),
-        KeyCode::Char('b') | KeyCode::Char('B') => app.exit = Some(Exit::Reboot),
-        KeyCode::Char('p') | KeyCode::Char('P') => app.exit = Some(Exit::PowerOff),
-        KeyCode::Char('s') | KeyCode::Char('S') => app.exit = Some(Exit::Shell),
-        KeyCode::Char('r') | KeyCode::Char('R') if failed => {
-            if let Some(i) = app.disk {
-                app.log.push("retry: looking at the disk again");
+impl Component for DoneState {
+    fn key(&mut self, k: KeyEvent, ctx: &mut Context) -> Option<Go> {
+        // Any key stops an unattended countdown.
+        if self.countdown.take().is_some() {
+            ctx.log.push("the technician pressed a key: staying");
+            return None;
+        }
+        if matches!(k.code, KeyCode::Char('l') | KeyCode::Char('L')) {
+            self.show_log = !self.show_log;
+            return None;
+        }
+        if self.show_log {
+            self.show_log = false;
+            return None;
+        }
+        let failed = !self.outcome.ok;
+        match k.code {
+            KeyCode::Enter if !failed => ctx.exit = Some(Exit::Reboot),
+            KeyCode::Char('b') | KeyCode::Char('B') => ctx.exit = Some(Exit::Reboot),
+            KeyCode::Char('p') | KeyCode::Char('P') => ctx.exit = Some(Exit::PowerOff),
+            KeyCode::Char('s') | KeyCode::Char('S') => ctx.exit = Some(Exit::Shell),
+            KeyCode::Char('r') | KeyCode::Char('R') if failed => {
+                ctx.log.push("retry: looking at the disk again");
                 // Detection must see what the failed run left behind.
-                return disks::choose(app, i);
+                return Some(Go::Inspect(self.disk));
             }
+            _ => {}
         }
-        _ => {}
+        None
     }
-    Vec::new()
-}
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
-    if app.show_log {
-        log_view(f, area, app.log.lines());
-        return "any key back";
-    }
-    let Some(o) = &app.outcome else {
-        return "";
-    };
-    let mut lines = Vec::new();
-    let hints;
-    if o.ok {
-        lines.push(Line::from(done_title(o.action)));
-        lines.push(Line::from(""));
-        lines.push(Line::from(format!(
-            "{} {} is installed in slot {}; it starts at the next boot.",
-            o.product, o.release, o.slot
-        )));
-        report_lines(&mut lines, o, app);
-        lines.push(Line::from(""));
-        if let Some(at) = app.finish_at {
-            let left = at.saturating_duration_since(std::time::Instant::now());
-            let what = match app.unattended.as_ref().map(|a| a.finish) {
-                Some(crate::answer::Finish::PowerOff) => "Powering off",
-                _ => "Rebooting",
-            };
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+        if self.show_log {
+            log_view(f, area, ctx.log.lines());
+            return "any key back";
+        }
+        let o = &self.outcome;
+        let mut lines = Vec::new();
+        let hints;
+        if o.ok {
+            lines.push(Line::from(done_title(o.action)));
+            lines.push(Line::from(""));
             lines.push(Line::from(format!(
-                "{what} in {} s; press any key to stay.",
-                left.as_secs() + 1
+                "{} {} is installed in slot {}; it starts at the next boot.",
+                o.product, o.release, o.slot
             )));
-        }
-        lines.push(Line::from("Remove the medium and press Enter to reboot"));
-        lines.push(Line::from("(p power off, s rescue shell)"));
-        hints = "Enter reboot  p power off  s shell  l log";
-        f.render_widget(text(lines, "Done"), area);
-    } else {
-        lines.push(Line::from(failed_title(o)));
-        lines.push(Line::from(""));
-        if let Some(e) = &o.error {
-            lines.push(Line::from(if o.cancelled {
-                "Stopped at the technician's request.".to_string()
-            } else {
-                format!("What failed: {e}")
-            }));
-        }
-        lines.push(Line::from(""));
-        lines.push(Line::from(match (&o.keep_slot, o.wrote) {
-            (Some(s), _) => format!(
-                "The previous system (slot {s}) is still the default and starts as before."
-            ),
-            (None, false) => "Nothing was written; the disk is as it was.".to_string(),
-            (None, true) => {
-                "The disk was partly written and holds no working system: retry, or wipe and reinstall.".to_string()
+            report_lines(&mut lines, o, ctx);
+            lines.push(Line::from(""));
+            if let Some(c) = &self.countdown {
+                let left = c.at.saturating_duration_since(std::time::Instant::now());
+                let what = match c.finish {
+                    Finish::PowerOff => "Powering off",
+                    _ => "Rebooting",
+                };
+                lines.push(Line::from(format!(
+                    "{what} in {} s; press any key to stay.",
+                    left.as_secs() + 1
+                )));
             }
-        }));
-        report_lines(&mut lines, o, app);
-        lines.push(Line::from(""));
-        lines.push(Line::from(
-            "[r] Retry   [s] Rescue shell   [b] Reboot   [l] Log",
-        ));
-        hints = "r retry  s shell  b reboot  l log";
-        f.render_widget(text(lines, "Failed"), area);
+            lines.push(Line::from("Remove the medium and press Enter to reboot"));
+            lines.push(Line::from("(p power off, s rescue shell)"));
+            hints = "Enter reboot  p power off  s shell  l log";
+            f.render_widget(text(lines, "Done"), area);
+        } else {
+            lines.push(Line::from(failed_title(o)));
+            lines.push(Line::from(""));
+            if let Some(e) = &o.error {
+                lines.push(Line::from(if o.cancelled {
+                    "Stopped at the technician's request.".to_string()
+                } else {
+                    format!("What failed: {e}")
+                }));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(match (&o.keep_slot, o.wrote) {
+                (Some(s), _) => format!(
+                    "The previous system (slot {s}) is still the default and starts as before."
+                ),
+                (None, false) => "Nothing was written; the disk is as it was.".to_string(),
+                (None, true) => {
+                    "The disk was partly written and holds no working system: retry, or wipe and reinstall.".to_string()
+                }
+            }));
+            report_lines(&mut lines, o, ctx);
+            lines.push(Line::from(""));
+            lines.push(Line::from(
+                "[r] Retry   [s] Rescue shell   [b] Reboot   [l] Log",
+            ));
+            hints = "r retry  s shell  b reboot  l log";
+            f.render_widget(text(lines, "Failed"), area);
+        }
+        hints
     }
-    hints
 }
 
-fn report_lines(lines: &mut Vec<Line<'static>>, o: &Outcome, app: &App) {
+fn report_lines(lines: &mut Vec<Line<'static>>, o: &Outcome, ctx: &Context) {
     if o.reports.is_empty() {
         lines.push(Line::from("The report could not be saved."));
     } else {
@@ -136,7 +169,7 @@ fn report_lines(lines: &mut Vec<Line<'static>>, o: &Outcome, app: &App) {
             lines.push(Line::from(format!("  {r}")));
         }
     }
-    if let Some(log) = &app.setup.log_file {
+    if let Some(log) = &ctx.setup.log_file {
         lines.push(Line::from(format!("Log: {} (press l)", log.display())));
     }
 }

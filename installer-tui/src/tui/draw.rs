@@ -1,7 +1,7 @@
-//! Drawing: the frame every screen shares (title line, key line), with
-//! the screen shown inside it.
+//! Drawing: the frame every screen shares (title line, key line, the
+//! other console's banner), with the screen shown inside it.
 
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -9,13 +9,13 @@ use ratatui::Frame;
 
 use super::app::{App, Screen};
 use super::widgets::boxed;
-use super::{action, check, disks, done, progress, review, welcome};
 
 /// Title of every screen; tests and the QEMU harness wait for it.
 pub const TITLE: &str = "Ferry installer";
 
 /// Draw the whole screen from the state; changes nothing.
 pub fn draw(f: &mut Frame, app: &App) {
+    let ctx = &app.ctx;
     let [head, body, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -23,12 +23,12 @@ pub fn draw(f: &mut Frame, app: &App) {
     ])
     .areas(f.area());
     let mut title = TITLE.to_string();
-    if let Some(r) = app.release() {
+    if let Some(r) = ctx.release() {
         title.push_str(" - ");
         title.push_str(&r);
     }
-    let right = if app.setup.boot {
-        app.setup
+    let right = if ctx.setup.boot {
+        ctx.setup
             .medium
             .id()
             .map(|id| format!("medium {id}"))
@@ -42,7 +42,7 @@ pub fn draw(f: &mut Frame, app: &App) {
             .style(Style::default().add_modifier(Modifier::REVERSED)),
         head,
     );
-    let body = if app.other_busy && app.screen != Screen::Progress {
+    let body = if ctx.other_busy && !app.running() {
         let [banner, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(body);
         f.render_widget(
@@ -54,40 +54,32 @@ pub fn draw(f: &mut Frame, app: &App) {
     } else {
         body
     };
-    let hints = match app.screen {
-        Screen::Loading => {
-            f.render_widget(
-                Paragraph::new(vec![
-                    Line::from(""),
-                    Line::from("Checking the medium's signature and looking at the disks..."),
-                ])
-                .block(boxed("Starting")),
-                body,
-            );
-            ""
-        }
-        Screen::Welcome => welcome::draw(f, body, app),
-        Screen::Keyboard => welcome::draw_layouts(f, body, app),
-        Screen::Check => check::draw(f, body, app),
-        Screen::Disks => disks::draw(f, body, app),
-        Screen::Inspecting => {
-            f.render_widget(
-                Paragraph::new(vec![
-                    Line::from(""),
-                    Line::from("Looking at the disk and checking every choice..."),
-                ])
-                .block(boxed("Disk")),
-                body,
-            );
-            ""
-        }
-        Screen::Action => action::draw(f, body, app),
-        Screen::Review => review::draw(f, body, app),
-        Screen::Progress => progress::draw(f, body, app),
-        Screen::Done | Screen::Failed => done::draw(f, body, app),
+    let hints = match (&app.screen, app.screen.component()) {
+        (_, Some(screen)) => screen.draw(f, body, ctx),
+        (Screen::Inspecting { .. }, None) => waiting(
+            f,
+            body,
+            "Disk",
+            "Looking at the disk and checking every choice...",
+        ),
+        (_, None) => waiting(
+            f,
+            body,
+            "Starting",
+            "Checking the medium's signature and looking at the disks...",
+        ),
     };
     f.render_widget(
         Paragraph::new(hints).style(Style::default().add_modifier(Modifier::REVERSED)),
         keys,
     );
+}
+
+/// A box saying what the installer is busy with; no keys to hint at.
+fn waiting(f: &mut Frame, area: Rect, title: &str, what: &str) -> &'static str {
+    f.render_widget(
+        Paragraph::new(vec![Line::from(""), Line::from(what.to_string())]).block(boxed(title)),
+        area,
+    );
+    ""
 }

@@ -1,13 +1,24 @@
 //! Events and what they change: keys from the technician, messages from
 //! background work, and the commands the event loop carries out for the
-//! handlers (so the handlers stay free of threads and I/O).
+//! handlers (so the handlers stay free of threads and I/O). Keys go to the
+//! screen shown; where it leads ([`Go`]) and what background work reports
+//! are carried out here.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use install::{Progress, Report};
 
-use super::app::{App, Exit, Loaded, Outcome, Screen};
+use super::action::ActionState;
+use super::app::{App, Screen};
+use super::check::CheckState;
+use super::context::{Choice, Exit, Go, Loaded, Planned, LAYOUTS};
+use super::disks::DisksState;
+use super::done::{DoneState, Outcome};
+use super::keyboard::KeyboardState;
+use super::progress::ProgressState;
+use super::review::ReviewState;
+use super::unattended;
+use super::welcome::WelcomeState;
 use super::widgets::disk_summary;
-use super::{action, check, disks, done, progress, review, unattended, welcome};
 
 /// What background work reports.
 #[derive(Debug)]
@@ -15,7 +26,7 @@ pub enum Msg {
     /// The payload was verified and the disks looked at, or why not.
     Loaded(Result<Box<Loaded>, String>),
     /// The chosen disk was inspected and every choice planned.
-    Inspected(Result<(Box<install::Target>, Vec<super::app::Choice>), String>),
+    Inspected(Result<(Box<install::Target>, Vec<Choice>), String>),
     /// The engine reports.
     Progress(Progress),
     /// The engine finished: the report, or the error and the report.
@@ -64,112 +75,178 @@ pub fn update(app: &mut App, event: Event) -> Vec<Command> {
     match event {
         Event::Key(k) => key(app, k),
         Event::Msg(m) => message(app, m),
-        Event::Tick => unattended::tick(app),
+        Event::Tick => {
+            tick(app);
+            Vec::new()
+        }
     }
 }
 
 fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
-        if app.screen != Screen::Progress {
-            app.exit = Some(Exit::Quit);
+        if !app.running() {
+            app.ctx.exit = Some(Exit::Quit);
         }
         return Vec::new();
     }
-    // Any key stops an unattended countdown.
-    if app.finish_at.take().is_some() {
-        app.log.push("the technician pressed a key: staying");
-        return Vec::new();
-    }
-    match app.screen {
-        Screen::Loading | Screen::Inspecting => Vec::new(),
-        Screen::Welcome => welcome::key(app, k),
-        Screen::Keyboard => welcome::layout_key(app, k),
-        Screen::Check => check::key(app, k),
-        Screen::Disks => disks::key(app, k),
-        Screen::Action => action::key(app, k),
-        Screen::Review => review::key(app, k),
-        Screen::Progress => progress::key(app, k),
-        Screen::Done | Screen::Failed => done::key(app, k),
+    let to = app
+        .screen
+        .component_mut()
+        .and_then(|screen| screen.key(k, &mut app.ctx));
+    to.map_or_else(Vec::new, |to| go(app, to))
+}
+
+/// Show the screen `to` leads to, and start the work it needs.
+fn go(app: &mut App, to: Go) -> Vec<Command> {
+    let ctx = &mut app.ctx;
+    let mut cmds = Vec::new();
+    app.screen = match to {
+        Go::Welcome { at, notice } => Screen::Welcome(WelcomeState::at(at, notice)),
+        Go::Keyboard => Screen::Keyboard(KeyboardState { cursor: ctx.layout }),
+        Go::Layout(i) => {
+            // The layout is the console's, not a screen's.
+            ctx.layout = i;
+            if ctx.setup.serial {
+                ctx.layout_note = Some("On a serial console your terminal sets the layout.".into());
+            } else {
+                cmds.push(Command::SetLayout(LAYOUTS[i].to_string()));
+            }
+            Screen::Welcome(WelcomeState::at('k', None))
+        }
+        Go::Check => {
+            cmds.push(Command::Check);
+            Screen::Check(CheckState::start())
+        }
+        Go::Disks { cursor } => Screen::Disks(DisksState { cursor }),
+        Go::Inspect(disk) => {
+            cmds.push(Command::Inspect(disk));
+            Screen::Inspecting { disk }
+        }
+        Go::Action { planned, cursor } => Screen::Action(ActionState { planned, cursor }),
+        Go::Review(picked) => Screen::Review(ReviewState::new(picked)),
+        Go::Start {
+            plan,
+            picked,
+            unattended,
+        } => {
+            let state = ProgressState::start(plan.clone(), picked, unattended, &mut ctx.log);
+            cmds.push(Command::Apply(plan, state.run.cancel.clone()));
+            Screen::Progress(state)
+        }
+    };
+    cmds
+}
+
+/// The run under way, taken off the screen.
+fn take_run(app: &mut App) -> Option<ProgressState> {
+    match std::mem::take(&mut app.screen) {
+        Screen::Progress(p) => Some(p),
+        other => {
+            app.screen = other;
+            None
+        }
     }
 }
 
 fn message(app: &mut App, m: Msg) -> Vec<Command> {
+    let ctx = &mut app.ctx;
     match m {
         Msg::Loaded(Ok(l)) => {
-            app.log.push(format!(
+            ctx.log.push(format!(
                 "payload {} {} verified, signed by {}",
                 l.payload.manifest.product, l.payload.manifest.version, l.payload.signer
             ));
             for d in &l.disks {
-                app.log
+                ctx.log
                     .push(format!("disk {}: {}", d.path.display(), disk_summary(d)));
             }
-            app.loaded = Some(*l);
-            app.go(Screen::Welcome);
-            return unattended::start(app);
+            ctx.loaded = Some(*l);
+            app.screen = Screen::Welcome(WelcomeState::default());
+            if let Some(to) = unattended::start(&mut app.ctx) {
+                return go(app, to);
+            }
         }
         Msg::Loaded(Err(e)) => {
-            app.log.push(format!("the medium cannot be used: {e}"));
-            app.load_error = Some(e);
-            app.go(Screen::Welcome);
-            app.cursor = 1;
+            ctx.log.push(format!("the medium cannot be used: {e}"));
+            ctx.load_error = Some(e);
+            app.screen = Screen::Welcome(WelcomeState::at('c', None));
         }
         Msg::Inspected(r) => {
-            if app.screen != Screen::Inspecting {
+            let Screen::Inspecting { disk } = app.screen else {
                 return Vec::new();
-            }
-            match r {
-                Ok((target, choices)) => {
-                    app.target = Some(target);
-                    app.inspect_error = None;
-                    app.choices = choices;
-                    app.go(Screen::Action);
-                    app.cursor = app.choices.iter().position(|c| c.plan.is_ok()).unwrap_or(0);
-                    return unattended::choose(app);
+            };
+            let to = match r {
+                Ok((_, choices)) => {
+                    let cursor = choices.iter().position(|c| c.plan.is_ok()).unwrap_or(0);
+                    let planned = Planned {
+                        disk,
+                        choices,
+                        error: None,
+                    };
+                    unattended::choose(ctx, planned, cursor)
                 }
-                Err(e) => {
-                    app.choices.clear();
-                    app.inspect_error = Some(e);
-                    app.go(Screen::Action);
-                }
+                Err(e) => Go::Action {
+                    planned: Planned {
+                        disk,
+                        error: Some(e),
+                        ..Planned::default()
+                    },
+                    cursor: 0,
+                },
+            };
+            return go(app, to);
+        }
+        Msg::Progress(p) => {
+            if let Screen::Progress(s) = &mut app.screen {
+                s.on_progress(p, &mut ctx.log);
             }
         }
-        Msg::Progress(p) => progress::on_progress(app, p),
         Msg::Applied(r) => finished(app, r),
         Msg::Busy => {
-            app.other_busy = true;
-            let unattended = app.run.take().is_some_and(|r| r.unattended);
+            ctx.other_busy = true;
             let note = "The installer on the other console is working; nothing was written here.";
-            if unattended {
-                app.unattended = None;
-                app.notice = Some(note.into());
-                app.go(Screen::Welcome);
-            } else {
-                app.go(Screen::Review);
-                app.confirm_note = Some(note.into());
+            if let Some(p) = take_run(app) {
+                if p.run.unattended {
+                    app.ctx.unattended = None;
+                    return go(
+                        app,
+                        Go::Welcome {
+                            at: 'i',
+                            notice: Some(note.into()),
+                        },
+                    );
+                }
+                let mut review = ReviewState::new(p.picked);
+                review.note = Some(note.into());
+                app.screen = Screen::Review(review);
             }
         }
-        Msg::OtherBusy(b) => app.other_busy = b,
+        Msg::OtherBusy(b) => ctx.other_busy = b,
         Msg::CheckProgress(done, total) => {
-            app.check.done = done;
-            app.check.total = total;
+            if let Screen::Check(c) = &mut app.screen {
+                c.done = done;
+                c.total = total;
+            }
         }
         Msg::Checked(r) => {
-            app.log.push(match &r {
+            ctx.log.push(match &r {
                 Ok(s) => format!("medium check: {s}"),
                 Err(e) => format!("medium check failed: {e}"),
             });
-            app.check.result = Some(r);
+            if let Screen::Check(c) = &mut app.screen {
+                c.result = Some(r);
+            }
         }
-        Msg::Layout(note) => app.layout_note = Some(note),
+        Msg::Layout(note) => ctx.layout_note = Some(note),
     }
     Vec::new()
 }
 
 fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>) {
-    let Some(run) = app.run.take() else {
+    let Some(ProgressState { run, picked, .. }) = take_run(app) else {
         return;
     };
+    let log = &mut app.ctx.log;
     let plan = &run.plan;
     let (ok, error, report) = match r {
         Ok(rep) => (true, None, Some(rep)),
@@ -180,16 +257,16 @@ fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>
         .is_some_and(|r| r.steps.iter().any(|s| s.result == "done"));
     let saved = report.map(|r| r.saved_to).unwrap_or_default();
     for s in &saved {
-        app.log.push(format!("report saved to {s}"));
+        log.push(format!("report saved to {s}"));
     }
     match &error {
-        None => app.log.push(format!(
+        None => log.push(format!(
             "{} of {} {} finished",
             plan.action, plan.product, plan.to
         )),
-        Some(e) => app.log.push(format!("{} failed: {e}", plan.action)),
+        Some(e) => log.push(format!("{} failed: {e}", plan.action)),
     }
-    app.outcome = Some(Outcome {
+    let outcome = Outcome {
         ok,
         action: plan.action,
         product: plan.product.clone(),
@@ -200,10 +277,25 @@ fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>
         cancelled: run.cancel_requested && !ok,
         reports: saved,
         wrote,
+    };
+    app.screen = Screen::Done(DoneState {
+        countdown: if ok {
+            unattended::countdown(&app.ctx)
+        } else {
+            None
+        },
+        outcome,
+        show_log: false,
+        disk: picked.planned.disk,
     });
-    app.show_log = false;
-    app.go(if ok { Screen::Done } else { Screen::Failed });
-    if ok {
-        unattended::finish(app);
+}
+
+/// Time passes: an unattended run reboots or powers off when its
+/// countdown ends.
+fn tick(app: &mut App) {
+    if let Screen::Done(d) = &app.screen {
+        if let Some(exit) = d.countdown.as_ref().and_then(|c| c.due()) {
+            app.ctx.exit = Some(exit);
+        }
     }
 }

@@ -1,30 +1,43 @@
 //! The interactive installer: ratatui screens over the install engine.
 //!
-//! State lives in [`app::App`]; [`event::update`] is the only place that
-//! changes it, [`draw::draw`] only reads it, and [`worker`] runs the
-//! engine on background threads that report over a channel.
+//! State lives in [`app::App`]: what every screen may read
+//! ([`context::Context`]) and the screen shown ([`app::Screen`]), which
+//! owns its own state. [`event::update`] is the only place that changes
+//! it, [`draw::draw`] only reads it, and [`worker`] runs the engine on
+//! background threads that report over a channel.
+//!
+//! Each screen is a module with its state, its keys and its drawing
+//! ([`context::Component`]): [`welcome`], [`keyboard`], [`check`],
+//! [`disks`], [`action`] (What to do), [`review`], [`progress`], [`done`]
+//! (and Failed). A screen imports the shared types of [`context`] and the
+//! pieces of [`widgets`], never another screen: where a key leads is a
+//! [`context::Go`], which [`event`] carries out. [`unattended`] drives the
+//! same screens from an answer file.
 
-pub mod action;
 pub mod app;
-pub mod check;
 pub mod console;
-pub mod disks;
-pub mod done;
+pub mod context;
 pub mod draw;
 pub mod event;
 pub mod log;
-pub mod progress;
-pub mod review;
 pub mod unattended;
-pub mod welcome;
 pub mod widgets;
 pub mod worker;
+
+pub mod action;
+pub mod check;
+pub mod disks;
+pub mod done;
+pub mod keyboard;
+pub mod progress;
+pub mod review;
+pub mod welcome;
 
 use std::io::{self, Stdout};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
+use anyhow::Context as _;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
@@ -32,7 +45,8 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
-use app::{App, Exit, Setup};
+use app::App;
+use context::{Context, Exit, Setup};
 use event::{Command, Event};
 
 /// The size assumed when the terminal does not say (a serial line).
@@ -97,9 +111,9 @@ fn is_redraw_key(k: &KeyEvent) -> bool {
     k.modifiers.contains(KeyModifiers::CONTROL) && matches!(k.code, KeyCode::Char('l' | 'L'))
 }
 
-fn carry_out(app: &App, cmds: Vec<Command>, tx: &mpsc::Sender<event::Msg>) {
+fn carry_out(ctx: &Context, cmds: Vec<Command>, tx: &mpsc::Sender<event::Msg>) {
     for c in cmds {
-        worker::spawn(c, app, tx.clone());
+        worker::spawn(c, ctx, tx.clone());
     }
 }
 
@@ -107,7 +121,7 @@ fn event_loop(terminal: &mut Term, setup: Setup) -> anyhow::Result<Exit> {
     let (tx, rx) = mpsc::channel();
     let mut screen = console::Console::new(setup.boot);
     let mut app = App::new(setup);
-    carry_out(&app, vec![Command::Load], &tx);
+    carry_out(&app.ctx, vec![Command::Load], &tx);
     let mut lock_checked = Instant::now();
     loop {
         let frame = terminal.draw(|f| draw::draw(f, &app))?;
@@ -115,7 +129,7 @@ fn event_loop(terminal: &mut Term, setup: Setup) -> anyhow::Result<Exit> {
             console::full_redraw(terminal)?;
             continue;
         }
-        if let Some(exit) = app.exit {
+        if let Some(exit) = app.ctx.exit {
             return Ok(exit);
         }
         // Set where the screen may hold what the installer did not draw.
@@ -127,7 +141,7 @@ fn event_loop(terminal: &mut Term, setup: Setup) -> anyhow::Result<Exit> {
                 }
                 TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
                     let cmds = event::update(&mut app, Event::Key(k));
-                    carry_out(&app, cmds, &tx);
+                    carry_out(&app.ctx, cmds, &tx);
                 }
                 TermEvent::Resize(..) => {
                     terminal.autoresize()?;
@@ -140,16 +154,16 @@ fn event_loop(terminal: &mut Term, setup: Setup) -> anyhow::Result<Exit> {
             // The layout is loaded by a child process on this console.
             redraw |= matches!(m, event::Msg::Layout(_));
             let cmds = event::update(&mut app, Event::Msg(m));
-            carry_out(&app, cmds, &tx);
+            carry_out(&app.ctx, cmds, &tx);
         }
         if redraw {
             console::full_redraw(terminal)?;
         }
         let cmds = event::update(&mut app, Event::Tick);
-        carry_out(&app, cmds, &tx);
-        if app.run.is_none() && lock_checked.elapsed() >= Duration::from_secs(1) {
+        carry_out(&app.ctx, cmds, &tx);
+        if !app.running() && lock_checked.elapsed() >= Duration::from_secs(1) {
             lock_checked = Instant::now();
-            if let Some(path) = &app.setup.lock {
+            if let Some(path) = &app.ctx.setup.lock {
                 let busy = event::Msg::OtherBusy(worker::other_busy(path));
                 event::update(&mut app, Event::Msg(busy));
             }

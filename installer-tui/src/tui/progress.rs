@@ -6,77 +6,135 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
-use install::{Action, Plan, Progress};
+use install::{Action, Plan, Progress, StepKind};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
 
-use super::app::{App, Run, Screen, StepState};
-use super::event::Command;
+use super::context::{Component, Context, Go, Picked};
+use super::log::Log;
 use super::widgets::{bar, clock, log_view, size, text};
 
-/// Begin carrying out `plan`.
-pub fn start(app: &mut App, plan: Box<Plan>, unattended: bool) -> Vec<Command> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    app.log.push(format!(
-        "starting: {} {} {} on {}",
-        plan.action,
-        plan.product,
-        plan.to,
-        plan.disk.display()
-    ));
-    app.run = Some(Run {
-        steps: plan
-            .steps
-            .iter()
-            .map(|s| (s.kind, s.title.clone(), StepState::Pending))
-            .collect(),
-        plan: plan.clone(),
-        bytes: None,
-        started: Instant::now(),
-        cancel: cancel.clone(),
-        cancel_requested: false,
-        cancel_note: None,
-        unattended,
-    });
-    app.outcome = None;
-    app.go(Screen::Progress);
-    vec![Command::Apply(plan, cancel)]
+/// State of a step on the Progress screen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StepState {
+    Pending,
+    Running,
+    Done(f64),
 }
 
-/// Follow the engine.
-pub fn on_progress(app: &mut App, p: Progress) {
-    let Some(run) = &mut app.run else {
-        return;
-    };
-    let line = match &p {
-        Progress::Step {
-            index,
-            total,
-            title,
-            ..
-        } => {
-            if let Some(s) = run.steps.get_mut(index - 1) {
-                s.2 = StepState::Running;
+/// A run of the engine.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub plan: Box<Plan>,
+    pub steps: Vec<(StepKind, String, StepState)>,
+    /// Bytes of the current step: done, total, rate.
+    pub bytes: Option<(u64, u64, f64)>,
+    pub started: Instant,
+    /// Set to stop the engine at its next read of the medium.
+    pub cancel: Arc<AtomicBool>,
+    pub cancel_requested: bool,
+    /// Why cancel is not possible now, when it was pressed too late.
+    pub cancel_note: Option<String>,
+    /// An unattended run.
+    pub unattended: bool,
+}
+
+impl Run {
+    /// Whether stopping now leaves the disk as it was before, in what
+    /// matters: for an upgrade, until the new slot becomes the default;
+    /// for a fresh install, only before its first step.
+    pub fn cancel_possible(&self) -> bool {
+        let begun = |k: StepKind| {
+            self.steps
+                .iter()
+                .any(|(s, _, st)| *s == k && *st != StepState::Pending)
+        };
+        match self.plan.action {
+            Action::Upgrade | Action::Hotfix => !begun(StepKind::SetDefault),
+            Action::Install | Action::Wipe => !self
+                .steps
+                .iter()
+                .any(|(_, _, st)| *st != StepState::Pending),
+        }
+    }
+}
+
+/// The Progress screen.
+#[derive(Debug)]
+pub struct ProgressState {
+    pub run: Run,
+    /// The log is shown instead of the steps.
+    pub show_log: bool,
+    /// The choice being carried out, to review again if the run cannot
+    /// start.
+    pub picked: Picked,
+}
+
+impl ProgressState {
+    /// Begin carrying out `plan`, the plan of `picked`; the engine is
+    /// started with [`Run::cancel`].
+    pub fn start(plan: Box<Plan>, picked: Picked, unattended: bool, log: &mut Log) -> Self {
+        log.push(format!(
+            "starting: {} {} {} on {}",
+            plan.action,
+            plan.product,
+            plan.to,
+            plan.disk.display()
+        ));
+        let run = Run {
+            steps: plan
+                .steps
+                .iter()
+                .map(|s| (s.kind, s.title.clone(), StepState::Pending))
+                .collect(),
+            plan,
+            bytes: None,
+            started: Instant::now(),
+            cancel: Arc::new(AtomicBool::new(false)),
+            cancel_requested: false,
+            cancel_note: None,
+            unattended,
+        };
+        ProgressState {
+            run,
+            show_log: false,
+            picked,
+        }
+    }
+
+    /// Follow the engine.
+    pub fn on_progress(&mut self, p: Progress, log: &mut Log) {
+        let run = &mut self.run;
+        let line = match &p {
+            Progress::Step {
+                index,
+                total,
+                title,
+                ..
+            } => {
+                if let Some(s) = run.steps.get_mut(index - 1) {
+                    s.2 = StepState::Running;
+                }
+                run.bytes = None;
+                Some(format!("[{index}/{total}] {title}"))
             }
-            run.bytes = None;
-            Some(format!("[{index}/{total}] {title}"))
-        }
-        Progress::Bytes {
-            done, total, rate, ..
-        } => {
-            run.bytes = Some((*done, *total, *rate));
-            None
-        }
-        Progress::StepDone { index, seconds, .. } => {
-            if let Some(s) = run.steps.get_mut(index - 1) {
-                s.2 = StepState::Done(*seconds);
+            Progress::Bytes {
+                done, total, rate, ..
+            } => {
+                run.bytes = Some((*done, *total, *rate));
+                None
             }
-            Some(format!("      done in {seconds:.1} s"))
+            Progress::StepDone { index, seconds, .. } => {
+                if let Some(s) = run.steps.get_mut(index - 1) {
+                    s.2 = StepState::Done(*seconds);
+                }
+                Some(format!("      done in {seconds:.1} s"))
+            }
+        };
+        if let Some(l) = line {
+            log.push(l);
         }
-    };
-    if let Some(l) = line {
-        app.log.push(l);
     }
 }
 
@@ -102,26 +160,6 @@ pub fn cancel_text(run: &Run) -> String {
     }
 }
 
-pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
-    match k.code {
-        KeyCode::Char('l') | KeyCode::Char('L') => app.show_log = !app.show_log,
-        KeyCode::Char('c') | KeyCode::Char('C') | KeyCode::Esc => {
-            let Some(run) = &mut app.run else {
-                return Vec::new();
-            };
-            if run.cancel_possible() {
-                run.cancel.store(true, Ordering::SeqCst);
-                run.cancel_requested = true;
-                app.log.push("cancel requested by the technician");
-            } else {
-                run.cancel_note = Some(cancel_text(run));
-            }
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
 fn fit(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_string()
@@ -132,76 +170,94 @@ fn fit(s: &str, width: usize) -> String {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
-    if app.show_log {
-        log_view(f, area, app.log.lines());
-        return "l back to progress";
-    }
-    let Some(run) = &app.run else {
-        return "";
-    };
-    let plan = &run.plan;
-    let width = area.width.saturating_sub(4) as usize;
-    let verb = match plan.action {
-        Action::Upgrade => "Upgrading",
-        Action::Hotfix => "Applying a hotfix to",
-        Action::Wipe => "Wiping and reinstalling",
-        Action::Install => "Installing",
-    };
-    let mut lines = vec![Line::from(fit(
-        &format!(
-            "{verb} {} with {} {}",
-            plan.disk.display(),
-            plan.product,
-            plan.to
-        ),
-        width,
-    ))];
-    if run.unattended {
-        lines.push(Line::from("Unattended: following the answer file."));
-    }
-    lines.push(Line::from(""));
-    let mut current = None;
-    for (i, (_, title, state)) in run.steps.iter().enumerate() {
-        let (mark, tail) = match state {
-            StepState::Pending => ("[ ]", String::new()),
-            StepState::Running => {
-                current = Some(title.clone());
-                ("[>]", String::new())
+impl Component for ProgressState {
+    fn key(&mut self, k: KeyEvent, ctx: &mut Context) -> Option<Go> {
+        match k.code {
+            KeyCode::Char('l') | KeyCode::Char('L') => self.show_log = !self.show_log,
+            KeyCode::Char('c') | KeyCode::Char('C') | KeyCode::Esc => {
+                let run = &mut self.run;
+                if run.cancel_possible() {
+                    run.cancel.store(true, Ordering::SeqCst);
+                    run.cancel_requested = true;
+                    ctx.log.push("cancel requested by the technician");
+                } else {
+                    run.cancel_note = Some(cancel_text(run));
+                }
             }
-            StepState::Done(s) => ("[x]", format!(" {s:.1}s")),
-        };
-        let head = format!("{mark} {:>2}. ", i + 1);
-        let room = width.saturating_sub(head.len() + tail.len());
-        lines.push(Line::from(format!("{head}{}{tail}", fit(title, room))));
+            _ => {}
+        }
+        None
     }
-    lines.push(Line::from(""));
-    if let (Some((done, total, rate)), Some(_)) = (run.bytes, &current) {
-        let eta = if rate > 0.0 && total > done {
-            format!("  ETA {}", clock((total - done) as f64 / rate))
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+        if self.show_log {
+            log_view(f, area, ctx.log.lines());
+            return "l back to progress";
+        }
+        let run = &self.run;
+        let plan = &run.plan;
+        let width = area.width.saturating_sub(4) as usize;
+        let verb = match plan.action {
+            Action::Upgrade => "Upgrading",
+            Action::Hotfix => "Applying a hotfix to",
+            Action::Wipe => "Wiping and reinstalling",
+            Action::Install => "Installing",
+        };
+        let mut lines = vec![Line::from(fit(
+            &format!(
+                "{verb} {} with {} {}",
+                plan.disk.display(),
+                plan.product,
+                plan.to
+            ),
+            width,
+        ))];
+        if run.unattended {
+            lines.push(Line::from("Unattended: following the answer file."));
+        }
+        lines.push(Line::from(""));
+        let mut current = None;
+        for (i, (_, title, state)) in run.steps.iter().enumerate() {
+            let (mark, tail) = match state {
+                StepState::Pending => ("[ ]", String::new()),
+                StepState::Running => {
+                    current = Some(title.clone());
+                    ("[>]", String::new())
+                }
+                StepState::Done(s) => ("[x]", format!(" {s:.1}s")),
+            };
+            let head = format!("{mark} {:>2}. ", i + 1);
+            let room = width.saturating_sub(head.len() + tail.len());
+            lines.push(Line::from(format!("{head}{}{tail}", fit(title, room))));
+        }
+        lines.push(Line::from(""));
+        if let (Some((done, total, rate)), Some(_)) = (run.bytes, &current) {
+            let eta = if rate > 0.0 && total > done {
+                format!("  ETA {}", clock((total - done) as f64 / rate))
+            } else {
+                String::new()
+            };
+            let pct = (done * 100).checked_div(total).unwrap_or(100);
+            lines.push(Line::from(format!(
+                "{} {pct:>3}%",
+                bar(done, total, width.saturating_sub(6).min(60))
+            )));
+            lines.push(Line::from(format!(
+                "{} of {}  {:.1} MB/s{eta}",
+                size(done),
+                size(total),
+                rate / 1e6
+            )));
         } else {
-            String::new()
-        };
-        let pct = (done * 100).checked_div(total).unwrap_or(100);
-        lines.push(Line::from(format!(
-            "{} {pct:>3}%",
-            bar(done, total, width.saturating_sub(6).min(60))
-        )));
-        lines.push(Line::from(format!(
-            "{} of {}  {:.1} MB/s{eta}",
-            size(done),
-            size(total),
-            rate / 1e6
-        )));
-    } else {
-        lines.push(Line::from(format!(
-            "Elapsed {}",
-            clock(run.started.elapsed().as_secs_f64())
-        )));
+            lines.push(Line::from(format!(
+                "Elapsed {}",
+                clock(run.started.elapsed().as_secs_f64())
+            )));
+        }
+        lines.push(Line::from(
+            run.cancel_note.clone().unwrap_or_else(|| cancel_text(run)),
+        ));
+        f.render_widget(text(lines, "Progress"), area);
+        "l log  c cancel"
     }
-    lines.push(Line::from(
-        run.cancel_note.clone().unwrap_or_else(|| cancel_text(run)),
-    ));
-    f.render_widget(text(lines, "Progress"), area);
-    "l log  c cancel"
 }

@@ -8,10 +8,57 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::app::{App, Screen};
-use super::event::Command;
-use super::progress;
+use super::context::{Component, Context, Go, Picked};
 use super::widgets::{boxed, text};
+
+/// The Review screen.
+#[derive(Debug, Default)]
+pub struct ReviewState {
+    pub picked: Picked,
+    /// The first line of the plan shown.
+    pub scroll: u16,
+    /// Why nothing was started, under the confirmation.
+    pub note: Option<String>,
+}
+
+impl ReviewState {
+    pub fn new(picked: Picked) -> ReviewState {
+        ReviewState {
+            picked,
+            scroll: 0,
+            note: None,
+        }
+    }
+
+    /// The word that confirms erasing, when the plan erases something.
+    pub fn confirm_word(&self, ctx: &Context) -> Option<&'static str> {
+        let plan = self.picked.plan()?;
+        let blank = matches!(
+            ctx.disks()
+                .get(self.picked.planned.disk)
+                .map(|d| &d.content),
+            Some(detect::Content::Blank)
+        );
+        (plan.action == Action::Wipe || (plan.action == Action::Install && !blank))
+            .then_some("ERASE")
+    }
+
+    /// The disk's short name, also accepted as confirmation.
+    pub fn disk_name(&self) -> Option<String> {
+        self.picked
+            .plan()
+            .and_then(|p| p.disk.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+    }
+
+    /// Back to What to do, the cursor on `cursor`.
+    fn back(&mut self, cursor: usize) -> Go {
+        Go::Action {
+            planned: std::mem::take(&mut self.picked.planned),
+            cursor,
+        }
+    }
+}
 
 /// The plan as the lines the Review screen scrolls through.
 pub fn plan_lines(plan: &Plan) -> Vec<String> {
@@ -35,89 +82,93 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
     out
 }
 
-pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
-    let Some(plan) = app.plan().cloned() else {
-        app.go(Screen::Action);
-        return Vec::new();
-    };
-    let word = app.confirm_word();
-    match k.code {
-        KeyCode::Esc => {
-            let c = app.chosen.unwrap_or(0);
-            app.go(Screen::Action);
-            app.cursor = c;
-        }
-        KeyCode::Up => app.scroll = app.scroll.saturating_sub(1),
-        KeyCode::Down => app.scroll = app.scroll.saturating_add(1),
-        KeyCode::PageUp => app.scroll = app.scroll.saturating_sub(10),
-        KeyCode::PageDown => app.scroll = app.scroll.saturating_add(10),
-        KeyCode::Backspace if word.is_some() => {
-            app.typed.pop();
-        }
-        KeyCode::Char(c) if word.is_some() && !c.is_control() && app.typed.len() < 64 => {
-            app.typed.push(c);
-            app.confirm_note = None;
-        }
-        KeyCode::Enter => {
-            if let Some(w) = word {
-                let typed = app.typed.trim();
-                let by_name = app.disk_name().is_some_and(|n| n == typed);
-                if typed != w && !by_name {
-                    app.confirm_note = Some(format!(
-                        "That is not {w}: nothing was written. Type {w} and press Enter, or Esc to go back."
-                    ));
-                    app.typed.clear();
-                    return Vec::new();
-                }
+impl Component for ReviewState {
+    fn key(&mut self, k: KeyEvent, ctx: &mut Context) -> Option<Go> {
+        let Some(plan) = self.picked.plan().cloned() else {
+            return Some(self.back(0));
+        };
+        let word = self.confirm_word(ctx);
+        match k.code {
+            KeyCode::Esc => return Some(self.back(self.picked.chosen)),
+            KeyCode::Up => self.scroll = self.scroll.saturating_sub(1),
+            KeyCode::Down => self.scroll = self.scroll.saturating_add(1),
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
+            KeyCode::Backspace if word.is_some() => {
+                self.picked.typed.pop();
             }
-            return progress::start(app, Box::new(plan), false);
+            KeyCode::Char(c)
+                if word.is_some() && !c.is_control() && self.picked.typed.len() < 64 =>
+            {
+                self.picked.typed.push(c);
+                self.note = None;
+            }
+            KeyCode::Enter => {
+                if let Some(w) = word {
+                    let typed = self.picked.typed.trim();
+                    let by_name = self.disk_name().is_some_and(|n| n == typed);
+                    if typed != w && !by_name {
+                        self.note = Some(format!(
+                            "That is not {w}: nothing was written. Type {w} and press Enter, or Esc to go back."
+                        ));
+                        self.picked.typed.clear();
+                        return None;
+                    }
+                }
+                return Some(Go::Start {
+                    plan: Box::new(plan),
+                    picked: std::mem::take(&mut self.picked),
+                    unattended: false,
+                });
+            }
+            _ => {}
         }
-        _ => {}
+        let max = plan_lines(&plan).len().saturating_sub(1) as u16;
+        self.scroll = self.scroll.min(max);
+        None
     }
-    let max = plan_lines(&plan).len().saturating_sub(1) as u16;
-    app.scroll = app.scroll.min(max);
-    Vec::new()
-}
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App) -> &'static str {
-    let Some(plan) = app.plan() else {
-        return "";
-    };
-    let word = app.confirm_word();
-    let [top, bottom] = Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(area);
-    let lines: Vec<Line> = plan_lines(plan).into_iter().map(Line::from).collect();
-    let total = lines.len();
-    let title = format!(
-        "Review: {} (line {} of {total})",
-        plan.action,
-        (app.scroll as usize + 1).min(total)
-    );
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(boxed(&title))
-            .wrap(Wrap { trim: false })
-            .scroll((app.scroll, 0)),
-        top,
-    );
-    let mut confirm = Vec::new();
-    match word {
-        Some(w) => {
-            confirm.push(Line::from(format!(
-                "Type {w} to confirm{}, then Enter:",
-                app.disk_name()
-                    .map(|n| format!(" (or the disk's name, {n})"))
-                    .unwrap_or_default()
-            )));
-            confirm.push(Line::from(format!("> {}_", app.typed)));
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+        let Some(plan) = self.picked.plan() else {
+            return "";
+        };
+        let word = self.confirm_word(ctx);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(area);
+        let lines: Vec<Line> = plan_lines(plan).into_iter().map(Line::from).collect();
+        let total = lines.len();
+        let title = format!(
+            "Review: {} (line {} of {total})",
+            plan.action,
+            (self.scroll as usize + 1).min(total)
+        );
+        f.render_widget(
+            Paragraph::new(lines)
+                .block(boxed(&title))
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0)),
+            top,
+        );
+        let mut confirm = Vec::new();
+        match word {
+            Some(w) => {
+                confirm.push(Line::from(format!(
+                    "Type {w} to confirm{}, then Enter:",
+                    self.disk_name()
+                        .map(|n| format!(" (or the disk's name, {n})"))
+                        .unwrap_or_default()
+                )));
+                confirm.push(Line::from(format!("> {}_", self.picked.typed)));
+            }
+            None => confirm.push(Line::from(format!(
+                "Press Enter to start the {}. Esc goes back; nothing is written before Enter.",
+                plan.action
+            ))),
         }
-        None => confirm.push(Line::from(format!(
-            "Press Enter to start the {}. Esc goes back; nothing is written before Enter.",
-            plan.action
-        ))),
+        if let Some(n) = &self.note {
+            confirm.push(Line::from(n.clone()));
+        }
+        f.render_widget(text(confirm, "Confirm"), bottom);
+        "Up/Down/PgUp/PgDn scroll  Enter start  Esc back"
     }
-    if let Some(n) = &app.confirm_note {
-        confirm.push(Line::from(n.clone()));
-    }
-    f.render_widget(text(confirm, "Confirm"), bottom);
-    "Up/Down/PgUp/PgDn scroll  Enter start  Esc back"
 }

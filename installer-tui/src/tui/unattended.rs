@@ -3,98 +3,80 @@
 
 use std::time::{Duration, Instant};
 
-use super::app::{App, Exit, Screen};
-use super::event::Command;
-use super::{disks, progress};
+use super::context::{Context, Countdown, Go, Picked, Planned};
 use crate::answer::{AnswerError, Finish};
 
-fn give_up(app: &mut App, e: &AnswerError) {
-    app.log.push(format!("answer file: {e}"));
-    app.notice = Some(format!("{e}. Continuing interactively."));
-    app.unattended = None;
-    app.go(Screen::Welcome);
-}
-
-/// After loading: follow the answer file, if there is one.
-pub fn start(app: &mut App) -> Vec<Command> {
-    let answer = match app.setup.answer.clone() {
-        None => return Vec::new(),
-        Some(Err(e)) => {
-            give_up(app, &e);
-            return Vec::new();
-        }
-        Some(Ok(a)) => a,
-    };
-    app.log.push(format!("answer file: {}", answer.source));
-    match answer.pick_disk(app.disks()) {
-        Ok(i) => {
-            app.unattended = Some(answer);
-            disks::choose(app, i)
-        }
-        Err(e) => {
-            give_up(app, &e);
-            Vec::new()
-        }
+fn give_up(ctx: &mut Context, e: &AnswerError) -> Go {
+    ctx.log.push(format!("answer file: {e}"));
+    ctx.unattended = None;
+    Go::Welcome {
+        at: 'i',
+        notice: Some(format!("{e}. Continuing interactively.")),
     }
 }
 
-/// After the disk was planned: start the answer file's choice.
-pub fn choose(app: &mut App) -> Vec<Command> {
-    let Some(answer) = app.unattended.clone() else {
-        return Vec::new();
+/// After loading: follow the answer file, if there is one.
+pub fn start(ctx: &mut Context) -> Option<Go> {
+    let answer = match ctx.setup.answer.clone() {
+        None => return None,
+        Some(Err(e)) => return Some(give_up(ctx, &e)),
+        Some(Ok(a)) => a,
     };
-    let Some(disk) = app.disk_report().cloned() else {
-        return Vec::new();
+    ctx.log.push(format!("answer file: {}", answer.source));
+    match answer.pick_disk(ctx.disks()) {
+        Ok(i) => {
+            ctx.unattended = Some(answer);
+            Some(Go::Inspect(i))
+        }
+        Err(e) => Some(give_up(ctx, &e)),
+    }
+}
+
+/// After the disk was planned: start the answer file's choice. Without an
+/// answer file, the technician chooses on What to do, its cursor on
+/// `cursor`.
+pub fn choose(ctx: &mut Context, planned: Planned, cursor: usize) -> Go {
+    let answer = ctx.unattended.clone();
+    let disk = ctx.disks().get(planned.disk).cloned();
+    let (Some(answer), Some(disk)) = (answer, disk) else {
+        return Go::Action { planned, cursor };
     };
     let action = match answer.action_for(&disk) {
         Ok(a) => a,
-        Err(e) => {
-            give_up(app, &e);
-            return Vec::new();
-        }
+        Err(e) => return give_up(ctx, &e),
     };
-    let Some(i) = app.choices.iter().position(|c| c.action == action) else {
-        give_up(
-            app,
+    let Some(i) = planned.choices.iter().position(|c| c.action == action) else {
+        return give_up(
+            ctx,
             &answer.key_error("action", format!("{action} is not offered for this disk")),
         );
-        return Vec::new();
     };
-    match app.choices[i].plan.clone() {
-        Ok(plan) => {
-            app.chosen = Some(i);
-            progress::start(app, plan, true)
-        }
+    match planned.choices[i].plan.clone() {
+        Ok(plan) => Go::Start {
+            plan,
+            picked: Picked {
+                planned,
+                chosen: i,
+                typed: String::new(),
+            },
+            unattended: true,
+        },
         Err(why) => {
             let e = if why.starts_with("the answer file") {
                 answer.config_error(&why)
             } else {
                 answer.key_error("action", why)
             };
-            give_up(app, &e);
-            Vec::new()
+            give_up(ctx, &e)
         }
     }
 }
 
-/// After success: schedule the reboot or power off the file asks for.
-pub fn finish(app: &mut App) {
-    if let Some(a) = &app.unattended {
-        if a.finish != Finish::Stay {
-            app.finish_at = Some(Instant::now() + Duration::from_secs(a.delay));
-        }
-    }
-}
-
-/// Time passes: reboot or power off when the countdown ends.
-pub fn tick(app: &mut App) -> Vec<Command> {
-    if let (Some(at), Some(a)) = (app.finish_at, &app.unattended) {
-        if Instant::now() >= at {
-            app.exit = Some(match a.finish {
-                Finish::PowerOff => Exit::PowerOff,
-                _ => Exit::Reboot,
-            });
-        }
-    }
-    Vec::new()
+/// After success: the reboot or power off the answer file asks for.
+pub fn countdown(ctx: &Context) -> Option<Countdown> {
+    let a = ctx.unattended.as_ref()?;
+    (a.finish != Finish::Stay).then(|| Countdown {
+        at: Instant::now() + Duration::from_secs(a.delay),
+        finish: a.finish,
+    })
 }

@@ -14,12 +14,12 @@ use install::{DiskFile, Plan};
 use nix::fcntl::{Flock, FlockArg};
 
 use super::action;
-use super::app::{App, Loaded, Setup};
+use super::context::{Context, Loaded, Setup};
 use super::event::{Command, Msg};
 
 /// Start `cmd` in the background; its results come back on `tx`.
-pub fn spawn(cmd: Command, app: &App, tx: Sender<Msg>) {
-    let setup = app.setup.clone();
+pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
+    let setup = ctx.setup.clone();
     match cmd {
         Command::Load => {
             thread::spawn(move || {
@@ -27,11 +27,11 @@ pub fn spawn(cmd: Command, app: &App, tx: Sender<Msg>) {
             });
         }
         Command::Inspect(i) => {
-            let (Some(loaded), Some(disk)) = (app.loaded.clone(), app.disks().get(i).cloned())
+            let (Some(loaded), Some(disk)) = (ctx.loaded.clone(), ctx.disks().get(i).cloned())
             else {
                 return;
             };
-            let answers = app.unattended.as_ref().and_then(|a| a.config.clone());
+            let answers = ctx.unattended.as_ref().and_then(|a| a.config.clone());
             thread::spawn(move || {
                 let r = install::inspect(&disk.path)
                     .map_err(|e| e.to_string())

@@ -3,9 +3,8 @@
 
 use crossterm::event::KeyCode;
 
-use super::super::app::Screen;
 use super::super::event::{update, Event, Msg};
-use super::{common, has, hasnt, key, keys, press, snap, started};
+use super::{common, has, hasnt, key, keys, on, press, snap, started};
 
 #[test]
 fn choices_for_an_installation_and_esc_goes_back() {
@@ -13,7 +12,7 @@ fn choices_for_an_installation_and_esc_goes_back() {
     let mut app = started(&fx, &[&fx.installed, &fx.blank]);
     keys(&mut app, "i");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Action);
+    assert_eq!(on(&app), "Action");
     has(
         &app,
         &[
@@ -27,7 +26,7 @@ fn choices_for_an_installation_and_esc_goes_back() {
     key(&mut app, KeyCode::Down);
     snap(&fx, &app, "action_cursor_on_wipe");
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Disks);
+    assert_eq!(on(&app), "Disks");
     has(&app, &["> 1. "]);
 }
 
@@ -60,7 +59,7 @@ fn refused_choices_are_dimmed_with_the_reason() {
     );
     snap(&fx, &app, "action_refused");
     keys(&mut app, "u");
-    assert_eq!(app.screen, Screen::Action);
+    assert_eq!(on(&app), "Action");
 }
 
 #[test]
@@ -71,7 +70,7 @@ fn a_disk_that_went_away_offers_nothing() {
     std::fs::remove_file(&fx.blank).expect("remove the disk");
     keys(&mut app, "i");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Action);
+    assert_eq!(on(&app), "Action");
     has(
         &app,
         &[
@@ -82,9 +81,9 @@ fn a_disk_that_went_away_offers_nothing() {
     );
     snap(&fx, &app, "action_nothing_possible");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Action);
+    assert_eq!(on(&app), "Action");
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Disks);
+    assert_eq!(on(&app), "Disks");
 }
 
 #[test]
@@ -94,10 +93,10 @@ fn a_disk_that_cannot_be_inspected_says_why() {
     keys(&mut app, "i");
     // The inspection's answer is given by hand.
     let _ = update(&mut app, press(KeyCode::Enter));
-    assert_eq!(app.screen, Screen::Inspecting);
+    assert_eq!(on(&app), "Inspecting");
     let why = format!("opening {}: Permission denied", fx.blank.display());
     update(&mut app, Event::Msg(Msg::Inspected(Err(why))));
-    assert_eq!(app.screen, Screen::Action);
+    assert_eq!(on(&app), "Action");
     has(
         &app,
         &[
@@ -108,5 +107,5 @@ fn a_disk_that_cannot_be_inspected_says_why() {
     snap(&fx, &app, "action_disk_unusable");
     // Nothing to choose: Enter does nothing.
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Action);
+    assert_eq!(on(&app), "Action");
 }

@@ -5,17 +5,17 @@ use std::time::Duration;
 
 use crossterm::event::KeyCode;
 
-use super::super::app::{App, Screen};
+use super::super::app::App;
 use super::super::event::{update, Command, Event, Msg};
 use super::super::worker;
-use super::{damage, has, key, keys, press, snap, started, steady};
+use super::{damage, has, key, keys, on, press, snap, started, steady};
 
 #[test]
 fn check_this_medium_reads_it_all() {
     let fx = super::fixture();
     let mut app = started(&fx, &[&fx.installed]);
     keys(&mut app, "c");
-    assert_eq!(app.screen, Screen::Check);
+    assert_eq!(on(&app), "Check");
     has(
         &app,
         &[
@@ -27,7 +27,7 @@ fn check_this_medium_reads_it_all() {
     steady(&mut app);
     snap(&fx, &app, "check_passed");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Welcome);
+    assert_eq!(on(&app), "Welcome");
     damage(&fx);
     keys(&mut app, "c");
     has(
@@ -39,7 +39,7 @@ fn check_this_medium_reads_it_all() {
 /// The verdict of a real check of the medium; its progress is left out.
 fn verdict(app: &App) -> Msg {
     let (tx, rx) = mpsc::channel();
-    worker::spawn(Command::Check, app, tx);
+    worker::spawn(Command::Check, &app.ctx, tx);
     loop {
         match rx.recv_timeout(Duration::from_secs(120)) {
             Ok(m @ Msg::Checked(_)) => return m,
@@ -79,6 +79,6 @@ fn check_running_snapshot() {
     steady(&mut app);
     snap(&fx, &app, "check_running");
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Welcome);
+    assert_eq!(on(&app), "Welcome");
     has(&app, &["> [c] Check this medium"]);
 }

@@ -2,9 +2,8 @@
 
 use crossterm::event::KeyCode;
 
-use super::super::app::Screen;
 use super::super::event::update;
-use super::{has, key, keys, press, snap, started};
+use super::{has, key, keys, on, press, snap, started};
 
 #[test]
 fn disks_show_what_is_on_them_and_esc_goes_back() {
@@ -28,7 +27,7 @@ fn disks_show_what_is_on_them_and_esc_goes_back() {
     key(&mut app, KeyCode::Down);
     snap(&fx, &app, "disks_cursor_on_second");
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Welcome);
+    assert_eq!(on(&app), "Welcome");
 }
 
 #[test]
@@ -47,7 +46,7 @@ fn a_chosen_disk_is_inspected_first() {
     keys(&mut app, "i");
     // The inspection is not run: the screen waits for it.
     let _ = update(&mut app, press(KeyCode::Char('2')));
-    assert_eq!(app.screen, Screen::Inspecting);
+    assert_eq!(on(&app), "Inspecting");
     has(&app, &["Looking at the disk and checking every choice"]);
     snap(&fx, &app, "inspecting");
 }

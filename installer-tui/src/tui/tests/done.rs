@@ -2,8 +2,8 @@
 
 use crossterm::event::KeyCode;
 
-use super::super::app::{Exit, Screen};
-use super::{damage, has, key, keys, screen, snap, started, steady};
+use super::super::context::Exit;
+use super::{damage, has, key, keys, on, screen, snap, started, steady};
 
 #[test]
 fn interactive_upgrade_runs_the_engine_to_done() {
@@ -12,10 +12,10 @@ fn interactive_upgrade_runs_the_engine_to_done() {
     keys(&mut app, "i");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Review);
+    assert_eq!(on(&app), "Review");
     // Enter starts; settle runs the engine to its end.
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Done, "{}", screen(&app));
+    assert_eq!(on(&app), "Done", "{}", screen(&app));
     has(
         &app,
         &[
@@ -42,7 +42,7 @@ fn interactive_upgrade_runs_the_engine_to_done() {
     has(&app, &["Log", "[1/"]);
     key(&mut app, KeyCode::Char('l'));
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.exit, Some(Exit::Reboot));
+    assert_eq!(app.ctx.exit, Some(Exit::Reboot));
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn failure_says_what_failed_and_retry_plans_again() {
     // The medium goes bad after the plan was made.
     damage(&fx);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Failed, "{}", screen(&app));
+    assert_eq!(on(&app), "Failed", "{}", screen(&app));
     has(
         &app,
         &[
@@ -69,11 +69,11 @@ fn failure_says_what_failed_and_retry_plans_again() {
     steady(&mut app);
     snap(&fx, &app, "failed_upgrade");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.exit, None, "Enter does not reboot after a failure");
+    assert_eq!(app.ctx.exit, None, "Enter does not reboot after a failure");
     keys(&mut app, "r");
-    assert_eq!(app.screen, Screen::Action);
+    assert_eq!(on(&app), "Action");
     keys(&mut app, "s");
-    assert_eq!(app.exit, None);
+    assert_eq!(app.ctx.exit, None);
 }
 
 #[test]
@@ -89,5 +89,5 @@ fn a_reinstall_is_done() {
     steady(&mut app);
     snap(&fx, &app, "done_wipe");
     keys(&mut app, "p");
-    assert_eq!(app.exit, Some(Exit::PowerOff));
+    assert_eq!(app.ctx.exit, Some(Exit::PowerOff));
 }

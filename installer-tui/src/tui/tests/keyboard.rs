@@ -2,8 +2,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::super::app::Screen;
-use super::{has, key, keys, snap, started};
+use super::{has, key, keys, on, snap, started};
 
 #[test]
 fn keyboard_layout_is_chosen_from_a_list() {
@@ -19,7 +18,7 @@ fn keyboard_layout_is_chosen_from_a_list() {
     snap(&fx, &app, "welcome_layout_chosen");
     keys(&mut app, "k");
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Welcome);
+    assert_eq!(on(&app), "Welcome");
 }
 
 #[test]

@@ -2,6 +2,11 @@
 //! back as text, over the real engine on image files. One file per screen:
 //! what its keys do, and snapshots of it (`snapshots/`, cells and styles)
 //! at 80x25 and 120x40.
+//!
+//! A screen changed on purpose fails its snapshots; write them anew with
+//! `INSTA_UPDATE=always cargo test -p installer-tui tui::tests` (or
+//! `cargo insta review`) and read the difference in `git diff` before
+//! committing it.
 
 #[path = "../../../../install/tests/common/mod.rs"]
 mod common;
@@ -26,7 +31,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use super::app::{App, Setup};
+use super::app::{App, Screen};
+use super::context::Setup;
 use super::event::{update, Command, Event, Msg};
 use super::{draw, worker};
 use crate::answer::AnswerFile;
@@ -131,7 +137,7 @@ fn settle_but(app: &mut App, cmds: Vec<Command>, hold: fn(&Command) -> bool) -> 
         if hold(&c) {
             held.push(c);
         } else {
-            worker::spawn(c, app, tx.clone());
+            worker::spawn(c, &app.ctx, tx.clone());
             *inflight += 1;
         }
     };
@@ -211,8 +217,8 @@ fn damage(fx: &Fixture) {
 /// same length: in the reports' file names the machine id and the time,
 /// and the start of the medium check (its rate).
 fn steady(app: &mut App) {
-    if let Some(o) = &mut app.outcome {
-        for r in &mut o.reports {
+    if let Screen::Done(d) = &mut app.screen {
+        for r in &mut d.outcome.reports {
             let (dir, name) = r.rsplit_once('/').unwrap_or(("", r));
             let name: Vec<String> = name
                 .split('-')
@@ -229,5 +235,24 @@ fn steady(app: &mut App) {
             *r = format!("{dir}/{}", name.join("-"));
         }
     }
-    app.check.started = None;
+    if let Screen::Check(c) = &mut app.screen {
+        c.started = None;
+    }
+}
+
+/// The screen shown, by the name the technician reads.
+fn on(app: &App) -> &'static str {
+    match &app.screen {
+        Screen::Loading => "Loading",
+        Screen::Welcome(_) => "Welcome",
+        Screen::Keyboard(_) => "Keyboard",
+        Screen::Check(_) => "Check",
+        Screen::Disks(_) => "Disks",
+        Screen::Inspecting { .. } => "Inspecting",
+        Screen::Action(_) => "Action",
+        Screen::Review(_) => "Review",
+        Screen::Progress(_) => "Progress",
+        Screen::Done(d) if d.outcome.ok => "Done",
+        Screen::Done(_) => "Failed",
+    }
 }

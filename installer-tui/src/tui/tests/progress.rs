@@ -6,12 +6,12 @@ use install::{Plan, Progress, StepKind};
 
 use super::super::app::{App, Screen};
 use super::super::event::{update, Command, Event, Msg};
-use super::{has, key, keys, press, screen, settle, settle_but, snap, started, writes};
+use super::{has, key, keys, on, press, screen, settle, settle_but, snap, started, writes};
 
 /// Press Enter on Review; the run it starts is returned, not carried out.
 fn start(app: &mut App) -> Box<Plan> {
     let cmds = update(app, press(KeyCode::Enter));
-    assert_eq!(app.screen, Screen::Progress, "{}", screen(app));
+    assert_eq!(on(app), "Progress", "{}", screen(app));
     let mut held = settle_but(app, cmds, writes);
     match held.pop() {
         Some(Command::Apply(plan, _)) => plan,
@@ -53,7 +53,10 @@ fn step_done(app: &mut App, plan: &Plan, kind: StepKind, seconds: f64) {
 }
 
 fn cancel_requested(app: &App) -> bool {
-    app.run.as_ref().expect("run").cancel_requested
+    match &app.screen {
+        Screen::Progress(p) => p.run.cancel_requested,
+        _ => panic!("no run:\n{}", screen(app)),
+    }
 }
 
 #[test]
@@ -158,11 +161,11 @@ fn cancel_leaves_the_running_system_the_default() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
     let cmds = update(&mut app, press(KeyCode::Enter));
-    assert_eq!(app.screen, Screen::Progress);
+    assert_eq!(on(&app), "Progress");
     // Cancel before the engine reads its first block.
     update(&mut app, press(KeyCode::Char('c')));
     settle(&mut app, cmds);
-    assert_eq!(app.screen, Screen::Failed);
+    assert_eq!(on(&app), "Failed");
     has(
         &app,
         &[

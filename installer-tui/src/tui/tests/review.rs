@@ -4,10 +4,10 @@
 use crossterm::event::KeyCode;
 use detect::Content;
 
-use super::super::app::{App, Screen};
+use super::super::app::App;
 use super::super::event::update;
 use super::super::worker;
-use super::{has, hasnt, key, keys, press, screen, settle, snap, started, Command};
+use super::{has, hasnt, key, keys, on, press, screen, settle, snap, started, Command};
 
 #[test]
 fn an_upgrade_is_reviewed_with_its_diff() {
@@ -16,7 +16,7 @@ fn an_upgrade_is_reviewed_with_its_diff() {
     keys(&mut app, "i");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Review);
+    assert_eq!(on(&app), "Review");
     has(
         &app,
         &[
@@ -41,7 +41,7 @@ fn an_upgrade_is_reviewed_with_its_diff() {
     }
     snap(&fx, &app, "review_upgrade_end");
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Action);
+    assert_eq!(on(&app), "Action");
     has(&app, &["> [u] Upgrade"]);
 }
 
@@ -65,7 +65,7 @@ fn wipe_asks_for_the_word_before_writing() {
     keys(&mut app, "erase");
     snap(&fx, &app, "review_erase_typed");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Review);
+    assert_eq!(on(&app), "Review");
     has(&app, &["That is not ERASE: nothing was written"]);
     snap(&fx, &app, "review_erase_wrong_word");
     assert_eq!(std::fs::read(&fx.foreign).expect("image"), before);
@@ -74,7 +74,7 @@ fn wipe_asks_for_the_word_before_writing() {
     keys(&mut app, "SE");
     has(&app, &["> ERASE_"]);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Done, "{}", screen(&app));
+    assert_eq!(on(&app), "Done", "{}", screen(&app));
     has(&app, &["Wipe and reinstall complete", "slot a"]);
     assert!(matches!(
         detect::detect_path(&fx.foreign).content,
@@ -130,7 +130,7 @@ fn the_other_consoles_lock_stops_writing() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Review);
+    assert_eq!(on(&app), "Review");
     has(
         &app,
         &[
@@ -162,9 +162,9 @@ fn a_busy_lock_returns_to_the_confirmation_as_typed() {
     keys(&mut app, "ERASE");
     key(&mut app, KeyCode::Down);
     let cmds = update(&mut app, press(KeyCode::Enter));
-    assert_eq!(app.screen, Screen::Progress);
+    assert_eq!(on(&app), "Progress");
     settle(&mut app, cmds);
-    assert_eq!(app.screen, Screen::Review);
+    assert_eq!(on(&app), "Review");
     has(
         &app,
         &[

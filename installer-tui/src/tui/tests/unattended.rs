@@ -1,9 +1,10 @@
 //! Unattended runs: the answer file drives the same screens, and its
 //! mistakes are shown on Welcome.
 
-use super::super::app::{App, Exit, Screen};
+use super::super::app::App;
+use super::super::context::Exit;
 use super::super::event::{update, Command, Event};
-use super::{answered, has, screen, settle_but, setup, snap, steady, writes};
+use super::{answered, has, on, screen, settle_but, setup, snap, steady, writes};
 use crate::answer::AnswerFile;
 
 #[test]
@@ -23,7 +24,7 @@ fn unattended_upgrade_runs_and_reboots() {
             "Continuing interactively",
         ],
     );
-    assert_eq!(app.screen, Screen::Welcome);
+    assert_eq!(on(&app), "Welcome");
     snap(&fx, &app, "unattended_disk_mistake");
 
     let path = fx.installed.display().to_string();
@@ -32,12 +33,12 @@ fn unattended_upgrade_runs_and_reboots() {
         &[&fx.installed, &fx.blank],
         &format!("[install]\naction = \"auto\"\ndisk = \"{path}\"\n[finish]\naction = \"reboot\"\ndelay = 0\n"),
     );
-    assert_eq!(app.screen, Screen::Done, "{}", screen(&app));
+    assert_eq!(on(&app), "Done", "{}", screen(&app));
     has(&app, &["Upgrade complete", "Rebooting in"]);
     steady(&mut app);
     snap(&fx, &app, "unattended_done_rebooting");
     update(&mut app, Event::Tick);
-    assert_eq!(app.exit, Some(Exit::Reboot));
+    assert_eq!(app.ctx.exit, Some(Exit::Reboot));
 }
 
 #[test]
@@ -53,8 +54,9 @@ fn a_key_stops_the_countdown() {
     snap(&fx, &app, "unattended_done_powering_off");
     update(&mut app, super::press(crossterm::event::KeyCode::Char('x')));
     update(&mut app, Event::Tick);
-    assert_eq!(app.exit, None);
+    assert_eq!(app.ctx.exit, None);
     assert!(app
+        .ctx
         .log
         .lines()
         .iter()
@@ -73,7 +75,7 @@ fn unattended_progress_says_so() {
     let mut app = App::new(s);
     let held = settle_but(&mut app, vec![Command::Load], writes);
     assert_eq!(held.len(), 1);
-    assert_eq!(app.screen, Screen::Progress);
+    assert_eq!(on(&app), "Progress");
     has(&app, &["Unattended: following the answer file."]);
     snap(&fx, &app, "unattended_progress");
 }
@@ -88,11 +90,11 @@ fn unattended_install_sets_configuration_values() {
         &format!("[install]\naction = \"install\"\ndisk = \"{path}\"\n[config.\"engine.toml\"]\n\"host.name\" = \"engine-07\"\n"),
     );
     assert_eq!(
-        app.screen,
-        Screen::Done,
+        on(&app),
+        "Done",
         "{}\n{:?}",
         screen(&app),
-        app.log.lines()
+        app.ctx.log.lines()
     );
     let t = install::inspect(&fx.blank).expect("inspect");
     let config = t.config.expect("config");
@@ -121,7 +123,7 @@ fn unattended_mistakes_fall_back_to_the_screens() {
         ),
     ] {
         let app = answered(&fx, &[&fx.installed], text);
-        assert_eq!(app.screen, Screen::Welcome, "{text}");
+        assert_eq!(on(&app), "Welcome", "{text}");
         has(&app, &[shown, "Continuing interactively"]);
         snap(&fx, &app, name);
     }

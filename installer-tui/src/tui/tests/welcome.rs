@@ -3,15 +3,16 @@
 
 use crossterm::event::KeyCode;
 
-use super::super::app::{App, Exit, Screen};
+use super::super::app::App;
+use super::super::context::Exit;
 use super::super::event::{update, Command, Event, Msg};
-use super::{common, fixture, has, key, keys, settle, setup, snap, started};
+use super::{common, fixture, has, key, keys, on, settle, setup, snap, started};
 
 #[test]
 fn welcome_shows_the_medium_and_the_choices() {
     let fx = super::fixture();
     let mut app = started(&fx, &[&fx.installed]);
-    assert_eq!(app.screen, Screen::Welcome);
+    assert_eq!(on(&app), "Welcome");
     has(
         &app,
         &[
@@ -36,9 +37,9 @@ fn welcome_shows_the_medium_and_the_choices() {
         ('b', Exit::Reboot),
         ('p', Exit::PowerOff),
     ] {
-        app.exit = None;
+        app.ctx.exit = None;
         keys(&mut app, &k.to_string());
-        assert_eq!(app.exit, Some(exit));
+        assert_eq!(app.ctx.exit, Some(exit));
     }
 }
 
@@ -59,9 +60,9 @@ fn a_payload_that_fails_verification_is_never_offered() {
     );
     snap(&fx, &app, "welcome_medium_unusable");
     keys(&mut app, "i");
-    assert_eq!(app.screen, Screen::Welcome);
+    assert_eq!(on(&app), "Welcome");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Check);
+    assert_eq!(on(&app), "Check");
 }
 
 #[test]
