@@ -31,6 +31,10 @@ pub struct DiskReport {
     pub table: PartitionTable,
     /// Partitions, in table order.
     pub partitions: Vec<PartitionInfo>,
+    /// What was recognised on the disk itself, outside any partition (file
+    /// systems, volume managers, RAID members, encryption, swap, caches on
+    /// the whole disk). Looked for on disks without partitions.
+    pub signatures: Vec<Filesystem>,
     /// What the disk holds.
     pub content: Content,
     /// Everything that does not add up, worst first is not implied.
@@ -104,7 +108,11 @@ pub enum Content {
         /// One line for a technician.
         summary: String,
     },
-    /// No partitions and no data at the start of the disk.
+    /// Nothing at all: no partition table (not even an empty one), no
+    /// signature of any file system, volume manager, RAID member,
+    /// encrypted volume, swap or cache, and only zeros in the first and
+    /// last MiB (see [`crate::whole`]). Only a blank disk is installed on
+    /// without a typed confirmation.
     Blank,
     /// Could not be read or made sense of.
     Unreadable {
