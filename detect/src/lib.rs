@@ -33,7 +33,8 @@ pub mod whole;
 pub use device::{enumerate, enumerate_with, Disk, EnumerateOptions};
 pub use layout::Slot;
 pub use report::{
-    Content, DiskReport, FerryInstall, Issue, IssueKind, PartitionInfo, PartitionTable, SlotReport,
+    Content, DiskReport, FerryInstall, Issue, IssueKind, PartitionInfo, PartitionTable, Reports,
+    ReportsError, SlotReport, REPORT_FORMAT,
 };
 pub use scan::scan;
 pub use state::{SlotRecord, SlotState, StateRecord};
