@@ -4,11 +4,11 @@
 //!
 //! The probes are written here by hand because there is no maintained
 //! pure-Rust equivalent of util-linux's libblkid. The crates that offer its
-//! probes (`blkid`, `rsblkid`, `libblkid-rs`) bind the C library: the static
-//! installer does not carry it, the workspace forbids `unsafe`, and it
-//! cannot read through the `Read + Seek` devices detection works on. What
-//! pure-Rust probing exists is a young single release, not a dependency to
-//! trust a safety decision to. The places and magic numbers are those the
+//! probes (`blkid`, `rsblkid`, `libblkid-rs`) bind the C library, which the
+//! static installer does not carry and which cannot read through the
+//! `Read + Seek` devices (image files, in-memory disks) detection works on.
+//! What pure-Rust probing exists is a young first release, not a
+//! dependency to trust a safety decision to. The places and magic numbers are those the
 //! formats define (and libblkid and `wipefs` look at); the tests check every
 //! family against images made by the real tools, with `blkid -p` as the
 //! judge.
