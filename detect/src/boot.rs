@@ -20,10 +20,10 @@
 //! match) and in later releases (newest first, default is the first match).
 
 use crate::layout::{self, Slot};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Health of a slot's boot entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "health")]
 pub enum BootHealth {
     /// Entry without counter: booted good.

@@ -11,7 +11,7 @@
 
 use crate::guid::Guid;
 use crate::io::read_at;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::{Read, Seek};
 
 /// Largest entry array we read (the usual one is 16 KiB).
@@ -20,7 +20,7 @@ const MAX_ENTRY_ARRAY: u64 = 1024 * 1024;
 const HEADER_LEN: usize = 92;
 
 /// Which of the two GPT copies a table was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GptCopy {
     /// The primary header at LBA 1.

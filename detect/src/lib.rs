@@ -28,11 +28,13 @@ pub mod probe;
 pub mod report;
 pub mod scan;
 pub mod state;
+pub mod whole;
 
 pub use device::{enumerate, enumerate_with, Disk, EnumerateOptions};
 pub use layout::Slot;
 pub use report::{
-    Content, DiskReport, FerryInstall, Issue, IssueKind, PartitionInfo, PartitionTable, SlotReport,
+    Content, DiskReport, FerryInstall, Issue, IssueKind, PartitionInfo, PartitionTable, Reports,
+    ReportsError, SlotReport, REPORT_FORMAT,
 };
 pub use scan::scan;
 pub use state::{SlotRecord, SlotState, StateRecord};
@@ -55,6 +57,7 @@ pub fn detect_path(path: &Path) -> DiskReport {
                 removable: disk.removable,
                 table: s.table,
                 partitions: s.partitions,
+                signatures: s.signatures,
                 content: s.content,
                 issues: s.issues,
             }
@@ -67,6 +70,7 @@ pub fn detect_path(path: &Path) -> DiskReport {
             removable: false,
             table: PartitionTable::None,
             partitions: Vec::new(),
+            signatures: Vec::new(),
             content: Content::Unreadable {
                 reason: e.to_string(),
             },
@@ -86,6 +90,7 @@ pub fn detect_device<D: Read + Seek>(path: PathBuf, dev: &mut D, size: u64) -> D
         removable: false,
         table: s.table,
         partitions: s.partitions,
+        signatures: s.signatures,
         content: s.content,
         issues: s.issues,
     }

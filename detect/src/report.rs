@@ -8,12 +8,12 @@ use crate::layout::Slot;
 use crate::probe::Filesystem;
 use crate::state::{SlotState, StateRecord};
 use semver::Version;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use time::OffsetDateTime;
 
 /// Everything detection found on one disk or image.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DiskReport {
     /// Device node or image file.
     pub path: PathBuf,
@@ -31,6 +31,11 @@ pub struct DiskReport {
     pub table: PartitionTable,
     /// Partitions, in table order.
     pub partitions: Vec<PartitionInfo>,
+    /// What was recognised on the disk itself, outside any partition (file
+    /// systems, volume managers, RAID members, encryption, swap, caches on
+    /// the whole disk). Looked for on disks without partitions.
+    #[serde(default)]
+    pub signatures: Vec<Filesystem>,
     /// What the disk holds.
     pub content: Content,
     /// Everything that does not add up, worst first is not implied.
@@ -48,7 +53,7 @@ impl DiskReport {
 }
 
 /// The partition table of a disk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "kind")]
 pub enum PartitionTable {
     /// GUID partition table.
@@ -70,7 +75,7 @@ pub enum PartitionTable {
 }
 
 /// One partition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartitionInfo {
     /// Number as Linux and `sgdisk` count it (1-based).
     pub index: u32,
@@ -92,7 +97,7 @@ pub struct PartitionInfo {
 }
 
 /// What a disk holds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "kind")]
 pub enum Content {
     /// A Ferry installation (possibly incomplete: see the issues).
@@ -104,7 +109,11 @@ pub enum Content {
         /// One line for a technician.
         summary: String,
     },
-    /// No partitions and no data at the start of the disk.
+    /// Nothing at all: no partition table (not even an empty one), no
+    /// signature of any file system, volume manager, RAID member,
+    /// encrypted volume, swap or cache, and only zeros in the first and
+    /// last MiB (see [`crate::whole`]). Only a blank disk is installed on
+    /// without a typed confirmation.
     Blank,
     /// Could not be read or made sense of.
     Unreadable {
@@ -114,7 +123,7 @@ pub enum Content {
 }
 
 /// A Ferry installation as found on disk: the state record and the ESP.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FerryInstall {
     /// Product id from the state record.
     pub product: Option<String>,
@@ -146,7 +155,7 @@ impl FerryInstall {
 }
 
 /// One root slot: what the state record says and what the ESP says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlotReport {
     /// `a` or `b`.
     pub slot: Slot,
@@ -172,7 +181,7 @@ pub struct SlotReport {
 }
 
 /// Something on a disk that does not add up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
     /// What kind of problem, for programs.
     pub kind: IssueKind,
@@ -191,7 +200,7 @@ impl Issue {
 }
 
 /// Kinds of inconsistency detection reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum IssueKind {
     /// The primary GPT is damaged; the backup was used.
@@ -231,4 +240,70 @@ pub enum IssueKind {
     SlotFailedToBoot,
     /// Ferry is installed on more than one disk.
     SeveralInstalls,
+}
+
+/// The layout of [`Reports`] this code writes and reads. It changes when a
+/// field is removed or changes meaning; fields may be added within a
+/// format, so readers ignore fields they do not know.
+pub const REPORT_FORMAT: u32 = 1;
+
+/// What `installer-tui detect --json` prints: the format number, then one
+/// report per disk.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Reports {
+    /// Layout of this document: [`REPORT_FORMAT`].
+    pub format: u32,
+    /// One report per disk, in the order they were given or found.
+    pub disks: Vec<DiskReport>,
+}
+
+/// Why a detection document was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportsError {
+    /// Written by a newer (or unknown) Ferry.
+    #[error("the detection output has format {found}; this program reads format {REPORT_FORMAT}")]
+    UnsupportedFormat {
+        /// The `format` found.
+        found: u64,
+    },
+    /// No `format` number at the top.
+    #[error("the detection output has no format number (a `format` field holding a whole number)")]
+    NoFormat,
+    /// Not JSON, or not the fields of this format.
+    #[error("the detection output is not valid: {source}")]
+    Malformed {
+        /// What the JSON reader found wrong.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl Reports {
+    /// The document for `disks`, in the current format.
+    pub fn new(disks: Vec<DiskReport>) -> Self {
+        Reports {
+            format: REPORT_FORMAT,
+            disks,
+        }
+    }
+
+    /// Pretty-printed JSON, ending in a newline.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let mut text = serde_json::to_string_pretty(self)?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Read a document. The format number is looked at first, so one from
+    /// a newer Ferry is refused as newer rather than as malformed.
+    pub fn from_json(text: &str) -> Result<Self, ReportsError> {
+        let malformed = |source| ReportsError::Malformed { source };
+        let value: serde_json::Value = serde_json::from_str(text).map_err(malformed)?;
+        match value.get("format").map(serde_json::Value::as_u64) {
+            Some(Some(n)) if n == u64::from(REPORT_FORMAT) => {}
+            Some(Some(found)) => return Err(ReportsError::UnsupportedFormat { found }),
+            Some(None) | None => return Err(ReportsError::NoFormat),
+        }
+        serde_json::from_value(value).map_err(malformed)
+    }
 }

@@ -7,12 +7,11 @@ use crate::io::read_at;
 use crate::layout::Role;
 use crate::mbr::{parse_mbr, Mbr};
 use crate::part_type::{gpt_type_name, mbr_type_name};
-use crate::probe::{identify, probe};
+use crate::probe::{identify, probe, Filesystem};
 use crate::report::{Content, Issue, IssueKind, PartitionInfo, PartitionTable};
+use crate::whole;
 use std::io::{Read, Seek};
 
-/// How much of the start of a disk must be zero for it to count as blank.
-const BLANK_CHECK_LEN: u64 = 1024 * 1024;
 /// Partitions we look into for a file system; tables are 128 entries.
 const MAX_PROBED: u32 = 128;
 /// Overlap issues named one by one before the rest are counted.
@@ -25,6 +24,9 @@ pub struct Scan {
     pub table: PartitionTable,
     /// Partitions.
     pub partitions: Vec<PartitionInfo>,
+    /// What the disk's own bytes hold outside any partition (looked for
+    /// on disks without partitions).
+    pub signatures: Vec<Filesystem>,
     /// Content.
     pub content: Content,
     /// Inconsistencies.
@@ -36,6 +38,7 @@ impl Scan {
         Scan {
             table,
             partitions: Vec::new(),
+            signatures: Vec::new(),
             content: Content::Unreadable { reason },
             issues: Vec::new(),
         }
@@ -76,10 +79,16 @@ pub fn scan<D: Read + Seek>(dev: &mut D, size: u64) -> Scan {
             PartitionTable::Damaged,
             "a protective MBR announces a GPT, but no GPT header was found".into(),
         ),
-        // A file system boot sector on the whole disk also ends in 0x55AA
-        // and often has an all-zero "partition table".
-        Mbr::Table(entries) if entries.is_empty() && identify(&sector0).is_some() => {
-            scan_unpartitioned(dev, size)
+        // A boot sector of a file system on the whole disk (FAT, NTFS) also
+        // ends in 0x55AA and often has an all-zero "partition table";
+        // otherwise an MBR without entries is an empty partition table.
+        Mbr::Table(entries) if entries.is_empty() => {
+            let table = if identify(&sector0).is_some() {
+                PartitionTable::None
+            } else {
+                PartitionTable::Mbr
+            };
+            scan_whole(dev, size, table, Vec::new())
         }
         Mbr::Table(entries) => {
             let mut issues = Vec::new();
@@ -96,20 +105,21 @@ pub fn scan<D: Read + Seek>(dev: &mut D, size: u64) -> Scan {
                         type_id: format!("0x{:02x}", e.kind),
                         type_name: mbr_type_name(e.kind).map(str::to_string),
                         name: None,
-                        filesystem: probe(dev, start, len),
+                        filesystem: probe(dev, start, len.min(size.saturating_sub(start))),
                     }
                 })
                 .collect();
             check_overlaps(&mut issues, &partitions);
-            let content = foreign_or_blank(&partitions);
+            let content = foreign(&partitions);
             Scan {
                 table: PartitionTable::Mbr,
                 partitions,
+                signatures: Vec::new(),
                 content,
                 issues,
             }
         }
-        Mbr::Absent | Mbr::NotATable => scan_unpartitioned(dev, size),
+        Mbr::Absent | Mbr::NotATable => scan_whole(dev, size, PartitionTable::None, Vec::new()),
     }
 }
 
@@ -181,6 +191,9 @@ fn scan_gpt<D: Read + Seek>(dev: &mut D, size: u64, gpt: GptTable) -> Scan {
         sector_size: ss,
         disk_guid: gpt.header.disk_guid,
     };
+    if partitions.is_empty() {
+        return scan_whole(dev, size, table, issues);
+    }
     let is_ferry = partitions.iter().any(|p| {
         p.name
             .as_deref()
@@ -195,76 +208,45 @@ fn scan_gpt<D: Read + Seek>(dev: &mut D, size: u64, gpt: GptTable) -> Scan {
             &mut issues,
         )))
     } else {
-        foreign_or_blank(&partitions)
+        foreign(&partitions)
     };
     Scan {
         table,
         partitions,
+        signatures: Vec::new(),
         content,
         issues,
     }
 }
 
-/// No partition table: blank, a file system on the whole disk, or data
-/// we do not recognise.
-fn scan_unpartitioned<D: Read + Seek>(dev: &mut D, size: u64) -> Scan {
-    let len = size.min(BLANK_CHECK_LEN) as usize;
-    let mut start = vec![0u8; len];
-    if let Err(e) = read_at(dev, 0, &mut start) {
-        return Scan::unreadable(
-            PartitionTable::None,
-            format!("cannot read the start of the disk: {e}"),
-        );
-    }
-    let content = if start.iter().all(|&b| b == 0) {
-        Content::Blank
-    } else if let Some(fs) = identify(&start) {
-        let label = fs
-            .label
-            .map(|l| format!(" labelled {l:?}"))
-            .unwrap_or_default();
-        Content::Foreign {
-            looks_like: Vec::new(),
-            summary: format!(
-                "{} file system on the whole disk{label}, no partition table",
-                fs.kind
-            ),
-        }
-    } else {
-        Content::Foreign {
-            looks_like: Vec::new(),
-            summary: "data of an unknown kind, no partition table".into(),
-        }
-    };
-    Scan {
-        table: PartitionTable::None,
-        partitions: Vec::new(),
-        content,
-        issues: Vec::new(),
+/// A disk without partitions: its table (none, or an empty one) and what
+/// its own bytes hold, as [`whole::classify`] decides.
+fn scan_whole<D: Read + Seek>(
+    dev: &mut D,
+    size: u64,
+    table: PartitionTable,
+    issues: Vec<Issue>,
+) -> Scan {
+    match whole::classify(dev, size, &table) {
+        Ok((content, signatures)) => Scan {
+            table,
+            partitions: Vec::new(),
+            signatures,
+            content,
+            issues,
+        },
+        Err(reason) => Scan {
+            issues,
+            ..Scan::unreadable(table, reason)
+        },
     }
 }
 
-fn foreign_or_blank(partitions: &[PartitionInfo]) -> Content {
-    if partitions.is_empty() {
-        return Content::Blank;
-    }
+/// Partitions of something else, with the systems they point at.
+fn foreign(partitions: &[PartitionInfo]) -> Content {
     let mut looks_like: Vec<String> = Vec::new();
     for p in partitions {
-        let ty = p.type_name.as_deref().unwrap_or("");
-        let fs = p.filesystem.as_ref().map(|f| f.kind.as_str()).unwrap_or("");
-        let os = if ty.starts_with("Microsoft") || ty.starts_with("Windows") || fs == "NTFS" {
-            Some("Windows")
-        } else if ty.starts_with("Linux") || fs.starts_with("ext") || fs == "XFS" || fs == "btrfs" {
-            Some("Linux")
-        } else if ty.starts_with("VMware") {
-            Some("VMware ESXi")
-        } else if ty.starts_with("Apple") {
-            Some("macOS")
-        } else if ty.contains("BSD") {
-            Some("BSD")
-        } else {
-            None
-        };
+        let os = system_of(p.type_name.as_deref(), p.filesystem.as_ref());
         if let Some(os) = os {
             if !looks_like.iter().any(|o| o == os) {
                 looks_like.push(os.to_string());
@@ -279,6 +261,29 @@ fn foreign_or_blank(partitions: &[PartitionInfo]) -> Content {
     Content::Foreign {
         looks_like,
         summary,
+    }
+}
+
+/// The operating system a partition type or a recognised format points
+/// at, if it is a telling one.
+pub(crate) fn system_of(type_name: Option<&str>, fs: Option<&Filesystem>) -> Option<&'static str> {
+    let ty = type_name.unwrap_or("");
+    let fs = fs.map(|f| f.kind.as_str()).unwrap_or("");
+    let linux_fs = [
+        "ext2", "ext3", "ext4", "XFS", "btrfs", "F2FS", "LVM", "LUKS", "Linux",
+    ];
+    if ty.starts_with("Microsoft") || ty.starts_with("Windows") || fs.starts_with("NTFS") {
+        Some("Windows")
+    } else if ty.starts_with("Linux") || linux_fs.iter().any(|l| fs.starts_with(l)) {
+        Some("Linux")
+    } else if ty.starts_with("VMware") {
+        Some("VMware ESXi")
+    } else if ty.starts_with("Apple") || fs == "APFS" || fs == "HFS+" {
+        Some("macOS")
+    } else if ty.contains("BSD") {
+        Some("BSD")
+    } else {
+        None
     }
 }
 

@@ -114,6 +114,20 @@ proptest! {
         let _ = rescan(&img[..len.min(img.len())]);
     }
 
+    /// Bytes written anywhere on a disk of any size (not only multiples of
+    /// 512): a disk reported blank has only zeros in its first and last MiB.
+    #[test]
+    fn blank_disks_are_zero_at_both_ends(size in 512usize..(3 << 20), writes in prop::collection::vec((any::<usize>(), 1u8..), 0..4)) {
+        let mut img = vec![0u8; size];
+        for (at, byte) in &writes {
+            img[at % size] = *byte;
+        }
+        let s = rescan(&img);
+        let n = size.min(detect::whole::ZERO_CHECK_LEN);
+        let ends_zero = img[..n].iter().chain(&img[size - n..]).all(|&b| b == 0);
+        prop_assert_eq!(matches!(s.content, detect::Content::Blank), ends_zero, "{:?}", s.content);
+    }
+
     #[test]
     fn state_records_never_panic(text in "\\PC{0,400}") {
         let _ = StateRecord::parse(&text);

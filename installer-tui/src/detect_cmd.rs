@@ -17,10 +17,9 @@ pub fn detect(args: DetectArgs) -> anyhow::Result<()> {
     };
     let reports = detect::detect_all(&disks);
     let text = if args.json {
-        let mut json =
-            serde_json::to_string_pretty(&reports).context("writing the reports as JSON")?;
-        json.push('\n');
-        json
+        detect::Reports::new(reports)
+            .to_json()
+            .context("writing the reports as JSON")?
     } else if reports.is_empty() {
         "No disks found.\n".to_string()
     } else {

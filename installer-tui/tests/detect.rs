@@ -34,7 +34,10 @@ fn detect_prints_text_and_json() {
     let (ok, json, err) = run(&["detect", "--json", path]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
-    assert_eq!(v[0]["content"]["kind"], "blank");
-    assert_eq!(v[0]["size"], 2 << 20);
+    assert_eq!(v["format"], detect::REPORT_FORMAT);
+    assert_eq!(v["disks"][0]["content"]["kind"], "blank");
+    assert_eq!(v["disks"][0]["size"], 2 << 20);
+    let reports = detect::Reports::from_json(&json).expect("reads back");
+    assert!(matches!(reports.disks[0].content, detect::Content::Blank));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -250,6 +250,68 @@ fn unattended_runs_with_good_and_broken_answer_files() {
     ));
 }
 
+/// Disks that were once taken for blank: ext4 on the whole disk with
+/// `55 AA` at byte 510, a FAT32 whose boot sector lost its BPB, and an
+/// empty GPT. An answer file's `action = "auto"` with `disk = "only"` must
+/// refuse each of them and write nothing.
+#[test]
+fn unattended_auto_refuses_used_disks_that_looked_blank() {
+    let fx = fixture::fixture();
+    let run = |tool: &str, args: &[&str]| {
+        let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+            panic!("{tool} is needed by this test ({e}): run scripts/install-deps")
+        });
+        assert!(
+            out.status.success(),
+            "{tool} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let poke = |img: &Path, at: usize, bytes: &[u8]| {
+        let mut data = std::fs::read(img).expect("read image");
+        data[at..at + bytes.len()].copy_from_slice(bytes);
+        std::fs::write(img, data).expect("write image");
+    };
+    let ext4 = fx.dir.path().join("ext4-55aa.img");
+    common::sparse(&ext4, common::DISK_SIZE);
+    run("mkfs.ext4", &["-q", "-F", ext4.to_str().expect("utf-8")]);
+    poke(&ext4, 510, &[0x55, 0xAA]);
+    let fat = fx.dir.path().join("fat32-bpb-gone.img");
+    common::sparse(&fat, common::DISK_SIZE);
+    run("mkfs.fat", &["-F", "32", fat.to_str().expect("utf-8")]);
+    poke(&fat, 0, &[0; 36]);
+    let gpt = fx.dir.path().join("empty-gpt.img");
+    common::sparse(&gpt, common::DISK_SIZE);
+    run("sgdisk", &["-o", gpt.to_str().expect("utf-8")]);
+
+    let answer = fx.dir.path().join("auto.toml");
+    std::fs::write(
+        &answer,
+        "[install]\naction = \"auto\"\ndisk = \"only\"\n\n[finish]\naction = \"poweroff\"\ndelay = 0\n",
+    )
+    .expect("answer file");
+    let answer = format!("--answer {}", answer.display());
+    for disk in [&ext4, &fat, &gpt] {
+        assert!(
+            !matches!(detect::detect_path(disk).content, Content::Blank),
+            "{} is reported blank",
+            disk.display()
+        );
+        let before = std::fs::read(disk).expect("read image");
+        let t = Tmux::start(&fx, "vt100", &[&answer], &[disk]);
+        let s = t.wait("Continuing interactively", 30);
+        assert!(s.contains("key install.action"), "{s}");
+        t.keys(&["C-c"]);
+        t.wait("installer exited 0", 10);
+        drop(t);
+        assert!(
+            std::fs::read(disk).expect("read image") == before,
+            "{} was written",
+            disk.display()
+        );
+    }
+}
+
 /// A boot kit with the real boot loaders and stand-in kernel and initrd:
 /// enough for `media-builder` to build an ISO the installer reads.
 fn bootkit(dir: &Path) -> std::path::PathBuf {
