@@ -13,6 +13,7 @@
 //! defaults, and keep its type, so a typo is refused instead of ignored.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use migrate::ConfigTree;
 use serde::{Deserialize, Serialize};
@@ -31,70 +32,154 @@ impl Answers {
 
     /// The defaults with every answer set. Comments and key order of the
     /// documents are kept.
-    pub fn apply_to(&self, defaults: &ConfigTree) -> Result<ConfigTree, String> {
+    pub fn apply_to(&self, defaults: &ConfigTree) -> Result<ConfigTree, AnswerMismatch> {
         let mut out = defaults.clone();
         for (doc, keys) in &self.0 {
+            let document = || doc.clone();
             if doc == migrate::SCHEMA_FILE {
-                return Err(format!("{doc} is written by Ferry and cannot be answered"));
+                return Err(AnswerMismatch::SchemaDocument {
+                    document: document(),
+                });
             }
             let text = defaults
                 .text(doc)
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("the release has no document {doc}"))?;
-            let mut parsed: DocumentMut = text
-                .parse()
-                .map_err(|e| format!("{doc} of the release is not TOML: {e}"))?;
+                .map_err(|e| AnswerMismatch::Tree {
+                    document: document(),
+                    source: Arc::new(e),
+                })?
+                .ok_or_else(|| AnswerMismatch::NoDocument {
+                    document: document(),
+                })?;
+            let mut parsed: DocumentMut =
+                text.parse()
+                    .map_err(|e: toml_edit::TomlError| AnswerMismatch::NotToml {
+                        document: document(),
+                        reason: e.message().trim().to_string(),
+                    })?;
             for (key, value) in keys {
-                set(&mut parsed, key, value).map_err(|e| format!("{doc}: {key}: {e}"))?;
+                set(&mut parsed, doc, key, value)?;
             }
             out.insert(doc, parsed.to_string().into_bytes())
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| AnswerMismatch::Tree {
+                    document: document(),
+                    source: Arc::new(e),
+                })?;
         }
         Ok(out)
     }
 }
 
-fn set(doc: &mut DocumentMut, key: &str, value: &toml::Value) -> Result<(), String> {
-    let parts: Vec<&str> = key.split('.').collect();
-    if parts.iter().any(|p| p.is_empty()) {
-        return Err("not a dotted key".into());
+/// Why the release does not take an answer file's configuration values.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AnswerMismatch {
+    /// The schema record is Ferry's own.
+    #[error("{document} is written by Ferry and cannot be answered")]
+    SchemaDocument { document: String },
+    /// The release has no such document.
+    #[error("the release has no document {document}")]
+    NoDocument { document: String },
+    /// The release's document does not parse.
+    #[error("{document} of the release is not TOML: {reason}")]
+    NotToml { document: String, reason: String },
+    /// The key is not a dotted path.
+    #[error("{document}: {key}: not a dotted key")]
+    BadKey { document: String, key: String },
+    /// A table on the key's path does not exist in the release.
+    #[error("{document}: {key}: the release has no table {table}")]
+    NoTable {
+        document: String,
+        key: String,
+        table: String,
+    },
+    /// The key does not exist in the release.
+    #[error(
+        "{document}: {key}: the release has no such key (answers may only change existing \
+         settings)"
+    )]
+    NoKey { document: String, key: String },
+    /// The answer has another type than the release's value.
+    #[error("{document}: {key}: the release has a {release} here, the answer is a {answer}")]
+    TypeChanged {
+        document: String,
+        key: String,
+        release: &'static str,
+        answer: &'static str,
+    },
+    /// The configuration directory refuses the document.
+    #[error("{document}: {source}")]
+    Tree {
+        document: String,
+        source: Arc<migrate::Error>,
+    },
+}
+
+impl AnswerMismatch {
+    /// The document the mismatch is in.
+    pub fn document(&self) -> &str {
+        match self {
+            AnswerMismatch::SchemaDocument { document }
+            | AnswerMismatch::NoDocument { document }
+            | AnswerMismatch::NotToml { document, .. }
+            | AnswerMismatch::BadKey { document, .. }
+            | AnswerMismatch::NoTable { document, .. }
+            | AnswerMismatch::NoKey { document, .. }
+            | AnswerMismatch::TypeChanged { document, .. }
+            | AnswerMismatch::Tree { document, .. } => document,
+        }
     }
-    let (leaf, parents) = parts.split_last().ok_or("empty key")?;
+}
+
+fn set(
+    doc: &mut DocumentMut,
+    document: &str,
+    key: &str,
+    value: &toml::Value,
+) -> Result<(), AnswerMismatch> {
+    let parts: Vec<&str> = key.split('.').collect();
+    let bad_key = || AnswerMismatch::BadKey {
+        document: document.to_string(),
+        key: key.to_string(),
+    };
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(bad_key());
+    }
+    let (leaf, parents) = parts.split_last().ok_or_else(bad_key)?;
     let mut table = doc.as_table_mut() as &mut dyn toml_edit::TableLike;
     for p in parents {
         table = table
             .get_mut(p)
             .and_then(Item::as_table_like_mut)
-            .ok_or_else(|| format!("the release has no table {p}"))?;
+            .ok_or_else(|| AnswerMismatch::NoTable {
+                document: document.to_string(),
+                key: key.to_string(),
+                table: p.to_string(),
+            })?;
     }
-    let slot = table
-        .get_mut(leaf)
-        .ok_or("the release has no such key (answers may only change existing settings)")?;
-    let new = to_edit(value)?;
-    let old_type = slot.as_value().map(toml_edit::Value::type_name);
-    if old_type != Some(new.type_name()) {
-        return Err(format!(
-            "the release has a {} here, the answer is a {}",
-            old_type.unwrap_or("table"),
-            new.type_name()
-        ));
+    let slot = table.get_mut(leaf).ok_or_else(|| AnswerMismatch::NoKey {
+        document: document.to_string(),
+        key: key.to_string(),
+    })?;
+    let mut new = to_edit(value).ok_or_else(bad_key)?;
+    let old = slot.as_value();
+    if old.map(toml_edit::Value::type_name) != Some(new.type_name()) {
+        return Err(AnswerMismatch::TypeChanged {
+            document: document.to_string(),
+            key: key.to_string(),
+            release: old.map_or("table", toml_edit::Value::type_name),
+            answer: new.type_name(),
+        });
     }
-    let decor = slot.as_value().map(|v| v.decor().clone());
-    let mut new = new;
-    if let Some(d) = decor {
-        *new.decor_mut() = d;
+    if let Some(decor) = old.map(|v| v.decor().clone()) {
+        *new.decor_mut() = decor;
     }
     *slot = Item::Value(new);
     Ok(())
 }
 
-fn to_edit(value: &toml::Value) -> Result<toml_edit::Value, String> {
-    let text = format!("v = {value}");
-    let doc: DocumentMut = text.parse().map_err(|e| format!("{e}"))?;
-    doc.get("v")
-        .and_then(Item::as_value)
-        .cloned()
-        .ok_or_else(|| "not a value".to_string())
+/// A `toml` value as `toml_edit` writes it.
+fn to_edit(value: &toml::Value) -> Option<toml_edit::Value> {
+    let doc: DocumentMut = format!("v = {value}").parse().ok()?;
+    doc.get("v").and_then(Item::as_value).cloned()
 }
 
 #[cfg(test)]
@@ -150,6 +235,7 @@ mod tests {
                 .unwrap()
                 .apply_to(&defaults())
                 .unwrap_err();
+            let err = err.to_string();
             assert!(err.contains(expect), "{answer}: {err}");
         }
     }

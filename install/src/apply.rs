@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 
 use crate::boot;
 use crate::device::{AlignedBuf, Device, DiskFile};
-use crate::error::{Error, IoContext};
+use crate::error::{DiskChange, Error, IoContext, Refusal};
 use crate::fatvol;
 use crate::io::{verify_range, BackgroundCheck, Meter, Written};
 use crate::plan::{Action, Plan, StepKind, ESP_BOOT_LOADER};
@@ -224,7 +224,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         self.plan
             .partition(role)
             .map(|p| (p.start, p.size))
-            .ok_or_else(|| Error::Other(format!("the plan has no {}", role.partition_name())))
+            .ok_or_else(|| Error::PlanIncomplete(role.partition_name().to_string()))
     }
 
     /// Everything checked again before the first write: the same disk, the
@@ -232,11 +232,10 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
     fn preflight(&mut self, medium: R) -> Result<(), Error> {
         let plan = self.plan;
         if self.dev.size() != plan.disk_size {
-            return Err(Error::DiskChanged(format!(
-                "it is {} bytes, the plan was made for {}",
-                self.dev.size(),
-                plan.disk_size
-            )));
+            return Err(Error::DiskChanged(DiskChange::Size {
+                found: self.dev.size(),
+                planned: plan.disk_size,
+            }));
         }
         if !plan.new_table {
             let t = crate::target::inspect_device(plan.disk.clone(), self.dev, plan.disk_size);
@@ -245,23 +244,23 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
                 if found.map(|f| (f.start, f.size, f.part_guid.as_str()))
                     != Some((p.start, p.size, p.part_guid.as_str()))
                 {
-                    return Err(Error::DiskChanged(format!(
-                        "partition {} is not where it was",
-                        p.role.partition_name()
-                    )));
+                    return Err(Error::DiskChanged(DiskChange::PartitionMoved {
+                        partition: p.role.partition_name(),
+                    }));
                 }
             }
             let record = t.report.ferry().and_then(|f| f.record.clone());
             if record != plan.state_before {
-                return Err(Error::DiskChanged("the state record changed".into()));
+                return Err(Error::DiskChanged(DiskChange::StateRecord));
             }
         }
         let reader = PayloadReader::open(medium, &plan.trust)?;
         let sha = hex::encode(Sha256::digest(reader.manifest_bytes()));
         if sha != plan.manifest_sha256 {
-            return Err(Error::Other(
-                "the payload is not the one the plan was made for; plan again".into(),
-            ));
+            return Err(Error::PayloadChanged {
+                planned: plan.manifest_sha256.clone(),
+                found: sha,
+            });
         }
         self.reader = Some(reader);
         if plan
@@ -400,7 +399,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
             .plan
             .disk_guid
             .clone()
-            .ok_or_else(|| Error::Other("the plan has no disk GUID".into()))?;
+            .ok_or_else(|| Error::PlanIncomplete("disk GUID".into()))?;
         table::write(self.dev, &guid, &self.plan.partitions)?;
         self.dev
             .sync()
@@ -443,7 +442,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         let mut record = plan
             .state_before
             .clone()
-            .ok_or_else(|| Error::Other("the plan has no state record".into()))?;
+            .ok_or_else(|| Error::PlanIncomplete("state record".into()))?;
         if let Some(keep) = plan.keep_slot {
             record.active = keep;
             record.slots.get_mut(keep).state = SlotState::Good;
@@ -481,10 +480,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         let slot = plan.slot;
         let (root_start, root_len) = self.part(Role::Root(slot))?;
         let (esp_start, esp_len) = self.part(Role::Esp)?;
-        let mut reader = self
-            .reader
-            .take()
-            .ok_or_else(|| Error::Other("the payload was already read".into()))?;
+        let mut reader = self.reader.take().ok_or(Error::PayloadUsed)?;
         let mut meter = Meter::new(plan.payload_bytes);
         let mut report = |n: u64| {
             if let Some((done, total, rate)) = meter.add(n) {
@@ -500,9 +496,12 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
             match c.name.as_str() {
                 ROOTFS => {
                     if c.size > root_len {
-                        return Err(Error::Other(format!(
-                            "the root image is larger than slot {slot}"
-                        )));
+                        return Err(Refusal::RootImageTooLarge {
+                            slot,
+                            image: c.size,
+                            room: root_len,
+                        }
+                        .into());
                     }
                     let disk_reader = self
                         .dev
@@ -559,7 +558,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
             .iter()
             .find(|c| c.name == name)
             .cloned()
-            .ok_or_else(|| Error::Other(format!("the payload has no component {name}")))
+            .ok_or_else(|| Error::PlanIncomplete(format!("component {name}")))
     }
 
     fn read_back(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
@@ -681,7 +680,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         let slot = plan.slot;
         let part = plan
             .partition(Role::Root(slot))
-            .ok_or_else(|| Error::Other(format!("the plan has no slot {slot}")))?;
+            .ok_or_else(|| Error::PlanIncomplete(Role::Root(slot).partition_name().to_string()))?;
         let title = match &plan.hotfix {
             Some(_) if !plan.to_hotfixes.is_empty() => format!(
                 "{} {} ({})",
@@ -733,11 +732,9 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
             let (start, len) = self.part(*role)?;
             let mut slice = Slice::new(&mut *self.dev, start, len)
                 .ctx(|| format!("opening {}", role.partition_name()))?;
-            fat::repair(&mut slice).map_err(|e| {
-                Error::Other(format!(
-                    "checking the file system of {}: {e}",
-                    role.partition_name()
-                ))
+            fat::repair(&mut slice).map_err(|source| Error::Fat {
+                partition: role.partition_name(),
+                source,
             })?;
         }
         Ok(())
@@ -803,7 +800,7 @@ fn write_pipelined<D: Device + Send, R: Read>(
         drop(tx);
         let wrote = writer
             .join()
-            .map_err(|_| Error::Other("the writing thread stopped unexpectedly".into()))
+            .map_err(|_| Error::ThreadStopped("writing thread"))
             .and_then(|r| r);
         // A write error explains why the reading stopped; report it.
         wrote?;

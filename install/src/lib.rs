@@ -29,14 +29,14 @@ mod source;
 mod table;
 mod target;
 
-pub use answers::Answers;
+pub use answers::{AnswerMismatch, Answers};
 pub use apply::{apply, apply_on, Failure, Progress};
 pub use boot::{entry_text, loader_conf, CONSOLE};
 pub use device::{Device, DiskFile, DiskReader};
-pub use error::{Error, Refusal};
+pub use error::{DiskChange, Error, Refusal};
 pub use plan::{
-    derived_guid, installer_version, new_machine_id, plan, Action, Choice, MigrationPreview, Plan,
-    PlannedPartition, Step, StepKind, ESP_BOOT_LOADER, SYSTEMD_BOOT_EFI,
+    config_migration, derived_guid, installer_version, new_machine_id, plan, Action, Choice,
+    MigrationPreview, Plan, PlannedPartition, Step, StepKind, ESP_BOOT_LOADER, SYSTEMD_BOOT_EFI,
 };
 pub use report::{Outcome, Report, StepReport, REPORT_FORMAT};
 pub use source::{

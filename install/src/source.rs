@@ -99,13 +99,15 @@ pub fn read_payload<R: Read>(
         }
         let (c, bytes) = reader.read_component_to_vec(MAX_SMALL)?;
         if c.name == MIGRATIONS {
-            migrations = Some(MigrationSet::parse(&bytes).map_err(|e| {
-                Error::Config(format!("the payload's {MIGRATIONS} is not valid: {e}"))
-            })?);
+            migrations =
+                Some(MigrationSet::parse(&bytes).map_err(|e| Error::Migrations(Box::new(e)))?);
         } else if let Some(doc) = config_document(&c.name) {
             defaults
                 .insert(doc, bytes)
-                .map_err(|e| Error::Config(format!("component {}: {e}", c.name)))?;
+                .map_err(|source| Error::DefaultConfig {
+                    component: c.name.clone(),
+                    source: Box::new(source),
+                })?;
         }
     }
     Ok(PayloadInfo {

@@ -244,12 +244,12 @@ impl AnswerFile {
     }
 
     /// The error for a refusal of the `[config]` values by the release.
-    pub fn config_error(&self, message: &str) -> AnswerError {
+    pub fn config_error(&self, mismatch: &install::AnswerMismatch) -> AnswerError {
+        let message = install::Refusal::Answers(mismatch.clone()).to_string();
         let line = self
             .config_lines
-            .iter()
-            .find(|(doc, _)| message.contains(doc.as_str()))
-            .map(|(_, l)| *l)
+            .get(mismatch.document())
+            .copied()
             .unwrap_or_else(|| line_of(&self.text, self.text.find("[config").map(|s| s..s)));
         AnswerError {
             source: self.source.clone(),

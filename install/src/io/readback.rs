@@ -32,7 +32,7 @@ pub fn verify_range<D: Read + Seek>(
     let mut check = |rx: mpsc::Receiver<Hashed>, spare: &mut Vec<Vec<u8>>| -> Result<(), Error> {
         let (index, buf, digest) = rx
             .recv()
-            .map_err(|_| Error::Other("a hashing thread stopped unexpectedly".into()))?;
+            .map_err(|_| Error::ThreadStopped("hashing thread"))?;
         let expected = component.chunks.get(index as usize).map(|d| d.0);
         if expected != Some(digest) {
             let (start, end) = component.chunk_range(index);
@@ -150,14 +150,14 @@ impl BackgroundCheck {
         let chunks = self
             .thread
             .join()
-            .map_err(|_| Error::Other("the read-back thread stopped unexpectedly".into()))??;
+            .map_err(|_| Error::ThreadStopped("read-back thread"))??;
         let count = self.component.size.div_ceil(self.component.chunk_size);
         if chunks != count {
             let (start, _) = self.component.chunk_range(chunks.min(count));
-            return Err(Error::Other(format!(
-                "the read-back of {} stopped at byte {start}: the write did not finish",
-                self.what
-            )));
+            return Err(Error::ReadBackIncomplete {
+                what: self.what.clone(),
+                at: start,
+            });
         }
         Ok(())
     }

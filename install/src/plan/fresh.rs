@@ -1,16 +1,18 @@
 //! Planning a fresh install or a wipe: a new layout on the whole disk.
 
+use std::sync::Arc;
+
 use detect::layout::{self, Role, Slot};
 use detect::state::{SlotRecord, SlotState, StateRecord, STATE_FORMAT};
 use detect::Content;
 use migrate::ConfigTree;
 use payload::Kind;
 
-use super::checks::{component_size, fingerprints};
-use super::text::{size, slot_steps, step};
-use super::{derived_guid, Action, Choice, Plan, PlannedPartition, StepKind};
+use super::checks::{boot_files, root_fits, trusted_after};
+use super::text::fresh_steps;
+use super::{derived_guid, Action, Choice, Plan, PlannedPartition};
 use crate::error::Refusal;
-use crate::source::{PayloadInfo, INITRD, KERNEL, ROOTFS};
+use crate::source::PayloadInfo;
 use crate::target::Target;
 
 fn valid_machine_id(id: &str) -> bool {
@@ -25,31 +27,25 @@ pub(super) fn plan_fresh(
     let m = &payload.manifest;
     let existing = target.report.ferry();
     if m.kind == Kind::Hotfix {
-        return Err(Refusal::Choice(format!(
-            "hotfix {} changes an installed {} {}; it cannot be installed on its own",
-            m.hotfix_id.clone().unwrap_or_default(),
-            m.product,
-            m.version
-        )));
+        return Err(Refusal::HotfixAlone {
+            id: m.hotfix_id.clone().unwrap_or_default(),
+            product: m.product.clone(),
+            version: m.version.clone(),
+        });
     }
     if choice.action == Action::Install {
         match &target.report.content {
             Content::Blank => {}
-            Content::Ferry(_) => {
-                return Err(Refusal::Choice(
-                    "Ferry is already installed on this disk: choose upgrade, or wipe and reinstall"
-                        .into(),
-                ))
-            }
+            Content::Ferry(_) => return Err(Refusal::AlreadyInstalled),
             Content::Foreign { summary, .. } => {
-                return Err(Refusal::Choice(format!(
-                    "the disk is not empty ({summary}); choose wipe and reinstall to erase it"
-                )))
+                return Err(Refusal::NotBlank {
+                    summary: summary.clone(),
+                })
             }
             Content::Unreadable { reason } => {
-                return Err(Refusal::Choice(format!(
-                    "the disk holds something unreadable ({reason}); choose wipe and reinstall to erase it"
-                )))
+                return Err(Refusal::Unreadable {
+                    reason: reason.clone(),
+                })
             }
         }
     }
@@ -61,23 +57,20 @@ pub(super) fn plan_fresh(
             needed,
         });
     }
-    let rootfs = component_size(payload, ROOTFS);
-    if rootfs > sizes.root {
-        return Err(Refusal::Space(format!(
-            "the root image is {} but a root slot is {}",
-            size(rootfs),
-            size(sizes.root)
-        )));
-    }
-    let boot_bytes = component_size(payload, KERNEL) + component_size(payload, INITRD);
+    let slot = Slot::A;
+    root_fits(payload, slot, sizes.root)?;
+    let boot_bytes = boot_files(payload);
     // Both slots' kernels and initrds, plus room for the boot loader and
     // the FAT itself.
-    if 2 * boot_bytes + 16 * layout::MIB > sizes.esp {
-        return Err(Refusal::Space(format!(
-            "kernel and initrd take {}; two of them do not fit on an ESP of {}",
-            size(boot_bytes),
-            size(sizes.esp)
-        )));
+    if boot_bytes
+        .saturating_mul(2)
+        .saturating_add(16 * layout::MIB)
+        > sizes.esp
+    {
+        return Err(Refusal::EspTooSmall {
+            boot_files: boot_bytes,
+            esp: sizes.esp,
+        });
     }
     let machine_id = match (
         existing.and_then(|f| f.machine_id.clone()),
@@ -85,26 +78,21 @@ pub(super) fn plan_fresh(
     ) {
         (Some(id), _) if choice.action == Action::Wipe => id,
         (_, Some(id)) => id.clone(),
-        (_, None) => {
-            return Err(Refusal::Choice(
-                "no machine id was given for the new installation".into(),
-            ))
-        }
+        (_, None) => return Err(Refusal::NoMachineId),
     };
     if !valid_machine_id(&machine_id) {
-        return Err(Refusal::Choice(format!(
-            "machine id {machine_id:?} is not 32 lower case hex digits"
-        )));
+        return Err(Refusal::BadMachineId { id: machine_id });
     }
     let config = fresh_config(payload, choice)?;
     let config_schema = config
         .schema()
-        .map_err(|e| Refusal::Payload(format!("the default configuration: {e}")))?;
-    if let Some(s) = m.config_schema {
-        if s != config_schema {
-            return Err(Refusal::Payload(format!(
-                "the manifest says configuration schema {s} but the default configuration records {config_schema}"
-            )));
+        .map_err(|e| Refusal::DefaultConfig(Arc::new(e)))?;
+    if let Some(manifest) = m.config_schema {
+        if manifest != config_schema {
+            return Err(Refusal::SchemaDisagrees {
+                manifest,
+                recorded: config_schema,
+            });
         }
     }
 
@@ -125,21 +113,13 @@ pub(super) fn plan_fresh(
         start += len;
     }
 
-    let trust = match &m.trust {
-        Some(update) => payload
-            .trust
-            .updated(update)
-            .map_err(|e| Refusal::Payload(e.to_string()))?,
-        None => payload.trust.clone(),
-    };
-    let trusted_keys = fingerprints(&trust);
-    if trusted_keys.is_empty() {
-        return Err(Refusal::Payload(
-            "no trusted key would be left to record".into(),
-        ));
-    }
+    let installer_keys = payload
+        .trust
+        .trusted()
+        .map(|(fp, _)| fp.to_string())
+        .collect();
+    let trusted_keys = trusted_after(installer_keys, m.trust.as_ref())?;
     let epoch = time::OffsetDateTime::UNIX_EPOCH;
-    let slot = Slot::A;
     let state_after = StateRecord {
         format: STATE_FORMAT,
         product: m.product.clone(),
@@ -160,7 +140,7 @@ pub(super) fn plan_fresh(
     };
     state_after
         .validate()
-        .map_err(|e| Refusal::Payload(format!("the state record would be invalid: {e}")))?;
+        .map_err(|e| Refusal::InvalidState(Arc::new(e)))?;
 
     let mut discard = Vec::new();
     let mut notes = Vec::new();
@@ -188,28 +168,11 @@ pub(super) fn plan_fresh(
         }
         _ => {}
     }
-    let disk = target.path().display().to_string();
-    let mut steps = vec![
-        step(
-            StepKind::DiscardData,
-            "Erase the data partition (discard, or write zeros where the disk cannot discard)"
-                .into(),
-        ),
-        step(
-            StepKind::WritePartitionTable,
-            format!("Write a new GPT partition table on {disk}: ESP, root a, root b, config, data"),
-        ),
-        step(StepKind::FormatEsp, "Format the ESP (FAT32)".into()),
-        step(
-            StepKind::FormatConfig,
-            "Format the config partition (FAT32)".into(),
-        ),
-    ];
-    steps.extend(slot_steps(payload, slot, Some(config_schema), true));
-    if choice.action == Action::Install {
-        steps.remove(0);
+    let wipe = choice.action == Action::Wipe;
+    if !wipe {
         discard.clear();
     }
+    let steps = fresh_steps(payload, target.path(), config_schema, wipe);
     Ok(Plan {
         action: choice.action,
         disk: target.path().to_path_buf(),
@@ -248,12 +211,10 @@ pub(super) fn plan_fresh(
 
 fn fresh_config(payload: &PayloadInfo, choice: &Choice) -> Result<ConfigTree, Refusal> {
     if payload.defaults.is_empty() {
-        return Err(Refusal::Payload(
-            "the payload carries no default configuration (config-*.toml components)".into(),
-        ));
+        return Err(Refusal::NoDefaultConfig);
     }
     match &choice.answers {
-        Some(a) => a.apply_to(&payload.defaults).map_err(Refusal::Answers),
+        Some(a) => Ok(a.apply_to(&payload.defaults)?),
         None => Ok(payload.defaults.clone()),
     }
 }

@@ -7,6 +7,9 @@ mod fresh;
 mod text;
 mod update;
 
+pub(crate) use text::size;
+pub use update::config_migration;
+
 use std::fmt;
 use std::path::PathBuf;
 
@@ -283,28 +286,26 @@ pub fn installer_version() -> Version {
 pub fn plan(target: &Target, payload: &PayloadInfo, choice: &Choice) -> Result<Plan, Refusal> {
     let m = &payload.manifest;
     if m.min_installer > installer_version() {
-        return Err(Refusal::Payload(format!(
-            "this payload needs installer {} or newer; this is {}: boot from a newer medium",
-            m.min_installer,
-            installer_version()
-        )));
+        return Err(Refusal::InstallerTooOld {
+            needed: m.min_installer.clone(),
+            running: installer_version(),
+        });
     }
     for name in [ROOTFS, KERNEL, INITRD] {
         if m.component(name).is_none() {
-            return Err(Refusal::Payload(format!(
-                "the payload has no component {name}; it cannot be installed"
-            )));
+            return Err(Refusal::MissingComponent {
+                component: name.to_string(),
+            });
         }
     }
     if target.report.size == 0 {
-        let why = match &target.report.content {
-            Content::Unreadable { reason } => reason.clone(),
-            _ => "it is empty".into(),
-        };
-        return Err(Refusal::Disk(format!(
-            "{} cannot be used: {why}",
-            target.path().display()
-        )));
+        return Err(Refusal::DiskUnusable {
+            disk: target.path().to_path_buf(),
+            reason: match &target.report.content {
+                Content::Unreadable { reason } => Some(reason.clone()),
+                _ => None,
+            },
+        });
     }
     match choice.action {
         Action::Install | Action::Wipe => fresh::plan_fresh(target, payload, choice),

@@ -2,12 +2,15 @@
 //! sentence of each step.
 
 use std::fmt;
+use std::path::Path;
 
 use detect::layout::{self, Slot};
+use detect::state::{SlotState, StateRecord};
 
 use super::checks::component_size;
 use super::{Action, Plan, Step, StepKind};
 use crate::source::{PayloadInfo, ROOTFS};
+use crate::target::Target;
 
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -66,7 +69,8 @@ impl fmt::Display for Plan {
     }
 }
 
-pub(super) fn size(bytes: u64) -> String {
+/// Bytes in the largest unit that keeps a number of at least 1.
+pub(crate) fn size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = bytes as f64;
     let mut u = 0;
@@ -146,4 +150,101 @@ pub(super) fn slot_steps(
         "Write the report to the config partition and the medium".into(),
     ));
     steps
+}
+
+/// The steps of a fresh install (`wipe`: erasing the data first).
+pub(super) fn fresh_steps(
+    payload: &PayloadInfo,
+    disk: &Path,
+    schema: u32,
+    wipe: bool,
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if wipe {
+        steps.push(step(
+            StepKind::DiscardData,
+            "Erase the data partition (discard, or write zeros where the disk cannot discard)"
+                .into(),
+        ));
+    }
+    steps.extend([
+        step(
+            StepKind::WritePartitionTable,
+            format!(
+                "Write a new GPT partition table on {}: ESP, root a, root b, config, data",
+                disk.display()
+            ),
+        ),
+        step(StepKind::FormatEsp, "Format the ESP (FAT32)".into()),
+        step(
+            StepKind::FormatConfig,
+            "Format the config partition (FAT32)".into(),
+        ),
+    ]);
+    steps.extend(slot_steps(payload, Slot::A, Some(schema), true));
+    steps
+}
+
+/// What an update finds in the slot it overwrites, and the detection
+/// issues it sets right.
+pub(super) fn update_notes(
+    target: &Target,
+    record: &StateRecord,
+    slot: Slot,
+    running: Slot,
+) -> Vec<String> {
+    let Some(install) = target.report.ferry() else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    let other = record.slots.get(slot);
+    match other.state {
+        SlotState::Writing => notes.push(format!(
+            "slot {slot} holds an interrupted write{}; it is not trusted and is overwritten",
+            other
+                .release
+                .as_ref()
+                .map(|v| format!(" of {v}"))
+                .unwrap_or_default()
+        )),
+        SlotState::New
+            if matches!(
+                install.slot(slot).and_then(|s| s.boot),
+                Some(detect::boot::BootHealth::Failed { .. })
+            ) =>
+        {
+            notes.push(format!(
+                "slot {slot} holds{}, which failed to start and used up its tries; it is \
+                 replaced",
+                other
+                    .release
+                    .as_ref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default()
+            ))
+        }
+        SlotState::Good | SlotState::New if record.active == slot => notes.push(format!(
+            "the state record makes slot {slot} active but the boot loader starts slot \
+             {running}: an earlier run stopped before switching; slot {slot} is overwritten"
+        )),
+        SlotState::Good | SlotState::New => notes.push(format!(
+            "slot {slot} holds the previous release{}; it is replaced",
+            other
+                .release
+                .as_ref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default()
+        )),
+        SlotState::Empty => {}
+    }
+    for issue in &target.report.issues {
+        if matches!(
+            issue.kind,
+            detect::IssueKind::BootEntryDisagrees | detect::IssueKind::DefaultBootDisagrees
+        ) {
+            notes.push(format!("{} (set right by this run)", issue.message));
+        }
+    }
+
+    notes
 }

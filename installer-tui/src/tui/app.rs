@@ -79,7 +79,7 @@ pub struct Choice {
     /// The engine's action.
     pub action: Action,
     /// The plan, or why `plan` refuses it.
-    pub plan: Result<Box<Plan>, String>,
+    pub plan: Result<Box<Plan>, install::Refusal>,
 }
 
 /// State of a step on the Progress screen.

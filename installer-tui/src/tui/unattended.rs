@@ -66,10 +66,9 @@ pub fn choose(app: &mut App) -> Vec<Command> {
             progress::start(app, plan, true)
         }
         Err(why) => {
-            let e = if why.starts_with("the answer file") {
-                answer.config_error(&why)
-            } else {
-                answer.key_error("action", why)
+            let e = match &why {
+                install::Refusal::Answers(mismatch) => answer.config_error(mismatch),
+                _ => answer.key_error("action", why.to_string()),
             };
             give_up(app, &e);
             Vec::new()
