@@ -40,7 +40,7 @@ pub use plan::{
 };
 pub use report::{Outcome, Report, StepReport, REPORT_FORMAT};
 pub use source::{
-    config_document, open_payload, read_payload, PayloadInfo, CONFIG_PREFIX, INITRD, KERNEL,
-    MIGRATIONS, ROOTFS,
+    config_document, key_files, load_trust, open_payload, read_payload, PayloadInfo, CONFIG_PREFIX,
+    INITRD, KERNEL, MIGRATIONS, ROOTFS,
 };
 pub use target::{inspect, inspect_device, running_slot, Partition, PartitionSizes, Target};

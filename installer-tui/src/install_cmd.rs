@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use install::{Action, Choice, PartitionSizes, Plan, Progress};
-use payload::{PublicKey, TrustStore};
 
 use crate::cli::{ActionArg, ApplyArgs, PlanArgs};
 
@@ -17,12 +16,7 @@ pub const STOP_AFTER_ENV: &str = "FERRY_FAULT_STOP_AFTER";
 pub const STOP_EXIT_CODE: i32 = 75;
 
 fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan> {
-    let mut trust = TrustStore::new();
-    for path in &args.trust {
-        trust.trust(
-            PublicKey::load(path).with_context(|| format!("reading the key {}", path.display()))?,
-        );
-    }
+    let trust = install::load_trust(&args.trust)?;
     let payload = install::open_payload(&args.payload, &trust)
         .with_context(|| format!("checking the payload {}", args.payload.display()))?;
     let target = install::inspect(&args.disk)

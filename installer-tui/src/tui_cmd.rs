@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use install::PartitionSizes;
-use payload::{PublicKey, TrustStore};
+use payload::TrustStore;
 
 use crate::answer::AnswerFile;
 use crate::boot_medium::BootMedium;
@@ -86,24 +86,15 @@ fn parse_layout(l: &str) -> anyhow::Result<PartitionSizes> {
 }
 
 fn trust(paths: &[PathBuf]) -> anyhow::Result<TrustStore> {
-    let mut paths = paths.to_vec();
-    if paths.is_empty() {
-        if let Ok(rd) = std::fs::read_dir(KEYS_DIR) {
-            paths = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "pub"))
-                .collect();
-            paths.sort();
-        }
-    }
+    let paths = if paths.is_empty() {
+        install::key_files(Path::new(KEYS_DIR))
+    } else {
+        paths.to_vec()
+    };
     if paths.is_empty() {
         bail!("no trusted key: give --trust KEY.pub (at boot: {KEYS_DIR}/*.pub)");
     }
-    let mut t = TrustStore::new();
-    for p in &paths {
-        t.trust(PublicKey::load(p).with_context(|| format!("reading the key {}", p.display()))?);
-    }
-    Ok(t)
+    Ok(install::load_trust(&paths)?)
 }
 
 /// How long boot mode waits for its medium to appear. USB sticks show up
