@@ -38,7 +38,7 @@ pub use plan::{
     config_migration, derived_guid, installer_version, new_machine_id, plan, Action, Choice,
     MigrationPreview, Plan, PlannedPartition, Step, StepKind, ESP_BOOT_LOADER, SYSTEMD_BOOT_EFI,
 };
-pub use report::{Outcome, Report, StepReport, REPORT_FORMAT};
+pub use report::{Outcome, Report, ReportError, StepReport, StepResult, REPORT_FORMAT};
 pub use source::{
     config_document, key_files, load_trust, open_payload, read_payload, PayloadInfo, CONFIG_PREFIX,
     INITRD, KERNEL, MIGRATIONS, ROOTFS,

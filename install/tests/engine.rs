@@ -93,7 +93,7 @@ fn fresh_install_writes_what_detect_expects() {
         .filter(|k| k.starts_with("reports/"))
         .collect();
     assert_eq!(reports.len(), 1, "{reports:?}");
-    let saved: install::Report = serde_json::from_slice(&config[reports[0]]).expect("report JSON");
+    let saved = install::Report::parse(&config[reports[0]]).expect("report JSON");
     fsck_clean(&disk, &t);
     assert_eq!(saved.to, "1.0.0");
     assert_eq!(saved.machine_id, MACHINE_ID);

@@ -9,4 +9,4 @@ mod readback;
 
 pub use cache::BlockCache;
 pub use rate::Meter;
-pub use readback::{verify_range, BackgroundCheck, Written};
+pub use readback::{verify_range, verify_stream, BackgroundCheck, Written};

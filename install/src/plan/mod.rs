@@ -18,7 +18,7 @@ use detect::state::StateRecord;
 use detect::Content;
 use migrate::ConfigTree;
 use payload::{TrustStore, Version};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::answers::Answers;
@@ -27,7 +27,7 @@ use crate::source::{PayloadInfo, INITRD, KERNEL, ROOTFS};
 use crate::target::{PartitionSizes, Target};
 
 /// What the technician chose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
     /// Install on a blank disk.
@@ -110,7 +110,7 @@ pub fn new_machine_id() -> Result<String, getrandom::Error> {
 }
 
 /// One step of a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepKind {
     /// Discard (or zero) the data partition.
@@ -157,6 +157,12 @@ impl StepKind {
             StepKind::SetDefault => "set-default",
             StepKind::WriteReport => "write-report",
         }
+    }
+}
+
+impl fmt::Display for StepKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
