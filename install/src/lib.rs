@@ -15,7 +15,7 @@
 //! point leaves the running system bootable. `docs/install-engine.md`
 //! describes every step.
 
-mod answers;
+pub mod answers;
 mod apply;
 mod boot;
 pub mod device;
@@ -29,7 +29,7 @@ mod source;
 mod table;
 mod target;
 
-pub use answers::{AnswerMismatch, Answers};
+pub use answers::{AnswerError, AnswerFile, AnswerMismatch, Answers};
 pub use apply::{apply, apply_on, Failure, Progress};
 pub use boot::{entry_text, loader_conf, CONSOLE};
 pub use device::{Device, DiskFile, DiskReader};

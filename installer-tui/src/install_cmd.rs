@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use install::{Action, Choice, PartitionSizes, Plan, Progress};
+use install::{Action, AnswerFile, Choice, PartitionSizes, Plan, Progress, Refusal};
 
 use crate::cli::{ActionArg, ApplyArgs, PlanArgs};
 
@@ -21,29 +21,34 @@ fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan>
         .with_context(|| format!("checking the payload {}", args.payload.display()))?;
     let target = install::inspect(&args.disk)
         .with_context(|| format!("looking at {}", args.disk.display()))?;
-    let action = match args.action {
-        Some(ActionArg::Install) => Action::Install,
-        Some(ActionArg::Upgrade) => Action::Upgrade,
-        Some(ActionArg::Wipe) => Action::Wipe,
-        Some(ActionArg::Hotfix) => Action::Hotfix,
-        None if target.report.ferry().is_none() => Action::Install,
-        None if payload.manifest.kind == payload::Kind::Hotfix => Action::Hotfix,
-        None => Action::Upgrade,
+    // An answer file must select this disk; without --action its action
+    // decides, as in an unattended run.
+    let answer = match &args.answers {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let answer = AnswerFile::parse(&p.display().to_string(), &text)?;
+            answer.pick_disk(std::slice::from_ref(&target.report))?;
+            Some(answer)
+        }
+        None => None,
+    };
+    let action = match (args.action, &answer) {
+        (Some(ActionArg::Install), _) => Action::Install,
+        (Some(ActionArg::Upgrade), _) => Action::Upgrade,
+        (Some(ActionArg::Wipe), _) => Action::Wipe,
+        (Some(ActionArg::Hotfix), _) => Action::Hotfix,
+        (None, Some(answer)) => answer.action_for(&target.report)?,
+        (None, None) if target.report.ferry().is_none() => Action::Install,
+        (None, None) if payload.manifest.kind == payload::Kind::Hotfix => Action::Hotfix,
+        (None, None) => Action::Upgrade,
     };
     let mut choice = Choice::new(action);
     choice.report_dirs = report_dirs;
     if let Some(p) = &args.boot_loader {
         choice.boot_loader = p.clone();
     }
-    if let Some(p) = &args.answers {
-        let text =
-            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-        choice.answers = Some(
-            install::Answers::parse(&text)
-                .map_err(anyhow::Error::msg)
-                .with_context(|| format!("reading the answer file {}", p.display()))?,
-        );
-    }
+    choice.answers = answer.as_ref().and_then(|a| a.config.clone());
     if let Some(l) = &args.layout_mib {
         let mib: Vec<u64> = l
             .split(',')
@@ -65,7 +70,11 @@ fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan>
             install::new_machine_id().map_err(|e| anyhow::anyhow!("choosing a machine id: {e}"))?,
         );
     }
-    Ok(install::plan(&target, &payload, &choice)?)
+    install::plan(&target, &payload, &choice).map_err(|refusal| match (&answer, refusal) {
+        // A configuration value the release refuses: at its line.
+        (Some(answer), r @ Refusal::Answers(_)) => answer.refused(r).into(),
+        (_, r) => r.into(),
+    })
 }
 
 /// Run `plan`.

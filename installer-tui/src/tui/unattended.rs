@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::app::{App, Exit, Screen};
 use super::event::Command;
 use super::{disks, progress};
-use crate::answer::{AnswerError, Finish};
+use crate::answer::{AnswerError, AnswerProblem, Finish};
 
 fn give_up(app: &mut App, e: &AnswerError) {
     app.log(format!("answer file: {e}"));
@@ -56,7 +56,7 @@ pub fn choose(app: &mut App) -> Vec<Command> {
     let Some(i) = app.choices.iter().position(|c| c.action == action) else {
         give_up(
             app,
-            &answer.key_error("action", format!("{action} is not offered for this disk")),
+            &answer.key_error("action", AnswerProblem::NotOffered(action)),
         );
         return Vec::new();
     };
@@ -66,11 +66,7 @@ pub fn choose(app: &mut App) -> Vec<Command> {
             progress::start(app, plan, true)
         }
         Err(why) => {
-            let e = match &why {
-                install::Refusal::Answers(mismatch) => answer.config_error(mismatch),
-                _ => answer.key_error("action", why.to_string()),
-            };
-            give_up(app, &e);
+            give_up(app, &answer.refused(why));
             Vec::new()
         }
     }

@@ -1,13 +1,5 @@
-//! Answer files: configuration values a technician or a script sets for a
-//! fresh install, over the release's defaults.
-//!
-//! An answer file maps a document to keys and values:
-//!
-//! ```toml
-//! ["engine.toml"]
-//! "host.hostname" = "engine-07"
-//! "network.address" = "10.1.2.7"
-//! ```
+//! The `[config."DOCUMENT"]` tables of an answer file: configuration values
+//! set over the release's defaults on a fresh install.
 //!
 //! Keys are dotted paths. Every document and every key must exist in the
 //! defaults, and keep its type, so a typo is refused instead of ignored.
@@ -16,20 +8,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use migrate::ConfigTree;
-use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, Item};
 
 /// Values to set over the default configuration: document → key → value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answers(pub BTreeMap<String, BTreeMap<String, toml::Value>>);
 
 impl Answers {
-    /// Parse an answer file.
-    pub fn parse(text: &str) -> Result<Answers, String> {
-        toml::from_str(text).map_err(|e| e.message().trim().to_string())
-    }
-
     /// The defaults with every answer set. Comments and key order of the
     /// documents are kept.
     pub fn apply_to(&self, defaults: &ConfigTree) -> Result<ConfigTree, AnswerMismatch> {
@@ -197,12 +182,23 @@ mod tests {
         t
     }
 
+    fn answers(doc: &str, values: &[(&str, toml::Value)]) -> Answers {
+        let keys = values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        Answers(BTreeMap::from([(doc.to_string(), keys)]))
+    }
+
     #[test]
     fn sets_existing_keys_and_keeps_comments() {
-        let a = Answers::parse(
-            "[\"engine.toml\"]\n\"host.hostname\" = \"engine-07\"\n\"network.mtu\" = 9000\n",
-        )
-        .unwrap();
+        let a = answers(
+            "engine.toml",
+            &[
+                ("host.hostname", "engine-07".into()),
+                ("network.mtu", 9000.into()),
+            ],
+        );
         let t = a.apply_to(&defaults()).unwrap();
         let text = t.text("engine.toml").unwrap().unwrap();
         assert!(
@@ -215,28 +211,20 @@ mod tests {
 
     #[test]
     fn refuses_typos_and_type_changes() {
-        for (answer, expect) in [
-            (
-                "[\"engine.toml\"]\n\"host.hostnam\" = \"x\"\n",
-                "no such key",
-            ),
-            (
-                "[\"engine.tom\"]\n\"host.hostname\" = \"x\"\n",
-                "no document",
-            ),
-            (
-                "[\"engine.toml\"]\n\"network.mtu\" = \"big\"\n",
-                "is a string",
-            ),
-            ("[\"ferry.toml\"]\n\"schema\" = 9\n", "written by Ferry"),
-            ("[\"engine.toml\"]\n\"hots.x\" = 1\n", "no table"),
+        for (doc, key, value, expect) in [
+            ("engine.toml", "host.hostnam", "x".into(), "no such key"),
+            ("engine.tom", "host.hostname", "x".into(), "no document"),
+            ("engine.toml", "network.mtu", "big".into(), "is a string"),
+            ("ferry.toml", "schema", 9.into(), "written by Ferry"),
+            ("engine.toml", "hots.x", 1.into(), "no table"),
+            ("engine.toml", "host..x", 1.into(), "not a dotted key"),
         ] {
-            let err = Answers::parse(answer)
-                .unwrap()
+            let err = answers(doc, &[(key, value)])
                 .apply_to(&defaults())
                 .unwrap_err();
+            assert_eq!(err.document(), doc);
             let err = err.to_string();
-            assert!(err.contains(expect), "{answer}: {err}");
+            assert!(err.contains(expect), "{doc} {key}: {err}");
         }
     }
 }
