@@ -9,12 +9,6 @@ use install::{Action, AnswerFile, Choice, PartitionSizes, Plan, Progress, Refusa
 
 use crate::cli::{ActionArg, ApplyArgs, PlanArgs};
 
-/// Test hook: after the step of this name finished (and was flushed), the
-/// process exits at once, as if the power went. For power-cut tests only.
-pub const STOP_AFTER_ENV: &str = "FERRY_FAULT_STOP_AFTER";
-/// Exit code of a stop by [`STOP_AFTER_ENV`].
-pub const STOP_EXIT_CODE: i32 = 75;
-
 fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan> {
     let trust = install::load_trust(&args.trust)?;
     let payload = install::open_payload(&args.payload, &trust)
@@ -111,7 +105,6 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<()> {
     if !args.yes {
         bail!("nothing was changed: add --yes to carry out this plan");
     }
-    let stop_after = std::env::var(STOP_AFTER_ENV).ok();
     let mut last_percent = None;
     let mut show = |p: &Progress| match p {
         Progress::Step {
@@ -135,12 +128,8 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<()> {
                 println!("      {} {percent:>3}% {:.1} MB/s", kind.name(), rate / 1e6);
             }
         }
-        Progress::StepDone { kind, seconds, .. } => {
+        Progress::StepDone { seconds, .. } => {
             println!("      done in {seconds:.1} s");
-            if stop_after.as_deref() == Some(kind.name()) {
-                let _ = std::io::stdout().flush();
-                std::process::exit(STOP_EXIT_CODE);
-            }
         }
     };
     match install::apply(&plan, &mut show) {

@@ -320,6 +320,8 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
                 kind: step.kind,
                 seconds,
             });
+            #[cfg(feature = "fault-injection")]
+            crate::io::fault::stop_if_asked(step.kind);
         }
         Ok(())
     }

@@ -1,8 +1,9 @@
 //! Small I/O adapters of the write path, each one idea: reading a written
 //! range back against the manifest's chunk hashes, measuring progress, and
-//! faults injected by tests.
+//! (with the `fault-injection` feature, for tests only) faults.
 
 mod cache;
+#[cfg(feature = "fault-injection")]
 pub mod fault;
 mod rate;
 mod readback;
