@@ -14,6 +14,15 @@
 //! boot counting and only then switch the default: an interruption at any
 //! point leaves the running system bootable. `docs/install-engine.md`
 //! describes every step.
+//!
+//! Front ends hold the engine's types and render them: a [`Refusal`] or an
+//! [`Error`] carries its facts and prints as the sentence a technician
+//! reads. The engine also owns the answer-file format ([`answers`]), the
+//! trust store a front end loads ([`load_trust`]) and the report's JSON
+//! ([`Report::parse`] refuses a format it does not know).
+//!
+//! The `fault-injection` feature (tests only) adds `io::fault` and the
+//! `FERRY_FAULT_STOP_AFTER` power-cut hook of [`apply`].
 
 pub mod answers;
 mod apply;
