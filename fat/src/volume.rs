@@ -72,6 +72,21 @@ fn label_bytes(label: &str) -> Result<[u8; 11], Error> {
     Ok(out)
 }
 
+/// Clusters FAT32 needs at least (65525), with a margin for the sectors
+/// the FATs themselves take from the volume.
+const FAT32_MIN_CLUSTERS: u64 = 66_000;
+
+/// The largest cluster size from 512 bytes up to `max` (a power of two)
+/// that leaves a FAT32 volume of `size` bytes the clusters FAT32 needs;
+/// 512 when none does (then [`format`] refuses the size).
+pub fn fat32_cluster_size(size: u64, max: u32) -> u32 {
+    let mut cluster = max.max(512);
+    while cluster > 512 && size / u64::from(cluster) < FAT32_MIN_CLUSTERS {
+        cluster /= 2;
+    }
+    cluster
+}
+
 /// Format the whole of `disk` as a FAT volume and open it.
 pub fn format<D: Read + Write + Seek>(
     disk: D,
@@ -346,4 +361,19 @@ fn split(path: &str) -> Result<Vec<&str>, Error> {
         return Err(Error::BadPath(path.into()));
     }
     Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fat32_clusters_are_as_large_as_the_size_allows() {
+        const MIB: u64 = 1 << 20;
+        assert_eq!(fat32_cluster_size(40 * MIB, 4096), 512);
+        assert_eq!(fat32_cluster_size(100 * MIB, 4096), 1024);
+        assert_eq!(fat32_cluster_size(512 * MIB, 4096), 4096);
+        assert_eq!(fat32_cluster_size(8 << 30, 4096), 4096);
+        assert_eq!(fat32_cluster_size(MIB, 4096), 512);
+    }
 }

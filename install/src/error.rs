@@ -1,34 +1,230 @@
-//! What can go wrong, in sentences a technician can act on.
+//! What can go wrong, in sentences a technician can act on. Every variant
+//! carries the facts (versions, keys, sizes, names) a front end may show
+//! or act on; the sentence is its `Display`.
 
 use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use detect::layout::Slot;
+use detect::state::{SlotState, StateError};
+use payload::{Fingerprint, Kind, Version};
+
+use crate::answers::AnswerMismatch;
+use crate::plan::{size, Action};
 
 /// Why `plan` refuses a choice. Nothing has been written when one of these
 /// is returned.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Refusal {
-    #[error("{0}")]
-    Upgrade(#[from] payload::Refusal),
-    #[error("this payload is for {offered}; the disk holds {installed}")]
-    OtherProduct { installed: String, offered: String },
-    #[error("{0}")]
-    Disk(String),
+    /// The payload needs a newer installer.
+    #[error(
+        "this payload needs installer {needed} or newer; this is {running}: boot from a \
+         newer medium"
+    )]
+    InstallerTooOld { needed: Version, running: Version },
+    /// The payload lacks a component every installation needs.
+    #[error("the payload has no component {component}; it cannot be installed")]
+    MissingComponent { component: String },
+    /// A fresh install needs the release's default configuration.
+    #[error("the payload carries no default configuration (config-*.toml components)")]
+    NoDefaultConfig,
+    /// The default configuration records no readable schema.
+    #[error("the default configuration: {0}")]
+    DefaultConfig(Arc<migrate::Error>),
+    /// The manifest and the default configuration disagree on the schema.
+    #[error(
+        "the manifest says configuration schema {manifest} but the default configuration \
+         records {recorded}"
+    )]
+    SchemaDisagrees { manifest: u32, recorded: u32 },
+    /// A key of the payload's trust update cannot be read.
+    #[error("the payload's trust update: {0}")]
+    TrustUpdate(Arc<payload::Error>),
+    /// The payload's trust update would leave no trusted key.
+    #[error(
+        "the payload would revoke every key the system trusts, leaving none to verify the \
+         next payload"
+    )]
+    NoKeyLeft,
+    /// The state record the plan would write breaks a rule.
+    #[error("the state record would be invalid: {0}")]
+    InvalidState(Arc<StateError>),
+
+    /// The disk reads as empty or cannot be read at all.
+    #[error("{} cannot be used: {}", disk.display(), reason.as_deref().unwrap_or("it is empty"))]
+    DiskUnusable {
+        disk: PathBuf,
+        /// What detection found wrong; `None`: the disk has no bytes.
+        reason: Option<String>,
+    },
+    /// The disk is smaller than the layout.
     #[error("the disk is {size} bytes; this installation needs at least {needed} bytes")]
     DiskTooSmall { size: u64, needed: u64 },
-    #[error("{0}")]
-    Space(String),
+    /// An install (not a wipe) on a disk that holds Ferry.
+    #[error("Ferry is already installed on this disk: upgrade it, or wipe it and install again")]
+    AlreadyInstalled,
+    /// An install (not a wipe) on a disk that holds something else.
+    #[error("the disk is not empty ({summary}); only a wipe installs on it")]
+    NotBlank { summary: String },
+    /// An install (not a wipe) on a disk that cannot be read.
+    #[error("the disk holds something unreadable ({reason}); only a wipe installs on it")]
+    Unreadable { reason: String },
+    /// An upgrade or hotfix of a disk without Ferry.
     #[error(
-        "the payload is signed by key {signer}, which the installed system does not trust \
-         (it trusts {trusted}); wipe and reinstall to change keys"
+        "{} holds no Ferry installation to {action}; install on it, or wipe it",
+        disk.display()
     )]
-    KeyNotTrusted { signer: String, trusted: String },
-    #[error("{0}")]
-    Payload(String),
+    NoInstallation { disk: PathBuf, action: Action },
+    /// The installation's state record is missing or unreadable.
+    #[error(
+        "the installation has no readable state record, so what runs there is not known: \
+         wipe and reinstall"
+    )]
+    NoStateRecord,
+    /// Neither the boot loader nor the state record says what runs.
+    #[error("neither the boot loader nor the state record names a running slot")]
+    NoRunningSlot,
+    /// The running release has not confirmed its first start.
+    #[error(
+        "the release in slot {slot} has not yet started successfully; start the machine \
+         from the disk once, so it confirms it, before changing the other slot"
+    )]
+    NotConfirmed { slot: Slot },
+    /// The boot loader starts a slot that holds no complete release.
+    #[error(
+        "the boot loader starts slot {slot}, which is {}: the installation is broken; wipe \
+         and reinstall",
+        state.name()
+    )]
+    BrokenSlot { slot: Slot, state: SlotState },
+    /// The state record names no release in the running slot.
+    #[error("the state record names no release in slot {slot}")]
+    NoRelease { slot: Slot },
+    /// A partition of the layout is missing.
+    #[error("the partition {partition} is missing; wipe and reinstall")]
+    MissingPartition { partition: &'static str },
+    /// The running slot's configuration cannot be read: an upgrade would
+    /// lose it.
+    #[error(
+        "the configuration of slot {slot} cannot be read ({}); it would be lost, so nothing \
+         is changed",
+        reason.as_deref().unwrap_or("the config partition is unreadable")
+    )]
+    ConfigUnreadable {
+        slot: Slot,
+        /// What reading it found; `None`: the partition is unreadable.
+        reason: Option<String>,
+    },
+
+    /// The payload is for another product.
+    #[error("this payload is for {offered}; the disk holds {installed}")]
+    OtherProduct { installed: String, offered: String },
+    /// The installed release and its hotfixes do not take this payload.
+    #[error(transparent)]
+    Upgrade(#[from] payload::Refusal),
+    /// The installed system does not trust the payload's signer.
+    #[error(
+        "the payload is signed by key {}, which the installed system does not trust \
+         (it trusts {}); wipe and reinstall to change keys",
+        signer.short(),
+        short_keys(trusted)
+    )]
+    KeyNotTrusted {
+        signer: Fingerprint,
+        /// The installed system's trusted keys (fingerprints).
+        trusted: Vec<String>,
+    },
+    /// A hotfix chosen for an install or a wipe.
+    #[error(
+        "hotfix {id} changes an installed {product} {version}; it cannot be installed on \
+         its own"
+    )]
+    HotfixAlone {
+        id: String,
+        product: String,
+        version: Version,
+    },
+    /// A release for a hotfix, or a hotfix for an upgrade.
+    #[error("this payload is a {kind}; {}", wrong_kind(*kind))]
+    WrongKind { kind: Kind, action: Action },
+    /// A hotfix that would change the configuration schema.
+    #[error(
+        "hotfix {id} declares configuration schema {declared}, the running release has \
+         {running}: a hotfix cannot change the configuration"
+    )]
+    HotfixChangesSchema {
+        id: String,
+        declared: u32,
+        running: u32,
+    },
+
+    /// The root image is larger than a root slot.
+    #[error("the root image is {} but slot {slot} is {}", size(*image), size(*room))]
+    RootImageTooLarge { slot: Slot, image: u64, room: u64 },
+    /// A new ESP cannot hold the kernel and initrd of both slots.
+    #[error(
+        "kernel and initrd take {}; two of them do not fit on an ESP of {}",
+        size(*boot_files),
+        size(*esp)
+    )]
+    EspTooSmall { boot_files: u64, esp: u64 },
+    /// The ESP has no room for the new kernel and initrd.
+    #[error("kernel and initrd take {} but the ESP has {} free", size(*boot_files), size(*free))]
+    EspFull { boot_files: u64, free: u64 },
+    /// The config partition has no room for the new configuration.
+    #[error(
+        "the configuration takes {} but the config partition has {} free",
+        size(*needed),
+        size(*free)
+    )]
+    ConfigFull { needed: u64, free: u64 },
+
+    /// The running configuration cannot be migrated.
     #[error("the configuration cannot be migrated: {0}")]
-    Migration(String),
+    Migration(Arc<migrate::Error>),
+    /// The release changes the schema but carries no way there.
+    #[error(
+        "the release uses configuration schema {to} but carries no migrations.toml to bring \
+         schema {from} there"
+    )]
+    NoMigrations { from: u32, to: u32 },
+    /// The answer file's configuration values do not fit the release.
     #[error("the answer file does not fit this release: {0}")]
-    Answers(String),
-    #[error("{0}")]
-    Choice(String),
+    Answers(#[from] AnswerMismatch),
+
+    /// A fresh install without a machine id.
+    #[error("no machine id was given for the new installation")]
+    NoMachineId,
+    /// A machine id of the wrong form.
+    #[error("machine id {id:?} is not 32 lower case hex digits")]
+    BadMachineId { id: String },
+}
+
+fn short_keys(keys: &[String]) -> String {
+    if keys.is_empty() {
+        return "none".into();
+    }
+    let short: Vec<String> = keys.iter().map(|k| k.chars().take(16).collect()).collect();
+    short.join(", ")
+}
+
+fn wrong_kind(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Hotfix => "it is applied as a hotfix, not as an upgrade",
+        Kind::Release => "it is installed by an upgrade, not as a hotfix",
+    }
+}
+
+/// How the disk differs from the one the plan was made for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiskChange {
+    #[error("it is {found} bytes, the plan was made for {planned}")]
+    Size { found: u64, planned: u64 },
+    #[error("partition {partition} is not where it was")]
+    PartitionMoved { partition: &'static str },
+    #[error("the state record changed")]
+    StateRecord,
 }
 
 /// Why reading the disk, the payload or writing the system failed.
@@ -44,16 +240,53 @@ pub enum Error {
     Payload(#[from] payload::Error),
     #[error("{0}")]
     Refused(#[from] Refusal),
-    #[error("the disk changed since the plan was made: {0}; run the plan again")]
-    DiskChanged(String),
-    #[error("read-back of {what} found bytes {start}..{end} differ from what was written: the disk does not keep what it is given")]
+    #[error("the disk changed since the plan was made: {0}; plan again")]
+    DiskChanged(DiskChange),
+    #[error(
+        "the payload is not the one the plan was made for (its manifest hashes to {found}, \
+         the plan's to {planned}); plan again"
+    )]
+    PayloadChanged { planned: String, found: String },
+    #[error(
+        "read-back of {what} found bytes {start}..{end} differ from what was written: the \
+         disk does not keep what it is given"
+    )]
     ReadBack { what: String, start: u64, end: u64 },
-    #[error("the configuration: {0}")]
-    Config(String),
+    #[error("the payload's {0}")]
+    Migrations(Box<migrate::Error>),
+    #[error("component {component} of the payload: {source}")]
+    DefaultConfig {
+        component: String,
+        #[source]
+        source: Box<migrate::Error>,
+    },
+    #[error("reading the key {}: {source}", path.display())]
+    Key {
+        path: PathBuf,
+        #[source]
+        source: payload::Error,
+    },
     #[error("the state record: {0}")]
-    State(#[from] detect::state::StateError),
-    #[error("{0}")]
-    Other(String),
+    State(#[from] StateError),
+    #[error("checking the file system of {partition}: {source}")]
+    Fat {
+        partition: &'static str,
+        #[source]
+        source: fat::Error,
+    },
+    #[error("the read-back of {what} stopped at byte {at}: the write did not finish")]
+    ReadBackIncomplete { what: String, at: u64 },
+    #[error("the payload was read already: a plan is applied once")]
+    PayloadUsed,
+    #[error("the plan's GUID {guid:?} is not a GUID")]
+    BadGuid { guid: String },
+    /// The plan lacks something `plan` always puts there: a plan made by
+    /// hand or by another version.
+    #[error("the plan has no {0}")]
+    PlanIncomplete(String),
+    /// A worker thread of the write path ended without an answer.
+    #[error("the {0} stopped unexpectedly")]
+    ThreadStopped(&'static str),
 }
 
 impl Error {

@@ -1,5 +1,6 @@
 //! The two FAT volumes the engine writes, the ESP and the config partition,
-//! opened in place on the disk through [`detect::io::Slice`].
+//! opened in place on the disk through [`detect::io::Slice`] and a block
+//! cache. Formatting them is `fat::format`'s.
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
@@ -13,32 +14,6 @@ const CACHE_BLOCKS: usize = 256;
 
 /// A FAT volume on a partition of the disk.
 pub type Volume<'a, D> = FileSystem<BlockCache<Slice<&'a mut D>>>;
-
-/// Format `[start, start + len)` as FAT32 with `label`.
-pub fn format<D: Read + Write + Seek>(
-    dev: &mut D,
-    start: u64,
-    len: u64,
-    label: &str,
-) -> io::Result<()> {
-    let mut vol_label = [b' '; 11];
-    let n = label.len().min(11);
-    vol_label[..n].copy_from_slice(&label.as_bytes()[..n]);
-    // FAT32 needs at least 65525 clusters: the largest cluster up to 4 KiB
-    // that gives that many.
-    let mut cluster = 4096u32;
-    while cluster > 512 && len / u64::from(cluster) < 66_000 {
-        cluster /= 2;
-    }
-    let mut slice = Slice::new(dev, start, len)?;
-    fatfs::format_volume(
-        &mut slice,
-        fatfs::FormatVolumeOptions::new()
-            .volume_label(vol_label)
-            .fat_type(fatfs::FatType::Fat32)
-            .bytes_per_cluster(cluster),
-    )
-}
 
 /// Open the FAT volume on `[start, start + len)`.
 pub fn open<D: Read + Write + Seek>(

@@ -14,8 +14,17 @@
 //! boot counting and only then switch the default: an interruption at any
 //! point leaves the running system bootable. `docs/install-engine.md`
 //! describes every step.
+//!
+//! Front ends hold the engine's types and render them: a [`Refusal`] or an
+//! [`Error`] carries its facts and prints as the sentence a technician
+//! reads. The engine also owns the answer-file format ([`answers`]), the
+//! trust store a front end loads ([`load_trust`]) and the report's JSON
+//! ([`Report::parse`] refuses a format it does not know).
+//!
+//! The `fault-injection` feature (tests only) adds `io::fault` and the
+//! `FERRY_FAULT_STOP_AFTER` power-cut hook of [`apply`].
 
-mod answers;
+pub mod answers;
 mod apply;
 mod boot;
 pub mod device;
@@ -29,18 +38,18 @@ mod source;
 mod table;
 mod target;
 
-pub use answers::Answers;
+pub use answers::{AnswerError, AnswerFile, AnswerMismatch, Answers};
 pub use apply::{apply, apply_on, Failure, Progress};
 pub use boot::{entry_text, loader_conf, CONSOLE};
 pub use device::{Device, DiskFile, DiskReader};
-pub use error::{Error, Refusal};
+pub use error::{DiskChange, Error, Refusal};
 pub use plan::{
-    derived_guid, installer_version, new_machine_id, plan, Action, Choice, MigrationPreview, Plan,
-    PlannedPartition, Step, StepKind, ESP_BOOT_LOADER, SYSTEMD_BOOT_EFI,
+    config_migration, derived_guid, installer_version, new_machine_id, plan, Action, Choice,
+    MigrationPreview, Plan, PlannedPartition, Step, StepKind, ESP_BOOT_LOADER, SYSTEMD_BOOT_EFI,
 };
-pub use report::{Outcome, Report, StepReport, REPORT_FORMAT};
+pub use report::{Outcome, Report, ReportError, StepReport, StepResult, REPORT_FORMAT};
 pub use source::{
-    config_document, open_payload, read_payload, PayloadInfo, CONFIG_PREFIX, INITRD, KERNEL,
-    MIGRATIONS, ROOTFS,
+    config_document, key_files, load_trust, open_payload, read_payload, PayloadInfo, CONFIG_PREFIX,
+    INITRD, KERNEL, MIGRATIONS, ROOTFS,
 };
 pub use target::{inspect, inspect_device, running_slot, Partition, PartitionSizes, Target};

@@ -20,7 +20,7 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use migrate::{ConfigTree, MigrationSet};
-use payload::{Fingerprint, Manifest, PayloadReader, TrustStore};
+use payload::{Fingerprint, Manifest, PayloadReader, PublicKey, TrustStore};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, IoContext};
@@ -70,6 +70,33 @@ pub struct PayloadInfo {
     pub migrations: Option<MigrationSet>,
 }
 
+/// The installer's trust store: the public keys (PEM) in `paths`.
+pub fn load_trust(paths: &[PathBuf]) -> Result<TrustStore, Error> {
+    let mut trust = TrustStore::new();
+    for path in paths {
+        let key = PublicKey::load(path).map_err(|source| Error::Key {
+            path: path.clone(),
+            source,
+        })?;
+        trust.trust(key);
+    }
+    Ok(trust)
+}
+
+/// The public keys (`*.pub`) in `dir`, sorted by name; none when `dir`
+/// cannot be read.
+pub fn key_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "pub"))
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort();
+    paths
+}
+
 /// Open and verify the payload at `path`.
 pub fn open_payload(path: &Path, trust: &TrustStore) -> Result<PayloadInfo, Error> {
     let file = File::open(path).ctx(|| format!("opening the payload {}", path.display()))?;
@@ -99,13 +126,15 @@ pub fn read_payload<R: Read>(
         }
         let (c, bytes) = reader.read_component_to_vec(MAX_SMALL)?;
         if c.name == MIGRATIONS {
-            migrations = Some(MigrationSet::parse(&bytes).map_err(|e| {
-                Error::Config(format!("the payload's {MIGRATIONS} is not valid: {e}"))
-            })?);
+            migrations =
+                Some(MigrationSet::parse(&bytes).map_err(|e| Error::Migrations(Box::new(e)))?);
         } else if let Some(doc) = config_document(&c.name) {
             defaults
                 .insert(doc, bytes)
-                .map_err(|e| Error::Config(format!("component {}: {e}", c.name)))?;
+                .map_err(|source| Error::DefaultConfig {
+                    component: c.name.clone(),
+                    source: Box::new(source),
+                })?;
         }
     }
     Ok(PayloadInfo {

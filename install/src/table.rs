@@ -21,7 +21,9 @@ fn type_of(role: Role) -> partition_types::Type {
 }
 
 fn uuid(text: &str) -> Result<uuid::Uuid, Error> {
-    uuid::Uuid::parse_str(text).map_err(|e| Error::Other(format!("GUID {text}: {e}")))
+    uuid::Uuid::parse_str(text).map_err(|_| Error::BadGuid {
+        guid: text.to_string(),
+    })
 }
 
 fn gpt_err(e: gpt::GptError) -> Error {

@@ -93,7 +93,7 @@ fn fresh_install_writes_what_detect_expects() {
         .filter(|k| k.starts_with("reports/"))
         .collect();
     assert_eq!(reports.len(), 1, "{reports:?}");
-    let saved: install::Report = serde_json::from_slice(&config[reports[0]]).expect("report JSON");
+    let saved = install::Report::parse(&config[reports[0]]).expect("report JSON");
     fsck_clean(&disk, &t);
     assert_eq!(saved.to, "1.0.0");
     assert_eq!(saved.machine_id, MACHINE_ID);
@@ -109,19 +109,14 @@ fn answer_file_sets_values_of_a_fresh_install() {
     let disk = dir.path().join("disk.img");
     sparse(&disk, DISK_SIZE);
     let mut c = choice(Action::Install);
-    c.answers = Some(
-        install::Answers::parse("[\"engine.toml\"]\n\"host.hostname\" = \"engine-07\"\n")
-            .expect("answers"),
-    );
+    c.answers = answers("[config.\"engine.toml\"]\n\"host.hostname\" = \"engine-07\"\n");
     let plan = install::plan(&inspect(&disk), &open(&upg, &trust), &c).expect("plan");
     install::apply(&plan, &mut |_| {}).expect("install");
     let config = fat_files(&disk, Role::Config);
     let engine = String::from_utf8(config["config/a/engine.toml"].clone()).expect("utf-8");
     assert!(engine.contains("hostname = \"engine-07\""), "{engine}");
 
-    c.answers = Some(
-        install::Answers::parse("[\"engine.toml\"]\n\"host.hostnme\" = \"x\"\n").expect("answers"),
-    );
+    c.answers = answers("[config.\"engine.toml\"]\n\"host.hostnme\" = \"x\"\n");
     let err = install::plan(&inspect(&disk), &open(&upg, &trust), &{
         let mut c = c.clone();
         c.action = Action::Wipe;
@@ -129,6 +124,14 @@ fn answer_file_sets_values_of_a_fresh_install() {
     })
     .expect_err("typo refused");
     assert!(matches!(err, Refusal::Answers(_)), "{err}");
+}
+
+/// The `[config]` values of an answer file for a fresh install.
+fn answers(config: &str) -> Option<install::Answers> {
+    let text = format!("[install]\naction = \"install\"\ndisk = \"only\"\n{config}");
+    install::AnswerFile::parse("answer.toml", &text)
+        .expect("answer file")
+        .config
 }
 
 #[test]

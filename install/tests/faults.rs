@@ -14,7 +14,7 @@ use common::*;
 use detect::layout::{Role, Slot};
 use detect::IssueKind;
 use install::io::fault::{DiskFault, FaultyDisk, FaultyMedium, MediumFault};
-use install::{Action, DiskFile, Plan};
+use install::{Action, DiskFile, Plan, StepKind, StepResult};
 use payload::TrustStore;
 
 struct Setup {
@@ -147,8 +147,8 @@ fn a_bad_chunk_on_the_medium_stops_before_it_reaches_the_disk() {
     let saved: Vec<install::Report> = config
         .iter()
         .filter(|(k, _)| k.starts_with("reports/"))
-        .map(|(_, v)| serde_json::from_slice(v).expect("report"))
-        .filter(|r: &install::Report| r.action == "upgrade")
+        .map(|(_, v)| install::Report::parse(v).expect("report"))
+        .filter(|r| r.action == install::Action::Upgrade)
         .collect();
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].result, install::Outcome::Failed);
@@ -229,18 +229,18 @@ fn a_block_corrupted_on_the_target_is_caught_by_the_read_back() {
         "{}",
         err.error
     );
-    let steps: Vec<(&str, &str)> = err
+    let steps: Vec<(StepKind, StepResult)> = err
         .report
         .steps
         .iter()
-        .map(|s| (s.step.as_str(), s.result.as_str()))
+        .map(|s| (s.step, s.result))
         .collect();
     assert_eq!(
         steps,
         vec![
-            ("mark-slot-writing", "done"),
-            ("write-slot", "done"),
-            ("read-back", "failed")
+            (StepKind::MarkSlotWriting, StepResult::Done),
+            (StepKind::WriteSlot, StepResult::Done),
+            (StepKind::ReadBack, StepResult::Failed)
         ]
     );
     s.check_and_rerun(&before, "corrupted block");

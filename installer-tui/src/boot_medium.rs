@@ -188,18 +188,19 @@ impl BootMedium {
         }
     }
 
-    /// Copy a report onto a writable medium; `Ok(None)` on a read-only one.
-    pub fn save_report(&self, name: &str, json: &[u8]) -> anyhow::Result<Option<String>> {
-        match self.kind {
-            Kind::Stick => {
-                with_stick(&self.path, true, |s| Ok(s.write_report(name, json)?))?;
-                Ok(Some(format!(
-                    "{}: {REPORTS_DIR}/{name}",
-                    self.path.display()
-                )))
-            }
-            _ => Ok(None),
+    /// Where a report copy named `name` goes on a medium the installer
+    /// writes it to itself (a stick); `None` for a read-only medium and a
+    /// directory, whose copy the engine writes (see [`Self::report_dirs`]).
+    pub fn report_location(&self, name: &str) -> Option<String> {
+        (self.kind == Kind::Stick).then(|| format!("{}: {REPORTS_DIR}/{name}", self.path.display()))
+    }
+
+    /// Copy a report onto a stick (see [`Self::report_location`]).
+    pub fn save_report(&self, name: &str, json: &[u8]) -> anyhow::Result<()> {
+        if self.kind != Kind::Stick {
+            bail!("{} is not written to", self.path.display());
         }
+        with_stick(&self.path, true, |s| Ok(s.write_report(name, json)?))
     }
 
     /// Read the whole medium and check it: an ISO against its embedded

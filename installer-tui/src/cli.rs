@@ -113,8 +113,10 @@ pub struct PlanArgs {
     /// a blank disk.
     #[arg(long, value_enum)]
     pub action: Option<ActionArg>,
-    /// Answer file: configuration values for a fresh install.
-    #[arg(long, value_name = "FILE.toml")]
+    /// Answer file (the unattended installer's format): its disk selector
+    /// must pick --disk, its action applies without --action, its [config]
+    /// values set the configuration of a fresh install.
+    #[arg(long = "answer", alias = "answers", value_name = "FILE.toml")]
     pub answers: Option<PathBuf>,
     /// systemd-boot's EFI binary, for install and wipe.
     #[arg(long, value_name = "FILE.efi")]

@@ -5,51 +5,44 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use install::{Action, Choice, PartitionSizes, Plan, Progress};
-use payload::{PublicKey, TrustStore};
+use install::{Action, AnswerFile, Choice, PartitionSizes, Plan, Progress, Refusal};
 
 use crate::cli::{ActionArg, ApplyArgs, PlanArgs};
 
-/// Test hook: after the step of this name finished (and was flushed), the
-/// process exits at once, as if the power went. For power-cut tests only.
-pub const STOP_AFTER_ENV: &str = "FERRY_FAULT_STOP_AFTER";
-/// Exit code of a stop by [`STOP_AFTER_ENV`].
-pub const STOP_EXIT_CODE: i32 = 75;
-
 fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan> {
-    let mut trust = TrustStore::new();
-    for path in &args.trust {
-        trust.trust(
-            PublicKey::load(path).with_context(|| format!("reading the key {}", path.display()))?,
-        );
-    }
+    let trust = install::load_trust(&args.trust)?;
     let payload = install::open_payload(&args.payload, &trust)
         .with_context(|| format!("checking the payload {}", args.payload.display()))?;
     let target = install::inspect(&args.disk)
         .with_context(|| format!("looking at {}", args.disk.display()))?;
-    let action = match args.action {
-        Some(ActionArg::Install) => Action::Install,
-        Some(ActionArg::Upgrade) => Action::Upgrade,
-        Some(ActionArg::Wipe) => Action::Wipe,
-        Some(ActionArg::Hotfix) => Action::Hotfix,
-        None if target.report.ferry().is_none() => Action::Install,
-        None if payload.manifest.kind == payload::Kind::Hotfix => Action::Hotfix,
-        None => Action::Upgrade,
+    // An answer file must select this disk; without --action its action
+    // decides, as in an unattended run.
+    let answer = match &args.answers {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let answer = AnswerFile::parse(&p.display().to_string(), &text)?;
+            answer.pick_disk(std::slice::from_ref(&target.report))?;
+            Some(answer)
+        }
+        None => None,
+    };
+    let action = match (args.action, &answer) {
+        (Some(ActionArg::Install), _) => Action::Install,
+        (Some(ActionArg::Upgrade), _) => Action::Upgrade,
+        (Some(ActionArg::Wipe), _) => Action::Wipe,
+        (Some(ActionArg::Hotfix), _) => Action::Hotfix,
+        (None, Some(answer)) => answer.action_for(&target.report)?,
+        (None, None) if target.report.ferry().is_none() => Action::Install,
+        (None, None) if payload.manifest.kind == payload::Kind::Hotfix => Action::Hotfix,
+        (None, None) => Action::Upgrade,
     };
     let mut choice = Choice::new(action);
     choice.report_dirs = report_dirs;
     if let Some(p) = &args.boot_loader {
         choice.boot_loader = p.clone();
     }
-    if let Some(p) = &args.answers {
-        let text =
-            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-        choice.answers = Some(
-            install::Answers::parse(&text)
-                .map_err(anyhow::Error::msg)
-                .with_context(|| format!("reading the answer file {}", p.display()))?,
-        );
-    }
+    choice.answers = answer.as_ref().and_then(|a| a.config.clone());
     if let Some(l) = &args.layout_mib {
         let mib: Vec<u64> = l
             .split(',')
@@ -71,7 +64,11 @@ fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan>
             install::new_machine_id().map_err(|e| anyhow::anyhow!("choosing a machine id: {e}"))?,
         );
     }
-    Ok(install::plan(&target, &payload, &choice)?)
+    install::plan(&target, &payload, &choice).map_err(|refusal| match (&answer, refusal) {
+        // A configuration value the release refuses: at its line.
+        (Some(answer), r @ Refusal::Answers(_)) => answer.refused(r).into(),
+        (_, r) => r.into(),
+    })
 }
 
 /// Run `plan`.
@@ -108,7 +105,6 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<()> {
     if !args.yes {
         bail!("nothing was changed: add --yes to carry out this plan");
     }
-    let stop_after = std::env::var(STOP_AFTER_ENV).ok();
     let mut last_percent = None;
     let mut show = |p: &Progress| match p {
         Progress::Step {
@@ -132,12 +128,8 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<()> {
                 println!("      {} {percent:>3}% {:.1} MB/s", kind.name(), rate / 1e6);
             }
         }
-        Progress::StepDone { kind, seconds, .. } => {
+        Progress::StepDone { seconds, .. } => {
             println!("      done in {seconds:.1} s");
-            if stop_after.as_deref() == Some(kind.name()) {
-                let _ = std::io::stdout().flush();
-                std::process::exit(STOP_EXIT_CODE);
-            }
         }
     };
     match install::apply(&plan, &mut show) {

@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use install::PartitionSizes;
-use payload::{PublicKey, TrustStore};
+use payload::TrustStore;
 
-use crate::answer::AnswerFile;
 use crate::boot_medium::BootMedium;
 use crate::cli::TuiArgs;
 use crate::tui::context::{Exit, Setup};
@@ -86,24 +85,15 @@ fn parse_layout(l: &str) -> anyhow::Result<PartitionSizes> {
 }
 
 fn trust(paths: &[PathBuf]) -> anyhow::Result<TrustStore> {
-    let mut paths = paths.to_vec();
-    if paths.is_empty() {
-        if let Ok(rd) = std::fs::read_dir(KEYS_DIR) {
-            paths = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "pub"))
-                .collect();
-            paths.sort();
-        }
-    }
+    let paths = if paths.is_empty() {
+        install::key_files(Path::new(KEYS_DIR))
+    } else {
+        paths.to_vec()
+    };
     if paths.is_empty() {
         bail!("no trusted key: give --trust KEY.pub (at boot: {KEYS_DIR}/*.pub)");
     }
-    let mut t = TrustStore::new();
-    for p in &paths {
-        t.trust(PublicKey::load(p).with_context(|| format!("reading the key {}", p.display()))?);
-    }
-    Ok(t)
+    Ok(install::load_trust(&paths)?)
 }
 
 /// How long boot mode waits for its medium to appear. USB sticks show up
@@ -156,46 +146,6 @@ fn find_medium(id: Option<&str>) -> anyhow::Result<BootMedium> {
     }
 }
 
-fn answer(
-    args: &TuiArgs,
-    params: &[(String, String)],
-    medium: &BootMedium,
-) -> Option<Result<AnswerFile, crate::answer::AnswerError>> {
-    let read = |source: String, text: anyhow::Result<Option<String>>| match text {
-        Ok(Some(t)) => Some(AnswerFile::parse(&source, &t)),
-        Ok(None) => None,
-        Err(e) => Some(Err(crate::answer::AnswerError {
-            source,
-            line: 1,
-            key: String::new(),
-            message: format!("cannot be read: {e:#}"),
-        })),
-    };
-    if let Some(p) = &args.answer {
-        let text = std::fs::read_to_string(p)
-            .map(Some)
-            .with_context(|| format!("reading {}", p.display()));
-        return read(p.display().to_string(), text);
-    }
-    match param(params, "ferry.answer") {
-        Some("none") => None,
-        Some(p) if Path::new(p).is_absolute() && Path::new(p).exists() => read(
-            p.to_string(),
-            std::fs::read_to_string(p).map(Some).map_err(Into::into),
-        ),
-        Some(p) => {
-            let rel = p.trim_start_matches('/');
-            let text = medium.read_file(rel).and_then(|t| {
-                t.map(Some).ok_or_else(|| {
-                    anyhow::anyhow!("no such file on the medium or in the initramfs")
-                })
-            });
-            read(format!("{p} (ferry.answer)"), text)
-        }
-        None => read(medium::ANSWER_PATH.to_string(), medium.answer()),
-    }
-}
-
 /// Work out what the installer runs on.
 pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
     let boot = args.medium.is_none();
@@ -235,7 +185,11 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
             .boot_loader
             .clone()
             .unwrap_or_else(|| PathBuf::from(install::SYSTEMD_BOOT_EFI)),
-        answer: answer(args, &params, &medium),
+        answer: crate::answer::find(
+            args.answer.as_deref(),
+            param(&params, "ferry.answer"),
+            &medium,
+        ),
         lock: args
             .lock
             .clone()

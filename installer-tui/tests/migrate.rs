@@ -18,6 +18,8 @@ fn payload(dir: &Path) -> (PathBuf, PathBuf) {
     std::fs::write(dir.join("rootfs.img"), vec![7u8; 300_000]).unwrap();
     let mut spec = BuildSpec::new("demo-engine", Version::new(2, 0, 0), Kind::Release);
     spec.upgrades_from = Some(VersionReq::parse(">=1.1.0, <2.0.0").unwrap());
+    // The schema the migrations end at: what an upgrade migrates to.
+    spec.config_schema = Some(3);
     spec.components = vec![
         ("rootfs.img".into(), dir.join("rootfs.img")),
         (

@@ -260,3 +260,43 @@ fn a_payload_the_installed_system_does_not_trust_is_refused() {
         "nothing is written"
     );
 }
+
+#[test]
+fn an_answer_file_drives_plan_and_apply() {
+    let s = setup();
+    let blank = s.dir.path().join("blank.img");
+    sparse(&blank, DISK_SIZE);
+    let answer = s.dir.path().join("answer.toml");
+    let write = |text: &str| std::fs::write(&answer, text).expect("answer file");
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--answer", answer.to_str().expect("utf-8")]);
+        all.extend(["--layout-mib", "40,8,36,4"]);
+        cli(&all, &s.upg, &s.key, &blank, None)
+    };
+
+    // A value the release does not have: refused at its line.
+    write(
+        "[install]\naction = \"install\"\ndisk = \"only\"\n\n[config.\"engine.toml\"]\n\"host.nme\" = \"x\"\n",
+    );
+    let out = run(&["plan"]);
+    assert!(!out.status.success());
+    let t = text(&out);
+    assert!(t.contains("line 5, key config"), "{t}");
+    assert!(t.contains("no such key"), "{t}");
+
+    // A selector that does not pick the disk given.
+    write("[install]\naction = \"install\"\ndisk = \"/dev/nonexistent\"\n");
+    let t = text(&run(&["plan"]));
+    assert!(t.contains("key install.disk"), "{t}");
+
+    // The file's action and values, without --action.
+    write(
+        "[install]\naction = \"auto\"\ndisk = \"only\"\n\n[config.\"engine.toml\"]\n\"host.name\" = \"engine-42\"\n",
+    );
+    let out = run(&["apply", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let config = inspect(&blank).config.expect("configuration");
+    let engine = config.text("engine.toml").expect("doc").expect("doc");
+    assert!(engine.contains("engine-42"), "{engine}");
+}

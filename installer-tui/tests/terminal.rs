@@ -438,6 +438,6 @@ fn unattended_upgrade_from_a_usb_stick_with_a_split_payload() {
     let mut json = Vec::new();
     std::io::Read::read_to_end(&mut dir.open_file(&reports[0]).expect("report"), &mut json)
         .expect("read the report");
-    let report: install::Report = serde_json::from_slice(&json).expect("a report");
+    let report = install::Report::parse(&json).expect("a report");
     assert_eq!(report.medium.as_deref(), Some(built.medium_id.as_str()));
 }

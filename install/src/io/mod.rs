@@ -1,12 +1,13 @@
 //! Small I/O adapters of the write path, each one idea: reading a written
 //! range back against the manifest's chunk hashes, measuring progress, and
-//! faults injected by tests.
+//! (with the `fault-injection` feature, for tests only) faults.
 
 mod cache;
+#[cfg(feature = "fault-injection")]
 pub mod fault;
 mod rate;
 mod readback;
 
 pub use cache::BlockCache;
 pub use rate::Meter;
-pub use readback::{verify_range, BackgroundCheck, Written};
+pub use readback::{verify_range, verify_stream, BackgroundCheck, Written};

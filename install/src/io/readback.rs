@@ -1,6 +1,8 @@
-//! Read a written component back from the target and compare every chunk
-//! with the signed manifest. The calling thread reads; the chunks already
-//! read are hashed on the other cores, so the check runs at disk speed.
+//! Read a written component back from the target and compare it with the
+//! signed manifest: a range of the disk chunk by chunk (the calling thread
+//! reads; the chunks already read are hashed on the other cores, so the
+//! check runs at disk speed), the runs the writer hands over beside the
+//! write, or a file on a volume as a whole.
 
 use std::collections::VecDeque;
 use std::io::{Read, Seek, SeekFrom};
@@ -32,7 +34,7 @@ pub fn verify_range<D: Read + Seek>(
     let mut check = |rx: mpsc::Receiver<Hashed>, spare: &mut Vec<Vec<u8>>| -> Result<(), Error> {
         let (index, buf, digest) = rx
             .recv()
-            .map_err(|_| Error::Other("a hashing thread stopped unexpectedly".into()))?;
+            .map_err(|_| Error::ThreadStopped("hashing thread"))?;
         let expected = component.chunks.get(index as usize).map(|d| d.0);
         if expected != Some(digest) {
             let (start, end) = component.chunk_range(index);
@@ -67,6 +69,38 @@ pub fn verify_range<D: Read + Seek>(
     }
     while let Some(rx) = pending.pop_front() {
         check(rx, &mut spare)?;
+    }
+    Ok(())
+}
+
+/// Read a written copy of `component` from `src` (a file on a volume) to
+/// its end and compare its length and SHA-256 with the manifest's;
+/// `progress` gets byte counts.
+pub fn verify_stream<S: Read>(
+    src: &mut S,
+    component: &Component,
+    what: &str,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), Error> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut len = 0u64;
+    loop {
+        let n = src.read(&mut buf).ctx(|| format!("reading {what} back"))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        len += n as u64;
+        progress(n as u64);
+    }
+    let digest: [u8; 32] = hasher.finalize().into();
+    if len != component.size || digest != component.sha256.0 {
+        return Err(Error::ReadBack {
+            what: what.to_string(),
+            start: 0,
+            end: component.size,
+        });
     }
     Ok(())
 }
@@ -150,14 +184,14 @@ impl BackgroundCheck {
         let chunks = self
             .thread
             .join()
-            .map_err(|_| Error::Other("the read-back thread stopped unexpectedly".into()))??;
+            .map_err(|_| Error::ThreadStopped("read-back thread"))??;
         let count = self.component.size.div_ceil(self.component.chunk_size);
         if chunks != count {
             let (start, _) = self.component.chunk_range(chunks.min(count));
-            return Err(Error::Other(format!(
-                "the read-back of {} stopped at byte {start}: the write did not finish",
-                self.what
-            )));
+            return Err(Error::ReadBackIncomplete {
+                what: self.what.clone(),
+                at: start,
+            });
         }
         Ok(())
     }

@@ -72,9 +72,7 @@ pub fn choices(
                 key,
                 label,
                 action,
-                plan: install::plan(target, payload, &c)
-                    .map(Box::new)
-                    .map_err(|r| r.to_string()),
+                plan: install::plan(target, payload, &c).map(Box::new),
             }
         })
         .collect()

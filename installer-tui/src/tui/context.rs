@@ -66,7 +66,7 @@ pub struct Choice {
     /// The engine's action.
     pub action: Action,
     /// The plan, or why `plan` refuses it.
-    pub plan: Result<Box<Plan>, String>,
+    pub plan: Result<Box<Plan>, install::Refusal>,
 }
 
 /// The disk chosen, with every choice planned for it: what What to do

@@ -252,9 +252,11 @@ fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>
         Ok(rep) => (true, None, Some(rep)),
         Err((e, rep)) => (false, Some(e), rep),
     };
-    let wrote = report
-        .as_ref()
-        .is_some_and(|r| r.steps.iter().any(|s| s.result == "done"));
+    let wrote = report.as_ref().is_some_and(|r| {
+        r.steps
+            .iter()
+            .any(|s| s.result == install::StepResult::Done)
+    });
     let saved = report.map(|r| r.saved_to).unwrap_or_default();
     for s in &saved {
         log.push(format!("report saved to {s}"));

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::context::{Context, Countdown, Go, Picked, Planned};
-use crate::answer::{AnswerError, Finish};
+use crate::answer::{AnswerError, AnswerProblem, Finish};
 
 fn give_up(ctx: &mut Context, e: &AnswerError) -> Go {
     ctx.log.push(format!("answer file: {e}"));
@@ -48,7 +48,7 @@ pub fn choose(ctx: &mut Context, planned: Planned, cursor: usize) -> Go {
     let Some(i) = planned.choices.iter().position(|c| c.action == action) else {
         return give_up(
             ctx,
-            &answer.key_error("action", format!("{action} is not offered for this disk")),
+            &answer.key_error("action", AnswerProblem::NotOffered(action)),
         );
     };
     match planned.choices[i].plan.clone() {
@@ -61,14 +61,7 @@ pub fn choose(ctx: &mut Context, planned: Planned, cursor: usize) -> Go {
             },
             unattended: true,
         },
-        Err(why) => {
-            let e = if why.starts_with("the answer file") {
-                answer.config_error(&why)
-            } else {
-                answer.key_error("action", why)
-            };
-            give_up(ctx, &e)
-        }
+        Err(why) => give_up(ctx, &answer.refused(why)),
     }
 }
 

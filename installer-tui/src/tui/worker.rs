@@ -142,11 +142,9 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
 }
 
 fn save_on_medium(setup: &Setup, report: &mut install::Report) {
-    let name = format!("{}-{}", report.machine_id, report.file_name());
-    if let Ok(json) = serde_json::to_vec_pretty(&report) {
-        if let Ok(Some(at)) = setup.medium.save_report(&name, &json) {
-            report.saved_to.push(at);
-        }
+    let name = report.medium_file_name();
+    if let Some(at) = setup.medium.report_location(&name) {
+        report.save_copy(at, |json| setup.medium.save_report(&name, json));
     }
 }
 

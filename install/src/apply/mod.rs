@@ -1,0 +1,400 @@
+//! `apply`: carry out a plan, step by step, in the order `docs/detect.md`
+//! prescribes, so that an interruption at any point leaves the running
+//! system bootable and its configuration untouched.
+//!
+//! This module runs the steps, checks again before the first write and
+//! writes the report; `fresh` holds the steps of a new layout, `slot` the
+//! writing and reading back of a slot, `switch` the state record, the
+//! configuration and the boot entries.
+
+mod fresh;
+mod slot;
+mod switch;
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use detect::io::Slice;
+use detect::layout::{self, Role};
+use payload::PayloadReader;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::device::{Device, DiskFile};
+use crate::error::{DiskChange, Error, IoContext};
+use crate::fatvol::{self, Volume};
+use crate::io::{BackgroundCheck, Meter};
+use crate::plan::{Action, Plan, StepKind};
+use crate::report::{now, rfc3339, Report, StepReport, StepResult};
+
+/// What `apply` tells a front end while it works.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    /// A step begins.
+    Step {
+        /// 1-based position.
+        index: usize,
+        /// Number of steps.
+        total: usize,
+        /// Which step.
+        kind: StepKind,
+        /// What it does.
+        title: String,
+    },
+    /// Bytes done in the current step.
+    Bytes {
+        /// Which step.
+        kind: StepKind,
+        /// Bytes done.
+        done: u64,
+        /// Bytes in all.
+        total: u64,
+        /// Bytes per second so far.
+        rate: f64,
+    },
+    /// A step finished; everything it wrote is durable.
+    StepDone {
+        /// 1-based position.
+        index: usize,
+        /// Which step.
+        kind: StepKind,
+        /// How long it took.
+        seconds: f64,
+    },
+}
+
+/// A run that failed: why, and the report that records it.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct Failure {
+    /// Why.
+    pub error: Error,
+    /// The report, as written.
+    pub report: Report,
+}
+
+/// Largest boot loader binary read.
+const MAX_BOOT_LOADER: u64 = 16 * 1024 * 1024;
+
+/// Carry out `plan` on its disk, reading its payload.
+pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report, Box<Failure>> {
+    let started = now();
+    let opened = DiskFile::open(&plan.disk)
+        .ctx(|| format!("opening {} for writing", plan.disk.display()))
+        .and_then(|disk| {
+            let medium = File::open(&plan.payload)
+                .ctx(|| format!("opening the payload {}", plan.payload.display()))?;
+            Ok((disk, medium))
+        });
+    match opened {
+        // Smaller than a chunk: chunk reads then go straight into the
+        // chunk buffers, past this one; it serves the tar headers.
+        Ok((mut disk, medium)) => apply_on(
+            plan,
+            &mut disk,
+            BufReader::with_capacity(64 << 10, medium),
+            progress,
+        ),
+        Err(error) => {
+            let mut report = Report::begin(plan, started);
+            report.finish(Some(&error));
+            save_to_dirs(plan, &mut report);
+            Err(Box::new(Failure { error, report }))
+        }
+    }
+}
+
+/// [`apply`] on an open disk and medium: tests wrap them to inject faults.
+pub fn apply_on<D: Device + Send, R: Read>(
+    plan: &Plan,
+    dev: &mut D,
+    medium: R,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Report, Box<Failure>> {
+    let mut run = Run {
+        plan,
+        dev,
+        reader: None,
+        check: None,
+        boot_loader: Vec::new(),
+        now: now(),
+        config_ready: plan.action != Action::Install && plan.action != Action::Wipe,
+        report: Report::begin(plan, now()),
+    };
+    let result = run.preflight(medium).and_then(|()| run.steps(progress));
+    let error = result.err();
+    run.report.finish(error.as_ref());
+    run.save_report();
+    let report = run.report;
+    match error {
+        None => Ok(report),
+        Some(error) => Err(Box::new(Failure { error, report })),
+    }
+}
+
+/// Copy the report into the medium's report directories that can be
+/// written; a read-only DVD is not an error.
+fn save_to_dirs(plan: &Plan, report: &mut Report) {
+    for dir in &plan.report_dirs {
+        let path = dir.join(report.medium_file_name());
+        report.save_copy(path.display().to_string(), |json| {
+            std::fs::create_dir_all(dir)?;
+            write_durably(&path, json)
+        });
+    }
+}
+
+fn write_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// What goes wrong on a FAT volume: an I/O error, which gets the context
+/// of what was being done, or an engine error as it is.
+trait VolumeError {
+    fn into_error(self, what: String) -> Error;
+}
+
+impl VolumeError for io::Error {
+    fn into_error(self, what: String) -> Error {
+        Error::io(what, self)
+    }
+}
+
+impl VolumeError for Error {
+    fn into_error(self, _: String) -> Error {
+        self
+    }
+}
+
+/// Open the FAT volume on `part` (start, length) of `dev`, let `f` work on
+/// it and unmount it; every I/O error says `what` was being done.
+fn on_volume<D: Device, T, E: VolumeError>(
+    dev: &mut D,
+    part: (u64, u64),
+    what: impl Fn() -> String,
+    f: impl FnOnce(&Volume<'_, D>) -> Result<T, E>,
+) -> Result<T, Error> {
+    let fs = fatvol::open(dev, part.0, part.1).ctx(&what)?;
+    let out = f(&fs).map_err(|e| e.into_error(what()))?;
+    fs.unmount().ctx(what)?;
+    Ok(out)
+}
+
+/// A byte counter for `kind` that reports to `progress` as it goes (at most
+/// ten times a second).
+fn metered<'p>(
+    kind: StepKind,
+    total: u64,
+    progress: &'p mut dyn FnMut(&Progress),
+) -> impl FnMut(u64) + 'p {
+    let mut meter = Meter::new(total);
+    move |n| {
+        if let Some((done, total, rate)) = meter.add(n) {
+            progress(&Progress::Bytes {
+                kind,
+                done,
+                total,
+                rate,
+            });
+        }
+    }
+}
+
+struct Run<'a, D: Device, R: Read> {
+    plan: &'a Plan,
+    dev: &'a mut D,
+    reader: Option<PayloadReader<R>>,
+    /// The read-back of the root image, running beside its write.
+    check: Option<BackgroundCheck>,
+    boot_loader: Vec<u8>,
+    now: OffsetDateTime,
+    /// The config partition holds a file system reports can go to.
+    config_ready: bool,
+    report: Report,
+}
+
+impl<D: Device + Send, R: Read> Run<'_, D, R> {
+    fn part(&self, role: Role) -> Result<(u64, u64), Error> {
+        self.plan
+            .partition(role)
+            .map(|p| (p.start, p.size))
+            .ok_or_else(|| Error::PlanIncomplete(role.partition_name().to_string()))
+    }
+
+    /// Everything checked again before the first write: the same disk, the
+    /// same payload, signed by a trusted key.
+    fn preflight(&mut self, medium: R) -> Result<(), Error> {
+        let plan = self.plan;
+        if self.dev.size() != plan.disk_size {
+            return Err(Error::DiskChanged(DiskChange::Size {
+                found: self.dev.size(),
+                planned: plan.disk_size,
+            }));
+        }
+        if !plan.new_table {
+            let t = crate::target::inspect_device(plan.disk.clone(), self.dev, plan.disk_size);
+            for p in &plan.partitions {
+                let found = t.partition(p.role);
+                if found.map(|f| (f.start, f.size, f.part_guid.as_str()))
+                    != Some((p.start, p.size, p.part_guid.as_str()))
+                {
+                    return Err(Error::DiskChanged(DiskChange::PartitionMoved {
+                        partition: p.role.partition_name(),
+                    }));
+                }
+            }
+            let record = t.report.ferry().and_then(|f| f.record.clone());
+            if record != plan.state_before {
+                return Err(Error::DiskChanged(DiskChange::StateRecord));
+            }
+        }
+        let reader = PayloadReader::open(medium, &plan.trust)?;
+        let sha = hex::encode(Sha256::digest(reader.manifest_bytes()));
+        if sha != plan.manifest_sha256 {
+            return Err(Error::PayloadChanged {
+                planned: plan.manifest_sha256.clone(),
+                found: sha,
+            });
+        }
+        self.reader = Some(reader);
+        if plan
+            .steps
+            .iter()
+            .any(|s| s.kind == StepKind::InstallBootLoader)
+        {
+            let f = File::open(&plan.boot_loader).map_err(|e| {
+                Error::io(
+                    format!(
+                        "the boot loader {} is missing (on Debian: package systemd-boot-efi)",
+                        plan.boot_loader.display()
+                    ),
+                    e,
+                )
+            })?;
+            f.take(MAX_BOOT_LOADER)
+                .read_to_end(&mut self.boot_loader)
+                .ctx(|| format!("reading {}", plan.boot_loader.display()))?;
+        }
+        Ok(())
+    }
+
+    fn steps(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
+        let total = self.plan.steps.len();
+        for (i, step) in self.plan.steps.iter().enumerate() {
+            if step.kind == StepKind::WriteReport {
+                // The report is written last, after the result is known.
+                continue;
+            }
+            progress(&Progress::Step {
+                index: i + 1,
+                total,
+                kind: step.kind,
+                title: step.title.clone(),
+            });
+            let started = now();
+            let clock = Instant::now();
+            let result = self.step(step.kind, progress).and_then(|()| {
+                self.repair_fat(step.kind)?;
+                self.dev
+                    .sync()
+                    .ctx(|| format!("flushing {}", self.plan.disk.display()))
+            });
+            let seconds = clock.elapsed().as_secs_f64();
+            self.report.steps.push(StepReport {
+                step: step.kind,
+                title: step.title.clone(),
+                started: rfc3339(started),
+                seconds,
+                result: match result {
+                    Ok(()) => StepResult::Done,
+                    Err(_) => StepResult::Failed,
+                },
+            });
+            result?;
+            progress(&Progress::StepDone {
+                index: i + 1,
+                kind: step.kind,
+                seconds,
+            });
+            #[cfg(feature = "fault-injection")]
+            crate::io::fault::stop_if_asked(step.kind);
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, kind: StepKind, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
+        match kind {
+            StepKind::DiscardData => self.discard(progress),
+            StepKind::WritePartitionTable => self.write_table(),
+            StepKind::FormatEsp => self.format(Role::Esp, layout::ESP_LABEL, &["loader/entries"]),
+            StepKind::FormatConfig => {
+                self.format(
+                    Role::Config,
+                    layout::CONFIG_LABEL,
+                    &[layout::CONFIG_DIR, layout::REPORTS_DIR],
+                )?;
+                self.config_ready = true;
+                Ok(())
+            }
+            StepKind::MarkSlotWriting => self.mark_writing(),
+            StepKind::WriteSlot => self.write_slot(progress),
+            StepKind::ReadBack => self.read_back(progress),
+            StepKind::WriteConfig => self.write_config(),
+            StepKind::InstallBootLoader => self.install_boot_loader(),
+            StepKind::RecordNewSlot => self.record_new_slot(),
+            StepKind::SetDefault => self.set_default(),
+            StepKind::WriteReport => Ok(()),
+        }
+    }
+
+    /// `fatfs` writes `.` and `..` of new directories in a form `fsck.fat`
+    /// reports; the `fat` crate rewrites them as DOS does. Run after every
+    /// step that may have created directories on a FAT volume.
+    fn repair_fat(&mut self, kind: StepKind) -> Result<(), Error> {
+        let roles: &[Role] = match kind {
+            StepKind::FormatEsp | StepKind::WriteSlot | StepKind::InstallBootLoader => &[Role::Esp],
+            StepKind::FormatConfig | StepKind::WriteConfig => &[Role::Config],
+            StepKind::MarkSlotWriting => &[Role::Esp, Role::Config],
+            StepKind::RecordNewSlot => &[Role::Config],
+            StepKind::SetDefault => &[Role::Esp],
+            _ => &[],
+        };
+        for role in roles {
+            let (start, len) = self.part(*role)?;
+            let mut slice = Slice::new(&mut *self.dev, start, len)
+                .ctx(|| format!("opening {}", role.partition_name()))?;
+            fat::repair(&mut slice).map_err(|source| Error::Fat {
+                partition: role.partition_name(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Write the report to the config partition (when it holds a file
+    /// system) and to the medium. A report that cannot be written does not
+    /// change the result of the run; it is left out of `saved_to`.
+    fn save_report(&mut self) {
+        if self.config_ready {
+            if let Ok(part) = self.part(Role::Config) {
+                let name = format!("{}/{}", layout::REPORTS_DIR, self.report.file_name());
+                let at = format!("{}:{name}", layout::CONFIG_NAME);
+                let dev = &mut *self.dev;
+                self.report.save_copy(at, |json| {
+                    on_volume(
+                        dev,
+                        part,
+                        || format!("writing {name}"),
+                        |fs| fatvol::write_file(fs, &name, json),
+                    )?;
+                    dev.sync().ctx(|| format!("writing {name}"))
+                });
+            }
+        }
+        save_to_dirs(self.plan, &mut self.report);
+    }
+}

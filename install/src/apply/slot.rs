@@ -1,0 +1,261 @@
+//! Writing the slot while every chunk is verified, and reading it back.
+
+use std::io::{self, Read, Write};
+use std::sync::mpsc;
+
+use detect::layout::Role;
+use payload::{Component, PayloadReader};
+
+use super::{metered, on_volume, Progress, Run};
+use crate::device::{AlignedBuf, Device};
+use crate::error::{Error, IoContext, Refusal};
+use crate::fatvol;
+use crate::io::{verify_range, verify_stream, BackgroundCheck, Written};
+use crate::plan::StepKind;
+use crate::source::{INITRD, KERNEL, ROOTFS};
+
+/// Verified chunks queued for the writer thread (with the few the payload
+/// reader holds and the run the writer gathers, the bound on memory in
+/// flight).
+const WRITE_QUEUE: usize = 8;
+/// Bytes of verified chunks the writer gathers and writes at once (one
+/// request to the disk, large enough to keep it busy), then hands to the
+/// read-back (one read from the disk each).
+const WRITE_RUN: u64 = 8 << 20;
+
+impl<D: Device + Send, R: Read> Run<'_, D, R> {
+    pub(super) fn write_slot(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
+        let plan = self.plan;
+        let slot = plan.slot;
+        let (root_start, root_len) = self.part(Role::Root(slot))?;
+        let esp = self.part(Role::Esp)?;
+        let mut reader = self.reader.take().ok_or(Error::PayloadUsed)?;
+        let mut report = metered(StepKind::WriteSlot, plan.payload_bytes, progress);
+        while let Some(c) = reader.next_component().cloned() {
+            match c.name.as_str() {
+                ROOTFS => {
+                    if c.size > root_len {
+                        return Err(Refusal::RootImageTooLarge {
+                            slot,
+                            image: c.size,
+                            room: root_len,
+                        }
+                        .into());
+                    }
+                    let disk_reader = self
+                        .dev
+                        .disk_reader()
+                        .ctx(|| format!("opening slot {slot} for the read-back"))?;
+                    let runs = disk_reader.map(|r| {
+                        let (tx, rx) = mpsc::channel();
+                        let what = format!("slot {slot}");
+                        self.check = Some(BackgroundCheck::spawn(r, rx, c.clone(), what));
+                        tx
+                    });
+                    write_pipelined(
+                        &mut *self.dev,
+                        &mut reader,
+                        root_start,
+                        &format!("slot {slot}"),
+                        runs,
+                        &mut report,
+                    )?;
+                }
+                KERNEL | INITRD => {
+                    let path = format!("{slot}/{}", c.name);
+                    let what = || format!("writing {path} on the ESP");
+                    on_volume(self.dev, esp, what, |fs| {
+                        fatvol::create_dirs(fs, slot.name()).ctx(what)?;
+                        let mut f = fs.root_dir().create_file(&path).ctx(what)?;
+                        f.truncate().ctx(what)?;
+                        reader.read_component(|b| {
+                            f.write_all(b)?;
+                            report(b.len() as u64);
+                            Ok(())
+                        })?;
+                        f.flush().ctx(what)
+                    })?;
+                }
+                _ => {
+                    reader.read_component(|b| {
+                        report(b.len() as u64);
+                        Ok(())
+                    })?;
+                }
+            }
+        }
+        reader.finish()?;
+        Ok(())
+    }
+
+    /// A component of the manifest the plan was made from (preflight
+    /// compared its hash with the medium's).
+    fn component(&self, name: &str) -> Result<Component, Error> {
+        self.plan
+            .components
+            .iter()
+            .find(|c| c.name == name)
+            .cloned()
+            .ok_or_else(|| Error::PlanIncomplete(format!("component {name}")))
+    }
+
+    pub(super) fn read_back(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
+        let slot = self.plan.slot;
+        let rootfs = self.component(ROOTFS)?;
+        let kernel = self.component(KERNEL)?;
+        let initrd = self.component(INITRD)?;
+        let (root_start, _) = self.part(Role::Root(slot))?;
+        let esp = self.part(Role::Esp)?;
+        let total = rootfs.size + kernel.size + initrd.size;
+        let mut report = metered(StepKind::ReadBack, total, progress);
+        match self.check.take() {
+            // Read back from the disk while it was written, against the
+            // CRC32 of each verified chunk: wait for the last runs.
+            Some(check) => check.wait(&mut report)?,
+            // A device without a second handle: read the slot back now,
+            // from the disk, against the manifest's SHA-256.
+            None => {
+                self.dev
+                    .drop_cache(root_start, rootfs.size)
+                    .ctx(|| format!("reading slot {slot} back"))?;
+                verify_range(
+                    self.dev,
+                    root_start,
+                    &rootfs,
+                    &format!("slot {slot}"),
+                    &mut report,
+                )?;
+            }
+        }
+        // The kernel and initrd too come from the disk (the write-slot step
+        // ended with fsync, so the cached pages are clean and dropped).
+        self.dev
+            .drop_cache(esp.0, esp.1)
+            .ctx(|| "reading the ESP back".to_string())?;
+        on_volume(
+            self.dev,
+            esp,
+            || "reading the ESP back".into(),
+            |fs| {
+                for c in [&kernel, &initrd] {
+                    let path = format!("{slot}/{}", c.name);
+                    let mut f = fs
+                        .root_dir()
+                        .open_file(&path)
+                        .ctx(|| format!("reading {path} back"))?;
+                    verify_stream(&mut f, c, &format!("{path} on the ESP"), &mut report)?;
+                }
+                Ok::<(), Error>(())
+            },
+        )
+    }
+}
+
+/// Stream the root image from `reader` to `dev` at `start`: the calling
+/// thread reads the medium (the thread pool hashes every chunk against the
+/// manifest), a writer thread writes the chunks that passed, so reading,
+/// hashing and writing overlap. Chunks are read into aligned buffers that
+/// go round between the two (never copied), at most [`WRITE_QUEUE`]
+/// waiting for the writer. The writer records a CRC32 of each verified
+/// chunk as it takes it and hands runs of written chunks to the read-back
+/// through `runs`.
+fn write_pipelined<D: Device + Send, R: Read>(
+    dev: &mut D,
+    reader: &mut PayloadReader<R>,
+    start: u64,
+    what: &str,
+    runs: Option<mpsc::Sender<Vec<Written>>>,
+    report: &mut dyn FnMut(u64),
+) -> Result<(), Error> {
+    let (tx, rx) = mpsc::sync_channel::<AlignedBuf>(WRITE_QUEUE);
+    let (back_tx, back_rx) = mpsc::channel::<AlignedBuf>();
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || write_chunks(dev, start, what, rx, back_tx, runs));
+        let read = reader.read_component_into(AlignedBuf::new, |buf| {
+            let n = buf.as_ref().len() as u64;
+            let spare = back_rx.try_recv().unwrap_or_default();
+            let verified = std::mem::replace(buf, spare);
+            tx.send(verified)
+                .map_err(|_| io::Error::other("the writer stopped"))?;
+            report(n);
+            Ok(())
+        });
+        drop(tx);
+        let wrote = writer
+            .join()
+            .map_err(|_| Error::ThreadStopped("writing thread"))
+            .and_then(|r| r);
+        // A write error explains why the reading stopped; report it.
+        wrote?;
+        read?;
+        Ok(())
+    })
+}
+
+/// The writer thread: gather verified chunks into runs of [`WRITE_RUN`]
+/// bytes, write each run at its place from `start` with one
+/// [`Device::write_run`] (O_DIRECT where the disk allows), give the
+/// buffers back and pass the run (with the CRC32 of each chunk's verified
+/// bytes) to the read-back, which reads it from the disk while later runs
+/// are written.
+fn write_chunks<D: Device>(
+    dev: &mut D,
+    start: u64,
+    what: &str,
+    chunks: mpsc::Receiver<AlignedBuf>,
+    spare: mpsc::Sender<AlignedBuf>,
+    runs: Option<mpsc::Sender<Vec<Written>>>,
+) -> Result<(), Error> {
+    let mut pos = 0u64;
+    let mut next = 0u64;
+    let mut held: Vec<AlignedBuf> = Vec::new();
+    let mut run: Vec<Written> = Vec::new();
+    let mut run_bytes = 0u64;
+    let mut write = |held: &mut Vec<AlignedBuf>,
+                     run: &mut Vec<Written>,
+                     run_bytes: &mut u64|
+     -> Result<(), Error> {
+        let Some(at) = run.first().map(|w| w.offset) else {
+            return Ok(());
+        };
+        let pos = at - start;
+        let bufs: Vec<&[u8]> = held.iter().map(AsRef::as_ref).collect();
+        let direct = dev
+            .write_run(at, &bufs)
+            .ctx(|| format!("writing {what} at byte {pos}"))?;
+        for buf in held.drain(..) {
+            let _ = spare.send(buf);
+        }
+        if !direct {
+            // Start writing the run out now rather than at the final fsync
+            // (POSIX_FADV_DONTNEED starts writeback of dirty pages).
+            dev.drop_cache(at, *run_bytes)
+                .ctx(|| format!("writing {what} at byte {pos}"))?;
+        }
+        // A read-back that stopped has found its error already.
+        if let Some(tx) = &runs {
+            let _ = tx.send(std::mem::take(run));
+        }
+        run.clear();
+        *run_bytes = 0;
+        Ok(())
+    };
+    for buf in chunks {
+        let bytes = buf.as_ref();
+        let crc = runs.as_ref().map_or(0, |_| crc32fast::hash(bytes));
+        run.push(Written {
+            index: next,
+            offset: start + pos,
+            len: bytes.len(),
+            crc,
+        });
+        next += 1;
+        pos += bytes.len() as u64;
+        run_bytes += bytes.len() as u64;
+        held.push(buf);
+        if run_bytes >= WRITE_RUN {
+            write(&mut held, &mut run, &mut run_bytes)?;
+        }
+    }
+    write(&mut held, &mut run, &mut run_bytes)
+}

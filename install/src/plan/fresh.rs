@@ -1,0 +1,220 @@
+//! Planning a fresh install or a wipe: a new layout on the whole disk.
+
+use std::sync::Arc;
+
+use detect::layout::{self, Role, Slot};
+use detect::state::{SlotRecord, SlotState, StateRecord, STATE_FORMAT};
+use detect::Content;
+use migrate::ConfigTree;
+use payload::Kind;
+
+use super::checks::{boot_files, root_fits, trusted_after};
+use super::text::fresh_steps;
+use super::{derived_guid, Action, Choice, Plan, PlannedPartition};
+use crate::error::Refusal;
+use crate::source::PayloadInfo;
+use crate::target::Target;
+
+fn valid_machine_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+pub(super) fn plan_fresh(
+    target: &Target,
+    payload: &PayloadInfo,
+    choice: &Choice,
+) -> Result<Plan, Refusal> {
+    let m = &payload.manifest;
+    let existing = target.report.ferry();
+    if m.kind == Kind::Hotfix {
+        return Err(Refusal::HotfixAlone {
+            id: m.hotfix_id.clone().unwrap_or_default(),
+            product: m.product.clone(),
+            version: m.version.clone(),
+        });
+    }
+    if choice.action == Action::Install {
+        match &target.report.content {
+            Content::Blank => {}
+            Content::Ferry(_) => return Err(Refusal::AlreadyInstalled),
+            Content::Foreign { summary, .. } => {
+                return Err(Refusal::NotBlank {
+                    summary: summary.clone(),
+                })
+            }
+            Content::Unreadable { reason } => {
+                return Err(Refusal::Unreadable {
+                    reason: reason.clone(),
+                })
+            }
+        }
+    }
+    let sizes = choice.sizes;
+    let needed = sizes.min_disk_size();
+    if target.report.size < needed {
+        return Err(Refusal::DiskTooSmall {
+            size: target.report.size,
+            needed,
+        });
+    }
+    let slot = Slot::A;
+    root_fits(payload, slot, sizes.root)?;
+    let boot_bytes = boot_files(payload);
+    // Both slots' kernels and initrds, plus room for the boot loader and
+    // the FAT itself.
+    if boot_bytes
+        .saturating_mul(2)
+        .saturating_add(16 * layout::MIB)
+        > sizes.esp
+    {
+        return Err(Refusal::EspTooSmall {
+            boot_files: boot_bytes,
+            esp: sizes.esp,
+        });
+    }
+    let machine_id = match (
+        existing.and_then(|f| f.machine_id.clone()),
+        &choice.machine_id,
+    ) {
+        (Some(id), _) if choice.action == Action::Wipe => id,
+        (_, Some(id)) => id.clone(),
+        (_, None) => return Err(Refusal::NoMachineId),
+    };
+    if !valid_machine_id(&machine_id) {
+        return Err(Refusal::BadMachineId { id: machine_id });
+    }
+    let config = fresh_config(payload, choice)?;
+    let config_schema = config
+        .schema()
+        .map_err(|e| Refusal::DefaultConfig(Arc::new(e)))?;
+    if let Some(manifest) = m.config_schema {
+        if manifest != config_schema {
+            return Err(Refusal::SchemaDisagrees {
+                manifest,
+                recorded: config_schema,
+            });
+        }
+    }
+
+    // The layout: 1 MiB for the protective MBR and primary GPT, then the
+    // partitions aligned to 1 MiB, the data partition up to the last MiB.
+    let end = (target.report.size / layout::MIB - 1) * layout::MIB;
+    let mut start = layout::MIB;
+    let mut partitions = Vec::new();
+    for (i, role) in layout::Role::ALL.into_iter().enumerate() {
+        let len = sizes.of(role).unwrap_or(end - start);
+        partitions.push(PlannedPartition {
+            role,
+            index: i as u32 + 1,
+            start,
+            size: len,
+            part_guid: derived_guid(&machine_id, role.partition_name()),
+        });
+        start += len;
+    }
+
+    let installer_keys = payload
+        .trust
+        .trusted()
+        .map(|(fp, _)| fp.to_string())
+        .collect();
+    let trusted_keys = trusted_after(installer_keys, m.trust.as_ref())?;
+    let epoch = time::OffsetDateTime::UNIX_EPOCH;
+    let state_after = StateRecord {
+        format: STATE_FORMAT,
+        product: m.product.clone(),
+        machine_id: machine_id.clone(),
+        installed_at: epoch,
+        active: slot,
+        trusted_keys,
+        slots: detect::state::Slots {
+            a: SlotRecord {
+                state: SlotState::New,
+                release: Some(m.version.clone()),
+                hotfixes: Vec::new(),
+                config_schema: Some(config_schema),
+                written_at: Some(epoch),
+            },
+            b: SlotRecord::empty(),
+        },
+    };
+    state_after
+        .validate()
+        .map_err(|e| Refusal::InvalidState(Arc::new(e)))?;
+
+    let mut discard = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(old) = target.partition(Role::Data) {
+        discard.push((old.start, old.size));
+    }
+    if let Some(new) = partitions.iter().find(|p| p.role == Role::Data) {
+        discard.push((new.start, new.size));
+    }
+    let from = existing.and_then(|f| {
+        f.active_slot
+            .and_then(|s| f.slot(s))
+            .and_then(|s| s.release.clone())
+    });
+    match &target.report.content {
+        Content::Ferry(f) if choice.action == Action::Wipe => notes.push(format!(
+            "the Ferry installation of {} on this disk{} and its data are erased",
+            f.product
+                .clone()
+                .unwrap_or_else(|| "an unknown product".into()),
+            from.as_ref().map(|v| format!(" ({v})")).unwrap_or_default()
+        )),
+        Content::Foreign { summary, .. } => {
+            notes.push(format!("{summary}: it is erased"));
+        }
+        _ => {}
+    }
+    let wipe = choice.action == Action::Wipe;
+    if !wipe {
+        discard.clear();
+    }
+    let steps = fresh_steps(payload, target.path(), config_schema, wipe);
+    Ok(Plan {
+        action: choice.action,
+        disk: target.path().to_path_buf(),
+        disk_size: target.report.size,
+        product: m.product.clone(),
+        from,
+        from_hotfixes: Vec::new(),
+        to: m.version.clone(),
+        hotfix: None,
+        to_hotfixes: Vec::new(),
+        slot,
+        keep_slot: None,
+        disk_guid: Some(derived_guid(&machine_id, "disk")),
+        machine_id,
+        partitions,
+        new_table: true,
+        discard,
+        migration: None,
+        config_schema,
+        config,
+        state_before: existing.and_then(|f| f.record.clone()),
+        state_after,
+        payload: payload.path.clone(),
+        manifest_sha256: payload.manifest_sha256.clone(),
+        signer: payload.signer.to_string(),
+        payload_bytes: m.total_size(),
+        components: m.components.clone(),
+        trust: payload.trust.clone(),
+        boot_loader: choice.boot_loader.clone(),
+        report_dirs: choice.report_dirs.clone(),
+        medium: choice.medium.clone(),
+        notes,
+        steps,
+    })
+}
+
+fn fresh_config(payload: &PayloadInfo, choice: &Choice) -> Result<ConfigTree, Refusal> {
+    if payload.defaults.is_empty() {
+        return Err(Refusal::NoDefaultConfig);
+    }
+    match &choice.answers {
+        Some(a) => Ok(a.apply_to(&payload.defaults)?),
+        None => Ok(payload.defaults.clone()),
+    }
+}

@@ -1,0 +1,332 @@
+//! `plan`: every check, no I/O. Turns what was found on the disk, a
+//! verified payload and the technician's choice into the steps `apply`
+//! carries out, or a refusal that says why.
+
+mod checks;
+mod fresh;
+mod text;
+mod update;
+
+pub(crate) use text::size;
+pub use update::config_migration;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use detect::layout::{Role, Slot};
+use detect::state::StateRecord;
+use detect::Content;
+use migrate::ConfigTree;
+use payload::{TrustStore, Version};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::answers::Answers;
+use crate::error::Refusal;
+use crate::source::{PayloadInfo, INITRD, KERNEL, ROOTFS};
+use crate::target::{PartitionSizes, Target};
+
+/// What the technician chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Install on a blank disk.
+    Install,
+    /// Erase the disk, whatever it holds, and install.
+    Wipe,
+    /// Install a newer release next to the running one, keeping and
+    /// migrating its configuration.
+    Upgrade,
+    /// Install a hotfix of the running release next to it.
+    Hotfix,
+}
+
+impl Action {
+    /// The word used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Install => "install",
+            Action::Wipe => "wipe",
+            Action::Upgrade => "upgrade",
+            Action::Hotfix => "hotfix",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The technician's choice and what comes with it.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// What to do.
+    pub action: Action,
+    /// Values over the default configuration (install and wipe only).
+    pub answers: Option<Answers>,
+    /// Partition sizes for a new layout (install and wipe).
+    pub sizes: PartitionSizes,
+    /// Machine id for a new installation: 32 lower case hex digits. A wipe
+    /// keeps the id of the Ferry installation it replaces.
+    pub machine_id: Option<String>,
+    /// systemd-boot's EFI binary, copied to `\EFI\BOOT\BOOTX64.EFI`.
+    pub boot_loader: PathBuf,
+    /// Directories on the boot medium to copy the report to (skipped when
+    /// not writable).
+    pub report_dirs: Vec<PathBuf>,
+    /// The boot medium's id (`ferry.medium=`), quoted in the report so an
+    /// admin can tell which medium did the work.
+    pub medium: Option<String>,
+}
+
+/// Where systemd-boot's EFI binary is on a Debian system
+/// (package `systemd-boot-efi`).
+pub const SYSTEMD_BOOT_EFI: &str = "/usr/lib/systemd/boot/efi/systemd-bootx64.efi";
+/// Where the boot loader goes on the ESP.
+pub const ESP_BOOT_LOADER: &str = "EFI/BOOT/BOOTX64.EFI";
+
+impl Choice {
+    /// A choice with the default layout and boot loader path.
+    pub fn new(action: Action) -> Choice {
+        Choice {
+            action,
+            answers: None,
+            sizes: PartitionSizes::default(),
+            machine_id: None,
+            boot_loader: PathBuf::from(SYSTEMD_BOOT_EFI),
+            report_dirs: Vec::new(),
+            medium: None,
+        }
+    }
+}
+
+/// A new random machine id.
+pub fn new_machine_id() -> Result<String, getrandom::Error> {
+    let mut b = [0u8; 16];
+    getrandom::getrandom(&mut b)?;
+    Ok(hex::encode(b))
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepKind {
+    /// Discard (or zero) the data partition.
+    DiscardData,
+    /// Write the GPT and protective MBR.
+    WritePartitionTable,
+    /// Format the ESP.
+    FormatEsp,
+    /// Format the config partition.
+    FormatConfig,
+    /// Record the target slot as `writing` and remove its boot entry.
+    MarkSlotWriting,
+    /// Write the components while verifying them.
+    WriteSlot,
+    /// Read the written slot back and compare it with the manifest.
+    ReadBack,
+    /// Write the new slot's configuration directory.
+    WriteConfig,
+    /// Copy systemd-boot to the ESP.
+    InstallBootLoader,
+    /// Record the slot `new` and active in the state record.
+    RecordNewSlot,
+    /// Write the slot's loader entry with boot counting: the boot loader
+    /// starts it from now on while it has tries left.
+    SetDefault,
+    /// Write the report.
+    WriteReport,
+}
+
+impl StepKind {
+    /// The step's name, as `FERRY_FAULT_STOP_AFTER` and reports spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::DiscardData => "discard-data",
+            StepKind::WritePartitionTable => "write-partition-table",
+            StepKind::FormatEsp => "format-esp",
+            StepKind::FormatConfig => "format-config",
+            StepKind::MarkSlotWriting => "mark-slot-writing",
+            StepKind::WriteSlot => "write-slot",
+            StepKind::ReadBack => "read-back",
+            StepKind::WriteConfig => "write-config",
+            StepKind::InstallBootLoader => "install-boot-loader",
+            StepKind::RecordNewSlot => "record-new-slot",
+            StepKind::SetDefault => "set-default",
+            StepKind::WriteReport => "write-report",
+        }
+    }
+}
+
+impl fmt::Display for StepKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A step and the sentence a technician reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// Which step.
+    pub kind: StepKind,
+    /// What it does, in a sentence.
+    pub title: String,
+}
+
+/// A partition of the layout the plan writes or works on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedPartition {
+    /// Its role.
+    pub role: Role,
+    /// Partition number.
+    pub index: u32,
+    /// First byte.
+    pub start: u64,
+    /// Length in bytes.
+    pub size: u64,
+    /// Unique partition GUID, lower case.
+    pub part_guid: String,
+}
+
+/// The configuration migration an upgrade makes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MigrationPreview {
+    /// Schema of the running slot's configuration.
+    pub from_schema: u32,
+    /// Schema of the new release.
+    pub to_schema: u32,
+    /// One line per change.
+    pub changes: Vec<String>,
+    /// Unified diff of every changed document.
+    pub diff: String,
+}
+
+/// Everything `apply` will do, checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// What was chosen.
+    pub action: Action,
+    /// The disk or image written; no other is touched.
+    pub disk: PathBuf,
+    /// Its size in bytes.
+    pub disk_size: u64,
+    /// Product id.
+    pub product: String,
+    /// Release running now (upgrade, hotfix) or found before a wipe.
+    pub from: Option<Version>,
+    /// Hotfixes on the running release.
+    pub from_hotfixes: Vec<String>,
+    /// Release written.
+    pub to: Version,
+    /// Hotfix id, for a hotfix.
+    pub hotfix: Option<String>,
+    /// Hotfixes the new slot carries.
+    pub to_hotfixes: Vec<String>,
+    /// Slot written.
+    pub slot: Slot,
+    /// Slot kept as it is (upgrade, hotfix).
+    pub keep_slot: Option<Slot>,
+    /// Machine id.
+    pub machine_id: String,
+    /// GPT disk GUID of a new layout.
+    pub disk_guid: Option<String>,
+    /// The partitions: new (install, wipe) or found (upgrade, hotfix).
+    pub partitions: Vec<PlannedPartition>,
+    /// Whether a new partition table is written.
+    pub new_table: bool,
+    /// Byte ranges discarded (old and new data partition) on a wipe.
+    pub discard: Vec<(u64, u64)>,
+    /// The migration, for an upgrade that changes the configuration schema.
+    pub migration: Option<MigrationPreview>,
+    /// Schema of the new slot's configuration.
+    pub config_schema: u32,
+    /// The new slot's configuration directory.
+    #[serde(skip)]
+    pub config: ConfigTree,
+    /// The state record before (upgrade, hotfix).
+    pub state_before: Option<StateRecord>,
+    /// The state record after; `apply` stamps the times.
+    pub state_after: StateRecord,
+    /// Payload file.
+    pub payload: PathBuf,
+    /// SHA-256 of the payload's signed manifest.
+    pub manifest_sha256: String,
+    /// Fingerprint of the key that signed it.
+    pub signer: String,
+    /// Bytes read from the medium: the components.
+    pub payload_bytes: u64,
+    /// The manifest's components, to check the written slot against.
+    #[serde(skip)]
+    pub components: Vec<payload::Component>,
+    /// The installer's trust store, to verify the payload again.
+    #[serde(skip)]
+    pub trust: TrustStore,
+    /// systemd-boot binary (install, wipe).
+    pub boot_loader: PathBuf,
+    /// Report copies on the medium.
+    pub report_dirs: Vec<PathBuf>,
+    /// The boot medium's id, for the report.
+    pub medium: Option<String>,
+    /// Leftovers and other findings the plan deals with.
+    pub notes: Vec<String>,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    /// The planned partition of a role.
+    pub fn partition(&self, role: Role) -> Option<&PlannedPartition> {
+        self.partitions.iter().find(|p| p.role == role)
+    }
+}
+
+/// The version of this installer, compared with a payload's
+/// `min-installer`.
+pub fn installer_version() -> Version {
+    Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or_else(|_| Version::new(0, 0, 0))
+}
+
+/// Check everything and work out the steps. Pure: reads and writes nothing.
+pub fn plan(target: &Target, payload: &PayloadInfo, choice: &Choice) -> Result<Plan, Refusal> {
+    let m = &payload.manifest;
+    if m.min_installer > installer_version() {
+        return Err(Refusal::InstallerTooOld {
+            needed: m.min_installer.clone(),
+            running: installer_version(),
+        });
+    }
+    for name in [ROOTFS, KERNEL, INITRD] {
+        if m.component(name).is_none() {
+            return Err(Refusal::MissingComponent {
+                component: name.to_string(),
+            });
+        }
+    }
+    if target.report.size == 0 {
+        return Err(Refusal::DiskUnusable {
+            disk: target.path().to_path_buf(),
+            reason: match &target.report.content {
+                Content::Unreadable { reason } => Some(reason.clone()),
+                _ => None,
+            },
+        });
+    }
+    match choice.action {
+        Action::Install | Action::Wipe => fresh::plan_fresh(target, payload, choice),
+        Action::Upgrade | Action::Hotfix => update::plan_update(target, payload, choice),
+    }
+}
+
+/// A GUID derived from the machine id and a name: the same inputs give the
+/// same disk, so tests and reinstalls are reproducible; different machines
+/// differ. Formatted as a version 4 (random) UUID.
+pub fn derived_guid(machine_id: &str, name: &str) -> String {
+    let d = Sha256::digest(format!("ferry-guid:{machine_id}:{name}").as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    uuid::Uuid::from_bytes(b).to_string()
+}

@@ -1,0 +1,250 @@
+//! The plan as a technician reads it: the summary `Plan` prints as and the
+//! sentence of each step.
+
+use std::fmt;
+use std::path::Path;
+
+use detect::layout::{self, Slot};
+use detect::state::{SlotState, StateRecord};
+
+use super::checks::component_size;
+use super::{Action, Plan, Step, StepKind};
+use crate::source::{PayloadInfo, ROOTFS};
+use crate::target::Target;
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match (self.action, &self.hotfix) {
+            (Action::Hotfix, Some(id)) => {
+                format!("Apply hotfix {id} to {} {}", self.product, self.to)
+            }
+            (Action::Upgrade, _) => format!(
+                "Upgrade {} from {} to {}",
+                self.product,
+                self.from.as_ref().map_or("?".into(), |v| v.to_string()),
+                self.to
+            ),
+            (Action::Wipe, _) => format!("Wipe and reinstall {} {}", self.product, self.to),
+            _ => format!("Install {} {}", self.product, self.to),
+        };
+        writeln!(
+            f,
+            "{what} on {} ({})",
+            self.disk.display(),
+            size(self.disk_size)
+        )?;
+        if let Some(keep) = self.keep_slot {
+            writeln!(
+                f,
+                "The running system in slot {keep} and its configuration are kept as they are; \
+                 if the new one does not start, the machine returns to it by itself."
+            )?;
+        }
+        if self.action == Action::Wipe {
+            writeln!(
+                f,
+                "Everything on this disk is erased. No other disk is touched."
+            )?;
+        }
+        for n in &self.notes {
+            writeln!(f, "Note: {n}")?;
+        }
+        if let Some(m) = &self.migration {
+            writeln!(
+                f,
+                "Configuration: schema {} -> {}, {} change(s):",
+                m.from_schema,
+                m.to_schema,
+                m.changes.len()
+            )?;
+            for c in &m.changes {
+                writeln!(f, "  - {c}")?;
+            }
+        }
+        writeln!(f, "Steps:")?;
+        for (i, s) in self.steps.iter().enumerate() {
+            writeln!(f, "  {:>2}. {}", i + 1, s.title)?;
+        }
+        Ok(())
+    }
+}
+
+/// Bytes in the largest unit that keeps a number of at least 1.
+pub(crate) fn size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+pub(super) fn step(kind: StepKind, title: String) -> Step {
+    Step { kind, title }
+}
+
+pub(super) fn slot_steps(
+    payload: &PayloadInfo,
+    slot: Slot,
+    schema: Option<u32>,
+    fresh: bool,
+) -> Vec<Step> {
+    let m = &payload.manifest;
+    let mut steps = Vec::new();
+    if !fresh {
+        steps.push(step(
+            StepKind::MarkSlotWriting,
+            format!("Mark slot {slot} as being written (not bootable) and remove its boot entry"),
+        ));
+    }
+    steps.push(step(
+        StepKind::WriteSlot,
+        format!(
+            "Write {} {} into slot {slot} ({} root image, kernel, initrd), verifying every chunk",
+            m.product,
+            m.version,
+            size(component_size(payload, ROOTFS))
+        ),
+    ));
+    steps.push(step(
+        StepKind::ReadBack,
+        format!("Read slot {slot} back and compare it with the signed manifest"),
+    ));
+    steps.push(step(
+        StepKind::WriteConfig,
+        format!(
+            "Write the configuration of slot {slot}{}",
+            schema.map(|s| format!(" (schema {s})")).unwrap_or_default()
+        ),
+    ));
+    if fresh {
+        steps.push(step(
+            StepKind::InstallBootLoader,
+            "Install systemd-boot on the ESP".into(),
+        ));
+    }
+    steps.push(step(
+        StepKind::RecordNewSlot,
+        format!("Record slot {slot} as new in the state record"),
+    ));
+    steps.push(step(
+        StepKind::SetDefault,
+        format!(
+            "Make slot {slot} the boot default: add its boot entry with {} tries{}",
+            layout::DEFAULT_BOOT_TRIES,
+            if fresh {
+                ""
+            } else {
+                ", after which the machine falls back to the other slot by itself"
+            }
+        ),
+    ));
+    steps.push(step(
+        StepKind::WriteReport,
+        "Write the report to the config partition and the medium".into(),
+    ));
+    steps
+}
+
+/// The steps of a fresh install (`wipe`: erasing the data first).
+pub(super) fn fresh_steps(
+    payload: &PayloadInfo,
+    disk: &Path,
+    schema: u32,
+    wipe: bool,
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if wipe {
+        steps.push(step(
+            StepKind::DiscardData,
+            "Erase the data partition (discard, or write zeros where the disk cannot discard)"
+                .into(),
+        ));
+    }
+    steps.extend([
+        step(
+            StepKind::WritePartitionTable,
+            format!(
+                "Write a new GPT partition table on {}: ESP, root a, root b, config, data",
+                disk.display()
+            ),
+        ),
+        step(StepKind::FormatEsp, "Format the ESP (FAT32)".into()),
+        step(
+            StepKind::FormatConfig,
+            "Format the config partition (FAT32)".into(),
+        ),
+    ]);
+    steps.extend(slot_steps(payload, Slot::A, Some(schema), true));
+    steps
+}
+
+/// What an update finds in the slot it overwrites, and the detection
+/// issues it sets right.
+pub(super) fn update_notes(
+    target: &Target,
+    record: &StateRecord,
+    slot: Slot,
+    running: Slot,
+) -> Vec<String> {
+    let Some(install) = target.report.ferry() else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    let other = record.slots.get(slot);
+    match other.state {
+        SlotState::Writing => notes.push(format!(
+            "slot {slot} holds an interrupted write{}; it is not trusted and is overwritten",
+            other
+                .release
+                .as_ref()
+                .map(|v| format!(" of {v}"))
+                .unwrap_or_default()
+        )),
+        SlotState::New
+            if matches!(
+                install.slot(slot).and_then(|s| s.boot),
+                Some(detect::boot::BootHealth::Failed { .. })
+            ) =>
+        {
+            notes.push(format!(
+                "slot {slot} holds{}, which failed to start and used up its tries; it is \
+                 replaced",
+                other
+                    .release
+                    .as_ref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default()
+            ))
+        }
+        SlotState::Good | SlotState::New if record.active == slot => notes.push(format!(
+            "the state record makes slot {slot} active but the boot loader starts slot \
+             {running}: an earlier run stopped before switching; slot {slot} is overwritten"
+        )),
+        SlotState::Good | SlotState::New => notes.push(format!(
+            "slot {slot} holds the previous release{}; it is replaced",
+            other
+                .release
+                .as_ref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default()
+        )),
+        SlotState::Empty => {}
+    }
+    for issue in &target.report.issues {
+        if matches!(
+            issue.kind,
+            detect::IssueKind::BootEntryDisagrees | detect::IssueKind::DefaultBootDisagrees
+        ) {
+            notes.push(format!("{} (set right by this run)", issue.message));
+        }
+    }
+
+    notes
+}
