@@ -5,8 +5,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context, Result};
-use media_builder::iso::{self, CustomizeSpec, IsoSpec};
-use media_builder::usb::{image, target, write};
+use media::iso::{self, CustomizeSpec, IsoSpec};
+use media::usb::{image, target, write};
 
 use crate::media_cli::{IsoArgs, IsoCommand, UsbImageArgs, UsbWriteArgs};
 use crate::progress::{human_bytes, Progress};
