@@ -22,7 +22,6 @@ pub mod device;
 mod error;
 mod fatvol;
 pub mod io;
-mod ioctl;
 mod plan;
 mod report;
 mod source;
