@@ -8,6 +8,7 @@
 pub mod cpio;
 pub mod debs;
 pub mod demo;
+mod epoch;
 pub mod keymaps;
 pub mod kit;
 pub mod modules;
@@ -23,6 +24,7 @@ use sha2::{Digest, Sha256};
 
 use cpio::Archive;
 use debs::{LockedPackage, Unpacked};
+pub use epoch::{source_date_epoch, SourceDateEpochError};
 pub use kit::Bootkit;
 use modules::ModuleTree;
 
@@ -98,15 +100,9 @@ pub struct Built {
 pub const DEFAULT_EPOCH: u32 = 1_704_067_200;
 
 /// `SOURCE_DATE_EPOCH` if set, else [`DEFAULT_EPOCH`]: fixed times in
-/// every image.
-pub fn source_date_epoch() -> Result<u32> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| anyhow!("SOURCE_DATE_EPOCH={v} is not a number of seconds")),
-        Err(_) => Ok(DEFAULT_EPOCH),
-    }
+/// every image of the kit and the demo.
+pub fn kit_epoch() -> Result<u32> {
+    Ok(source_date_epoch()?.unwrap_or(DEFAULT_EPOCH))
 }
 
 /// Writes `data` to `path` unless it holds exactly that already (so a
@@ -396,7 +392,7 @@ fn copy(from: &Path, to: &Path) -> Result<bool> {
 
 /// Builds (or confirms up to date) the boot kit in `spec.out`.
 pub fn build(spec: &BootkitSpec) -> Result<Built> {
-    let epoch = source_date_epoch()?;
+    let epoch = kit_epoch()?;
     let packages = fetch_packages(&spec.cache)?;
     let dir = |name: &str| packages.dir(name);
     let Kernel {

@@ -39,11 +39,12 @@ pub(crate) fn read_answer(p: &Path) -> Result<Vec<u8>> {
 
 /// The time of every time stamp on a medium: `SOURCE_DATE_EPOCH`, else
 /// the payload's own creation time (`created`, RFC 3339), else 1980-01-01.
-pub(crate) fn build_time(created: &str) -> OffsetDateTime {
-    let secs = fat::source_date_epoch().unwrap_or_else(|| {
-        OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339)
+pub(crate) fn build_time(created: &str) -> Result<OffsetDateTime> {
+    let secs = match bootkit::source_date_epoch()? {
+        Some(secs) => i64::from(secs),
+        None => OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339)
             .map(|t| t.unix_timestamp())
-            .unwrap_or(315_532_800)
-    });
-    OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+            .unwrap_or(315_532_800),
+    };
+    Ok(OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH))
 }

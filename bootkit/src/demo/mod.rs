@@ -120,7 +120,7 @@ fn run(cmd: &mut Command, what: &str) -> Result<()> {
 
 /// Builds the payloads into `spec.out`; returns their paths.
 pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
-    let epoch = crate::source_date_epoch()?;
+    let epoch = crate::kit_epoch()?;
     let demo = demo_dir()?;
     let key = match &spec.key {
         Some(k) => k.clone(),

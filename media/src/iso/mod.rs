@@ -163,7 +163,7 @@ pub(crate) fn write_iso(
         isomd5,
     } = inputs;
     let manifest = &head.manifest;
-    let now = build_time(&manifest.created);
+    let now = build_time(&manifest.created)?;
     let epoch = now.unix_timestamp();
 
     // The medium id: a hash of the signed manifest (which binds every

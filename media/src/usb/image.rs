@@ -188,7 +188,7 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         cmdline.push(' ');
         cmdline.push_str(spec.extra_cmdline.trim());
     }
-    let now = build_time(&manifest.created);
+    let now = build_time(&manifest.created)?;
     let epoch = now.unix_timestamp();
     let label = "FERRY".to_string();
     let info = MediumInfo {
