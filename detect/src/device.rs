@@ -38,9 +38,9 @@ pub struct Disk {
     /// Size in bytes, found by seeking to the end (works for block devices
     /// without an ioctl).
     pub size: u64,
-    /// Model from sysfs.
+    /// Model from sysfs ([`blockdev::DiskFacts::model`]).
     pub model: Option<String>,
-    /// Serial from sysfs.
+    /// Serial from sysfs ([`blockdev::DiskFacts::serial`]).
     pub serial: Option<String>,
     /// Removable flag from sysfs.
     pub removable: bool,
@@ -67,17 +67,18 @@ impl Disk {
                 path: path.to_path_buf(),
                 source,
             })?;
-        let info = if is_block {
-            sysfs_info(Path::new(SYS_BLOCK), path)
+        let facts = if is_block {
+            blockdev::DiskFacts::of_path(Path::new(SYS_BLOCK), path)
         } else {
-            SysfsInfo::default()
-        };
+            None
+        }
+        .unwrap_or_default();
         Ok(Disk {
             path: path.to_path_buf(),
             size,
-            model: info.model,
-            serial: info.serial,
-            removable: info.removable,
+            model: facts.model,
+            serial: facts.serial,
+            removable: facts.removable,
             file,
         })
     }
@@ -93,53 +94,6 @@ impl Seek for Disk {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
         self.file.seek(pos)
     }
-}
-
-/// Identity of a block device as sysfs reports it.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct SysfsInfo {
-    /// `device/model` (with `device/vendor` in front for SCSI disks).
-    pub model: Option<String>,
-    /// `device/serial`, or the SCSI unit serial number page.
-    pub serial: Option<String>,
-    /// `removable`.
-    pub removable: bool,
-}
-
-/// Read model, serial and removable flag of the block device `dev_path`
-/// (e.g. `/dev/sda`) from a sysfs block directory.
-pub fn sysfs_info(sys_block: &Path, dev_path: &Path) -> SysfsInfo {
-    let Some(name) = device_name(dev_path) else {
-        return SysfsInfo::default();
-    };
-    let dir = sys_block.join(name);
-    let read = |rel: &str| -> Option<String> {
-        let text = std::fs::read(dir.join(rel)).ok()?;
-        let s = String::from_utf8_lossy(&text).trim().to_string();
-        (!s.is_empty()).then_some(s)
-    };
-    let model = match (read("device/vendor"), read("device/model")) {
-        (Some(v), Some(m)) if !m.starts_with(&v) && v != "ATA" => Some(format!("{v} {m}")),
-        (_, m) => m,
-    };
-    let serial = read("device/serial").or_else(|| {
-        // SCSI VPD page 0x80: 4-byte header, then the serial.
-        let raw = std::fs::read(dir.join("device/vpd_pg80")).ok()?;
-        let s = String::from_utf8_lossy(raw.get(4..)?).trim().to_string();
-        (!s.is_empty()).then_some(s)
-    });
-    SysfsInfo {
-        model,
-        serial,
-        removable: read("removable").as_deref() == Some("1"),
-    }
-}
-
-/// Kernel name of a device path, following symlinks such as
-/// `/dev/disk/by-label/...`.
-fn device_name(path: &Path) -> Option<String> {
-    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    real.file_name().map(|n| n.to_string_lossy().into_owned())
 }
 
 /// What [`enumerate_with`] skips and where it looks.
@@ -186,7 +140,11 @@ pub fn enumerate_with(opts: &EnumerateOptions) -> io::Result<Vec<PathBuf>> {
         names.push(name);
     }
     names.sort();
-    let excluded: Vec<String> = opts.exclude.iter().filter_map(|p| device_name(p)).collect();
+    let excluded: Vec<String> = opts
+        .exclude
+        .iter()
+        .filter_map(|p| blockdev::sysfs::kernel_name(p))
+        .collect();
     let mut disks = Vec::new();
     for name in names {
         const VIRTUAL: [&str; 6] = ["loop", "ram", "zram", "fd", "dm-", "md"];
@@ -239,8 +197,6 @@ mod tests {
         for virt in ["loop0", "ram0", "zram0", "sr0", "dm-0"] {
             fake_disk(root, virt, "10\n", &[]);
         }
-        fs::write(root.join("nvme0n1/device/model"), "Fast NVMe  \n").expect("model");
-        fs::write(root.join("nvme0n1/device/serial"), "S123\n").expect("serial");
         let opts = EnumerateOptions {
             sys_block: root.to_path_buf(),
             dev_dir: PathBuf::from("/dev"),
@@ -260,10 +216,6 @@ mod tests {
         .expect("enumerate");
         assert!(with_cd.contains(&PathBuf::from("/dev/sr0")));
         assert!(with_cd.contains(&PathBuf::from("/dev/sdb")));
-        let info = sysfs_info(root, Path::new("/nonexistent/nvme0n1"));
-        assert_eq!(info.model.as_deref(), Some("Fast NVMe"));
-        assert_eq!(info.serial.as_deref(), Some("S123"));
-        assert!(!info.removable);
     }
 
     #[test]

@@ -44,11 +44,6 @@ impl FixedTime {
         }
     }
 
-    /// `SOURCE_DATE_EPOCH` if set, else 1980-01-01: never the wall clock.
-    pub fn from_env() -> FixedTime {
-        FixedTime::from_unix(source_date_epoch().unwrap_or(315_532_800))
-    }
-
     /// The moment as `fatfs` stores it.
     pub fn date_time(&self) -> DateTime {
         self.date_time
@@ -68,6 +63,14 @@ impl FixedTime {
     }
 }
 
+/// 1980-01-01, the earliest moment FAT stores: the time of a volume
+/// written where no build time applies. Never the wall clock.
+impl Default for FixedTime {
+    fn default() -> FixedTime {
+        FixedTime::from_unix(315_532_800)
+    }
+}
+
 impl TimeProvider for FixedTime {
     fn get_current_date(&self) -> Date {
         self.date_time.date
@@ -75,11 +78,4 @@ impl TimeProvider for FixedTime {
     fn get_current_date_time(&self) -> DateTime {
         self.date_time
     }
-}
-
-/// `SOURCE_DATE_EPOCH` from the environment, when set to an integer.
-pub fn source_date_epoch() -> Option<i64> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
 }

@@ -24,7 +24,7 @@ mod shared;
 mod volume;
 
 pub use chain::{check_chains, MAX_CHECKED_CLUSTERS};
-pub use clock::{source_date_epoch, FixedTime};
+pub use clock::FixedTime;
 pub use error::Error;
 pub use repair::{repair, RepairReport};
 pub use shared::SharedDisk;

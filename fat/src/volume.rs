@@ -45,14 +45,15 @@ pub struct FormatOptions {
 }
 
 impl FormatOptions {
-    /// A label, the time from `SOURCE_DATE_EPOCH`, everything else default.
+    /// A label, every time stamp [`FixedTime::default`] (1980-01-01),
+    /// everything else default.
     pub fn new(label: &str) -> FormatOptions {
         FormatOptions {
             label: label.to_string(),
             volume_id: None,
             kind: None,
             cluster_size: None,
-            time: FixedTime::from_env(),
+            time: FixedTime::default(),
         }
     }
 }

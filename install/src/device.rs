@@ -2,12 +2,13 @@
 //! `Read + Write + Seek` device with a size, durable writes and discard.
 
 use std::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{FileExt, FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, FileTypeExt};
 use std::path::{Path, PathBuf};
 
-use crate::ioctl;
+pub use blockdev::AlignedBuf;
+use blockdev::{drop_cache, is_aligned, reopen_direct, Access, ALIGN};
 
 /// What the engine needs of a disk beyond reading and writing.
 pub trait Device: Read + Write + Seek + fmt::Debug {
@@ -63,31 +64,9 @@ impl DiskFile {
     /// partitions is mounted or held (swap, LVM, RAID), and refuses to
     /// mount them while the installer has it open.
     pub fn open(path: &Path) -> io::Result<DiskFile> {
-        let mut file = OpenOptions::new().read(true).write(true).open(path)?;
+        let file = blockdev::open(path, Access::ReadWrite)?;
         let block = file.metadata()?.file_type().is_block_device();
-        if block {
-            file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .custom_flags(nix::libc::O_EXCL)
-                .open(path)
-                .map_err(|e| match e.raw_os_error() {
-                    Some(nix::libc::EBUSY) => io::Error::new(
-                        io::ErrorKind::ResourceBusy,
-                        format!(
-                            "{} is in use: a partition of it is mounted or used by the \
-                             running system (swap, LVM, RAID); nothing was written",
-                            path.display()
-                        ),
-                    ),
-                    _ => e,
-                })?;
-        }
-        let size = if block {
-            ioctl::device_size(&file)?
-        } else {
-            file.metadata()?.len()
-        };
+        let size = blockdev::size(&file)?;
         Ok(DiskFile {
             file,
             path: path.to_path_buf(),
@@ -143,7 +122,7 @@ impl Device for DiskFile {
             return Ok(true);
         }
         if self.block {
-            return match ioctl::discard(&self.file, offset, len) {
+            return match blockdev::discard(&self.file, offset, len) {
                 Ok(()) => Ok(true),
                 Err(e) if e.raw_os_error() == Some(nix::libc::EOPNOTSUPP) => Ok(false),
                 Err(e) => Err(e),
@@ -163,13 +142,13 @@ impl Device for DiskFile {
 
     fn reread_partitions(&mut self) -> io::Result<()> {
         if self.block {
-            ioctl::reread_partitions(&self.file)?;
+            blockdev::reread_partitions(&self.file)?;
         }
         Ok(())
     }
 
     fn drop_cache(&mut self, offset: u64, len: u64) -> io::Result<()> {
-        drop_cached(&self.file, offset, len)
+        drop_cache(&self.file, offset, len)
     }
 
     fn disk_reader(&self) -> io::Result<Option<DiskReader>> {
@@ -184,7 +163,7 @@ impl Device for DiskFile {
     fn write_run(&mut self, offset: u64, bufs: &[&[u8]]) -> io::Result<bool> {
         let direct = self
             .direct
-            .get_or_insert_with(|| open_direct(&self.file, &self.path, true));
+            .get_or_insert_with(|| reopen_direct(&self.file, &self.path, true));
         let aligned = if offset.is_multiple_of(ALIGN as u64) {
             bufs.iter().take_while(|b| is_aligned(b)).count()
         } else {
@@ -199,7 +178,7 @@ impl Device for DiskFile {
                     at += n;
                 }
                 // The device wants another alignment: write through the cache.
-                Err(e) if e.raw_os_error() == Some(nix::libc::EINVAL) => {
+                Err(e) if blockdev::direct_refused(&e) => {
                     self.direct = Some(None);
                 }
                 Err(e) => return Err(e),
@@ -211,71 +190,6 @@ impl Device for DiskFile {
         }
         Ok(done == bufs.len())
     }
-}
-
-/// An owned byte buffer whose bytes start on an O_DIRECT boundary, so a
-/// verified chunk read into it can be written with O_DIRECT as it is: an
-/// aligned window into an over-allocated vector (when the allocator gives
-/// no room for one, the window starts at 0 and the bytes are written
-/// through the cache).
-#[derive(Debug, Default)]
-pub struct AlignedBuf {
-    raw: Vec<u8>,
-    len: usize,
-}
-
-impl AlignedBuf {
-    /// A buffer of `len` zero bytes.
-    pub fn new(len: usize) -> AlignedBuf {
-        AlignedBuf {
-            raw: vec![0u8; len + ALIGN],
-            len,
-        }
-    }
-
-    fn skew(&self) -> usize {
-        let skew = self.raw.as_ptr().align_offset(ALIGN);
-        if skew.saturating_add(self.len) <= self.raw.len() {
-            skew
-        } else {
-            0
-        }
-    }
-}
-
-impl AsRef<[u8]> for AlignedBuf {
-    fn as_ref(&self) -> &[u8] {
-        let skew = self.skew();
-        &self.raw[skew..skew + self.len]
-    }
-}
-
-impl AsMut<[u8]> for AlignedBuf {
-    fn as_mut(&mut self) -> &mut [u8] {
-        let skew = self.skew();
-        &mut self.raw[skew..skew + self.len]
-    }
-}
-
-/// Whether `buf` can be written with O_DIRECT: aligned start and length.
-fn is_aligned(buf: &[u8]) -> bool {
-    buf.as_ptr().align_offset(ALIGN) == 0 && buf.len().is_multiple_of(ALIGN) && !buf.is_empty()
-}
-
-/// The disk `file` opened from `path` again with O_DIRECT, for reading or
-/// for writing: through `/proc/self/fd`, so it cannot be another file;
-/// `None` where O_DIRECT is refused.
-fn open_direct(file: &File, path: &Path, write: bool) -> Option<File> {
-    use std::os::fd::AsRawFd;
-    let open = |p: &Path| {
-        OpenOptions::new()
-            .read(!write)
-            .write(write)
-            .custom_flags(nix::libc::O_DIRECT)
-            .open(p)
-    };
-    let same = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
-    open(&same).or_else(|_| open(path)).ok()
 }
 
 /// Write aligned `bufs` from `offset` with as few requests as the kernel
@@ -300,20 +214,6 @@ fn write_direct(file: &File, offset: u64, bufs: &[&[u8]]) -> io::Result<u64> {
     }
     Ok(total as u64)
 }
-
-/// POSIX_FADV_DONTNEED: the kernel forgets the clean cached pages of the
-/// range (of a block device or an image file alike).
-fn drop_cached(file: &File, offset: u64, len: u64) -> io::Result<()> {
-    use nix::fcntl::{posix_fadvise, PosixFadviseAdvice};
-    let (Ok(off), Ok(n)) = (i64::try_from(offset), i64::try_from(len)) else {
-        return Ok(());
-    };
-    posix_fadvise(file, off, n, PosixFadviseAdvice::POSIX_FADV_DONTNEED).map_err(io::Error::from)
-}
-
-/// Alignment of O_DIRECT buffers, offsets and lengths: the largest logical
-/// block size of disks in use.
-const ALIGN: usize = 4096;
 
 /// A read-only handle on a disk for reading written ranges back from the
 /// device, not from the kernel's cache of them.
@@ -342,7 +242,7 @@ impl DiskReader {
     /// with O_DIRECT where allowed.
     fn new(file: &File, path: &Path, size: u64) -> io::Result<DiskReader> {
         let buffered = file.try_clone()?;
-        let direct = open_direct(file, path, false);
+        let direct = reopen_direct(file, path, false);
         Ok(DiskReader {
             buffered,
             direct,
@@ -363,7 +263,7 @@ impl DiskReader {
             return Ok(());
         }
         self.buffered.sync_data()?;
-        drop_cached(&self.buffered, offset, len)
+        drop_cache(&self.buffered, offset, len)
     }
 
     /// Read `len` bytes at `offset` from the device. `buf` is scratch space
@@ -379,9 +279,9 @@ impl DiskReader {
             match read_direct(direct, offset, len, self.size, buf) {
                 Ok(range) => return Ok(&buf[range]),
                 // The device wants another alignment: read through the cache.
-                Err(e) if e.raw_os_error() == Some(nix::libc::EINVAL) => {
+                Err(e) if blockdev::direct_refused(&e) => {
                     self.buffered.sync_data()?;
-                    drop_cached(&self.buffered, offset, len as u64)?;
+                    drop_cache(&self.buffered, offset, len as u64)?;
                 }
                 Err(e) => return Err(e),
             }

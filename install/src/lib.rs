@@ -31,7 +31,6 @@ pub mod device;
 mod error;
 mod fatvol;
 pub mod io;
-mod ioctl;
 mod plan;
 mod report;
 mod source;

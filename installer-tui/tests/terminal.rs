@@ -370,8 +370,8 @@ fn unattended_upgrade_from_an_iso_with_an_embedded_answer_file() {
     let fx = fixture::fixture();
     let answer = upgrade_answer(&fx);
     let iso = fx.dir.path().join("demo.iso");
-    media_builder::iso::build(
-        &media_builder::iso::IsoSpec {
+    media::iso::build(
+        &media::iso::IsoSpec {
             bootkit: bootkit(fx.dir.path()),
             payload: fx.payload(),
             answer: Some(answer),
@@ -397,8 +397,8 @@ fn unattended_upgrade_from_a_usb_stick_with_a_split_payload() {
     let fx = fixture::fixture();
     let answer = upgrade_answer(&fx);
     let img = fx.dir.path().join("stick.img");
-    let built = media_builder::usb::image::build(
-        &media_builder::usb::image::UsbSpec {
+    let built = media::usb::image::build(
+        &media::usb::image::UsbSpec {
             bootkit: bootkit(fx.dir.path()),
             payload: fx.payload(),
             answer: Some(answer),

@@ -1,11 +1,12 @@
 //! `media-builder bootkit` and `media-builder demo build`: arguments and
-//! the summary printed; the work is in the library (`bootkit`, `demo`).
+//! the summary printed; the work is in the `bootkit` crate (`bootkit::build`,
+//! `bootkit::demo`).
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use bootkit::demo;
 use clap::{Args, Subcommand};
-use media_builder::{bootkit, demo};
 
 #[derive(Debug, Args)]
 pub struct BootkitArgs {
@@ -82,6 +83,7 @@ pub fn demo_build(a: DemoBuildArgs) -> Result<()> {
         cache: a.cache,
         broken: a.broken,
         key: a.key,
+        media_builder: std::env::current_exe().context("finding media-builder itself")?,
     })?;
     for p in built {
         println!("{}", p.display());

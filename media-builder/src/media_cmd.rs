@@ -5,8 +5,10 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context, Result};
-use media_builder::iso::{self, CustomizeSpec, IsoSpec};
-use media_builder::usb::{image, target, write};
+use blockdev::inspect::Kind;
+use blockdev::Roots;
+use media::iso::{self, CustomizeSpec, IsoSpec};
+use media::usb::{image, target, write};
 
 use crate::media_cli::{IsoArgs, IsoCommand, UsbImageArgs, UsbWriteArgs};
 use crate::progress::{human_bytes, Progress};
@@ -151,18 +153,22 @@ pub fn usb_image(a: UsbImageArgs) -> Result<()> {
 pub fn usb_write(a: UsbWriteArgs) -> Result<()> {
     let image_size =
         write::image_size(&a.image).with_context(|| format!("reading {}", a.image.display()))?;
-    let roots = target::Roots::system();
+    let roots = Roots::system();
     let facts = a
         .devices
         .iter()
-        .map(|d| target::inspect(d, &roots))
+        .map(|d| blockdev::inspect(d, &roots))
         .collect();
     let allow = target::Allow {
         non_removable: a.force,
         files: a.file_ok,
     };
-    let (targets, refusals) =
-        target::check_all(facts, target::identity(&a.image), image_size, allow);
+    let (targets, refusals) = target::check_all(
+        facts,
+        blockdev::inspect::identity(&a.image),
+        image_size,
+        allow,
+    );
     if !refusals.is_empty() {
         if a.json {
             let refused: Vec<_> = refusals
@@ -185,22 +191,24 @@ pub fn usb_write(a: UsbWriteArgs) -> Result<()> {
     }
     for t in &targets {
         match &t.kind {
-            target::Kind::Disk(d) => eprintln!(
+            Kind::Disk(d) => eprintln!(
                 "{}: disk {}, {}{}{}{}",
                 t.path.display(),
-                d.name,
-                human_bytes(d.size),
-                if d.removable { ", removable" } else { "" },
-                d.model
+                d.facts.name,
+                human_bytes(d.facts.size),
+                if d.facts.removable { ", removable" } else { "" },
+                d.facts
+                    .model
                     .as_deref()
                     .map(|m| format!(", model {m}"))
                     .unwrap_or_default(),
-                d.serial
+                d.facts
+                    .serial
                     .as_deref()
                     .map(|s| format!(", serial {s}"))
                     .unwrap_or_default(),
             ),
-            target::Kind::File { size } => {
+            Kind::File { size } => {
                 eprintln!("{}: image file, {}", t.path.display(), human_bytes(*size))
             }
             _ => eprintln!("{}", t.path.display()),

@@ -195,17 +195,10 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
 
 /// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
 fn source_date() -> Result<OffsetDateTime> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => {
-            let secs: i64 = text
-                .trim()
-                .parse()
-                .map_err(|_| anyhow!("SOURCE_DATE_EPOCH '{text}' is not a number of seconds"))?;
-            OffsetDateTime::from_unix_timestamp(secs)
-                .map_err(|_| anyhow!("SOURCE_DATE_EPOCH '{text}' is out of range"))
-        }
-        Err(_) => Ok(OffsetDateTime::now_utc().replace_nanosecond(0)?),
-    }
+    Ok(match bootkit::source_date_epoch()? {
+        Some(secs) => OffsetDateTime::from_unix_timestamp(i64::from(secs))?,
+        None => OffsetDateTime::now_utc().replace_nanosecond(0)?,
+    })
 }
 
 fn canonical_name(spec: &BuildSpec) -> String {

@@ -449,7 +449,7 @@ fn usb_image_passes_sgdisk_and_fsck_and_the_stick_reader() {
 fn split_payload_parts_reassemble() {
     let dir = setup();
     let d = dir.path();
-    let spec = media_builder::usb::image::UsbSpec {
+    let spec = media::usb::image::UsbSpec {
         bootkit: d.join("kit"),
         payload: d.join(PAYLOAD),
         answer: None,
@@ -459,7 +459,7 @@ fn split_payload_parts_reassemble() {
         out: d.join("split.img"),
         part_size: 1 << 20,
     };
-    let built = media_builder::usb::image::build(&spec, |_, _| {}).unwrap();
+    let built = media::usb::image::build(&spec, |_, _| {}).unwrap();
     assert!(built.payload_parts.len() >= 6, "{:?}", built.payload_parts);
     assert_eq!(built.payload_parts[0], format!("{PAYLOAD}.000"));
     let mut file = OpenOptions::new()

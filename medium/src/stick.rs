@@ -63,7 +63,7 @@ impl<D: Read + Write + Seek> Stick<D> {
     /// `detect::io::Slice` from [`find_partition`]).
     pub fn open(partition: D) -> Result<Stick<D>, Error> {
         Ok(Stick {
-            volume: Volume::open(partition, FixedTime::from_env())?,
+            volume: Volume::open(partition, FixedTime::default())?,
         })
     }
 

@@ -225,8 +225,8 @@ pub fn build_iso_with(
     cmdline: &str,
     out: &Path,
 ) -> Result<()> {
-    media_builder::iso::build(
-        &media_builder::iso::IsoSpec {
+    media::iso::build(
+        &media::iso::IsoSpec {
             bootkit: kit.to_path_buf(),
             payload: upg.to_path_buf(),
             answer,
@@ -255,8 +255,8 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
         std::fs::write(&p, a).unwrap();
         p
     });
-    media_builder::usb::image::build(
-        &media_builder::usb::image::UsbSpec {
+    media::usb::image::build(
+        &media::usb::image::UsbSpec {
             bootkit: kit,
             payload: upg,
             answer,
@@ -264,7 +264,7 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
             size: None,
             unsigned_ok: false,
             out: out.to_path_buf(),
-            part_size: media_builder::usb::image::PART_SIZE,
+            part_size: media::usb::image::PART_SIZE,
         },
         |_, _| {},
     )

@@ -15,10 +15,18 @@
 //! are. A module the kernel has built in (`modules.builtin`) has no file
 //! and needs none.
 
+mod compress;
+mod modinfo;
+#[cfg(test)]
+mod testdata;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
+
+pub use compress::{decompress, Compression};
+pub use modinfo::modinfo;
 
 /// Modules the installer needs to see disks, optical drives, USB sticks
 /// and keyboards on common hardware and in QEMU. Dependencies are added.
@@ -84,157 +92,6 @@ pub const DEMO_MODULES: &[&str] = &[
     // Debian's kernel, iso8859-1 in Ubuntu's.
     "nls_iso8859_1",
 ];
-
-/// How a module file is stored in the kernel package.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    /// `.ko` (Debian 12)
-    None,
-    /// `.ko.zst` (Ubuntu 24.04)
-    Zstd,
-    /// `.ko.xz` (Debian 13)
-    Xz,
-    /// `.ko.gz`
-    Gzip,
-}
-
-impl Compression {
-    /// The compression of a module file by its name, and the name without
-    /// the compression suffix (`ahci.ko.zst` → `ahci.ko`); `None` if the
-    /// file is no kernel module.
-    pub fn of(file: &str) -> Option<(Compression, &str)> {
-        let (how, plain) = if let Some(p) = file.strip_suffix(".zst") {
-            (Compression::Zstd, p)
-        } else if let Some(p) = file.strip_suffix(".xz") {
-            (Compression::Xz, p)
-        } else if let Some(p) = file.strip_suffix(".gz") {
-            (Compression::Gzip, p)
-        } else {
-            (Compression::None, file)
-        };
-        plain.ends_with(".ko").then_some((how, plain))
-    }
-
-    fn format(self) -> &'static str {
-        match self {
-            Compression::None => "uncompressed",
-            Compression::Zstd => "zstd",
-            Compression::Xz => "xz",
-            Compression::Gzip => "gzip",
-        }
-    }
-}
-
-/// Largest module accepted after decompression (the largest in Debian's
-/// and Ubuntu's kernels are a few MiB, GPU drivers about 20 MiB).
-const MAX_MODULE_BYTES: u64 = 256 << 20;
-
-/// The module file `data` (read from `file`), decompressed.
-pub fn decompress(data: Vec<u8>, how: Compression, file: &Path) -> Result<Vec<u8>> {
-    let out = match how {
-        Compression::None => return Ok(data),
-        Compression::Zstd => unzstd(&data),
-        Compression::Xz => unxz(&data),
-        Compression::Gzip => gunzip(&data),
-    };
-    out.map_err(|e| {
-        anyhow!(
-            "{} is not a valid {}-compressed kernel module ({e}); the package \
-             cache may be damaged: delete the package's directory under the \
-             cache's unpacked/ (or the whole cache) and run again",
-            file.display(),
-            how.format()
-        )
-    })
-}
-
-/// Every zstd frame of `data`, decompressed; checks each frame's content
-/// checksum and size where the frame has them.
-fn unzstd(mut data: &[u8]) -> std::result::Result<Vec<u8>, String> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    if data.is_empty() {
-        return Err("the file is empty".into());
-    }
-    while !data.is_empty() {
-        let mut dec =
-            ruzstd::decoding::StreamingDecoder::new(&mut data).map_err(|e| e.to_string())?;
-        let before = out.len();
-        let limit = MAX_MODULE_BYTES + 1 - out.len() as u64;
-        (&mut dec)
-            .take(limit)
-            .read_to_end(&mut out)
-            .map_err(|e| e.to_string())?;
-        if out.len() as u64 > MAX_MODULE_BYTES {
-            return Err(format!("larger than {} MiB", MAX_MODULE_BYTES >> 20));
-        }
-        let frame = &dec.decoder;
-        if !frame.is_finished() {
-            return Err("the data ends in the middle of a frame".into());
-        }
-        let declared = frame.content_size();
-        if declared != 0 && declared != (out.len() - before) as u64 {
-            return Err(format!(
-                "a frame declares {declared} bytes but holds {}",
-                out.len() - before
-            ));
-        }
-        if let (Some(want), Some(got)) = (
-            frame.get_checksum_from_data(),
-            frame.get_calculated_checksum(),
-        ) {
-            if want != got {
-                return Err(format!(
-                    "checksum mismatch: the frame says {want:08x}, the data gives {got:08x}"
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// An xz file, decompressed (lzma-rs checks the block checks, the index
-/// and the footer).
-fn unxz(data: &[u8]) -> std::result::Result<Vec<u8>, String> {
-    let mut out = Limited(Vec::new());
-    lzma_rs::xz_decompress(&mut std::io::BufReader::new(data), &mut out)
-        .map_err(|e| e.to_string())?;
-    Ok(out.0)
-}
-
-/// A gzip file (all members), decompressed.
-fn gunzip(data: &[u8]) -> std::result::Result<Vec<u8>, String> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(data)
-        .take(MAX_MODULE_BYTES + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| e.to_string())?;
-    if out.len() as u64 > MAX_MODULE_BYTES {
-        return Err(format!("larger than {} MiB", MAX_MODULE_BYTES >> 20));
-    }
-    Ok(out)
-}
-
-/// A `Vec` that refuses to grow past [`MAX_MODULE_BYTES`].
-struct Limited(Vec<u8>);
-
-impl std::io::Write for Limited {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if (self.0.len() + buf.len()) as u64 > MAX_MODULE_BYTES {
-            return Err(std::io::Error::other(format!(
-                "larger than {} MiB",
-                MAX_MODULE_BYTES >> 20
-            )));
-        }
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The module names in a `modules.builtin` (one path a line,
 /// `kernel/drivers/ata/ata_piix.ko`).
@@ -509,61 +366,10 @@ fn softdep_pre(v: &str) -> Vec<String> {
     out
 }
 
-/// The `key=value` strings of an ELF64 module's `.modinfo` section.
-pub fn modinfo(elf: &[u8]) -> Result<Vec<(String, String)>> {
-    let u16_at = |o: usize| -> Result<u64> {
-        let b = elf.get(o..o + 2).ok_or_else(|| anyhow!("truncated ELF"))?;
-        Ok(u64::from(u16::from_le_bytes([b[0], b[1]])))
-    };
-    let u32_at = |o: usize| -> Result<u64> {
-        let b = elf.get(o..o + 4).ok_or_else(|| anyhow!("truncated ELF"))?;
-        Ok(u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-    };
-    let u64_at = |o: usize| -> Result<u64> {
-        let b = elf.get(o..o + 8).ok_or_else(|| anyhow!("truncated ELF"))?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Ok(u64::from_le_bytes(a))
-    };
-    if elf.get(..5) != Some(b"\x7fELF\x02") || elf.get(5) != Some(&1) {
-        bail!("not a little-endian 64-bit ELF module");
-    }
-    let to = |v: u64| usize::try_from(v).map_err(|_| anyhow!("ELF offset too large"));
-    let shoff = to(u64_at(0x28)?)?;
-    let shentsize = to(u16_at(0x3a)?)?;
-    let shnum = to(u16_at(0x3c)?)?;
-    let shstrndx = to(u16_at(0x3e)?)?;
-    let section = |i: usize| -> Result<(u64, usize, usize)> {
-        let h = shoff + i * shentsize;
-        Ok((u32_at(h)?, to(u64_at(h + 0x18)?)?, to(u64_at(h + 0x20)?)?))
-    };
-    let (_, str_off, str_size) = section(shstrndx)?;
-    let names = elf
-        .get(str_off..str_off + str_size)
-        .ok_or_else(|| anyhow!("truncated section names"))?;
-    for i in 0..shnum {
-        let (name, off, size) = section(i)?;
-        let name = names.get(to(name)?..).unwrap_or_default();
-        if name.starts_with(b".modinfo\0") {
-            let data = elf
-                .get(off..off + size)
-                .ok_or_else(|| anyhow!("truncated .modinfo"))?;
-            return Ok(data
-                .split(|b| *b == 0)
-                .filter_map(|s| {
-                    let s = std::str::from_utf8(s).ok()?;
-                    let (k, v) = s.split_once('=')?;
-                    Some((k.to_string(), v.to_string()))
-                })
-                .collect());
-        }
-    }
-    bail!("no .modinfo section: not a kernel module")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use testdata::{fake_module, xz, zstd};
 
     #[test]
     fn softdeps_keep_only_pre() {
@@ -574,176 +380,8 @@ mod tests {
     #[test]
     fn names_use_underscores() {
         assert_eq!(module_name("xhci-pci.ko"), "xhci_pci");
-    }
-
-    #[test]
-    fn non_elf_is_refused() {
-        assert!(modinfo(b"hello").is_err());
-    }
-
-    /// A minimal ELF64 object whose `.modinfo` holds `info`: what
-    /// [`modinfo`] reads of a module.
-    fn fake_module(info: &[&str]) -> Vec<u8> {
-        let names = b"\0.shstrtab\0.modinfo\0";
-        let mut modinfo_data = Vec::new();
-        for i in info {
-            modinfo_data.extend_from_slice(i.as_bytes());
-            modinfo_data.push(0);
-        }
-        let names_off = 64u64;
-        let info_off = names_off + names.len() as u64;
-        let shoff = info_off + modinfo_data.len() as u64;
-        let mut elf = vec![0u8; 64];
-        elf[..6].copy_from_slice(b"\x7fELF\x02\x01");
-        elf[0x28..0x30].copy_from_slice(&shoff.to_le_bytes());
-        elf[0x3a..0x3c].copy_from_slice(&64u16.to_le_bytes());
-        elf[0x3c..0x3e].copy_from_slice(&3u16.to_le_bytes());
-        elf[0x3e..0x40].copy_from_slice(&1u16.to_le_bytes());
-        elf.extend_from_slice(names);
-        elf.extend_from_slice(&modinfo_data);
-        let section = |name: u32, off: u64, size: u64| {
-            let mut h = vec![0u8; 64];
-            h[..4].copy_from_slice(&name.to_le_bytes());
-            h[0x18..0x20].copy_from_slice(&off.to_le_bytes());
-            h[0x20..0x28].copy_from_slice(&size.to_le_bytes());
-            h
-        };
-        elf.extend(section(0, 0, 0));
-        elf.extend(section(1, names_off, names.len() as u64));
-        elf.extend(section(11, info_off, modinfo_data.len() as u64));
-        elf
-    }
-
-    fn zstd(data: &[u8]) -> Vec<u8> {
-        ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
-    }
-
-    /// `data` in an xz file with a CRC32 check, as the kernel's
-    /// `xz --check=crc32` writes modules (lzma-rs's encoder writes no
-    /// check). The LZMA2 chunks are stored, not compressed.
-    fn xz(data: &[u8]) -> Vec<u8> {
-        fn varint(out: &mut Vec<u8>, mut n: u64) {
-            while n >= 0x80 {
-                out.push((n as u8) | 0x80);
-                n >>= 7;
-            }
-            out.push(n as u8);
-        }
-        let crc = |b: &[u8]| crc32fast::hash(b).to_le_bytes();
-        let flags = [0x00, 0x01]; // CRC32 check
-        let mut out = vec![0xfd, b'7', b'z', b'X', b'Z', 0x00];
-        out.extend_from_slice(&flags);
-        out.extend_from_slice(&crc(&flags));
-        // Block header: 12 bytes; one filter, LZMA2 (0x21), 4 KiB dictionary.
-        let header = [0x02, 0x00, 0x21, 0x01, 0x00, 0x00, 0x00, 0x00];
-        let mut block = header.to_vec();
-        block.extend_from_slice(&crc(&header));
-        for (i, chunk) in data.chunks(0x10000).enumerate() {
-            block.push(if i == 0 { 0x01 } else { 0x02 });
-            block.extend_from_slice(&((chunk.len() - 1) as u16).to_be_bytes());
-            block.extend_from_slice(chunk);
-        }
-        block.push(0x00);
-        let unpadded = block.len() as u64 + 4;
-        while block.len() % 4 != 0 {
-            block.push(0);
-        }
-        block.extend_from_slice(&crc(data));
-        out.extend_from_slice(&block);
-        let mut index = vec![0x00];
-        varint(&mut index, 1);
-        varint(&mut index, unpadded);
-        varint(&mut index, data.len() as u64);
-        while index.len() % 4 != 0 {
-            index.push(0);
-        }
-        let index_crc = crc(&index);
-        index.extend_from_slice(&index_crc);
-        out.extend_from_slice(&index);
-        let mut footer = ((index.len() / 4 - 1) as u32).to_le_bytes().to_vec();
-        footer.extend_from_slice(&flags);
-        out.extend_from_slice(&crc(&footer));
-        out.extend_from_slice(&footer);
-        out.extend_from_slice(b"YZ");
-        out
-    }
-
-    #[test]
-    fn the_fake_module_reads_like_a_real_one() {
-        let m = fake_module(&["depends=libata,scsi_mod", "alias=pci:v*"]);
-        assert_eq!(
-            modinfo(&m).unwrap(),
-            vec![
-                ("depends".to_string(), "libata,scsi_mod".to_string()),
-                ("alias".to_string(), "pci:v*".to_string())
-            ]
-        );
-    }
-
-    #[test]
-    fn compression_is_known_by_the_file_name() {
-        assert_eq!(
-            Compression::of("ahci.ko.zst"),
-            Some((Compression::Zstd, "ahci.ko"))
-        );
-        assert_eq!(
-            Compression::of("ahci.ko.xz"),
-            Some((Compression::Xz, "ahci.ko"))
-        );
-        assert_eq!(
-            Compression::of("ahci.ko.gz"),
-            Some((Compression::Gzip, "ahci.ko"))
-        );
-        assert_eq!(
-            Compression::of("ahci.ko"),
-            Some((Compression::None, "ahci.ko"))
-        );
-        assert_eq!(Compression::of("modules.order"), None);
-        assert_eq!(Compression::of("notes.xz"), None);
         assert_eq!(module_name("xhci-pci.ko.zst"), "xhci_pci");
         assert_eq!(module_name("nls_utf8.ko.xz"), "nls_utf8");
-    }
-
-    #[test]
-    fn zstd_and_xz_modules_are_decompressed() {
-        let m = fake_module(&["depends=", "name=ahci"]);
-        let path = Path::new("ahci.ko.zst");
-        assert_eq!(decompress(zstd(&m), Compression::Zstd, path).unwrap(), m);
-        assert_eq!(decompress(xz(&m), Compression::Xz, path).unwrap(), m);
-        assert_eq!(decompress(m.clone(), Compression::None, path).unwrap(), m);
-        // Two zstd frames one after the other are one file.
-        let mut two = zstd(&m[..100]);
-        two.extend(zstd(&m[100..]));
-        assert_eq!(decompress(two, Compression::Zstd, path).unwrap(), m);
-    }
-
-    #[test]
-    fn corrupt_compressed_modules_are_refused_with_the_file_named() {
-        let m = fake_module(&["depends=", "name=ahci"]);
-        let path = Path::new("/cache/unpacked/x/lib/modules/6.8.0/kernel/ahci.ko.zst");
-        let refused = |data: Vec<u8>, how: Compression| {
-            let err = decompress(data, how, path).unwrap_err().to_string();
-            assert!(err.contains("ahci.ko.zst"), "{err}");
-            assert!(err.contains("cache"), "{err}");
-            err
-        };
-
-        let good = zstd(&m);
-        assert!(refused(good[..good.len() - 8].to_vec(), Compression::Zstd).contains("zstd"));
-        let mut flipped = good.clone();
-        let mid = flipped.len() / 2;
-        flipped[mid] ^= 0x55;
-        refused(flipped, Compression::Zstd);
-        refused(b"hello, not zstd".to_vec(), Compression::Zstd);
-        refused(Vec::new(), Compression::Zstd);
-
-        let good = xz(&m);
-        assert!(refused(good[..good.len() - 8].to_vec(), Compression::Xz).contains("xz"));
-        let mut flipped = good.clone();
-        let mid = flipped.len() / 2;
-        flipped[mid] ^= 0x55;
-        refused(flipped, Compression::Xz);
-        refused(b"hello, not xz".to_vec(), Compression::Xz);
     }
 
     #[test]

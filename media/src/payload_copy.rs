@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{anyhow, bail, Context, Result};
 use payload::{Manifest, PayloadReader, TrustStore};
 
-use crate::iso::Bootkit;
+use bootkit::Bootkit;
 
 #[derive(Debug, Clone)]
 pub struct PayloadHead {
@@ -70,12 +70,6 @@ impl PayloadHead {
 /// Something that takes the payload's bytes in order.
 pub trait Sink {
     fn take(&mut self, data: &[u8]) -> Result<()>;
-}
-
-impl Sink for crate::iso::OutputSink<'_> {
-    fn take(&mut self, data: &[u8]) -> Result<()> {
-        self.0.write_all(data)
-    }
 }
 
 /// Reads the payload file and hands every byte to the sink as it passes.

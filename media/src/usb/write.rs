@@ -8,75 +8,50 @@
 //! writer falls back to buffered writes, `fsync` and `posix_fadvise
 //! DONTNEED`, so the read-back comes from the stick, not from memory.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-use std::os::unix::io::AsFd;
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::thread;
 
 use anyhow::{anyhow, Context, Result};
+use blockdev::{Access, AlignedBuf};
 
 const BLOCK: usize = 4 << 20;
-const ALIGN: usize = 4096;
 /// Buffers in flight: the image is read ahead of the slowest target by at
 /// most this many blocks.
 const POOL: usize = 6;
 
-/// A block of the image in a page-aligned window of a `Vec`.
+/// A block of the image, page-aligned for O_DIRECT.
 #[derive(Debug)]
-struct AlignedBuf {
-    data: Vec<u8>,
-    off: usize,
+struct Block {
+    buf: AlignedBuf,
     len: usize,
 }
 
-impl AlignedBuf {
-    fn new() -> AlignedBuf {
-        let data = vec![0u8; BLOCK + ALIGN];
-        let off = data.as_ptr().align_offset(ALIGN);
-        AlignedBuf { data, off, len: 0 }
+impl Block {
+    fn new() -> Block {
+        Block {
+            buf: AlignedBuf::new(BLOCK),
+            len: 0,
+        }
     }
     fn bytes(&self) -> &[u8] {
-        &self.data[self.off..self.off + self.len]
+        &self.buf.as_ref()[..self.len]
     }
     fn fill(&mut self, src: &mut impl Read, n: usize) -> std::io::Result<()> {
         self.len = n;
-        src.read_exact(&mut self.data[self.off..self.off + n])
-    }
-}
-
-/// Open a target that exists (never creates one). Block devices opened
-/// for writing are opened exclusively (O_EXCL): the kernel then refuses a
-/// device that is mounted or in use, even if that changed since the
-/// checks.
-fn open_direct(path: &Path, write: bool) -> std::io::Result<(File, bool)> {
-    let exclusive = write && std::fs::metadata(path)?.file_type().is_block_device();
-    let flags = if exclusive { libc::O_EXCL } else { 0 };
-    let mut o = OpenOptions::new();
-    o.read(!write).write(write);
-    match o.clone().custom_flags(flags | libc::O_DIRECT).open(path) {
-        Ok(f) => Ok((f, true)),
-        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
-            Ok((o.custom_flags(flags).open(path)?, false))
-        }
-        Err(e) if e.raw_os_error() == Some(libc::EBUSY) => Err(std::io::Error::new(
-            e.kind(),
-            "the device is busy: mounted or in use by the system",
-        )),
-        Err(e) => Err(e),
+        src.read_exact(&mut self.buf.as_mut()[..n])
     }
 }
 
 /// The size of an image: a file's length, or a block device's size.
 pub fn image_size(path: &Path) -> std::io::Result<u64> {
     let meta = std::fs::metadata(path)?;
-    if meta.is_file() {
-        Ok(meta.len())
-    } else if meta.file_type().is_block_device() {
-        File::open(path)?.seek(SeekFrom::End(0))
+    if meta.is_file() || meta.file_type().is_block_device() {
+        blockdev::size(&File::open(path)?)
     } else {
         Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -109,22 +84,22 @@ pub fn write_all(
     let mut senders = Vec::new();
     let mut handles = Vec::new();
     for t in targets {
-        let (tx, rx) = sync_channel::<Arc<AlignedBuf>>(POOL);
+        let (tx, rx) = sync_channel::<Arc<Block>>(POOL);
         let path = t.clone();
         handles.push(thread::spawn(move || write_one(&path, rx)));
         senders.push(tx);
     }
     let mut done = 0u64;
-    let mut in_flight: std::collections::VecDeque<Arc<AlignedBuf>> = Default::default();
+    let mut in_flight: std::collections::VecDeque<Arc<Block>> = Default::default();
     while done < total {
         let n = (total - done).min(BLOCK as u64) as usize;
         // Reuse the oldest buffer once every writer is done with it.
         let mut buf = if in_flight.len() < POOL {
-            AlignedBuf::new()
+            Block::new()
         } else {
             let mut oldest = in_flight
                 .pop_front()
-                .unwrap_or_else(|| Arc::new(AlignedBuf::new()));
+                .unwrap_or_else(|| Arc::new(Block::new()));
             loop {
                 match Arc::try_unwrap(oldest) {
                     Ok(b) => break b,
@@ -186,8 +161,8 @@ pub fn write_all(
     Ok(results)
 }
 
-fn write_one(path: &Path, rx: Receiver<Arc<AlignedBuf>>) -> Result<u64> {
-    let (mut f, mut direct) = open_direct(path, true)
+fn write_one(path: &Path, rx: Receiver<Arc<Block>>) -> Result<u64> {
+    let (mut f, mut direct) = blockdev::open_direct(path, Access::Write)
         .with_context(|| format!("opening {} for writing", path.display()))?;
     let mut n = 0u64;
     for buf in rx {
@@ -195,7 +170,7 @@ fn write_one(path: &Path, rx: Receiver<Arc<AlignedBuf>>) -> Result<u64> {
         if direct && buf.len() % 512 != 0 {
             // The image's tail is not whole sectors: finish buffered, on
             // the same (exclusive) handle.
-            stop_direct(&f).with_context(|| format!("writing {}", path.display()))?;
+            blockdev::stop_direct(&f).with_context(|| format!("writing {}", path.display()))?;
             direct = false;
         }
         f.seek(SeekFrom::Start(n))
@@ -215,30 +190,17 @@ fn write_one(path: &Path, rx: Receiver<Arc<AlignedBuf>>) -> Result<u64> {
     Ok(n)
 }
 
-/// Clear O_DIRECT on an open file.
-fn stop_direct(f: &File) -> nix::Result<()> {
-    use nix::fcntl::{fcntl, FcntlArg, OFlag};
-    let flags = OFlag::from_bits_truncate(fcntl(f, FcntlArg::F_GETFL)?);
-    fcntl(f, FcntlArg::F_SETFL(flags & !OFlag::O_DIRECT))?;
-    Ok(())
-}
-
 /// Forget cached pages so a read-back comes from the device.
 fn drop_cache(f: &File) {
-    let _ = nix::fcntl::posix_fadvise(
-        f.as_fd(),
-        0,
-        0,
-        nix::fcntl::PosixFadviseAdvice::POSIX_FADV_DONTNEED,
-    );
+    let _ = blockdev::drop_cache(f, 0, 0);
 }
 
 /// Read the next `n` bytes; an O_DIRECT read of a short tail that the
 /// kernel refuses is retried through a buffered handle.
-fn read_block(f: &mut File, path: &Path, b: &mut AlignedBuf, n: usize) -> std::io::Result<()> {
+fn read_block(f: &mut File, path: &Path, b: &mut Block, n: usize) -> std::io::Result<()> {
     let at = f.stream_position()?;
     match b.fill(f, n) {
-        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+        Err(e) if blockdev::direct_refused(&e) => {
             let mut g = File::open(path)?;
             g.seek(SeekFrom::Start(at))?;
             b.fill(&mut g, n)?;
@@ -260,7 +222,7 @@ fn verify_all(
     let mut src = File::open(image).with_context(|| format!("opening {}", image.display()))?;
     let mut readers: Vec<(PathBuf, Option<File>, Result<bool, String>)> = targets
         .iter()
-        .map(|t| match open_direct(t, false) {
+        .map(|t| match blockdev::open_direct(t, Access::Read) {
             Ok((f, _)) => {
                 drop_cache(&f);
                 (t.clone(), Some(f), Ok(true))
@@ -286,7 +248,7 @@ fn verify_all(
                 }
                 let Some(f) = f.as_mut() else { continue };
                 s.spawn(move || {
-                    let mut b = AlignedBuf::new();
+                    let mut b = Block::new();
                     let r = read_block(f, path, &mut b, a.len());
                     match r {
                         Ok(()) if b.bytes() == a => {}

@@ -12,9 +12,12 @@ use anyhow::{anyhow, bail, Context, Result};
 use medium::iso::Iso;
 use payload::TrustStore;
 
+use bootkit::Bootkit;
+
 use super::layout::{Source, BLOCK};
-use super::{read_answer, same_file, write_iso, Bootkit, Built, IsoInputs};
-use crate::media_payload::PayloadHead;
+use super::{write_iso, Built, IsoInputs};
+use crate::inputs::{read_answer, same_file};
+use crate::payload_copy::PayloadHead;
 
 #[derive(Debug, Clone)]
 pub struct CustomizeSpec {

@@ -8,7 +8,6 @@
 //! area at the end. See `docs/media.md`.
 
 mod boot;
-pub mod bootkit;
 mod customize;
 mod efi;
 mod layout;
@@ -23,13 +22,14 @@ use medium::checksum::Sums;
 use medium::MediumInfo;
 use sha2::{Digest, Sha256};
 
-pub use bootkit::Bootkit;
+use bootkit::Bootkit;
+
 pub use customize::{customize, CustomizeSpec};
-use layout::{DirNode, Source, BLOCK};
+use layout::{DirNode, Source, BLOCK, MAX_VOLUME_BYTES};
 use output::Output;
 
-/// Largest volume ISO 9660 can describe (u32 blocks of 2048 bytes).
-pub const MAX_VOLUME_BYTES: u64 = u32::MAX as u64 * BLOCK;
+use crate::inputs::{build_time, read_answer, same_file};
+use crate::payload_copy::{copy_from, copy_verified, PayloadHead, Sink};
 
 /// Everything `iso` needs.
 #[derive(Debug, Clone)]
@@ -58,30 +58,6 @@ pub struct Built {
     pub payload_verified: bool,
 }
 
-/// Seconds since the epoch for every time stamp: SOURCE_DATE_EPOCH, else
-/// the payload's own creation time.
-fn build_time(created: &str) -> i64 {
-    fat::source_date_epoch().unwrap_or_else(|| {
-        time::OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339)
-            .map(|t| t.unix_timestamp())
-            .unwrap_or(315_532_800)
-    })
-}
-
-/// Whether two paths name the same file (the second may not exist yet).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    let canon = |p: &Path| -> Option<PathBuf> {
-        p.canonicalize().ok().or_else(|| {
-            let parent = p
-                .parent()
-                .filter(|x| !x.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            Some(parent.canonicalize().ok()?.join(p.file_name()?))
-        })
-    };
-    matches!((canon(a), canon(b)), (Some(x), Some(y)) if x == y)
-}
-
 /// Build a hybrid ISO. `progress(done, total)` follows the payload copy.
 pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
     let kit = Bootkit::load(&spec.bootkit)?;
@@ -103,7 +79,7 @@ pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
         Some(p) => Some(read_answer(p)?),
         None => None,
     };
-    let head = crate::media_payload::PayloadHead::read(&spec.payload, &kit, spec.unsigned_ok)?;
+    let head = PayloadHead::read(&spec.payload, &kit, spec.unsigned_ok)?;
     let payload_name = head.file_name.clone();
     let mut files: Vec<(String, Source)> = vec![(
         "isolinux/isolinux.bin".into(),
@@ -127,22 +103,6 @@ pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
     write_iso(inputs, &spec.out, progress)
 }
 
-pub(crate) fn read_answer(p: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(p).with_context(|| format!("reading {}", p.display()))?;
-    if meta.len() > medium::stick::MAX_ANSWER_BYTES {
-        bail!(
-            "{} is larger than 1 MiB; an answer file is small TOML",
-            p.display()
-        );
-    }
-    let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-    let text =
-        std::str::from_utf8(&bytes).map_err(|_| anyhow!("{} is not UTF-8 text", p.display()))?;
-    toml::from_str::<toml::Table>(text)
-        .map_err(|e| anyhow!("{} is not valid TOML: {}", p.display(), e.message()))?;
-    Ok(bytes)
-}
-
 /// Everything that goes on an ISO, wherever it comes from (a boot kit,
 /// or an existing ISO for `customize`).
 pub(crate) struct IsoInputs {
@@ -150,7 +110,7 @@ pub(crate) struct IsoInputs {
     /// Boot files other than the EFI image: (ISO path, source).
     pub files: Vec<(String, Source)>,
     pub answer: Option<Vec<u8>>,
-    pub head: crate::media_payload::PayloadHead,
+    pub head: PayloadHead,
     pub payload: Source,
     pub payload_name: String,
     pub extra_cmdline: String,
@@ -203,9 +163,8 @@ pub(crate) fn write_iso(
         isomd5,
     } = inputs;
     let manifest = &head.manifest;
-    let epoch = build_time(&manifest.created);
-    let now = time::OffsetDateTime::from_unix_timestamp(epoch)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let now = build_time(&manifest.created)?;
+    let epoch = now.unix_timestamp();
 
     // The medium id: a hash of the signed manifest (which binds every
     // payload byte), the boot files, the command line and the answer file.
@@ -302,13 +261,13 @@ pub(crate) fn write_iso(
 
     // Number directories and size them (sizes do not depend on LBAs).
     let date = layout::record_date(&now);
-    assign_dirs(&mut root, &date);
+    layout::assign_dirs(&mut root, &date);
     let l_table = layout::path_table(&root, false);
     if l_table.len() > BLOCK as usize {
         bail!("too many directories for one path table block");
     }
     let mut next = 22u32; // after descriptors, path tables, catalog
-    assign_dir_lbas(&mut root, &mut next);
+    layout::assign_dir_lbas(&mut root, &mut next);
     // Files: everything but the EFI image and payload, then those two.
     let mut order: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
     order.retain(|p| p != "boot/efiboot.img");
@@ -316,7 +275,7 @@ pub(crate) fn write_iso(
     order.push(payload_path.clone());
     let mut data_blocks = 0u64;
     for p in &order {
-        let f = file_mut(&mut root, p).ok_or_else(|| anyhow!("internal: {p} missing"))?;
+        let f = layout::file_mut(&mut root, p).ok_or_else(|| anyhow!("internal: {p} missing"))?;
         f.lba = u32::try_from(u64::from(next) + data_blocks).map_err(|_| {
             anyhow!("the image would exceed the {MAX_VOLUME_BYTES} bytes ISO 9660 can address")
         })?;
@@ -333,14 +292,14 @@ pub(crate) fn write_iso(
     if image_bytes > MAX_VOLUME_BYTES {
         bail!("the image would exceed the {MAX_VOLUME_BYTES} bytes ISO 9660 can address");
     }
-    let isolinux_lba = file_ref(&root, "isolinux/isolinux.bin")
+    let isolinux_lba = layout::file_ref(&root, "isolinux/isolinux.bin")
         .map(|f| f.lba)
         .unwrap_or(0);
-    let efi_lba = file_ref(&root, "boot/efiboot.img")
+    let efi_lba = layout::file_ref(&root, "boot/efiboot.img")
         .map(|f| f.lba)
         .unwrap_or(0);
     // Re-serialise directories now that LBAs are known.
-    let dirs = collect_dirs(&root, &date);
+    let dirs = layout::collect_dirs(&root, &date);
     let l_table = layout::path_table(&root, false);
     let m_table = layout::path_table(&root, true);
 
@@ -363,7 +322,7 @@ pub(crate) fn write_iso(
     outw.write_all(&mbr)?;
     outw.zeros(16 * BLOCK - 512)?;
     // Volume descriptors.
-    let pvd = primary_descriptor(
+    let pvd = layout::primary_descriptor(
         &label,
         image_bytes,
         &l_table,
@@ -390,7 +349,7 @@ pub(crate) fn write_iso(
     }
     // File data.
     for p in &order {
-        let f = file_ref(&root, p).ok_or_else(|| anyhow!("internal: {p} missing"))?;
+        let f = layout::file_ref(&root, p).ok_or_else(|| anyhow!("internal: {p} missing"))?;
         debug_assert_eq!(outw.position(), u64::from(f.lba) * BLOCK);
         match &f.source {
             Source::Bytes(b) => outw.write_all(b)?,
@@ -412,7 +371,7 @@ pub(crate) fn write_iso(
                 outw.write_all(&b)?;
             }
             Source::Range(path, off, len) => copy_into(&mut outw, path, *off, *len)?,
-            Source::Payload(path) => crate::media_payload::copy_verified(
+            Source::Payload(path) => copy_verified(
                 &mut OutputSink(&mut outw),
                 path,
                 &head,
@@ -424,7 +383,7 @@ pub(crate) fn write_iso(
                     File::open(path).with_context(|| format!("reading {}", path.display()))?;
                 src.seek(SeekFrom::Start(*off))
                     .with_context(|| format!("reading {}", path.display()))?;
-                crate::media_payload::copy_from(
+                copy_from(
                     &mut OutputSink(&mut outw),
                     Box::new(src.take(f.size)),
                     path,
@@ -452,7 +411,13 @@ pub(crate) fn write_iso(
 }
 
 /// The ISO being written, as a payload sink.
-pub(crate) struct OutputSink<'a>(pub(crate) &'a mut Output);
+struct OutputSink<'a>(&'a mut Output);
+
+impl Sink for OutputSink<'_> {
+    fn take(&mut self, data: &[u8]) -> Result<()> {
+        self.0.write_all(data)
+    }
+}
 
 struct TempPath(PathBuf);
 impl Drop for TempPath {
@@ -468,7 +433,7 @@ fn find_source(files: &[(String, Source)], path: &str) -> Result<PathBuf> {
     }
 }
 
-pub(crate) fn copy_into(out: &mut Output, path: &Path, offset: u64, len: u64) -> Result<()> {
+fn copy_into(out: &mut Output, path: &Path, offset: u64, len: u64) -> Result<()> {
     let mut f = File::open(path).with_context(|| format!("reading {}", path.display()))?;
     f.seek(SeekFrom::Start(offset))
         .with_context(|| format!("reading {}", path.display()))?;
@@ -489,7 +454,7 @@ pub(crate) fn copy_into(out: &mut Output, path: &Path, offset: u64, len: u64) ->
 }
 
 /// `FERRY_<PRODUCT>_<VERSION>`, d-characters, at most 32.
-pub fn volume_label(product: &str, version: &str) -> String {
+fn volume_label(product: &str, version: &str) -> String {
     let mut s: String = format!("FERRY_{product}_{version}")
         .chars()
         .map(|c| c.to_ascii_uppercase())
@@ -497,145 +462,4 @@ pub fn volume_label(product: &str, version: &str) -> String {
         .collect();
     s.truncate(32);
     s
-}
-
-/// Every directory's path, breadth-first with children in identifier
-/// order (the order the path table lists them), with the index of its
-/// parent in the list (the root is its own parent).
-fn breadth_first(root: &DirNode) -> Vec<(Vec<String>, usize)> {
-    let mut out = vec![(Vec::new(), 0)];
-    let mut i = 0;
-    while i < out.len() {
-        let mut d = root;
-        for p in &out[i].0 {
-            d = &d.dirs[p];
-        }
-        let mut subs: Vec<(Vec<u8>, String)> = layout::children(d)
-            .into_iter()
-            .filter(|(_, _, c)| matches!(c, layout::Child::Dir(_)))
-            .map(|(id, long, _)| (id, long))
-            .collect();
-        subs.sort();
-        for (_, long) in subs {
-            let mut p = out[i].0.clone();
-            p.push(long);
-            out.push((p, i));
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Directory numbers (from 1, breadth-first), parents and sizes.
-fn assign_dirs(root: &mut DirNode, date: &[u8; 7]) {
-    for (i, (path, parent)) in breadth_first(root).into_iter().enumerate() {
-        let d = dir_at(root, &path);
-        d.number = (i + 1) as u16;
-        d.parent_number = (parent + 1) as u16;
-        d.size = layout::dir_bytes(d, (0, 0), path.is_empty(), date).len() as u32;
-    }
-}
-
-fn dir_at<'a>(root: &'a mut DirNode, path: &[String]) -> &'a mut DirNode {
-    let mut d = root;
-    for p in path {
-        d = d.dirs.get_mut(p).expect("directory in the tree");
-    }
-    d
-}
-
-fn assign_dir_lbas(root: &mut DirNode, next: &mut u32) {
-    // In the same order as the numbers.
-    for (path, _) in breadth_first(root) {
-        let d = dir_at(root, &path);
-        d.lba = *next;
-        *next += d.size / BLOCK as u32;
-    }
-}
-
-fn collect_dirs(root: &DirNode, date: &[u8; 7]) -> Vec<Vec<u8>> {
-    let order = layout::dirs_in_order(root);
-    let mut parents = std::collections::HashMap::new();
-    parents.insert(1u16, (root.lba, root.size));
-    for d in &order {
-        parents.insert(d.number, (d.lba, d.size));
-    }
-    order
-        .iter()
-        .map(|d| {
-            let parent = parents
-                .get(&d.parent_number)
-                .copied()
-                .unwrap_or((root.lba, root.size));
-            layout::dir_bytes(d, parent, d.number == 1, date)
-        })
-        .collect()
-}
-
-fn file_mut<'a>(root: &'a mut DirNode, path: &str) -> Option<&'a mut layout::FileNode> {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    let name = parts.pop()?;
-    let mut d = root;
-    for p in parts {
-        d = d.dirs.get_mut(p)?;
-    }
-    d.files.get_mut(name)
-}
-
-fn file_ref<'a>(root: &'a DirNode, path: &str) -> Option<&'a layout::FileNode> {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    let name = parts.pop()?;
-    let mut d = root;
-    for p in parts {
-        d = d.dirs.get(p)?;
-    }
-    d.files.get(name)
-}
-
-fn pad_str(dst: &mut [u8], s: &str) {
-    dst.fill(b' ');
-    let n = s.len().min(dst.len());
-    dst[..n].copy_from_slice(&s.as_bytes()[..n]);
-}
-
-fn primary_descriptor(
-    label: &str,
-    image_bytes: u64,
-    l_table: &[u8],
-    root: &DirNode,
-    now: &time::OffsetDateTime,
-    product: &str,
-) -> [u8; 2048] {
-    let mut p = [0u8; 2048];
-    p[0] = 1;
-    p[1..6].copy_from_slice(b"CD001");
-    p[6] = 1;
-    pad_str(&mut p[8..40], "LINUX");
-    pad_str(&mut p[40..72], label);
-    p[80..88].copy_from_slice(&layout::both32((image_bytes / BLOCK) as u32));
-    p[120..124].copy_from_slice(&[1, 0, 0, 1]);
-    p[124..128].copy_from_slice(&[1, 0, 0, 1]);
-    p[128..132].copy_from_slice(&[0x00, 0x08, 0x08, 0x00]);
-    p[132..140].copy_from_slice(&layout::both32(l_table.len() as u32));
-    p[140..144].copy_from_slice(&19u32.to_le_bytes());
-    p[148..152].copy_from_slice(&20u32.to_be_bytes());
-    let date = layout::record_date(now);
-    let root_rec = layout::record(&[0], root.lba, root.size, 0x02, &date, &[]);
-    p[156..190].copy_from_slice(&root_rec[..34]);
-    pad_str(
-        &mut p[190..318],
-        &format!("FERRY_{}", product.to_ascii_uppercase()),
-    );
-    pad_str(&mut p[318..446], "");
-    pad_str(&mut p[446..574], "");
-    pad_str(&mut p[574..702], "FERRY MEDIA-BUILDER");
-    pad_str(&mut p[702..813], "");
-    let vd = layout::volume_date(now);
-    p[813..830].copy_from_slice(&vd);
-    p[830..847].copy_from_slice(&vd);
-    p[847..863].copy_from_slice(b"0000000000000000");
-    p[864..880].copy_from_slice(b"0000000000000000");
-    p[881] = 1;
-    p[883..883 + 512].fill(b' ');
-    p
 }

@@ -1,4 +1,4 @@
-//! The block device ioctls the engine needs, declared once.
+//! The block device ioctls Ferry needs, declared once.
 //!
 //! nix's ioctl macros generate `unsafe fn`s (the kernel cannot check the
 //! argument types for us). The workspace denies `unsafe_code`; this module
@@ -14,7 +14,8 @@ nix::ioctl_read!(blk_getsize64, 0x12, 114, u64);
 nix::ioctl_write_ptr_bad!(blk_discard, nix::request_code_none!(0x12, 119), [u64; 2]);
 nix::ioctl_none!(blk_rrpart, 0x12, 95);
 
-/// Size in bytes of a block device (BLKGETSIZE64).
+/// Size in bytes of a block device (BLKGETSIZE64); [`crate::size`] also
+/// takes image files.
 pub fn device_size(file: &File) -> io::Result<u64> {
     let mut size: u64 = 0;
     // SAFETY: the fd is open for the lifetime of `file`; `size` is a u64 as

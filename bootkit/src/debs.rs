@@ -131,11 +131,6 @@ pub fn dependencies(depends: &str) -> Vec<String> {
         .collect()
 }
 
-/// The name of the first package in a `Depends` field.
-pub fn first_dependency(depends: &str) -> Option<String> {
-    dependencies(depends).into_iter().next()
-}
-
 /// The versioned kernel image package a kernel meta-package depends on:
 /// its first `linux-image-*` dependency (Debian: the only one; Ubuntu:
 /// the first of image, modules, firmware and microcode).
@@ -320,14 +315,5 @@ mod tests {
             vec!["a", "b", "d", "e"]
         );
         assert!(dependencies("").is_empty());
-    }
-
-    #[test]
-    fn kernel_meta_package_dependency() {
-        assert_eq!(
-            first_dependency("linux-image-6.1.0-56-amd64 (= 6.1.192-2)").as_deref(),
-            Some("linux-image-6.1.0-56-amd64")
-        );
-        assert_eq!(first_dependency("").as_deref(), None);
     }
 }

@@ -1,9 +1,6 @@
 //! El Torito boot catalog, the isolinux boot info table, and the
 //! isohybrid MBR that lets the same image boot from a stick.
 
-/// isolinux.bin carries this at byte 0x40; isohybrid MBRs expect it.
-pub const ISOLINUX_MAGIC: u32 = 0x7078_C0FB;
-
 /// The boot record volume descriptor (block 17).
 pub fn boot_record(catalog_lba: u32) -> [u8; 2048] {
     let mut b = [0u8; 2048];

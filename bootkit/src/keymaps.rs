@@ -104,18 +104,18 @@ pub fn check(bmap: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// The plain-table value of `keycode` (as the kernel's `KDGKBENT` gives it).
-pub fn plain_key(bmap: &[u8], keycode: usize) -> Option<u16> {
-    let at = MAGIC.len() + TABLES + keycode * 2;
-    (keycode < 128 && bmap.get(MAGIC.len())? == &1)
-        .then(|| bmap.get(at..at + 2))
-        .flatten()
-        .map(|b| u16::from_le_bytes([b[0], b[1]]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain-table value of `keycode` (as the kernel's `KDGKBENT` gives it).
+    fn plain_key(bmap: &[u8], keycode: usize) -> Option<u16> {
+        let at = MAGIC.len() + TABLES + keycode * 2;
+        (keycode < 128 && bmap.get(MAGIC.len())? == &1)
+            .then(|| bmap.get(at..at + 2))
+            .flatten()
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    }
 
     fn bmap(tables: &[usize]) -> Vec<u8> {
         let mut b = MAGIC.to_vec();

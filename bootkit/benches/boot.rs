@@ -3,7 +3,7 @@
 //! ttyS0`, against the same kernel with a trivial static `/init`, in the
 //! same run. Needs `scripts/bootkit` first and qemu-system-x86.
 //!
-//! `cargo bench -p media-builder --bench boot` (about 30 s)
+//! `cargo bench -p bootkit --bench boot` (about 30 s)
 #![allow(clippy::unwrap_used)]
 
 use std::io::Read;
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use media_builder::{bootkit, cpio::Archive};
+use bootkit::cpio::Archive;
 
 fn target() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")

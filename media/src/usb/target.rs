@@ -1,10 +1,10 @@
 //! Which targets `usb write` may write, and why it refuses the others.
 //!
-//! [`inspect`] gathers the facts about a target: what the path is, and for
-//! a disk what sysfs and procfs say about it (removable, size, partitions,
-//! devices built on it, mounts, swap). The roots of sysfs and procfs are
-//! parameters, so tests feed fake trees. [`check`] and [`check_all`]
-//! decide from those facts alone, before anything is opened for writing.
+//! [`blockdev::inspect()`] gathers the facts about a target: what the path
+//! is, and for a disk what sysfs and procfs say about it (removable, size,
+//! partitions, devices built on it, mounts, swap). [`check`] and
+//! [`check_all`] decide from those facts alone, before anything is opened
+//! for writing.
 //!
 //! Refused, whatever the flags: a path that does not exist, anything that
 //! is neither a disk nor a regular file, a partition (the whole stick is
@@ -15,147 +15,12 @@
 //! that is not removable ([`Allow::non_removable`], `--force`) and a
 //! regular file ([`Allow::files`], `--file-ok`).
 
-use std::collections::BTreeSet;
 use std::fmt;
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// Where sysfs and procfs are: `/sys` and `/proc`, or fake trees.
-#[derive(Debug, Clone)]
-pub struct Roots {
-    pub sys: PathBuf,
-    pub proc: PathBuf,
-}
-
-impl Roots {
-    /// The running system's.
-    pub fn system() -> Roots {
-        Roots {
-            sys: PathBuf::from("/sys"),
-            proc: PathBuf::from("/proc"),
-        }
-    }
-}
-
-/// A block device number, `major:minor` as sysfs and mountinfo write it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DevNum {
-    pub major: u32,
-    pub minor: u32,
-}
-
-impl DevNum {
-    pub fn new(major: u32, minor: u32) -> DevNum {
-        DevNum { major, minor }
-    }
-
-    pub fn from_rdev(rdev: u64) -> DevNum {
-        DevNum::new(libc::major(rdev), libc::minor(rdev))
-    }
-
-    fn parse(s: &str) -> Option<DevNum> {
-        let (a, b) = s.trim().split_once(':')?;
-        Some(DevNum::new(a.parse().ok()?, b.parse().ok()?))
-    }
-}
-
-impl fmt::Display for DevNum {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.major, self.minor)
-    }
-}
-
-/// What makes two paths the same target: the device number of a block
-/// device, the file system and inode of anything else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Identity {
-    Block(DevNum),
-    Inode { dev: u64, ino: u64 },
-}
-
-/// The identity of what `path` names (following symbolic links), if it
-/// exists.
-pub fn identity(path: &Path) -> Option<Identity> {
-    let m = std::fs::metadata(path).ok()?;
-    Some(if m.file_type().is_block_device() {
-        Identity::Block(DevNum::from_rdev(m.rdev()))
-    } else {
-        Identity::Inode {
-            dev: m.dev(),
-            ino: m.ino(),
-        }
-    })
-}
-
-/// Everything the decision needs to know about one target.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Facts {
-    /// As the admin named it.
-    pub path: PathBuf,
-    pub id: Option<Identity>,
-    pub kind: Kind,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    /// Nothing at that path.
-    Missing,
-    /// The path could not be examined (permissions, a file in the middle
-    /// of the path).
-    Unreadable { error: String },
-    /// A regular file.
-    File { size: u64 },
-    /// A directory, character device, pipe or socket.
-    Other,
-    /// A block device that sysfs does not list under `block/`.
-    UnknownBlock { dev: DevNum },
-    /// A partition `name` of the disk `disk` (kernel names).
-    Partition {
-        dev: DevNum,
-        name: String,
-        disk: String,
-    },
-    /// A whole disk.
-    Disk(Disk),
-}
-
-/// A whole disk, as sysfs and procfs describe it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Disk {
-    pub dev: DevNum,
-    /// Kernel name: `sdb`, `nvme0n1`, `loop3`.
-    pub name: String,
-    /// sysfs `removable` is 1.
-    pub removable: bool,
-    /// Bytes (sysfs `size`, in 512-byte sectors); 0 for a card reader
-    /// without a card.
-    pub size: u64,
-    pub model: Option<String>,
-    pub serial: Option<String>,
-    /// Mounts of the disk, its partitions, or devices built on them.
-    pub mounts: Vec<Mount>,
-    /// The same, in use as swap (kernel names).
-    pub swaps: Vec<String>,
-    /// Devices built on the disk or its partitions.
-    pub holders: Vec<Holder>,
-    /// What could not be checked, e.g. an unreadable mount table.
-    pub unchecked: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mount {
-    /// Kernel name of the mounted device: the disk, a partition, `dm-0`.
-    pub device: String,
-    pub mount_point: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Holder {
-    /// The disk or partition held.
-    pub device: String,
-    /// What holds it: `dm-0` (LVM, encryption), `md127` (RAID).
-    pub holder: String,
-}
+use blockdev::inspect::{Disk, Facts, Identity, Kind, Mount};
+use blockdev::sysfs::dev_path;
+use blockdev::DevNum;
 
 /// What the admin allowed beyond the default.
 #[derive(Debug, Clone, Copy, Default)]
@@ -326,11 +191,6 @@ fn bytes(n: u64) -> String {
     }
 }
 
-/// sysfs writes `/` in device names as `!` (`cciss!c0d0`).
-fn dev_path(name: &str) -> String {
-    name.replace('!', "/")
-}
-
 fn is_system_mount(mount_point: &str) -> bool {
     mount_point == "/" || mount_point == "/boot" || mount_point.starts_with("/boot/")
 }
@@ -374,7 +234,7 @@ fn disk_reasons(d: &Disk, image_size: u64, allow: Allow) -> Vec<Reason> {
         .partition(|m| is_system_mount(&m.mount_point));
     for m in system {
         reasons.push(Reason::RunningSystem {
-            disk: d.name.clone(),
+            disk: d.facts.name.clone(),
             device: m.device.clone(),
             mount_point: m.mount_point.clone(),
         });
@@ -394,15 +254,15 @@ fn disk_reasons(d: &Disk, image_size: u64, allow: Allow) -> Vec<Reason> {
             holder: h.holder.clone(),
         });
     }
-    if !d.removable && !allow.non_removable {
+    if !d.facts.removable && !allow.non_removable {
         reasons.push(Reason::NotRemovable {
-            disk: d.name.clone(),
+            disk: d.facts.name.clone(),
         });
     }
-    if d.size < image_size {
+    if d.facts.size < image_size {
         reasons.push(Reason::TooSmall {
-            disk: d.name.clone(),
-            size: d.size,
+            disk: d.facts.name.clone(),
+            size: d.facts.size,
             needed: image_size,
         });
     }
@@ -411,7 +271,8 @@ fn disk_reasons(d: &Disk, image_size: u64, allow: Allow) -> Vec<Reason> {
 
 /// Decide for every target: those that may be written, in order, and the
 /// refusals. Beyond [`check`], refuses the image itself (`image` is its
-/// [`identity`]) and a target that another one already names.
+/// [`blockdev::inspect::identity`]) and a target that another one
+/// already names.
 pub fn check_all(
     targets: Vec<Facts>,
     image: Option<Identity>,
@@ -453,268 +314,13 @@ pub fn check_all(
     (ok, refused)
 }
 
-/// Gather the facts about `path`, reading sysfs and procfs under `roots`.
-/// Never writes, never opens the target itself.
-pub fn inspect(path: &Path, roots: &Roots) -> Facts {
-    let kind = match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Kind::Missing,
-        Err(e) => Kind::Unreadable {
-            error: e.to_string(),
-        },
-        Ok(m) if m.file_type().is_block_device() => block_facts(DevNum::from_rdev(m.rdev()), roots),
-        Ok(m) if m.is_file() => Kind::File { size: m.len() },
-        Ok(_) => Kind::Other,
-    };
-    Facts {
-        path: path.to_path_buf(),
-        id: identity(path),
-        kind,
-    }
-}
-
-/// What sysfs and procfs under `roots` say about the block device `dev`.
-pub fn block_facts(dev: DevNum, roots: &Roots) -> Kind {
-    let block = roots.sys.join("block");
-    for name in list(&block) {
-        let dir = block.join(&name);
-        if read_dev(&dir) == Some(dev) {
-            return Kind::Disk(read_disk(dev, &name, roots));
-        }
-        for (part, part_dev) in partitions(&dir) {
-            if part_dev == dev {
-                return Kind::Partition {
-                    dev,
-                    name: part,
-                    disk: name,
-                };
-            }
-        }
-    }
-    Kind::UnknownBlock { dev }
-}
-
-/// Names in a directory, sorted; none if it cannot be read.
-fn list(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
-fn read_text(p: &Path) -> Option<String> {
-    std::fs::read_to_string(p)
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
-fn read_dev(dir: &Path) -> Option<DevNum> {
-    DevNum::parse(&read_text(&dir.join("dev"))?)
-}
-
-/// The partitions of the disk at `dir`: sub-directories with a
-/// `partition` file.
-fn partitions(dir: &Path) -> Vec<(String, DevNum)> {
-    list(dir)
-        .into_iter()
-        .filter(|n| dir.join(n).join("partition").is_file())
-        .filter_map(|n| {
-            let dev = read_dev(&dir.join(&n))?;
-            Some((n, dev))
-        })
-        .collect()
-}
-
-/// The disk, its partitions and what is built on them.
-#[derive(Debug)]
-struct Member {
-    name: String,
-    dev: Option<DevNum>,
-    dm_name: Option<String>,
-}
-
-impl Member {
-    /// Whether a mount source or swap file name (`/dev/sdb1`,
-    /// `/dev/mapper/vg-home`) names this device.
-    fn named_by(&self, source: &str) -> bool {
-        if let Some(n) = source.strip_prefix("/dev/mapper/") {
-            return self.dm_name.as_deref() == Some(n);
-        }
-        source
-            .strip_prefix("/dev/")
-            .is_some_and(|n| n == dev_path(&self.name))
-    }
-}
-
-fn read_disk(dev: DevNum, name: &str, roots: &Roots) -> Disk {
-    let block = roots.sys.join("block");
-    let dir = block.join(name);
-    let mut members = Vec::new();
-    let mut holders = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut queue = vec![(name.to_string(), dir.clone())];
-    while let Some((n, d)) = queue.pop() {
-        if !seen.insert(n.clone()) {
-            continue;
-        }
-        for (p, _) in partitions(&d) {
-            queue.push((p.clone(), d.join(&p)));
-        }
-        for h in list(&d.join("holders")) {
-            holders.push(Holder {
-                device: n.clone(),
-                holder: h.clone(),
-            });
-            queue.push((h.clone(), block.join(&h)));
-        }
-        members.push(Member {
-            dev: read_dev(&d),
-            dm_name: read_text(&d.join("dm/name")),
-            name: n,
-        });
-    }
-    holders.sort_by(|a, b| (&a.device, &a.holder).cmp(&(&b.device, &b.holder)));
-
-    let mut unchecked = Vec::new();
-    let mut mounts = Vec::new();
-    match mount_table(&roots.proc) {
-        Ok(table) => {
-            for e in table {
-                let by_dev = |m: &&Member| e.dev.is_some() && m.dev == e.dev;
-                let by_name = |m: &&Member| m.named_by(&e.source);
-                if let Some(m) = members.iter().find(by_dev).or(members.iter().find(by_name)) {
-                    let mount = Mount {
-                        device: m.name.clone(),
-                        mount_point: e.mount_point,
-                    };
-                    if !mounts.contains(&mount) {
-                        mounts.push(mount);
-                    }
-                }
-            }
-        }
-        Err(what) => unchecked.push(what),
-    }
-    // Without swap support the kernel has no /proc/swaps: nothing in use.
-    let swaps_text = std::fs::read_to_string(roots.proc.join("swaps")).unwrap_or_default();
-    let mut swaps = Vec::new();
-    for line in swaps_text.lines().skip(1) {
-        let Some(file) = line.split_whitespace().next() else {
-            continue;
-        };
-        let file = unescape(file);
-        if let Some(m) = members.iter().find(|m| m.named_by(&file)) {
-            if !swaps.contains(&m.name) {
-                swaps.push(m.name.clone());
-            }
-        }
-    }
-
-    let model = match (
-        read_text(&dir.join("device/vendor")),
-        read_text(&dir.join("device/model")),
-    ) {
-        (Some(v), Some(m)) if !m.starts_with(&v) => Some(format!("{v} {m}")),
-        (v, m) => m.or(v),
-    };
-    Disk {
-        dev,
-        name: name.to_string(),
-        removable: read_text(&dir.join("removable")).as_deref() == Some("1"),
-        size: read_text(&dir.join("size"))
-            .and_then(|s| s.parse::<u64>().ok())
-            .map_or(0, |sectors| sectors.saturating_mul(512)),
-        model,
-        serial: read_text(&dir.join("device/serial")).or_else(|| read_text(&dir.join("serial"))),
-        mounts,
-        swaps,
-        holders,
-        unchecked,
-    }
-}
-
-/// One line of the mount table.
-#[derive(Debug)]
-struct MountEntry {
-    /// From mountinfo; `/proc/mounts` does not say.
-    dev: Option<DevNum>,
-    source: String,
-    mount_point: String,
-}
-
-/// The mount table: `self/mountinfo`, else `mounts`; `Err` says why
-/// neither could be read.
-fn mount_table(proc: &Path) -> Result<Vec<MountEntry>, String> {
-    let info = proc.join("self/mountinfo");
-    if let Ok(text) = std::fs::read_to_string(&info) {
-        return Ok(text.lines().filter_map(parse_mountinfo).collect());
-    }
-    let mounts = proc.join("mounts");
-    match std::fs::read_to_string(&mounts) {
-        Ok(text) => Ok(text
-            .lines()
-            .filter_map(|l| {
-                let mut f = l.split_whitespace();
-                Some(MountEntry {
-                    dev: None,
-                    source: unescape(f.next()?),
-                    mount_point: unescape(f.next()?),
-                })
-            })
-            .collect()),
-        Err(e) => Err(format!(
-            "the mount table cannot be read ({}: {e})",
-            info.display()
-        )),
-    }
-}
-
-/// `36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw`
-fn parse_mountinfo(line: &str) -> Option<MountEntry> {
-    let f: Vec<&str> = line.split_whitespace().collect();
-    let dev = DevNum::parse(f.get(2)?);
-    let mount_point = unescape(f.get(4)?);
-    let dash = f.iter().skip(6).position(|x| *x == "-")? + 6;
-    let source = f.get(dash + 2).map(|s| unescape(s)).unwrap_or_default();
-    Some(MountEntry {
-        dev,
-        source,
-        mount_point,
-    })
-}
-
-/// Undo the kernel's octal escapes (`\040` for a space).
-fn unescape(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let digits = b
-            .get(i + 1..i + 4)
-            .filter(|d| d.iter().all(|c| (b'0'..=b'7').contains(c)));
-        if let (b'\\', Some(d)) = (b[i], digits) {
-            let v = d.iter().fold(0u32, |v, c| v * 8 + u32::from(c - b'0'));
-            if let Ok(v) = u8::try_from(v) {
-                out.push(v);
-                i += 4;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use blockdev::inspect::{block_facts, identity, inspect};
+    use blockdev::Roots;
     use std::fs;
+    use std::path::Path;
 
     const GIB: u64 = 1 << 30;
 
@@ -858,12 +464,12 @@ mod tests {
         let Kind::Disk(d) = &f.kind else {
             panic!("{f:?}")
         };
-        assert_eq!(d.name, "sdb");
+        assert_eq!(d.facts.name, "sdb");
         assert_eq!(d.dev, DevNum::new(8, 16));
-        assert!(d.removable);
-        assert_eq!(d.size, 16 * GIB);
-        assert_eq!(d.model.as_deref(), Some("SanDisk Cruzer Blade"));
-        assert_eq!(d.serial.as_deref(), Some("4C530001"));
+        assert!(d.facts.removable);
+        assert_eq!(d.facts.size, 16 * GIB);
+        assert_eq!(d.facts.model.as_deref(), Some("SanDisk Cruzer Blade"));
+        assert_eq!(d.facts.serial.as_deref(), Some("4C530001"));
         assert!(d.mounts.is_empty() && d.swaps.is_empty() && d.holders.is_empty());
         assert_eq!(check(&f, IMAGE, Allow::default()), Ok(()));
         // Exactly the image's size is enough.
@@ -1272,24 +878,5 @@ mod tests {
         assert!(refused[0]
             .to_string()
             .contains("the same target as /dev/sdb"));
-    }
-
-    #[test]
-    fn mountinfo_lines_parse_with_any_optional_fields() {
-        let e = parse_mountinfo("36 35 98:0 /mnt1 /mnt2 rw,noatime - ext3 /dev/root rw").unwrap();
-        assert_eq!(e.dev, Some(DevNum::new(98, 0)));
-        assert_eq!(e.mount_point, "/mnt2");
-        assert_eq!(e.source, "/dev/root");
-        let e = parse_mountinfo(
-            "36 35 8:17 / /a\\134b\\011c rw shared:1 master:2 propagate_from:3 - vfat /dev/sdb1 rw",
-        )
-        .unwrap();
-        assert_eq!(e.dev, Some(DevNum::new(8, 17)));
-        assert_eq!(e.mount_point, "/a\\b\tc");
-        assert_eq!(e.source, "/dev/sdb1");
-        assert!(parse_mountinfo("garbage").is_none());
-        assert!(parse_mountinfo("1 2 x:y / /z rw").is_none());
-        assert_eq!(unescape("a\\040b\\"), "a b\\");
-        assert_eq!(unescape("\\999\\0"), "\\999\\0");
     }
 }

@@ -13,8 +13,10 @@ use medium::stick::PARTITION_NAME;
 use medium::{MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
 use sha2::{Digest, Sha256};
 
-use crate::iso::Bootkit;
-use crate::media_payload::{copy_verified, PayloadHead, Sink};
+use bootkit::Bootkit;
+
+use crate::inputs::{build_time, read_answer, same_file};
+use crate::payload_copy::{copy_verified, PayloadHead, Sink};
 
 const MIB: u64 = 1 << 20;
 /// Payload parts stay under FAT's 4 GiB - 1 file limit.
@@ -123,7 +125,7 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         .flatten()
         .chain(kit.files())
     {
-        if crate::iso::same_file(input, &spec.out) {
+        if same_file(input, &spec.out) {
             bail!(
                 "the output {} is an input; choose another --out",
                 spec.out.display()
@@ -131,7 +133,7 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         }
     }
     let answer = match &spec.answer {
-        Some(p) => Some(crate::iso::read_answer(p)?),
+        Some(p) => Some(read_answer(p)?),
         None => None,
     };
     let head = PayloadHead::read(&spec.payload, &kit, spec.unsigned_ok)?;
@@ -186,16 +188,8 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         cmdline.push(' ');
         cmdline.push_str(spec.extra_cmdline.trim());
     }
-    let epoch = fat::source_date_epoch().unwrap_or_else(|| {
-        time::OffsetDateTime::parse(
-            &manifest.created,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .map(|t| t.unix_timestamp())
-        .unwrap_or(315_532_800)
-    });
-    let now = time::OffsetDateTime::from_unix_timestamp(epoch)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let now = build_time(&manifest.created)?;
+    let epoch = now.unix_timestamp();
     let label = "FERRY".to_string();
     let info = MediumInfo {
         format: 1,

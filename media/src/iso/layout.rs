@@ -13,6 +13,8 @@
 use std::collections::BTreeMap;
 
 pub const BLOCK: u64 = 2048;
+/// Largest volume ISO 9660 can describe (u32 blocks of 2048 bytes).
+pub const MAX_VOLUME_BYTES: u64 = u32::MAX as u64 * BLOCK;
 /// A single extent holds at most this many bytes (a multiple of 2048).
 pub const MAX_EXTENT: u64 = 0xFFFF_F800;
 
@@ -354,6 +356,155 @@ pub fn path_table(root: &DirNode, big_endian: bool) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Every directory's path, breadth-first with children in identifier
+/// order (the order the path table lists them), with the index of its
+/// parent in the list (the root is its own parent).
+fn breadth_first(root: &DirNode) -> Vec<(Vec<String>, usize)> {
+    let mut out = vec![(Vec::new(), 0)];
+    let mut i = 0;
+    while i < out.len() {
+        let mut d = root;
+        for p in &out[i].0 {
+            d = &d.dirs[p];
+        }
+        let mut subs: Vec<(Vec<u8>, String)> = children(d)
+            .into_iter()
+            .filter(|(_, _, c)| matches!(c, Child::Dir(_)))
+            .map(|(id, long, _)| (id, long))
+            .collect();
+        subs.sort();
+        for (_, long) in subs {
+            let mut p = out[i].0.clone();
+            p.push(long);
+            out.push((p, i));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Directory numbers (from 1, breadth-first), parents and sizes.
+pub fn assign_dirs(root: &mut DirNode, date: &[u8; 7]) {
+    for (i, (path, parent)) in breadth_first(root).into_iter().enumerate() {
+        let d = dir_at(root, &path);
+        d.number = (i + 1) as u16;
+        d.parent_number = (parent + 1) as u16;
+        d.size = dir_bytes(d, (0, 0), path.is_empty(), date).len() as u32;
+    }
+}
+
+/// The directory at `path` (names from the root), which must exist.
+fn dir_at<'a>(root: &'a mut DirNode, path: &[String]) -> &'a mut DirNode {
+    let mut d = root;
+    for p in path {
+        d = d.dirs.get_mut(p).expect("directory in the tree");
+    }
+    d
+}
+
+/// Directory LBAs from `next` on, advancing it past them.
+pub fn assign_dir_lbas(root: &mut DirNode, next: &mut u32) {
+    // In the same order as the numbers.
+    for (path, _) in breadth_first(root) {
+        let d = dir_at(root, &path);
+        d.lba = *next;
+        *next += d.size / BLOCK as u32;
+    }
+}
+
+/// Every directory's bytes in path-table order, LBAs known.
+pub fn collect_dirs(root: &DirNode, date: &[u8; 7]) -> Vec<Vec<u8>> {
+    let order = dirs_in_order(root);
+    let mut parents = std::collections::HashMap::new();
+    parents.insert(1u16, (root.lba, root.size));
+    for d in &order {
+        parents.insert(d.number, (d.lba, d.size));
+    }
+    order
+        .iter()
+        .map(|d| {
+            let parent = parents
+                .get(&d.parent_number)
+                .copied()
+                .unwrap_or((root.lba, root.size));
+            dir_bytes(d, parent, d.number == 1, date)
+        })
+        .collect()
+}
+
+/// The file at `path` in the tree, to give it its LBA.
+pub fn file_mut<'a>(root: &'a mut DirNode, path: &str) -> Option<&'a mut FileNode> {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let name = parts.pop()?;
+    let mut d = root;
+    for p in parts {
+        d = d.dirs.get_mut(p)?;
+    }
+    d.files.get_mut(name)
+}
+
+/// The file at `path` in the tree.
+pub fn file_ref<'a>(root: &'a DirNode, path: &str) -> Option<&'a FileNode> {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let name = parts.pop()?;
+    let mut d = root;
+    for p in parts {
+        d = d.dirs.get(p)?;
+    }
+    d.files.get(name)
+}
+
+/// `s` in `dst`, padded with spaces.
+fn pad_str(dst: &mut [u8], s: &str) {
+    dst.fill(b' ');
+    let n = s.len().min(dst.len());
+    dst[..n].copy_from_slice(&s.as_bytes()[..n]);
+}
+
+/// The primary volume descriptor (block 16), its application-use area
+/// blank until the checksum goes in.
+pub fn primary_descriptor(
+    label: &str,
+    image_bytes: u64,
+    l_table: &[u8],
+    root: &DirNode,
+    now: &time::OffsetDateTime,
+    product: &str,
+) -> [u8; 2048] {
+    let mut p = [0u8; 2048];
+    p[0] = 1;
+    p[1..6].copy_from_slice(b"CD001");
+    p[6] = 1;
+    pad_str(&mut p[8..40], "LINUX");
+    pad_str(&mut p[40..72], label);
+    p[80..88].copy_from_slice(&both32((image_bytes / BLOCK) as u32));
+    p[120..124].copy_from_slice(&[1, 0, 0, 1]);
+    p[124..128].copy_from_slice(&[1, 0, 0, 1]);
+    p[128..132].copy_from_slice(&[0x00, 0x08, 0x08, 0x00]);
+    p[132..140].copy_from_slice(&both32(l_table.len() as u32));
+    p[140..144].copy_from_slice(&19u32.to_le_bytes());
+    p[148..152].copy_from_slice(&20u32.to_be_bytes());
+    let date = record_date(now);
+    let root_rec = record(&[0], root.lba, root.size, 0x02, &date, &[]);
+    p[156..190].copy_from_slice(&root_rec[..34]);
+    pad_str(
+        &mut p[190..318],
+        &format!("FERRY_{}", product.to_ascii_uppercase()),
+    );
+    pad_str(&mut p[318..446], "");
+    pad_str(&mut p[446..574], "");
+    pad_str(&mut p[574..702], "FERRY MEDIA-BUILDER");
+    pad_str(&mut p[702..813], "");
+    let vd = volume_date(now);
+    p[813..830].copy_from_slice(&vd);
+    p[830..847].copy_from_slice(&vd);
+    p[847..863].copy_from_slice(b"0000000000000000");
+    p[864..880].copy_from_slice(b"0000000000000000");
+    p[881] = 1;
+    p[883..883 + 512].fill(b' ');
+    p
 }
 
 #[cfg(test)]

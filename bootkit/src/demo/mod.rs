@@ -4,16 +4,17 @@
 //! Each release is a root image (ext4 by `mke2fs -d`), the boot kit's
 //! Debian or Ubuntu kernel and a small initrd that mounts the root by
 //! `root=PARTUUID=`, plus the release's default configuration and
-//! migrations. The payloads are made by running this program's own
-//! `payload build`, as an admin would.
+//! migrations. The payloads are made by running `media-builder payload
+//! build`, as an admin would.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::bootkit::{self, modules::ModuleTree, write_if_changed};
 use crate::cpio::Archive;
+use crate::modules::ModuleTree;
+use crate::write_if_changed;
 
 const INITRD_INIT: &str = include_str!("initrd-init.sh");
 const ROOT_INIT: &str = include_str!("root-init.sh");
@@ -93,10 +94,12 @@ pub struct DemoSpec {
     pub broken: bool,
     /// Signing key [default: the demo key in the workspace].
     pub key: Option<PathBuf>,
+    /// The `media-builder` program whose `payload build` signs them.
+    pub media_builder: PathBuf,
 }
 
 fn demo_dir() -> Result<PathBuf> {
-    let root = bootkit::workspace_root()
+    let root = crate::workspace_root()
         .ok_or_else(|| anyhow!("the Ferry sources (demo-engine/) are not here"))?;
     Ok(root.join("demo-engine"))
 }
@@ -117,19 +120,19 @@ fn run(cmd: &mut Command, what: &str) -> Result<()> {
 
 /// Builds the payloads into `spec.out`; returns their paths.
 pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
-    let epoch = bootkit::source_date_epoch()?;
+    let epoch = crate::kit_epoch()?;
     let demo = demo_dir()?;
     let key = match &spec.key {
         Some(k) => k.clone(),
         None => demo.join("keys/demo-DO-NOT-USE.key"),
     };
-    let packages = bootkit::fetch_packages(&spec.cache)?;
-    let bootkit::Kernel {
+    let packages = crate::fetch_packages(&spec.cache)?;
+    let crate::Kernel {
         vmlinuz,
         release,
         module_dirs,
-    } = bootkit::kernel(&packages)?;
-    let busybox = bootkit::busybox(&packages)?;
+    } = crate::kernel(&packages)?;
+    let busybox = crate::busybox(&packages)?;
 
     let work = spec.out.join("build");
     std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
@@ -140,12 +143,12 @@ pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
     // The initrd, the same for every release.
     let tree = ModuleTree::scan(&module_dirs)?;
     let mut initrd = Archive::new();
-    bootkit::add_base(&mut initrd, &busybox)?;
+    crate::add_base(&mut initrd, &busybox)?;
     initrd.file("init", INITRD_INIT.as_bytes().to_vec(), 0o755);
-    bootkit::add_modules(&mut initrd, &tree, &release, bootkit::modules::DEMO_MODULES)?;
+    crate::add_modules(&mut initrd, &tree, &release, crate::modules::DEMO_MODULES)?;
     // The demo init reads the load order from here.
     let list = tree
-        .resolve(bootkit::modules::DEMO_MODULES)?
+        .resolve(crate::modules::DEMO_MODULES)?
         .into_iter()
         .map(|(_, p)| p)
         .collect::<Vec<_>>()
@@ -156,7 +159,7 @@ pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
         .write_to(&mut cpio, epoch)
         .context("writing the demo initrd")?;
     let initrd_path = work.join("initrd.img");
-    write_if_changed(&initrd_path, &bootkit::gzip(&cpio)?)?;
+    write_if_changed(&initrd_path, &crate::gzip(&cpio)?)?;
     let kernel_path = work.join("vmlinuz");
     write_if_changed(
         &kernel_path,
@@ -167,7 +170,6 @@ pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
     if spec.broken {
         releases.push(&BROKEN);
     }
-    let exe = std::env::current_exe().context("finding media-builder itself")?;
     let mut built = Vec::new();
     for r in releases {
         let name = r.file.trim_end_matches(".upg");
@@ -227,7 +229,7 @@ pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
         let out = spec.out.join(r.file);
         eprintln!("signing {}", out.display());
         run(
-            Command::new(&exe)
+            Command::new(&spec.media_builder)
                 .args(["payload", "build", "--from"])
                 .arg(&desc_path)
                 .arg("--out")
@@ -425,7 +427,7 @@ mod tests {
                 &busybox,
                 &dir.path().join(format!("stage-{n}")),
                 &out,
-                bootkit::DEFAULT_EPOCH,
+                crate::DEFAULT_EPOCH,
             )
             .unwrap();
             std::fs::read(out).unwrap()

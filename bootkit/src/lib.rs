@@ -1,9 +1,16 @@
-//! `media-builder bootkit`: the kernel, the installer initramfs, the boot
-//! loaders and the trusted keys, built from Debian or Ubuntu packages and
-//! this workspace into one directory (see `docs/bootkit.md`).
+//! The boot kit: the kernel, the installer initramfs, the boot loaders and
+//! the trusted keys, built from Debian or Ubuntu packages and this
+//! workspace into one directory (`media-builder bootkit`, see
+//! `docs/bootkit.md`), and read back by [`Bootkit::load`] to make media.
+//! Also the Demo Engine releases ([`demo`]), which share the packages and
+//! the initramfs writer ([`cpio`]).
 
+pub mod cpio;
 pub mod debs;
+pub mod demo;
+mod epoch;
 pub mod keymaps;
+pub mod kit;
 pub mod modules;
 
 use std::collections::BTreeMap;
@@ -15,8 +22,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::cpio::Archive;
+use cpio::Archive;
 use debs::{LockedPackage, Unpacked};
+pub use epoch::{source_date_epoch, SourceDateEpochError};
+pub use kit::Bootkit;
 use modules::ModuleTree;
 
 /// The default kernel command line: the installer on screen and on the
@@ -25,7 +34,7 @@ use modules::ModuleTree;
 pub const DEFAULT_CMDLINE: &str = "console=tty0 console=ttyS0,115200";
 
 /// The Demo Engine's public key, trusted unless `--no-demo-key`.
-pub const DEMO_PUBLIC_KEY: &str = include_str!("../../../demo-engine/keys/demo-DO-NOT-USE.pub");
+pub const DEMO_PUBLIC_KEY: &str = include_str!("../../demo-engine/keys/demo-DO-NOT-USE.pub");
 /// File name of the demo key in `keys/`.
 pub const DEMO_KEY_FILE: &str = "demo-DO-NOT-USE.pub";
 
@@ -91,15 +100,9 @@ pub struct Built {
 pub const DEFAULT_EPOCH: u32 = 1_704_067_200;
 
 /// `SOURCE_DATE_EPOCH` if set, else [`DEFAULT_EPOCH`]: fixed times in
-/// every image.
-pub fn source_date_epoch() -> Result<u32> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| anyhow!("SOURCE_DATE_EPOCH={v} is not a number of seconds")),
-        Err(_) => Ok(DEFAULT_EPOCH),
-    }
+/// every image of the kit and the demo.
+pub fn kit_epoch() -> Result<u32> {
+    Ok(source_date_epoch()?.unwrap_or(DEFAULT_EPOCH))
 }
 
 /// Writes `data` to `path` unless it holds exactly that already (so a
@@ -389,7 +392,7 @@ fn copy(from: &Path, to: &Path) -> Result<bool> {
 
 /// Builds (or confirms up to date) the boot kit in `spec.out`.
 pub fn build(spec: &BootkitSpec) -> Result<Built> {
-    let epoch = source_date_epoch()?;
+    let epoch = kit_epoch()?;
     let packages = fetch_packages(&spec.cache)?;
     let dir = |name: &str| packages.dir(name);
     let Kernel {
@@ -406,23 +409,20 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
 
     let out = &spec.out;
     let mut changed = false;
-    changed |= copy(&vmlinuz, &out.join("vmlinuz"))?;
+    changed |= copy(&vmlinuz, &out.join(kit::KERNEL))?;
     let isolinux = dir("isolinux")?.join("usr/lib/ISOLINUX");
-    changed |= copy(
-        &isolinux.join("isolinux.bin"),
-        &out.join("isolinux/isolinux.bin"),
-    )?;
-    changed |= copy(&isolinux.join("isohdpfx.bin"), &out.join("isohdpfx.bin"))?;
+    changed |= copy(&isolinux.join("isolinux.bin"), &out.join(kit::ISOLINUX))?;
+    changed |= copy(&isolinux.join("isohdpfx.bin"), &out.join(kit::ISOHDPFX))?;
     changed |= copy(
         &dir("syslinux-common")?.join("usr/lib/syslinux/modules/bios/ldlinux.c32"),
-        &out.join("isolinux/ldlinux.c32"),
+        &out.join(kit::LDLINUX),
     )?;
     changed |= copy(
         &dir("systemd-boot-efi")?.join("usr/lib/systemd/boot/efi/systemd-bootx64.efi"),
-        &out.join("efi/systemd-bootx64.efi"),
+        &out.join(kit::SYSTEMD_BOOT),
     )?;
     changed |= write_if_changed(
-        &out.join("cmdline"),
+        &out.join(kit::CMDLINE),
         format!("{}\n", spec.cmdline).as_bytes(),
     )?;
 
@@ -446,7 +446,7 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     if keys.is_empty() {
         bail!("the installer would trust no key: pass --trust NAME.pub");
     }
-    let keys_dir = out.join("keys");
+    let keys_dir = out.join(kit::KEYS);
     if let Ok(rd) = std::fs::read_dir(&keys_dir) {
         for e in rd.filter_map(|e| e.ok()) {
             let n = e.file_name().to_string_lossy().into_owned();
@@ -474,7 +474,7 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     // Debian puts it (`install::SYSTEMD_BOOT_EFI`).
     archive.file(
         "usr/lib/systemd/boot/efi/systemd-bootx64.efi",
-        read(&out.join("efi/systemd-bootx64.efi"))?,
+        read(&out.join(kit::SYSTEMD_BOOT))?,
         0o644,
     );
     let nmodules = add_modules(&mut archive, &tree, &release, modules::INSTALLER_MODULES)?;
@@ -488,11 +488,11 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
         .context("writing the initramfs")?;
     let cpio_sha256 = hex::encode(Sha256::digest(&cpio));
 
-    let lock_path = out.join("bootkit.lock");
+    let lock_path = out.join(kit::LOCK);
     let old: Option<Lock> = std::fs::read_to_string(&lock_path)
         .ok()
         .and_then(|t| toml::from_str(&t).ok());
-    let initrd_path = out.join("initrd.img");
+    let initrd_path = out.join(kit::INITRD);
     let initrd_sha256 = match &old {
         Some(l)
             if l.cpio_sha256 == cpio_sha256

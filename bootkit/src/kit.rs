@@ -1,13 +1,35 @@
-//! The boot kit directory `media-builder bootkit` makes, checked before
-//! anything is written.
+//! The boot kit directory: where [`crate::build`] puts each file, and
+//! [`Bootkit::load`], which reads a kit back and checks it before media
+//! are made from it.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use payload::{PublicKey, TrustStore};
 
-use super::boot::ISOLINUX_MAGIC;
+/// The kernel.
+pub const KERNEL: &str = "vmlinuz";
+/// The installer initramfs (gzip).
+pub const INITRD: &str = "initrd.img";
+/// isolinux, BIOS boot from CD and (hybrid) stick.
+pub const ISOLINUX: &str = "isolinux/isolinux.bin";
+/// isolinux's library module; other files of `isolinux/` go on media too.
+pub const LDLINUX: &str = "isolinux/ldlinux.c32";
+/// The isohybrid MBR (432 bytes).
+pub const ISOHDPFX: &str = "isohdpfx.bin";
+/// systemd-boot, UEFI boot.
+pub const SYSTEMD_BOOT: &str = "efi/systemd-bootx64.efi";
+/// The default kernel command line, one line.
+pub const CMDLINE: &str = "cmdline";
+/// The public keys the installer trusts (`NAME.pub`).
+pub const KEYS: &str = "keys";
+/// What the kit was built from ([`crate::Lock`]).
+pub const LOCK: &str = "bootkit.lock";
 
+/// isolinux.bin carries this at byte 0x40; isohybrid MBRs expect it.
+const ISOLINUX_MAGIC: u32 = 0x7078_C0FB;
+
+/// A boot kit read back: the paths of its files, the small ones read.
 #[derive(Debug, Clone)]
 pub struct Bootkit {
     pub dir: PathBuf,
@@ -24,6 +46,7 @@ pub struct Bootkit {
 }
 
 impl Bootkit {
+    /// Reads the kit in `dir`, refusing a missing, empty or wrong file.
     pub fn load(dir: &Path) -> Result<Bootkit> {
         let need = |rel: &str| -> Result<PathBuf> {
             let p = dir.join(rel);
@@ -38,13 +61,13 @@ impl Bootkit {
             }
             Ok(p)
         };
-        let kernel = need("vmlinuz")?;
-        let initrd = need("initrd.img")?;
-        let isolinux = need("isolinux/isolinux.bin")?;
-        need("isolinux/ldlinux.c32")?;
-        let isohdpfx_path = need("isohdpfx.bin")?;
-        let systemd_boot = need("efi/systemd-bootx64.efi")?;
-        let cmdline_path = need("cmdline")?;
+        let kernel = need(KERNEL)?;
+        let initrd = need(INITRD)?;
+        let isolinux = need(ISOLINUX)?;
+        need(LDLINUX)?;
+        let isohdpfx_path = need(ISOHDPFX)?;
+        let systemd_boot = need(SYSTEMD_BOOT)?;
+        let cmdline_path = need(CMDLINE)?;
 
         let head =
             std::fs::read(&isolinux).with_context(|| format!("reading {}", isolinux.display()))?;
@@ -92,7 +115,7 @@ impl Bootkit {
 
         let mut trust = TrustStore::new();
         let mut keys = 0;
-        if let Ok(rd) = std::fs::read_dir(dir.join("keys")) {
+        if let Ok(rd) = std::fs::read_dir(dir.join(KEYS)) {
             let mut paths: Vec<PathBuf> = rd
                 .filter_map(|e| e.ok())
                 .map(|e| e.path())

@@ -1,0 +1,20 @@
+//! Disks as the installer and `media-builder usb write` both see them:
+//! opening one to write it (exclusively, with `O_DIRECT` where allowed),
+//! the block device ioctls, and what sysfs and procfs say about a disk
+//! ([`DiskFacts`]: the one way Ferry names a disk; [`inspect()`]: whether
+//! anything uses it).
+
+mod direct;
+pub mod inspect;
+mod ioctl;
+mod mounts;
+mod open;
+pub mod sysfs;
+
+pub use direct::{
+    direct_refused, drop_cache, is_aligned, reopen_direct, stop_direct, AlignedBuf, ALIGN,
+};
+pub use inspect::inspect;
+pub use ioctl::{discard, reread_partitions};
+pub use open::{open, open_direct, size, Access, InUse};
+pub use sysfs::{DevNum, DiskFacts, Roots};
