@@ -162,7 +162,7 @@ mod tests {
     /// one of them must be in the kit, in the same order.
     #[test]
     fn the_installer_offers_exactly_these_layouts() {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../installer-tui/src/tui/app.rs");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../installer-tui/src/tui/context.rs");
         let text = std::fs::read_to_string(&src).unwrap();
         let line = text
             .lines()
