@@ -23,14 +23,25 @@
 //! allocations (which only take free clusters) cannot close a loop, so the
 //! check holds for as long as the volume stays open.
 //!
+//! Where a chain starts is checked too: `fatfs` turns a directory entry's
+//! first cluster into a disk offset as `(cluster - 2) * cluster size`
+//! without a check, so an entry naming cluster 1, or one past the end of
+//! the volume, makes that arithmetic overflow (a panic where overflow is
+//! checked, a read from a wrong place where it is not). Every directory is
+//! walked once and every entry's first cluster must be 0 (nothing
+//! allocated) or a cluster of the data area; so must FAT32's root cluster.
+//!
 //! The check holds the table and 4 bytes per cluster while decoding it,
 //! then 5 bytes per cluster: for a 512 MiB ESP of 4 KiB clusters, under
 //! 1.5 MiB. Volumes with more than [`MAX_CHECKED_CLUSTERS`] are refused
 //! rather than checked partly.
 
+use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 
-use crate::repair::{Geometry, Kind};
+use crate::repair::{
+    first_cluster, Geometry, Kind, ATTR_DIR, ATTR_LFN, ATTR_VOLUME, DOT, DOTDOT, ENTRY, MAX_DIRS,
+};
 use crate::Error;
 
 /// Most clusters whose chains are checked (128 MiB of memory at most): a
@@ -38,8 +49,10 @@ use crate::Error;
 pub const MAX_CHECKED_CLUSTERS: u32 = 1 << 24;
 
 /// Check that no cluster chain of the FAT volume at byte 0 of `disk` loops
-/// or links to a cluster outside the data area or to a free one. Reads the
-/// first copy of the allocation table; the disk position is left anywhere.
+/// or links to a cluster outside the data area or to a free one, and that
+/// no directory entry starts a chain outside the data area. Reads the first
+/// copy of the allocation table and every directory; the disk position is
+/// left anywhere.
 pub fn check_chains<D: Read + Seek>(disk: &mut D) -> Result<(), Error> {
     let g = Geometry::read(disk)?;
     if g.clusters > MAX_CHECKED_CLUSTERS {
@@ -49,7 +62,75 @@ pub fn check_chains<D: Read + Seek>(disk: &mut D) -> Result<(), Error> {
         });
     }
     let next = read_links(disk, &g)?;
-    find_loop(&next)
+    find_loop(&next)?;
+    check_starts(disk, &g)
+}
+
+/// Walk every directory from the root and check where each entry's chain
+/// starts. Runs after [`find_loop`], so every directory's chain ends.
+fn check_starts<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<(), Error> {
+    if g.kind == Kind::Fat32 && !g.valid(g.root_cluster) {
+        return Err(Error::BadStart {
+            name: None,
+            cluster: g.root_cluster,
+        });
+    }
+    let mut seen = HashSet::new();
+    let mut todo = vec![g.root_cluster];
+    // A cluster is at most 128 sectors of 4 KiB; the FAT12/16 root area is
+    // read in pieces of this size too.
+    let mut buf = vec![0u8; usize::try_from(g.cluster_bytes).unwrap_or(1 << 19)];
+    while let Some(dir) = todo.pop() {
+        if !seen.insert(dir) {
+            continue;
+        }
+        if seen.len() > MAX_DIRS {
+            return Err(Error::TooManyDirectories { max: MAX_DIRS });
+        }
+        'extents: for (off, len) in g.dir_extents(disk, dir)? {
+            let mut done = 0u64;
+            while done < len {
+                let n = usize::try_from(len - done).map_or(buf.len(), |l| l.min(buf.len()));
+                disk.seek(SeekFrom::Start(off + done))
+                    .and_then(|_| disk.read_exact(&mut buf[..n]))
+                    .map_err(Error::io("reading a directory"))?;
+                for e in buf[..n].chunks_exact(ENTRY) {
+                    match e[0] {
+                        0x00 => break 'extents,
+                        0xE5 => continue,
+                        _ => {}
+                    }
+                    let attr = e[11];
+                    if attr & ATTR_LFN == ATTR_LFN || attr & ATTR_VOLUME != 0 {
+                        continue;
+                    }
+                    let c = first_cluster(e, g.kind);
+                    if c != 0 && !g.valid(c) {
+                        return Err(Error::BadStart {
+                            name: Some(short_name(e)),
+                            cluster: c,
+                        });
+                    }
+                    if attr & ATTR_DIR != 0 && c != 0 && e[..11] != DOT && e[..11] != DOTDOT {
+                        todo.push(c);
+                    }
+                }
+                done += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `NAME.EXT` of a directory entry, for messages.
+fn short_name(e: &[u8]) -> String {
+    let base = String::from_utf8_lossy(&e[..8]).trim_end().to_string();
+    let ext = String::from_utf8_lossy(&e[8..11]).trim_end().to_string();
+    if ext.is_empty() {
+        base
+    } else {
+        format!("{base}.{ext}")
+    }
 }
 
 /// What each cluster links to: `next[c]` is the cluster after `c`, or 0 at

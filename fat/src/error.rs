@@ -39,6 +39,23 @@ pub enum Error {
          can be checked before reading it"
     )]
     TooManyClusters { clusters: u32, max: u32 },
+    /// A directory entry (or, on FAT32, the root directory) starts at a
+    /// cluster outside the data area: following it reads from nowhere.
+    #[error(
+        "the FAT file system is damaged: {} starts at cluster {cluster}, which is outside \
+         the volume; repair it with fsck.fat or reformat the partition",
+        match name { Some(n) => format!("the directory entry {n:?}"), None => "the root directory".to_string() }
+    )]
+    BadStart {
+        /// The entry's short (8.3) name; `None` for the root directory.
+        name: Option<String>,
+        cluster: u32,
+    },
+    #[error(
+        "the FAT file system has more than {max} directories, more than can be checked \
+         before reading it"
+    )]
+    TooManyDirectories { max: usize },
 }
 
 impl Error {

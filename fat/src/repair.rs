@@ -14,14 +14,14 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use crate::Error;
 
-const ENTRY: usize = 32;
-const ATTR_LFN: u8 = 0x0F;
-const ATTR_DIR: u8 = 0x10;
-const ATTR_VOLUME: u8 = 0x08;
-const DOT: [u8; 11] = *b".          ";
-const DOTDOT: [u8; 11] = *b"..         ";
+pub(crate) const ENTRY: usize = 32;
+pub(crate) const ATTR_LFN: u8 = 0x0F;
+pub(crate) const ATTR_DIR: u8 = 0x10;
+pub(crate) const ATTR_VOLUME: u8 = 0x08;
+pub(crate) const DOT: [u8; 11] = *b".          ";
+pub(crate) const DOTDOT: [u8; 11] = *b"..         ";
 /// Bounds the walk on a damaged volume.
-const MAX_DIRS: usize = 1 << 16;
+pub(crate) const MAX_DIRS: usize = 1 << 16;
 
 /// What [`repair`] changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub(crate) enum Kind {
 pub(crate) struct Geometry {
     pub(crate) kind: Kind,
     bytes_per_sector: u64,
-    cluster_bytes: u64,
+    pub(crate) cluster_bytes: u64,
     pub(crate) fat_start: u64,
     pub(crate) fat_bytes: u64,
     root_start: u64,
@@ -54,7 +54,9 @@ pub(crate) struct Geometry {
     data_start: u64,
     /// Clusters in the data area; they are numbered from 2.
     pub(crate) clusters: u32,
-    root_cluster: u32,
+    /// FAT32: the root directory's first cluster; 0 on FAT12 and FAT16,
+    /// whose root directory has an area of its own.
+    pub(crate) root_cluster: u32,
 }
 
 impl Geometry {
@@ -127,7 +129,8 @@ impl Geometry {
         })
     }
 
-    fn valid(&self, c: u32) -> bool {
+    /// Whether `c` is a cluster of the data area.
+    pub(crate) fn valid(&self, c: u32) -> bool {
         c >= 2 && c < self.clusters.saturating_add(2)
     }
 
@@ -159,7 +162,7 @@ impl Geometry {
     }
 
     /// Byte ranges holding a directory's entries.
-    fn dir_extents<D: Read + Seek>(
+    pub(crate) fn dir_extents<D: Read + Seek>(
         &self,
         disk: &mut D,
         first: u32,
@@ -180,7 +183,8 @@ impl Geometry {
     }
 }
 
-fn first_cluster(e: &[u8], kind: Kind) -> u32 {
+/// The first cluster a 32-byte directory entry names.
+pub(crate) fn first_cluster(e: &[u8], kind: Kind) -> u32 {
     let lo = u32::from(u16::from_le_bytes([e[26], e[27]]));
     let hi = if kind == Kind::Fat32 {
         u32::from(u16::from_le_bytes([e[20], e[21]]))

@@ -76,6 +76,22 @@ impl BootMedium {
         })
     }
 
+    /// The boot medium among the machine's drives `devices`: the one whose
+    /// `medium.toml` has the id `id` (from `ferry.medium=`), or with no id
+    /// the only Ferry medium. Drives that hold no Ferry medium are passed
+    /// over; two candidates are refused, both named
+    /// ([`medium::choose_boot_medium`]).
+    pub fn find(devices: &[PathBuf], id: Option<&str>) -> Result<BootMedium, medium::Error> {
+        let mut found: Vec<BootMedium> = devices
+            .iter()
+            .filter_map(|d| BootMedium::open(d).ok())
+            .collect();
+        let keys: Vec<(&Path, Option<&str>)> =
+            found.iter().map(|m| (m.path.as_path(), m.id())).collect();
+        let chosen = medium::choose_boot_medium(id, &keys)?;
+        Ok(found.swap_remove(chosen))
+    }
+
     /// The medium id (`ferry.medium=` on the kernel command line), if known.
     pub fn id(&self) -> Option<&str> {
         self.info.as_ref().map(|i| i.id.as_str())
@@ -315,5 +331,56 @@ impl<R: Read + ?Sized> Read for Counted<'_, R> {
         self.done += n as u64;
         (self.progress)(self.done, self.total.max(self.done));
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+#[path = "../../medium/tests/sticks/mod.rs"]
+mod sticks;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_stick_with_the_boot_id_is_found_among_other_drives() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = sticks::stick(dir.path(), "other.img", "fedcba9876543210");
+        let real = sticks::stick(dir.path(), "real.img", "0123456789abcdef");
+        let not_ferry = dir.path().join("blank.img");
+        std::fs::write(&not_ferry, vec![0u8; 1 << 20]).unwrap();
+        let devices = [not_ferry, other.clone(), real.clone()];
+        let m = BootMedium::find(&devices, Some("0123456789abcdef")).unwrap();
+        assert_eq!((m.path(), &m.kind), (real.as_path(), &Kind::Stick));
+        match BootMedium::find(&devices, Some("0000000000000000")) {
+            Err(medium::Error::BootMediumNotFound { others, .. }) => {
+                assert_eq!(others, [other, real]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn two_sticks_with_the_boot_id_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = sticks::stick(dir.path(), "real.img", "0123456789abcdef");
+        let copy = sticks::stick(dir.path(), "copy.img", "0123456789abcdef");
+        let other = sticks::stick(dir.path(), "other.img", "fedcba9876543210");
+        let devices = [real.clone(), other.clone(), copy.clone()];
+        match BootMedium::find(&devices, Some("0123456789abcdef")) {
+            Err(medium::Error::SeveralBootMedia { id, devices }) => {
+                assert_eq!(id.as_deref(), Some("0123456789abcdef"));
+                assert_eq!(devices, [real.clone(), copy.clone()]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Without an id on the command line, any two Ferry media are too many.
+        match BootMedium::find(&devices[..2], None) {
+            Err(medium::Error::SeveralBootMedia { id: None, devices }) => {
+                assert_eq!(devices, [real, other]);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

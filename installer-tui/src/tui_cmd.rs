@@ -102,6 +102,7 @@ fn trust(paths: &[PathBuf]) -> anyhow::Result<TrustStore> {
 const MEDIUM_WAIT_SECS: u64 = 60;
 
 /// `find_medium`, retried until the medium appears or `secs` have passed.
+/// Two media that could each be the boot medium end the wait at once.
 fn wait_for_medium(id: Option<&str>, secs: u64) -> anyhow::Result<BootMedium> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
     let mut said = false;
@@ -109,6 +110,12 @@ fn wait_for_medium(id: Option<&str>, secs: u64) -> anyhow::Result<BootMedium> {
         match find_medium(id) {
             Ok(m) => return Ok(m),
             Err(e) if std::time::Instant::now() >= deadline => return Err(e),
+            Err(e)
+                if e.downcast_ref::<medium::Error>()
+                    .is_some_and(|e| matches!(e, medium::Error::SeveralBootMedia { .. })) =>
+            {
+                return Err(e)
+            }
             Err(_) => {
                 if !said {
                     eprintln!("Waiting for the boot medium (DVD or USB stick) to appear...");
@@ -120,30 +127,14 @@ fn wait_for_medium(id: Option<&str>, secs: u64) -> anyhow::Result<BootMedium> {
     }
 }
 
-/// Find the boot medium: the device whose `medium.toml` carries the id
-/// from `ferry.medium=`, else the first Ferry medium found.
+/// Find the boot medium among the machine's drives ([`BootMedium::find`]).
 fn find_medium(id: Option<&str>) -> anyhow::Result<BootMedium> {
     let devices = detect::enumerate_with(&detect::EnumerateOptions {
         cd_drives: true,
         ..Default::default()
     })
     .context("listing the machine's drives")?;
-    let mut found = Vec::new();
-    for d in devices {
-        if let Ok(m) = BootMedium::open(&d) {
-            if id.is_none() || m.id() == id {
-                return Ok(m);
-            }
-            found.push(d.display().to_string());
-        }
-    }
-    match id {
-        Some(id) if !found.is_empty() => bail!(
-            "the boot medium (id {id}) was not found; other Ferry media: {}",
-            found.join(", ")
-        ),
-        _ => bail!("the boot medium was not found: is the DVD or stick still in?"),
-    }
+    Ok(BootMedium::find(&devices, id)?)
 }
 
 /// Work out what the installer runs on.

@@ -15,6 +15,8 @@
 //!   file, reports.
 //! - [`MediumInfo`]: `/ferry/medium.toml`, the medium's id and what it
 //!   carries.
+//! - [`choose_boot_medium`]: which of the Ferry media in a machine the
+//!   installer started from.
 //!
 //! The on-media layout is specified in `docs/media.md`.
 
@@ -22,7 +24,9 @@ pub mod checksum;
 mod error;
 mod info;
 pub mod iso;
+mod select;
 pub mod stick;
 
 pub use error::Error;
 pub use info::{MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
+pub use select::choose_boot_medium;

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::chunks::for_each_chunk;
-use crate::container::{header_for, Source, MANIFEST_NAME, SIGNATURE_NAME};
+use crate::container::{header_for, member_mtime, Source, MANIFEST_NAME, SIGNATURE_NAME};
 use crate::keys::SecretKey;
 use crate::manifest::{
     check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
@@ -136,7 +136,7 @@ pub fn build(
         .suffix(".partial")
         .tempfile_in(&dir)
         .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
-    let mtime = spec.created.unix_timestamp().max(0) as u64;
+    let mtime = member_mtime(spec.created);
     {
         let file = tmp.as_file_mut();
         let mut builder = tar::Builder::new(file);

@@ -21,8 +21,104 @@ pub(crate) const RECORD: u64 = 20 * BLOCK;
 pub(crate) struct Member {
     pub name: String,
     pub size: u64,
+    /// Modification time, seconds since 1970: the manifest's creation time.
+    pub mtime: u64,
     /// Offset of the header in the payload.
     pub offset: u64,
+}
+
+/// A field of a ustar header, as named when a header differs from the one
+/// `payload build` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderField {
+    Name,
+    Mode,
+    Uid,
+    Gid,
+    Size,
+    Mtime,
+    Checksum,
+    Typeflag,
+    Linkname,
+    Magic,
+    Version,
+    Uname,
+    Gname,
+    DevMajor,
+    DevMinor,
+    Prefix,
+    /// The 12 unused bytes at the end of the block.
+    Padding,
+}
+
+impl HeaderField {
+    /// Every field, in the order it lies in the block.
+    pub const ALL: [HeaderField; 17] = [
+        HeaderField::Name,
+        HeaderField::Mode,
+        HeaderField::Uid,
+        HeaderField::Gid,
+        HeaderField::Size,
+        HeaderField::Mtime,
+        HeaderField::Checksum,
+        HeaderField::Typeflag,
+        HeaderField::Linkname,
+        HeaderField::Magic,
+        HeaderField::Version,
+        HeaderField::Uname,
+        HeaderField::Gname,
+        HeaderField::DevMajor,
+        HeaderField::DevMinor,
+        HeaderField::Prefix,
+        HeaderField::Padding,
+    ];
+
+    /// Where the field lies in the 512-byte header block.
+    pub fn bytes(self) -> std::ops::Range<usize> {
+        match self {
+            HeaderField::Name => 0..100,
+            HeaderField::Mode => 100..108,
+            HeaderField::Uid => 108..116,
+            HeaderField::Gid => 116..124,
+            HeaderField::Size => 124..136,
+            HeaderField::Mtime => 136..148,
+            HeaderField::Checksum => 148..156,
+            HeaderField::Typeflag => 156..157,
+            HeaderField::Linkname => 157..257,
+            HeaderField::Magic => 257..263,
+            HeaderField::Version => 263..265,
+            HeaderField::Uname => 265..297,
+            HeaderField::Gname => 297..329,
+            HeaderField::DevMajor => 329..337,
+            HeaderField::DevMinor => 337..345,
+            HeaderField::Prefix => 345..500,
+            HeaderField::Padding => 500..512,
+        }
+    }
+}
+
+impl std::fmt::Display for HeaderField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            HeaderField::Name => "name",
+            HeaderField::Mode => "mode (permissions)",
+            HeaderField::Uid => "owner (uid)",
+            HeaderField::Gid => "group (gid)",
+            HeaderField::Size => "size",
+            HeaderField::Mtime => "modification time",
+            HeaderField::Checksum => "checksum",
+            HeaderField::Typeflag => "type",
+            HeaderField::Linkname => "link target",
+            HeaderField::Magic => "magic",
+            HeaderField::Version => "version",
+            HeaderField::Uname => "owner name",
+            HeaderField::Gname => "group name",
+            HeaderField::DevMajor => "device major number",
+            HeaderField::DevMinor => "device minor number",
+            HeaderField::Prefix => "path prefix",
+            HeaderField::Padding => "padding",
+        })
+    }
 }
 
 /// A reader that knows how far into the payload it is.
@@ -167,7 +263,7 @@ pub(crate) fn parse_header(block: &[u8; 512], offset: u64) -> Result<Option<Memb
             ));
         }
     }
-    let size = match parse_size(&block[124..136]) {
+    let size = match parse_number(&block[124..136]) {
         Some(s) => s,
         None => {
             return bad(format!(
@@ -176,7 +272,34 @@ pub(crate) fn parse_header(block: &[u8; 512], offset: u64) -> Result<Option<Memb
             ))
         }
     };
-    Ok(Some(Member { name, size, offset }))
+    let noncanonical = |field| Error::NonCanonicalHeader {
+        offset,
+        member: name.clone(),
+        field,
+    };
+    let mtime = parse_number(&block[HeaderField::Mtime.bytes()])
+        .ok_or_else(|| noncanonical(HeaderField::Mtime))?;
+    // Everything the header says beyond name, size and time (mode, owner,
+    // link target, bytes after the name's NUL, ...) is covered by no
+    // signature: only the exact header `payload build` writes is accepted.
+    let canonical = header_for(&name, size, mtime).map_err(|_| noncanonical(HeaderField::Name))?;
+    let canonical = canonical.as_bytes();
+    // The checksum follows from the rest: it is compared last, so the field
+    // that differs is the one named.
+    if let Some(field) = HeaderField::ALL
+        .into_iter()
+        .filter(|&f| f != HeaderField::Checksum)
+        .chain([HeaderField::Checksum])
+        .find(|f| block[f.bytes()] != canonical[f.bytes()])
+    {
+        return Err(noncanonical(field));
+    }
+    Ok(Some(Member {
+        name,
+        size,
+        mtime,
+        offset,
+    }))
 }
 
 fn field_str(field: &[u8]) -> Option<String> {
@@ -204,9 +327,9 @@ fn parse_octal(field: &[u8]) -> Option<u64> {
     (digits > 0).then_some(value)
 }
 
-/// Sizes past 8 GiB do not fit eleven octal digits; tar writes them in
-/// base-256 with the top bit of the first byte set.
-fn parse_size(field: &[u8]) -> Option<u64> {
+/// Sizes past 8 GiB (and times past 2242) do not fit eleven octal digits;
+/// tar writes them in base-256 with the top bit of the first byte set.
+fn parse_number(field: &[u8]) -> Option<u64> {
     if field[0] & 0x80 != 0 {
         if field[0] & 0x40 != 0 {
             return None; // negative
@@ -219,6 +342,12 @@ fn parse_size(field: &[u8]) -> Option<u64> {
     } else {
         parse_octal(field)
     }
+}
+
+/// The modification time `payload build` gives every member: the payload's
+/// creation time, or 0 for one before 1970.
+pub(crate) fn member_mtime(created: time::OffsetDateTime) -> u64 {
+    created.unix_timestamp().max(0).unsigned_abs()
 }
 
 /// A deterministic ustar header for a plain file.
@@ -303,9 +432,9 @@ mod tests {
     fn octal_overflow_is_an_error_not_a_panic() {
         assert_eq!(parse_octal(b"77777777777777777777777777"), None);
         assert_eq!(
-            parse_size(&[0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+            parse_number(&[0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
             None
         );
-        assert_eq!(parse_size(&[0xc0; 12]), None);
+        assert_eq!(parse_number(&[0xc0; 12]), None);
     }
 }

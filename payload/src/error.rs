@@ -1,5 +1,7 @@
 use std::path::Path;
 
+use crate::HeaderField;
+
 /// Everything that can go wrong reading, verifying or building a payload.
 ///
 /// Messages are written for the technician or admin who will read them:
@@ -22,6 +24,17 @@ pub enum Error {
 
     #[error("the payload's container is damaged at byte {offset}: {reason}")]
     Container { offset: u64, reason: String },
+
+    #[error(
+        "the payload's container is damaged at byte {offset}: the header of member '{}' \
+         has a {field} that payload build never writes",
+        member.escape_debug()
+    )]
+    NonCanonicalHeader {
+        offset: u64,
+        member: String,
+        field: HeaderField,
+    },
 
     #[error("the manifest is {size} bytes, more than the {max} bytes allowed")]
     ManifestTooLarge { size: u64, max: u64 },

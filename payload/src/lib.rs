@@ -19,7 +19,7 @@ mod signature;
 mod upgrade;
 
 pub use build::{build, hash_component, BuildPhase, BuildSpec};
-pub use container::{MANIFEST_NAME, SIGNATURE_NAME};
+pub use container::{HeaderField, MANIFEST_NAME, SIGNATURE_NAME};
 pub use error::Error;
 pub use keys::{Fingerprint, PublicKey, SecretKey};
 pub use manifest::{

@@ -207,6 +207,16 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// `created` as a time; `None` when it is not RFC 3339, which
+    /// validation refuses.
+    pub fn created_time(&self) -> Option<time::OffsetDateTime> {
+        time::OffsetDateTime::parse(
+            &self.created,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .ok()
+    }
+
     /// The bytes that get signed. Parsing them back gives the same manifest.
     pub fn to_toml(&self) -> Result<String, Error> {
         self.validate()?;
@@ -256,12 +266,7 @@ impl Manifest {
                 self.product
             ));
         }
-        if time::OffsetDateTime::parse(
-            &self.created,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .is_err()
-        {
+        if self.created_time().is_none() {
             return bad(format!(
                 "'created' ({}) is not an RFC 3339 time",
                 self.created

@@ -5,7 +5,9 @@
 use std::io::Read;
 
 use crate::chunks::for_each_chunk_in;
-use crate::container::{Member, Source, BLOCK, MANIFEST_NAME, RECORD, SIGNATURE_NAME};
+use crate::container::{
+    member_mtime, HeaderField, Member, Source, BLOCK, MANIFEST_NAME, RECORD, SIGNATURE_NAME,
+};
 use crate::keys::Fingerprint;
 use crate::manifest::{Component, Manifest, MAX_MANIFEST_BYTES};
 use crate::signature::{SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};
@@ -18,6 +20,8 @@ pub struct PayloadReader<R> {
     manifest: Manifest,
     manifest_bytes: Vec<u8>,
     signer: Fingerprint,
+    /// The modification time every member header must carry.
+    mtime: u64,
     next: usize,
 }
 
@@ -37,15 +41,28 @@ impl<R: Read> PayloadReader<R> {
     /// known good.
     pub fn open(src: R, trust: &TrustStore) -> Result<PayloadReader<R>, Error> {
         let mut src = Source::new(src);
-        let (manifest_bytes, sig_bytes) = read_head(&mut src)?;
+        let (manifest_bytes, sig_bytes, head_mtime) = read_head(&mut src)?;
         let sigs = SignatureFile::parse(&sig_bytes)?;
         let signer = trust.verify(&manifest_bytes, &sigs)?;
         let manifest = Manifest::parse(&manifest_bytes)?;
+        let mtime = manifest
+            .created_time()
+            .map(member_mtime)
+            .ok_or_else(|| Error::Manifest(format!("'{}' is not a time", manifest.created)))?;
+        // The headers are not signed; their time must be the signed one.
+        if head_mtime != mtime {
+            return Err(Error::NonCanonicalHeader {
+                offset: 0,
+                member: MANIFEST_NAME.into(),
+                field: HeaderField::Mtime,
+            });
+        }
         Ok(PayloadReader {
             src,
             manifest,
             manifest_bytes,
             signer,
+            mtime,
             next: 0,
         })
     }
@@ -109,7 +126,7 @@ impl<R: Read> PayloadReader<R> {
         let member = self
             .src
             .header(&format!("component '{}'", component.name))?;
-        check_member(member.as_ref(), &component, &self.manifest)?;
+        check_member(member.as_ref(), &component, &self.manifest, self.mtime)?;
         let name = component.name.as_str();
         for_each_chunk_in(
             &mut self.src,
@@ -236,6 +253,7 @@ fn check_member(
     member: Option<&Member>,
     component: &Component,
     manifest: &Manifest,
+    mtime: u64,
 ) -> Result<(), Error> {
     let Some(member) = member else {
         return Err(Error::Layout(format!(
@@ -265,12 +283,20 @@ fn check_member(
             component.name, member.size, component.size
         )));
     }
+    if member.mtime != mtime {
+        return Err(Error::NonCanonicalHeader {
+            offset: member.offset,
+            member: member.name.clone(),
+            field: HeaderField::Mtime,
+        });
+    }
     Ok(())
 }
 
 /// Reads `manifest.toml` and `manifest.sig`, with their size caps checked
-/// before a byte of either is held.
-fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>), Error> {
+/// before a byte of either is held. Returns them with the modification time
+/// both headers carry (the manifest, once trusted, says which it must be).
+fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>, u64), Error> {
     let first = match src.header("the manifest") {
         Ok(Some(m)) => m,
         Ok(None) => return Err(Error::NotAPayload("the file starts with zeros".into())),
@@ -299,10 +325,17 @@ fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>), Error> 
             second.name.escape_debug()
         )));
     }
+    if second.mtime != first.mtime {
+        return Err(Error::NonCanonicalHeader {
+            offset: second.offset,
+            member: second.name,
+            field: HeaderField::Mtime,
+        });
+    }
     let sig = read_small(src, &second, MAX_SIGNATURE_BYTES, |size, max| {
         Error::SignatureFormat(format!("it is {size} bytes, more than the {max} allowed"))
     })?;
-    Ok((manifest, sig))
+    Ok((manifest, sig, first.mtime))
 }
 
 fn read_small<R: Read>(
@@ -331,7 +364,7 @@ pub struct Unverified {
 
 pub fn read_unverified<R: Read>(src: R) -> Result<Unverified, Error> {
     let mut src = Source::new(src);
-    let (manifest_bytes, sig_bytes) = read_head(&mut src)?;
+    let (manifest_bytes, sig_bytes, _) = read_head(&mut src)?;
     Ok(Unverified {
         manifest: Manifest::parse(&manifest_bytes).map_err(|e| e.to_string()),
         signatures: SignatureFile::parse(&sig_bytes).map_err(|e| e.to_string()),

@@ -340,24 +340,16 @@ fn members_other_than_plain_files_are_refused() {
         (tar::EntryType::Fifo, "FIFO"),
         (tar::EntryType::XHeader, "pax"),
     ] {
-        let mut b = tar::Builder::new(Vec::new());
-        for (name, bytes) in [
+        let mut bytes = tar_of(&[
             ("manifest.toml", text.as_bytes()),
             ("manifest.sig", sig.as_bytes()),
-        ] {
-            let mut h = tar::Header::new_ustar();
-            h.set_path(name).unwrap();
-            h.set_size(bytes.len() as u64);
-            h.set_cksum();
-            b.append(&h, bytes).unwrap();
-        }
-        let mut h = tar::Header::new_ustar();
-        h.set_path("a").unwrap();
-        h.set_size(0);
+        ]);
+        bytes.truncate(bytes.len() - 1024); // the end-of-archive marker
+        let mut h = header("a", 0, mtime_of(text.as_bytes()));
         h.set_entry_type(ty);
         h.set_cksum();
-        b.append(&h, &[][..]).unwrap();
-        let bytes = b.into_inner().unwrap();
+        bytes.extend_from_slice(h.as_bytes());
+        bytes.extend_from_slice(&[0; 1024]);
         let err = verify(&bytes, &trust(&[&k])).unwrap_err().to_string();
         assert!(
             err.contains(what) && err.contains("only plain files"),
@@ -371,16 +363,10 @@ fn an_oversized_manifest_is_refused_before_it_is_read() {
     let k = key(1);
     // A header claiming a 1 GiB manifest followed by nothing: refused on the
     // size alone, so no gigabyte is allocated.
-    let mut h = tar::Header::new_ustar();
-    h.set_path("manifest.toml").unwrap();
-    h.set_size(1 << 30);
-    h.set_cksum();
+    let h = header("manifest.toml", 1 << 30, 0);
     let err = verify(h.as_bytes(), &trust(&[&k])).unwrap_err();
     assert!(matches!(err, Error::ManifestTooLarge { .. }), "{err}");
-    let mut h = tar::Header::new_ustar();
-    h.set_path("manifest.toml").unwrap();
-    h.set_size(u64::MAX >> 2);
-    h.set_cksum();
+    let h = header("manifest.toml", u64::MAX >> 2, 0);
     assert!(verify(h.as_bytes(), &trust(&[&k])).is_err());
 }
 

@@ -60,18 +60,40 @@ pub fn release_manifest(version: &str, components: Vec<Component>) -> Manifest {
     }
 }
 
-/// A tar of the given members, written the way the builder writes them.
+/// The header `payload build` writes for a member.
+pub fn header(name: &str, size: u64, mtime: u64) -> tar::Header {
+    let mut h = tar::Header::new_ustar();
+    h.set_path(name).unwrap();
+    h.set_size(size);
+    h.set_mode(0o644);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_mtime(mtime);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    h
+}
+
+/// The time `payload build` gives every member of a payload whose manifest
+/// is `text`: its creation time (0 when the text is no valid manifest).
+pub fn mtime_of(text: &[u8]) -> u64 {
+    Manifest::parse(text)
+        .ok()
+        .and_then(|m| m.created_time())
+        .map_or(0, |t| t.unix_timestamp().max(0).unsigned_abs())
+}
+
+/// A tar of the given members, written the way the builder writes them
+/// (with the first member's time when it is a manifest).
 pub fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mtime = match members.first() {
+        Some(&("manifest.toml", text)) => mtime_of(text),
+        _ => 0,
+    };
     let mut b = tar::Builder::new(Vec::new());
     for (name, bytes) in members {
-        let mut h = tar::Header::new_ustar();
-        h.set_path(name).unwrap();
-        h.set_size(bytes.len() as u64);
-        h.set_mode(0o644);
-        h.set_mtime(0);
-        h.set_entry_type(tar::EntryType::Regular);
-        h.set_cksum();
-        b.append(&h, *bytes).unwrap();
+        b.append(&header(name, bytes.len() as u64, mtime), *bytes)
+            .unwrap();
     }
     b.into_inner().unwrap()
 }
