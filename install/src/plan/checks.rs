@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use detect::layout::Slot;
-use payload::TrustUpdate;
+use payload::{Fingerprint, TrustUpdate};
 
 use crate::error::Refusal;
 use crate::source::{PayloadInfo, INITRD, KERNEL, ROOTFS};
@@ -26,6 +26,24 @@ pub(super) fn root_fits(payload: &PayloadInfo, slot: Slot, room: u64) -> Result<
         return Err(Refusal::RootImageTooLarge { slot, image, room });
     }
     Ok(())
+}
+
+/// The first of the payload's `signers` that `trusted` (fingerprints)
+/// holds: the key that vouches for the payload on a system trusting those
+/// keys. A payload signed by an old and a new key is taken by a system that
+/// trusts either.
+pub(super) fn vouching_signer(
+    signers: &[Fingerprint],
+    trusted: &[String],
+) -> Result<Fingerprint, Refusal> {
+    signers
+        .iter()
+        .find(|s| trusted.contains(&s.to_string()))
+        .copied()
+        .ok_or_else(|| Refusal::KeyNotTrusted {
+            signers: signers.to_vec(),
+            trusted: trusted.to_vec(),
+        })
 }
 
 /// The keys the new system records as trusted: `keys` (fingerprints, in

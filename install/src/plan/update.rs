@@ -8,7 +8,7 @@ use detect::state::{SlotRecord, SlotState};
 use migrate::{ConfigTree, MigrationPlan};
 use payload::Kind;
 
-use super::checks::{boot_files, root_fits, trusted_after};
+use super::checks::{boot_files, root_fits, trusted_after, vouching_signer};
 use super::text::{slot_steps, update_notes};
 use super::{Action, Choice, MigrationPreview, Plan, PlannedPartition};
 use crate::error::Refusal;
@@ -70,14 +70,8 @@ pub(super) fn plan_update(
     // The floor comes from the installed system's own record.
     m.check_upgrade_from(&installed, &run_rec.hotfixes)?;
 
-    // Key continuity: the installed system must trust the signer too.
-    let signer = payload.signer.to_string();
-    if !record.trusted_keys.contains(&signer) {
-        return Err(Refusal::KeyNotTrusted {
-            signer: payload.signer,
-            trusted: record.trusted_keys.clone(),
-        });
-    }
+    // Key continuity: the installed system must trust one of the signers.
+    let signer = vouching_signer(&payload.signers, &record.trusted_keys)?.to_string();
     let trusted_keys = trusted_after(record.trusted_keys.clone(), m.trust.as_ref())?;
 
     let slot = running.other();
