@@ -127,6 +127,7 @@ pub(super) fn plan_fresh(
         installed_at: epoch,
         active: slot,
         trusted_keys,
+        revoked_keys: Vec::new(),
         slots: detect::state::Slots {
             a: SlotRecord {
                 state: SlotState::New,
