@@ -251,7 +251,11 @@ impl StateRecord {
                 "revoked key fingerprint {k:?} is not 64 hex digits (SHA-256)"
             ));
         }
-        if let Some(k) = self.trusted_keys.iter().find(|k| self.revoked_keys.contains(k)) {
+        if let Some(k) = self
+            .trusted_keys
+            .iter()
+            .find(|k| self.revoked_keys.contains(k))
+        {
             return bad(format!("key {k} is both trusted and revoked"));
         }
         for slot in Slot::ALL {

@@ -136,6 +136,21 @@ pub enum Refusal {
         /// The installed system's trusted keys (fingerprints).
         trusted: Vec<String>,
     },
+    /// Every key of the installer's that signed the payload has been
+    /// revoked, by the installed system's record or by the installer.
+    #[error(
+        "the payload is signed by key {}, which has been revoked: it is never trusted \
+         again on this machine; use a payload signed by a current key",
+        key.short()
+    )]
+    SignedByRevokedKey { key: Fingerprint },
+    /// The payload's trust update would trust a revoked key again.
+    #[error(
+        "the payload asks to trust key {} again, which has been revoked: a revoked key is \
+         never trusted again on this machine",
+        key.short()
+    )]
+    RevokedKeyTrusted { key: Fingerprint },
     /// A hotfix chosen for an install or a wipe.
     #[error(
         "hotfix {id} changes an installed {product} {version}; it cannot be installed on \

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 
 use install::{Action, Refusal};
-use payload::SecretKey;
+use payload::{SecretKey, TrustUpdate};
 
 fn fp(k: &SecretKey) -> String {
     k.public().fingerprint().to_string()
@@ -54,4 +54,109 @@ fn a_payload_signed_by_old_and_new_key_upgrades_systems_that_trust_either() {
         assert_eq!(plan.signer, fp(key), "the key the system trusts vouches");
         assert_eq!(plan.state_after.trusted_keys, [fp(key)]);
     }
+}
+
+/// The state record on the disk.
+fn record(disk: &std::path::Path) -> detect::state::StateRecord {
+    inspect(disk)
+        .report
+        .ferry()
+        .and_then(|f| f.record.clone())
+        .expect("a state record")
+}
+
+#[test]
+fn a_revocation_is_recorded_and_outlives_old_media_and_later_payloads() {
+    let dir = tmp();
+    let k = keys();
+    let (old, new) = (&k.vendor, &k.other);
+    // A medium of the rotation: it trusts both keys, knows of no revocation.
+    let old_medium = trust(&[old, new]);
+    let disk = installed(dir.path(), "disk.img", old, &[old, new]);
+
+    // The release that ends the rotation revokes the old key.
+    let revoking = Release {
+        trust: Some(TrustUpdate {
+            keys: Vec::new(),
+            revoke: vec![old.public().fingerprint()],
+        }),
+        ..Release::new("1.1.0")
+    }
+    .build(dir.path(), new);
+    run(&disk, &revoking, &old_medium, Action::Upgrade);
+    let rec = record(&disk);
+    assert_eq!(rec.trusted_keys, [fp(new)]);
+    assert_eq!(rec.revoked_keys, [fp(old)]);
+    bless(&disk);
+
+    let refuse = |payload: &std::path::Path, action| {
+        install::plan(
+            &inspect(&disk),
+            &open(payload, &old_medium),
+            &choice(action),
+        )
+        .expect_err("refused")
+    };
+    let later = dir.path().join("later");
+    std::fs::create_dir_all(&later).expect("dir");
+    // A later payload cannot trust the revoked key again.
+    let readding = Release {
+        trust: Some(TrustUpdate {
+            keys: vec![old.public().to_spki_base64()],
+            revoke: Vec::new(),
+        }),
+        ..Release::new("2.0.0")
+    }
+    .build(&later, new);
+    let e = refuse(&readding, Action::Upgrade);
+    assert!(
+        matches!(e, Refusal::RevokedKeyTrusted { key } if key == old.public().fingerprint()),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains(&old.public().fingerprint().short()),
+        "{e}"
+    );
+    // A payload signed by the revoked key only is refused as such, for an
+    // upgrade and for a wipe from an old medium.
+    let by_old = Release::new("2.0.0").build(dir.path(), old);
+    for action in [Action::Upgrade, Action::Wipe] {
+        let e = refuse(&by_old, action);
+        assert!(
+            matches!(e, Refusal::SignedByRevokedKey { key } if key == old.public().fingerprint()),
+            "{action}: {e}"
+        );
+    }
+    // A wipe from the old medium with a payload by the new key keeps the
+    // revocation: the old key does not come back.
+    let by_new = Release::new("2.0.0").build(&later, new);
+    let plan = install::plan(
+        &inspect(&disk),
+        &open(&by_new, &old_medium),
+        &choice(Action::Wipe),
+    )
+    .expect("wipe");
+    assert_eq!(plan.state_after.trusted_keys, [fp(new)]);
+    assert_eq!(plan.state_after.revoked_keys, [fp(old)]);
+}
+
+#[test]
+fn the_installers_revocations_join_the_systems() {
+    let dir = tmp();
+    let k = keys();
+    let (old, new) = (&k.vendor, &k.other);
+    let disk = installed(dir.path(), "disk.img", old, &[old, new]);
+    assert_eq!(record(&disk).revoked_keys, Vec::<String>::new());
+    // A medium that knows the old key is revoked.
+    let mut medium = trust(&[old, new]);
+    medium.revoke(old.public().fingerprint());
+    let upg = Release::new("1.1.0").build(dir.path(), new);
+    let plan = install::plan(
+        &inspect(&disk),
+        &open(&upg, &medium),
+        &choice(Action::Upgrade),
+    )
+    .expect("upgrade");
+    assert_eq!(plan.state_after.trusted_keys, [fp(new)]);
+    assert_eq!(plan.state_after.revoked_keys, [fp(old)]);
 }
