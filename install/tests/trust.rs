@@ -160,3 +160,51 @@ fn the_installers_revocations_join_the_systems() {
     assert_eq!(plan.state_after.trusted_keys, [fp(new)]);
     assert_eq!(plan.state_after.revoked_keys, [fp(old)]);
 }
+
+#[test]
+fn a_hotfix_goes_only_over_the_hotfixes_its_image_includes() {
+    let dir = tmp();
+    let k = keys();
+    let vendor = trust(&[&k.vendor]);
+    let disk = dir.path().join("disk.img");
+    sparse(&disk, DISK_SIZE);
+    run(
+        &disk,
+        &Release::new("1.1.0").build(dir.path(), &k.vendor),
+        &vendor,
+        Action::Install,
+    );
+    bless(&disk);
+    let hf2 = Release::hotfix("1.1.0", "hf2").build(dir.path(), &k.vendor);
+    run(&disk, &hf2, &vendor, Action::Hotfix);
+    bless(&disk);
+    // hf1, built before hf2 and without it, would take hf2 away.
+    let hf1 = Release::hotfix("1.1.0", "hf1").build(dir.path(), &k.vendor);
+    let e = install::plan(
+        &inspect(&disk),
+        &open(&hf1, &vendor),
+        &choice(Action::Hotfix),
+    )
+    .expect_err("hf1 lacks hf2");
+    assert!(
+        matches!(
+            &e,
+            Refusal::Upgrade(payload::Refusal::HotfixNotIncluded { id, applied })
+                if id == "hf1" && applied == "hf2"
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("hf2"), "{e}");
+    // hf3, built over hf1 and hf2, goes over hf2 and records what its image
+    // holds.
+    let hf3 = Release {
+        includes: vec!["hf1", "hf2"],
+        ..Release::hotfix("1.1.0", "hf3")
+    }
+    .build(dir.path(), &k.vendor);
+    let plan = plan_for(&disk, &hf3, &vendor, Action::Hotfix);
+    assert_eq!(plan.to_hotfixes, ["hf1", "hf2", "hf3"]);
+    install::apply(&plan, &mut |_| {}).expect("hotfix");
+    let rec = record(&disk);
+    assert_eq!(rec.slots.get(plan.slot).hotfixes, ["hf1", "hf2", "hf3"]);
+}

@@ -164,14 +164,9 @@ pub(super) fn plan_update(
     state_after.revoked_keys = keys.revoked;
     // A new slot whose entry lost its counter has booted good.
     state_after.slots.get_mut(running).state = SlotState::Good;
-    let to_hotfixes = match (&m.kind, &m.hotfix_id) {
-        (Kind::Hotfix, Some(id)) => {
-            let mut h = run_rec.hotfixes.clone();
-            h.push(id.clone());
-            h
-        }
-        _ => Vec::new(),
-    };
+    // What the image holds: `check_upgrade_from` saw to it that the
+    // running slot's hotfixes are among them.
+    let to_hotfixes = m.slot_hotfixes();
     *state_after.slots.get_mut(slot) = SlotRecord {
         state: SlotState::New,
         release: Some(m.version.clone()),

@@ -97,6 +97,8 @@ pub struct Release {
     pub seed: u64,
     /// The `[trust]` update it carries.
     pub trust: Option<TrustUpdate>,
+    /// Hotfix only: the other hotfixes its image holds.
+    pub includes: Vec<&'static str>,
 }
 
 impl Release {
@@ -115,6 +117,7 @@ impl Release {
             schema,
             seed: version.bytes().map(u64::from).sum(),
             trust: None,
+            includes: Vec::new(),
         }
     }
 
@@ -154,6 +157,7 @@ impl Release {
             .map(|r| VersionReq::parse(r).expect("requirement"));
         spec.config_schema = Some(self.schema);
         spec.trust = self.trust.clone();
+        spec.includes_hotfixes = self.includes.iter().map(|s| s.to_string()).collect();
         let schema_dir = demo().join(format!("config/schema-{}", self.schema));
         if self.kind == Kind::Release {
             for doc in ["engine.toml", "ferry.toml", "vms.toml"] {
