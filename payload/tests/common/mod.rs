@@ -61,17 +61,6 @@ pub fn release_manifest(version: &str, components: Vec<Component>) -> Manifest {
     }
 }
 
-/// A hotfix `id` of 1.1.0 that includes no other hotfix.
-pub fn hotfix_manifest(id: &str, components: Vec<Component>) -> Manifest {
-    Manifest {
-        kind: Kind::Hotfix,
-        upgrades_from: None,
-        applies_to: Some(Version::new(1, 1, 0)),
-        hotfix_id: Some(id.into()),
-        ..release_manifest("1.1.0", components)
-    }
-}
-
 /// A tar of the given members, written the way the builder writes them.
 pub fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
     let mut b = tar::Builder::new(Vec::new());
@@ -137,4 +126,15 @@ pub fn sample(key: &SecretKey, salt: u8) -> Sample {
 /// Verifies a whole payload held in memory.
 pub fn verify(bytes: &[u8], trust: &TrustStore) -> Result<payload::Verified, payload::Error> {
     payload::PayloadReader::open(bytes, trust)?.verify_rest(|_| {})
+}
+
+/// A hotfix `id` of 1.1.0 that includes no other hotfix.
+pub fn hotfix_manifest(id: &str, components: Vec<Component>) -> Manifest {
+    Manifest {
+        kind: Kind::Hotfix,
+        upgrades_from: None,
+        applies_to: Some(Version::new(1, 1, 0)),
+        hotfix_id: Some(id.into()),
+        ..release_manifest("1.1.0", components)
+    }
 }
