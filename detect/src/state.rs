@@ -19,6 +19,8 @@ pub const MAX_STATE_SIZE: usize = 64 * 1024;
 const MAX_HOTFIXES: usize = 256;
 /// Most trusted keys a record may list.
 const MAX_KEYS: usize = 64;
+/// Most revoked keys a record may list.
+const MAX_REVOKED: usize = 256;
 
 /// The install state record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +40,13 @@ pub struct StateRecord {
     /// SHA-256 of each trusted signing key's SubjectPublicKeyInfo DER, lower
     /// case hex, as recorded at install.
     pub trusted_keys: Vec<String>,
+    /// Fingerprints (as `trusted_keys`) of keys revoked by any payload or
+    /// installer that has written this record: never trusted again on this
+    /// machine, not even after a wipe that can read this record. Records
+    /// from before revocations were kept lack it; it is left out while
+    /// empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_keys: Vec<String>,
     /// Both slots.
     pub slots: Slots,
 }
@@ -230,6 +239,24 @@ impl StateRecord {
             return bad(format!(
                 "trusted key fingerprint {k:?} is not 64 hex digits (SHA-256)"
             ));
+        }
+        if self.revoked_keys.len() > MAX_REVOKED {
+            return bad(format!(
+                "{} revoked keys is more than {MAX_REVOKED}",
+                self.revoked_keys.len()
+            ));
+        }
+        if let Some(k) = self.revoked_keys.iter().find(|k| !is_hex(k, 64)) {
+            return bad(format!(
+                "revoked key fingerprint {k:?} is not 64 hex digits (SHA-256)"
+            ));
+        }
+        if let Some(k) = self
+            .trusted_keys
+            .iter()
+            .find(|k| self.revoked_keys.contains(k))
+        {
+            return bad(format!("key {k} is both trusted and revoked"));
         }
         for slot in Slot::ALL {
             let r = self.slots.get(slot);

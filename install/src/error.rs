@@ -123,18 +123,34 @@ pub enum Refusal {
     /// The installed release and its hotfixes do not take this payload.
     #[error(transparent)]
     Upgrade(#[from] payload::Refusal),
-    /// The installed system does not trust the payload's signer.
+    /// The installed system trusts none of the payload's signers.
     #[error(
-        "the payload is signed by key {}, which the installed system does not trust \
+        "the payload is signed by {}, which the installed system does not trust \
          (it trusts {}); wipe and reinstall to change keys",
-        signer.short(),
+        signed_by(signers),
         short_keys(trusted)
     )]
     KeyNotTrusted {
-        signer: Fingerprint,
+        /// Every key of the installer's trust store that signed it.
+        signers: Vec<Fingerprint>,
         /// The installed system's trusted keys (fingerprints).
         trusted: Vec<String>,
     },
+    /// Every key of the installer's that signed the payload has been
+    /// revoked, by the installed system's record or by the installer.
+    #[error(
+        "the payload is signed by key {}, which has been revoked: it is never trusted \
+         again on this machine; use a payload signed by a current key",
+        key.short()
+    )]
+    SignedByRevokedKey { key: Fingerprint },
+    /// The payload's trust update would trust a revoked key again.
+    #[error(
+        "the payload asks to trust key {} again, which has been revoked: a revoked key is \
+         never trusted again on this machine",
+        key.short()
+    )]
+    RevokedKeyTrusted { key: Fingerprint },
     /// A hotfix chosen for an install or a wipe.
     #[error(
         "hotfix {id} changes an installed {product} {version}; it cannot be installed on \
@@ -207,6 +223,14 @@ fn short_keys(keys: &[String]) -> String {
     }
     let short: Vec<String> = keys.iter().map(|k| k.chars().take(16).collect()).collect();
     short.join(", ")
+}
+
+fn signed_by(keys: &[Fingerprint]) -> String {
+    let short: Vec<String> = keys.iter().map(Fingerprint::short).collect();
+    match short.as_slice() {
+        [one] => format!("key {one}"),
+        _ => format!("keys {}", short.join(", ")),
+    }
 }
 
 fn wrong_kind(kind: Kind) -> &'static str {

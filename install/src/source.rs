@@ -60,8 +60,13 @@ pub struct PayloadInfo {
     /// SHA-256 of the signed manifest bytes: `apply` checks it reads the
     /// same payload `plan` saw.
     pub manifest_sha256: String,
-    /// The key whose signature verified.
+    /// The first of `signers`: the key a front end names.
     pub signer: Fingerprint,
+    /// Every key of the installer's trust store whose signature verified,
+    /// in the order of the signature file; never empty. A payload signed
+    /// by an old and a new key lists both, and an installed system that
+    /// trusts either takes it.
+    pub signers: Vec<Fingerprint>,
     /// The installer's trust store it verified against.
     pub trust: TrustStore,
     /// The release's default configuration (`config-*.toml`).
@@ -112,7 +117,7 @@ pub fn read_payload<R: Read>(
     let mut reader = PayloadReader::open(src, trust)?;
     let manifest = reader.manifest().clone();
     let manifest_sha256 = hex::encode(Sha256::digest(reader.manifest_bytes()));
-    let signer = reader.signer();
+    let signers = reader.signers().to_vec();
     let mut defaults = ConfigTree::new();
     let mut migrations = None;
     let last_small = manifest.components.iter().rposition(|c| is_small(&c.name));
@@ -141,7 +146,8 @@ pub fn read_payload<R: Read>(
         path: path.to_path_buf(),
         manifest,
         manifest_sha256,
-        signer,
+        signer: reader.signer(),
+        signers,
         trust: trust.clone(),
         defaults,
         migrations,

@@ -23,6 +23,8 @@ struct Description {
     kind: Option<String>,
     upgrades_from: Option<String>,
     hotfix_id: Option<String>,
+    #[serde(default)]
+    includes_hotfixes: Vec<String>,
     min_installer: Option<String>,
     config_schema: Option<u32>,
     chunk_size: Option<u64>,
@@ -81,6 +83,7 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
             })?);
     }
     spec.hotfix_id = args.hotfix_id.or(desc.hotfix_id);
+    spec.includes_hotfixes = desc.includes_hotfixes;
     if let Some(v) = args.min_installer.or(desc.min_installer) {
         spec.min_installer =
             Version::parse(&v).map_err(|e| anyhow!("--min-installer '{v}': {e}"))?;

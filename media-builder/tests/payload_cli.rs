@@ -231,12 +231,16 @@ fn build_from_a_description_file() {
     std::fs::write(d.join("hf/fix.bin"), b"patched").unwrap();
     std::fs::write(
         d.join("hf/hotfix.toml"),
-        "product = \"demo-engine\"\nversion = \"1.1.0\"\nkind = \"hotfix\"\nhotfix-id = \"hf1\"\n\
+        "product = \"demo-engine\"\nversion = \"1.1.0\"\nkind = \"hotfix\"\nhotfix-id = \"hf2\"\n\
+         includes-hotfixes = [\"hf1\"]\n\
          keys = [\"../admin.key\"]\n[[component]]\nname = \"fix.bin\"\nfile = \"fix.bin\"\n",
     )
     .unwrap();
     let out = ok(d, &["payload", "build", "--from", "hf/hotfix.toml"]);
-    assert!(out.contains("demo-engine-1.1.0-hotfix-hf1.upg"), "{out}");
+    assert!(out.contains("demo-engine-1.1.0-hotfix-hf2.upg"), "{out}");
+    let f = std::fs::File::open(d.join("demo-engine-1.1.0-hotfix-hf2.upg")).unwrap();
+    let m = payload::read_unverified(f).unwrap().manifest.unwrap();
+    assert_eq!(m.includes_hotfixes, ["hf1"]);
     ok(
         d,
         &[
@@ -244,7 +248,7 @@ fn build_from_a_description_file() {
             "verify",
             "--trust",
             "admin.pub",
-            "demo-engine-1.1.0-hotfix-hf1.upg",
+            "demo-engine-1.1.0-hotfix-hf2.upg",
         ],
     );
     std::fs::write(d.join("bad.toml"), "product = \"x\"\nflavour = 1\n").unwrap();

@@ -32,6 +32,8 @@ pub struct BuildSpec {
     pub upgrades_from: Option<VersionReq>,
     /// Hotfix only.
     pub hotfix_id: Option<String>,
+    /// Hotfix only: the other hotfixes its image holds.
+    pub includes_hotfixes: Vec<String>,
     pub min_installer: Version,
     /// Recorded in the manifest and as every member's mtime; callers take it
     /// from `SOURCE_DATE_EPOCH` for reproducible builds.
@@ -51,6 +53,7 @@ impl BuildSpec {
             kind,
             upgrades_from: None,
             hotfix_id: None,
+            includes_hotfixes: Vec::new(),
             min_installer: Version::new(0, 1, 0),
             created: OffsetDateTime::UNIX_EPOCH,
             config_schema: None,
@@ -241,6 +244,7 @@ fn manifest_for(spec: &BuildSpec, components: Vec<Component>) -> Result<Manifest
         upgrades_from,
         applies_to,
         hotfix_id: spec.hotfix_id.clone(),
+        includes_hotfixes: spec.includes_hotfixes.clone(),
         min_installer: spec.min_installer.clone(),
         created,
         config_schema: spec.config_schema,

@@ -25,7 +25,7 @@ pub use keys::{Fingerprint, PublicKey, SecretKey};
 pub use manifest::{
     check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
     DEFAULT_CHUNK_SIZE, FORMAT, MAX_CHUNK_SIZE, MAX_COMPONENTS, MAX_COMPONENT_SIZE,
-    MAX_MANIFEST_BYTES, MIN_CHUNK_SIZE,
+    MAX_INCLUDED_HOTFIXES, MAX_MANIFEST_BYTES, MIN_CHUNK_SIZE,
 };
 pub use reader::{read_unverified, PayloadReader, Unverified, Verified};
 pub use semver::{Version, VersionReq};

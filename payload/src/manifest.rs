@@ -29,6 +29,10 @@ pub const MAX_COMPONENTS: usize = 64;
 /// No component larger than 1 TiB: keeps every offset sum far from overflow.
 pub const MAX_COMPONENT_SIZE: u64 = 1 << 40;
 
+/// At most this many hotfixes in a hotfix's `includes-hotfixes`: with the
+/// hotfix itself, what an installed slot may list.
+pub const MAX_INCLUDED_HOTFIXES: usize = 255;
+
 /// A SHA-256 digest, written as 64 lowercase hexadecimal digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Sha256Digest(pub [u8; 32]);
@@ -154,6 +158,12 @@ pub struct Manifest {
     /// Hotfix only: its short identifier, e.g. `hf1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hotfix_id: Option<String>,
+    /// Hotfix only: the other hotfixes of the release its image holds, in
+    /// the order they were made. It goes only over a system whose hotfixes
+    /// are all listed here; a manifest without the field (from before it
+    /// existed) includes none, so it goes only over the bare release.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub includes_hotfixes: Vec<String>,
     /// The oldest installer that understands this payload.
     pub min_installer: Version,
     /// When the payload was built (RFC 3339, UTC). Shown, never compared
@@ -279,9 +289,14 @@ impl Manifest {
                         "a release must say which versions it upgrades ('upgrades-from')".into(),
                     );
                 }
-                if self.applies_to.is_some() || self.hotfix_id.is_some() {
+                if self.applies_to.is_some()
+                    || self.hotfix_id.is_some()
+                    || !self.includes_hotfixes.is_empty()
+                {
                     return bad(
-                        "'applies-to' and 'hotfix-id' belong to hotfixes, not releases".into(),
+                        "'applies-to', 'hotfix-id' and 'includes-hotfixes' belong to hotfixes, \
+                         not releases"
+                            .into(),
                     );
                 }
             }
@@ -310,6 +325,7 @@ impl Manifest {
                 if self.upgrades_from.is_some() {
                     return bad("'upgrades-from' belongs to releases, not hotfixes".into());
                 }
+                self.check_included_hotfixes()?;
             }
         }
         if let Some(trust) = &self.trust {
@@ -357,6 +373,35 @@ impl Manifest {
                     c.size,
                     c.chunk_size
                 ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Manifest {
+    fn check_included_hotfixes(&self) -> Result<(), Error> {
+        let bad = |msg: String| Err(Error::Manifest(msg));
+        let list = &self.includes_hotfixes;
+        if list.len() > MAX_INCLUDED_HOTFIXES {
+            return bad(format!(
+                "'includes-hotfixes' lists {} hotfixes, more than the {MAX_INCLUDED_HOTFIXES} \
+                 allowed",
+                list.len()
+            ));
+        }
+        for (i, id) in list.iter().enumerate() {
+            if !valid_hotfix_id(id) {
+                return bad(format!(
+                    "included hotfix id '{}' must be 1-32 letters, digits, '.', '_' or '-'",
+                    id.escape_debug()
+                ));
+            }
+            if Some(id) == self.hotfix_id.as_ref() {
+                return bad(format!("hotfix {id} lists itself in 'includes-hotfixes'"));
+            }
+            if list[..i].contains(id) {
+                return bad(format!("'includes-hotfixes' lists {id} twice"));
             }
         }
         Ok(())

@@ -19,18 +19,22 @@ pub struct PayloadReader<R> {
     src: Source<R>,
     manifest: Manifest,
     manifest_bytes: Vec<u8>,
-    signer: Fingerprint,
+    signers: Vec<Fingerprint>,
     /// The modification time every member header must carry.
     mtime: u64,
     next: usize,
 }
 
 /// What `PayloadReader::finish` proves: every byte of the file was read and
-/// matched the manifest signed by `signer`.
+/// matched the manifest signed by `signers`.
 #[derive(Debug, Clone)]
 pub struct Verified {
     pub manifest: Manifest,
+    /// The first of `signers`.
     pub signer: Fingerprint,
+    /// Every trusted key whose signature verified, in the order of the
+    /// signature file; never empty.
+    pub signers: Vec<Fingerprint>,
     /// Length of the payload file in bytes.
     pub length: u64,
 }
@@ -43,7 +47,7 @@ impl<R: Read> PayloadReader<R> {
         let mut src = Source::new(src);
         let (manifest_bytes, sig_bytes, head_mtime) = read_head(&mut src)?;
         let sigs = SignatureFile::parse(&sig_bytes)?;
-        let signer = trust.verify(&manifest_bytes, &sigs)?;
+        let signers = trust.verify(&manifest_bytes, &sigs)?;
         let manifest = Manifest::parse(&manifest_bytes)?;
         let mtime = manifest
             .created_time()
@@ -61,7 +65,7 @@ impl<R: Read> PayloadReader<R> {
             src,
             manifest,
             manifest_bytes,
-            signer,
+            signers,
             mtime,
             next: 0,
         })
@@ -76,8 +80,15 @@ impl<R: Read> PayloadReader<R> {
         &self.manifest_bytes
     }
 
+    /// The first trusted key whose signature verified.
     pub fn signer(&self) -> Fingerprint {
-        self.signer
+        self.signers[0]
+    }
+
+    /// Every trusted key whose signature verified, in the order of the
+    /// signature file; never empty.
+    pub fn signers(&self) -> &[Fingerprint] {
+        &self.signers
     }
 
     /// The component the next `read_component` will deliver.
@@ -228,7 +239,8 @@ impl<R: Read> PayloadReader<R> {
         }
         Ok(Verified {
             manifest: self.manifest,
-            signer: self.signer,
+            signer: self.signers[0],
+            signers: self.signers,
             length: self.src.offset,
         })
     }

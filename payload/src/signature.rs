@@ -140,13 +140,21 @@ impl TrustStore {
         self.keys.is_empty()
     }
 
-    /// Checks the signatures over `manifest`; returns the fingerprint of the
-    /// trusted key whose signature verified. Verification is strict:
-    /// non-canonical signatures and small-order keys or points are refused.
-    pub fn verify(&self, manifest: &[u8], sigs: &SignatureFile) -> Result<Fingerprint, Error> {
+    /// Checks the signatures over `manifest`; returns the fingerprints of
+    /// every trusted key whose signature verified, in the order of the
+    /// signature file, each once. A payload signed by an old and a new key
+    /// names both, so whoever decides about the signer (an installed
+    /// system's own trusted keys) can accept any of them.
+    ///
+    /// Every signature by a trusted key must hold: one that does not match
+    /// refuses the payload even next to a good one. Signatures by revoked or
+    /// unknown keys are not checked and count for nothing. Verification is
+    /// strict: non-canonical signatures and small-order keys or points are
+    /// refused.
+    pub fn verify(&self, manifest: &[u8], sigs: &SignatureFile) -> Result<Vec<Fingerprint>, Error> {
+        let mut signers: Vec<Fingerprint> = Vec::new();
         let mut revoked = None;
         let mut unknown = None;
-        let mut broken = None;
         for entry in &sigs.signatures {
             if self.revoked.contains(&entry.key) {
                 revoked.get_or_insert(entry.key);
@@ -157,18 +165,21 @@ impl TrustStore {
                 continue;
             };
             let sig = entry.signature()?;
-            if key.verifying_key().verify_strict(manifest, &sig).is_ok() {
-                return Ok(entry.key);
+            if key.verifying_key().verify_strict(manifest, &sig).is_err() {
+                return Err(Error::Untrusted(format!(
+                    "the signature by key {} does not match the manifest: \
+                     the payload was changed after it was signed",
+                    entry.key.short()
+                )));
             }
-            broken.get_or_insert(entry.key);
+            if !signers.contains(&entry.key) {
+                signers.push(entry.key);
+            }
         }
-        Err(Error::Untrusted(if let Some(fp) = broken {
-            format!(
-                "the signature by key {} does not match the manifest: \
-                 the payload was changed after it was signed",
-                fp.short()
-            )
-        } else if let Some(fp) = revoked {
+        if !signers.is_empty() {
+            return Ok(signers);
+        }
+        Err(Error::Untrusted(if let Some(fp) = revoked {
             format!(
                 "the payload is signed by key {}, which has been revoked",
                 fp.short()

@@ -32,11 +32,23 @@ pub enum Refusal {
     },
     #[error("hotfix {id} is already applied")]
     HotfixApplied { id: String },
+    #[error(
+        "hotfix {id} was built without hotfix {applied}, which this system has: applying \
+         it would remove {applied}; use a hotfix that includes {applied}"
+    )]
+    HotfixNotIncluded {
+        /// The hotfix offered.
+        id: String,
+        /// The applied hotfix its image lacks.
+        applied: String,
+    },
 }
 
 impl Manifest {
     /// Checks that this payload may be installed over `installed`, which
-    /// carries `hotfixes`. The floor comes from the installed system.
+    /// carries `hotfixes`. The floor comes from the installed system. A
+    /// hotfix goes only over hotfixes its image includes
+    /// (`includes-hotfixes`), so none is lost.
     pub fn check_upgrade_from(
         &self,
         installed: &Version,
@@ -58,6 +70,15 @@ impl Manifest {
                 }
                 if hotfixes.contains(&id) {
                     return Err(Refusal::HotfixApplied { id });
+                }
+                if let Some(applied) = hotfixes
+                    .iter()
+                    .find(|h| !self.includes_hotfixes.contains(h))
+                {
+                    return Err(Refusal::HotfixNotIncluded {
+                        id,
+                        applied: applied.clone(),
+                    });
                 }
                 Ok(())
             }
@@ -92,6 +113,22 @@ impl Manifest {
                     hint,
                 })
             }
+        }
+    }
+}
+
+impl Manifest {
+    /// The hotfixes a slot holds once this payload is written into it: a
+    /// hotfix's `includes-hotfixes`, then the hotfix itself; none for a
+    /// release.
+    pub fn slot_hotfixes(&self) -> Vec<String> {
+        match (self.kind, &self.hotfix_id) {
+            (Kind::Hotfix, Some(id)) => {
+                let mut list = self.includes_hotfixes.clone();
+                list.push(id.clone());
+                list
+            }
+            _ => Vec::new(),
         }
     }
 }

@@ -177,6 +177,38 @@ fn kind_specific_fields_are_checked() {
 }
 
 #[test]
+fn included_hotfixes_are_checked_and_optional() {
+    let mut h = hotfix_manifest("hf3", vec![component("a", b"1")]);
+    // A manifest from before the field reads as including no hotfix.
+    let text = h.to_toml().unwrap();
+    assert!(!text.contains("includes-hotfixes"), "{text}");
+    let parsed = Manifest::parse(text.as_bytes()).unwrap();
+    assert_eq!(parsed.includes_hotfixes, Vec::<String>::new());
+
+    h.includes_hotfixes = vec!["hf1".into(), "hf2".into()];
+    let text = h.to_toml().unwrap();
+    assert!(
+        text.contains("includes-hotfixes = [\"hf1\", \"hf2\"]"),
+        "{text}"
+    );
+    assert_eq!(Manifest::parse(text.as_bytes()).unwrap(), h);
+
+    for (ids, expect) in [
+        (vec!["hf3"], "itself"),
+        (vec!["hf1", "hf1"], "twice"),
+        (vec!["../x"], "hotfix id"),
+    ] {
+        h.includes_hotfixes = ids.iter().map(|s| s.to_string()).collect();
+        let e = h.validate().unwrap_err().to_string();
+        assert!(e.contains(expect), "{ids:?}: {e}");
+    }
+    let mut r = release_manifest("1.1.0", vec![component("a", b"1")]);
+    r.includes_hotfixes = vec!["hf1".into()];
+    let e = r.validate().unwrap_err().to_string();
+    assert!(e.contains("includes-hotfixes"), "{e}");
+}
+
+#[test]
 fn hostile_text_is_an_error_not_a_panic() {
     for text in [
         &b"\xff\xfe"[..],

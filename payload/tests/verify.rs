@@ -293,6 +293,73 @@ fn a_payload_signed_by_both_keys_verifies_with_either() {
     verify(&bytes, &trust(&[&new])).unwrap();
 }
 
+/// Both keys' payload, signed in the order given, with its manifest text.
+fn signed_by_both(first: &payload::SecretKey, second: &payload::SecretKey) -> (String, Vec<u8>) {
+    let m = release_manifest("1.1.0", vec![component("a", b"abc")]);
+    let text = m.to_toml().unwrap();
+    let sig = payload::SignatureFile::sign(text.as_bytes(), &[first, second]).to_toml();
+    let bytes = tar_of(&[
+        ("manifest.toml", text.as_bytes()),
+        ("manifest.sig", sig.as_bytes()),
+        ("a", b"abc"),
+    ]);
+    (text, bytes)
+}
+
+#[test]
+fn every_trusted_key_that_signed_is_named() {
+    let old = key(1);
+    let new = key(2);
+    let (_, bytes) = signed_by_both(&new, &old);
+    let both = trust(&[&old, &new]);
+    let r = PayloadReader::open(bytes.as_slice(), &both).unwrap();
+    let fps = [new.public().fingerprint(), old.public().fingerprint()];
+    assert_eq!(r.signers(), fps, "in the order of the signature file");
+    assert_eq!(r.signer(), fps[0]);
+    let v = r.verify_rest(|_| {}).unwrap();
+    assert_eq!(v.signers, fps);
+    // Keys the verifier does not trust are not named.
+    let v = verify(&bytes, &trust(&[&old])).unwrap();
+    assert_eq!(v.signers, [old.public().fingerprint()]);
+    // Nor revoked ones.
+    let mut t = trust(&[&old, &new]);
+    t.revoke(new.public().fingerprint());
+    assert_eq!(
+        verify(&bytes, &t).unwrap().signers,
+        [old.public().fingerprint()]
+    );
+}
+
+#[test]
+fn a_broken_signature_by_a_trusted_key_is_refused_next_to_a_good_one() {
+    let old = key(1);
+    let new = key(2);
+    let (text, _) = signed_by_both(&old, &new);
+    let mut sigs = payload::SignatureFile::sign(text.as_bytes(), &[&old, &new]);
+    // The second signature is the old key's over the same manifest: valid
+    // base64, the right length, but not by the key it names.
+    sigs.signatures[1].ed25519 = sigs.signatures[0].ed25519.clone();
+    let sig = sigs.to_toml();
+    let bytes = tar_of(&[
+        ("manifest.toml", text.as_bytes()),
+        ("manifest.sig", sig.as_bytes()),
+        ("a", b"abc"),
+    ]);
+    let err = verify(&bytes, &trust(&[&old, &new])).unwrap_err();
+    assert!(
+        err.to_string().contains("changed after it was signed"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains(&new.public().fingerprint().short()),
+        "{err}"
+    );
+    // A verifier that trusts only the key whose signature holds accepts it:
+    // the other signature is by a key it does not know.
+    verify(&bytes, &trust(&[&old])).unwrap();
+}
+
 #[test]
 fn components_missing_twice_unlisted_or_out_of_order_are_refused() {
     let k = key(1);

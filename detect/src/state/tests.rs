@@ -31,6 +31,25 @@ fn parses_sample_and_round_trips() {
     assert_eq!(StateRecord::parse(&text).expect("round trip"), r);
 }
 
+const REVOKED: &str = "3c5e7a9b1d2f4e6a8c0b2d4f6e8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a";
+
+#[test]
+fn records_revoked_keys_and_reads_records_without_them() {
+    let old = StateRecord::parse(SAMPLE).expect("a record without revoked_keys");
+    assert_eq!(old.revoked_keys, Vec::<String>::new());
+    let text = old.to_toml().expect("serialises");
+    assert!(!text.contains("revoked_keys"), "{text}");
+
+    let with = SAMPLE.replace(
+        "\n[slots.a]",
+        &format!("revoked_keys = [\"{REVOKED}\"]\n\n[slots.a]"),
+    );
+    let r = StateRecord::parse(&with).expect("revoked keys parse");
+    assert_eq!(r.revoked_keys, [REVOKED]);
+    let text = r.to_toml().expect("serialises");
+    assert_eq!(StateRecord::parse(&text).expect("round trip"), r);
+}
+
 #[test]
 fn refuses_unknown_fields_and_newer_formats() {
     let extra = SAMPLE.replace("active = \"a\"", "active = \"a\"\ncolour = \"blue\"");
@@ -68,6 +87,16 @@ fn refuses_broken_rules() {
             "installed_at = \"2025-03-01T10:00:00Z\"",
             "installed_at = \"yesterday\"",
             "malformed",
+        ),
+        (
+            "\n[slots.a]",
+            "revoked_keys = [\"2B1E\"]\n\n[slots.a]",
+            "revoked key fingerprint",
+        ),
+        (
+            "\n[slots.a]",
+            "revoked_keys = [\"2b1e0c4e9d1c3b5a7f6e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a\"]\n\n[slots.a]",
+            "both trusted and revoked",
         ),
     ];
     for (from, to, expect) in cases {

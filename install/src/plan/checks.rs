@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use detect::layout::Slot;
-use payload::TrustUpdate;
+use payload::{Fingerprint, TrustUpdate};
 
 use crate::error::Refusal;
 use crate::source::{PayloadInfo, INITRD, KERNEL, ROOTFS};
@@ -28,32 +28,104 @@ pub(super) fn root_fits(payload: &PayloadInfo, slot: Slot, room: u64) -> Result<
     Ok(())
 }
 
-/// The keys the new system records as trusted: `keys` (fingerprints, in
-/// their order) after the payload's `[trust]` update. Revoked keys are
-/// removed and never added back; new keys come after the kept ones. The
-/// same rule for a fresh install (starting from the installer's keys) and
-/// an update (starting from the installed system's).
-pub(super) fn trusted_after(
-    mut keys: Vec<String>,
+/// What a system trusts once the payload is installed, as the state record
+/// keeps it (fingerprints, lower case hex).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct KeysAfter {
+    /// The first of the payload's signers the system trusted: the key that
+    /// vouches for the payload.
+    pub vouching: Fingerprint,
+    /// Trusted keys: the kept ones in their order, then the new ones.
+    pub trusted: Vec<String>,
+    /// Revoked keys: the earlier ones, then the payload's.
+    pub revoked: Vec<String>,
+}
+
+/// The one trust rule, the same for a fresh install (from the installer's
+/// keys, with the revocations of the installer and of any state record
+/// found on the disk) and an update (from the installed system's keys,
+/// with the revocations of its record and of the installer):
+///
+/// 1. keys revoked earlier (`revoked`) are not trusted, whatever lists them;
+/// 2. one of the payload's `signers` must be left trusted: the first such
+///    vouches for it; a payload whose only trusted signers are revoked is
+///    refused as such;
+/// 3. the payload's `[trust]` update may not trust a key revoked earlier;
+///    its revocations are added and its keys trusted after the kept ones
+///    (a key it both adds and revokes stays revoked);
+/// 4. at least one key must be left to verify the next payload.
+pub(super) fn keys_after(
+    trusted: &[String],
+    revoked: &[String],
+    signers: &[Fingerprint],
     update: Option<&TrustUpdate>,
-) -> Result<Vec<String>, Refusal> {
+) -> Result<KeysAfter, Refusal> {
+    let mut revoked_after: Vec<String> = Vec::new();
+    for k in revoked {
+        if !revoked_after.contains(k) {
+            revoked_after.push(k.clone());
+        }
+    }
+    let mut trusted_after: Vec<String> = Vec::new();
+    for k in trusted {
+        if !revoked_after.contains(k) && !trusted_after.contains(k) {
+            trusted_after.push(k.clone());
+        }
+    }
+    let vouching = match signers
+        .iter()
+        .find(|s| trusted_after.contains(&s.to_string()))
+    {
+        Some(s) => *s,
+        None => {
+            return Err(
+                match signers
+                    .iter()
+                    .find(|s| revoked_after.contains(&s.to_string()))
+                {
+                    Some(key) => Refusal::SignedByRevokedKey { key: *key },
+                    None => Refusal::KeyNotTrusted {
+                        signers: signers.to_vec(),
+                        trusted: trusted_after,
+                    },
+                },
+            )
+        }
+    };
     if let Some(update) = update {
-        let revoked: Vec<String> = update.revoke.iter().map(ToString::to_string).collect();
-        keys.retain(|k| !revoked.contains(k));
         let added = update
             .public_keys()
             .map_err(|e| Refusal::TrustUpdate(Arc::new(e)))?;
+        if let Some(k) = added
+            .iter()
+            .find(|k| revoked_after.contains(&k.fingerprint().to_string()))
+        {
+            return Err(Refusal::RevokedKeyTrusted {
+                key: k.fingerprint(),
+            });
+        }
+        for fp in &update.revoke {
+            let fp = fp.to_string();
+            trusted_after.retain(|k| *k != fp);
+            if !revoked_after.contains(&fp) {
+                revoked_after.push(fp);
+            }
+        }
         for k in added {
             let fp = k.fingerprint().to_string();
-            if !revoked.contains(&fp) && !keys.contains(&fp) {
-                keys.push(fp);
+            if !revoked_after.contains(&fp) && !trusted_after.contains(&fp) {
+                trusted_after.push(fp);
             }
         }
     }
-    if keys.is_empty() {
+    if trusted_after.is_empty() {
         return Err(Refusal::NoKeyLeft);
     }
-    Ok(keys)
+    Ok(KeysAfter {
+        vouching,
+        trusted: trusted_after,
+        revoked: revoked_after,
+    })
 }
 
 #[cfg(test)]
@@ -65,6 +137,14 @@ mod tests {
         k.public().fingerprint().to_string()
     }
 
+    fn fps(keys: &[&SecretKey]) -> Vec<String> {
+        keys.iter().map(|k| fp(k)).collect()
+    }
+
+    fn signer(k: &SecretKey) -> Vec<Fingerprint> {
+        vec![k.public().fingerprint()]
+    }
+
     #[test]
     fn trust_update_revokes_then_adds_in_order() {
         let [a, b, c] = [(); 3].map(|()| SecretKey::generate().expect("key"));
@@ -72,12 +152,11 @@ mod tests {
             keys: vec![c.public().to_spki_base64(), b.public().to_spki_base64()],
             revoke: vec![b.public().fingerprint()],
         };
-        let after = trusted_after(vec![fp(&a), fp(&b)], Some(&update)).expect("keys left");
-        assert_eq!(after, vec![fp(&a), fp(&c)]);
-        assert_eq!(
-            trusted_after(vec![fp(&a)], None).expect("unchanged"),
-            vec![fp(&a)]
-        );
+        let after = keys_after(&fps(&[&a, &b]), &[], &signer(&a), Some(&update)).expect("keys");
+        assert_eq!(after.trusted, fps(&[&a, &c]));
+        assert_eq!(after.revoked, fps(&[&b]));
+        let same = keys_after(&fps(&[&a]), &[], &signer(&a), None).expect("unchanged");
+        assert_eq!((same.trusted, same.revoked), (fps(&[&a]), Vec::new()));
     }
 
     #[test]
@@ -88,7 +167,7 @@ mod tests {
             revoke: vec![a.public().fingerprint()],
         };
         assert!(matches!(
-            trusted_after(vec![fp(&a)], Some(&update)),
+            keys_after(&fps(&[&a]), &[], &signer(&a), Some(&update)),
             Err(Refusal::NoKeyLeft)
         ));
         let garbage = TrustUpdate {
@@ -96,8 +175,46 @@ mod tests {
             revoke: Vec::new(),
         };
         assert!(matches!(
-            trusted_after(vec![fp(&a)], Some(&garbage)),
+            keys_after(&fps(&[&a]), &[], &signer(&a), Some(&garbage)),
             Err(Refusal::TrustUpdate(_))
+        ));
+    }
+
+    #[test]
+    fn any_trusted_signer_vouches() {
+        let [old, new, stranger] = [(); 3].map(|()| SecretKey::generate().expect("key"));
+        let both = vec![new.public().fingerprint(), old.public().fingerprint()];
+        let after = keys_after(&fps(&[&old]), &[], &both, None).expect("old trusted");
+        assert_eq!(after.vouching, old.public().fingerprint());
+        assert!(matches!(
+            keys_after(&fps(&[&stranger]), &[], &both, None),
+            Err(Refusal::KeyNotTrusted { signers, .. }) if signers == both
+        ));
+    }
+
+    #[test]
+    fn revoked_keys_stay_revoked() {
+        let [old, new] = [(); 2].map(|()| SecretKey::generate().expect("key"));
+        let revoked = fps(&[&old]);
+        // Listed as trusted too: revocation wins.
+        let after = keys_after(&fps(&[&old, &new]), &revoked, &signer(&new), None).expect("new");
+        assert_eq!(
+            (after.trusted, after.revoked),
+            (fps(&[&new]), revoked.clone())
+        );
+        // Signed by the revoked key only.
+        assert!(matches!(
+            keys_after(&fps(&[&old, &new]), &revoked, &signer(&old), None),
+            Err(Refusal::SignedByRevokedKey { key }) if key == old.public().fingerprint()
+        ));
+        // Trusted again by a later payload.
+        let again = TrustUpdate {
+            keys: vec![old.public().to_spki_base64()],
+            revoke: Vec::new(),
+        };
+        assert!(matches!(
+            keys_after(&fps(&[&new]), &revoked, &signer(&new), Some(&again)),
+            Err(Refusal::RevokedKeyTrusted { key }) if key == old.public().fingerprint()
         ));
     }
 }

@@ -8,7 +8,7 @@ use detect::Content;
 use migrate::ConfigTree;
 use payload::Kind;
 
-use super::checks::{boot_files, root_fits, trusted_after};
+use super::checks::{boot_files, keys_after, root_fits};
 use super::text::fresh_steps;
 use super::{derived_guid, Action, Choice, Plan, PlannedPartition};
 use crate::error::Refusal;
@@ -113,12 +113,24 @@ pub(super) fn plan_fresh(
         start += len;
     }
 
-    let installer_keys = payload
+    // The installer's keys, without those the installer or the record on
+    // the disk (a wipe) revoked: a revocation outlives the installation.
+    let installer_keys: Vec<String> = payload
         .trust
         .trusted()
         .map(|(fp, _)| fp.to_string())
         .collect();
-    let trusted_keys = trusted_after(installer_keys, m.trust.as_ref())?;
+    let mut revoked: Vec<String> = existing
+        .and_then(|f| f.record.as_ref())
+        .map(|r| r.revoked_keys.clone())
+        .unwrap_or_default();
+    revoked.extend(payload.trust.revoked().map(ToString::to_string));
+    let keys = keys_after(
+        &installer_keys,
+        &revoked,
+        &payload.signers,
+        m.trust.as_ref(),
+    )?;
     let epoch = time::OffsetDateTime::UNIX_EPOCH;
     let state_after = StateRecord {
         format: STATE_FORMAT,
@@ -126,7 +138,8 @@ pub(super) fn plan_fresh(
         machine_id: machine_id.clone(),
         installed_at: epoch,
         active: slot,
-        trusted_keys,
+        trusted_keys: keys.trusted,
+        revoked_keys: keys.revoked,
         slots: detect::state::Slots {
             a: SlotRecord {
                 state: SlotState::New,
@@ -197,7 +210,7 @@ pub(super) fn plan_fresh(
         state_after,
         payload: payload.path.clone(),
         manifest_sha256: payload.manifest_sha256.clone(),
-        signer: payload.signer.to_string(),
+        signer: keys.vouching.to_string(),
         payload_bytes: m.total_size(),
         components: m.components.clone(),
         trust: payload.trust.clone(),

@@ -253,7 +253,9 @@ pub struct Plan {
     pub payload: PathBuf,
     /// SHA-256 of the payload's signed manifest.
     pub manifest_sha256: String,
-    /// Fingerprint of the key that signed it.
+    /// Fingerprint of the key that vouches for the payload: the first of
+    /// its signers the system trusts (the installed system's keys for an
+    /// update, the installer's for a fresh install).
     pub signer: String,
     /// Bytes read from the medium: the components.
     pub payload_bytes: u64,

@@ -8,7 +8,7 @@ use detect::state::{SlotRecord, SlotState};
 use migrate::{ConfigTree, MigrationPlan};
 use payload::Kind;
 
-use super::checks::{boot_files, root_fits, trusted_after};
+use super::checks::{boot_files, keys_after, root_fits};
 use super::text::{slot_steps, update_notes};
 use super::{Action, Choice, MigrationPreview, Plan, PlannedPartition};
 use crate::error::Refusal;
@@ -70,15 +70,16 @@ pub(super) fn plan_update(
     // The floor comes from the installed system's own record.
     m.check_upgrade_from(&installed, &run_rec.hotfixes)?;
 
-    // Key continuity: the installed system must trust the signer too.
-    let signer = payload.signer.to_string();
-    if !record.trusted_keys.contains(&signer) {
-        return Err(Refusal::KeyNotTrusted {
-            signer: payload.signer,
-            trusted: record.trusted_keys.clone(),
-        });
-    }
-    let trusted_keys = trusted_after(record.trusted_keys.clone(), m.trust.as_ref())?;
+    // Key continuity: the installed system must trust one of the signers;
+    // its revocations and the installer's both hold.
+    let mut revoked = record.revoked_keys.clone();
+    revoked.extend(payload.trust.revoked().map(ToString::to_string));
+    let keys = keys_after(
+        &record.trusted_keys,
+        &revoked,
+        &payload.signers,
+        m.trust.as_ref(),
+    )?;
 
     let slot = running.other();
     let mut partitions = Vec::new();
@@ -159,17 +160,13 @@ pub(super) fn plan_update(
     let notes = update_notes(target, &record, slot, running);
 
     let mut state_after = record.clone();
-    state_after.trusted_keys = trusted_keys;
+    state_after.trusted_keys = keys.trusted;
+    state_after.revoked_keys = keys.revoked;
     // A new slot whose entry lost its counter has booted good.
     state_after.slots.get_mut(running).state = SlotState::Good;
-    let to_hotfixes = match (&m.kind, &m.hotfix_id) {
-        (Kind::Hotfix, Some(id)) => {
-            let mut h = run_rec.hotfixes.clone();
-            h.push(id.clone());
-            h
-        }
-        _ => Vec::new(),
-    };
+    // What the image holds: `check_upgrade_from` saw to it that the
+    // running slot's hotfixes are among them.
+    let to_hotfixes = m.slot_hotfixes();
     *state_after.slots.get_mut(slot) = SlotRecord {
         state: SlotState::New,
         release: Some(m.version.clone()),
@@ -206,7 +203,7 @@ pub(super) fn plan_update(
         state_after,
         payload: payload.path.clone(),
         manifest_sha256: payload.manifest_sha256.clone(),
-        signer,
+        signer: keys.vouching.to_string(),
         payload_bytes: m.total_size(),
         components: m.components.clone(),
         trust: payload.trust.clone(),

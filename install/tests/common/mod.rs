@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use detect::layout::{self, Role, Slot};
 use install::{Action, Choice, PartitionSizes, PayloadInfo, Plan, Target};
-use payload::{BuildSpec, Kind, SecretKey, TrustStore, Version, VersionReq};
+use payload::{BuildSpec, Kind, SecretKey, TrustStore, TrustUpdate, Version, VersionReq};
 use sha2::{Digest, Sha256};
 
 pub const MIB: u64 = 1024 * 1024;
@@ -95,6 +95,10 @@ pub struct Release {
     pub upgrades_from: Option<&'static str>,
     pub schema: u32,
     pub seed: u64,
+    /// The `[trust]` update it carries.
+    pub trust: Option<TrustUpdate>,
+    /// Hotfix only: the other hotfixes its image holds.
+    pub includes: Vec<&'static str>,
 }
 
 impl Release {
@@ -112,6 +116,8 @@ impl Release {
             upgrades_from: Some(">=0.1.0"),
             schema,
             seed: version.bytes().map(u64::from).sum(),
+            trust: None,
+            includes: Vec::new(),
         }
     }
 
@@ -132,6 +138,11 @@ impl Release {
 
     /// Build it into `dir`, signed by `key`.
     pub fn build(&self, dir: &Path, key: &SecretKey) -> PathBuf {
+        self.build_by(dir, &[key])
+    }
+
+    /// Build it into `dir`, signed by each of `keys` in this order.
+    pub fn build_by(&self, dir: &Path, keys: &[&SecretKey]) -> PathBuf {
         let parts = dir.join(format!("parts-{}-{}", self.version, self.seed));
         std::fs::create_dir_all(&parts).expect("parts dir");
         let mut spec = BuildSpec::new(
@@ -145,6 +156,8 @@ impl Release {
             .upgrades_from
             .map(|r| VersionReq::parse(r).expect("requirement"));
         spec.config_schema = Some(self.schema);
+        spec.trust = self.trust.clone();
+        spec.includes_hotfixes = self.includes.iter().map(|s| s.to_string()).collect();
         let schema_dir = demo().join(format!("config/schema-{}", self.schema));
         if self.kind == Kind::Release {
             for doc in ["engine.toml", "ferry.toml", "vms.toml"] {
@@ -170,7 +183,7 @@ impl Release {
             self.version,
             self.hotfix_id.map(|h| format!("-{h}")).unwrap_or_default()
         ));
-        payload::build(&spec, &[key], &out, &mut |_, _, _| {}).expect("build payload");
+        payload::build(&spec, keys, &out, &mut |_, _, _| {}).expect("build payload");
         out
     }
 }

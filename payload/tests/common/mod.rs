@@ -51,6 +51,7 @@ pub fn release_manifest(version: &str, components: Vec<Component>) -> Manifest {
         upgrades_from: Some(VersionReq::parse(">=1.0.0, <1.1.0").unwrap()),
         applies_to: None,
         hotfix_id: None,
+        includes_hotfixes: Vec::new(),
         min_installer: Version::new(0, 1, 0),
         created: "2026-01-02T03:04:05Z".into(),
         config_schema: Some(1),
@@ -147,4 +148,15 @@ pub fn sample(key: &SecretKey, salt: u8) -> Sample {
 /// Verifies a whole payload held in memory.
 pub fn verify(bytes: &[u8], trust: &TrustStore) -> Result<payload::Verified, payload::Error> {
     payload::PayloadReader::open(bytes, trust)?.verify_rest(|_| {})
+}
+
+/// A hotfix `id` of 1.1.0 that includes no other hotfix.
+pub fn hotfix_manifest(id: &str, components: Vec<Component>) -> Manifest {
+    Manifest {
+        kind: Kind::Hotfix,
+        upgrades_from: None,
+        applies_to: Some(Version::new(1, 1, 0)),
+        hotfix_id: Some(id.into()),
+        ..release_manifest("1.1.0", components)
+    }
 }
