@@ -8,14 +8,26 @@
 //! "primary damaged, backup intact", so we check each copy's header CRC and
 //! entry array CRC (crc32fast) and report. Writing stays with the `gpt`
 //! crate; tests read what it writes.
+//!
+//! A table whose checksums are right can still be damaged or hostile:
+//! [`parse_header`] refuses a copy whose area for partitions covers the
+//! protective MBR, a header or its own entry array, and [`check_entries`]
+//! names every partition that ends before it starts, runs past the end of
+//! the disk, leaves that area, or shares sectors with another. The install
+//! engine refuses to upgrade a disk with any of these.
 
 use crate::guid::Guid;
 use crate::io::read_at;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::io::{Read, Seek};
 
 /// Largest entry array we read (the usual one is 16 KiB).
 const MAX_ENTRY_ARRAY: u64 = 1024 * 1024;
+/// Problems of each kind (bad entries, overlapping pairs) named one by
+/// one; the rest are counted. A hostile table can make every pair of its
+/// 8192 entries overlap.
+pub const MAX_LISTED_PROBLEMS: usize = 32;
 /// Bytes of a GPT header we interpret.
 const HEADER_LEN: usize = 92;
 
@@ -88,6 +100,175 @@ pub struct GptTable {
     pub backup_problem: Option<String>,
     /// Both copies are valid but list different partitions.
     pub copies_differ: bool,
+    /// What is wrong with the used copy's entries ([`check_entries`]);
+    /// empty for a sound table.
+    pub problems: Vec<EntryProblem>,
+}
+
+/// A partition entry as a problem names it: number, name and sectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryExtent {
+    /// 1-based index in the entry array.
+    pub index: u32,
+    /// Partition name (may be empty).
+    pub name: String,
+    /// First LBA, as the entry says.
+    pub first_lba: u64,
+    /// Last LBA, as the entry says.
+    pub last_lba: u64,
+}
+
+impl EntryExtent {
+    fn of(e: &GptEntry) -> Self {
+        EntryExtent {
+            index: e.index,
+            name: e.name.clone(),
+            first_lba: e.first_lba,
+            last_lba: e.last_lba,
+        }
+    }
+}
+
+impl fmt::Display for EntryExtent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (", self.index)?;
+        if !self.name.is_empty() {
+            write!(f, "{}, ", self.name)?;
+        }
+        write!(f, "sectors {} to {})", self.first_lba, self.last_lba)
+    }
+}
+
+/// What is wrong with the entries of a GPT whose checksums are right.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryProblem {
+    /// The last sector comes before the first.
+    #[error("partition {part} ends before it starts")]
+    EndsBeforeStart {
+        /// The partition.
+        part: EntryExtent,
+    },
+    /// The partition runs past the last sector of the disk.
+    #[error(
+        "partition {part} runs past the end of the disk, which has {disk_sectors} sectors \
+         (truncated image or wrong disk size)"
+    )]
+    PastEnd {
+        /// The partition.
+        part: EntryExtent,
+        /// Sectors of the disk.
+        disk_sectors: u64,
+    },
+    /// The partition leaves the area the header allows for partitions,
+    /// outside which lie the protective MBR and the GPT itself.
+    #[error(
+        "partition {part} lies outside sectors {first_usable} to {last_usable}, the area the \
+         GPT allows for partitions (the partition table itself lies outside it)"
+    )]
+    OutsideUsable {
+        /// The partition.
+        part: EntryExtent,
+        /// First usable sector, from the header.
+        first_usable: u64,
+        /// Last usable sector, from the header.
+        last_usable: u64,
+    },
+    /// Two partitions share sectors.
+    #[error("partitions {a} and {b} overlap")]
+    Overlap {
+        /// The one first in the entry array.
+        a: EntryExtent,
+        /// The other.
+        b: EntryExtent,
+    },
+    /// Bad entries beyond the [`MAX_LISTED_PROBLEMS`] named.
+    #[error("{count} more partitions lie outside the disk or end before they start")]
+    MoreBadEntries {
+        /// How many.
+        count: u64,
+    },
+    /// Overlapping pairs beyond the [`MAX_LISTED_PROBLEMS`] named.
+    #[error("{count} more pairs of partitions overlap")]
+    MoreOverlaps {
+        /// How many.
+        count: u64,
+    },
+}
+
+impl EntryProblem {
+    /// Whether the problem is partitions sharing sectors (rather than one
+    /// partition in the wrong place).
+    pub fn is_overlap(&self) -> bool {
+        matches!(
+            self,
+            EntryProblem::Overlap { .. } | EntryProblem::MoreOverlaps { .. }
+        )
+    }
+}
+
+/// Check the used entries of a table against its header and the disk of
+/// `disk_sectors` sectors: each starts no later than it ends, lies inside
+/// the disk and inside the header's area for partitions, and no two share
+/// a sector. Only comparisons of sector numbers: nothing can overflow.
+pub fn check_entries(
+    header: &GptHeader,
+    entries: &[GptEntry],
+    disk_sectors: u64,
+) -> Vec<EntryProblem> {
+    let mut problems = Vec::new();
+    let mut unlisted = 0u64;
+    let mut bad = |problem: EntryProblem, problems: &mut Vec<EntryProblem>| {
+        if problems.len() < MAX_LISTED_PROBLEMS {
+            problems.push(problem);
+        } else {
+            unlisted += 1;
+        }
+    };
+    let mut ordered = Vec::with_capacity(entries.len());
+    for e in entries {
+        let part = EntryExtent::of(e);
+        if e.last_lba < e.first_lba {
+            bad(EntryProblem::EndsBeforeStart { part }, &mut problems);
+            continue;
+        }
+        if e.last_lba >= disk_sectors {
+            bad(EntryProblem::PastEnd { part, disk_sectors }, &mut problems);
+        } else if e.first_lba < header.first_usable || e.last_lba > header.last_usable {
+            let (first_usable, last_usable) = (header.first_usable, header.last_usable);
+            bad(
+                EntryProblem::OutsideUsable {
+                    part,
+                    first_usable,
+                    last_usable,
+                },
+                &mut problems,
+            );
+        }
+        ordered.push(e);
+    }
+    if unlisted > 0 {
+        problems.push(EntryProblem::MoreBadEntries { count: unlisted });
+    }
+    let (mut named, mut more) = (0usize, 0u64);
+    for (i, a) in ordered.iter().enumerate() {
+        for b in &ordered[i + 1..] {
+            if a.first_lba <= b.last_lba && b.first_lba <= a.last_lba {
+                if named < MAX_LISTED_PROBLEMS {
+                    named += 1;
+                    problems.push(EntryProblem::Overlap {
+                        a: EntryExtent::of(a),
+                        b: EntryExtent::of(b),
+                    });
+                } else {
+                    more += 1;
+                }
+            }
+        }
+    }
+    if more > 0 {
+        problems.push(EntryProblem::MoreOverlaps { count: more });
+    }
+    problems
 }
 
 /// Why no GPT could be read.
@@ -156,11 +337,40 @@ pub fn parse_header(
     if h.first_usable > h.last_usable.saturating_add(1) {
         return Err("first usable sector lies after the last usable sector".into());
     }
-    if (h.entries_lba < 2 && expected_lba == 1) || h.entries_lba == expected_lba {
-        return Err("partition entry array overlaps the header".into());
-    }
     if h.entries_lba >= disk_sectors {
         return Err("partition entry array lies beyond the end of the disk".into());
+    }
+    // The entry array in sectors; `array` is at most 1 MiB, so no overflow
+    // but on a hostile `entries_lba`, which is checked.
+    let ss = sector.len() as u64;
+    let array_last = h
+        .entries_lba
+        .checked_add(array.div_ceil(ss).max(1) - 1)
+        .ok_or("partition entry array lies beyond the end of the disk")?;
+    let array_sectors = h.entries_lba..=array_last;
+    if array_sectors.contains(&0) || array_sectors.contains(&expected_lba) {
+        return Err("partition entry array overlaps the header".into());
+    }
+    // Partitions may use only sectors that hold no part of the table.
+    let usable = h.first_usable..=h.last_usable;
+    for (what, lba) in [
+        ("the protective MBR", 0),
+        ("this header", expected_lba),
+        ("the other copy's header", h.alternate_lba),
+    ] {
+        if usable.contains(&lba) {
+            return Err(format!(
+                "the area for partitions (sectors {} to {}) includes {what} (sector {lba})",
+                h.first_usable, h.last_usable
+            ));
+        }
+    }
+    if h.entries_lba <= h.last_usable && array_last >= h.first_usable {
+        return Err(format!(
+            "the area for partitions (sectors {} to {}) includes the partition entry array \
+             (sectors {} to {array_last})",
+            h.first_usable, h.last_usable, h.entries_lba
+        ));
     }
     Ok(h)
 }
@@ -253,6 +463,7 @@ fn read_with_sector_size<D: Read + Seek>(
             Ok(GptTable {
                 sector_size: ss,
                 used: GptCopy::Primary,
+                problems: check_entries(&header, &entries, sectors),
                 header,
                 entries,
                 primary_problem,
@@ -263,6 +474,7 @@ fn read_with_sector_size<D: Read + Seek>(
         (Err(_), Ok((header, entries))) => Ok(GptTable {
             sector_size: ss,
             used: GptCopy::Backup,
+            problems: check_entries(&header, &entries, sectors),
             header,
             entries,
             primary_problem,
@@ -297,22 +509,29 @@ fn read_copy<D: Read + Seek>(
     sectors: u64,
     ss: u64,
 ) -> Result<Copy, Problem> {
-    let mut sector = vec![0u8; ss as usize];
-    read_at(dev, lba * ss, &mut sector)
+    let beyond = || Problem::Damaged(format!("sector {lba} lies beyond the end of the disk"));
+    let mut sector = vec![0u8; usize::try_from(ss).map_err(|_| beyond())?];
+    read_at(dev, lba.checked_mul(ss).ok_or_else(beyond)?, &mut sector)
         .map_err(|e| Problem::Damaged(format!("cannot read sector {lba}: {e}")))?;
     if &sector[0..8] != b"EFI PART" {
         return Err(Problem::Missing("no GPT signature".into()));
     }
     let header = parse_header(&sector, lba, sectors).map_err(Problem::Damaged)?;
+    // At most MAX_ENTRY_ARRAY, as parse_header checked.
     let len = u64::from(header.entry_count) * u64::from(header.entry_size);
-    let end = header.entries_lba.saturating_mul(ss).saturating_add(len);
-    if end > sectors.saturating_mul(ss) {
+    let start = header.entries_lba.checked_mul(ss);
+    let (Some(start), true) = (
+        start,
+        start
+            .and_then(|s| s.checked_add(len))
+            .is_some_and(|end| end <= sectors.saturating_mul(ss)),
+    ) else {
         return Err(Problem::Damaged(
             "partition entry array runs past the end of the disk".into(),
         ));
-    }
+    };
     let mut array = vec![0u8; len as usize];
-    read_at(dev, header.entries_lba * ss, &mut array)
+    read_at(dev, start, &mut array)
         .map_err(|e| Problem::Damaged(format!("cannot read the partition entry array: {e}")))?;
     if crc32fast::hash(&array) != header.entries_crc {
         return Err(Problem::Damaged(

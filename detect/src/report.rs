@@ -50,6 +50,20 @@ impl DiskReport {
             _ => None,
         }
     }
+
+    /// The partition table is damaged: unreadable in both copies, or it
+    /// lists partitions that overlap, end before they start or lie outside
+    /// the disk or the area the table allows (the issues say which). Such
+    /// a disk is wiped and reinstalled, never upgraded.
+    pub fn table_damaged(&self) -> bool {
+        self.table == PartitionTable::Damaged
+            || self.issues.iter().any(|i| {
+                matches!(
+                    i.kind,
+                    IssueKind::PartitionOutsideDisk | IssueKind::PartitionsOverlap
+                )
+            })
+    }
 }
 
 /// The partition table of a disk.
@@ -210,7 +224,7 @@ pub enum IssueKind {
     /// Both GPT copies are valid but list different partitions.
     GptCopiesDiffer,
     /// A partition lies outside the disk or its usable area (often: a
-    /// truncated image).
+    /// truncated image), or ends before it starts.
     PartitionOutsideDisk,
     /// Two partitions overlap.
     PartitionsOverlap,

@@ -2,7 +2,7 @@
 //! holds. Reads only; every problem becomes part of the report.
 
 use crate::ferry;
-use crate::gpt::{read_gpt, GptCopy, GptReadError, GptTable};
+use crate::gpt::{read_gpt, GptCopy, GptReadError, GptTable, MAX_LISTED_PROBLEMS};
 use crate::io::read_at;
 use crate::layout::Role;
 use crate::mbr::{parse_mbr, Mbr};
@@ -14,8 +14,6 @@ use std::io::{Read, Seek};
 
 /// Partitions we look into for a file system; tables are 128 entries.
 const MAX_PROBED: u32 = 128;
-/// Overlap issues named one by one before the rest are counted.
-const MAX_OVERLAP_ISSUES: usize = 32;
 
 /// What detection found on a device, without the device's identity.
 #[derive(Debug, Clone)]
@@ -143,10 +141,22 @@ fn scan_gpt<D: Read + Seek>(dev: &mut D, size: u64, gpt: GptTable) -> Scan {
             "the primary and backup GPT list different partitions; the primary was used",
         ));
     }
-    let usable_start = gpt.header.first_usable.saturating_mul(ss);
-    let usable_end = gpt.header.last_usable.saturating_add(1).saturating_mul(ss);
+    // What is wrong with the entries, as the table's checks found it.
+    for p in &gpt.problems {
+        let kind = if p.is_overlap() {
+            IssueKind::PartitionsOverlap
+        } else {
+            IssueKind::PartitionOutsideDisk
+        };
+        issues.push(Issue::new(
+            kind,
+            format!("the partition table is damaged: {p}"),
+        ));
+    }
     let mut partitions = Vec::new();
     for e in &gpt.entries {
+        // Clamped, for the report and for probing only: the problems
+        // above already say where the entry points.
         let start = e.first_lba.saturating_mul(ss);
         let len = e
             .last_lba
@@ -154,24 +164,6 @@ fn scan_gpt<D: Read + Seek>(dev: &mut D, size: u64, gpt: GptTable) -> Scan {
             .map(|n| n.saturating_add(1).saturating_mul(ss))
             .unwrap_or(0);
         let label = (!e.name.is_empty()).then(|| e.name.clone());
-        if len == 0 {
-            issues.push(Issue::new(
-                IssueKind::PartitionOutsideDisk,
-                format!(
-                    "partition {} ends before it starts",
-                    describe(e.index, label.as_deref())
-                ),
-            ));
-        } else if start < usable_start || start.saturating_add(len) > usable_end {
-            issues.push(Issue::new(
-                IssueKind::PartitionOutsideDisk,
-                format!(
-                    "partition {} lies outside the area the GPT allows for partitions",
-                    describe(e.index, label.as_deref())
-                ),
-            ));
-        }
-        check_inside(&mut issues, e.index, label.as_deref(), start, len, size);
         let readable_len = len.min(size.saturating_sub(start));
         partitions.push(PartitionInfo {
             index: e.index,
@@ -185,7 +177,6 @@ fn scan_gpt<D: Read + Seek>(dev: &mut D, size: u64, gpt: GptTable) -> Scan {
                 .flatten(),
         });
     }
-    check_overlaps(&mut issues, &partitions);
     let table = PartitionTable::Gpt {
         used: gpt.used,
         sector_size: ss,
@@ -325,7 +316,7 @@ fn check_overlaps(issues: &mut Vec<Issue>, parts: &[PartitionInfo]) {
                 b.start.saturating_add(b.size),
             );
             if a.size > 0 && b.size > 0 && a.start < b_end && b.start < a_end {
-                if named == MAX_OVERLAP_ISSUES {
+                if named == MAX_LISTED_PROBLEMS {
                     more += 1;
                     continue;
                 }

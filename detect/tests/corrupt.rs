@@ -213,9 +213,11 @@ fn hostile_table_with_thousands_of_overlapping_entries() {
     let count: u32 = 8192;
     let mut img = vec![0u8; (sectors * 512) as usize];
     let mut array = vec![0u8; count as usize * 128];
+    // The 1 MiB entry array takes sectors 2 to 2049; partitions follow.
+    let first_usable: u64 = 2050;
     for e in array.chunks_exact_mut(128) {
         e[0] = 0xAF; // any non-zero type GUID
-        e[32..40].copy_from_slice(&34u64.to_le_bytes());
+        e[32..40].copy_from_slice(&first_usable.to_le_bytes());
         e[40..48].copy_from_slice(&(sectors - 40).to_le_bytes());
     }
     img[1024..1024 + array.len()].copy_from_slice(&array);
@@ -225,7 +227,7 @@ fn hostile_table_with_thousands_of_overlapping_entries() {
     h[12..16].copy_from_slice(&92u32.to_le_bytes());
     h[24..32].copy_from_slice(&1u64.to_le_bytes());
     h[32..40].copy_from_slice(&(sectors - 1).to_le_bytes());
-    h[40..48].copy_from_slice(&34u64.to_le_bytes());
+    h[40..48].copy_from_slice(&first_usable.to_le_bytes());
     h[48..56].copy_from_slice(&(sectors - 34).to_le_bytes());
     h[72..80].copy_from_slice(&2u64.to_le_bytes());
     h[80..84].copy_from_slice(&count.to_le_bytes());

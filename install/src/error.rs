@@ -6,12 +6,14 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use detect::gpt::EntryProblem;
 use detect::layout::Slot;
 use detect::state::{SlotState, StateError};
 use payload::{Fingerprint, Kind, Version};
 
 use crate::answers::AnswerMismatch;
 use crate::plan::{size, Action};
+use crate::window::WindowError;
 
 /// Why `plan` refuses a choice. Nothing has been written when one of these
 /// is returned.
@@ -70,6 +72,22 @@ pub enum Refusal {
     /// An install (not a wipe) on a disk that cannot be read.
     #[error("the disk holds something unreadable ({reason}); only a wipe installs on it")]
     Unreadable { reason: String },
+    /// An upgrade or hotfix of a disk whose partition table lists
+    /// partitions that overlap, end before they start or lie outside the
+    /// disk or the area the table allows: the slot written would not be
+    /// where the table says, and could be the running one, the ESP or the
+    /// table. A wipe replaces the table.
+    #[error(
+        "the partition table of {} is damaged ({}); an upgrade would write where it points, \
+         so it is refused: wipe and reinstall",
+        disk.display(),
+        problem_list(problems)
+    )]
+    DamagedPartitionTable {
+        disk: PathBuf,
+        /// What is wrong, with the partitions and sectors concerned.
+        problems: Vec<EntryProblem>,
+    },
     /// An upgrade or hotfix of a disk without Ferry.
     #[error(
         "{} holds no Ferry installation to {action}; install on it, or wipe it",
@@ -217,6 +235,20 @@ pub enum Refusal {
     BadMachineId { id: String },
 }
 
+/// The first few problems of a damaged table, for one sentence.
+pub(crate) fn problem_list(problems: &[EntryProblem]) -> String {
+    const SHOWN: usize = 3;
+    let mut text: Vec<String> = problems
+        .iter()
+        .take(SHOWN)
+        .map(ToString::to_string)
+        .collect();
+    if problems.len() > SHOWN {
+        text.push(format!("and {} more problems", problems.len() - SHOWN));
+    }
+    text.join("; ")
+}
+
 fn short_keys(keys: &[String]) -> String {
     if keys.is_empty() {
         return "none".into();
@@ -266,6 +298,11 @@ pub enum Error {
     Refused(#[from] Refusal),
     #[error("the disk changed since the plan was made: {0}; plan again")]
     DiskChanged(DiskChange),
+    /// A write that would have left the partition its step names, or a
+    /// plan whose partitions overlap or leave the disk: refused before
+    /// any byte of it was written.
+    #[error("a write outside its partition was refused: {0}")]
+    Window(#[from] WindowError),
     #[error(
         "the payload is not the one the plan was made for (its manifest hashes to {found}, \
          the plan's to {planned}); plan again"

@@ -15,13 +15,9 @@ const CACHE_BLOCKS: usize = 256;
 /// A FAT volume on a partition of the disk.
 pub type Volume<'a, D> = FileSystem<BlockCache<Slice<&'a mut D>>>;
 
-/// Open the FAT volume on `[start, start + len)`.
-pub fn open<D: Read + Write + Seek>(
-    dev: &mut D,
-    start: u64,
-    len: u64,
-) -> io::Result<Volume<'_, D>> {
-    let slice = Slice::new(dev, start, len)?;
+/// Open the FAT volume on a partition (a window's slice of the disk).
+pub fn open<D: Read + Write + Seek>(slice: Slice<&mut D>) -> io::Result<Volume<'_, D>> {
+    let len = slice.len();
     let mut cached = BlockCache::new(slice, len, CACHE_BLOCKS);
     // `fatfs` follows cluster chains without a bound: a loop left on the
     // target's ESP or config partition would hang the install in the

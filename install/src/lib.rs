@@ -13,7 +13,10 @@
 //! back, write a migrated copy of the configuration, add a boot entry with
 //! boot counting and only then switch the default: an interruption at any
 //! point leaves the running system bootable. `docs/install-engine.md`
-//! describes every step.
+//! describes every step. A step writes a partition only through its
+//! window, checked against the disk and every other partition before the
+//! first write ([`WindowError`]); a disk whose partition table is damaged
+//! is not upgraded ([`Refusal::DamagedPartitionTable`]).
 //!
 //! Front ends hold the engine's types and render them: a [`Refusal`] or an
 //! [`Error`] carries its facts and prints as the sentence a technician
@@ -36,6 +39,7 @@ mod report;
 mod source;
 mod table;
 mod target;
+mod window;
 
 pub use answers::{AnswerError, AnswerFile, AnswerMismatch, Answers};
 pub use apply::{apply, apply_on, Failure, Progress};
@@ -52,3 +56,4 @@ pub use source::{
     INITRD, KERNEL, MIGRATIONS, ROOTFS,
 };
 pub use target::{inspect, inspect_device, running_slot, Partition, PartitionSizes, Target};
+pub use window::WindowError;

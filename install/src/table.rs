@@ -10,6 +10,7 @@ use gpt::partition_types;
 use crate::device::Device;
 use crate::error::Error;
 use crate::plan::PlannedPartition;
+use crate::window::WindowError;
 
 fn type_of(role: Role) -> partition_types::Type {
     match role {
@@ -47,13 +48,20 @@ pub fn write<D: Device>(
         .map_err(gpt_err)?;
     let mut table = BTreeMap::new();
     for p in parts {
+        // Apply checked every partition (whole sectors, on the disk) before
+        // the first write; the arithmetic stays checked all the same.
+        let end = p.start.checked_add(p.size).ok_or(WindowError::Overflow {
+            partition: p.role.partition_name(),
+            start: p.start,
+            size: p.size,
+        })?;
         table.insert(
             p.index,
             gpt::partition::Partition {
                 part_type_guid: type_of(p.role),
                 part_guid: uuid(&p.part_guid)?,
                 first_lba: p.start / SECTOR_SIZE,
-                last_lba: (p.start + p.size) / SECTOR_SIZE - 1,
+                last_lba: (end / SECTOR_SIZE).saturating_sub(1),
                 flags: 0,
                 name: p.role.partition_name().to_string(),
             },

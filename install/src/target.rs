@@ -7,6 +7,7 @@ use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
+use detect::gpt::{EntryProblem, GptEntry, GptHeader};
 use detect::layout::{self, Role, Slot};
 use detect::{DiskReport, FerryInstall};
 use migrate::ConfigTree;
@@ -37,7 +38,16 @@ pub struct Target {
     /// What detection says.
     pub report: DiskReport,
     /// Partitions from the GPT, with their GUIDs (empty without GPT).
+    /// An entry whose sectors make no byte range (it ends before it starts,
+    /// or its bytes pass 2^64) is left out; `table_problems` names it.
     pub partitions: Vec<Partition>,
+    /// Bytes `[start, end)` of the disk the GPT leaves for partitions,
+    /// inside the disk: the protective MBR and both copies of the table lie
+    /// outside. `(0, 0)` without a GPT.
+    pub partition_area: (u64, u64),
+    /// What is wrong with the GPT's entries ([`detect::gpt::check_entries`]):
+    /// while there is anything, an upgrade is refused.
+    pub table_problems: Vec<EntryProblem>,
     /// Configuration directory of the running slot, for an upgrade.
     pub config: Option<ConfigTree>,
     /// Why the running slot's configuration could not be read.
@@ -91,6 +101,8 @@ fn bare(report: DiskReport) -> Target {
     Target {
         report,
         partitions: Vec::new(),
+        partition_area: (0, 0),
+        table_problems: Vec::new(),
         config: None,
         config_problem: None,
         esp_free: None,
@@ -106,18 +118,14 @@ fn inspect_with<D: Read + Seek>(report: DiskReport, dev: &mut D, size: u64) -> T
     let dev = &mut cached;
     let mut t = bare(report);
     if let Ok(gpt) = detect::gpt::read_gpt(dev, size) {
+        let ss = gpt.sector_size;
+        t.partition_area = area_of(&gpt.header, ss, size);
         t.partitions = gpt
             .entries
             .iter()
-            .map(|e| Partition {
-                index: e.index,
-                name: e.name.clone(),
-                start: e.first_lba * gpt.sector_size,
-                size: (e.last_lba.saturating_sub(e.first_lba) + 1) * gpt.sector_size,
-                type_guid: e.type_guid.to_string(),
-                part_guid: e.part_guid.to_string().to_lowercase(),
-            })
+            .filter_map(|e| partition(e, ss))
             .collect();
+        t.table_problems = gpt.problems;
     }
     let Some(install) = t.report.ferry().cloned() else {
         return t;
@@ -148,13 +156,39 @@ fn inspect_with<D: Read + Seek>(report: DiskReport, dev: &mut D, size: u64) -> T
                 for name in ["vmlinuz", "initrd.img"] {
                     if let Ok(f) = fs.root_dir().open_file(&format!("{other}/{name}")) {
                         let mut f = f;
-                        t.esp_other_slot_bytes += f.seek(std::io::SeekFrom::End(0)).unwrap_or(0);
+                        let len = f.seek(std::io::SeekFrom::End(0)).unwrap_or(0);
+                        t.esp_other_slot_bytes = t.esp_other_slot_bytes.saturating_add(len);
                     }
                 }
             }
         }
     }
     t
+}
+
+/// A GPT entry in bytes; `None` when its sectors make no byte range.
+fn partition(e: &GptEntry, ss: u64) -> Option<Partition> {
+    let sectors = e.last_lba.checked_sub(e.first_lba)?.checked_add(1)?;
+    Some(Partition {
+        index: e.index,
+        name: e.name.clone(),
+        start: e.first_lba.checked_mul(ss)?,
+        size: sectors.checked_mul(ss)?,
+        type_guid: e.type_guid.to_string(),
+        part_guid: e.part_guid.to_string().to_lowercase(),
+    })
+}
+
+/// The header's area for partitions in bytes, cut to a disk of `size`
+/// bytes.
+fn area_of(h: &GptHeader, ss: u64, size: u64) -> (u64, u64) {
+    let bytes = |lba: Option<u64>| {
+        lba.and_then(|l| l.checked_mul(ss))
+            .map_or(size, |b| b.min(size))
+    };
+    let start = bytes(Some(h.first_usable));
+    let end = bytes(h.last_usable.checked_add(1));
+    (start, end.max(start))
 }
 
 fn read_config<D: Read + Seek>(
@@ -202,9 +236,12 @@ impl Default for PartitionSizes {
 }
 
 impl PartitionSizes {
-    /// Smallest disk these sizes fit on, with 1 MiB at each end for the GPT.
+    /// Smallest disk these sizes fit on, with 1 MiB at each end for the GPT
+    /// (`u64::MAX` for sizes no disk has).
     pub fn min_disk_size(&self) -> u64 {
-        layout::MIB + self.esp + 2 * self.root + self.config + self.min_data + layout::MIB
+        [self.esp, self.root, self.root, self.config, self.min_data]
+            .into_iter()
+            .fold(2 * layout::MIB, u64::saturating_add)
     }
 
     /// Size of a role's partition; `None` for data (the rest of the disk).

@@ -67,10 +67,16 @@ fn render_disk(out: &mut String, r: &DiskReport) {
     }
     let _ = writeln!(out, "{head}");
     let table = match &r.table {
-        PartitionTable::Gpt { used, .. } => match used {
-            detect::gpt::GptCopy::Primary => "GPT".to_string(),
-            detect::gpt::GptCopy::Backup => "GPT (read from the backup copy)".to_string(),
-        },
+        PartitionTable::Gpt { used, .. } => {
+            let mut t = match used {
+                detect::gpt::GptCopy::Primary => "GPT".to_string(),
+                detect::gpt::GptCopy::Backup => "GPT (read from the backup copy)".to_string(),
+            };
+            if r.table_damaged() {
+                t += ", damaged (see the problems)";
+            }
+            t
+        }
         PartitionTable::Mbr => "MBR (DOS)".to_string(),
         PartitionTable::Damaged => "damaged".to_string(),
         PartitionTable::None => "none".to_string(),

@@ -3,7 +3,6 @@
 
 use std::io::{Read, SeekFrom};
 
-use detect::io::Slice;
 use detect::layout::Role;
 
 use super::{metered, on_volume, Progress, Run};
@@ -12,6 +11,7 @@ use crate::error::{Error, IoContext};
 use crate::fatvol;
 use crate::plan::{StepKind, ESP_BOOT_LOADER};
 use crate::table;
+use crate::window;
 
 impl<D: Device + Send, R: Read> Run<'_, D, R> {
     pub(super) fn discard(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
@@ -19,8 +19,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         let total = ranges.iter().map(|r| r.1).sum();
         let mut report = metered(StepKind::DiscardData, total, progress);
         for (start, len) in ranges {
-            let end = start.saturating_add(len).min(self.dev.size());
-            let len = end.saturating_sub(start);
+            let end = window::inside_disk(start, len, self.dev.size())?;
             let discarded = self
                 .dev
                 .discard(start, len)
@@ -65,11 +64,13 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
     /// Format the partition of `role` as FAT32 with `label` and create
     /// `dirs` on it.
     pub(super) fn format(&mut self, role: Role, label: &str, dirs: &[&str]) -> Result<(), Error> {
-        let (start, len) = self.part(role)?;
+        let part = self.part(role)?;
+        let len = part.len();
         let partition = role.partition_name();
         let fat_error = |source| Error::Fat { partition, source };
-        let slice =
-            Slice::new(&mut *self.dev, start, len).ctx(|| format!("formatting {partition}"))?;
+        let slice = part
+            .slice(&mut *self.dev)
+            .ctx(|| format!("formatting {partition}"))?;
         let mut options = fat::FormatOptions::new(label);
         options.kind = Some(fat::FatKind::Fat32);
         options.cluster_size = Some(fat::fat32_cluster_size(len, 4096));

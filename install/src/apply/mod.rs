@@ -5,7 +5,8 @@
 //! This module runs the steps, checks again before the first write and
 //! writes the report; `fresh` holds the steps of a new layout, `slot` the
 //! writing and reading back of a slot, `switch` the state record, the
-//! configuration and the boot entries.
+//! configuration and the boot entries. Steps write a partition only
+//! through its [`PartitionWindow`], which [`Run::part`] hands out.
 
 mod fresh;
 mod slot;
@@ -16,18 +17,18 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
 use std::time::Instant;
 
-use detect::io::Slice;
 use detect::layout::{self, Role};
 use payload::PayloadReader;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::device::{Device, DiskFile};
-use crate::error::{DiskChange, Error, IoContext};
+use crate::error::{DiskChange, Error, IoContext, Refusal};
 use crate::fatvol::{self, Volume};
 use crate::io::{BackgroundCheck, Meter};
-use crate::plan::{Action, Plan, StepKind};
+use crate::plan::{Plan, StepKind};
 use crate::report::{now, rfc3339, Report, StepReport, StepResult};
+use crate::window::{self, PartitionWindow};
 
 /// What `apply` tells a front end while it works.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +121,7 @@ pub fn apply_on<D: Device + Send, R: Read>(
         check: None,
         boot_loader: Vec::new(),
         now: now(),
-        config_ready: plan.action != Action::Install && plan.action != Action::Wipe,
+        config_ready: false,
         report: Report::begin(plan, now()),
     };
     let result = run.preflight(medium).and_then(|()| run.steps(progress));
@@ -170,15 +171,15 @@ impl VolumeError for Error {
     }
 }
 
-/// Open the FAT volume on `part` (start, length) of `dev`, let `f` work on
+/// Open the FAT volume on the partition `part` of `dev`, let `f` work on
 /// it and unmount it; every I/O error says `what` was being done.
 fn on_volume<D: Device, T, E: VolumeError>(
     dev: &mut D,
-    part: (u64, u64),
+    part: PartitionWindow,
     what: impl Fn() -> String,
     f: impl FnOnce(&Volume<'_, D>) -> Result<T, E>,
 ) -> Result<T, Error> {
-    let fs = fatvol::open(dev, part.0, part.1).ctx(&what)?;
+    let fs = fatvol::open(part.slice(dev).ctx(&what)?).ctx(&what)?;
     let out = f(&fs).map_err(|e| e.into_error(what()))?;
     fs.unmount().ctx(what)?;
     Ok(out)
@@ -212,21 +213,22 @@ struct Run<'a, D: Device, R: Read> {
     check: Option<BackgroundCheck>,
     boot_loader: Vec<u8>,
     now: OffsetDateTime,
-    /// The config partition holds a file system reports can go to.
+    /// The disk is the one planned for and its config partition holds a
+    /// file system reports can go to.
     config_ready: bool,
     report: Report,
 }
 
 impl<D: Device + Send, R: Read> Run<'_, D, R> {
-    fn part(&self, role: Role) -> Result<(u64, u64), Error> {
-        self.plan
-            .partition(role)
-            .map(|p| (p.start, p.size))
-            .ok_or_else(|| Error::PlanIncomplete(role.partition_name().to_string()))
+    /// Where a step may write the partition of `role`: checked against the
+    /// disk and every other partition of the plan.
+    fn part(&self, role: Role) -> Result<PartitionWindow, Error> {
+        PartitionWindow::of(self.plan, role)
     }
 
-    /// Everything checked again before the first write: the same disk, the
-    /// same payload, signed by a trusted key.
+    /// Everything checked again before the first write: the same disk with
+    /// a sound partition table, partitions that overlap nothing and lie on
+    /// the disk, the same payload, signed by a trusted key.
     fn preflight(&mut self, medium: R) -> Result<(), Error> {
         let plan = self.plan;
         if self.dev.size() != plan.disk_size {
@@ -235,8 +237,16 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
                 planned: plan.disk_size,
             }));
         }
+        window::check_plan(plan)?;
         if !plan.new_table {
             let t = crate::target::inspect_device(plan.disk.clone(), self.dev, plan.disk_size);
+            if !t.table_problems.is_empty() {
+                return Err(Refusal::DamagedPartitionTable {
+                    disk: plan.disk.clone(),
+                    problems: t.table_problems,
+                }
+                .into());
+            }
             for p in &plan.partitions {
                 let found = t.partition(p.role);
                 if found.map(|f| (f.start, f.size, f.part_guid.as_str()))
@@ -251,6 +261,9 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
             if record != plan.state_before {
                 return Err(Error::DiskChanged(DiskChange::StateRecord));
             }
+            // The disk is the one planned for: from here on, the report
+            // goes to its config partition too.
+            self.config_ready = true;
         }
         let reader = PayloadReader::open(medium, &plan.trust)?;
         let sha = hex::encode(Sha256::digest(reader.manifest_bytes()));
@@ -364,8 +377,9 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
             _ => &[],
         };
         for role in roles {
-            let (start, len) = self.part(*role)?;
-            let mut slice = Slice::new(&mut *self.dev, start, len)
+            let mut slice = self
+                .part(*role)?
+                .slice(&mut *self.dev)
                 .ctx(|| format!("opening {}", role.partition_name()))?;
             fat::repair(&mut slice).map_err(|source| Error::Fat {
                 partition: role.partition_name(),

@@ -13,6 +13,7 @@ use crate::fatvol;
 use crate::io::{verify_range, verify_stream, BackgroundCheck, Written};
 use crate::plan::StepKind;
 use crate::source::{INITRD, KERNEL, ROOTFS};
+use crate::window::PartitionWindow;
 
 /// Verified chunks queued for the writer thread (with the few the payload
 /// reader holds and the run the writer gathers, the bound on memory in
@@ -27,18 +28,18 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
     pub(super) fn write_slot(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
         let plan = self.plan;
         let slot = plan.slot;
-        let (root_start, root_len) = self.part(Role::Root(slot))?;
+        let root = self.part(Role::Root(slot))?;
         let esp = self.part(Role::Esp)?;
         let mut reader = self.reader.take().ok_or(Error::PayloadUsed)?;
         let mut report = metered(StepKind::WriteSlot, plan.payload_bytes, progress);
         while let Some(c) = reader.next_component().cloned() {
             match c.name.as_str() {
                 ROOTFS => {
-                    if c.size > root_len {
+                    if c.size > root.len() {
                         return Err(Refusal::RootImageTooLarge {
                             slot,
                             image: c.size,
-                            room: root_len,
+                            room: root.len(),
                         }
                         .into());
                     }
@@ -55,7 +56,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
                     write_pipelined(
                         &mut *self.dev,
                         &mut reader,
-                        root_start,
+                        root,
                         &format!("slot {slot}"),
                         runs,
                         &mut report,
@@ -104,7 +105,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         let rootfs = self.component(ROOTFS)?;
         let kernel = self.component(KERNEL)?;
         let initrd = self.component(INITRD)?;
-        let (root_start, _) = self.part(Role::Root(slot))?;
+        let root_start = self.part(Role::Root(slot))?.start();
         let esp = self.part(Role::Esp)?;
         let total = rootfs.size + kernel.size + initrd.size;
         let mut report = metered(StepKind::ReadBack, total, progress);
@@ -130,7 +131,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         // The kernel and initrd too come from the disk (the write-slot step
         // ended with fsync, so the cached pages are clean and dropped).
         self.dev
-            .drop_cache(esp.0, esp.1)
+            .drop_cache(esp.start(), esp.len())
             .ctx(|| "reading the ESP back".to_string())?;
         on_volume(
             self.dev,
@@ -151,7 +152,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
     }
 }
 
-/// Stream the root image from `reader` to `dev` at `start`: the calling
+/// Stream the root image from `reader` into the partition `root`: the calling
 /// thread reads the medium (the thread pool hashes every chunk against the
 /// manifest), a writer thread writes the chunks that passed, so reading,
 /// hashing and writing overlap. Chunks are read into aligned buffers that
@@ -162,7 +163,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
 fn write_pipelined<D: Device + Send, R: Read>(
     dev: &mut D,
     reader: &mut PayloadReader<R>,
-    start: u64,
+    root: PartitionWindow,
     what: &str,
     runs: Option<mpsc::Sender<Vec<Written>>>,
     report: &mut dyn FnMut(u64),
@@ -170,7 +171,7 @@ fn write_pipelined<D: Device + Send, R: Read>(
     let (tx, rx) = mpsc::sync_channel::<AlignedBuf>(WRITE_QUEUE);
     let (back_tx, back_rx) = mpsc::channel::<AlignedBuf>();
     std::thread::scope(|s| {
-        let writer = s.spawn(move || write_chunks(dev, start, what, rx, back_tx, runs));
+        let writer = s.spawn(move || write_chunks(dev, root, what, rx, back_tx, runs));
         let read = reader.read_component_into(AlignedBuf::new, |buf| {
             let n = buf.as_ref().len() as u64;
             let spare = back_rx.try_recv().unwrap_or_default();
@@ -193,14 +194,14 @@ fn write_pipelined<D: Device + Send, R: Read>(
 }
 
 /// The writer thread: gather verified chunks into runs of [`WRITE_RUN`]
-/// bytes, write each run at its place from `start` with one
-/// [`Device::write_run`] (O_DIRECT where the disk allows), give the
+/// bytes, write each run at its place in `root` with one
+/// [`PartitionWindow::write_run`] (O_DIRECT where the disk allows), give the
 /// buffers back and pass the run (with the CRC32 of each chunk's verified
 /// bytes) to the read-back, which reads it from the disk while later runs
 /// are written.
 fn write_chunks<D: Device>(
     dev: &mut D,
-    start: u64,
+    root: PartitionWindow,
     what: &str,
     chunks: mpsc::Receiver<AlignedBuf>,
     spare: mpsc::Sender<AlignedBuf>,
@@ -218,11 +219,9 @@ fn write_chunks<D: Device>(
         let Some(at) = run.first().map(|w| w.offset) else {
             return Ok(());
         };
-        let pos = at - start;
+        let pos = at - root.start();
         let bufs: Vec<&[u8]> = held.iter().map(AsRef::as_ref).collect();
-        let direct = dev
-            .write_run(at, &bufs)
-            .ctx(|| format!("writing {what} at byte {pos}"))?;
+        let direct = root.write_run(dev, pos, &bufs, what)?;
         for buf in held.drain(..) {
             let _ = spare.send(buf);
         }
@@ -245,12 +244,14 @@ fn write_chunks<D: Device>(
         let crc = runs.as_ref().map_or(0, |_| crc32fast::hash(bytes));
         run.push(Written {
             index: next,
-            offset: start + pos,
+            // Saturated only past the partition's end, where the window
+            // refuses the write.
+            offset: root.start().saturating_add(pos),
             len: bytes.len(),
             crc,
         });
         next += 1;
-        pos += bytes.len() as u64;
+        pos = pos.saturating_add(bytes.len() as u64);
         run_bytes += bytes.len() as u64;
         held.push(buf);
         if run_bytes >= WRITE_RUN {

@@ -11,7 +11,7 @@ use payload::Kind;
 use super::checks::{boot_files, keys_after, root_fits};
 use super::text::fresh_steps;
 use super::{derived_guid, Action, Choice, Plan, PlannedPartition};
-use crate::error::Refusal;
+use crate::error::{problem_list, Refusal};
 use crate::source::PayloadInfo;
 use crate::target::Target;
 
@@ -157,7 +157,14 @@ pub(super) fn plan_fresh(
 
     let mut discard = Vec::new();
     let mut notes = Vec::new();
-    if let Some(old) = target.partition(Role::Data) {
+    // The old data partition as the old table says, where that lies on
+    // the disk (a damaged table may say otherwise).
+    let on_disk = |p: &&crate::target::Partition| {
+        p.start
+            .checked_add(p.size)
+            .is_some_and(|end| end <= target.report.size)
+    };
+    if let Some(old) = target.partition(Role::Data).filter(on_disk) {
         discard.push((old.start, old.size));
     }
     if let Some(new) = partitions.iter().find(|p| p.role == Role::Data) {
@@ -181,6 +188,12 @@ pub(super) fn plan_fresh(
         }
         _ => {}
     }
+    if !target.table_problems.is_empty() {
+        notes.push(format!(
+            "the partition table is damaged ({}); the new one replaces it",
+            problem_list(&target.table_problems)
+        ));
+    }
     let wipe = choice.action == Action::Wipe;
     if !wipe {
         discard.clear();
@@ -202,6 +215,7 @@ pub(super) fn plan_fresh(
         machine_id,
         partitions,
         new_table: true,
+        partition_area: (layout::MIB, end),
         discard,
         migration: None,
         config_schema,

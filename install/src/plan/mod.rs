@@ -236,6 +236,10 @@ pub struct Plan {
     pub partitions: Vec<PlannedPartition>,
     /// Whether a new partition table is written.
     pub new_table: bool,
+    /// Bytes `[start, end)` of the disk the partitions lie in: outside are
+    /// the protective MBR and both copies of the partition table. Apply
+    /// writes there only in the partition table step.
+    pub partition_area: (u64, u64),
     /// Byte ranges discarded (old and new data partition) on a wipe.
     pub discard: Vec<(u64, u64)>,
     /// The migration, for an upgrade that changes the configuration schema.

@@ -27,6 +27,13 @@ pub(super) fn plan_update(
             action: choice.action,
         });
     };
+    // A slot is written where the table points: only where it is sound.
+    if !target.table_problems.is_empty() {
+        return Err(Refusal::DamagedPartitionTable {
+            disk: target.path().to_path_buf(),
+            problems: target.table_problems.clone(),
+        });
+    }
     let Some(record) = install.record.clone() else {
         return Err(Refusal::NoStateRecord);
     };
@@ -195,6 +202,7 @@ pub(super) fn plan_update(
         disk_guid: None,
         partitions,
         new_table: false,
+        partition_area: target.partition_area,
         discard: Vec::new(),
         migration,
         config_schema,

@@ -3,6 +3,9 @@
 //! keys, sparse disk images, and checks of what an interruption must leave.
 #![allow(dead_code)]
 
+#[path = "../../../detect/tests/common/gpt_edit.rs"]
+pub mod gpt_edit;
+
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};

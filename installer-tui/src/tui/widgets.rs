@@ -154,8 +154,19 @@ fn slot(s: &SlotReport, active: bool) -> String {
     }
 }
 
-/// One line about what the disk holds.
+/// One line about what the disk holds; it starts by saying so when the
+/// partition table is damaged (the issues say how).
 pub fn disk_summary(d: &DiskReport) -> String {
+    let content = content_summary(d);
+    match &d.content {
+        Content::Ferry(_) | Content::Foreign { .. } if d.table_damaged() => {
+            format!("partition table damaged; {content}")
+        }
+        _ => content,
+    }
+}
+
+fn content_summary(d: &DiskReport) -> String {
     match &d.content {
         Content::Ferry(f) => {
             let active = install::running_slot(f);

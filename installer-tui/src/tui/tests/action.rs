@@ -109,3 +109,48 @@ fn a_disk_that_cannot_be_inspected_says_why() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(on(&app), "Action");
 }
+
+/// A copy of the installed disk whose root a reaches into root b, its
+/// GPT checksums recomputed.
+fn damaged_table(fx: &super::Fixture) -> std::path::PathBuf {
+    use common::gpt_edit::{lbas, set_lbas};
+    let disk = fx.dir.path().join("damaged.img");
+    std::fs::copy(&fx.installed, &disk).expect("copy");
+    let b = lbas(&disk, 3);
+    let a = lbas(&disk, 2);
+    set_lbas(&disk, 2, a.0, b.0 + 100);
+    disk
+}
+
+#[test]
+fn a_damaged_partition_table_is_only_wiped() {
+    let fx = super::fixture();
+    let disk = damaged_table(&fx);
+    let mut app = started(&fx, &[&disk]);
+    keys(&mut app, "i");
+    has(
+        &app,
+        &[
+            "partition table damaged; demo-engine: slot a 1.0.0",
+            "! the partition table is damaged: partitions 2 (ferry-root-a",
+        ],
+    );
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(on(&app), "Action");
+    has(
+        &app,
+        &[
+            "[u] Upgrade to 1.1.0 (keep configuration) (not possible)",
+            "damaged.img is damaged",
+            "(partitions 2 (ferry-root-a, sectors",
+            "it is refused: wipe and reinstall",
+            "> [w] Wipe and reinstall 1.1.0",
+        ],
+    );
+    snap(&fx, &app, "action_damaged_table");
+    keys(&mut app, "u");
+    assert_eq!(on(&app), "Action");
+    keys(&mut app, "w");
+    assert_eq!(on(&app), "Review");
+    has(&app, &["Type ERASE"]);
+}
