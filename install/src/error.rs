@@ -287,6 +287,10 @@ pub enum Error {
     /// A worker thread of the write path ended without an answer.
     #[error("the {0} stopped unexpectedly")]
     ThreadStopped(&'static str),
+    /// The medium could not give the payload: the front end's reason
+    /// (a [`crate::PayloadSource`] that is not a file).
+    #[error("{0:#}")]
+    Medium(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Error {

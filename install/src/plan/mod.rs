@@ -158,6 +158,11 @@ impl StepKind {
             StepKind::WriteReport => "write-report",
         }
     }
+
+    /// Whether the step reads the payload from the medium.
+    pub fn reads_payload(self) -> bool {
+        matches!(self, StepKind::WriteSlot)
+    }
 }
 
 impl fmt::Display for StepKind {

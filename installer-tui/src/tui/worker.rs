@@ -16,6 +16,7 @@ use nix::fcntl::{Flock, FlockArg};
 use super::action;
 use super::context::{Context, Loaded, Setup};
 use super::event::{Command, Msg};
+use crate::boot_medium::BootMedium;
 
 /// Start `cmd` in the background; its results come back on `tx`.
 pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
@@ -108,14 +109,12 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
     };
     let result = DiskFile::open(&plan.disk)
         .map_err(|e| format!("opening {} for writing: {e}", plan.disk.display()))
-        .and_then(|mut disk| {
-            setup
-                .medium
-                .with_payload(|r| {
-                    let reader = Cancellable { inner: r, cancel };
-                    install::apply_on(plan, &mut disk, reader, &mut progress)
-                })
-                .map_err(|e| format!("{e:#}"))
+        .map(|mut disk| {
+            let medium = FromMedium {
+                medium: &setup.medium,
+                cancel,
+            };
+            install::apply_on(plan, &mut disk, medium, &mut progress)
         });
     let msg = match result {
         Ok(Ok(mut report)) => {
@@ -145,6 +144,25 @@ fn save_on_medium(setup: &Setup, report: &mut install::Report) {
     let name = report.medium_file_name();
     if let Some(at) = setup.medium.report_location(&name) {
         report.save_copy(at, |json| setup.medium.save_report(&name, json));
+    }
+}
+
+/// The boot medium as the engine reads the payload from it, each pass
+/// failing once cancel is pressed.
+struct FromMedium<'a> {
+    medium: &'a BootMedium,
+    cancel: Arc<AtomicBool>,
+}
+
+impl install::PayloadSource for FromMedium<'_> {
+    fn pass(
+        &mut self,
+        pass: &mut dyn FnMut(&mut dyn Read) -> Result<(), install::Error>,
+    ) -> Result<(), install::Error> {
+        let cancel = self.cancel.clone();
+        self.medium
+            .with_payload(|r| pass(&mut Cancellable { inner: r, cancel }))
+            .map_err(|e| install::Error::Medium(e.into()))?
     }
 }
 
