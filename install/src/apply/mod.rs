@@ -366,6 +366,12 @@ impl<D: Device + Send> Run<'_, D> {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<(), Error> {
         match kind {
+            StepKind::VerifyPayload => {
+                let reader = reader.take().ok_or(Error::PayloadUsed)?;
+                let mut report = metered(kind, self.plan.payload_bytes, progress);
+                reader.verify_rest(&mut report)?;
+                Ok(())
+            }
             StepKind::DiscardData => self.discard(progress),
             StepKind::WritePartitionTable => self.write_table(),
             StepKind::FormatEsp => self.format(Role::Esp, layout::ESP_LABEL, &["loader/entries"]),

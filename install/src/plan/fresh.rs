@@ -172,7 +172,8 @@ pub(super) fn plan_fresh(
     if !wipe {
         discard.clear();
     }
-    let steps = fresh_steps(payload, target.path(), config_schema, wipe);
+    let verify = !choice.payload_verified;
+    let steps = fresh_steps(payload, target.path(), config_schema, wipe, verify);
     Ok(Plan {
         action: choice.action,
         disk: target.path().to_path_buf(),
