@@ -166,9 +166,9 @@ pub(super) fn fresh_steps(
         steps.push(step(
             StepKind::VerifyPayload,
             format!(
-                "Read the whole payload ({}) and verify every chunk before anything is {}",
+                "Verify every chunk of the payload ({}) before {} anything",
                 size(payload.manifest.total_size()),
-                if wipe { "erased" } else { "written" }
+                if wipe { "erasing" } else { "writing" }
             ),
         ));
     }
