@@ -181,6 +181,9 @@ pub struct Context {
     pub log: Log,
     /// The installer on the other console holds the write lock.
     pub other_busy: bool,
+    /// The medium check passed: an install or a wipe need not read the
+    /// payload once before writing.
+    pub medium_verified: bool,
     /// Unattended: the answer file being carried out.
     pub unattended: Option<AnswerFile>,
     pub exit: Option<Exit>,
@@ -196,6 +199,7 @@ impl Context {
             layout: 0,
             layout_note: None,
             other_busy: false,
+            medium_verified: false,
             unattended: None,
             exit: None,
         }

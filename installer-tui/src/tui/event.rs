@@ -229,6 +229,7 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
             }
         }
         Msg::Checked(r) => {
+            ctx.medium_verified |= r.is_ok();
             ctx.log.push(match &r {
                 Ok(s) => format!("medium check: {s}"),
                 Err(e) => format!("medium check failed: {e}"),
@@ -255,7 +256,7 @@ fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>
     let wrote = report.as_ref().is_some_and(|r| {
         r.steps
             .iter()
-            .any(|s| s.result == install::StepResult::Done)
+            .any(|s| s.step.writes() && s.result == install::StepResult::Done)
     });
     let saved = report.map(|r| r.saved_to).unwrap_or_default();
     for s in &saved {

@@ -32,7 +32,10 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
             else {
                 return;
             };
-            let answers = ctx.unattended.as_ref().and_then(|a| a.config.clone());
+            let given = action::Given {
+                answers: ctx.unattended.as_ref().and_then(|a| a.config.clone()),
+                verified: ctx.medium_verified,
+            };
             thread::spawn(move || {
                 let r = install::inspect(&disk.path)
                     .map_err(|e| e.to_string())
@@ -40,7 +43,7 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                         let id = install::new_machine_id()
                             .map_err(|e| format!("choosing a machine id: {e}"))?;
                         let choices =
-                            action::choices(&setup, &loaded.payload, &target, &id, answers);
+                            action::choices(&setup, &loaded.payload, &target, &id, &given);
                         Ok((Box::new(target), choices))
                     });
                 let _ = tx.send(Msg::Inspected(r));
