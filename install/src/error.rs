@@ -64,6 +64,23 @@ pub enum Refusal {
     /// An install (not a wipe) on a disk that holds Ferry.
     #[error("Ferry is already installed on this disk: upgrade it, or wipe it and install again")]
     AlreadyInstalled,
+    /// An unattended wipe of a disk that holds what the same medium and
+    /// answer file installed: it would erase and install again at every
+    /// boot from the medium.
+    #[error(
+        "{} already holds {product} {version}, installed by this answer file from {}: an \
+         unattended run does not erase it again. Remove the medium and start the machine \
+         from the disk",
+        disk.display(),
+        medium.as_deref().map_or("this medium".to_string(), |m| format!("medium {m}"))
+    )]
+    AlreadyDone {
+        disk: PathBuf,
+        product: String,
+        version: Version,
+        /// The boot medium's id, when it has one.
+        medium: Option<String>,
+    },
     /// An install (not a wipe) on a disk that holds something else.
     #[error("the disk is not empty ({summary}); only a wipe installs on it")]
     NotBlank { summary: String },

@@ -14,7 +14,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use detect::layout::{Role, Slot};
-use detect::state::StateRecord;
+use detect::state::{StateRecord, UnattendedRun};
 use detect::Content;
 use migrate::ConfigTree;
 use payload::{TrustStore, Version};
@@ -83,6 +83,11 @@ pub struct Choice {
     /// installer started (the medium check): an install or a wipe then
     /// begins writing at once instead of reading the payload once first.
     pub payload_verified: bool,
+    /// The unattended run that makes this choice (its medium and answer
+    /// file, [`crate::AnswerFile::run_from`]): an install or a wipe records
+    /// it in the state record, and a wipe is refused on a disk that holds
+    /// what the same run installed.
+    pub unattended: Option<UnattendedRun>,
 }
 
 /// Where systemd-boot's EFI binary is on a Debian system
@@ -103,6 +108,7 @@ impl Choice {
             report_dirs: Vec::new(),
             medium: None,
             payload_verified: false,
+            unattended: None,
         }
     }
 }
