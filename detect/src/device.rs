@@ -135,6 +135,15 @@ pub fn sysfs_info(sys_block: &Path, dev_path: &Path) -> SysfsInfo {
     }
 }
 
+/// Whether the block device `dev_path` is a CD/DVD drive: a SCSI device of
+/// type 5 (`device/type` in sysfs, which every `sr*` drive has).
+pub fn is_optical(sys_block: &Path, dev_path: &Path) -> bool {
+    let Some(name) = device_name(dev_path) else {
+        return false;
+    };
+    std::fs::read_to_string(sys_block.join(name).join("device/type")).is_ok_and(|t| t.trim() == "5")
+}
+
 /// Kernel name of a device path, following symlinks such as
 /// `/dev/disk/by-label/...`.
 fn device_name(path: &Path) -> Option<String> {
@@ -217,6 +226,21 @@ pub fn enumerate_with(opts: &EnumerateOptions) -> io::Result<Vec<PathBuf>> {
 mod tests {
     use super::*;
     use std::fs;
+
+    #[test]
+    fn tells_optical_drives() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let sys = tmp.path().join("block");
+        fake_disk(&sys, "sr0", "0\n", &[]);
+        fs::write(sys.join("sr0/device/type"), "5\n").expect("type");
+        fake_disk(&sys, "sda", "100\n", &[]);
+        fs::write(sys.join("sda/device/type"), "0\n").expect("type");
+        fake_disk(&sys, "nvme0n1", "100\n", &[]);
+        assert!(is_optical(&sys, Path::new("/dev/sr0")));
+        assert!(!is_optical(&sys, Path::new("/dev/sda")));
+        assert!(!is_optical(&sys, Path::new("/dev/nvme0n1")));
+        assert!(!is_optical(&sys, &tmp.path().join("image.iso")));
+    }
 
     fn fake_disk(root: &Path, name: &str, size: &str, partitions: &[&str]) {
         let d = root.join(name);

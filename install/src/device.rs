@@ -435,6 +435,18 @@ fn read_direct(
     Ok(skew + head..skew + head + len)
 }
 
+/// Open the tray of the CD/DVD drive at `path`, so the machine starts
+/// from its disk next time (CDROMEJECT). The drive refuses while another
+/// program holds it open; nothing else depends on it.
+pub fn eject(path: &Path) -> io::Result<()> {
+    // O_NONBLOCK: opening a drive without a disc must not wait for one.
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK)
+        .open(path)?;
+    ioctl::eject(&f)
+}
+
 impl<D: Device + ?Sized> Device for &mut D {
     fn size(&self) -> u64 {
         (**self).size()

@@ -28,6 +28,8 @@ pub struct Given {
     /// The medium check passed in this boot: every chunk of the payload
     /// was read and verified already.
     pub verified: bool,
+    /// The unattended run (medium and answer file) being carried out.
+    pub unattended: Option<detect::state::UnattendedRun>,
 }
 
 /// Plan every choice that makes sense for `target`. Pure apart from the
@@ -78,6 +80,7 @@ pub fn choices(
             if matches!(action, Action::Install | Action::Wipe) {
                 c.machine_id = Some(machine_id.to_string());
                 c.answers = given.answers.clone();
+                c.unattended = given.unattended.clone();
             }
             Choice {
                 key,

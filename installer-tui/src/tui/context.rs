@@ -149,6 +149,9 @@ pub enum Go {
     Action { planned: Planned, cursor: usize },
     /// Review the picked choice.
     Review(Picked),
+    /// What the answer file asks for is on the disk already: Welcome with
+    /// `notice`, the cursor on Reboot, and the disc out of its drive.
+    AlreadyDone { notice: String },
     /// Carry out the picked choice's plan.
     Start {
         plan: Box<Plan>,

@@ -35,6 +35,10 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
             let given = action::Given {
                 answers: ctx.unattended.as_ref().and_then(|a| a.config.clone()),
                 verified: ctx.medium_verified,
+                unattended: ctx
+                    .unattended
+                    .as_ref()
+                    .map(|a| a.run_from(setup.medium.id())),
             };
             thread::spawn(move || {
                 let r = install::inspect(&disk.path)
@@ -66,6 +70,17 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                     .check(&setup.trust, &mut progress)
                     .map_err(|e| format!("{e:#}"));
                 let _ = tx.send(Msg::Checked(r));
+            });
+        }
+        Command::Eject => {
+            thread::spawn(move || {
+                // Only the boot-time installer runs from a disc in a drive.
+                let r = if setup.boot {
+                    setup.medium.eject()
+                } else {
+                    Ok(false)
+                };
+                let _ = tx.send(Msg::Ejected(r));
             });
         }
         Command::SetLayout(layout) => {

@@ -155,3 +155,35 @@ fn unattended_wipe_from_a_damaged_medium_leaves_the_disk_as_it_was() {
     steady(&mut app);
     snap(&fx, &app, "unattended_wipe_damaged_medium");
 }
+
+#[test]
+fn an_unattended_wipe_is_not_repeated_at_the_next_boot() {
+    let fx = super::fixture();
+    let answer = "[install]\naction = \"wipe\"\ndisk = \"only\"\nconfirm-erase = \"ERASE\"\n[finish]\naction = \"reboot\"\ndelay = 0\n";
+    let image = || super::common::hash_range(&fx.installed, 0, super::common::DISK_SIZE);
+    let mut app = answered(&fx, &[&fx.installed], answer);
+    assert_eq!(on(&app), "Done", "{}", screen(&app));
+    update(&mut app, Event::Tick);
+    assert_eq!(app.ctx.exit, Some(Exit::Reboot));
+    let after_first = image();
+
+    // The machine starts from the medium again: the same answer file.
+    let mut app = answered(&fx, &[&fx.installed], answer);
+    assert_eq!(on(&app), "Welcome", "{}", screen(&app));
+    has(
+        &app,
+        &[
+            "already holds demo-engine 1.1.0",
+            "does not erase it again",
+            "Remove the medium and start the machine from the disk",
+            "> [b] Reboot",
+        ],
+    );
+    assert_eq!(image(), after_first, "the disk changed");
+    assert!(app.ctx.unattended.is_none());
+    update(&mut app, Event::Tick);
+    assert_eq!(app.ctx.exit, None, "no countdown");
+    snap(&fx, &app, "unattended_already_done");
+    update(&mut app, super::press(crossterm::event::KeyCode::Enter));
+    assert_eq!(app.ctx.exit, Some(Exit::Reboot));
+}
