@@ -1,4 +1,5 @@
-//! The block device ioctls Ferry needs, declared once.
+//! The block device ioctls Ferry needs (and CDROMEJECT, for the
+//! installer's own disc), declared once.
 //!
 //! nix's ioctl macros generate `unsafe fn`s (the kernel cannot check the
 //! argument types for us). The workspace denies `unsafe_code`; this module
@@ -13,6 +14,7 @@ use std::os::fd::AsRawFd;
 nix::ioctl_read!(blk_getsize64, 0x12, 114, u64);
 nix::ioctl_write_ptr_bad!(blk_discard, nix::request_code_none!(0x12, 119), [u64; 2]);
 nix::ioctl_none!(blk_rrpart, 0x12, 95);
+nix::ioctl_none_bad!(cdrom_eject, 0x5309);
 
 /// Size in bytes of a block device (BLKGETSIZE64); [`crate::size`] also
 /// takes image files.
@@ -37,5 +39,13 @@ pub fn discard(file: &File, offset: u64, len: u64) -> io::Result<()> {
 pub fn reread_partitions(file: &File) -> io::Result<()> {
     // SAFETY: BLKRRPART takes no argument.
     unsafe { blk_rrpart(file.as_raw_fd()) }.map_err(io::Error::from)?;
+    Ok(())
+}
+
+/// Open the tray of a CD/DVD drive (CDROMEJECT). Fails with EBUSY while
+/// another program holds the drive open.
+pub fn eject(file: &File) -> io::Result<()> {
+    // SAFETY: CDROMEJECT takes no argument.
+    unsafe { cdrom_eject(file.as_raw_fd()) }.map_err(io::Error::from)?;
     Ok(())
 }

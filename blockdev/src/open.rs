@@ -56,6 +56,18 @@ pub fn open_direct(path: &Path, access: Access) -> io::Result<(File, bool)> {
     }
 }
 
+/// Open the tray of the CD/DVD drive at `path` (CDROMEJECT), so that the
+/// machine starts from its disk next. The drive refuses while another
+/// program holds it open.
+pub fn eject(path: &Path) -> io::Result<()> {
+    // O_NONBLOCK: opening a drive without a disc must not wait for one.
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK)
+        .open(path)?;
+    crate::ioctl::eject(&f)
+}
+
 fn open_with(path: &Path, access: Access, flags: i32) -> io::Result<File> {
     let exclusive =
         access != Access::Read && std::fs::metadata(path)?.file_type().is_block_device();

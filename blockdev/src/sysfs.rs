@@ -75,6 +75,9 @@ pub struct DiskFacts {
     /// `device/serial` (NVMe, SCSI), `serial` (virtio), or the SCSI unit
     /// serial number page `device/vpd_pg80`.
     pub serial: Option<String>,
+    /// A CD/DVD drive: a SCSI device of type 5 (`device/type`, which every
+    /// `sr*` drive has).
+    pub optical: bool,
 }
 
 impl DiskFacts {
@@ -105,6 +108,7 @@ impl DiskFacts {
             removable: text("removable").as_deref() == Some("1"),
             model,
             serial,
+            optical: text("device/type").as_deref() == Some("5"),
         }
     }
 
@@ -214,6 +218,7 @@ mod tests {
                 removable: true,
                 model: Some("SanDisk Cruzer Blade".into()),
                 serial: Some("4C530001".into()),
+                optical: false,
             }
         );
         let sda = DiskFacts::read(&b.join("sda"));
@@ -229,6 +234,12 @@ mod tests {
             (None, Some("ferry-disk-1"))
         );
         assert_eq!(DiskFacts::read(&b.join("sdd")).model, None);
+        // A CD/DVD drive is SCSI type 5; a disk type 0.
+        put(b, "sr0/device/type", b"5\n");
+        put(b, "sda/device/type", b"0\n");
+        assert!(DiskFacts::read(&b.join("sr0")).optical);
+        assert!(!DiskFacts::read(&b.join("sda")).optical);
+        assert!(!vda.optical);
 
         let by_path = DiskFacts::of_path(b, Path::new("/nonexistent/sdb")).unwrap();
         assert_eq!(by_path.name, "sdb");

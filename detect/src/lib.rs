@@ -37,7 +37,7 @@ pub use report::{
     ReportsError, SlotReport, REPORT_FORMAT,
 };
 pub use scan::scan;
-pub use state::{SlotRecord, SlotState, StateRecord};
+pub use state::{SlotRecord, SlotState, StateRecord, UnattendedRun};
 
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};

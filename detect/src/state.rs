@@ -49,6 +49,22 @@ pub struct StateRecord {
     pub revoked_keys: Vec<String>,
     /// Both slots.
     pub slots: Slots,
+    /// The unattended run that installed this system, if one did: the same
+    /// medium and answer file do not erase it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unattended: Option<UnattendedRun>,
+}
+
+/// An unattended run (boot medium and answer file) as the state record
+/// keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnattendedRun {
+    /// Id of the boot medium (`ferry.medium=`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium: Option<String>,
+    /// SHA-256 of the answer file's bytes, lower case hex.
+    pub answer_sha256: String,
 }
 
 /// The two slot records.
@@ -287,6 +303,19 @@ impl StateRecord {
                 return bad(format!("{name} lists an invalid hotfix id {h:?}"));
             }
         }
+        if let Some(run) = &self.unattended {
+            if !is_hex(&run.answer_sha256, 64) {
+                return bad(format!(
+                    "the answer file digest {:?} is not 64 hex digits (SHA-256)",
+                    run.answer_sha256
+                ));
+            }
+            if let Some(m) = run.medium.as_deref().filter(|m| !is_hotfix_id(m)) {
+                return bad(format!(
+                    "the medium id {m:?} is not 1 to 64 printable characters"
+                ));
+            }
+        }
         let active = self.slots.get(self.active);
         if !matches!(active.state, SlotState::Good | SlotState::New) {
             return bad(format!(
@@ -310,7 +339,8 @@ pub fn is_product_id(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"._-".contains(&c))
 }
 
-/// Printable ASCII without spaces, 1 to 64 characters.
+/// Printable ASCII without spaces, 1 to 64 characters: hotfix and medium
+/// ids.
 fn is_hotfix_id(s: &str) -> bool {
     (1..=64).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_graphic())
 }

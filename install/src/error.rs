@@ -66,6 +66,23 @@ pub enum Refusal {
     /// An install (not a wipe) on a disk that holds Ferry.
     #[error("Ferry is already installed on this disk: upgrade it, or wipe it and install again")]
     AlreadyInstalled,
+    /// An unattended wipe of a disk that holds what the same medium and
+    /// answer file installed: it would erase and install again at every
+    /// boot from the medium.
+    #[error(
+        "{} already holds {product} {version}, installed by this answer file from {}: an \
+         unattended run does not erase it again. Remove the medium and start the machine \
+         from the disk",
+        disk.display(),
+        medium.as_deref().map_or("this medium".to_string(), |m| format!("medium {m}"))
+    )]
+    AlreadyDone {
+        disk: PathBuf,
+        product: String,
+        version: Version,
+        /// The boot medium's id, when it has one.
+        medium: Option<String>,
+    },
     /// An install (not a wipe) on a disk that holds something else.
     #[error("the disk is not empty ({summary}); only a wipe installs on it")]
     NotBlank { summary: String },
@@ -348,6 +365,10 @@ pub enum Error {
     /// A worker thread of the write path ended without an answer.
     #[error("the {0} stopped unexpectedly")]
     ThreadStopped(&'static str),
+    /// The medium could not give the payload: the front end's reason
+    /// (a [`crate::PayloadSource`] that is not a file).
+    #[error("{0:#}")]
+    Medium(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Error {

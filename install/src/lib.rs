@@ -52,8 +52,8 @@ pub use plan::{
 };
 pub use report::{Outcome, Report, ReportError, StepReport, StepResult, REPORT_FORMAT};
 pub use source::{
-    config_document, key_files, load_trust, open_payload, read_payload, PayloadInfo, CONFIG_PREFIX,
-    INITRD, KERNEL, MIGRATIONS, ROOTFS,
+    config_document, key_files, load_trust, open_payload, read_payload, PayloadInfo, PayloadSource,
+    CONFIG_PREFIX, INITRD, KERNEL, MIGRATIONS, ROOTFS,
 };
 pub use target::{inspect, inspect_device, running_slot, Partition, PartitionSizes, Target};
 pub use window::WindowError;

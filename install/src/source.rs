@@ -153,3 +153,30 @@ pub fn read_payload<R: Read>(
         migrations,
     })
 }
+
+/// Where `apply` reads the payload from. Each pass reads it from its first
+/// byte: an upgrade makes one pass, an install or a wipe that was not told
+/// the payload was verified already makes two (the first only verifies,
+/// before anything is written).
+///
+/// A closure that opens the payload (`|| File::open(path)`) is one; a
+/// medium that hands out its payload only within a scope (a file on a FAT
+/// volume) implements [`PayloadSource::pass`] itself.
+pub trait PayloadSource {
+    /// Give `pass` the payload as a stream from its first byte; the result
+    /// is the pass's, or why the payload could not be opened.
+    fn pass(
+        &mut self,
+        pass: &mut dyn FnMut(&mut dyn Read) -> Result<(), Error>,
+    ) -> Result<(), Error>;
+}
+
+impl<R: Read, F: FnMut() -> std::io::Result<R>> PayloadSource for F {
+    fn pass(
+        &mut self,
+        pass: &mut dyn FnMut(&mut dyn Read) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut reader = self().ctx(|| "opening the payload".to_string())?;
+        pass(&mut reader)
+    }
+}

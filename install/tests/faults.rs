@@ -63,9 +63,14 @@ impl Setup {
         medium: Option<MediumFault>,
     ) -> Result<install::Report, Box<install::Failure>> {
         let mut dev = FaultyDisk::new(DiskFile::open(&self.work).expect("disk"), disk);
-        let file = BufReader::new(File::open(&self.upg).expect("payload"));
+        let file = || File::open(&self.upg).map(BufReader::new);
         match medium {
-            Some(m) => install::apply_on(plan, &mut dev, FaultyMedium::new(file, m), &mut |_| {}),
+            Some(m) => install::apply_on(
+                plan,
+                &mut dev,
+                || file().map(|f| FaultyMedium::new(f, m)),
+                &mut |_| {},
+            ),
             None => install::apply_on(plan, &mut dev, file, &mut |_| {}),
         }
     }
@@ -94,7 +99,7 @@ fn a_disk_that_stops_writing_at_any_point_leaves_the_old_system() {
     let before = running_system(&s.work);
     // How much an upgrade writes, measured on a good run.
     let mut dev = FaultyDisk::new(DiskFile::open(&s.work).expect("disk"), no_fault());
-    let file = BufReader::new(File::open(&s.upg).expect("payload"));
+    let file = || File::open(&s.upg).map(BufReader::new);
     install::apply_on(&plan, &mut dev, file, &mut |_| {}).expect("upgrade");
     let total = dev.written();
     assert!(total > ROOTFS_SIZE, "{total}");

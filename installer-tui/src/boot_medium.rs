@@ -219,6 +219,18 @@ impl BootMedium {
         with_stick(&self.path, true, |s| Ok(s.write_report(name, json)?))
     }
 
+    /// Open the tray when the medium is a disc in a CD/DVD drive, so that
+    /// the machine starts from its disk next: `Ok(false)` for any other
+    /// medium (a stick, an image file, a directory).
+    pub fn eject(&self) -> std::io::Result<bool> {
+        let sys = Path::new(detect::device::SYS_BLOCK);
+        let optical = blockdev::DiskFacts::of_path(sys, &self.path).is_some_and(|f| f.optical);
+        if self.kind != Kind::Iso || !optical {
+            return Ok(false);
+        }
+        blockdev::eject(&self.path).map(|()| true)
+    }
+
     /// Read the whole medium and check it: an ISO against its embedded
     /// checksum, otherwise the payload against its signed hashes. Returns a
     /// sentence for the technician.

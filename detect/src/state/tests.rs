@@ -130,3 +130,37 @@ fn writer_refuses_what_reader_would() {
     };
     assert!(r.to_toml().is_err());
 }
+
+#[test]
+fn keeps_the_unattended_run_and_reads_records_without_one() {
+    let old = StateRecord::parse(SAMPLE).expect("a record without [unattended]");
+    assert_eq!(old.unattended, None);
+    assert!(!old.to_toml().expect("serialises").contains("unattended"));
+    let digest = "ab".repeat(32);
+    let text = format!(
+        "{SAMPLE}\n[unattended]\nmedium = \"edfe51ecd7cef88c\"\nanswer_sha256 = \"{digest}\"\n"
+    );
+    let r = StateRecord::parse(&text).expect("with [unattended]");
+    assert_eq!(
+        r.unattended,
+        Some(UnattendedRun {
+            medium: Some("edfe51ecd7cef88c".into()),
+            answer_sha256: digest.clone(),
+        })
+    );
+    assert_eq!(
+        StateRecord::parse(&r.to_toml().expect("toml")).expect("round trip"),
+        r
+    );
+    let without_medium = text.replace("medium = \"edfe51ecd7cef88c\"\n", "");
+    let r = StateRecord::parse(&without_medium).expect("no medium id");
+    assert_eq!(r.unattended.and_then(|u| u.medium), None);
+    for (from, to, expect) in [
+        (digest.as_str(), "abc", "answer file digest"),
+        ("edfe51ecd7cef88c", "a b", "medium id"),
+        ("answer_sha256", "answer_sha1", "malformed"),
+    ] {
+        let e = StateRecord::parse(&text.replace(from, to)).expect_err(to);
+        assert!(e.to_string().contains(expect), "{to}: {e}");
+    }
+}

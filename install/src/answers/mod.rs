@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
+use detect::state::UnattendedRun;
+use sha2::{Digest, Sha256};
 use toml_edit::{ImDocument, Item, TableLike};
 
 pub use config::{AnswerMismatch, Answers};
@@ -233,6 +235,18 @@ impl AnswerFile {
             delay,
             text: text.to_string(),
         })
+    }
+}
+
+impl AnswerFile {
+    /// The unattended run this file makes from the boot medium `medium`
+    /// (its id), as the state record keeps it: the medium and the SHA-256
+    /// of the file's bytes.
+    pub fn run_from(&self, medium: Option<&str>) -> UnattendedRun {
+        UnattendedRun {
+            medium: medium.map(str::to_string),
+            answer_sha256: hex::encode(Sha256::digest(self.text.as_bytes())),
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The steps of a new layout: erase the data, write the partition table,
 //! format the ESP and the config partition, install the boot loader.
 
-use std::io::{Read, SeekFrom};
+use std::io::SeekFrom;
 
 use detect::layout::Role;
 
@@ -13,7 +13,7 @@ use crate::plan::{StepKind, ESP_BOOT_LOADER};
 use crate::table;
 use crate::window;
 
-impl<D: Device + Send, R: Read> Run<'_, D, R> {
+impl<D: Device + Send> Run<'_, D> {
     pub(super) fn discard(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
         let ranges = self.plan.discard.clone();
         let total = ranges.iter().map(|r| r.1).sum();

@@ -28,6 +28,7 @@ use crate::fatvol::{self, Volume};
 use crate::io::{BackgroundCheck, Meter};
 use crate::plan::{Plan, StepKind};
 use crate::report::{now, rfc3339, Report, StepReport, StepResult};
+use crate::source::PayloadSource;
 use crate::window::{self, PartitionWindow};
 
 /// What `apply` tells a front end while it works.
@@ -82,20 +83,14 @@ const MAX_BOOT_LOADER: u64 = 16 * 1024 * 1024;
 /// Carry out `plan` on its disk, reading its payload.
 pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report, Box<Failure>> {
     let started = now();
-    let opened = DiskFile::open(&plan.disk)
-        .ctx(|| format!("opening {} for writing", plan.disk.display()))
-        .and_then(|disk| {
-            let medium = File::open(&plan.payload)
-                .ctx(|| format!("opening the payload {}", plan.payload.display()))?;
-            Ok((disk, medium))
-        });
-    match opened {
+    match DiskFile::open(&plan.disk).ctx(|| format!("opening {} for writing", plan.disk.display()))
+    {
         // Smaller than a chunk: chunk reads then go straight into the
         // chunk buffers, past this one; it serves the tar headers.
-        Ok((mut disk, medium)) => apply_on(
+        Ok(mut disk) => apply_on(
             plan,
             &mut disk,
-            BufReader::with_capacity(64 << 10, medium),
+            || File::open(&plan.payload).map(|f| BufReader::with_capacity(64 << 10, f)),
             progress,
         ),
         Err(error) => {
@@ -107,24 +102,26 @@ pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report,
     }
 }
 
-/// [`apply`] on an open disk and medium: tests wrap them to inject faults.
-pub fn apply_on<D: Device + Send, R: Read>(
+/// [`apply`] on an open disk, reading the payload from `medium`: tests
+/// wrap them to inject faults, the installer reads its own medium.
+pub fn apply_on<D: Device + Send, S: PayloadSource>(
     plan: &Plan,
     dev: &mut D,
-    medium: R,
+    mut medium: S,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Report, Box<Failure>> {
     let mut run = Run {
         plan,
         dev,
-        reader: None,
         check: None,
         boot_loader: Vec::new(),
         now: now(),
         config_ready: false,
         report: Report::begin(plan, now()),
     };
-    let result = run.preflight(medium).and_then(|()| run.steps(progress));
+    let result = run
+        .preflight()
+        .and_then(|()| run.passes(&mut medium, progress));
     let error = result.err();
     run.report.finish(error.as_ref());
     run.save_report();
@@ -205,10 +202,12 @@ fn metered<'p>(
     }
 }
 
-struct Run<'a, D: Device, R: Read> {
+/// The payload as one pass over the medium reads it.
+type Payload<'r> = PayloadReader<&'r mut dyn Read>;
+
+struct Run<'a, D: Device> {
     plan: &'a Plan,
     dev: &'a mut D,
-    reader: Option<PayloadReader<R>>,
     /// The read-back of the root image, running beside its write.
     check: Option<BackgroundCheck>,
     boot_loader: Vec<u8>,
@@ -219,7 +218,7 @@ struct Run<'a, D: Device, R: Read> {
     report: Report,
 }
 
-impl<D: Device + Send, R: Read> Run<'_, D, R> {
+impl<D: Device + Send> Run<'_, D> {
     /// Where a step may write the partition of `role`: checked against the
     /// disk and every other partition of the plan.
     fn part(&self, role: Role) -> Result<PartitionWindow, Error> {
@@ -229,7 +228,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
     /// Everything checked again before the first write: the same disk with
     /// a sound partition table, partitions that overlap nothing and lie on
     /// the disk, the same payload, signed by a trusted key.
-    fn preflight(&mut self, medium: R) -> Result<(), Error> {
+    fn preflight(&mut self) -> Result<(), Error> {
         let plan = self.plan;
         if self.dev.size() != plan.disk_size {
             return Err(Error::DiskChanged(DiskChange::Size {
@@ -265,15 +264,6 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
             // goes to its config partition too.
             self.config_ready = true;
         }
-        let reader = PayloadReader::open(medium, &plan.trust)?;
-        let sha = hex::encode(Sha256::digest(reader.manifest_bytes()));
-        if sha != plan.manifest_sha256 {
-            return Err(Error::PayloadChanged {
-                planned: plan.manifest_sha256.clone(),
-                found: sha,
-            });
-        }
-        self.reader = Some(reader);
         if plan
             .steps
             .iter()
@@ -295,12 +285,55 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
         Ok(())
     }
 
-    fn steps(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
+    /// The payload at the start of a pass: signed by a trusted key, and the
+    /// one the plan was made for.
+    fn open_payload<'r>(&self, medium: &'r mut dyn Read) -> Result<Payload<'r>, Error> {
+        let reader = PayloadReader::open(medium, &self.plan.trust)?;
+        let sha = hex::encode(Sha256::digest(reader.manifest_bytes()));
+        if sha != self.plan.manifest_sha256 {
+            return Err(Error::PayloadChanged {
+                planned: self.plan.manifest_sha256.clone(),
+                found: sha,
+            });
+        }
+        Ok(reader)
+    }
+
+    /// Carry out the steps, in passes over the medium: a step that reads
+    /// the payload to its end (verify-payload) ends a pass, and the next
+    /// step begins a new one.
+    fn passes(
+        &mut self,
+        medium: &mut dyn PayloadSource,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<(), Error> {
+        let mut next = 0;
+        while next < self.plan.steps.len() {
+            medium.pass(&mut |r| {
+                let mut reader = Some(self.open_payload(r)?);
+                next = self.steps(next, &mut reader, progress)?;
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Carry out the steps from index `from` until the payload's pass is
+    /// used up or every step is done; the index of the next step.
+    fn steps(
+        &mut self,
+        from: usize,
+        reader: &mut Option<Payload<'_>>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<usize, Error> {
         let total = self.plan.steps.len();
-        for (i, step) in self.plan.steps.iter().enumerate() {
+        for (i, step) in self.plan.steps.iter().enumerate().skip(from) {
             if step.kind == StepKind::WriteReport {
                 // The report is written last, after the result is known.
                 continue;
+            }
+            if reader.is_none() && step.kind.reads_payload() {
+                return Ok(i);
             }
             progress(&Progress::Step {
                 index: i + 1,
@@ -310,7 +343,7 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
             });
             let started = now();
             let clock = Instant::now();
-            let result = self.step(step.kind, progress).and_then(|()| {
+            let result = self.step(step.kind, reader, progress).and_then(|()| {
                 self.repair_fat(step.kind)?;
                 self.dev
                     .sync()
@@ -336,11 +369,22 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
             #[cfg(feature = "fault-injection")]
             crate::io::fault::stop_if_asked(step.kind);
         }
-        Ok(())
+        Ok(total)
     }
 
-    fn step(&mut self, kind: StepKind, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
+    fn step(
+        &mut self,
+        kind: StepKind,
+        reader: &mut Option<Payload<'_>>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<(), Error> {
         match kind {
+            StepKind::VerifyPayload => {
+                let reader = reader.take().ok_or(Error::PayloadUsed)?;
+                let mut report = metered(kind, self.plan.payload_bytes, progress);
+                reader.verify_rest(&mut report)?;
+                Ok(())
+            }
             StepKind::DiscardData => self.discard(progress),
             StepKind::WritePartitionTable => self.write_table(),
             StepKind::FormatEsp => self.format(Role::Esp, layout::ESP_LABEL, &["loader/entries"]),
@@ -354,7 +398,10 @@ impl<D: Device + Send, R: Read> Run<'_, D, R> {
                 Ok(())
             }
             StepKind::MarkSlotWriting => self.mark_writing(),
-            StepKind::WriteSlot => self.write_slot(progress),
+            StepKind::WriteSlot => {
+                let reader = reader.take().ok_or(Error::PayloadUsed)?;
+                self.write_slot(reader, progress)
+            }
             StepKind::ReadBack => self.read_back(progress),
             StepKind::WriteConfig => self.write_config(),
             StepKind::InstallBootLoader => self.install_boot_loader(),

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use detect::layout::Role;
 use payload::{Component, PayloadReader};
 
-use super::{metered, on_volume, Progress, Run};
+use super::{metered, on_volume, Payload, Progress, Run};
 use crate::device::{AlignedBuf, Device};
 use crate::error::{Error, IoContext, Refusal};
 use crate::fatvol;
@@ -24,13 +24,16 @@ const WRITE_QUEUE: usize = 8;
 /// read-back (one read from the disk each).
 const WRITE_RUN: u64 = 8 << 20;
 
-impl<D: Device + Send, R: Read> Run<'_, D, R> {
-    pub(super) fn write_slot(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
+impl<D: Device + Send> Run<'_, D> {
+    pub(super) fn write_slot(
+        &mut self,
+        mut reader: Payload<'_>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<(), Error> {
         let plan = self.plan;
         let slot = plan.slot;
         let root = self.part(Role::Root(slot))?;
         let esp = self.part(Role::Esp)?;
-        let mut reader = self.reader.take().ok_or(Error::PayloadUsed)?;
         let mut report = metered(StepKind::WriteSlot, plan.payload_bytes, progress);
         while let Some(c) = reader.next_component().cloned() {
             match c.name.as_str() {

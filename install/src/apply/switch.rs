@@ -1,7 +1,7 @@
 //! The steps around the written slot: the state record before and after,
 //! the slot's configuration, and the boot entry that makes it the default.
 
-use std::io::{self, Read};
+use std::io;
 
 use detect::layout::{self, Role};
 use detect::state::{SlotRecord, SlotState, StateRecord};
@@ -12,7 +12,7 @@ use crate::device::Device;
 use crate::error::{Error, IoContext};
 use crate::fatvol;
 
-impl<D: Device + Send, R: Read> Run<'_, D, R> {
+impl<D: Device + Send> Run<'_, D> {
     /// Write `state.toml` padded to a whole cluster, so that the next
     /// record (almost always the same size) replaces it in place with one
     /// write: an interruption leaves the old or the new record, not a mix.

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use detect::layout::{self, Role, Slot};
-use detect::state::{SlotRecord, SlotState, StateRecord, STATE_FORMAT};
-use detect::Content;
+use detect::state::{SlotRecord, SlotState, StateRecord, UnattendedRun, STATE_FORMAT};
+use detect::{Content, FerryInstall};
 use migrate::ConfigTree;
-use payload::Kind;
+use payload::{Kind, Manifest};
 
 use super::checks::{boot_files, keys_after, root_fits};
 use super::text::fresh_steps;
@@ -47,6 +47,16 @@ pub(super) fn plan_fresh(
                     reason: reason.clone(),
                 })
             }
+        }
+    }
+    if let (Some(run), Some(install)) = (&choice.unattended, existing) {
+        if holds_result(install, run, m) {
+            return Err(Refusal::AlreadyDone {
+                disk: target.path().to_path_buf(),
+                product: m.product.clone(),
+                version: m.version.clone(),
+                medium: run.medium.clone(),
+            });
         }
     }
     let sizes = choice.sizes;
@@ -150,6 +160,7 @@ pub(super) fn plan_fresh(
             },
             b: SlotRecord::empty(),
         },
+        unattended: choice.unattended.clone(),
     };
     state_after
         .validate()
@@ -198,7 +209,8 @@ pub(super) fn plan_fresh(
     if !wipe {
         discard.clear();
     }
-    let steps = fresh_steps(payload, target.path(), config_schema, wipe);
+    let verify = !choice.payload_verified;
+    let steps = fresh_steps(payload, target.path(), config_schema, wipe, verify);
     Ok(Plan {
         action: choice.action,
         disk: target.path().to_path_buf(),
@@ -234,6 +246,20 @@ pub(super) fn plan_fresh(
         notes,
         steps,
     })
+}
+
+/// Whether `install` holds what the unattended `run` installed from the
+/// payload of `m`: its state record names the run and the release in its
+/// active slot, and the boot loader starts that slot (an install stopped
+/// before its boot entry was written holds no result).
+fn holds_result(install: &FerryInstall, run: &UnattendedRun, m: &Manifest) -> bool {
+    let Some(record) = &install.record else {
+        return false;
+    };
+    record.unattended.as_ref() == Some(run)
+        && record.product == m.product
+        && record.slots.get(record.active).release.as_ref() == Some(&m.version)
+        && install.boot_default == Some(record.active)
 }
 
 fn fresh_config(payload: &PayloadInfo, choice: &Choice) -> Result<ConfigTree, Refusal> {

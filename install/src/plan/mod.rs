@@ -14,7 +14,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use detect::layout::{Role, Slot};
-use detect::state::StateRecord;
+use detect::state::{StateRecord, UnattendedRun};
 use detect::Content;
 use migrate::ConfigTree;
 use payload::{TrustStore, Version};
@@ -79,6 +79,15 @@ pub struct Choice {
     /// The boot medium's id (`ferry.medium=`), quoted in the report so an
     /// admin can tell which medium did the work.
     pub medium: Option<String>,
+    /// Every chunk of the payload was read and verified already since the
+    /// installer started (the medium check): an install or a wipe then
+    /// begins writing at once instead of reading the payload once first.
+    pub payload_verified: bool,
+    /// The unattended run that makes this choice (its medium and answer
+    /// file, [`crate::AnswerFile::run_from`]): an install or a wipe records
+    /// it in the state record, and a wipe is refused on a disk that holds
+    /// what the same run installed.
+    pub unattended: Option<UnattendedRun>,
 }
 
 /// Where systemd-boot's EFI binary is on a Debian system
@@ -98,6 +107,8 @@ impl Choice {
             boot_loader: PathBuf::from(SYSTEMD_BOOT_EFI),
             report_dirs: Vec::new(),
             medium: None,
+            payload_verified: false,
+            unattended: None,
         }
     }
 }
@@ -113,6 +124,9 @@ pub fn new_machine_id() -> Result<String, getrandom::Error> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepKind {
+    /// Read the whole payload and check every chunk before a fresh install
+    /// or a wipe writes anything.
+    VerifyPayload,
     /// Discard (or zero) the data partition.
     DiscardData,
     /// Write the GPT and protective MBR.
@@ -144,6 +158,7 @@ impl StepKind {
     /// The step's name, as `FERRY_FAULT_STOP_AFTER` and reports spell it.
     pub fn name(self) -> &'static str {
         match self {
+            StepKind::VerifyPayload => "verify-payload",
             StepKind::DiscardData => "discard-data",
             StepKind::WritePartitionTable => "write-partition-table",
             StepKind::FormatEsp => "format-esp",
@@ -157,6 +172,16 @@ impl StepKind {
             StepKind::SetDefault => "set-default",
             StepKind::WriteReport => "write-report",
         }
+    }
+
+    /// Whether the step reads the payload from the medium.
+    pub fn reads_payload(self) -> bool {
+        matches!(self, StepKind::VerifyPayload | StepKind::WriteSlot)
+    }
+
+    /// Whether the step changes the disk (every step but verify-payload).
+    pub fn writes(self) -> bool {
+        self != StepKind::VerifyPayload
     }
 }
 

@@ -152,14 +152,26 @@ pub(super) fn slot_steps(
     steps
 }
 
-/// The steps of a fresh install (`wipe`: erasing the data first).
+/// The steps of a fresh install (`wipe`: erasing the data first;
+/// `verify`: reading the whole payload before anything is written).
 pub(super) fn fresh_steps(
     payload: &PayloadInfo,
     disk: &Path,
     schema: u32,
     wipe: bool,
+    verify: bool,
 ) -> Vec<Step> {
     let mut steps = Vec::new();
+    if verify {
+        steps.push(step(
+            StepKind::VerifyPayload,
+            format!(
+                "Verify every chunk of the payload ({}) before {} anything",
+                size(payload.manifest.total_size()),
+                if wipe { "erasing" } else { "writing" }
+            ),
+        ));
+    }
     if wipe {
         steps.push(step(
             StepKind::DiscardData,

@@ -20,6 +20,18 @@ pub struct ActionState {
     pub cursor: usize,
 }
 
+/// What the plans of a disk depend on besides the disk and the payload.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    /// The configuration values of the answer file being carried out.
+    pub answers: Option<install::Answers>,
+    /// The medium check passed in this boot: every chunk of the payload
+    /// was read and verified already.
+    pub verified: bool,
+    /// The unattended run (medium and answer file) being carried out.
+    pub unattended: Option<detect::state::UnattendedRun>,
+}
+
 /// Plan every choice that makes sense for `target`. Pure apart from the
 /// machine id, which the caller picks.
 pub fn choices(
@@ -27,7 +39,7 @@ pub fn choices(
     payload: &PayloadInfo,
     target: &Target,
     machine_id: &str,
-    answers: Option<install::Answers>,
+    given: &Given,
 ) -> Vec<Choice> {
     let m = &payload.manifest;
     let v = &m.version;
@@ -64,9 +76,11 @@ pub fn choices(
             c.boot_loader = setup.boot_loader.clone();
             c.report_dirs = setup.medium.report_dirs();
             c.medium = setup.medium.id().map(str::to_string);
+            c.payload_verified = given.verified;
             if matches!(action, Action::Install | Action::Wipe) {
                 c.machine_id = Some(machine_id.to_string());
-                c.answers = answers.clone();
+                c.answers = given.answers.clone();
+                c.unattended = given.unattended.clone();
             }
             Choice {
                 key,

@@ -149,6 +149,9 @@ pub enum Go {
     Action { planned: Planned, cursor: usize },
     /// Review the picked choice.
     Review(Picked),
+    /// What the answer file asks for is on the disk already: Welcome with
+    /// `notice`, the cursor on Reboot, and the disc out of its drive.
+    AlreadyDone { notice: String },
     /// Carry out the picked choice's plan.
     Start {
         plan: Box<Plan>,
@@ -181,6 +184,9 @@ pub struct Context {
     pub log: Log,
     /// The installer on the other console holds the write lock.
     pub other_busy: bool,
+    /// The medium check passed: an install or a wipe need not read the
+    /// payload once before writing.
+    pub medium_verified: bool,
     /// Unattended: the answer file being carried out.
     pub unattended: Option<AnswerFile>,
     pub exit: Option<Exit>,
@@ -196,6 +202,7 @@ impl Context {
             layout: 0,
             layout_note: None,
             other_busy: false,
+            medium_verified: false,
             unattended: None,
             exit: None,
         }

@@ -41,6 +41,8 @@ pub enum Msg {
     OtherBusy(bool),
     /// The keyboard layout was set, or why not.
     Layout(String),
+    /// The disc's drive was opened (`true`), or why not.
+    Ejected(std::io::Result<bool>),
 }
 
 /// What happens next.
@@ -68,6 +70,8 @@ pub enum Command {
     Check,
     /// Set the console's keyboard layout.
     SetLayout(String),
+    /// At boot, open the tray of the CD/DVD drive the medium is in.
+    Eject,
 }
 
 /// Handle one event.
@@ -124,6 +128,10 @@ fn go(app: &mut App, to: Go) -> Vec<Command> {
         }
         Go::Action { planned, cursor } => Screen::Action(ActionState { planned, cursor }),
         Go::Review(picked) => Screen::Review(ReviewState::new(picked)),
+        Go::AlreadyDone { notice } => {
+            cmds.push(Command::Eject);
+            Screen::Welcome(WelcomeState::at('b', Some(notice)))
+        }
         Go::Start {
             plan,
             picked,
@@ -201,7 +209,7 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
                 s.on_progress(p, &mut ctx.log);
             }
         }
-        Msg::Applied(r) => finished(app, r),
+        Msg::Applied(r) => return finished(app, r),
         Msg::Busy => {
             ctx.other_busy = true;
             let note = "The installer on the other console is working; nothing was written here.";
@@ -229,6 +237,7 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
             }
         }
         Msg::Checked(r) => {
+            ctx.medium_verified |= r.is_ok();
             ctx.log.push(match &r {
                 Ok(s) => format!("medium check: {s}"),
                 Err(e) => format!("medium check failed: {e}"),
@@ -238,13 +247,27 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
             }
         }
         Msg::Layout(note) => ctx.layout_note = Some(note),
+        Msg::Ejected(r) => {
+            let drive = ctx.setup.medium.path().display();
+            match r {
+                Ok(true) => ctx
+                    .log
+                    .push(format!("the drive {drive} was opened: take the disc")),
+                Ok(false) => {}
+                Err(e) => ctx.log.push(format!(
+                    "the drive {drive} could not be opened ({e}); take the disc out by hand"
+                )),
+            }
+        }
     }
     Vec::new()
 }
 
-fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>) {
+/// The run ended: Done or Failed. After success the disc comes out, so
+/// the machine starts from its disk next.
+fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>) -> Vec<Command> {
     let Some(ProgressState { run, picked, .. }) = take_run(app) else {
-        return;
+        return Vec::new();
     };
     let log = &mut app.ctx.log;
     let plan = &run.plan;
@@ -255,7 +278,7 @@ fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>
     let wrote = report.as_ref().is_some_and(|r| {
         r.steps
             .iter()
-            .any(|s| s.result == install::StepResult::Done)
+            .any(|s| s.step.writes() && s.result == install::StepResult::Done)
     });
     let saved = report.map(|r| r.saved_to).unwrap_or_default();
     for s in &saved {
@@ -290,6 +313,11 @@ fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>
         show_log: false,
         disk: picked.planned.disk,
     });
+    if ok {
+        vec![Command::Eject]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Time passes: an unattended run reboots or powers off when its

@@ -43,7 +43,8 @@ pub struct Run {
 impl Run {
     /// Whether stopping now leaves the disk as it was before, in what
     /// matters: for an upgrade, until the new slot becomes the default;
-    /// for a fresh install, only before its first step.
+    /// for a fresh install, only before its first step that writes (while
+    /// the payload is verified first, nothing is written).
     pub fn cancel_possible(&self) -> bool {
         let begun = |k: StepKind| {
             self.steps
@@ -55,7 +56,7 @@ impl Run {
             Action::Install | Action::Wipe => !self
                 .steps
                 .iter()
-                .any(|(_, _, st)| *st != StepState::Pending),
+                .any(|(s, _, st)| s.writes() && *st != StepState::Pending),
         }
     }
 }

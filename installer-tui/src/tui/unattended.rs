@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use install::Refusal;
+
 use super::context::{Context, Countdown, Go, Picked, Planned};
 use crate::answer::{AnswerError, AnswerProblem, Finish};
 
@@ -61,6 +63,15 @@ pub fn choose(ctx: &mut Context, planned: Planned, cursor: usize) -> Go {
             },
             unattended: true,
         },
+        Err(why @ Refusal::AlreadyDone { .. }) => {
+            // Not a mistake: the run is over. Rebooting into the disk is
+            // the way on, never a second wipe.
+            ctx.log.push(format!("answer file: {why}"));
+            ctx.unattended = None;
+            Go::AlreadyDone {
+                notice: format!("{}: {why}.", answer.source),
+            }
+        }
         Err(why) => give_up(ctx, &answer.refused(why)),
     }
 }

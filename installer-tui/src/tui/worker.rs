@@ -16,6 +16,7 @@ use nix::fcntl::{Flock, FlockArg};
 use super::action;
 use super::context::{Context, Loaded, Setup};
 use super::event::{Command, Msg};
+use crate::boot_medium::BootMedium;
 
 /// Start `cmd` in the background; its results come back on `tx`.
 pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
@@ -31,7 +32,14 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
             else {
                 return;
             };
-            let answers = ctx.unattended.as_ref().and_then(|a| a.config.clone());
+            let given = action::Given {
+                answers: ctx.unattended.as_ref().and_then(|a| a.config.clone()),
+                verified: ctx.medium_verified,
+                unattended: ctx
+                    .unattended
+                    .as_ref()
+                    .map(|a| a.run_from(setup.medium.id())),
+            };
             thread::spawn(move || {
                 let r = install::inspect(&disk.path)
                     .map_err(|e| e.to_string())
@@ -39,7 +47,7 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                         let id = install::new_machine_id()
                             .map_err(|e| format!("choosing a machine id: {e}"))?;
                         let choices =
-                            action::choices(&setup, &loaded.payload, &target, &id, answers);
+                            action::choices(&setup, &loaded.payload, &target, &id, &given);
                         Ok((Box::new(target), choices))
                     });
                 let _ = tx.send(Msg::Inspected(r));
@@ -62,6 +70,17 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                     .check(&setup.trust, &mut progress)
                     .map_err(|e| format!("{e:#}"));
                 let _ = tx.send(Msg::Checked(r));
+            });
+        }
+        Command::Eject => {
+            thread::spawn(move || {
+                // Only the boot-time installer runs from a disc in a drive.
+                let r = if setup.boot {
+                    setup.medium.eject()
+                } else {
+                    Ok(false)
+                };
+                let _ = tx.send(Msg::Ejected(r));
             });
         }
         Command::SetLayout(layout) => {
@@ -108,14 +127,12 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
     };
     let result = DiskFile::open(&plan.disk)
         .map_err(|e| format!("opening {} for writing: {e}", plan.disk.display()))
-        .and_then(|mut disk| {
-            setup
-                .medium
-                .with_payload(|r| {
-                    let reader = Cancellable { inner: r, cancel };
-                    install::apply_on(plan, &mut disk, reader, &mut progress)
-                })
-                .map_err(|e| format!("{e:#}"))
+        .map(|mut disk| {
+            let medium = FromMedium {
+                medium: &setup.medium,
+                cancel,
+            };
+            install::apply_on(plan, &mut disk, medium, &mut progress)
         });
     let msg = match result {
         Ok(Ok(mut report)) => {
@@ -145,6 +162,25 @@ fn save_on_medium(setup: &Setup, report: &mut install::Report) {
     let name = report.medium_file_name();
     if let Some(at) = setup.medium.report_location(&name) {
         report.save_copy(at, |json| setup.medium.save_report(&name, json));
+    }
+}
+
+/// The boot medium as the engine reads the payload from it, each pass
+/// failing once cancel is pressed.
+struct FromMedium<'a> {
+    medium: &'a BootMedium,
+    cancel: Arc<AtomicBool>,
+}
+
+impl install::PayloadSource for FromMedium<'_> {
+    fn pass(
+        &mut self,
+        pass: &mut dyn FnMut(&mut dyn Read) -> Result<(), install::Error>,
+    ) -> Result<(), install::Error> {
+        let cancel = self.cancel.clone();
+        self.medium
+            .with_payload(|r| pass(&mut Cancellable { inner: r, cancel }))
+            .map_err(|e| install::Error::Medium(e.into()))?
     }
 }
 

@@ -82,3 +82,49 @@ fn check_running_snapshot() {
     assert_eq!(on(&app), "Welcome");
     has(&app, &["> [c] Check this medium"]);
 }
+
+/// The steps of the wipe offered for the first disk.
+fn wipe_steps(app: &mut App) -> Vec<install::StepKind> {
+    keys(app, "i");
+    key(app, KeyCode::Enter);
+    assert_eq!(on(app), "Action");
+    let steps = match &app.screen {
+        super::super::app::Screen::Action(a) => a
+            .planned
+            .choices
+            .iter()
+            .find(|c| c.action == install::Action::Wipe)
+            .and_then(|c| c.plan.as_ref().ok())
+            .map(|p| p.steps.iter().map(|s| s.kind).collect())
+            .expect("a wipe"),
+        _ => unreachable!(),
+    };
+    key(app, KeyCode::Esc);
+    key(app, KeyCode::Esc);
+    assert_eq!(on(app), "Welcome");
+    steps
+}
+
+#[test]
+fn a_passed_check_spares_a_wipe_its_first_read() {
+    let fx = super::fixture();
+    let mut app = started(&fx, &[&fx.installed]);
+    let first = install::StepKind::VerifyPayload;
+    assert_eq!(wipe_steps(&mut app).first(), Some(&first));
+    // A failed check changes nothing.
+    damage(&fx);
+    keys(&mut app, "c");
+    has(&app, &["MEDIUM CHECK FAILED"]);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(wipe_steps(&mut app).first(), Some(&first));
+    // A passed one: the payload was verified in this boot.
+    let fx2 = super::fixture();
+    std::fs::copy(fx2.payload(), fx.payload()).expect("payload");
+    keys(&mut app, "c");
+    has(&app, &["Medium check passed"]);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        wipe_steps(&mut app).first(),
+        Some(&install::StepKind::DiscardData)
+    );
+}

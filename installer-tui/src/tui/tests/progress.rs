@@ -129,7 +129,18 @@ fn a_fresh_install_cannot_be_cancelled_once_it_began() {
         &["c Cancel: stops now; nothing has been written yet."],
     );
     snap(&fx, &app, "progress_wipe_start");
-    step(&mut app, &plan, plan.steps[0].kind);
+    // Reading the payload first writes nothing: cancel is still possible.
+    step(&mut app, &plan, StepKind::VerifyPayload);
+    has(
+        &app,
+        &[
+            "[>]  1. Verify every chunk of the payload",
+            "c Cancel: stops now; nothing has been written yet.",
+        ],
+    );
+    snap(&fx, &app, "progress_wipe_verifying");
+    step_done(&mut app, &plan, StepKind::VerifyPayload, 0.3);
+    step(&mut app, &plan, StepKind::DiscardData);
     has(&app, &["Cancel is not possible: the disk is being erased"]);
     snap(&fx, &app, "progress_wipe_cannot_cancel");
     key(&mut app, KeyCode::Esc);

@@ -4,7 +4,7 @@
 use super::super::app::App;
 use super::super::context::Exit;
 use super::super::event::{update, Command, Event};
-use super::{answered, has, on, screen, settle_but, setup, snap, steady, writes};
+use super::{answered, damage, has, on, screen, settle_but, setup, snap, steady, writes};
 use crate::answer::AnswerFile;
 
 #[test]
@@ -128,4 +128,62 @@ fn unattended_mistakes_fall_back_to_the_screens() {
         snap(&fx, &app, name);
     }
     assert!(detect::detect_path(&fx.installed).ferry().is_some());
+}
+
+#[test]
+fn unattended_wipe_from_a_damaged_medium_leaves_the_disk_as_it_was() {
+    let fx = super::fixture();
+    let image = || super::common::hash_range(&fx.installed, 0, super::common::DISK_SIZE);
+    let before = image();
+    damage(&fx);
+    let mut app = answered(
+        &fx,
+        &[&fx.installed],
+        "[install]\naction = \"wipe\"\ndisk = \"only\"\nconfirm-erase = \"ERASE\"\n[finish]\naction = \"reboot\"\ndelay = 0\n",
+    );
+    assert_eq!(on(&app), "Failed", "{}", screen(&app));
+    has(
+        &app,
+        &[
+            "Wipe and reinstall failed",
+            "do not match the signed checksum",
+            "Nothing was written; the disk is as it was.",
+        ],
+    );
+    assert_eq!(image(), before, "the disk changed");
+    assert_eq!(app.ctx.exit, None);
+    steady(&mut app);
+    snap(&fx, &app, "unattended_wipe_damaged_medium");
+}
+
+#[test]
+fn an_unattended_wipe_is_not_repeated_at_the_next_boot() {
+    let fx = super::fixture();
+    let answer = "[install]\naction = \"wipe\"\ndisk = \"only\"\nconfirm-erase = \"ERASE\"\n[finish]\naction = \"reboot\"\ndelay = 0\n";
+    let image = || super::common::hash_range(&fx.installed, 0, super::common::DISK_SIZE);
+    let mut app = answered(&fx, &[&fx.installed], answer);
+    assert_eq!(on(&app), "Done", "{}", screen(&app));
+    update(&mut app, Event::Tick);
+    assert_eq!(app.ctx.exit, Some(Exit::Reboot));
+    let after_first = image();
+
+    // The machine starts from the medium again: the same answer file.
+    let mut app = answered(&fx, &[&fx.installed], answer);
+    assert_eq!(on(&app), "Welcome", "{}", screen(&app));
+    has(
+        &app,
+        &[
+            "already holds demo-engine 1.1.0",
+            "does not erase it again",
+            "Remove the medium and start the machine from the disk",
+            "> [b] Reboot",
+        ],
+    );
+    assert_eq!(image(), after_first, "the disk changed");
+    assert!(app.ctx.unattended.is_none());
+    update(&mut app, Event::Tick);
+    assert_eq!(app.ctx.exit, None, "no countdown");
+    snap(&fx, &app, "unattended_already_done");
+    update(&mut app, super::press(crossterm::event::KeyCode::Enter));
+    assert_eq!(app.ctx.exit, Some(Exit::Reboot));
 }
