@@ -173,9 +173,9 @@ fn an_unattended_wipe_is_not_repeated_at_the_next_boot() {
     has(
         &app,
         &[
-            "already holds demo-engine 1.1.0",
-            "does not erase it again",
-            "Remove the medium and start the machine from the disk",
+            "demo-engine 1.1.0, installed by this answer file",
+            "unattended run does not erase it again",
+            "Remove the medium and start the",
             "> [b] Reboot",
         ],
     );
