@@ -12,6 +12,7 @@ mod epoch;
 pub mod keymaps;
 pub mod kit;
 pub mod modules;
+pub mod trust;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use cpio::Archive;
+use payload::Fingerprint;
 use debs::{LockedPackage, Unpacked};
 pub use epoch::{source_date_epoch, SourceDateEpochError};
 pub use kit::Bootkit;
@@ -32,11 +34,6 @@ use modules::ModuleTree;
 /// first serial port; the kernel's messages on both, `/dev/console` on
 /// the serial port.
 pub const DEFAULT_CMDLINE: &str = "console=tty0 console=ttyS0,115200";
-
-/// The Demo Engine's public key, trusted unless `--no-demo-key`.
-pub const DEMO_PUBLIC_KEY: &str = include_str!("../../demo-engine/keys/demo-DO-NOT-USE.pub");
-/// File name of the demo key in `keys/`.
-pub const DEMO_KEY_FILE: &str = "demo-DO-NOT-USE.pub";
 
 const INIT: &str = include_str!("installer-init.sh");
 
@@ -60,7 +57,9 @@ pub struct BootkitSpec {
     pub cache: PathBuf,
     /// A static installer-tui; `None` builds one from the workspace.
     pub installer: Option<PathBuf>,
+    /// The admin's public keys (`NAME.pub`).
     pub trust: Vec<PathBuf>,
+    /// Also trust the public demo key (for the demo and the tests).
     pub demo_key: bool,
     /// Kernel command line written to `cmdline`.
     pub cmdline: String,
@@ -92,6 +91,8 @@ pub struct Built {
     pub kit_size: u64,
     pub modules: usize,
     pub changed: bool,
+    /// The published demo keys the kit trusts (only with `demo_key`).
+    pub demo_keys: Vec<Fingerprint>,
 }
 
 /// Time of every file in the images when `SOURCE_DATE_EPOCH` is not set:
@@ -392,6 +393,7 @@ fn copy(from: &Path, to: &Path) -> Result<bool> {
 
 /// Builds (or confirms up to date) the boot kit in `spec.out`.
 pub fn build(spec: &BootkitSpec) -> Result<Built> {
+    let keys = trust::kit_keys(&spec.trust, spec.demo_key)?;
     let epoch = kit_epoch()?;
     let packages = fetch_packages(&spec.cache)?;
     let dir = |name: &str| packages.dir(name);
@@ -426,38 +428,11 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
         format!("{}\n", spec.cmdline).as_bytes(),
     )?;
 
-    // Keys: the demo key unless refused, then the admin's.
-    let mut keys: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    if spec.demo_key {
-        keys.insert(DEMO_KEY_FILE.into(), DEMO_PUBLIC_KEY.as_bytes().to_vec());
-    }
-    for k in &spec.trust {
-        let text =
-            std::fs::read_to_string(k).with_context(|| format!("reading {}", k.display()))?;
-        payload::PublicKey::from_pem(&text)
-            .with_context(|| format!("{} is not a public key", k.display()))?;
-        let name = k
-            .file_name()
-            .ok_or_else(|| anyhow!("{} has no file name", k.display()))?
-            .to_string_lossy()
-            .into_owned();
-        keys.insert(name, text.into_bytes());
-    }
-    if keys.is_empty() {
-        bail!("the installer would trust no key: pass --trust NAME.pub");
-    }
+    // Keys: `keys/` says what the installer trusts, and media warn from
+    // it; so it gains a key before the initramfs does, and loses one only
+    // after.
     let keys_dir = out.join(kit::KEYS);
-    if let Ok(rd) = std::fs::read_dir(&keys_dir) {
-        for e in rd.filter_map(|e| e.ok()) {
-            let n = e.file_name().to_string_lossy().into_owned();
-            if !keys.contains_key(&n) {
-                std::fs::remove_file(e.path())
-                    .with_context(|| format!("removing {}", e.path().display()))?;
-                changed = true;
-            }
-        }
-    }
-    for (name, data) in &keys {
+    for (name, data) in &keys.files {
         changed |= write_if_changed(&keys_dir.join(name), data)?;
     }
 
@@ -467,7 +442,7 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     add_base(&mut archive, &busybox(&packages)?)?;
     archive.file("init", INIT.as_bytes().to_vec(), 0o755);
     archive.file("bin/installer-tui", read(&installer)?, 0o755);
-    for (name, data) in &keys {
+    for (name, data) in &keys.files {
         archive.file(&format!("etc/ferry/keys/{name}"), data.clone(), 0o644);
     }
     // The installer copies systemd-boot onto the target's ESP from where
@@ -508,6 +483,19 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
         }
     };
 
+    // Keys left from an earlier build go, now that the initramfs no
+    // longer trusts them.
+    if let Ok(rd) = std::fs::read_dir(&keys_dir) {
+        for e in rd.filter_map(|e| e.ok()) {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if !keys.files.contains_key(&n) {
+                std::fs::remove_file(e.path())
+                    .with_context(|| format!("removing {}", e.path().display()))?;
+                changed = true;
+            }
+        }
+    }
+
     let lock = Lock {
         source_date_epoch: epoch,
         kernel_release: release,
@@ -535,6 +523,7 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
         kit_size: dir_size(out)?,
         modules: nmodules,
         changed,
+        demo_keys: keys.demo,
     })
 }
 

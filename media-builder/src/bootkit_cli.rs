@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use bootkit::demo;
 use clap::{Args, Subcommand};
+use payload::Fingerprint;
 
 #[derive(Debug, Args)]
 pub struct BootkitArgs {
@@ -19,11 +20,17 @@ pub struct BootkitArgs {
     /// A static installer-tui to use [default: build one with cargo]
     #[arg(long, value_name = "PATH")]
     pub installer: Option<PathBuf>,
-    /// A public key the installer trusts (repeat for several)
+    /// A public key the installer trusts (repeat for several); at least
+    /// one, unless --demo-key
     #[arg(long = "trust", value_name = "NAME.pub")]
     pub trust: Vec<PathBuf>,
-    /// Do not trust the Demo Engine key (whose private half is public)
+    /// Also trust the Demo Engine key, whose private half is published:
+    /// anyone can sign software for such media. For demos and tests only
     #[arg(long)]
+    pub demo_key: bool,
+    /// The default since the demo key is trusted only with --demo-key;
+    /// still accepted
+    #[arg(long, hide = true, conflicts_with = "demo_key")]
     pub no_demo_key: bool,
     /// Default kernel command line of the media
     #[arg(long, value_name = "ARGS", default_value = bootkit::DEFAULT_CMDLINE)]
@@ -59,7 +66,7 @@ pub fn bootkit(a: BootkitArgs) -> Result<()> {
         cache: a.cache,
         installer: a.installer,
         trust: a.trust,
-        demo_key: !a.no_demo_key,
+        demo_key: a.demo_key,
         cmdline: a.cmdline,
     })?;
     println!(
@@ -74,7 +81,26 @@ pub fn bootkit(a: BootkitArgs) -> Result<()> {
         built.modules,
         built.kit_size as f64 / 1048576.0
     );
+    warn_demo_keys(
+        &format!("the boot kit {}", built.out.display()),
+        &built.demo_keys,
+    );
     Ok(())
+}
+
+/// Says, on stderr, that `what` (a boot kit, or media made from one)
+/// trusts the published demo keys `keys`.
+pub fn warn_demo_keys(what: &str, keys: &[Fingerprint]) {
+    for fp in keys {
+        eprintln!(
+            "WARNING: {what} trusts the public demo key {} (its private half is \
+             published): anyone can sign software its installer accepts, and the \
+             machines it installs will trust that key too. For demos and tests only; \
+             for real media build the boot kit with --trust YOUR.pub and without \
+             --demo-key.",
+            fp.short()
+        );
+    }
 }
 
 pub fn demo_build(a: DemoBuildArgs) -> Result<()> {

@@ -10,6 +10,7 @@ use blockdev::Roots;
 use media::iso::{self, CustomizeSpec, IsoSpec};
 use media::usb::{image, target, write};
 
+use crate::bootkit_cli::warn_demo_keys;
 use crate::media_cli::{IsoArgs, IsoCommand, UsbImageArgs, UsbWriteArgs};
 use crate::progress::{human_bytes, Progress};
 
@@ -103,6 +104,9 @@ pub fn iso(args: IsoArgs) -> Result<()> {
 }
 
 fn report_iso(b: &iso::Built, json: bool) -> Result<()> {
+    if let Some(keys) = &b.demo_keys {
+        warn_demo_keys(&b.path.display().to_string(), keys);
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(b)?);
     } else {
@@ -136,6 +140,7 @@ pub fn usb_image(a: UsbImageArgs) -> Result<()> {
         },
         bar("payload"),
     )?;
+    warn_demo_keys(&built.path.display().to_string(), &built.demo_keys);
     if a.json {
         println!("{}", serde_json::to_string_pretty(&built)?);
     } else {

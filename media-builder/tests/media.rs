@@ -827,3 +827,53 @@ fn a_full_disk_leaves_nothing_under_the_final_name() {
     assert!(usb.contains("is full; nothing was left"), "{usb}");
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+#[test]
+fn media_from_a_kit_that_trusts_the_demo_key_say_so() {
+    let dir = setup();
+    let d = dir.path();
+    // `iso` or `usb-image` writing `out`: its JSON result and its stderr.
+    let build = |command: &str, out: &str, json: bool| -> (serde_json::Value, String) {
+        let mut args = vec![command, "--bootkit", "kit", "--payload", PAYLOAD, "--out", out];
+        if json {
+            args.push("--json");
+        }
+        let o = mb(d, &args);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{args:?}: {stderr}");
+        let value = if json {
+            serde_json::from_slice(&o.stdout).unwrap()
+        } else {
+            serde_json::Value::Null
+        };
+        (value, stderr)
+    };
+
+    // The admin's key only: nothing to say.
+    for (command, out) in [("iso", "a.iso"), ("usb-image", "a.img")] {
+        let (json, e) = build(command, out, true);
+        assert!(!e.contains("demo key"), "{e}");
+        assert_eq!(json["demo_keys"], serde_json::json!([]), "{json}");
+    }
+
+    // The demo key under a name that hides it is still the demo key.
+    let demo =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo-engine/keys/demo-DO-NOT-USE.pub");
+    std::fs::copy(demo, d.join("kit/keys/vendor-2026.pub")).unwrap();
+    let fingerprint = "b0a267021f24e7bf0df7626399b78318d70a8ea9a56a344ad18efadb69c36de2";
+    for (command, out, json) in [
+        ("iso", "b.iso", true),
+        ("usb-image", "b.img", true),
+        ("iso", "c.iso", false),
+    ] {
+        let (value, e) = build(command, out, json);
+        assert!(e.contains("WARNING"), "{e}");
+        assert!(e.contains(out), "{e}");
+        assert!(e.contains("public demo key"), "{e}");
+        assert!(e.contains("anyone can sign"), "{e}");
+        assert!(e.contains(&fingerprint[..16]), "{e}");
+        if json {
+            assert_eq!(value["demo_keys"], serde_json::json!([fingerprint]), "{value}");
+        }
+    }
+}

@@ -11,6 +11,7 @@
 mod build;
 mod chunks;
 mod container;
+pub mod demo_key;
 mod error;
 mod keys;
 mod manifest;

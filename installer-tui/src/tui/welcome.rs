@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::Frame;
 
@@ -16,6 +17,13 @@ pub const MENU: [(char, &str); 6] = [
     ('s', "Rescue shell"),
     ('b', "Reboot"),
     ('p', "Power off"),
+];
+
+/// Shown first when the installer trusts a published demo key
+/// (`payload::demo_key`): its private half is public.
+pub const DEMO_KEY_WARNING: [&str; 2] = [
+    "WARNING: this medium trusts the public demo key (for demos and tests only):",
+    "anyone can sign software it installs, and machines it installs trust it.",
 ];
 
 /// The Welcome screen.
@@ -72,6 +80,12 @@ impl Component for WelcomeState {
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
         let m = &ctx.setup.medium;
         let mut lines = Vec::new();
+        if !ctx.setup.trust.demo_keys().is_empty() {
+            let loud = Style::default().add_modifier(Modifier::BOLD);
+            lines.push(Line::styled(DEMO_KEY_WARNING[0], loud));
+            lines.push(Line::styled(DEMO_KEY_WARNING[1], loud));
+            lines.push(Line::from(""));
+        }
         match &ctx.loaded {
             Some(l) => {
                 let mf = &l.payload.manifest;

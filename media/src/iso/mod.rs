@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 use medium::checksum::Sums;
 use medium::MediumInfo;
+use payload::Fingerprint;
 use sha2::{Digest, Sha256};
 
 use bootkit::Bootkit;
@@ -56,6 +57,10 @@ pub struct Built {
     pub checksum: String,
     pub md5: Option<String>,
     pub payload_verified: bool,
+    /// The published demo keys the installer on the ISO trusts (anyone can
+    /// sign what it installs); `None` when not known: `customize` copies
+    /// the ISO's initramfs as it is, without reading its keys.
+    pub demo_keys: Option<Vec<Fingerprint>>,
 }
 
 /// Build a hybrid ISO. `progress(done, total)` follows the payload copy.
@@ -80,6 +85,7 @@ pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
         None => None,
     };
     let head = PayloadHead::read(&spec.payload, &kit, spec.unsigned_ok)?;
+    let demo_keys = kit.trust.demo_keys();
     let payload_name = head.file_name.clone();
     let mut files: Vec<(String, Source)> = vec![(
         "isolinux/isolinux.bin".into(),
@@ -100,7 +106,10 @@ pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
         extra_cmdline: spec.extra_cmdline.clone(),
         isomd5: spec.isomd5,
     };
-    write_iso(inputs, &spec.out, progress)
+    Ok(Built {
+        demo_keys: Some(demo_keys),
+        ..write_iso(inputs, &spec.out, progress)?
+    })
 }
 
 /// Everything that goes on an ISO, wherever it comes from (a boot kit,
@@ -407,6 +416,7 @@ pub(crate) fn write_iso(
         checksum: hex::encode(sums.ferry),
         md5: sums.md5.map(|m| m.0),
         payload_verified: head.verified,
+        demo_keys: None,
     })
 }
 

@@ -11,6 +11,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use fat::{FatKind, FixedTime, FormatOptions, SharedDisk, Volume};
 use medium::stick::PARTITION_NAME;
 use medium::{MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
+use payload::Fingerprint;
 use sha2::{Digest, Sha256};
 
 use bootkit::Bootkit;
@@ -43,6 +44,9 @@ pub struct UsbBuilt {
     pub medium_id: String,
     pub payload_parts: Vec<String>,
     pub payload_verified: bool,
+    /// The published demo keys the installer on the image trusts: anyone
+    /// can sign what it installs.
+    pub demo_keys: Vec<Fingerprint>,
 }
 
 /// "8G", "4000M", "512K" or bytes.
@@ -307,6 +311,7 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         medium_id,
         payload_parts: parts,
         payload_verified: head.verified,
+        demo_keys: kit.trust.demo_keys(),
     })
 }
 

@@ -6,7 +6,7 @@ use crossterm::event::KeyCode;
 use super::super::app::App;
 use super::super::context::Exit;
 use super::super::event::{update, Command, Event, Msg};
-use super::{common, fixture, has, key, keys, on, settle, setup, snap, started};
+use super::{common, fixture, has, hasnt, key, keys, on, settle, setup, snap, started};
 
 #[test]
 fn welcome_shows_the_medium_and_the_choices() {
@@ -77,4 +77,32 @@ fn loading_and_welcome_snapshots() {
     snap(&fx, &app, "welcome_cursor_on_keyboard");
     update(&mut app, Event::Msg(Msg::OtherBusy(true)));
     snap(&fx, &app, "welcome_other_console_busy");
+}
+
+/// The public demo key, whose private half anyone can read.
+const DEMO_PUB: &str = include_str!("../../../../demo-engine/keys/demo-DO-NOT-USE.pub");
+
+#[test]
+fn a_medium_that_trusts_the_demo_key_says_so_on_welcome() {
+    let fx = super::fixture();
+    let warning = "WARNING: this medium trusts the public demo key";
+    // The vendor's key only: no warning.
+    let app = started(&fx, &[&fx.installed]);
+    hasnt(&app, &[warning, "demo key"]);
+
+    let mut s = setup(&fx, &[&fx.installed]);
+    s.trust
+        .trust(payload::PublicKey::from_pem(DEMO_PUB).expect("the demo key"));
+    let mut app = App::new(s);
+    settle(&mut app, vec![Command::Load]);
+    has(
+        &app,
+        &[
+            warning,
+            "anyone can sign software it installs",
+            "Signature verified",
+            "> [i] Install or upgrade",
+        ],
+    );
+    snap(&fx, &app, "welcome_demo_key");
 }
