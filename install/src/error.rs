@@ -9,9 +9,10 @@ use std::sync::Arc;
 use detect::layout::Slot;
 use detect::state::{SlotState, StateError};
 use payload::{Fingerprint, Kind, Version};
+use units::size;
 
 use crate::answers::AnswerMismatch;
-use crate::plan::{size, Action};
+use crate::plan::Action;
 
 /// Why `plan` refuses a choice. Nothing has been written when one of these
 /// is returned.

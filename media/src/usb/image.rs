@@ -45,29 +45,6 @@ pub struct UsbBuilt {
     pub payload_verified: bool,
 }
 
-/// "8G", "4000M", "512K" or bytes.
-pub fn parse_size(text: &str) -> Result<u64> {
-    let t = text.trim();
-    let (num, mult) = match t.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => {
-            let m = match c.to_ascii_uppercase() {
-                'K' => 1 << 10,
-                'M' => 1 << 20,
-                'G' => 1 << 30,
-                'T' => 1u64 << 40,
-                _ => bail!("size '{text}': use a number with K, M, G or T"),
-            };
-            (&t[..i], m)
-        }
-        _ => (t, 1),
-    };
-    let n: u64 = num
-        .parse()
-        .map_err(|_| anyhow!("size '{text}' is not a number"))?;
-    n.checked_mul(mult)
-        .ok_or_else(|| anyhow!("size '{text}' is too large"))
-}
-
 struct FatSink<'a, D: std::io::Read + std::io::Write + std::io::Seek> {
     volume: &'a Volume<D>,
     parts: Vec<String>,
@@ -159,8 +136,9 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
     let needed = (content + content / 32 + 256 * MIB).div_ceil(MIB) * MIB;
     let size = match spec.size {
         Some(s) if s < needed => bail!(
-            "--size {s} is too small: the files need about {} MiB",
-            needed / MIB
+            "--size {} is too small: the files need about {}",
+            units::size(s),
+            units::size(needed)
         ),
         Some(s) => s / MIB * MIB,
         None => needed,
