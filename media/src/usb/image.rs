@@ -216,22 +216,10 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
 
     let part = detect::io::Slice::new(&mut file, first * 512, (last - first + 1) * 512)?;
     let part_bytes = (last - first + 1) * 512;
-    // FAT32 needs at least 65525 clusters; larger clusters write faster.
-    let cluster = [
-        32u32 << 10,
-        16 << 10,
-        8 << 10,
-        4 << 10,
-        2 << 10,
-        1 << 10,
-        512,
-    ]
-    .into_iter()
-    .find(|c| part_bytes / u64::from(*c) > 70_000)
-    .ok_or_else(|| anyhow!("--size is too small for FAT32"))?;
     let mut opts = FormatOptions::new(&label);
     opts.kind = Some(FatKind::Fat32);
-    opts.cluster_size = Some(cluster);
+    // Larger clusters write faster; up to 32 KiB.
+    opts.cluster_size = Some(fat::fat32_cluster_size(part_bytes, 32 << 10));
     opts.time = FixedTime::from_unix(epoch);
     opts.volume_id = Some(u32::from_le_bytes([
         id_bytes[0],
