@@ -261,12 +261,6 @@ pub enum Error {
         #[source]
         source: Box<migrate::Error>,
     },
-    #[error("reading the key {}: {source}", path.display())]
-    Key {
-        path: PathBuf,
-        #[source]
-        source: payload::Error,
-    },
     #[error("the state record: {0}")]
     State(#[from] StateError),
     #[error("checking the file system of {partition}: {source}")]

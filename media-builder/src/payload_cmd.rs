@@ -209,10 +209,7 @@ fn canonical_name(spec: &BuildSpec) -> String {
 }
 
 pub fn verify(args: PayloadVerifyArgs) -> Result<()> {
-    let mut trust = TrustStore::new();
-    for p in &args.trust {
-        trust.trust(PublicKey::load(p)?);
-    }
+    let mut trust = TrustStore::load(&args.trust)?;
     for fp in &args.revoked {
         trust.revoke(Fingerprint::parse(fp)?);
     }
