@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
-use payload::{PublicKey, TrustStore};
+use payload::TrustStore;
 
 /// The kernel.
 pub const KERNEL: &str = "vmlinuz";
@@ -41,8 +41,8 @@ pub struct Bootkit {
     pub isohdpfx: Vec<u8>,
     pub systemd_boot: PathBuf,
     pub cmdline: String,
+    /// The keys of `keys/*.pub`, none when the kit has no `keys/`.
     pub trust: TrustStore,
-    pub keys: usize,
 }
 
 impl Bootkit {
@@ -113,22 +113,7 @@ impl Bootkit {
             isolinux_extra.push((n.clone(), idir.join(&n)));
         }
 
-        let mut trust = TrustStore::new();
-        let mut keys = 0;
-        if let Ok(rd) = std::fs::read_dir(dir.join(KEYS)) {
-            let mut paths: Vec<PathBuf> = rd
-                .filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "pub"))
-                .collect();
-            paths.sort();
-            for p in paths {
-                trust.trust(
-                    PublicKey::load(&p).with_context(|| format!("loading {}", p.display()))?,
-                );
-                keys += 1;
-            }
-        }
+        let trust = TrustStore::load_dir(&dir.join(KEYS))?;
         Ok(Bootkit {
             dir: dir.to_path_buf(),
             kernel,
@@ -139,7 +124,6 @@ impl Bootkit {
             systemd_boot,
             cmdline,
             trust,
-            keys,
         })
     }
 

@@ -10,9 +10,10 @@ use detect::gpt::EntryProblem;
 use detect::layout::Slot;
 use detect::state::{SlotState, StateError};
 use payload::{Fingerprint, Kind, Version};
+use units::size;
 
 use crate::answers::AnswerMismatch;
-use crate::plan::{size, Action};
+use crate::plan::Action;
 use crate::window::WindowError;
 
 /// Why `plan` refuses a choice. Nothing has been written when one of these
@@ -337,12 +338,6 @@ pub enum Error {
         component: String,
         #[source]
         source: Box<migrate::Error>,
-    },
-    #[error("reading the key {}: {source}", path.display())]
-    Key {
-        path: PathBuf,
-        #[source]
-        source: payload::Error,
     },
     #[error("the state record: {0}")]
     State(#[from] StateError),

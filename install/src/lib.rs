@@ -20,9 +20,9 @@
 //!
 //! Front ends hold the engine's types and render them: a [`Refusal`] or an
 //! [`Error`] carries its facts and prints as the sentence a technician
-//! reads. The engine also owns the answer-file format ([`answers`]), the
-//! trust store a front end loads ([`load_trust`]) and the report's JSON
-//! ([`Report::parse`] refuses a format it does not know).
+//! reads. The engine also owns the answer-file format ([`answers`]) and the
+//! report's JSON ([`Report::parse`] refuses a format it does not know); a
+//! front end loads the trust store with `payload::TrustStore::load`.
 //!
 //! The `fault-injection` feature (tests only) adds `io::fault` and the
 //! `FERRY_FAULT_STOP_AFTER` power-cut hook of [`apply`].
@@ -52,8 +52,8 @@ pub use plan::{
 };
 pub use report::{Outcome, Report, ReportError, StepReport, StepResult, REPORT_FORMAT};
 pub use source::{
-    config_document, key_files, load_trust, open_payload, read_payload, PayloadInfo, PayloadSource,
-    CONFIG_PREFIX, INITRD, KERNEL, MIGRATIONS, ROOTFS,
+    config_document, open_payload, read_payload, PayloadInfo, PayloadSource, CONFIG_PREFIX, INITRD,
+    KERNEL, MIGRATIONS, ROOTFS,
 };
 pub use target::{inspect, inspect_device, running_slot, Partition, PartitionSizes, Target};
 pub use window::WindowError;

@@ -20,7 +20,7 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use migrate::{ConfigTree, MigrationSet};
-use payload::{Fingerprint, Manifest, PayloadReader, PublicKey, TrustStore};
+use payload::{Fingerprint, Manifest, PayloadReader, TrustStore};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, IoContext};
@@ -73,33 +73,6 @@ pub struct PayloadInfo {
     pub defaults: ConfigTree,
     /// `migrations.toml`, parsed, if the payload has one.
     pub migrations: Option<MigrationSet>,
-}
-
-/// The installer's trust store: the public keys (PEM) in `paths`.
-pub fn load_trust(paths: &[PathBuf]) -> Result<TrustStore, Error> {
-    let mut trust = TrustStore::new();
-    for path in paths {
-        let key = PublicKey::load(path).map_err(|source| Error::Key {
-            path: path.clone(),
-            source,
-        })?;
-        trust.trust(key);
-    }
-    Ok(trust)
-}
-
-/// The public keys (`*.pub`) in `dir`, sorted by name; none when `dir`
-/// cannot be read.
-pub fn key_files(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "pub"))
-                .collect()
-        })
-        .unwrap_or_default();
-    paths.sort();
-    paths
 }
 
 /// Open and verify the payload at `path`.

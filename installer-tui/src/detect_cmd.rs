@@ -7,6 +7,7 @@ use detect::report::{Content, DiskReport, FerryInstall, PartitionTable, SlotRepo
 use detect::SlotState;
 use std::fmt::Write as _;
 use std::io::Write as _;
+use units::size;
 
 /// Run `detect`.
 pub fn detect(args: DetectArgs) -> anyhow::Result<()> {
@@ -193,31 +194,9 @@ fn slot_line(f: &FerryInstall, s: &SlotReport) -> String {
 }
 
 /// Binary units, one decimal: `8.0 MiB`.
-fn size(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_read_well() {
-        assert_eq!(size(0), "0 B");
-        assert_eq!(size(8 * 1024 * 1024), "8.0 MiB");
-        assert_eq!(size(500_107_862_016), "465.8 GiB");
-    }
 
     #[test]
     fn renders_blank_and_unreadable() {

@@ -10,7 +10,7 @@ use install::{Action, AnswerFile, Choice, PartitionSizes, Plan, Progress, Refusa
 use crate::cli::{ActionArg, ApplyArgs, PlanArgs};
 
 fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan> {
-    let trust = install::load_trust(&args.trust)?;
+    let trust = payload::TrustStore::load(&args.trust)?;
     let payload = install::open_payload(&args.payload, &trust)
         .with_context(|| format!("checking the payload {}", args.payload.display()))?;
     let target = install::inspect(&args.disk)

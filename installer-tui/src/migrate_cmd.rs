@@ -16,7 +16,7 @@ pub fn migrate(args: MigrateArgs) -> Result<()> {
     }
     let source = ConfigTree::load(&args.from)
         .with_context(|| format!("reading the configuration in {}", args.from.display()))?;
-    let trust = install::load_trust(&args.trust)?;
+    let trust = payload::TrustStore::load(&args.trust)?;
     let payload = install::open_payload(&args.payload, &trust)
         .with_context(|| format!("{} does not verify", args.payload.display()))?;
     let title = payload.manifest.title();

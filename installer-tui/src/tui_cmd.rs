@@ -85,15 +85,15 @@ fn parse_layout(l: &str) -> anyhow::Result<PartitionSizes> {
 }
 
 fn trust(paths: &[PathBuf]) -> anyhow::Result<TrustStore> {
-    let paths = if paths.is_empty() {
-        install::key_files(Path::new(KEYS_DIR))
+    let trust = if paths.is_empty() {
+        TrustStore::load_dir(Path::new(KEYS_DIR))?
     } else {
-        paths.to_vec()
+        TrustStore::load(paths)?
     };
-    if paths.is_empty() {
+    if trust.is_empty() {
         bail!("no trusted key: give --trust KEY.pub (at boot: {KEYS_DIR}/*.pub)");
     }
-    Ok(install::load_trust(&paths)?)
+    Ok(trust)
 }
 
 /// How long boot mode waits for its medium to appear. USB sticks show up

@@ -165,4 +165,30 @@ mod tests {
     fn cli_is_consistent() {
         Cli::command().debug_assert();
     }
+
+    #[test]
+    fn usb_image_size_reads_the_size_grammar() {
+        let size = |s: &str| {
+            let args = [
+                "media-builder",
+                "usb-image",
+                "--bootkit",
+                "k",
+                "--payload",
+                "p.upg",
+            ];
+            Cli::try_parse_from(args.into_iter().chain(["--size", s, "--out", "x.img"]))
+                .map(|cli| match cli.command {
+                    Command::UsbImage(a) => a.size,
+                    _ => None,
+                })
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(size("8G"), Ok(Some(8 << 30)));
+        assert_eq!(size("4000 MiB"), Ok(Some(4000 << 20)));
+        let e = size("99999999999999999999T").expect_err("overflow");
+        assert!(e.contains("too large a size"), "{e}");
+        let e = size("8X").expect_err("unit");
+        assert!(e.contains("is not a unit"), "{e}");
+    }
 }

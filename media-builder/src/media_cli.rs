@@ -96,8 +96,8 @@ pub struct UsbImageArgs {
     #[arg(long, value_name = "ARGS", default_value = "")]
     pub cmdline: String,
     /// Image size, e.g. 8G or 4000M [default: what the files need + 256 MiB]
-    #[arg(long, value_name = "N")]
-    pub size: Option<String>,
+    #[arg(long, value_name = "N", value_parser = units::parse_size)]
+    pub size: Option<u64>,
     /// Build from a payload that does not verify (development only)
     #[arg(long)]
     pub unsigned_ok: bool,

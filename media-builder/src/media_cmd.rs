@@ -12,7 +12,7 @@ use media::usb::{image, target, write};
 
 use crate::bootkit_cli::warn_demo_keys;
 use crate::media_cli::{IsoArgs, IsoCommand, UsbImageArgs, UsbWriteArgs};
-use crate::progress::{human_bytes, Progress};
+use crate::progress::Progress;
 
 /// Exit codes of `usb write`, for scripts.
 pub const EXIT_REFUSED: i32 = 2;
@@ -67,7 +67,7 @@ pub fn iso(args: IsoArgs) -> Result<()> {
                 println!(
                     "{}: the medium is good ({})",
                     c.iso.display(),
-                    human_bytes(r.bytes)
+                    units::size(r.bytes)
                 );
             }
             if !r.ok() {
@@ -113,7 +113,7 @@ fn report_iso(b: &iso::Built, json: bool) -> Result<()> {
         println!(
             "{}: {}, label {}, medium id {}\nchecksum (Ferry BLAKE3) {}",
             b.path.display(),
-            human_bytes(b.bytes),
+            units::size(b.bytes),
             b.label,
             b.medium_id,
             b.checksum
@@ -126,14 +126,13 @@ fn report_iso(b: &iso::Built, json: bool) -> Result<()> {
 }
 
 pub fn usb_image(a: UsbImageArgs) -> Result<()> {
-    let size = a.size.as_deref().map(image::parse_size).transpose()?;
     let built = image::build(
         &image::UsbSpec {
             bootkit: a.bootkit,
             payload: a.payload,
             answer: a.answer,
             extra_cmdline: a.cmdline,
-            size,
+            size: a.size,
             unsigned_ok: a.unsigned_ok,
             out: a.out,
             part_size: image::PART_SIZE,
@@ -147,7 +146,7 @@ pub fn usb_image(a: UsbImageArgs) -> Result<()> {
         println!(
             "{}: {}, medium id {}, payload in {} part(s)",
             built.path.display(),
-            human_bytes(built.bytes),
+            units::size(built.bytes),
             built.medium_id,
             built.payload_parts.len()
         );
@@ -200,7 +199,7 @@ pub fn usb_write(a: UsbWriteArgs) -> Result<()> {
                 "{}: disk {}, {}{}{}{}",
                 t.path.display(),
                 d.facts.name,
-                human_bytes(d.facts.size),
+                units::size(d.facts.size),
                 if d.facts.removable { ", removable" } else { "" },
                 d.facts
                     .model
@@ -214,7 +213,7 @@ pub fn usb_write(a: UsbWriteArgs) -> Result<()> {
                     .unwrap_or_default(),
             ),
             Kind::File { size } => {
-                eprintln!("{}: image file, {}", t.path.display(), human_bytes(*size))
+                eprintln!("{}: image file, {}", t.path.display(), units::size(*size))
             }
             _ => eprintln!("{}", t.path.display()),
         }
@@ -264,13 +263,13 @@ pub fn usb_write(a: UsbWriteArgs) -> Result<()> {
                 (None, Some(true)) => println!(
                     "{}: written and verified ({}, {:.1} s)",
                     r.path.display(),
-                    human_bytes(r.bytes),
+                    units::size(r.bytes),
                     r.seconds
                 ),
                 (None, None) => println!(
                     "{}: written, not verified ({}, {:.1} s)",
                     r.path.display(),
-                    human_bytes(r.bytes),
+                    units::size(r.bytes),
                     r.seconds
                 ),
             }

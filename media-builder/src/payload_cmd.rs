@@ -12,7 +12,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::cli::{KindArg, PayloadBuildArgs, PayloadInspectArgs, PayloadVerifyArgs};
-use crate::progress::{human_bytes, Progress};
+use crate::progress::Progress;
 
 /// The `--from` description file. Paths are relative to the file.
 #[derive(Debug, Default, Deserialize)]
@@ -183,7 +183,7 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
         println!(
             "built {} ({}): {}, {} component(s), signed by {}",
             out.display(),
-            human_bytes(verified.length),
+            units::size(verified.length),
             verified.manifest.title(),
             verified.manifest.components.len(),
             key_refs
@@ -212,10 +212,7 @@ fn canonical_name(spec: &BuildSpec) -> String {
 }
 
 pub fn verify(args: PayloadVerifyArgs) -> Result<()> {
-    let mut trust = TrustStore::new();
-    for p in &args.trust {
-        trust.trust(PublicKey::load(p)?);
-    }
+    let mut trust = TrustStore::load(&args.trust)?;
     for fp in &args.revoked {
         trust.revoke(Fingerprint::parse(fp)?);
     }
@@ -252,9 +249,9 @@ pub fn verify(args: PayloadVerifyArgs) -> Result<()> {
                     v.manifest.title(),
                     v.manifest.kind,
                     v.signer.short(),
-                    human_bytes(v.length),
+                    units::size(v.length),
                     secs,
-                    human_bytes((v.length as f64 / secs.max(1e-9)) as u64),
+                    units::size((v.length as f64 / secs.max(1e-9)) as u64),
                 );
             }
             Ok(())
@@ -295,7 +292,7 @@ pub fn inspect(args: PayloadInspectArgs) -> Result<()> {
     println!(
         "file:        {} ({})",
         args.file.display(),
-        human_bytes(size)
+        units::size(size)
     );
     println!("NOTE:        nothing below is verified; use 'payload verify --trust KEY'");
     match &u.manifest {
@@ -327,10 +324,10 @@ pub fn inspect(args: PayloadInspectArgs) -> Result<()> {
                 println!(
                     "  {:<20} {:>12}  sha256 {}  ({} chunks of {})",
                     c.name,
-                    human_bytes(c.size),
+                    units::size(c.size),
                     c.sha256,
                     c.chunks.len(),
-                    human_bytes(c.chunk_size)
+                    units::size(c.chunk_size)
                 );
             }
         }

@@ -30,7 +30,7 @@ impl Progress {
             bar
         });
         if bar.is_none() {
-            eprintln!("{label}: {} ...", human_bytes(total));
+            eprintln!("{label}: {} ...", units::size(total));
         }
         Progress {
             bar,
@@ -63,18 +63,4 @@ impl Progress {
         }
         self.started.elapsed().as_secs_f64()
     }
-}
-
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    if n < 1024 {
-        return format!("{n} bytes");
-    }
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }

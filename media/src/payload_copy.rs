@@ -60,8 +60,8 @@ impl PayloadHead {
                 "{} does not verify against the boot kit's keys ({} in {}): {e}; \
                  media are only built from signed payloads (--unsigned-ok for development)",
                 path.display(),
-                kit.keys,
-                kit.dir.join("keys").display()
+                kit.trust.trusted().count(),
+                kit.dir.join(bootkit::kit::KEYS).display()
             ),
         }
     }

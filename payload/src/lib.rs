@@ -17,6 +17,7 @@ mod keys;
 mod manifest;
 mod reader;
 mod signature;
+mod trust_files;
 mod upgrade;
 
 pub use build::{build, hash_component, BuildPhase, BuildSpec};

@@ -285,24 +285,13 @@ fn disk_selector(cx: &Ctx<'_>, item: &Item) -> Result<DiskSelector, AnswerError>
     })
 }
 
-/// Bytes, or a string of digits and a unit (`K`, `M`, `G`, `T`, powers of
-/// 1024); `None` for anything else and for what overflows.
+/// Bytes (an integer), or a string in Ferry's size grammar
+/// ([`units::parse_size`]); `None` for anything else.
 fn size(item: &Item) -> Option<u64> {
     if let Some(n) = item.as_integer() {
         return u64::try_from(n).ok();
     }
-    let s = item.as_str()?.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = num.parse().ok()?;
-    let shift = match unit.trim().trim_end_matches("iB").trim_end_matches('B') {
-        "" => 0,
-        "K" | "k" => 10,
-        "M" => 20,
-        "G" => 30,
-        "T" => 40,
-        _ => return None,
-    };
-    n.checked_mul(1u64 << shift)
+    units::parse_size(item.as_str()?).ok()
 }
 
 type ConfigParts = (Answers, BTreeMap<String, usize>);

@@ -7,7 +7,6 @@ mod fresh;
 mod text;
 mod update;
 
-pub(crate) use text::size;
 pub use update::config_migration;
 
 use std::fmt;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use detect::layout::{self, Slot};
 use detect::state::{SlotState, StateRecord};
+use units::size;
 
 use super::checks::component_size;
 use super::{Action, Plan, Step, StepKind};
@@ -66,22 +67,6 @@ impl fmt::Display for Plan {
             writeln!(f, "  {:>2}. {}", i + 1, s.title)?;
         }
         Ok(())
-    }
-}
-
-/// Bytes in the largest unit that keeps a number of at least 1.
-pub(crate) fn size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
     }
 }
 

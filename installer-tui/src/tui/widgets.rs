@@ -1,5 +1,5 @@
 //! The small pieces screens are made of: boxes, menu entries, bars, sizes
-//! and times for people, a menu's cursor, a disk in one line. ASCII only,
+//! (Ferry's one format, from `units`) and times for people, a menu's cursor, a disk in one line. ASCII only,
 //! and nothing depends on colour: the VGA console's font, a VT100 on a
 //! serial line and a terminal emulator all show the same thing.
 
@@ -80,21 +80,8 @@ pub fn bar(done: u64, total: u64, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), ".".repeat(inner - filled))
 }
 
-/// Bytes for people: `3.2 MiB`.
-pub fn size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
+/// Bytes for people (`3.2 MiB`), as everywhere in Ferry.
+pub use units::size;
 
 /// Seconds as `m:ss` (or `h:mm:ss`).
 pub fn clock(secs: f64) -> String {

@@ -279,7 +279,7 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
 pub const SMALL_DISK_MIB: u64 = 64 + 2 * 16 + 40 + 8 + 8;
 
 pub fn host_apply(disk: &Path, version: &str, action: install::Action) -> Result<install::Report> {
-    let trust = install::load_trust(&[demo_key()])?;
+    let trust = payload::TrustStore::load(&[demo_key()])?;
     let info = install::open_payload(&payload(version), &trust)?;
     let target = install::inspect(disk)?;
     let mut choice = install::Choice::new(action);

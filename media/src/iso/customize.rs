@@ -159,7 +159,6 @@ pub fn customize(spec: &CustomizeSpec, progress: impl FnMut(u64, u64)) -> Result
         systemd_boot: sdboot,
         cmdline: base,
         trust: TrustStore::new(),
-        keys: 0,
     };
     let inputs = IsoInputs {
         kit,

@@ -49,29 +49,6 @@ pub struct UsbBuilt {
     pub demo_keys: Vec<Fingerprint>,
 }
 
-/// "8G", "4000M", "512K" or bytes.
-pub fn parse_size(text: &str) -> Result<u64> {
-    let t = text.trim();
-    let (num, mult) = match t.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => {
-            let m = match c.to_ascii_uppercase() {
-                'K' => 1 << 10,
-                'M' => 1 << 20,
-                'G' => 1 << 30,
-                'T' => 1u64 << 40,
-                _ => bail!("size '{text}': use a number with K, M, G or T"),
-            };
-            (&t[..i], m)
-        }
-        _ => (t, 1),
-    };
-    let n: u64 = num
-        .parse()
-        .map_err(|_| anyhow!("size '{text}' is not a number"))?;
-    n.checked_mul(mult)
-        .ok_or_else(|| anyhow!("size '{text}' is too large"))
-}
-
 struct FatSink<'a, D: std::io::Read + std::io::Write + std::io::Seek> {
     volume: &'a Volume<D>,
     parts: Vec<String>,
@@ -163,8 +140,9 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
     let needed = (content + content / 32 + 256 * MIB).div_ceil(MIB) * MIB;
     let size = match spec.size {
         Some(s) if s < needed => bail!(
-            "--size {s} is too small: the files need about {} MiB",
-            needed / MIB
+            "--size {} is too small: the files need about {}",
+            units::size(s),
+            units::size(needed)
         ),
         Some(s) => s / MIB * MIB,
         None => needed,
@@ -242,22 +220,10 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
 
     let part = detect::io::Slice::new(&mut file, first * 512, (last - first + 1) * 512)?;
     let part_bytes = (last - first + 1) * 512;
-    // FAT32 needs at least 65525 clusters; larger clusters write faster.
-    let cluster = [
-        32u32 << 10,
-        16 << 10,
-        8 << 10,
-        4 << 10,
-        2 << 10,
-        1 << 10,
-        512,
-    ]
-    .into_iter()
-    .find(|c| part_bytes / u64::from(*c) > 70_000)
-    .ok_or_else(|| anyhow!("--size is too small for FAT32"))?;
     let mut opts = FormatOptions::new(&label);
     opts.kind = Some(FatKind::Fat32);
-    opts.cluster_size = Some(cluster);
+    // Larger clusters write faster; up to 32 KiB.
+    opts.cluster_size = Some(fat::fat32_cluster_size(part_bytes, 32 << 10));
     opts.time = FixedTime::from_unix(epoch);
     opts.volume_id = Some(u32::from_le_bytes([
         id_bytes[0],

@@ -139,9 +139,11 @@ impl fmt::Display for Reason {
             ),
             Reason::TooSmall { disk, size, needed } => write!(
                 f,
-                "{disk} holds {}, the image needs {}",
-                bytes(*size),
-                bytes(*needed)
+                // Exact bytes too: a stick a few sectors short shows the
+                // same rounded size as the image.
+                "{disk} holds {} ({size} bytes), the image needs {} ({needed} bytes)",
+                units::size(*size),
+                units::size(*needed)
             ),
             Reason::Unchecked { what } => {
                 write!(f, "{what}, so it is not safe to write")
@@ -175,21 +177,6 @@ impl fmt::Display for Refusal {
 }
 
 impl std::error::Error for Refusal {}
-
-fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} bytes")
-    } else {
-        format!("{value:.1} {} ({n} bytes)", UNITS[unit])
-    }
-}
 
 fn is_system_mount(mount_point: &str) -> bool {
     mount_point == "/" || mount_point == "/boot" || mount_point.starts_with("/boot/")
@@ -677,7 +664,12 @@ mod tests {
             }]
         );
         let m = message(&f, force());
-        assert!(m.contains("sdb holds 1024.0 MiB (1073741312 bytes), the image needs 1.0 GiB (1073741824 bytes)"), "{m}");
+        assert!(
+            m.contains(
+                "sdb holds 1.0 GiB (1073741312 bytes), the image needs 1.0 GiB (1073741824 bytes)"
+            ),
+            "{m}"
+        );
         // A card reader without a card.
         t.write("sdb/size", "0");
         let m = message(&t.sdb(), Allow::default());
