@@ -24,11 +24,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use cpio::Archive;
-use payload::Fingerprint;
 use debs::{LockedPackage, Unpacked};
 pub use epoch::{source_date_epoch, SourceDateEpochError};
 pub use kit::Bootkit;
 use modules::ModuleTree;
+use payload::Fingerprint;
 
 /// The default kernel command line: the installer on screen and on the
 /// first serial port; the kernel's messages on both, `/dev/console` on

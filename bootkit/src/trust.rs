@@ -97,10 +97,11 @@ pub fn kit_keys(trust: &[PathBuf], demo_key: bool) -> Result<KitKeys, TrustError
         Ok(())
     };
     if demo_key {
-        let key = PublicKey::from_pem(DEMO_PUBLIC_KEY).map_err(|source| TrustError::Unreadable {
-            path: DEMO_KEY_FILE.into(),
-            source,
-        })?;
+        let key =
+            PublicKey::from_pem(DEMO_PUBLIC_KEY).map_err(|source| TrustError::Unreadable {
+                path: DEMO_KEY_FILE.into(),
+                source,
+            })?;
         add(
             key,
             DEMO_KEY_FILE.into(),
@@ -154,7 +155,11 @@ mod tests {
     #[test]
     fn the_demo_key_goes_in_only_when_asked_for() {
         let dir = tempfile::tempdir().unwrap();
-        let mine = write_key(dir.path(), "mine.pub", &SecretKey::generate().unwrap().public());
+        let mine = write_key(
+            dir.path(),
+            "mine.pub",
+            &SecretKey::generate().unwrap().public(),
+        );
         let real = kit_keys(std::slice::from_ref(&mine), false).unwrap();
         assert_eq!(real.files.keys().collect::<Vec<_>>(), ["mine.pub"]);
         assert!(real.demo.is_empty());

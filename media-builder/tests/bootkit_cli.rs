@@ -35,7 +35,11 @@ fn busybox() -> PathBuf {
     std::fs::read_dir(&unpacked)
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with("busybox-static_"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("busybox-static_")
+        })
         .flat_map(|e| ["bin/busybox", "usr/bin/busybox"].map(|p| e.path().join(p)))
         .find(|p| p.is_file())
         .expect("busybox-static in the cache: run scripts/bootkit first")

@@ -834,7 +834,15 @@ fn media_from_a_kit_that_trusts_the_demo_key_say_so() {
     let d = dir.path();
     // `iso` or `usb-image` writing `out`: its JSON result and its stderr.
     let build = |command: &str, out: &str, json: bool| -> (serde_json::Value, String) {
-        let mut args = vec![command, "--bootkit", "kit", "--payload", PAYLOAD, "--out", out];
+        let mut args = vec![
+            command,
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            out,
+        ];
         if json {
             args.push("--json");
         }
@@ -873,7 +881,11 @@ fn media_from_a_kit_that_trusts_the_demo_key_say_so() {
         assert!(e.contains("anyone can sign"), "{e}");
         assert!(e.contains(&fingerprint[..16]), "{e}");
         if json {
-            assert_eq!(value["demo_keys"], serde_json::json!([fingerprint]), "{value}");
+            assert_eq!(
+                value["demo_keys"],
+                serde_json::json!([fingerprint]),
+                "{value}"
+            );
         }
     }
 }

@@ -14,6 +14,7 @@ use payload::TrustStore;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
+use super::failure::{InspectError, LoadError};
 use super::log::Log;
 use crate::answer::{AnswerError, AnswerFile, Finish};
 use crate::boot_medium::BootMedium;
@@ -77,7 +78,7 @@ pub struct Planned {
     pub disk: usize,
     pub choices: Vec<Choice>,
     /// Why the disk could not be inspected.
-    pub error: Option<String>,
+    pub error: Option<InspectError>,
 }
 
 /// One of the planned choices, picked for review.
@@ -176,7 +177,7 @@ pub struct Context {
     pub setup: Setup,
     pub loaded: Option<Loaded>,
     /// Why the medium or payload cannot be used.
-    pub load_error: Option<String>,
+    pub load_error: Option<LoadError>,
     /// The keyboard layout (index into [`LAYOUTS`]).
     pub layout: usize,
     /// What became of the last layout chosen.

@@ -1,5 +1,7 @@
 //! Done and Failed: the result, where the report is, what to do next.
 
+use std::sync::Arc;
+
 use crossterm::event::{KeyCode, KeyEvent};
 use install::Action;
 use ratatui::layout::Rect;
@@ -7,6 +9,7 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::context::{Component, Context, Countdown, Exit, Go};
+use super::failure::RunError;
 use super::widgets::{log_view, text};
 use crate::answer::Finish;
 
@@ -20,8 +23,8 @@ pub struct Outcome {
     pub slot: String,
     /// The slot kept running (upgrade, hotfix).
     pub keep_slot: Option<String>,
-    /// The error, one sentence.
-    pub error: Option<String>,
+    /// Why the run failed.
+    pub error: Option<Arc<RunError>>,
     pub cancelled: bool,
     /// Where the report was saved.
     pub reports: Vec<String>,

@@ -4,6 +4,8 @@
 //! screen shown; where it leads ([`Go`]) and what background work reports
 //! are carried out here.
 
+use std::sync::Arc;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use install::{Progress, Report};
 
@@ -13,6 +15,7 @@ use super::check::CheckState;
 use super::context::{Choice, Exit, Go, Loaded, Planned, LAYOUTS};
 use super::disks::DisksState;
 use super::done::{DoneState, Outcome};
+use super::failure::{Failed, InspectError, LoadError};
 use super::keyboard::KeyboardState;
 use super::progress::ProgressState;
 use super::review::ReviewState;
@@ -24,13 +27,13 @@ use super::widgets::disk_summary;
 #[derive(Debug)]
 pub enum Msg {
     /// The payload was verified and the disks looked at, or why not.
-    Loaded(Result<Box<Loaded>, String>),
+    Loaded(Result<Box<Loaded>, LoadError>),
     /// The chosen disk was inspected and every choice planned.
-    Inspected(Result<(Box<install::Target>, Vec<Choice>), String>),
+    Inspected(Result<(Box<install::Target>, Vec<Choice>), InspectError>),
     /// The engine reports.
     Progress(Progress),
     /// The engine finished: the report, or the error and the report.
-    Applied(Result<Box<Report>, (String, Option<Box<Report>>)>),
+    Applied(Result<Box<Report>, Box<Failed>>),
     /// The write lock is held by the installer on the other console.
     Busy,
     /// Bytes of the medium checked.
@@ -265,7 +268,7 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
 
 /// The run ended: Done or Failed. After success the disc comes out, so
 /// the machine starts from its disk next.
-fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>) -> Vec<Command> {
+fn finished(app: &mut App, r: Result<Box<Report>, Box<Failed>>) -> Vec<Command> {
     let Some(ProgressState { run, picked, .. }) = take_run(app) else {
         return Vec::new();
     };
@@ -273,7 +276,7 @@ fn finished(app: &mut App, r: Result<Box<Report>, (String, Option<Box<Report>>)>
     let plan = &run.plan;
     let (ok, error, report) = match r {
         Ok(rep) => (true, None, Some(rep)),
-        Err((e, rep)) => (false, Some(e), rep),
+        Err(failed) => (false, Some(Arc::new(failed.error)), failed.report),
     };
     let wrote = report.as_ref().is_some_and(|r| {
         r.steps

@@ -19,6 +19,7 @@ pub mod console;
 pub mod context;
 pub mod draw;
 pub mod event;
+pub mod failure;
 pub mod log;
 pub mod unattended;
 pub mod widgets;

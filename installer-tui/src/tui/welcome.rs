@@ -102,7 +102,9 @@ impl Component for WelcomeState {
             }
             None if ctx.load_error.is_some() => {
                 lines.push(Line::from("THE MEDIUM CANNOT BE USED TO INSTALL:"));
-                lines.push(Line::from(ctx.load_error.clone().unwrap_or_default()));
+                if let Some(e) = &ctx.load_error {
+                    lines.push(Line::from(e.to_string()));
+                }
                 lines.push(Line::from(
                     "Nothing will be installed from it. Use another medium.",
                 ));

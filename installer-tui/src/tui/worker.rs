@@ -16,6 +16,7 @@ use nix::fcntl::{Flock, FlockArg};
 use super::action;
 use super::context::{Context, Loaded, Setup};
 use super::event::{Command, Msg};
+use super::failure::{Failed, InspectError, LoadError, RunError};
 use crate::boot_medium::BootMedium;
 
 /// Start `cmd` in the background; its results come back on `tx`.
@@ -42,10 +43,10 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
             };
             thread::spawn(move || {
                 let r = install::inspect(&disk.path)
-                    .map_err(|e| e.to_string())
+                    .map_err(InspectError::Disk)
                     .and_then(|target| {
                         let id = install::new_machine_id()
-                            .map_err(|e| format!("choosing a machine id: {e}"))?;
+                            .map_err(|e| InspectError::MachineId(Box::new(e)))?;
                         let choices =
                             action::choices(&setup, &loaded.payload, &target, &id, &given);
                         Ok((Box::new(target), choices))
@@ -92,12 +93,12 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
 }
 
 /// Verify the payload's signature and look at the disks.
-pub fn load(setup: &Setup) -> Result<Loaded, String> {
+pub fn load(setup: &Setup) -> Result<Loaded, LoadError> {
     let m = &setup.medium;
     let payload = m
         .with_payload(|r| install::read_payload(r, &m.payload_path(), &setup.trust))
-        .map_err(|e| format!("{e:#}"))?
-        .map_err(|e| e.to_string())?;
+        .map_err(LoadError::Medium)?
+        .map_err(LoadError::Payload)?;
     let disks = detect::detect_all(&setup.disks);
     Ok(Loaded { payload, disks })
 }
@@ -126,7 +127,10 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
         let _ = tx.send(Msg::Progress(p.clone()));
     };
     let result = DiskFile::open(&plan.disk)
-        .map_err(|e| format!("opening {} for writing: {e}", plan.disk.display()))
+        .map_err(|source| RunError::Open {
+            disk: plan.disk.clone(),
+            source,
+        })
         .map(|mut disk| {
             let medium = FromMedium {
                 medium: &setup.medium,
@@ -141,19 +145,24 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
         }
         Ok(Err(failure)) => {
             let mut report = failure.report;
-            let mut error = failure.error.to_string();
-            if !setup.medium.present() {
-                error = format!(
-                    "the medium {} was removed or stopped answering while the payload was read \
-                     from it ({error}); put it back and start the installer from it again",
-                    setup.medium.path().display()
-                );
-            } else {
+            let error = if setup.medium.present() {
                 save_on_medium(setup, &mut report);
-            }
-            Err((error, Some(Box::new(report))))
+                RunError::Engine(failure.error)
+            } else {
+                RunError::MediumGone {
+                    medium: setup.medium.path().to_path_buf(),
+                    source: failure.error,
+                }
+            };
+            Err(Box::new(Failed {
+                error,
+                report: Some(Box::new(report)),
+            }))
         }
-        Err(e) => Err((e, None)),
+        Err(error) => Err(Box::new(Failed {
+            error,
+            report: None,
+        })),
     };
     let _ = tx.send(Msg::Applied(msg));
 }

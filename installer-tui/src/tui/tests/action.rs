@@ -4,6 +4,7 @@
 use crossterm::event::KeyCode;
 
 use super::super::event::{update, Event, Msg};
+use super::super::failure::InspectError;
 use super::{common, has, hasnt, key, keys, on, press, snap, started};
 
 #[test]
@@ -94,8 +95,14 @@ fn a_disk_that_cannot_be_inspected_says_why() {
     // The inspection's answer is given by hand.
     let _ = update(&mut app, press(KeyCode::Enter));
     assert_eq!(on(&app), "Inspecting");
-    let why = format!("opening {}: Permission denied", fx.blank.display());
-    update(&mut app, Event::Msg(Msg::Inspected(Err(why))));
+    let why = install::Error::Io {
+        what: format!("opening {}", fx.blank.display()),
+        source: std::io::Error::from_raw_os_error(13), // EACCES
+    };
+    update(
+        &mut app,
+        Event::Msg(Msg::Inspected(Err(InspectError::Disk(why)))),
+    );
     assert_eq!(on(&app), "Action");
     has(
         &app,
