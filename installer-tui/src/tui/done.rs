@@ -19,10 +19,10 @@ pub struct Outcome {
     pub ok: bool,
     pub action: Action,
     pub product: String,
-    pub release: String,
-    pub slot: String,
+    pub release: payload::Version,
+    pub slot: detect::layout::Slot,
     /// The slot kept running (upgrade, hotfix).
-    pub keep_slot: Option<String>,
+    pub keep_slot: Option<detect::layout::Slot>,
     /// Why the run failed.
     pub error: Option<Arc<RunError>>,
     pub cancelled: bool,
