@@ -1,6 +1,7 @@
 //! Command line of the installer.
 
 use clap::{Args, Parser, Subcommand};
+use install::PartitionSizes;
 use std::path::PathBuf;
 
 /// Ferry installer: upgrade or reinstall this machine from the boot medium.
@@ -41,8 +42,8 @@ pub struct TuiArgs {
     #[arg(long, value_name = "FILE.efi")]
     pub boot_loader: Option<PathBuf>,
     /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA.
-    #[arg(long, value_name = "E,R,C,D")]
-    pub layout_mib: Option<String>,
+    #[arg(long, value_name = "E,R,C,D", value_parser = parse_layout)]
+    pub layout_mib: Option<PartitionSizes>,
     /// Write lock shared with other installer instances (default at boot:
     /// /run/ferry.lock).
     #[arg(long, value_name = "FILE")]
@@ -123,8 +124,8 @@ pub struct PlanArgs {
     pub boot_loader: Option<PathBuf>,
     /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA
     /// (default from the product layout: 512,8192,256,1024).
-    #[arg(long, value_name = "E,R,C,D")]
-    pub layout_mib: Option<String>,
+    #[arg(long, value_name = "E,R,C,D", value_parser = parse_layout)]
+    pub layout_mib: Option<PartitionSizes>,
     /// Print the plan as JSON.
     #[arg(long)]
     pub json: bool,
@@ -158,6 +159,30 @@ pub struct ApplyArgs {
     pub report_dir: Option<PathBuf>,
 }
 
+/// `--layout-mib ESP,ROOT,CONFIG,MIN_DATA`: four sizes in MiB.
+fn parse_layout(l: &str) -> Result<PartitionSizes, String> {
+    let expected = || format!("{l}: four sizes in MiB expected (ESP,ROOT,CONFIG,MIN_DATA)");
+    let mib: Vec<u64> = l
+        .split(',')
+        .map(|v| {
+            v.trim()
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| n.checked_mul(1 << 20))
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(expected)?;
+    let [esp, root, config, min_data] = mib[..] else {
+        return Err(expected());
+    };
+    Ok(PartitionSizes {
+        esp,
+        root,
+        config,
+        min_data,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +202,24 @@ mod tests {
         };
         assert!(args.json);
         assert_eq!(args.disks.len(), 2);
+    }
+
+    #[test]
+    fn layout_sizes_are_four_numbers_of_mib() {
+        let s = parse_layout("40, 8,36,4").expect("four sizes");
+        assert_eq!(
+            (s.esp, s.root, s.config, s.min_data),
+            (40 << 20, 8 << 20, 36 << 20, 4 << 20)
+        );
+        for bad in [
+            "40,8,36",
+            "40,8,36,4,1",
+            "40,8,x,4",
+            "",
+            "18446744073709551615,1,1,1",
+        ] {
+            let e = parse_layout(bad).expect_err(bad);
+            assert!(e.contains("four sizes in MiB"), "{e}");
+        }
     }
 }

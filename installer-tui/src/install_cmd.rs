@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use install::{Action, AnswerFile, Choice, PartitionSizes, Plan, Progress, Refusal};
+use install::{Action, AnswerFile, Choice, Plan, Progress, Refusal};
 
 use crate::cli::{ActionArg, ApplyArgs, PlanArgs};
 
@@ -43,21 +43,8 @@ fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan>
         choice.boot_loader = p.clone();
     }
     choice.answers = answer.as_ref().and_then(|a| a.config.clone());
-    if let Some(l) = &args.layout_mib {
-        let mib: Vec<u64> = l
-            .split(',')
-            .map(|v| v.trim().parse::<u64>().map(|n| n << 20))
-            .collect::<Result<_, _>>()
-            .with_context(|| format!("--layout-mib {l}: four numbers expected"))?;
-        let [esp, root, config, min_data] = mib[..] else {
-            bail!("--layout-mib {l}: four numbers expected (ESP,ROOT,CONFIG,MIN_DATA)");
-        };
-        choice.sizes = PartitionSizes {
-            esp,
-            root,
-            config,
-            min_data,
-        };
+    if let Some(sizes) = args.layout_mib {
+        choice.sizes = sizes;
     }
     if matches!(action, Action::Install | Action::Wipe) {
         choice.machine_id = Some(

@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use install::PartitionSizes;
 use payload::TrustStore;
 
 use crate::boot_medium::BootMedium;
@@ -65,23 +64,6 @@ pub fn run(args: TuiArgs) -> anyhow::Result<()> {
         eprintln!("simulation: {exit:?} requested (exit code {code})");
     }
     std::process::exit(code);
-}
-
-fn parse_layout(l: &str) -> anyhow::Result<PartitionSizes> {
-    let mib: Vec<u64> = l
-        .split(',')
-        .map(|v| v.trim().parse::<u64>().map(|n| n << 20))
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("--layout-mib {l}: four numbers expected"))?;
-    let [esp, root, config, min_data] = mib[..] else {
-        bail!("--layout-mib {l}: four numbers expected (ESP,ROOT,CONFIG,MIN_DATA)");
-    };
-    Ok(PartitionSizes {
-        esp,
-        root,
-        config,
-        min_data,
-    })
 }
 
 fn trust(paths: &[PathBuf]) -> anyhow::Result<TrustStore> {
@@ -168,10 +150,7 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
         trust: trust(&args.trust)?,
         disks,
         boot,
-        sizes: match &args.layout_mib {
-            Some(l) => parse_layout(l)?,
-            None => PartitionSizes::default(),
-        },
+        sizes: args.layout_mib.unwrap_or_default(),
         boot_loader: args
             .boot_loader
             .clone()
