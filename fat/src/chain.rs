@@ -39,9 +39,7 @@
 use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 
-use crate::repair::{
-    first_cluster, Geometry, Kind, ATTR_DIR, ATTR_LFN, ATTR_VOLUME, DOT, DOTDOT, ENTRY, MAX_DIRS,
-};
+use crate::repair::{first_cluster, is_subdirectory, Geometry, Kind, Slot, ENTRY, MAX_DIRS};
 use crate::Error;
 
 /// Most clusters whose chains are checked (128 MiB of memory at most): a
@@ -95,15 +93,11 @@ fn check_starts<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<(), Error>
                     .and_then(|_| disk.read_exact(&mut buf[..n]))
                     .map_err(Error::io("reading a directory"))?;
                 for e in buf[..n].chunks_exact(ENTRY) {
-                    match e[0] {
-                        0x00 => break 'extents,
-                        0xE5 => continue,
-                        _ => {}
-                    }
-                    let attr = e[11];
-                    if attr & ATTR_LFN == ATTR_LFN || attr & ATTR_VOLUME != 0 {
-                        continue;
-                    }
+                    let e = match Slot::of(e) {
+                        Slot::End => break 'extents,
+                        Slot::Skip => continue,
+                        Slot::Entry(e) => e,
+                    };
                     let c = first_cluster(e, g.kind);
                     if c != 0 && !g.valid(c) {
                         return Err(Error::BadStart {
@@ -111,7 +105,7 @@ fn check_starts<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<(), Error>
                             cluster: c,
                         });
                     }
-                    if attr & ATTR_DIR != 0 && c != 0 && e[..11] != DOT && e[..11] != DOTDOT {
+                    if c != 0 && is_subdirectory(e) {
                         todo.push(c);
                     }
                 }

@@ -183,6 +183,38 @@ impl Geometry {
     }
 }
 
+/// What one 32-byte slot of a directory holds, for the walks that follow
+/// directories (here and in `chain`).
+pub(crate) enum Slot<'a> {
+    /// The end marker: no entry follows in this directory.
+    End,
+    /// A deleted entry, a part of a long name or the volume label.
+    Skip,
+    /// A file or a directory.
+    Entry(&'a [u8]),
+}
+
+impl Slot<'_> {
+    pub(crate) fn of(e: &[u8]) -> Slot<'_> {
+        match e[0] {
+            0x00 => return Slot::End,
+            0xE5 => return Slot::Skip,
+            _ => {}
+        }
+        let attr = e[11];
+        if attr & ATTR_LFN == ATTR_LFN || attr & ATTR_VOLUME != 0 {
+            Slot::Skip
+        } else {
+            Slot::Entry(e)
+        }
+    }
+}
+
+/// A directory entry that names a subdirectory: not `.` or `..`.
+pub(crate) fn is_subdirectory(e: &[u8]) -> bool {
+    e[11] & ATTR_DIR != 0 && e[..11] != DOT && e[..11] != DOTDOT
+}
+
 /// The first cluster a 32-byte directory entry names.
 pub(crate) fn first_cluster(e: &[u8], kind: Kind) -> u32 {
     let lo = u32::from(u16::from_le_bytes([e[26], e[27]]));
@@ -237,16 +269,12 @@ pub fn repair<D: Read + Write + Seek>(disk: &mut D) -> Result<RepairReport, Erro
                     }
                 }
                 for e in buf[..n].chunks_exact(ENTRY) {
-                    match e[0] {
-                        0x00 => break 'extents,
-                        0xE5 => continue,
-                        _ => {}
-                    }
-                    let attr = e[11];
-                    if attr & ATTR_LFN == ATTR_LFN || attr & ATTR_VOLUME != 0 {
-                        continue;
-                    }
-                    if attr & ATTR_DIR != 0 && e[..11] != DOT && e[..11] != DOTDOT {
+                    let e = match Slot::of(e) {
+                        Slot::End => break 'extents,
+                        Slot::Skip => continue,
+                        Slot::Entry(e) => e,
+                    };
+                    if is_subdirectory(e) {
                         let c = first_cluster(e, g.kind);
                         if g.valid(c) {
                             // `..` of a top-level directory names cluster 0.
