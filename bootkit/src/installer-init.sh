@@ -15,16 +15,17 @@ mkdir -p /dev/pts /run/ferry
 mount -t devpts devpts /dev/pts
 exec </dev/console >/dev/console 2>&1
 
-# ferry.* parameters: the kernel keeps dotted parameters away from init's
-# environment, so read them from the command line and export them.
+# ferry.* parameters init acts on: the kernel keeps dotted parameters away
+# from init's environment, so read them from the command line. The
+# installer reads its own (ferry.medium=, ferry.answer=) from
+# /proc/cmdline.
 FERRY_CONSOLE=""
 FERRY_SETTLE=10
 for p in $(cat /proc/cmdline); do
     case "$p" in
-    ferry.answer=*) FERRY_ANSWER="${p#ferry.answer=}"; export FERRY_ANSWER ;;
     ferry.console=*) FERRY_CONSOLE="${p#ferry.console=}" ;;
-    ferry.debug) FERRY_DEBUG=1; export FERRY_DEBUG ;;
-    ferry.debug=*) FERRY_DEBUG="${p#ferry.debug=}"; export FERRY_DEBUG ;;
+    ferry.debug) FERRY_DEBUG=1 ;;
+    ferry.debug=*) FERRY_DEBUG="${p#ferry.debug=}" ;;
     ferry.shell) FERRY_SHELL=1 ;;
     ferry.settle=*) FERRY_SETTLE="${p#ferry.settle=}" ;;
     esac
