@@ -8,7 +8,7 @@
 //! - [`running`]: what an interrupted or failed run must leave of the
 //!   running system;
 //! - [`fixture`]: the installer's medium directory and disk images, built
-//!   once per test binary;
+//!   once per test binary ([`cache`]) under the target directory;
 //! - [`fault`]: a disk and a medium that fail on purpose;
 //! - [`gpt`]: GPT edits as damage or a hostile writer leave them;
 //! - [`fat_loop`]: FAT32 images whose cluster chains loop;
@@ -23,6 +23,7 @@
 //! failing test, and the message says which step failed.
 
 pub mod bench;
+pub mod cache;
 pub mod engine;
 pub mod fat_loop;
 pub mod fault;
