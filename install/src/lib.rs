@@ -24,7 +24,7 @@
 //! report's JSON ([`Report::parse`] refuses a format it does not know); a
 //! front end loads the trust store with `payload::TrustStore::load`.
 //!
-//! The `fault-injection` feature (tests only) adds [`power_cut`], the
+//! The `fault-injection` feature (tests only) adds `power_cut`, the
 //! `FERRY_FAULT_STOP_AFTER` hook of [`apply`]. The faulty disk and medium
 //! of the tests are in the `testkit` crate, outside the engine.
 

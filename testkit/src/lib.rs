@@ -13,7 +13,7 @@
 //! - [`gpt`]: GPT edits as damage or a hostile writer leave them;
 //! - [`fat_loop`]: FAT32 images whose cluster chains loop;
 //! - [`sticks`]: Ferry USB sticks as image files;
-//! - [`bench`]: timing and peak memory of benchmark commands.
+//! - [`bench`](mod@bench): timing and peak memory of benchmark commands.
 //!
 //! A dev-dependency only (`publish = false`): nothing a machine runs links
 //! it. The power-cut hook stays in the engine, behind `install`'s
