@@ -11,10 +11,10 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::gpt_edit::{self, edit_gpt, field, lbas, put64, sectors, set_lbas};
 use common::*;
 use detect::gpt::{read_gpt, EntryExtent, EntryProblem, GptCopy, GptReadError};
 use detect::{detect_path, Content, IssueKind, PartitionTable};
+use testkit::gpt::{edit_gpt, field, lbas, put64, sectors, set_lbas};
 
 const ESP: u32 = 1;
 const ROOT_A: u32 = 2;
@@ -232,7 +232,7 @@ fn a_header_whose_partition_area_covers_the_table() {
 
     // The last usable sector on the backup header.
     let (_d2, path) = ferry_image();
-    let backup_lba = gpt_edit::sectors(&path) - 1;
+    let backup_lba = sectors(&path) - 1;
     edit_gpt(&path, |h, _| put64(h, field::LAST_USABLE, backup_lba));
     let size = std::fs::metadata(&path).expect("image").len();
     let Err(GptReadError::Damaged { primary, backup }) =

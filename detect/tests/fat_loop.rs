@@ -4,10 +4,10 @@
 //! reports every other disk.
 
 mod common;
-#[path = "../../fat/tests/looping/mod.rs"]
-mod looping;
 
 use std::path::{Path, PathBuf};
+
+use testkit::fat_loop;
 
 use common::{create_sparse, partition_start, sgdisk, splice, STATE_A_GOOD};
 use detect::layout::{self, Slot};
@@ -34,7 +34,7 @@ fn ferry_disk(dir: &Path, name: &str, damage: impl Fn(&str, &mut Vec<u8>)) -> Pa
         "-n", "5:0:0", "-t", &types[4], "-c", "5:ferry-data",
     ]);
     let esp_path = dir.join(format!("{name}-esp.img"));
-    let mut esp = looping::mkfs_fat32(
+    let mut esp = fat_loop::mkfs_fat32(
         &esp_path,
         40,
         &["loader", "loader/entries"],
@@ -46,7 +46,7 @@ fn ferry_disk(dir: &Path, name: &str, damage: impl Fn(&str, &mut Vec<u8>)) -> Pa
     damage("esp", &mut esp);
     std::fs::write(&esp_path, &esp).expect("write ESP");
     let conf_path = dir.join(format!("{name}-conf.img"));
-    let mut conf = looping::mkfs_fat32(
+    let mut conf = fat_loop::mkfs_fat32(
         &conf_path,
         40,
         &["config", "config/a", "reports"],
@@ -61,7 +61,7 @@ fn ferry_disk(dir: &Path, name: &str, damage: impl Fn(&str, &mut Vec<u8>)) -> Pa
 }
 
 fn detect_in_time(paths: Vec<PathBuf>) -> Vec<DiskReport> {
-    looping::within("detection", move || detect_all(&paths))
+    fat_loop::within("detection", move || detect_all(&paths))
 }
 
 fn damaged(r: &DiskReport, kind: IssueKind) -> bool {
@@ -76,7 +76,7 @@ fn a_looping_esp_directory_is_reported_and_other_disks_still_are() {
     let bad = ferry_disk(dir.path(), "bad", |part, img| {
         if part == "esp" {
             // The boot entries' directory: listing it follows the loop.
-            looping::loop_dir(img, "LOADER/ENTRIES");
+            fat_loop::loop_dir(img, "LOADER/ENTRIES");
         }
     });
     let good = ferry_disk(dir.path(), "good", |_, _| {});
@@ -112,7 +112,7 @@ fn a_looping_config_directory_is_reported_as_a_damaged_config_partition() {
     let dir = tempfile::tempdir().expect("tmp");
     let bad = ferry_disk(dir.path(), "bad", |part, img| {
         if part == "config" {
-            looping::loop_dir(img, "CONFIG");
+            fat_loop::loop_dir(img, "CONFIG");
         }
     });
     let reports = detect_in_time(vec![bad]);
@@ -129,7 +129,7 @@ fn a_file_whose_chain_loops_is_reported() {
     let dir = tempfile::tempdir().expect("tmp");
     let bad = ferry_disk(dir.path(), "bad", |part, img| {
         if part == "esp" {
-            let g = looping::Geometry::read(img);
+            let g = fat_loop::Geometry::read(img);
             // loader.conf is one cluster: give it two more whose chain
             // loops, as a file damaged while growing would have.
             let file = g.resolve(img, "loader/loader.conf");

@@ -4,12 +4,10 @@
 //! would compute the entry's place as `cluster - 2` and overflow.
 #![allow(clippy::unwrap_used)]
 
-mod looping;
-
 use std::io::{Cursor, Read};
 
 use fat::{FixedTime, Volume};
-use looping::*;
+use testkit::fat_loop::*;
 
 /// Open the volume, list `dir` and read `dir/x.txt` and `data.bin`.
 fn open_and_read(img: &[u8]) -> Result<(), fat::Error> {

@@ -2,12 +2,10 @@
 //! opening it fails at once with an error that says the file system is
 //! damaged, instead of a walk that never ends.
 
-mod looping;
-
 use std::io::Cursor;
 
 use fat::{FixedTime, Volume};
-use looping::*;
+use testkit::fat_loop::*;
 
 /// Open the volume and walk `ferry/`, in a thread with a time limit (a
 /// `Volume` is not `Send`: the result is whether it all worked).

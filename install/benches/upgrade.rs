@@ -22,12 +22,10 @@ use payload::{BuildSpec, Kind, SecretKey, TrustStore, Version, VersionReq};
 const RUNS: usize = 3;
 const MIB: u64 = 1 << 20;
 
-#[path = "../../bench-support/mod.rs"]
-mod support;
-use support::{bench_dir, measure, median, run_quiet, write_noise, yes};
+use testkit::bench::{bench_dir, measure, measured_child, median, run_quiet, write_noise, yes};
 
 fn main() {
-    if support::measured_child() {
+    if measured_child() {
         return;
     }
     let args: Vec<String> = std::env::args().collect();

@@ -24,8 +24,9 @@
 //! report's JSON ([`Report::parse`] refuses a format it does not know); a
 //! front end loads the trust store with `payload::TrustStore::load`.
 //!
-//! The `fault-injection` feature (tests only) adds `io::fault` and the
-//! `FERRY_FAULT_STOP_AFTER` power-cut hook of [`apply`].
+//! The `fault-injection` feature (tests only) adds `power_cut`, the
+//! `FERRY_FAULT_STOP_AFTER` hook of [`apply`]. The faulty disk and medium
+//! of the tests are in the `testkit` crate, outside the engine.
 
 pub mod answers;
 mod apply;
@@ -35,6 +36,8 @@ mod error;
 mod fatvol;
 pub mod io;
 mod plan;
+#[cfg(feature = "fault-injection")]
+pub mod power_cut;
 mod report;
 mod source;
 mod table;

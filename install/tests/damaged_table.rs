@@ -6,16 +6,14 @@
 //! the image changes; wipe and reinstall still works. A plan altered by
 //! hand so that partitions overlap or leave the disk writes nothing.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::gpt_edit::{lbas, sectors, set_lbas};
-use common::*;
 use detect::gpt::EntryProblem;
 use detect::layout::{Role, Slot};
 use install::{Action, Error, Refusal, WindowError};
 use payload::TrustStore;
+use testkit::gpt::{lbas, sectors, set_lbas};
+use testkit::{engine::*, image::*, release::*};
 
 const ESP: u32 = 1;
 const ROOT_A: u32 = 2;

@@ -1,12 +1,10 @@
 //! Fresh install, wipe, upgrade and hotfix on image files, checked with
 //! detection and by reading the partitions back.
 
-mod common;
-
-use common::*;
 use detect::layout::{Role, Slot};
 use detect::{IssueKind, SlotState};
 use install::{Action, Refusal};
+use testkit::{engine::*, image::*, release::*, running::*, MIB};
 
 fn kinds(disk: &std::path::Path) -> Vec<IssueKind> {
     inspect(disk).report.issues.iter().map(|i| i.kind).collect()

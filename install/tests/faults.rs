@@ -4,18 +4,16 @@
 //! old system the default, bootable and with its configuration, be reported
 //! truthfully by detection, and a second run must succeed.
 
-mod common;
-
 use std::fs::File;
 use std::io::BufReader;
 use std::path::PathBuf;
 
-use common::*;
 use detect::layout::{Role, Slot};
 use detect::IssueKind;
-use install::io::fault::{DiskFault, FaultyDisk, FaultyMedium, MediumFault};
 use install::{Action, DiskFile, Plan, StepKind, StepResult};
 use payload::TrustStore;
+use testkit::fault::{DiskFault, FaultyDisk, FaultyMedium, MediumFault};
+use testkit::{engine::*, image::*, release::*, running::*, MIB};
 
 struct Setup {
     _dir: tempfile::TempDir,

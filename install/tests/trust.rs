@@ -1,8 +1,7 @@
 //! Keys and hotfixes from one payload to the next: rotation to a new key,
 //! revocations that last, hotfixes only over what their image holds.
 
-mod common;
-use common::*;
+use testkit::{engine::*, image::*, release::*};
 
 use install::{Action, Refusal};
 use payload::{SecretKey, TrustUpdate};

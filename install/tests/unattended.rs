@@ -2,14 +2,12 @@
 //! the answer file that installed the system, and the same pair does not
 //! erase the disk again while it holds their result.
 
-mod common;
-
 use std::fs::OpenOptions;
 use std::path::Path;
 
-use common::*;
 use detect::layout::{self, Role};
 use install::{Action, AnswerFile, Refusal};
+use testkit::{engine::*, image::*, release::*};
 
 const MEDIUM: &str = "edfe51ecd7cef88c";
 const ANSWER: &str = "[install]\naction = \"wipe\"\ndisk = \"only\"\nconfirm-erase = \"ERASE\"\n\

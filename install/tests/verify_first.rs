@@ -3,16 +3,14 @@
 //! on the medium leaves the disk exactly as it was. Upgrades, which never
 //! touch the running slot, keep their single pass.
 
-mod common;
-
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use common::*;
-use install::io::fault::{FaultyMedium, MediumFault};
 use install::{Action, DiskFile, Plan, StepKind, StepResult};
+use testkit::fault::{FaultyMedium, MediumFault};
+use testkit::{engine::*, image::*, release::*, running::*};
 
 /// The byte of the payload file that starts chunk `index` of the root
 /// image of `release` (a 64-byte run of noise occurs once).

@@ -347,13 +347,10 @@ impl<R: Read + ?Sized> Read for Counted<'_, R> {
 }
 
 #[cfg(test)]
-#[path = "../../medium/tests/sticks/mod.rs"]
-mod sticks;
-
-#[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use testkit::sticks;
 
     #[test]
     fn the_stick_with_the_boot_id_is_found_among_other_drives() {

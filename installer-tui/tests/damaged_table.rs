@@ -4,15 +4,12 @@
 //! calls the table damaged, plan and apply refuse the upgrade with the
 //! partitions named, and the image is byte for byte what it was.
 
-#[path = "../../install/tests/common/mod.rs"]
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::gpt_edit::{lbas, sectors, set_lbas};
-use common::*;
 use install::Action;
+use testkit::gpt::{lbas, sectors, set_lbas};
+use testkit::{engine::*, image::*, release::*};
 
 const BIN: &str = env!("CARGO_BIN_EXE_installer-tui");
 

@@ -4,19 +4,15 @@
 //! the old slot must still be the default with everything it needs, and
 //! running the upgrade again must succeed.
 
-#[path = "../../install/tests/common/mod.rs"]
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::*;
 use detect::layout::Slot;
+use install::power_cut::{STOP_AFTER_ENV, STOP_EXIT_CODE};
+use testkit::{engine::*, image::*, release::*, running::*};
 
 const BIN: &str = env!("CARGO_BIN_EXE_installer-tui");
-/// Exit code of a stop by FERRY_FAULT_STOP_AFTER.
-const STOPPED: i32 = 75;
 
 struct Setup {
     dir: tempfile::TempDir,
@@ -84,9 +80,9 @@ fn command(
         .arg(disk)
         .arg("--boot-loader")
         .arg(boot_loader())
-        .env_remove("FERRY_FAULT_STOP_AFTER");
+        .env_remove(STOP_AFTER_ENV);
     if let Some(step) = stop_after {
-        c.env("FERRY_FAULT_STOP_AFTER", step);
+        c.env(STOP_AFTER_ENV, step);
     }
     c
 }
@@ -207,7 +203,12 @@ fn stopped_after_each_step_the_old_system_still_boots() {
         copy(&s.base, &s.work);
         let before = running_system(&s.work);
         let out = s.upgrade(Some(step));
-        assert_eq!(out.status.code(), Some(STOPPED), "{step}: {}", text(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(STOP_EXIT_CODE),
+            "{step}: {}",
+            text(&out)
+        );
         s.check(&before, &format!("stopped after {step}"));
     }
 }

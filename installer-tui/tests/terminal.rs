@@ -3,16 +3,12 @@
 //! `capture-pane`. Interactive upgrade and wipe, and unattended runs with a
 //! good and a broken answer file, in simulation mode on Demo Engine images.
 
-#[path = "../../install/tests/common/mod.rs"]
-mod common;
-mod fixture;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use detect::{Content, Slot};
-use fixture::Fixture;
+use testkit::fixture::{self, Fixture};
 
 const BIN: &str = env!("CARGO_BIN_EXE_installer-tui");
 
@@ -51,7 +47,7 @@ impl Tmux {
             medium.display(),
             fx.key.display(),
             Fixture::layout_mib(),
-            common::boot_loader().display()
+            testkit::engine::boot_loader().display()
         );
         for d in disks {
             cmd.push_str(&format!(" --disk {}", d.display()));
@@ -273,15 +269,15 @@ fn unattended_auto_refuses_used_disks_that_looked_blank() {
         std::fs::write(img, data).expect("write image");
     };
     let ext4 = fx.dir.path().join("ext4-55aa.img");
-    common::sparse(&ext4, common::DISK_SIZE);
+    testkit::image::sparse(&ext4, testkit::engine::DISK_SIZE);
     run("mkfs.ext4", &["-q", "-F", ext4.to_str().expect("utf-8")]);
     poke(&ext4, 510, &[0x55, 0xAA]);
     let fat = fx.dir.path().join("fat32-bpb-gone.img");
-    common::sparse(&fat, common::DISK_SIZE);
+    testkit::image::sparse(&fat, testkit::engine::DISK_SIZE);
     run("mkfs.fat", &["-F", "32", fat.to_str().expect("utf-8")]);
     poke(&fat, 0, &[0; 36]);
     let gpt = fx.dir.path().join("empty-gpt.img");
-    common::sparse(&gpt, common::DISK_SIZE);
+    testkit::image::sparse(&gpt, testkit::engine::DISK_SIZE);
     run("sgdisk", &["-o", gpt.to_str().expect("utf-8")]);
 
     let answer = fx.dir.path().join("auto.toml");

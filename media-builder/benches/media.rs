@@ -17,13 +17,13 @@ use std::time::Instant;
 
 const RUNS: usize = 3;
 
-#[path = "../../bench-support/mod.rs"]
-mod support;
-use support::{bench_dir, measure, median, run_quiet, write_noise, yes, Sample};
+use testkit::bench::{
+    bench_dir, measure, measured_child, median, run_quiet, write_noise, yes, Sample,
+};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if support::measured_child() {
+    if measured_child() {
         return;
     }
     let size_mib: u64 = args

@@ -3,13 +3,12 @@
 //! are named.
 #![allow(clippy::unwrap_used)]
 
-mod sticks;
-
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use medium::stick::{find_partition, Stick};
 use medium::{choose_boot_medium, Error, MediumInfo};
+use testkit::sticks;
 
 /// What the installer reads from each drive: its `medium.toml`.
 fn info(img: &Path) -> MediumInfo {

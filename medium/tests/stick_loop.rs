@@ -2,17 +2,15 @@
 //! mkfs.fat and mtools, then patched): the installer's search for its
 //! medium gets an error saying the file system is damaged, at once.
 
-#[path = "../../fat/tests/looping/mod.rs"]
-mod looping;
-
 use std::io::{Cursor, Read};
 
 use medium::stick::Stick;
+use testkit::fat_loop;
 
 /// Everything the installer reads from a stick, in a thread with a time
 /// limit (a `Stick` is not `Send`: the result is whether it all worked).
 fn read_stick(img: Vec<u8>) -> Result<(), medium::Error> {
-    looping::within("reading the stick", move || {
+    fat_loop::within("reading the stick", move || {
         let stick = Stick::open(Cursor::new(img))?;
         stick.answer()?;
         stick.volume().list("ferry")?;
@@ -35,7 +33,7 @@ fn stick(dir: &std::path::Path) -> Vec<u8> {
          payload_size = {}\ncmdline = \"quiet\"\ncreated = \"2025-03-01T10:00:00Z\"\n",
         payload.len()
     );
-    looping::mkfs_fat32(
+    fat_loop::mkfs_fat32(
         &dir.join("stick.img"),
         40,
         &["ferry"],
@@ -60,7 +58,7 @@ fn assert_damaged(r: Result<(), medium::Error>) {
 fn a_stick_whose_ferry_directory_loops_is_refused() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut img = stick(dir.path());
-    looping::loop_dir(&mut img, "FERRY");
+    fat_loop::loop_dir(&mut img, "FERRY");
     assert_damaged(read_stick(img));
 }
 
@@ -68,7 +66,7 @@ fn a_stick_whose_ferry_directory_loops_is_refused() {
 fn a_stick_whose_payload_chain_loops_is_refused() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut img = stick(dir.path());
-    looping::loop_file(&mut img, "ferry/engine.upg");
+    fat_loop::loop_file(&mut img, "ferry/engine.upg");
     assert_damaged(read_stick(img));
 }
 

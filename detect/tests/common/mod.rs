@@ -2,8 +2,6 @@
 //! (gpt crate + fatfs) and by the real tools (sgdisk, mkfs.fat, mtools).
 #![allow(dead_code)]
 
-pub mod gpt_edit;
-
 use detect::io::Slice;
 use detect::layout::{self, Role, Slot};
 use std::fs::{File, OpenOptions};

@@ -367,7 +367,7 @@ impl<D: Device + Send> Run<'_, D> {
                 seconds,
             });
             #[cfg(feature = "fault-injection")]
-            crate::io::fault::stop_if_asked(step.kind);
+            crate::power_cut::stop_if_asked(step.kind);
         }
         Ok(total)
     }

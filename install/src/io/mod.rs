@@ -1,10 +1,8 @@
 //! Small I/O adapters of the write path, each one idea: reading a written
-//! range back against the manifest's chunk hashes, measuring progress, and
-//! (with the `fault-injection` feature, for tests only) faults.
+//! range back against the manifest's chunk hashes, caching blocks, and
+//! measuring progress.
 
 mod cache;
-#[cfg(feature = "fault-injection")]
-pub mod fault;
 mod rate;
 mod readback;
 

@@ -5,7 +5,7 @@ use crossterm::event::KeyCode;
 
 use super::super::event::{update, Event, Msg};
 use super::super::failure::InspectError;
-use super::{common, has, hasnt, key, keys, on, press, snap, started};
+use super::{has, hasnt, key, keys, on, press, snap, started};
 
 #[test]
 fn choices_for_an_installation_and_esc_goes_back() {
@@ -44,7 +44,7 @@ fn a_foreign_disk_is_erased_to_install() {
 #[test]
 fn refused_choices_are_dimmed_with_the_reason() {
     let fx = super::fixture();
-    let mut r = common::Release::new("2.0.0");
+    let mut r = testkit::release::Release::new("2.0.0");
     r.upgrades_from = Some(">=1.1.0, <2.0.0");
     fx.put_release(&r);
     let mut app = started(&fx, &[&fx.installed]);
@@ -120,7 +120,7 @@ fn a_disk_that_cannot_be_inspected_says_why() {
 /// A copy of the installed disk whose root a reaches into root b, its
 /// GPT checksums recomputed.
 fn damaged_table(fx: &super::Fixture) -> std::path::PathBuf {
-    use common::gpt_edit::{lbas, set_lbas};
+    use testkit::gpt::{lbas, set_lbas};
     let disk = fx.dir.path().join("damaged.img");
     std::fs::copy(&fx.installed, &disk).expect("copy");
     let b = lbas(&disk, 3);

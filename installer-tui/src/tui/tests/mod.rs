@@ -8,11 +8,6 @@
 //! `cargo insta review`) and read the difference in `git diff` before
 //! committing it.
 
-#[path = "../../../../install/tests/common/mod.rs"]
-mod common;
-#[path = "../../../tests/fixture/mod.rs"]
-mod fixture;
-
 mod action;
 mod check;
 mod disks;
@@ -37,7 +32,7 @@ use super::event::{update, Command, Event, Msg};
 use super::{draw, worker};
 use crate::answer::AnswerFile;
 use crate::boot_medium::BootMedium;
-use fixture::Fixture;
+use testkit::fixture::{self, Fixture};
 
 fn setup(fx: &Fixture, disks: &[&Path]) -> Setup {
     Setup {
@@ -45,8 +40,8 @@ fn setup(fx: &Fixture, disks: &[&Path]) -> Setup {
         trust: fx.trust.clone(),
         disks: disks.iter().map(|p| p.to_path_buf()).collect(),
         boot: false,
-        sizes: common::sizes(),
-        boot_loader: common::boot_loader(),
+        sizes: testkit::engine::sizes(),
+        boot_loader: testkit::engine::boot_loader(),
         answer: None,
         lock: None,
         log_file: None,

@@ -133,7 +133,7 @@ fn unattended_mistakes_fall_back_to_the_screens() {
 #[test]
 fn unattended_wipe_from_a_damaged_medium_leaves_the_disk_as_it_was() {
     let fx = super::fixture();
-    let image = || super::common::hash_range(&fx.installed, 0, super::common::DISK_SIZE);
+    let image = || testkit::image::hash_range(&fx.installed, 0, testkit::engine::DISK_SIZE);
     let before = image();
     damage(&fx);
     let mut app = answered(
@@ -160,7 +160,7 @@ fn unattended_wipe_from_a_damaged_medium_leaves_the_disk_as_it_was() {
 fn an_unattended_wipe_is_not_repeated_at_the_next_boot() {
     let fx = super::fixture();
     let answer = "[install]\naction = \"wipe\"\ndisk = \"only\"\nconfirm-erase = \"ERASE\"\n[finish]\naction = \"reboot\"\ndelay = 0\n";
-    let image = || super::common::hash_range(&fx.installed, 0, super::common::DISK_SIZE);
+    let image = || testkit::image::hash_range(&fx.installed, 0, testkit::engine::DISK_SIZE);
     let mut app = answered(&fx, &[&fx.installed], answer);
     assert_eq!(on(&app), "Done", "{}", screen(&app));
     update(&mut app, Event::Tick);

@@ -6,7 +6,7 @@ use crossterm::event::KeyCode;
 use super::super::app::App;
 use super::super::context::Exit;
 use super::super::event::{update, Command, Event, Msg};
-use super::{common, fixture, has, hasnt, key, keys, on, settle, setup, snap, started};
+use super::{fixture, has, hasnt, key, keys, on, settle, setup, snap, started};
 
 #[test]
 fn welcome_shows_the_medium_and_the_choices() {
@@ -47,7 +47,7 @@ fn welcome_shows_the_medium_and_the_choices() {
 fn a_payload_that_fails_verification_is_never_offered() {
     let fx = super::fixture();
     let mut s = setup(&fx, &[&fx.installed]);
-    s.trust = common::trust(&[&fixture::stranger()]);
+    s.trust = testkit::release::trust(&[&fixture::stranger()]);
     let mut app = App::new(s);
     settle(&mut app, vec![Command::Load]);
     has(

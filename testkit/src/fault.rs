@@ -1,28 +1,13 @@
-//! Faults for tests, built only with the `fault-injection` feature: a disk
-//! that fails or silently corrupts a write at a chosen byte, a medium that
-//! disappears or returns a bad byte (each wraps the real thing and behaves
-//! exactly like it elsewhere), and a power cut after a chosen step of
-//! `apply`.
+//! A disk that fails or silently corrupts a write at a chosen byte, and a
+//! medium that disappears or returns a bad byte: each wraps the real thing
+//! and behaves exactly like it elsewhere. They need nothing of the engine
+//! but its public [`Device`] trait, so they live here and not in the
+//! engine. (The power cut after a step is `install::power_cut`: `apply`
+//! itself calls it.)
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use crate::device::{Device, DiskReader};
-use crate::plan::StepKind;
-
-/// The power-cut hook: after the step of this name finished (and was
-/// flushed), the process exits at once, as if the power went.
-pub const STOP_AFTER_ENV: &str = "FERRY_FAULT_STOP_AFTER";
-/// Exit code of a stop by [`STOP_AFTER_ENV`].
-pub const STOP_EXIT_CODE: i32 = 75;
-
-/// End the process with [`STOP_EXIT_CODE`] when [`STOP_AFTER_ENV`] names
-/// `step`, which has just finished.
-pub(crate) fn stop_if_asked(step: StepKind) {
-    if std::env::var(STOP_AFTER_ENV).is_ok_and(|s| s == step.name()) {
-        let _ = io::stdout().flush();
-        std::process::exit(STOP_EXIT_CODE);
-    }
-}
+use install::{Device, DiskReader};
 
 /// What goes wrong on the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,14 +1,12 @@
 //! FAT32 images made by mkfs.fat and mtools, then damaged so that one
-//! cluster chain loops. Shared by the `fat`, `detect` and `medium` tests
-//! (they include this file by path).
-#![allow(dead_code)]
+//! cluster chain loops.
 
 use std::path::Path;
 use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
-pub const MIB: u64 = 1024 * 1024;
+use crate::MIB;
 /// Longest a walk over a damaged volume may take before the test fails:
 /// without a bound it never ends, and a hung test would stall CI.
 pub const LIMIT: Duration = Duration::from_secs(10);

@@ -1,9 +1,6 @@
-//! What every Ferry benchmark binary shares: timing a command and its peak
-//! memory, the scratch directory, pseudo-random test data. Included with
-//! `#[path = "../../bench-support/mod.rs"] mod support;` by the benches of
-//! `media-builder` and `install` (a benchmark is a binary of its own crate,
-//! so a file is the simplest way to share this).
-#![allow(dead_code)]
+//! What every Ferry benchmark binary shares (those of `media-builder` and
+//! `install`): timing a command and its peak memory, the scratch
+//! directory, pseudo-random test data.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,7 +10,9 @@ use std::time::Instant;
 /// One timed run: wall seconds and peak resident memory.
 #[derive(Clone, Copy, Debug)]
 pub struct Sample {
+    /// Wall-clock seconds.
     pub secs: f64,
+    /// Peak resident memory, KiB.
     pub rss_kib: u64,
 }
 
@@ -98,10 +97,7 @@ pub fn yes(b: bool) -> &'static str {
 
 /// `target/bench-NAME` (or under `CARGO_TARGET_DIR`).
 pub fn bench_dir(name: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join(format!("bench-{name}"))
+    crate::target_dir().join(format!("bench-{name}"))
 }
 
 /// `size` pseudo-random bytes (xorshift from `seed`), distinct in every

@@ -1,9 +1,7 @@
 //! Editing the GPT of an image file in place, as damage or a hostile
 //! writer would leave it: entries and header fields of both copies are
 //! changed and every checksum is recomputed, so the table still passes its
-//! CRC checks. 512-byte sectors. Shared by the tests of `detect`, `install`
-//! and `installer-tui` (`#[path]`).
-#![allow(dead_code)]
+//! CRC checks. 512-byte sectors.
 
 use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};

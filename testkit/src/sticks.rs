@@ -1,13 +1,11 @@
 //! Ferry USB sticks as image files: a GPT with one partition named FERRY
 //! holding a FAT32 volume (made by mkfs.fat and mtools) with
-//! `ferry/medium.toml` and a small payload. Shared by the `medium` and
-//! `installer-tui` tests (they include this file by path).
-#![allow(dead_code)]
+//! `ferry/medium.toml` and a small payload.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const MIB: u64 = 1024 * 1024;
+use crate::MIB;
 /// Where the FAT partition starts, in bytes.
 pub const PARTITION_START: u64 = MIB;
 const FAT_MIB: u64 = 40;
