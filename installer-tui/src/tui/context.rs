@@ -151,7 +151,7 @@ pub enum Go {
     /// Review the picked choice.
     Review(Picked),
     /// What the answer file asks for is on the disk already: Welcome with
-    /// `notice`, the cursor on Reboot, and the disc out of its drive.
+    /// `notice` and the cursor on Reboot.
     AlreadyDone { notice: String },
     /// Carry out the picked choice's plan.
     Start {

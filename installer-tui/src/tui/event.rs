@@ -131,10 +131,9 @@ fn go(app: &mut App, to: Go) -> Vec<Command> {
         }
         Go::Action { planned, cursor } => Screen::Action(ActionState { planned, cursor }),
         Go::Review(picked) => Screen::Review(ReviewState::new(picked)),
-        Go::AlreadyDone { notice } => {
-            cmds.push(Command::Eject);
-            Screen::Welcome(WelcomeState::at('b', Some(notice)))
-        }
+        // The disc stays in: the technician may still choose another
+        // action from it; the notice asks to remove it.
+        Go::AlreadyDone { notice } => Screen::Welcome(WelcomeState::at('b', Some(notice))),
         Go::Start {
             plan,
             picked,

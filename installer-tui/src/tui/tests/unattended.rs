@@ -161,15 +161,27 @@ fn an_unattended_wipe_is_not_repeated_at_the_next_boot() {
     let fx = super::fixture();
     let answer = "[install]\naction = \"wipe\"\ndisk = \"only\"\nconfirm-erase = \"ERASE\"\n[finish]\naction = \"reboot\"\ndelay = 0\n";
     let image = || testkit::image::hash_range(&fx.installed, 0, testkit::engine::DISK_SIZE);
-    let mut app = answered(&fx, &[&fx.installed], answer);
+    // A run from the answer file, with the eject it asks for held back.
+    let run = || {
+        let mut s = setup(&fx, &[&fx.installed]);
+        s.answer = Some(AnswerFile::parse("answer.toml", answer));
+        let mut app = App::new(s);
+        let ejects = settle_but(&mut app, vec![Command::Load], |c| {
+            matches!(c, Command::Eject)
+        });
+        (app, ejects.len())
+    };
+    let (mut app, ejects) = run();
     assert_eq!(on(&app), "Done", "{}", screen(&app));
+    assert_eq!(ejects, 1, "the disc comes out after success");
     update(&mut app, Event::Tick);
     assert_eq!(app.ctx.exit, Some(Exit::Reboot));
     let after_first = image();
 
     // The machine starts from the medium again: the same answer file.
-    let mut app = answered(&fx, &[&fx.installed], answer);
+    let (mut app, ejects) = run();
     assert_eq!(on(&app), "Welcome", "{}", screen(&app));
+    assert_eq!(ejects, 0, "the disc stays in for another action");
     has(
         &app,
         &[
