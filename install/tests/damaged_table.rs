@@ -6,12 +6,11 @@
 //! the image changes; wipe and reinstall still works. A plan altered by
 //! hand so that partitions overlap or leave the disk writes nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use detect::gpt::EntryProblem;
 use detect::layout::{Role, Slot};
 use install::{Action, Error, Refusal, WindowError};
-use payload::TrustStore;
 use testkit::gpt::{lbas, sectors, set_lbas};
 use testkit::{engine::*, image::*, release::*};
 
@@ -19,39 +18,6 @@ const ESP: u32 = 1;
 const ROOT_A: u32 = 2;
 const ROOT_B: u32 = 3;
 const DATA: u32 = 5;
-
-struct Setup {
-    _dir: tempfile::TempDir,
-    base: PathBuf,
-    upg: PathBuf,
-    trust: TrustStore,
-    work: PathBuf,
-}
-
-/// 1.0.0 installed in slot a and started good; the 1.1.0 payload.
-fn setup() -> Setup {
-    let dir = tmp();
-    let k = keys();
-    let trust = trust(&[&k.vendor]);
-    let base = dir.path().join("base.img");
-    sparse(&base, DISK_SIZE);
-    run(
-        &base,
-        &Release::new("1.0.0").build(dir.path(), &k.vendor),
-        &trust,
-        Action::Install,
-    );
-    bless(&base);
-    let upg = Release::new("1.1.0").build(dir.path(), &k.vendor);
-    let work = dir.path().join("work.img");
-    Setup {
-        _dir: dir,
-        base,
-        upg,
-        trust,
-        work,
-    }
-}
 
 /// One way to damage the table, and what detection must say about it.
 struct Damage {
@@ -136,7 +102,7 @@ fn sha(path: &Path) -> String {
 
 #[test]
 fn upgrade_of_a_damaged_table_is_refused_and_nothing_is_written() {
-    let s = setup();
+    let s = upgradable();
     for d in damages() {
         copy(&s.base, &s.work);
         // Planned while the table was sound, applied after the damage.
@@ -187,7 +153,7 @@ fn upgrade_of_a_damaged_table_is_refused_and_nothing_is_written() {
 
 #[test]
 fn wipe_and_reinstall_replaces_a_damaged_table() {
-    let s = setup();
+    let s = upgradable();
     copy(&s.base, &s.work);
     set_lbas(&s.work, ROOT_B, 1 << 55, (1 << 55) + 16383);
     let plan = plan_for(&s.work, &s.upg, &s.trust, Action::Wipe);

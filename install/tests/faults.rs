@@ -6,49 +6,26 @@
 
 use std::fs::File;
 use std::io::BufReader;
-use std::path::PathBuf;
 
 use detect::layout::{Role, Slot};
 use detect::IssueKind;
 use install::{Action, DiskFile, Plan, StepKind, StepResult};
-use payload::TrustStore;
 use testkit::fault::{DiskFault, FaultyDisk, FaultyMedium, MediumFault};
 use testkit::{engine::*, image::*, release::*, running::*, MIB};
 
-struct Setup {
-    _dir: tempfile::TempDir,
-    base: PathBuf,
-    upg: PathBuf,
-    trust: TrustStore,
-    work: PathBuf,
+/// The upgrade runs these tests make, with faults.
+trait Faulty {
+    fn fresh_copy(&self) -> Plan;
+    fn apply_with(
+        &self,
+        plan: &Plan,
+        disk: DiskFault,
+        medium: Option<MediumFault>,
+    ) -> Result<install::Report, Box<install::Failure>>;
+    fn check_and_rerun(&self, before: &RunningSystem, what: &str);
 }
 
-/// 1.0.0 installed and started good; the 1.1.0 payload next to it.
-fn setup() -> Setup {
-    let dir = tmp();
-    let k = keys();
-    let trust = trust(&[&k.vendor]);
-    let base = dir.path().join("base.img");
-    sparse(&base, DISK_SIZE);
-    run(
-        &base,
-        &Release::new("1.0.0").build(dir.path(), &k.vendor),
-        &trust,
-        Action::Install,
-    );
-    bless(&base);
-    let upg = Release::new("1.1.0").build(dir.path(), &k.vendor);
-    let work = dir.path().join("work.img");
-    Setup {
-        base,
-        upg,
-        trust,
-        work,
-        _dir: dir,
-    }
-}
-
-impl Setup {
+impl Faulty for Upgradable {
     fn fresh_copy(&self) -> Plan {
         copy(&self.base, &self.work);
         plan_for(&self.work, &self.upg, &self.trust, Action::Upgrade)
@@ -92,7 +69,7 @@ fn no_fault() -> DiskFault {
 
 #[test]
 fn a_disk_that_stops_writing_at_any_point_leaves_the_old_system() {
-    let s = setup();
+    let s = upgradable();
     let plan = s.fresh_copy();
     let before = running_system(&s.work);
     // How much an upgrade writes, measured on a good run.
@@ -137,7 +114,7 @@ fn a_disk_that_stops_writing_at_any_point_leaves_the_old_system() {
 
 #[test]
 fn a_bad_chunk_on_the_medium_stops_before_it_reaches_the_disk() {
-    let s = setup();
+    let s = upgradable();
     let len = std::fs::metadata(&s.upg).expect("payload").len();
     let plan = s.fresh_copy();
     let before = running_system(&s.work);
@@ -170,7 +147,7 @@ fn a_bad_chunk_on_the_medium_stops_before_it_reaches_the_disk() {
 
 #[test]
 fn the_medium_disappearing_at_0_50_and_99_percent_leaves_the_old_system() {
-    let s = setup();
+    let s = upgradable();
     let len = std::fs::metadata(&s.upg).expect("payload").len();
     for percent in [0, 50, 99] {
         let plan = s.fresh_copy();
@@ -216,7 +193,7 @@ fn the_medium_disappearing_at_0_50_and_99_percent_leaves_the_old_system() {
 
 #[test]
 fn a_block_corrupted_on_the_target_is_caught_by_the_read_back() {
-    let s = setup();
+    let s = upgradable();
     let plan = s.fresh_copy();
     let before = running_system(&s.work);
     let slot_b = plan.partition(Role::Root(Slot::B)).expect("b").start;
@@ -251,7 +228,7 @@ fn a_block_corrupted_on_the_target_is_caught_by_the_read_back() {
 
 #[test]
 fn a_plan_for_another_disk_state_is_not_applied() {
-    let s = setup();
+    let s = upgradable();
     let plan = s.fresh_copy();
     // Something changed the disk after planning: a completed upgrade.
     install::apply(&plan, &mut |_| {}).expect("upgrade");

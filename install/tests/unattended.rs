@@ -2,10 +2,8 @@
 //! the answer file that installed the system, and the same pair does not
 //! erase the disk again while it holds their result.
 
-use std::fs::OpenOptions;
 use std::path::Path;
 
-use detect::layout::{self, Role};
 use install::{Action, AnswerFile, Refusal};
 use testkit::{engine::*, image::*, release::*};
 
@@ -32,29 +30,11 @@ fn plan(
 /// Remove every loader entry from the ESP: an install that stopped before
 /// its boot entry was written.
 fn remove_entries(disk: &Path) {
-    let t = inspect(disk);
-    let esp = t.partition(Role::Esp).expect("esp").clone();
-    let mut f = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(disk)
-        .expect("open");
-    let slice = detect::io::Slice::new(&mut f, esp.start, esp.size).expect("slice");
-    let fs = fatfs::FileSystem::new(slice, fatfs::FsOptions::new()).expect("esp");
-    let dir = fs
-        .root_dir()
-        .open_dir(layout::LOADER_ENTRIES_DIR)
-        .expect("entries");
-    let names: Vec<String> = dir
-        .iter()
-        .map(|e| e.expect("entry").file_name())
-        .filter(|n| n.ends_with(".conf"))
-        .collect();
-    for n in names {
-        dir.remove(&n).expect("remove entry");
-    }
-    drop(dir);
-    fs.unmount().expect("unmount");
+    edit_loader_entries(disk, |dir, names| {
+        for n in names.iter().filter(|n| n.ends_with(".conf")) {
+            dir.remove(n).expect("remove entry");
+        }
+    });
 }
 
 #[test]

@@ -7,9 +7,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use install::Action;
 use testkit::gpt::{lbas, sectors, set_lbas};
-use testkit::{engine::*, image::*, release::*};
+use testkit::{engine::*, image::*};
 
 const BIN: &str = env!("CARGO_BIN_EXE_installer-tui");
 
@@ -46,22 +45,14 @@ fn sha(path: &Path) -> String {
 
 #[test]
 fn detect_plan_and_apply_on_damaged_tables() {
-    let dir = tmp();
-    let k = keys();
-    let key = dir.path().join("vendor.pub");
-    std::fs::write(&key, k.vendor.public().to_pem()).expect("key file");
-    let trust = trust(&[&k.vendor]);
-    let base = dir.path().join("base.img");
-    sparse(&base, DISK_SIZE);
-    run(
-        &base,
-        &Release::new("1.0.0").build(dir.path(), &k.vendor),
-        &trust,
-        Action::Install,
-    );
-    bless(&base);
-    let upg = Release::new("1.1.0").build(dir.path(), &k.vendor);
-    let work = dir.path().join("work.img");
+    let Upgradable {
+        base,
+        upg,
+        key,
+        work,
+        dir: _dir,
+        ..
+    } = upgradable();
 
     let damages: [Damage; 5] = [
         (

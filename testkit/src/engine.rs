@@ -70,32 +70,82 @@ pub fn run(disk: &Path, payload: &Path, trust: &TrustStore, action: Action) -> i
     install::apply(&plan, &mut |_| {}).unwrap_or_else(|f| panic!("apply {action}: {}", f.error))
 }
 
-/// What the boot loader does once a new slot started good: it drops the
-/// counter from the entry's name (systemd-bless-boot).
-pub fn bless(disk: &Path) {
+/// Change the loader entries (`loader/entries/` on the ESP) of the
+/// installation on `disk`: `f` gets the directory and the entries' names.
+pub fn edit_loader_entries(
+    disk: &Path,
+    f: impl FnOnce(&fatfs::Dir<'_, detect::io::Slice<&mut std::fs::File>>, Vec<String>),
+) {
     let t = inspect(disk);
     let esp = t.partition(Role::Esp).expect("esp").clone();
-    let mut f = OpenOptions::new()
+    let mut file = OpenOptions::new()
         .read(true)
         .write(true)
         .open(disk)
         .expect("open");
-    let slice = detect::io::Slice::new(&mut f, esp.start, esp.size).expect("slice");
+    let slice = detect::io::Slice::new(&mut file, esp.start, esp.size).expect("slice");
     let fs = fatfs::FileSystem::new(slice, fatfs::FsOptions::new()).expect("esp");
     let dir = fs
         .root_dir()
         .open_dir(layout::LOADER_ENTRIES_DIR)
         .expect("entries");
-    let names: Vec<String> = dir
-        .iter()
-        .map(|e| e.expect("entry").file_name())
-        .filter(|n| n.contains('+'))
-        .collect();
-    for n in names {
-        let e = detect::boot::parse_entry_file_name(&n).expect("entry name");
-        dir.rename(&n, &dir, &format!("{}.conf", e.id))
-            .expect("bless");
-    }
+    let names: Vec<String> = dir.iter().map(|e| e.expect("entry").file_name()).collect();
+    f(&dir, names);
     drop(dir);
     fs.unmount().expect("unmount");
+}
+
+/// What the boot loader does once a new slot started good: it drops the
+/// counter from the entry's name (systemd-bless-boot).
+pub fn bless(disk: &Path) {
+    edit_loader_entries(disk, |dir, names| {
+        for n in names.iter().filter(|n| n.contains('+')) {
+            let e = detect::boot::parse_entry_file_name(n).expect("entry name");
+            dir.rename(n, dir, &format!("{}.conf", e.id))
+                .expect("bless");
+        }
+    });
+}
+
+/// 1.0.0 installed in slot a of `base` and started good, the 1.1.0
+/// payload beside it, and `work`, where a test copies `base` to change it.
+#[derive(Debug)]
+pub struct Upgradable {
+    pub base: PathBuf,
+    pub upg: PathBuf,
+    pub trust: TrustStore,
+    /// The key `trust` holds, as a file for the binaries' `--trust`.
+    pub key: PathBuf,
+    pub work: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+/// See [`Upgradable`].
+pub fn upgradable() -> Upgradable {
+    use crate::image::{sparse, tmp};
+    use crate::release::{keys, trust, Release};
+    let dir = tmp();
+    let k = keys();
+    let trust = trust(&[&k.vendor]);
+    let key = dir.path().join("vendor.pub");
+    std::fs::write(&key, k.vendor.public().to_pem()).expect("key file");
+    let base = dir.path().join("base.img");
+    sparse(&base, DISK_SIZE);
+    run(
+        &base,
+        &Release::new("1.0.0").build(dir.path(), &k.vendor),
+        &trust,
+        Action::Install,
+    );
+    bless(&base);
+    let upg = Release::new("1.1.0").build(dir.path(), &k.vendor);
+    let work = dir.path().join("work.img");
+    Upgradable {
+        base,
+        upg,
+        trust,
+        key,
+        work,
+        dir,
+    }
 }
