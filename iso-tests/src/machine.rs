@@ -18,13 +18,36 @@ pub enum Firmware {
     Bios,
     /// OVMF (EDK2), with a fresh copy of its variable store per machine.
     Uefi,
+    /// OVMF with Secure Boot enforced and Microsoft's keys enrolled, as
+    /// PCs ship: only what a Microsoft-signed shim accepts starts.
+    UefiSecureBoot,
+}
+
+/// The controller a disk hangs on, as the installer will see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bus {
+    /// virtio-blk (PCI): `/dev/vdX`.
+    VirtioBlk,
+    /// An NVMe controller with one namespace of this logical (and physical)
+    /// sector size, 512 or 4096: `/dev/nvme0n1`.
+    Nvme { sector_size: u32 },
+    /// SATA on the q35 machine's AHCI controller: `/dev/sdX`.
+    Ahci,
+    /// SCSI on a virtio-scsi controller: `/dev/sdX`.
+    VirtioScsi,
+    /// A USB mass-storage disk (not removable) on xHCI: `/dev/sdX`.
+    Usb,
 }
 
 #[derive(Debug, Clone)]
 enum Medium {
     Cdrom(PathBuf),
     UsbStick(PathBuf),
-    Disk { path: PathBuf, format: &'static str },
+    Disk {
+        path: PathBuf,
+        format: &'static str,
+        bus: Bus,
+    },
 }
 
 /// A machine to boot: firmware, media and disks.
@@ -83,14 +106,19 @@ impl Machine {
 
     /// A disk on virtio; the format is taken from the file name
     /// (`.qcow2`, otherwise raw). The first disk boots first.
-    pub fn disk(mut self, path: impl Into<PathBuf>) -> Machine {
+    pub fn disk(self, path: impl Into<PathBuf>) -> Machine {
+        self.disk_on(path, Bus::VirtioBlk)
+    }
+
+    /// A disk on the given controller (see [`Machine::disk`]).
+    pub fn disk_on(mut self, path: impl Into<PathBuf>, bus: Bus) -> Machine {
         let path = path.into();
         let format = if path.extension().is_some_and(|e| e == "qcow2") {
             "qcow2"
         } else {
             "raw"
         };
-        self.media.push(Medium::Disk { path, format });
+        self.media.push(Medium::Disk { path, format, bus });
         self
     }
 
@@ -120,7 +148,14 @@ impl Machine {
         } else {
             "tcg"
         };
-        push(&["-machine", &format!("q35,accel={accel}")]);
+        if self.firmware == Firmware::UefiSecureBoot {
+            // Secure Boot needs SMM, and the variable store writable only
+            // from it, or OVMF's secboot build refuses to start.
+            push(&["-machine", &format!("q35,smm=on,accel={accel}")]);
+            push(&["-global", "driver=cfi.pflash01,property=secure,value=on"]);
+        } else {
+            push(&["-machine", &format!("q35,accel={accel}")]);
+        }
         push(&["-m", &self.memory_mib.to_string(), "-smp", "1"]);
         push(&[
             "-display",
@@ -142,8 +177,8 @@ impl Machine {
         if let Some(base) = &self.rtc_base {
             push(&["-rtc", &format!("base={base}")]);
         }
-        if self.firmware == Firmware::Uefi {
-            let (code, vars) = ovmf()?;
+        if self.firmware != Firmware::Bios {
+            let (code, vars) = ovmf(self.firmware == Firmware::UefiSecureBoot)?;
             let my_vars = dir.join("OVMF_VARS.fd");
             std::fs::copy(&vars, &my_vars)
                 .with_context(|| format!("copying {}", vars.display()))?;
@@ -169,6 +204,7 @@ impl Machine {
             push(&["-append", append]);
         }
         let mut usb = false;
+        let mut scsi = false;
         for (i, m) in self.media.iter().enumerate() {
             let boot_index = i + 1;
             match m {
@@ -186,9 +222,8 @@ impl Machine {
                     ]);
                 }
                 Medium::UsbStick(p) => {
-                    if !usb {
+                    if !std::mem::replace(&mut usb, true) {
                         push(&["-device", "qemu-xhci,id=xhci"]);
-                        usb = true;
                     }
                     push(&[
                         "-drive",
@@ -196,15 +231,35 @@ impl Machine {
                     ]);
                     push(&["-device", &format!("usb-storage,bus=xhci.0,id=stick,drive=stickdrive,removable=on,bootindex={boot_index}")]);
                 }
-                Medium::Disk { path, format } => {
+                Medium::Disk { path, format, bus } => {
                     push(&[
                         "-drive",
                         &format!("if=none,id=disk{i},format={format},file={}", path.display()),
                     ]);
-                    push(&[
-                        "-device",
-                        &format!("virtio-blk-pci,drive=disk{i},bootindex={boot_index}"),
-                    ]);
+                    let drive = format!("drive=disk{i},bootindex={boot_index}");
+                    let device = match bus {
+                        Bus::VirtioBlk => format!("virtio-blk-pci,{drive}"),
+                        Bus::Nvme { sector_size } => format!(
+                            "nvme,serial=ferry{i},{drive},logical_block_size={sector_size},\
+                             physical_block_size={sector_size}"
+                        ),
+                        // The q35 machine's own AHCI controller, on the next
+                        // free port.
+                        Bus::Ahci => format!("ide-hd,{drive}"),
+                        Bus::VirtioScsi => {
+                            if !std::mem::replace(&mut scsi, true) {
+                                push(&["-device", "virtio-scsi-pci,id=scsi"]);
+                            }
+                            format!("scsi-hd,bus=scsi.0,{drive}")
+                        }
+                        Bus::Usb => {
+                            if !std::mem::replace(&mut usb, true) {
+                                push(&["-device", "qemu-xhci,id=xhci"]);
+                            }
+                            format!("usb-storage,bus=xhci.0,{drive}")
+                        }
+                    };
+                    push(&["-device", &device]);
                 }
             }
         }
@@ -252,8 +307,20 @@ impl Machine {
     }
 }
 
-/// The OVMF code and variable-store templates Debian's `ovmf` installs.
-fn ovmf() -> Result<(PathBuf, PathBuf)> {
+/// The OVMF code and variable-store templates Debian's `ovmf` installs;
+/// with `secure_boot`, the build that enforces it and a store holding
+/// Microsoft's keys (the `.ms` variant).
+fn ovmf(secure_boot: bool) -> Result<(PathBuf, PathBuf)> {
+    if secure_boot {
+        let (code, vars) = (
+            "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+            "/usr/share/OVMF/OVMF_VARS_4M.ms.fd",
+        );
+        if Path::new(code).exists() && Path::new(vars).exists() {
+            return Ok((code.into(), vars.into()));
+        }
+        bail!("OVMF with Secure Boot is missing ({code}, {vars}; Debian package ovmf)");
+    }
     for (code, vars) in [
         (
             "/usr/share/OVMF/OVMF_CODE_4M.fd",

@@ -324,7 +324,7 @@ impl Run {
             Firmware::Bios => assert_eq!((v.cols, v.rows), (80, 25)),
             // The UEFI framebuffer console is larger than the 80x24 the
             // installer assumes when a terminal does not tell its size.
-            Firmware::Uefi => assert!(
+            Firmware::Uefi | Firmware::UefiSecureBoot => assert!(
                 v.cols > 80 && v.rows > 25,
                 "{}x{} on the framebuffer",
                 v.cols,
