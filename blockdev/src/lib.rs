@@ -17,4 +17,4 @@ pub use direct::{
 pub use inspect::inspect;
 pub use ioctl::{discard, reread_partitions};
 pub use open::{eject, open, open_direct, size, Access, InUse};
-pub use sysfs::{DevNum, DiskFacts, Roots};
+pub use sysfs::{Bus, DevNum, DiskFacts, Roots};

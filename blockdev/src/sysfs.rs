@@ -78,6 +78,87 @@ pub struct DiskFacts {
     /// A CD/DVD drive: a SCSI device of type 5 (`device/type`, which every
     /// `sr*` drive has).
     pub optical: bool,
+    /// The bus the disk is on, from where sysfs places it; `None` for
+    /// virtual devices (loop, RAM) and buses Ferry does not name.
+    pub bus: Option<Bus>,
+}
+
+/// The bus (or kind of controller) a disk hangs off, as a technician
+/// names it: the Disks screen and reports say it so that two disks of one
+/// size can be told apart by where they are plugged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bus {
+    /// NVMe, also behind Intel VMD.
+    Nvme,
+    /// ATA through libata: SATA (AHCI) or the rare parallel ATA.
+    Sata,
+    /// A SCSI disk on a SAS HBA or a RAID controller's logical drive.
+    Scsi,
+    /// virtio-blk (`vd*`), in virtual machines.
+    Virtio,
+    /// A SCSI disk on virtio-scsi, in virtual machines.
+    VirtioScsi,
+    /// USB mass storage (usb-storage or UAS).
+    Usb,
+    /// eMMC or an SD card (`mmcblk*`).
+    Mmc,
+}
+
+impl Bus {
+    /// The bus of the device whose sysfs path (below `/sys/devices`, links
+    /// resolved) is `path`: `.../0000:00:1f.2/ata1/host0/target0:0:0/
+    /// 0:0:0:0/block/sda` is SATA. The outermost transport wins: a USB
+    /// disk is also a SCSI disk, a virtio-scsi disk both virtio and SCSI.
+    pub fn from_device_path(path: &Path) -> Option<Bus> {
+        let parts: Vec<String> = path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let numbered = |prefix: &str| {
+            parts.iter().any(|p| {
+                p.strip_prefix(prefix)
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        };
+        let has = |name: &str| parts.iter().any(|p| p == name);
+        let scsi = numbered("host") && parts.iter().any(|p| p.starts_with("target"));
+        if numbered("usb") {
+            Some(Bus::Usb)
+        } else if has("nvme") || has("nvme-subsystem") {
+            Some(Bus::Nvme)
+        } else if has("mmc_host") {
+            Some(Bus::Mmc)
+        } else if numbered("virtio") {
+            Some(if scsi { Bus::VirtioScsi } else { Bus::Virtio })
+        } else if numbered("ata") {
+            Some(Bus::Sata)
+        } else if scsi {
+            Some(Bus::Scsi)
+        } else {
+            None
+        }
+    }
+
+    /// The bus of the disk whose sysfs directory is `dir`
+    /// (`/sys/block/sda`, a link into `/sys/devices`).
+    pub fn of_disk(dir: &Path) -> Option<Bus> {
+        Bus::from_device_path(&std::fs::canonicalize(dir).ok()?)
+    }
+}
+
+impl fmt::Display for Bus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Bus::Nvme => "NVMe",
+            Bus::Sata => "SATA",
+            Bus::Scsi => "SCSI",
+            Bus::Virtio => "virtio",
+            Bus::VirtioScsi => "virtio SCSI",
+            Bus::Usb => "USB",
+            Bus::Mmc => "MMC",
+        })
+    }
 }
 
 impl DiskFacts {
@@ -109,6 +190,7 @@ impl DiskFacts {
             model,
             serial,
             optical: text("device/type").as_deref() == Some("5"),
+            bus: Bus::of_disk(dir),
         }
     }
 
@@ -219,6 +301,7 @@ mod tests {
                 model: Some("SanDisk Cruzer Blade".into()),
                 serial: Some("4C530001".into()),
                 optical: false,
+                bus: None,
             }
         );
         let sda = DiskFacts::read(&b.join("sda"));
@@ -244,6 +327,58 @@ mod tests {
         let by_path = DiskFacts::of_path(b, Path::new("/nonexistent/sdb")).unwrap();
         assert_eq!(by_path.name, "sdb");
         assert_eq!(DiskFacts::of_path(b, Path::new("/nonexistent/sdx")), None);
+    }
+
+    /// Device paths as Linux 6.1 lays them out (read from real machines
+    /// and QEMU's q35 with each controller).
+    #[test]
+    fn the_bus_comes_from_where_sysfs_places_the_disk() {
+        let cases = [
+            ("pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda", Some(Bus::Sata)),
+            ("pci0000:00/0000:00:01.1/ata2/host1/target1:0:0/1:0:0:0/block/sdb", Some(Bus::Sata)),
+            ("pci0000:00/0000:00:04.0/nvme/nvme0/nvme0n1", Some(Bus::Nvme)),
+            // Behind Intel VMD: a PCI domain of its own.
+            ("pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0/10000:e1:00.0/nvme/nvme1/nvme1n1", Some(Bus::Nvme)),
+            ("virtual/nvme-subsystem/nvme-subsys0/nvme0n1", Some(Bus::Nvme)),
+            ("pci0000:00/0000:00:05.0/virtio2/block/vda", Some(Bus::Virtio)),
+            ("pci0000:00/0000:00:06.0/virtio3/host2/target2:0:0/2:0:0:0/block/sdc", Some(Bus::VirtioScsi)),
+            ("pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0/block/sdd", Some(Bus::Usb)),
+            ("pci0000:00/0000:00:07.0/usb3/3-1/3-1:1.0/host7/target7:0:0/7:0:0:0/block/sde", Some(Bus::Usb)),
+            ("pci0000:00/0000:00:1c.0/0000:01:00.0/host3/target3:2:0/3:2:0:0/block/sdf", Some(Bus::Scsi)),
+            ("pci0000:00/0000:00:1a.0/mmc_host/mmc0/mmc0:0001/block/mmcblk0", Some(Bus::Mmc)),
+            ("platform/80860F14:00/mmc_host/mmc1/mmc1:aaaa/block/mmcblk1", Some(Bus::Mmc)),
+            ("virtual/block/loop0", None),
+            ("virtual/block/dm-0", None),
+            // Names that only look alike.
+            ("pci0000:00/usbfoo/ata/hostx/block/sdg", None),
+        ];
+        for (path, bus) in cases {
+            let p = Path::new("/sys/devices").join(path);
+            assert_eq!(Bus::from_device_path(&p), bus, "{path}");
+        }
+        assert_eq!(Bus::VirtioScsi.to_string(), "virtio SCSI");
+        assert_eq!(Bus::Nvme.to_string(), "NVMe");
+    }
+
+    /// `/sys/block/NAME` is a link into `/sys/devices`; the bus is read
+    /// from where it leads.
+    #[test]
+    fn the_bus_follows_the_sys_block_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let dev = dir
+            .path()
+            .join("devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda");
+        put(&dev, "size", b"2048\n");
+        fs::create_dir_all(dir.path().join("block")).unwrap();
+        std::os::unix::fs::symlink(
+            "../devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda",
+            dir.path().join("block/sda"),
+        )
+        .unwrap();
+        let facts = DiskFacts::read(&dir.path().join("block/sda"));
+        assert_eq!((facts.bus, facts.size), (Some(Bus::Sata), 2048 * 512));
+        assert_eq!(facts.name, "sda");
+        assert_eq!(Bus::of_disk(&dir.path().join("block/sdx")), None);
     }
 
     #[test]

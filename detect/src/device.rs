@@ -44,6 +44,8 @@ pub struct Disk {
     pub serial: Option<String>,
     /// Removable flag from sysfs.
     pub removable: bool,
+    /// The bus from sysfs ([`blockdev::DiskFacts::bus`]).
+    pub bus: Option<blockdev::Bus>,
     file: File,
 }
 
@@ -79,6 +81,7 @@ impl Disk {
             model: facts.model,
             serial: facts.serial,
             removable: facts.removable,
+            bus: facts.bus,
             file,
         })
     }

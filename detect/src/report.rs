@@ -27,6 +27,11 @@ pub struct DiskReport {
     pub serial: Option<String>,
     /// The kernel marks the device removable (USB stick, card reader).
     pub removable: bool,
+    /// The bus the disk is on (`nvme`, `sata`, `scsi`, `virtio`,
+    /// `virtio-scsi`, `usb`, `mmc`), from sysfs; absent for image files and
+    /// devices on no bus Ferry names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bus: Option<blockdev::Bus>,
     /// Partition table found.
     pub table: PartitionTable,
     /// Partitions, in table order.

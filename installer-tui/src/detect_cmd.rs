@@ -63,6 +63,9 @@ fn render_disk(out: &mut String, r: &DiskReport) {
     if let Some(s) = &r.serial {
         head += &format!("  serial {s}");
     }
+    if let Some(b) = r.bus {
+        head += &format!("  {b}");
+    }
     if r.removable {
         head += "  (removable)";
     }

@@ -62,23 +62,20 @@ impl Component for DisksState {
             } else {
                 Style::default()
             };
+            // The bus before the model: two disks of one model and size
+            // are told apart by where they are plugged.
             let name = [d.model.as_deref(), d.serial.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" ");
+            let mut words = vec![format!("{}. {}", i + 1, d.path.display())];
+            words.extend(d.bus.map(|b| b.to_string()));
+            words.extend((!name.is_empty()).then_some(name));
+            words.push(size(d.size));
             lines.push(Line::from(vec![
                 Span::raw(if selected { "> " } else { "  " }),
-                Span::styled(
-                    format!(
-                        "{}. {}  {}  {}",
-                        i + 1,
-                        d.path.display(),
-                        name,
-                        size(d.size)
-                    ),
-                    style,
-                ),
+                Span::styled(words.join("  "), style),
             ]));
             lines.push(Line::from(format!("     {}", disk_summary(d))));
             for issue in d.issues.iter().take(2) {

@@ -30,6 +30,39 @@ fn disks_show_what_is_on_them_and_esc_goes_back() {
     assert_eq!(on(&app), "Welcome");
 }
 
+/// Each disk says which bus it is on, from what detection read in sysfs
+/// (image files have none: device names and buses set here as the
+/// installer finds them on a machine).
+#[test]
+fn disks_say_which_bus_they_are_on() {
+    let fx = super::fixture();
+    let mut app = started(&fx, &[&fx.installed, &fx.blank, &fx.foreign]);
+    let loaded = app.ctx.loaded.as_mut().expect("loaded");
+    let buses = [
+        blockdev::Bus::Nvme,
+        blockdev::Bus::Usb,
+        blockdev::Bus::VirtioScsi,
+    ];
+    let names = ["/dev/nvme0n1", "/dev/sda", "/dev/sdb"];
+    for ((d, bus), name) in loaded.disks.iter_mut().zip(buses).zip(names) {
+        d.bus = Some(bus);
+        d.path = name.into();
+    }
+    loaded.disks[0].model = Some("Samsung SSD 980".into());
+    loaded.disks[0].serial = Some("S64DNX0R".into());
+    loaded.disks[1].model = Some("SanDisk Cruzer Blade".into());
+    keys(&mut app, "i");
+    has(
+        &app,
+        &[
+            "1. /dev/nvme0n1  NVMe  Samsung SSD 980 S64DNX0R  104.0 MiB",
+            "2. /dev/sda  USB  SanDisk Cruzer Blade  104.0 MiB",
+            "3. /dev/sdb  virtio SCSI  104.0 MiB",
+        ],
+    );
+    snap(&fx, &app, "disks_buses");
+}
+
 #[test]
 fn no_disk_found() {
     let fx = super::fixture();
