@@ -34,10 +34,9 @@ done
 
 log() { echo "ferry: $*"; }
 
-# Drivers for disks, media and keyboards, dependencies first.
-while read -r m; do
-    insmod "/lib/modules/$(uname -r)/$m" 2>>/run/ferry/modules.log
-done </etc/ferry/modules
+# Drivers for disks, media and keyboards, dependencies first; then the
+# disk controllers this machine has (RAID, SAS, VMD, eMMC/SD), by modalias.
+ferry-load-modules /run/ferry/modules.log
 
 # Wait until the set of block devices has not changed for a second (USB
 # sticks and disks behind slow controllers appear late), at most

@@ -63,6 +63,9 @@ pub struct BootkitSpec {
     pub demo_key: bool,
     /// Kernel command line written to `cmdline`.
     pub cmdline: String,
+    /// Kernel modules the product adds to the installer initramfs, loaded
+    /// at boot with their dependencies (`--module`).
+    pub modules: Vec<String>,
 }
 
 /// `bootkit.lock`.
@@ -276,31 +279,62 @@ pub fn kernel(packages: &Packages) -> Result<Kernel> {
     })
 }
 
-/// Adds the modules (and a `modules.dep` for them, so busybox `modprobe`
-/// works in the rescue shell) and `/etc/ferry/modules`, the load order.
+/// Adds the modules `load` (loaded at boot) and
+/// [`modules::CONTROLLER_MODULES`] (loaded where the machine has the
+/// controller), with their dependencies; a `modules.dep` and a
+/// `modules.alias` for them (busybox `modprobe`); `/etc/ferry/modules`,
+/// the boot load order; and `/bin/ferry-load-modules`, which init runs to
+/// load them. Returns how many modules it added.
 pub fn add_modules(
     archive: &mut Archive,
     tree: &ModuleTree,
     release: &str,
-    wanted: &[&str],
+    load: &[&str],
 ) -> Result<usize> {
-    let order = tree.resolve(wanted)?;
-    let mut list = String::new();
-    let mut names = std::collections::BTreeSet::new();
-    for (name, rel) in &order {
+    let selection = tree.select(load, modules::CONTROLLER_MODULES)?;
+    for (name, rel) in selection.load.iter().chain(&selection.coldplug) {
         let data = tree.read(name)?;
         archive.file(&format!("lib/modules/{release}/{rel}"), data, 0o644);
-        list.push_str(rel);
-        list.push('\n');
-        names.insert(name.clone());
     }
+    let names = selection.names();
     archive.file(
         &format!("lib/modules/{release}/modules.dep"),
         tree.modules_dep(Some(&names)).into_bytes(),
         0o644,
     );
+    archive.file(
+        &format!("lib/modules/{release}/modules.alias"),
+        tree.modules_alias(&names).into_bytes(),
+        0o644,
+    );
+    let list: String = selection
+        .load
+        .iter()
+        .map(|(_, rel)| format!("{rel}\n"))
+        .collect();
     archive.file("etc/ferry/modules", list.into_bytes(), 0o644);
-    Ok(order.len())
+    archive.file(
+        "bin/ferry-load-modules",
+        modules::LOAD_SCRIPT.as_bytes().to_vec(),
+        0o755,
+    );
+    Ok(names.len())
+}
+
+/// The modules the installer loads at boot: [`modules::DISK_MODULES`],
+/// [`modules::INSTALLER_MODULES`] and the product's own (`--module`).
+pub fn installer_modules(extra: &[String]) -> Vec<&str> {
+    let mut all: Vec<&str> = modules::DISK_MODULES
+        .iter()
+        .chain(modules::INSTALLER_MODULES)
+        .copied()
+        .collect();
+    for m in extra {
+        if !all.contains(&m.as_str()) {
+            all.push(m);
+        }
+    }
+    all
 }
 
 /// busybox, `/bin/sh` and the directories init expects; `/dev/console` so
@@ -452,7 +486,12 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
         read(&out.join(kit::SYSTEMD_BOOT))?,
         0o644,
     );
-    let nmodules = add_modules(&mut archive, &tree, &release, modules::INSTALLER_MODULES)?;
+    let nmodules = add_modules(
+        &mut archive,
+        &tree,
+        &release,
+        &installer_modules(&spec.modules),
+    )?;
     let loadkeys = keymaps::loadkeys(dir(keymaps::KBD_PACKAGE)?)?;
     for (name, bmap) in keymaps::build(&loadkeys, dir(keymaps::KEYMAPS_PACKAGE)?)? {
         archive.file(&format!("{}/{name}.bmap", keymaps::DIR), bmap, 0o644);

@@ -35,6 +35,10 @@ pub struct BootkitArgs {
     /// Default kernel command line of the media
     #[arg(long, value_name = "ARGS", default_value = bootkit::DEFAULT_CMDLINE)]
     pub cmdline: String,
+    /// A kernel module the installer loads at boot, with its dependencies
+    /// (repeat for several; e.g. a disk controller's driver the kit lacks)
+    #[arg(long = "module", value_name = "NAME")]
+    pub modules: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,6 +72,7 @@ pub fn bootkit(a: BootkitArgs) -> Result<()> {
         trust: a.trust,
         demo_key: a.demo_key,
         cmdline: a.cmdline,
+        modules: a.modules,
     })?;
     println!(
         "boot kit {}: {}; initrd.img {:.1} MiB with {} modules, kit {:.1} MiB",

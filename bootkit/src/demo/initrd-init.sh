@@ -13,9 +13,8 @@ export PATH
 /bin/busybox --install -s /bin
 exec </dev/console >/dev/console 2>&1
 
-for m in $(cat /etc/demo/modules); do
-    insmod "/lib/modules/$(uname -r)/$m" 2>/dev/null
-done
+# The disk drivers: the boot list, then the controllers this machine has.
+ferry-load-modules
 
 ROOT=""
 for p in $(cat /proc/cmdline); do

@@ -145,15 +145,12 @@ pub fn build(spec: &DemoSpec) -> Result<Vec<PathBuf>> {
     let mut initrd = Archive::new();
     crate::add_base(&mut initrd, &busybox)?;
     initrd.file("init", INITRD_INIT.as_bytes().to_vec(), 0o755);
-    crate::add_modules(&mut initrd, &tree, &release, crate::modules::DEMO_MODULES)?;
-    // The demo init reads the load order from here.
-    let list = tree
-        .resolve(crate::modules::DEMO_MODULES)?
-        .into_iter()
-        .map(|(_, p)| p)
-        .collect::<Vec<_>>()
-        .join("\n");
-    initrd.file("etc/demo/modules", format!("{list}\n").into_bytes(), 0o644);
+    let load: Vec<&str> = crate::modules::DISK_MODULES
+        .iter()
+        .chain(crate::modules::DEMO_MODULES)
+        .copied()
+        .collect();
+    crate::add_modules(&mut initrd, &tree, &release, &load)?;
     let mut cpio = Vec::new();
     initrd
         .write_to(&mut cpio, epoch)

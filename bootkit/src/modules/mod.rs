@@ -26,11 +26,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 
 pub use compress::{decompress, Compression};
+
+/// `/bin/ferry-load-modules`, which both initramfs' init run: the boot
+/// list, then coldplug by `modalias`.
+pub const LOAD_SCRIPT: &str = include_str!("load-modules.sh");
 pub use modinfo::modinfo;
 
-/// Modules the installer needs to see disks, optical drives, USB sticks
-/// and keyboards on common hardware and in QEMU. Dependencies are added.
-pub const INSTALLER_MODULES: &[&str] = &[
+/// Disk drivers both initramfs (the installer's and the Demo Engine's)
+/// load at boot, whatever the machine: the controllers of QEMU and most
+/// PCs, the disk classes, and the USB and MMC stacks (whose disks appear
+/// later than boot: a stick found by the USB host, a card by its slot).
+/// Dependencies are added.
+pub const DISK_MODULES: &[&str] = &[
     // SATA/AHCI (q35, most PCs), old IDE (QEMU pc, PIIX), NVMe
     "ahci",
     "ata_piix",
@@ -40,14 +47,9 @@ pub const INSTALLER_MODULES: &[&str] = &[
     "virtio_pci",
     "virtio_blk",
     "virtio_scsi",
-    // SCSI disks and CD/DVD drives
+    // SCSI disks (SATA, SAS, RAID logical drives, USB and virtio-scsi
+    // disks are all SCSI disks to the kernel)
     "sd_mod",
-    "sr_mod",
-    // server RAID controllers and SAS HBAs often found in hypervisor hosts
-    "megaraid_sas",
-    "mpt3sas",
-    "hpsa",
-    "smartpqi",
     // USB host controllers, mass storage, UAS
     "xhci_pci",
     "ehci_pci",
@@ -55,6 +57,52 @@ pub const INSTALLER_MODULES: &[&str] = &[
     "ohci_pci",
     "usb_storage",
     "uas",
+    // eMMC and SD cards, whatever host controller finds them
+    "mmc_block",
+];
+
+/// Disk controllers loaded only on a machine that has one: at boot, init
+/// offers every device's `modalias` to `modprobe`, which loads the module
+/// whose alias matches (as udev would; `modules.alias` in the initramfs
+/// lists the aliases of these modules). Server RAID controllers and SAS
+/// HBAs, Intel VMD (NVMe behind it on many laptops and workstations),
+/// eMMC/SD host controllers, VMware's paravirtual SCSI. Dependencies are
+/// added.
+pub const CONTROLLER_MODULES: &[&str] = &[
+    // Intel Volume Management Device: NVMe and SATA behind it
+    "vmd",
+    // eMMC/SD host controllers on PCI and ACPI (tablets, thin clients,
+    // small appliances)
+    "sdhci_pci",
+    "sdhci_acpi",
+    // Broadcom/LSI/Avago: MegaRAID, SAS 2/3 HBAs, SAS 4 (mpi3mr), and
+    // the older Fusion-MPT SAS
+    "megaraid_sas",
+    "mpt3sas",
+    "mpi3mr",
+    "mptsas",
+    // HPE Smart Array (hpsa) and Microchip/Adaptec SmartPQI (newer HPE
+    // Smart Array, Adaptec SmartRAID), Adaptec (aacraid)
+    "hpsa",
+    "smartpqi",
+    "aacraid",
+    // Areca, Intel C600 SAS (isci), PMC-Sierra/Microchip SAS, Marvell SAS,
+    // 3ware, HighPoint
+    "arcmsr",
+    "isci",
+    "pm80xx",
+    "mvsas",
+    "3w_9xxx",
+    "3w_sas",
+    "hptiop",
+    // VMware paravirtual SCSI
+    "vmw_pvscsi",
+];
+
+/// Modules only the installer needs besides [`DISK_MODULES`]: CD/DVD
+/// drives and keyboards, loaded at boot.
+pub const INSTALLER_MODULES: &[&str] = &[
+    "sr_mod",
     // USB keyboards
     "usbhid",
     "hid_generic",
@@ -72,16 +120,9 @@ pub const INSTALLER_MODULES: &[&str] = &[
     "nls_iso8859_1",
 ];
 
-/// Modules the Demo Engine initrd loads to find and mount its ext4 root
-/// and the FAT ESP and config partitions.
+/// Modules the Demo Engine initrd loads besides [`DISK_MODULES`] to mount
+/// its ext4 root and the FAT ESP and config partitions.
 pub const DEMO_MODULES: &[&str] = &[
-    "ahci",
-    "ata_piix",
-    "nvme",
-    "virtio_pci",
-    "virtio_blk",
-    "virtio_scsi",
-    "sd_mod",
     "ext4",
     "crc32c_generic",
     "vfat",
@@ -92,6 +133,30 @@ pub const DEMO_MODULES: &[&str] = &[
     // Debian's kernel, iso8859-1 in Ubuntu's.
     "nls_iso8859_1",
 ];
+
+/// What an initramfs holds: modules loaded at boot, in order, and modules
+/// loaded by `modalias` where the machine has the hardware.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// `(name, path)` in an order `insmod` can load them: the wanted
+    /// modules, their dependencies, and the `softdep pre:` modules of the
+    /// coldplug ones (busybox `modprobe` does not read soft dependencies).
+    pub load: Vec<(String, String)>,
+    /// `(name, path)` of the coldplug modules and their dependencies not
+    /// already in `load`.
+    pub coldplug: Vec<(String, String)>,
+}
+
+impl Selection {
+    /// Every module's name, both lists.
+    pub fn names(&self) -> BTreeSet<String> {
+        self.load
+            .iter()
+            .chain(&self.coldplug)
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+}
 
 /// The module names in a `modules.builtin` (one path a line,
 /// `kernel/drivers/ata/ata_piix.ko`).
@@ -304,6 +369,56 @@ impl ModuleTree {
     /// `softdep pre:` modules), in an order `insmod` can load them. A
     /// wanted module the kernel has built in is there already: skipped.
     pub fn resolve(&self, wanted: &[&str]) -> Result<Vec<(String, String)>> {
+        self.resolve_with(wanted, true)
+    }
+
+    /// The modules an initramfs needs: `load` at boot, `coldplug` where
+    /// the machine has the hardware (see [`Selection`]). A module in both
+    /// is loaded at boot.
+    pub fn select(&self, load: &[&str], coldplug: &[&str]) -> Result<Selection> {
+        let hard: BTreeSet<String> = self
+            .resolve_with(coldplug, false)?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let soft_only: Vec<String> = self
+            .resolve(coldplug)?
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| !hard.contains(n))
+            .collect();
+        let mut wanted: Vec<&str> = load.to_vec();
+        wanted.extend(soft_only.iter().map(String::as_str));
+        let load = self.resolve(&wanted)?;
+        let loaded: BTreeSet<&str> = load.iter().map(|(n, _)| n.as_str()).collect();
+        let coldplug = self
+            .resolve_with(coldplug, false)?
+            .into_iter()
+            .filter(|(n, _)| !loaded.contains(n.as_str()))
+            .collect();
+        Ok(Selection { load, coldplug })
+    }
+
+    /// `modules.alias` in depmod's format (`alias PATTERN MODULE`) for the
+    /// modules in `only`: what busybox `modprobe` matches a device's
+    /// `modalias` against.
+    pub fn modules_alias(&self, only: &BTreeSet<String>) -> String {
+        let mut out = String::new();
+        for (name, m) in &self.modules {
+            if !only.contains(name) {
+                continue;
+            }
+            for a in &m.aliases {
+                // An alias is one word; a stray space would split the line.
+                if !a.is_empty() && !a.contains(char::is_whitespace) {
+                    out.push_str(&format!("alias {a} {name}\n"));
+                }
+            }
+        }
+        out
+    }
+
+    fn resolve_with(&self, wanted: &[&str], soft: bool) -> Result<Vec<(String, String)>> {
         let mut seen = BTreeSet::new();
         let mut order = Vec::new();
         for w in wanted {
@@ -321,7 +436,7 @@ impl ModuleTree {
                         .join(", ")
                 );
             }
-            self.visit(w, &mut seen, &mut order, true);
+            self.visit(w, &mut seen, &mut order, soft);
         }
         Ok(order
             .into_iter()
@@ -470,5 +585,69 @@ mod tests {
         );
         assert!(err.contains("nvme.ko.zst"), "{err}");
         assert!(err.contains("zstd"), "{err}");
+    }
+
+    /// The boot list, the coldplug list and the aliases: dependencies
+    /// shared with the boot list are loaded at boot, a coldplug module's
+    /// `softdep pre:` too (busybox `modprobe` ignores soft dependencies),
+    /// and only the initramfs' modules have aliases.
+    #[test]
+    fn selection_splits_boot_and_coldplug_modules() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("lib/modules/6.1.0-1-amd64");
+        let put = |rel: &str, info: &[&str]| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, fake_module(info)).unwrap();
+        };
+        put("kernel/drivers/scsi/scsi_mod.ko", &["depends="]);
+        put(
+            "kernel/drivers/scsi/sd_mod.ko",
+            &["depends=scsi_mod", "alias=scsi:t-0x00*"],
+        );
+        put("kernel/drivers/scsi/raid_class.ko", &["depends="]);
+        put("kernel/crypto/crc32c_generic.ko", &["alias=crypto-crc32c"]);
+        put(
+            "kernel/drivers/scsi/megaraid/megaraid_sas.ko",
+            &[
+                "depends=scsi_mod,raid_class",
+                "softdep=pre: crc32c",
+                "alias=pci:v00001000d00000060sv*sd*bc*sc*i*",
+                "alias=pci:v00001000d00000078sv*sd*bc*sc*i*",
+            ],
+        );
+        put(
+            "kernel/drivers/pci/controller/vmd.ko",
+            &["alias=pci:v00008086d0000467Fsv*sd*bc*sc*i*"],
+        );
+        put(
+            "kernel/drivers/net/unused.ko",
+            &["alias=pci:v0000FFFFd*sv*sd*bc*sc*i*"],
+        );
+        let tree = ModuleTree::scan(&[root]).unwrap();
+
+        let sel = tree.select(&["sd_mod"], &["megaraid_sas", "vmd"]).unwrap();
+        let names = |l: &[(String, String)]| l.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&sel.load), ["scsi_mod", "sd_mod", "crc32c_generic"]);
+        assert_eq!(names(&sel.coldplug), ["raid_class", "megaraid_sas", "vmd"]);
+        assert_eq!(
+            tree.modules_alias(&sel.names()),
+            "alias crypto-crc32c crc32c_generic\n\
+             alias pci:v00001000d00000060sv*sd*bc*sc*i* megaraid_sas\n\
+             alias pci:v00001000d00000078sv*sd*bc*sc*i* megaraid_sas\n\
+             alias scsi:t-0x00* sd_mod\n\
+             alias pci:v00008086d0000467Fsv*sd*bc*sc*i* vmd\n"
+        );
+        // modprobe loads a coldplugged module's dependencies from here.
+        assert!(tree
+            .modules_dep(Some(&sel.names()))
+            .contains("kernel/drivers/scsi/megaraid/megaraid_sas.ko: kernel/drivers/scsi/raid_class.ko kernel/drivers/scsi/scsi_mod.ko\n"));
+
+        // A controller the kernel lacks stops the build, naming it.
+        let err = tree
+            .select(&["sd_mod"], &["smartpqi"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no module smartpqi"), "{err}");
     }
 }
