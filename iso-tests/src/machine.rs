@@ -207,6 +207,12 @@ impl Machine {
         let mut scsi = false;
         for (i, m) in self.media.iter().enumerate() {
             let boot_index = i + 1;
+            // Each CD drive and SATA disk on a port of the q35 machine's
+            // AHCI controller of its own (one device a port).
+            let ide_port = self.media[..i]
+                .iter()
+                .filter(|m| matches!(m, Medium::Cdrom(_) | Medium::Disk { bus: Bus::Ahci, .. }))
+                .count();
             match m {
                 Medium::Cdrom(p) => {
                     push(&[
@@ -218,7 +224,7 @@ impl Machine {
                     ]);
                     push(&[
                         "-device",
-                        &format!("ide-cd,drive=cd{i},bootindex={boot_index}"),
+                        &format!("ide-cd,drive=cd{i},bus=ide.{ide_port},bootindex={boot_index}"),
                     ]);
                 }
                 Medium::UsbStick(p) => {
@@ -245,7 +251,7 @@ impl Machine {
                         ),
                         // The q35 machine's own AHCI controller, on the next
                         // free port.
-                        Bus::Ahci => format!("ide-hd,{drive}"),
+                        Bus::Ahci => format!("ide-hd,bus=ide.{ide_port},{drive}"),
                         Bus::VirtioScsi => {
                             if !std::mem::replace(&mut scsi, true) {
                                 push(&["-device", "virtio-scsi-pci,id=scsi"]);
