@@ -458,6 +458,7 @@ fn split_payload_parts_reassemble() {
         unsigned_ok: false,
         out: d.join("split.img"),
         part_size: 1 << 20,
+        sector_size: 512,
     };
     let built = media::usb::image::build(&spec, |_, _| {}).unwrap();
     assert!(built.payload_parts.len() >= 6, "{:?}", built.payload_parts);

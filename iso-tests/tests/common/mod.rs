@@ -265,6 +265,7 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
             unsigned_ok: false,
             out: out.to_path_buf(),
             part_size: media::usb::image::PART_SIZE,
+            sector_size: 512,
         },
         |_, _| {},
     )
