@@ -25,4 +25,4 @@ mod screen_record;
 
 pub use clock::{MachineClock, MachineTimes, WALL_BACKSTOP};
 pub use console::{Console, Key, KEPT_TEXT};
-pub use machine::{keep_all, scenario_dir, Firmware, Machine, Vm};
+pub use machine::{keep_all, scenario_dir, Bus, Firmware, Machine, Vm};
