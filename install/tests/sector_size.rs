@@ -129,3 +129,65 @@ fn a_disk_of_512_byte_sectors_installs_and_upgrades() {
 fn a_disk_of_4096_byte_sectors_installs_and_upgrades() {
     install_and_upgrade(4096);
 }
+
+/// A disk whose Ferry table is in 512-byte sectors seen as a disk of
+/// 4096-byte ones (an image copied to a 4Kn disk): detection finds the
+/// installation and says nothing else sees it, an upgrade is refused, and
+/// a wipe writes the layout again in the disk's sectors.
+#[test]
+fn a_table_of_other_sectors_is_not_upgraded_but_wiped() {
+    let dir = tmp();
+    let k = keys();
+    let trust = trust(&[&k.vendor]);
+    let v1 = Release::new("1.0.0").build(dir.path(), &k.vendor);
+    let v2 = Release::new("1.1.0").build(dir.path(), &k.vendor);
+    let image = dir.path().join("disk.img");
+    sparse(&image, DISK_SIZE);
+    testkit::engine::run(&image, &v1, &trust, Action::Install);
+    bless(&image);
+    let Some(mut lo) = Loop::attach(&image, 4096) else {
+        return;
+    };
+    let t = inspect(&lo.dev);
+    assert_eq!(
+        (t.report.sector_size, t.table_sector_size),
+        (4096, Some(512))
+    );
+    assert!(t.report.ferry().is_some());
+    let differs = t
+        .report
+        .issues
+        .iter()
+        .find(|i| i.kind == IssueKind::SectorSizeDiffers)
+        .expect("sector-size-differs");
+    assert!(
+        differs.message.contains("written for 512-byte sectors")
+            && differs.message.contains("4096-byte sectors"),
+        "{}",
+        differs.message
+    );
+    let refused = install::plan(&t, &open(&v2, &trust), &choice(Action::Upgrade)).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Refusal::SectorSizeDiffers {
+                table: 512,
+                sector_size: 4096,
+                ..
+            }
+        ),
+        "{refused}"
+    );
+    assert!(
+        refused.to_string().contains("wipe and reinstall"),
+        "{refused}"
+    );
+
+    let plan = plan_for(&lo.dev, &v2, &trust, Action::Wipe);
+    let report = install::apply(&plan, &mut |_| {}).expect("wipe");
+    assert_eq!(report.result, Outcome::Success);
+    judge(&mut lo, 4096, dir.path());
+    let t = inspect(&lo.dev);
+    assert_eq!(t.table_sector_size, Some(4096));
+    assert_eq!(t.report.issues, vec![], "{:?}", t.report.issues);
+}
