@@ -4,7 +4,7 @@
 //! kernel, which scans the partitions and mounts the FAT volumes. Needs
 //! root and loop devices; says so and stops where they are missing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use detect::layout::{Role, Slot};
 use detect::IssueKind;
@@ -48,12 +48,17 @@ fn judge(lo: &mut Loop, sector_size: u64, dir: &Path) {
     lo.unmount_all();
 }
 
-fn install_and_upgrade(sector_size: u64) {
+/// A directory holding the payloads of 1.0.0 and 1.1.0, and their trust.
+fn releases() -> (tempfile::TempDir, payload::TrustStore, PathBuf, PathBuf) {
     let dir = tmp();
     let k = keys();
-    let trust = trust(&[&k.vendor]);
     let v1 = Release::new("1.0.0").build(dir.path(), &k.vendor);
     let v2 = Release::new("1.1.0").build(dir.path(), &k.vendor);
+    (dir, trust(&[&k.vendor]), v1, v2)
+}
+
+fn install_and_upgrade(sector_size: u64) {
+    let (dir, trust, v1, v2) = releases();
     let image = dir.path().join("disk.img");
     sparse(&image, DISK_SIZE);
     let Some(mut lo) = Loop::attach(&image, sector_size) else {
@@ -136,11 +141,7 @@ fn a_disk_of_4096_byte_sectors_installs_and_upgrades() {
 /// a wipe writes the layout again in the disk's sectors.
 #[test]
 fn a_table_of_other_sectors_is_not_upgraded_but_wiped() {
-    let dir = tmp();
-    let k = keys();
-    let trust = trust(&[&k.vendor]);
-    let v1 = Release::new("1.0.0").build(dir.path(), &k.vendor);
-    let v2 = Release::new("1.1.0").build(dir.path(), &k.vendor);
+    let (dir, trust, v1, v2) = releases();
     let image = dir.path().join("disk.img");
     sparse(&image, DISK_SIZE);
     testkit::engine::run(&image, &v1, &trust, Action::Install);

@@ -31,15 +31,9 @@ pub fn need_file(p: &str, package: &str) -> PathBuf {
     p
 }
 
+/// Runs `cmd`, which must succeed; returns its output.
 pub fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{cmd:?} failed:\n{text}");
-    text
+    testkit::loopdev::run(cmd)
 }
 
 /// A boot kit from the installed Debian packages, a small stand-in initrd,
