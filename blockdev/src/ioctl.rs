@@ -12,6 +12,11 @@ use std::io;
 use std::os::fd::AsRawFd;
 
 nix::ioctl_read!(blk_getsize64, 0x12, 114, u64);
+nix::ioctl_read_bad!(
+    blk_sszget,
+    nix::request_code_none!(0x12, 104),
+    nix::libc::c_int
+);
 nix::ioctl_write_ptr_bad!(blk_discard, nix::request_code_none!(0x12, 119), [u64; 2]);
 nix::ioctl_none!(blk_rrpart, 0x12, 95);
 nix::ioctl_none_bad!(cdrom_eject, 0x5309);
@@ -24,6 +29,19 @@ pub fn device_size(file: &File) -> io::Result<u64> {
     // BLKGETSIZE64 expects.
     unsafe { blk_getsize64(file.as_raw_fd(), &mut size) }.map_err(io::Error::from)?;
     Ok(size)
+}
+
+/// Logical sector size in bytes of a block device (BLKSSZGET): the unit
+/// of its LBAs, 512 or 4096; [`crate::sector_size`] also takes image files.
+pub fn logical_block_size(file: &File) -> io::Result<u64> {
+    let mut size: nix::libc::c_int = 0;
+    // SAFETY: the fd is open for the lifetime of `file`; BLKSSZGET writes
+    // an int.
+    unsafe { blk_sszget(file.as_raw_fd(), &mut size) }.map_err(io::Error::from)?;
+    u64::try_from(size)
+        .ok()
+        .filter(|s| s.is_power_of_two())
+        .ok_or_else(|| io::Error::other(format!("the device reports sectors of {size} bytes")))
 }
 
 /// Tell the device the byte range holds nothing (BLKDISCARD).

@@ -16,5 +16,5 @@ pub use direct::{
 };
 pub use inspect::inspect;
 pub use ioctl::{discard, reread_partitions};
-pub use open::{eject, open, open_direct, size, Access, InUse};
+pub use open::{eject, open, open_direct, sector_size, size, Access, InUse, DEFAULT_SECTOR_SIZE};
 pub use sysfs::{Bus, DevNum, DiskFacts, Roots};

@@ -101,6 +101,21 @@ pub fn size(file: &File) -> io::Result<u64> {
     }
 }
 
+/// The logical sector size an image file stands for when nothing says
+/// otherwise: the one most disks have.
+pub const DEFAULT_SECTOR_SIZE: u64 = 512;
+
+/// Logical sector size in bytes of an open disk (BLKSSZGET): the unit of
+/// its LBAs, which a partition table and FAT volumes on it must use. An
+/// image file has none of its own: [`DEFAULT_SECTOR_SIZE`].
+pub fn sector_size(file: &File) -> io::Result<u64> {
+    if file.metadata()?.file_type().is_block_device() {
+        crate::ioctl::logical_block_size(file)
+    } else {
+        Ok(DEFAULT_SECTOR_SIZE)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -116,6 +131,7 @@ mod tests {
         std::fs::write(&path, vec![7u8; 12345]).unwrap();
         let f = open(&path, Access::ReadWrite).unwrap();
         assert_eq!(size(&f).unwrap(), 12345);
+        assert_eq!(sector_size(&f).unwrap(), DEFAULT_SECTOR_SIZE);
         // O_DIRECT or not is the file system's choice (tmpfs refuses it).
         let (f, _direct) = open_direct(&path, Access::Write).unwrap();
         assert_eq!(size(&f).unwrap(), 12345);

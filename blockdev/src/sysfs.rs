@@ -59,7 +59,7 @@ impl fmt::Display for DevNum {
 /// A disk as the technician tells it apart from the others: the same
 /// words wherever Ferry names a disk (the installer's disk list and answer
 /// files, `usb write`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiskFacts {
     /// Kernel name: `sdb`, `nvme0n1`, `loop3`.
     pub name: String,
@@ -68,6 +68,9 @@ pub struct DiskFacts {
     pub size: u64,
     /// sysfs `removable` is 1.
     pub removable: bool,
+    /// Logical sector size in bytes (`queue/logical_block_size`): the unit
+    /// of the disk's LBAs, 512 or 4096; 512 when sysfs does not say.
+    pub logical_block_size: u64,
     /// `device/model`, with `device/vendor` in front when the model does
     /// not start with it (SCSI and USB disks; not the "ATA" every SATA
     /// disk reports).
@@ -161,6 +164,22 @@ impl fmt::Display for Bus {
     }
 }
 
+impl Default for DiskFacts {
+    /// Nothing known: no name, no size, 512-byte sectors.
+    fn default() -> DiskFacts {
+        DiskFacts {
+            name: String::new(),
+            size: 0,
+            removable: false,
+            logical_block_size: crate::DEFAULT_SECTOR_SIZE,
+            model: None,
+            serial: None,
+            optical: false,
+            bus: None,
+        }
+    }
+}
+
 impl DiskFacts {
     /// The facts in `dir`, a disk's directory in sysfs (`/sys/block/sdb`);
     /// what cannot be read is left out.
@@ -187,6 +206,10 @@ impl DiskFacts {
                 .and_then(|s| s.parse::<u64>().ok())
                 .map_or(0, |sectors| sectors.saturating_mul(512)),
             removable: text("removable").as_deref() == Some("1"),
+            logical_block_size: text("queue/logical_block_size")
+                .and_then(|s| s.parse::<u64>().ok())
+                .filter(|s| s.is_power_of_two() && *s >= 512)
+                .unwrap_or(crate::DEFAULT_SECTOR_SIZE),
             model,
             serial,
             optical: text("device/type").as_deref() == Some("5"),
@@ -277,6 +300,7 @@ mod tests {
         put(b, "sdb/device/vendor", b"SanDisk \n");
         put(b, "sdb/device/model", b"Cruzer Blade    \n");
         put(b, "sdb/device/serial", b"4C530001\n");
+        put(b, "sdb/queue/logical_block_size", b"512\n");
         // A SATA disk: the vendor is "ATA"; the serial from the VPD page.
         put(b, "sda/size", b"1000\n");
         put(b, "sda/removable", b"0\n");
@@ -289,6 +313,9 @@ mod tests {
         // virtio: the serial beside the size, no model.
         put(b, "vda/size", b"2048\n");
         put(b, "vda/serial", b"ferry-disk-1\n");
+        // An NVMe namespace formatted with 4 KiB sectors.
+        put(b, "nvme0n1/size", b"2048\n");
+        put(b, "nvme0n1/queue/logical_block_size", b"4096\n");
         // A vendor alone says nothing of the model.
         put(b, "sdd/device/vendor", b"Generic\n");
 
@@ -298,6 +325,7 @@ mod tests {
                 name: "sdb".into(),
                 size: 31277232 * 512,
                 removable: true,
+                logical_block_size: 512,
                 model: Some("SanDisk Cruzer Blade".into()),
                 serial: Some("4C530001".into()),
                 optical: false,
@@ -317,6 +345,9 @@ mod tests {
             (None, Some("ferry-disk-1"))
         );
         assert_eq!(DiskFacts::read(&b.join("sdd")).model, None);
+        let nvme = DiskFacts::read(&b.join("nvme0n1"));
+        assert_eq!((nvme.size, nvme.logical_block_size), (2048 * 512, 4096));
+        assert_eq!(vda.logical_block_size, 512);
         // A CD/DVD drive is SCSI type 5; a disk type 0.
         put(b, "sr0/device/type", b"5\n");
         put(b, "sda/device/type", b"0\n");

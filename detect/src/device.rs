@@ -20,6 +20,14 @@ pub enum DeviceError {
         /// The cause.
         source: io::Error,
     },
+    /// Finding the logical sector size failed.
+    #[error("cannot find the sector size of {}: {source}", path.display())]
+    SectorSize {
+        /// The device.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
     /// Finding the size failed.
     #[error("cannot find the size of {}: {source}", path.display())]
     Size {
@@ -38,6 +46,9 @@ pub struct Disk {
     /// Size in bytes, found by seeking to the end (works for block devices
     /// without an ioctl).
     pub size: u64,
+    /// Logical sector size (BLKSSZGET); [`blockdev::DEFAULT_SECTOR_SIZE`]
+    /// for an image file.
+    pub sector_size: u64,
     /// Model from sysfs ([`blockdev::DiskFacts::model`]).
     pub model: Option<String>,
     /// Serial from sysfs ([`blockdev::DiskFacts::serial`]).
@@ -69,6 +80,11 @@ impl Disk {
                 path: path.to_path_buf(),
                 source,
             })?;
+        let sector_size =
+            blockdev::sector_size(&file).map_err(|source| DeviceError::SectorSize {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let facts = if is_block {
             blockdev::DiskFacts::of_path(Path::new(SYS_BLOCK), path)
         } else {
@@ -78,6 +94,7 @@ impl Disk {
         Ok(Disk {
             path: path.to_path_buf(),
             size,
+            sector_size,
             model: facts.model,
             serial: facts.serial,
             removable: facts.removable,

@@ -18,6 +18,7 @@
 
 use crate::guid::Guid;
 use crate::io::read_at;
+use crate::layout::SECTOR_SIZES;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::{Read, Seek};
@@ -409,8 +410,20 @@ pub fn parse_entries(array: &[u8], entry_size: usize) -> Vec<GptEntry> {
 /// Read the GPT of a device of `size` bytes, trying 512-byte and then
 /// 4096-byte logical sectors.
 pub fn read_gpt<D: Read + Seek>(dev: &mut D, size: u64) -> Result<GptTable, GptReadError> {
+    read_gpt_first(dev, size, SECTOR_SIZES[0])
+}
+
+/// [`read_gpt`] trying `sector_size`, the device's own logical sector
+/// size, first: the table the kernel and the firmware see on it. A table
+/// found with the other size says so in [`GptTable::sector_size`].
+pub fn read_gpt_first<D: Read + Seek>(
+    dev: &mut D,
+    size: u64,
+    sector_size: u64,
+) -> Result<GptTable, GptReadError> {
     let mut damage = None;
-    for sector_size in [512u64, 4096] {
+    let others = SECTOR_SIZES.into_iter().filter(|&s| s != sector_size);
+    for sector_size in std::iter::once(sector_size).chain(others) {
         match read_with_sector_size(dev, size, sector_size) {
             Ok(t) => return Ok(t),
             Err(GptReadError::NotGpt) => {}

@@ -12,9 +12,18 @@ pub const MIB: u64 = 1024 * 1024;
 /// One gibibyte.
 pub const GIB: u64 = 1024 * MIB;
 
-/// Logical sector size the layout is written with. Ferry targets 512-byte
-/// logical sectors (also what 512e "advanced format" disks report).
-pub const SECTOR_SIZE: u64 = 512;
+/// Logical sector sizes the layout is written with: the disk's own, which
+/// is 512 bytes (also what 512e "advanced format" disks report) or 4096
+/// (4Kn disks, NVMe namespaces formatted with 4 KiB blocks). The GPT's
+/// LBAs, the partitions' bounds and the FAT volumes' sectors are in that
+/// unit; the layout's sizes and 1 MiB alignment are whole sectors of both.
+pub const SECTOR_SIZES: [u64; 2] = [512, 4096];
+
+/// Whether the layout can be written on a disk with logical sectors of
+/// `sector_size` bytes.
+pub fn sector_size_supported(sector_size: u64) -> bool {
+    SECTOR_SIZES.contains(&sector_size)
+}
 
 /// Partitions start on 1 MiB boundaries.
 pub const PARTITION_ALIGNMENT: u64 = MIB;

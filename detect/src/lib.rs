@@ -47,11 +47,12 @@ use std::path::{Path, PathBuf};
 pub fn detect_path(path: &Path) -> DiskReport {
     match Disk::open(path) {
         Ok(mut disk) => {
-            let size = disk.size;
-            let s = scan(&mut disk, size);
+            let (size, sector_size) = (disk.size, disk.sector_size);
+            let s = scan(&mut disk, size, sector_size);
             DiskReport {
                 path: disk.path.clone(),
                 size,
+                sector_size,
                 model: disk.model.clone(),
                 serial: disk.serial.clone(),
                 removable: disk.removable,
@@ -66,6 +67,7 @@ pub fn detect_path(path: &Path) -> DiskReport {
         Err(e) => DiskReport {
             path: path.to_path_buf(),
             size: 0,
+            sector_size: blockdev::DEFAULT_SECTOR_SIZE,
             model: None,
             serial: None,
             removable: false,
@@ -81,12 +83,19 @@ pub fn detect_path(path: &Path) -> DiskReport {
     }
 }
 
-/// Detect a device that is already open, e.g. an in-memory image.
-pub fn detect_device<D: Read + Seek>(path: PathBuf, dev: &mut D, size: u64) -> DiskReport {
-    let s = scan(dev, size);
+/// Detect a device that is already open, e.g. an in-memory image, of
+/// `size` bytes in logical sectors of `sector_size` bytes.
+pub fn detect_device<D: Read + Seek>(
+    path: PathBuf,
+    dev: &mut D,
+    size: u64,
+    sector_size: u64,
+) -> DiskReport {
+    let s = scan(dev, size, sector_size);
     DiskReport {
         path,
         size,
+        sector_size,
         model: None,
         serial: None,
         removable: false,

@@ -19,6 +19,11 @@ pub struct DiskReport {
     pub path: PathBuf,
     /// Size in bytes.
     pub size: u64,
+    /// Logical sector size of the device in bytes (BLKSSZGET): 512 or
+    /// 4096; 512 for an image file. A partition table is visible to the
+    /// kernel and the firmware only in this unit.
+    #[serde(default = "default_sector_size")]
+    pub sector_size: u64,
     /// Model, from sysfs, for block devices that report it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
@@ -45,6 +50,10 @@ pub struct DiskReport {
     pub content: Content,
     /// Everything that does not add up, worst first is not implied.
     pub issues: Vec<Issue>,
+}
+
+fn default_sector_size() -> u64 {
+    blockdev::DEFAULT_SECTOR_SIZE
 }
 
 impl DiskReport {
@@ -259,6 +268,10 @@ pub enum IssueKind {
     SlotFailedToBoot,
     /// Ferry is installed on more than one disk.
     SeveralInstalls,
+    /// The GPT was found with another logical sector size than the
+    /// device's: the kernel and the firmware do not see its partitions
+    /// (an image written for 512-byte sectors on a 4096-byte disk).
+    SectorSizeDiffers,
 }
 
 /// The layout of [`Reports`] this code writes and reads. It changes when a

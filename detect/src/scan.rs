@@ -2,7 +2,7 @@
 //! holds. Reads only; every problem becomes part of the report.
 
 use crate::ferry;
-use crate::gpt::{read_gpt, GptCopy, GptReadError, GptTable, MAX_LISTED_PROBLEMS};
+use crate::gpt::{read_gpt_first, GptCopy, GptReadError, GptTable, MAX_LISTED_PROBLEMS};
 use crate::io::read_at;
 use crate::layout::Role;
 use crate::mbr::{parse_mbr, Mbr};
@@ -43,8 +43,9 @@ impl Scan {
     }
 }
 
-/// Detect what a device of `size` bytes holds.
-pub fn scan<D: Read + Seek>(dev: &mut D, size: u64) -> Scan {
+/// Detect what a device of `size` bytes, in logical sectors of
+/// `sector_size` bytes, holds.
+pub fn scan<D: Read + Seek>(dev: &mut D, size: u64, sector_size: u64) -> Scan {
     if size == 0 {
         return Scan::unreadable(
             PartitionTable::None,
@@ -62,8 +63,26 @@ pub fn scan<D: Read + Seek>(dev: &mut D, size: u64) -> Scan {
         return Scan::unreadable(PartitionTable::None, format!("cannot read sector 0: {e}"));
     }
     let mbr = parse_mbr(&sector0);
-    match read_gpt(dev, size) {
-        Ok(gpt) => return scan_gpt(dev, size, gpt),
+    match read_gpt_first(dev, size, sector_size) {
+        Ok(gpt) => {
+            let mut s = scan_gpt(dev, size, gpt);
+            if let PartitionTable::Gpt {
+                sector_size: table, ..
+            } = s.table
+            {
+                if table != sector_size {
+                    s.issues.push(Issue::new(
+                        IssueKind::SectorSizeDiffers,
+                        format!(
+                            "the partition table is written for {table}-byte sectors, but the \
+                             disk has {sector_size}-byte sectors: the system and the firmware \
+                             do not see its partitions"
+                        ),
+                    ));
+                }
+            }
+            return s;
+        }
         Err(GptReadError::Damaged { primary, backup }) => {
             return Scan::unreadable(
                 PartitionTable::Damaged,

@@ -111,7 +111,7 @@ mod tests {
     const MIB: u64 = 1024 * 1024;
 
     fn content(img: &[u8]) -> Content {
-        scan(&mut Cursor::new(img.to_vec()), img.len() as u64).content
+        scan(&mut Cursor::new(img.to_vec()), img.len() as u64, 512).content
     }
 
     fn blank(img: &[u8]) -> bool {
@@ -176,7 +176,7 @@ mod tests {
     fn an_empty_gpt_in_the_last_sector_holds_something() {
         let img = backup_gpt_only(4096);
         let mut dev = Cursor::new(img.clone());
-        let s = scan(&mut dev, img.len() as u64);
+        let s = scan(&mut dev, img.len() as u64, 512);
         assert!(
             matches!(s.table, PartitionTable::Gpt { .. }),
             "{:?}",
@@ -197,7 +197,7 @@ mod tests {
     fn an_empty_mbr_holds_something() {
         let mut img = vec![0u8; MIB as usize];
         img[510..512].copy_from_slice(&[0x55, 0xAA]);
-        let s = scan(&mut Cursor::new(img.clone()), MIB);
+        let s = scan(&mut Cursor::new(img.clone()), MIB, 512);
         assert_eq!(s.table, PartitionTable::Mbr);
         assert!(matches!(s.content, Content::Foreign { .. }));
     }
@@ -235,7 +235,7 @@ mod tests {
                 inner: Cursor::new(vec![0u8; size as usize]),
                 good,
             };
-            let s = scan(&mut dev, size);
+            let s = scan(&mut dev, size, 512);
             assert!(
                 matches!(s.content, Content::Unreadable { .. }),
                 "readable up to {good}: {:?}",
@@ -243,7 +243,7 @@ mod tests {
             );
         }
         let mut short = Cursor::new(vec![0u8; MIB as usize]);
-        let s = scan(&mut short, 3 * MIB);
+        let s = scan(&mut short, 3 * MIB, 512);
         assert!(
             matches!(s.content, Content::Unreadable { .. }),
             "{:?}",

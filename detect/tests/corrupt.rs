@@ -240,6 +240,7 @@ fn hostile_table_with_thousands_of_overlapping_entries() {
         PathBuf::from("hostile.img"),
         &mut std::io::Cursor::new(img),
         size,
+        512,
     );
     assert_eq!(r.partitions.len(), count as usize);
     let overlaps = r

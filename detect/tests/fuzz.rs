@@ -46,7 +46,7 @@ fn hot_offset() -> impl Strategy<Value = usize> {
 
 fn rescan(img: &[u8]) -> detect::scan::Scan {
     let mut dev = Cursor::new(img.to_vec());
-    scan(&mut dev, img.len() as u64)
+    scan(&mut dev, img.len() as u64, 512)
 }
 
 /// Recompute a GPT header's CRC so mutations get past the checksum.

@@ -17,6 +17,8 @@ pub enum Error {
     NotFat(String),
     #[error("{0} is not a valid path on a FAT volume")]
     BadPath(String),
+    #[error("{0}-byte sectors: a FAT volume has sectors of 512, 1024, 2048 or 4096 bytes")]
+    BadSectorSize(u16),
     /// A cluster chain comes back to a cluster it already passed: whatever
     /// follows it (a directory listing, a file) never ends.
     #[error(

@@ -28,7 +28,7 @@ pub use clock::FixedTime;
 pub use error::Error;
 pub use repair::{repair, RepairReport};
 pub use shared::SharedDisk;
-pub use volume::{fat32_cluster_size, format, FatKind, FormatOptions, Volume, MAX_FILE_SIZE};
+pub use volume::{format, kind_and_cluster, FatKind, FormatOptions, Volume, MAX_FILE_SIZE};
 
 /// The `fatfs` crate this one builds on, for callers that need its types
 /// (`Dir`, `File`, `DirEntry`) directly.

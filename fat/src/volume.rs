@@ -40,6 +40,11 @@ pub struct FormatOptions {
     pub kind: Option<FatKind>,
     /// Cluster size in bytes; default: `fatfs`'s choice for the size.
     pub cluster_size: Option<u32>,
+    /// Bytes per logical sector: 512, or the logical sector size of the
+    /// disk the volume lies on (4096 on a 4Kn disk; Linux refuses a FAT
+    /// volume whose sectors are smaller than the device's, and UEFI
+    /// firmware reads it in the disk's blocks).
+    pub sector_size: u16,
     /// Every time stamp on the volume.
     pub time: FixedTime,
 }
@@ -53,6 +58,7 @@ impl FormatOptions {
             volume_id: None,
             kind: None,
             cluster_size: None,
+            sector_size: 512,
             time: FixedTime::default(),
         }
     }
@@ -77,15 +83,32 @@ fn label_bytes(label: &str) -> Result<[u8; 11], Error> {
 /// the FATs themselves take from the volume.
 const FAT32_MIN_CLUSTERS: u64 = 66_000;
 
-/// The largest cluster size from 512 bytes up to `max` (a power of two)
-/// that leaves a FAT32 volume of `size` bytes the clusters FAT32 needs;
-/// 512 when none does (then [`format`] refuses the size).
-pub fn fat32_cluster_size(size: u64, max: u32) -> u32 {
-    let mut cluster = max.max(512);
-    while cluster > 512 && size / u64::from(cluster) < FAT32_MIN_CLUSTERS {
+/// Clusters FAT16 may have at most (65524), with a margin.
+const FAT16_MAX_CLUSTERS: u64 = 65_000;
+
+/// The FAT type and cluster size of a volume of `size` bytes in sectors of
+/// `sector_size` bytes: FAT32 with the largest cluster from one sector up
+/// to `max` (a power of two) that leaves it the clusters FAT32 needs.
+/// Where even clusters of one sector leave too few (a 256 MiB volume of
+/// 4096-byte sectors has 65,536 sectors in all), FAT16 with the smallest
+/// cluster of at least one sector that FAT16 can count. A size too small
+/// for either gets FAT32 of one-sector clusters, which [`format`] refuses.
+pub fn kind_and_cluster(size: u64, sector_size: u32, max: u32) -> (FatKind, u32) {
+    let mut cluster = max.max(sector_size);
+    while cluster > sector_size && size / u64::from(cluster) < FAT32_MIN_CLUSTERS {
         cluster /= 2;
     }
-    cluster
+    if size / u64::from(cluster) >= FAT32_MIN_CLUSTERS {
+        return (FatKind::Fat32, cluster);
+    }
+    let mut cluster = sector_size;
+    while cluster < 32 << 10 && size / u64::from(cluster) > FAT16_MAX_CLUSTERS {
+        cluster *= 2;
+    }
+    if size / u64::from(cluster) > 4200 {
+        return (FatKind::Fat16, cluster);
+    }
+    (FatKind::Fat32, sector_size)
 }
 
 /// Format the whole of `disk` as a FAT volume and open it.
@@ -107,9 +130,13 @@ pub fn format<D: Read + Write + Seek>(
         h.update(&size.to_le_bytes());
         h.finalize()
     });
+    if !options.sector_size.is_power_of_two() || !(512..=4096).contains(&options.sector_size) {
+        return Err(Error::BadSectorSize(options.sector_size));
+    }
     let mut fo = FormatVolumeOptions::new()
         .volume_label(label)
-        .volume_id(volume_id);
+        .volume_id(volume_id)
+        .bytes_per_sector(options.sector_size);
     if let Some(kind) = options.kind {
         fo = fo.fat_type(kind.into());
     }
@@ -371,10 +398,29 @@ mod tests {
     #[test]
     fn fat32_clusters_are_as_large_as_the_size_allows() {
         const MIB: u64 = 1 << 20;
-        assert_eq!(fat32_cluster_size(40 * MIB, 4096), 512);
-        assert_eq!(fat32_cluster_size(100 * MIB, 4096), 1024);
-        assert_eq!(fat32_cluster_size(512 * MIB, 4096), 4096);
-        assert_eq!(fat32_cluster_size(8 << 30, 4096), 4096);
-        assert_eq!(fat32_cluster_size(MIB, 4096), 512);
+        let fat32 = |c| (FatKind::Fat32, c);
+        assert_eq!(kind_and_cluster(40 * MIB, 512, 4096), fat32(512));
+        assert_eq!(kind_and_cluster(100 * MIB, 512, 4096), fat32(1024));
+        assert_eq!(kind_and_cluster(512 * MIB, 512, 4096), fat32(4096));
+        assert_eq!(kind_and_cluster(8 << 30, 512, 4096), fat32(4096));
+        assert_eq!(kind_and_cluster(MIB, 512, 4096), fat32(512));
+    }
+
+    #[test]
+    fn volumes_of_4096_byte_sectors_too_small_for_fat32_are_fat16() {
+        const MIB: u64 = 1 << 20;
+        assert_eq!(
+            kind_and_cluster(512 * MIB, 4096, 4096),
+            (FatKind::Fat32, 4096)
+        );
+        assert_eq!(
+            kind_and_cluster(256 * MIB, 4096, 4096),
+            (FatKind::Fat16, 8192)
+        );
+        assert_eq!(
+            kind_and_cluster(64 * MIB, 4096, 4096),
+            (FatKind::Fat16, 4096)
+        );
+        assert_eq!(kind_and_cluster(MIB, 4096, 4096), (FatKind::Fat32, 4096));
     }
 }

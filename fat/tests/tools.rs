@@ -100,6 +100,7 @@ fn opts(label: &str, kind: Option<FatKind>) -> FormatOptions {
         volume_id: None,
         kind,
         cluster_size: None,
+        sector_size: 512,
         time: FixedTime::from_unix(1_700_000_000),
     }
 }
@@ -295,4 +296,72 @@ fn plain_fatfs_file_writes_after_format_stay_clean_without_repair() {
         fs.unmount().unwrap();
     }
     fsck_clean(&path, 0);
+}
+
+/// A volume of 4096-byte sectors, the disk's own on a 4Kn disk: FAT32
+/// where it has room for FAT32's clusters, FAT16 below. `fsck.fat` and
+/// mtools read it, and the kernel mounts it from a loop device of
+/// 4096-byte sectors (it refuses a FAT volume of smaller sectors there).
+#[test]
+fn volumes_of_4096_byte_sectors_are_clean_and_mount_on_a_4k_device() {
+    let dir = tempfile::tempdir().unwrap();
+    for (size, kind) in [(512u64 << 20, FatKind::Fat32), (256 << 20, FatKind::Fat16)] {
+        let (path, f) = image(dir.path(), &format!("{kind:?}-4k.img"), size);
+        let (k, cluster) = fat::kind_and_cluster(size, 4096, 4096);
+        assert_eq!(k, kind);
+        let mut o = opts("FERRY-4K", Some(k));
+        o.cluster_size = Some(cluster);
+        o.sector_size = 4096;
+        let v = format(f, &o).unwrap();
+        assert_eq!(v.kind(), kind);
+        populate(&v);
+        v.close().unwrap();
+        let mut bs = [0u8; 13];
+        File::open(&path).unwrap().read_exact(&mut bs).unwrap();
+        assert_eq!(u16::from_le_bytes([bs[11], bs[12]]), 4096);
+        fsck_clean(&path, 0);
+        let got = mtools("mtype", &path, &["::/loader/loader.conf"]);
+        assert_eq!(got, b"default ferry.conf\n");
+        mount_on_4k_loop(&path, dir.path());
+    }
+}
+
+/// Mount `image` read-only from a loop device of 4096-byte sectors and
+/// read a file; says so and returns where loop devices are missing.
+fn mount_on_4k_loop(image: &Path, dir: &Path) {
+    if !testkit::loopdev::kernel_has_vfat() {
+        eprintln!("skipped mounting: the kernel here has no vfat");
+        return;
+    }
+    let out = Command::new("losetup")
+        .args(["-b", "4096", "-r", "-f", "--show"])
+        .arg(image)
+        .output();
+    let Some(out) = out.ok().filter(|o| o.status.success()) else {
+        eprintln!("skipped mounting: no loop device here (needs root)");
+        return;
+    };
+    let dev = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let mnt = dir.join("mnt");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "vfat", "-o", "ro"])
+        .arg(&dev)
+        .arg(&mnt)
+        .output()
+        .unwrap();
+    let read = mounted
+        .status
+        .success()
+        .then(|| std::fs::read(mnt.join("loader/loader.conf")));
+    if mounted.status.success() {
+        let _ = Command::new("umount").arg(&mnt).status();
+    }
+    let _ = Command::new("losetup").args(["-d", &dev]).status();
+    assert!(
+        mounted.status.success(),
+        "mount: {}",
+        String::from_utf8_lossy(&mounted.stderr)
+    );
+    assert_eq!(read.unwrap().unwrap(), b"default ferry.conf\n");
 }

@@ -61,6 +61,25 @@ pub enum Refusal {
         /// What detection found wrong; `None`: the disk has no bytes.
         reason: Option<String>,
     },
+    /// The disk's logical sectors are neither 512 nor 4096 bytes.
+    #[error(
+        "the disk has logical sectors of {sector_size} bytes; Ferry installs on disks of \
+         512-byte or 4096-byte sectors"
+    )]
+    UnsupportedSectorSize { sector_size: u64 },
+    /// An upgrade of a disk whose partition table is in other sectors
+    /// than the disk's: neither the system nor the firmware sees it.
+    #[error(
+        "the partition table of {} is written for {table}-byte sectors, but the disk has \
+         {sector_size}-byte sectors, so the firmware and the system do not see its \
+         partitions: wipe and reinstall",
+        disk.display()
+    )]
+    SectorSizeDiffers {
+        disk: PathBuf,
+        table: u64,
+        sector_size: u64,
+    },
     /// The disk is smaller than the layout.
     #[error("the disk is {size} bytes; this installation needs at least {needed} bytes")]
     DiskTooSmall { size: u64, needed: u64 },

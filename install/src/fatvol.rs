@@ -15,6 +15,22 @@ const CACHE_BLOCKS: usize = 256;
 /// A FAT volume on a partition of the disk.
 pub type Volume<'a, D> = FileSystem<BlockCache<Slice<&'a mut D>>>;
 
+/// How the engine formats a FAT partition of `len` bytes on a disk of
+/// `sector_size`-byte logical sectors: the FAT type, the cluster size (4
+/// KiB at most, so small files stay small) and the FAT's own sector size,
+/// which is the disk's (Linux refuses a FAT volume of smaller sectors than
+/// the device's, and UEFI firmware reads it in the disk's blocks). FAT32,
+/// except where 4096-byte sectors leave too few clusters for it (a 256
+/// MiB config partition): FAT16 then. `None` for a sector size a FAT
+/// volume cannot have.
+pub fn layout(len: u64, sector_size: u64) -> Option<(fat::FatKind, u32, u16)> {
+    let sector = u16::try_from(sector_size)
+        .ok()
+        .filter(|s| s.is_power_of_two() && (512..=4096).contains(s))?;
+    let (kind, cluster) = fat::kind_and_cluster(len, u32::from(sector), 4096);
+    Some((kind, cluster, sector))
+}
+
 /// Open the FAT volume on a partition (a window's slice of the disk).
 pub fn open<D: Read + Write + Seek>(slice: Slice<&mut D>) -> io::Result<Volume<'_, D>> {
     let len = slice.len();

@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use detect::layout::{Role, SECTOR_SIZE};
+use detect::layout::Role;
 use gpt::partition_types;
 
 use crate::device::Device;
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 use crate::plan::PlannedPartition;
 use crate::window::WindowError;
 
@@ -34,16 +34,24 @@ fn gpt_err(e: gpt::GptError) -> Error {
     )
 }
 
-/// Write a protective MBR and both GPT copies listing `parts`.
+/// Write a protective MBR and both GPT copies listing `parts`, in the
+/// disk's logical sectors of `sector_size` bytes: the header at LBA 1 of
+/// that size, as the kernel and the firmware look for it.
 pub fn write<D: Device>(
     dev: &mut D,
     disk_guid: &str,
     parts: &[PlannedPartition],
+    sector_size: u64,
 ) -> Result<(), Error> {
-    let lbas = dev.size() / SECTOR_SIZE;
+    let block = match sector_size {
+        512 => gpt::disk::LogicalBlockSize::Lb512,
+        4096 => gpt::disk::LogicalBlockSize::Lb4096,
+        _ => return Err(Refusal::UnsupportedSectorSize { sector_size }.into()),
+    };
+    let lbas = dev.size() / sector_size;
     let mut disk = gpt::GptConfig::new()
         .writable(true)
-        .logical_block_size(gpt::disk::LogicalBlockSize::Lb512)
+        .logical_block_size(block)
         .create_from_device(&mut *dev, Some(uuid(disk_guid)?))
         .map_err(gpt_err)?;
     let mut table = BTreeMap::new();
@@ -60,8 +68,8 @@ pub fn write<D: Device>(
             gpt::partition::Partition {
                 part_type_guid: type_of(p.role),
                 part_guid: uuid(&p.part_guid)?,
-                first_lba: p.start / SECTOR_SIZE,
-                last_lba: (end / SECTOR_SIZE).saturating_sub(1),
+                first_lba: p.start / sector_size,
+                last_lba: (end / sector_size).saturating_sub(1),
                 flags: 0,
                 name: p.role.partition_name().to_string(),
             },

@@ -45,6 +45,10 @@ pub struct Target {
     /// inside the disk: the protective MBR and both copies of the table lie
     /// outside. `(0, 0)` without a GPT.
     pub partition_area: (u64, u64),
+    /// Logical sector size the GPT was found with; `None` without a GPT.
+    /// It differs from the device's ([`DiskReport::sector_size`]) when the
+    /// table was written for other sectors (then nothing sees it).
+    pub table_sector_size: Option<u64>,
     /// What is wrong with the GPT's entries ([`detect::gpt::check_entries`]):
     /// while there is anything, an upgrade is refused.
     pub table_problems: Vec<EntryProblem>,
@@ -91,9 +95,15 @@ pub fn inspect(path: &Path) -> Result<Target, Error> {
     Ok(inspect_with(report, &mut file, size))
 }
 
-/// [`inspect`] on a device that is already open.
-pub fn inspect_device<D: Read + Seek>(path: PathBuf, dev: &mut D, size: u64) -> Target {
-    let report = detect::detect_device(path, dev, size);
+/// [`inspect`] on a device that is already open, of `size` bytes in
+/// logical sectors of `sector_size` bytes.
+pub fn inspect_device<D: Read + Seek>(
+    path: PathBuf,
+    dev: &mut D,
+    size: u64,
+    sector_size: u64,
+) -> Target {
+    let report = detect::detect_device(path, dev, size, sector_size);
     inspect_with(report, dev, size)
 }
 
@@ -102,6 +112,7 @@ fn bare(report: DiskReport) -> Target {
         report,
         partitions: Vec::new(),
         partition_area: (0, 0),
+        table_sector_size: None,
         table_problems: Vec::new(),
         config: None,
         config_problem: None,
@@ -117,8 +128,9 @@ fn inspect_with<D: Read + Seek>(report: DiskReport, dev: &mut D, size: u64) -> T
     let mut cached = crate::io::BlockCache::new(dev, size, 4096);
     let dev = &mut cached;
     let mut t = bare(report);
-    if let Ok(gpt) = detect::gpt::read_gpt(dev, size) {
+    if let Ok(gpt) = detect::gpt::read_gpt_first(dev, size, t.report.sector_size) {
         let ss = gpt.sector_size;
+        t.table_sector_size = Some(ss);
         t.partition_area = area_of(&gpt.header, ss, size);
         t.partitions = gpt
             .entries

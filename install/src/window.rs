@@ -14,7 +14,7 @@
 use std::io::{self, Seek};
 
 use detect::io::Slice;
-use detect::layout::{Role, SECTOR_SIZE};
+use detect::layout::Role;
 
 use crate::device::Device;
 use crate::error::{Error, IoContext};
@@ -33,15 +33,16 @@ pub enum WindowError {
         start: u64,
         size: u64,
     },
-    /// The partition is empty or not made of whole sectors.
+    /// The partition is empty or not made of whole sectors of the disk.
     #[error(
         "partition {partition} (from byte {start}, {size} bytes) is not a whole, non-zero \
-         number of {SECTOR_SIZE}-byte sectors"
+         number of {sector_size}-byte sectors"
     )]
     Unaligned {
         partition: &'static str,
         start: u64,
         size: u64,
+        sector_size: u64,
     },
     /// The partition leaves the area the partition table leaves for
     /// partitions (the table and the protective MBR lie outside it).
@@ -103,7 +104,7 @@ impl PartitionWindow {
         let p = plan
             .partition(role)
             .ok_or_else(|| Error::PlanIncomplete(role.partition_name().to_string()))?;
-        Ok(check(&plan.partitions, area(plan), p)?)
+        Ok(check(&plan.partitions, area(plan), plan.sector_size, p)?)
     }
 
     /// First byte of the partition on the disk.
@@ -161,20 +162,24 @@ fn area(plan: &Plan) -> (u64, u64) {
     (start, end.min(plan.disk_size))
 }
 
-/// Partition `p` of `parts` checked: whole sectors, inside `area` (which
-/// lies inside the disk), sharing no byte with another partition.
+/// Partition `p` of `parts` checked: whole sectors of `sector_size`
+/// bytes, inside `area` (which lies inside the disk), sharing no byte with
+/// another partition.
 fn check(
     parts: &[PlannedPartition],
     (area_start, area_end): (u64, u64),
+    sector_size: u64,
     p: &PlannedPartition,
 ) -> Result<PartitionWindow, WindowError> {
     let partition = p.role.partition_name();
     let (start, end) = bounds(p)?;
-    if p.size == 0 || !start.is_multiple_of(SECTOR_SIZE) || !p.size.is_multiple_of(SECTOR_SIZE) {
+    let whole = |n: u64| sector_size != 0 && n.is_multiple_of(sector_size);
+    if p.size == 0 || !whole(start) || !whole(p.size) {
         return Err(WindowError::Unaligned {
             partition,
             start,
             size: p.size,
+            sector_size,
         });
     }
     if start < area_start || end > area_end {
@@ -220,7 +225,7 @@ fn bounds(p: &PlannedPartition) -> Result<(u64, u64), WindowError> {
 /// partitions overlap or leave the disk is not started at all.
 pub(crate) fn check_plan(plan: &Plan) -> Result<(), WindowError> {
     for p in &plan.partitions {
-        check(&plan.partitions, area(plan), p)?;
+        check(&plan.partitions, area(plan), plan.sector_size, p)?;
     }
     Ok(())
 }
@@ -268,7 +273,7 @@ mod tests {
     fn a_sound_layout_gives_windows() {
         let parts = layout();
         for p in &parts {
-            let w = check(&parts, AREA, p).expect("window");
+            let w = check(&parts, AREA, 512, p).expect("window");
             assert_eq!((w.start(), w.len()), (p.start, p.size));
         }
     }
@@ -278,7 +283,7 @@ mod tests {
         let mut parts = layout();
         parts[2].start = 6 * MIB;
         assert!(matches!(
-            check(&parts, AREA, &parts[2]),
+            check(&parts, AREA, 512, &parts[2]),
             Err(WindowError::Overlap {
                 partition: "ferry-root-b",
                 other: "ferry-root-a",
@@ -286,30 +291,53 @@ mod tests {
             })
         ));
         parts[2].start = u64::MAX - 4095;
-        let err = check(&parts, AREA, &parts[2]).expect_err("overflow");
+        let err = check(&parts, AREA, 512, &parts[2]).expect_err("overflow");
         assert!(matches!(err, WindowError::Overflow { .. }), "{err}");
         // Another partition's overflow refuses this one's window too.
-        assert!(check(&parts, AREA, &parts[0]).is_err());
+        assert!(check(&parts, AREA, 512, &parts[0]).is_err());
         parts[2].start = 1 << 55;
         assert!(matches!(
-            check(&parts, AREA, &parts[2]),
+            check(&parts, AREA, 512, &parts[2]),
             Err(WindowError::Outside { .. })
         ));
         parts[2].start = 0;
         assert!(matches!(
-            check(&parts, AREA, &parts[2]),
+            check(&parts, AREA, 512, &parts[2]),
             Err(WindowError::Outside { .. })
         ));
         parts[2].start = 9 * MIB;
         assert!(matches!(
-            check(&parts, AREA, &parts[2]),
+            check(&parts, AREA, 512, &parts[2]),
             Err(WindowError::Outside { end, .. }) if end == 11 * MIB
         ));
         parts[2].start = 7 * MIB + 1;
         assert!(matches!(
-            check(&parts, AREA, &parts[2]),
+            check(&parts, AREA, 512, &parts[2]),
             Err(WindowError::Unaligned { .. })
         ));
+    }
+
+    #[test]
+    fn partitions_are_whole_sectors_of_the_disk() {
+        let mut parts = layout();
+        for p in &parts {
+            check(&parts, AREA, 4096, p).expect("1 MiB bounds are whole 4 KiB sectors");
+        }
+        parts[2].start = 7 * MIB + 512;
+        parts[2].size = 2 * MIB - 512;
+        check(&parts, AREA, 512, &parts[2]).expect("whole 512-byte sectors");
+        let err = check(&parts, AREA, 4096, &parts[2]).expect_err("not 4 KiB sectors");
+        assert!(
+            matches!(
+                err,
+                WindowError::Unaligned {
+                    sector_size: 4096,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("4096-byte sectors"), "{err}");
     }
 
     #[test]
@@ -321,7 +349,7 @@ mod tests {
             .expect("image");
         let mut disk = DiskFile::open(&path).expect("open");
         let parts = layout();
-        let b = check(&parts, AREA, &parts[2]).expect("window");
+        let b = check(&parts, AREA, 512, &parts[2]).expect("window");
         let block = vec![7u8; 4096];
         b.write_run(&mut disk, 2 * MIB - 4096, &[&block], "slot b")
             .expect("last block of root b");

@@ -8,45 +8,28 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use install::DiskFile;
+use testkit::loopdev::{run, Loop};
 
-struct Loop {
-    dev: PathBuf,
+/// A loop device of 512-byte sectors over `image`, and what is mounted
+/// from it, undone when dropped.
+struct Attached {
+    lo: Loop,
     mount: Option<PathBuf>,
 }
 
-impl Drop for Loop {
+impl Drop for Attached {
     fn drop(&mut self) {
         if let Some(m) = self.mount.take() {
             let _ = Command::new("umount").arg(&m).status();
         }
-        let _ = Command::new("losetup").arg("-d").arg(&self.dev).status();
     }
 }
 
-fn attach(image: &Path) -> Option<Loop> {
-    let out = Command::new("losetup")
-        .args(["-f", "--show"])
-        .arg(image)
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        eprintln!(
-            "skipped: no loop device here ({})",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-        return None;
-    }
-    let dev = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    Some(Loop { dev, mount: None })
-}
-
-fn run(cmd: &mut Command) {
-    let out = cmd.output().expect("run");
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+fn attach(image: &Path) -> Option<Attached> {
+    Some(Attached {
+        lo: Loop::attach(image, 512)?,
+        mount: None,
+    })
 }
 
 #[test]
@@ -60,13 +43,13 @@ fn a_disk_with_a_mounted_partition_is_refused_and_a_free_one_is_opened() {
     let Some(mut lo) = attach(&image) else {
         return;
     };
-    run(Command::new("mkfs.ext4").args(["-q", "-F"]).arg(&lo.dev));
+    run(Command::new("mkfs.ext4").args(["-q", "-F"]).arg(&lo.lo.dev));
     let mnt = dir.path().join("mnt");
     std::fs::create_dir(&mnt).unwrap();
-    run(Command::new("mount").arg(&lo.dev).arg(&mnt));
+    run(Command::new("mount").arg(&lo.lo.dev).arg(&mnt));
     lo.mount = Some(mnt.clone());
 
-    let e = DiskFile::open(&lo.dev).unwrap_err();
+    let e = DiskFile::open(&lo.lo.dev).unwrap_err();
     assert_eq!(e.kind(), std::io::ErrorKind::ResourceBusy, "{e}");
     let m = e.to_string();
     assert!(
@@ -76,11 +59,11 @@ fn a_disk_with_a_mounted_partition_is_refused_and_a_free_one_is_opened() {
 
     run(Command::new("umount").arg(&mnt));
     lo.mount = None;
-    let disk = DiskFile::open(&lo.dev).unwrap();
+    let disk = DiskFile::open(&lo.lo.dev).unwrap();
     assert!(disk.is_block_device());
     // While the installer holds it, the file system cannot be mounted.
     let out = Command::new("mount")
-        .arg(&lo.dev)
+        .arg(&lo.lo.dev)
         .arg(&mnt)
         .output()
         .unwrap();

@@ -403,6 +403,7 @@ fn unattended_upgrade_from_a_usb_stick_with_a_split_payload() {
             unsigned_ok: false,
             out: img.clone(),
             part_size: 1 << 20,
+            sector_size: 512,
         },
         |_, _| {},
     )

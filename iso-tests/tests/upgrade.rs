@@ -1,13 +1,15 @@
 //! Scenarios 4, 5 and 6: upgrades through the screens and from an answer
 //! file keep and migrate the configuration; refused upgrades say why and
-//! change nothing.
+//! change nothing. Scenario 4K: install, boot and upgrade on an NVMe disk
+//! of 4096-byte sectors.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use common::*;
+use detect::PartitionTable;
 use detect::Slot;
-use iso_tests::{Firmware, Key, Machine};
+use iso_tests::{Bus, Firmware, Key, Machine};
 
 /// Scenario 4: 1.0 → 1.1 through the screens, booted from the USB image,
 /// keeping a configuration changed before the upgrade; the report lands
@@ -170,4 +172,41 @@ fn downgrade_is_refused_and_the_disk_is_unchanged() {
         "1.0.0",
         "downgrades are refused",
     );
+}
+
+/// Scenario 4K: an NVMe disk of 4096-byte logical sectors. An unattended
+/// install from the ISO, the installed system started from the disk (the
+/// firmware and the kernel find the GPT and mount the FAT volumes in the
+/// disk's sectors), an unattended upgrade, and the new slot started. One
+/// machine per step.
+#[test]
+fn a_4k_nvme_disk_installs_boots_and_upgrades() {
+    const NVME_4K: Bus = Bus::Nvme { sector_size: 4096 };
+    let mut sc = Scenario::new("s4k-nvme-4k");
+    let disk = sc.blank_disk("nvme.img");
+    let install_iso = iso_with_answer("1.0.0", &answer("install"), &sc.path("install.iso"));
+    unattended_on(&mut sc, &install_iso, &disk, NVME_4K, "Install complete");
+    // Read on the host, as an image file: the table is in 4 KiB sectors.
+    let report = detect(&disk);
+    assert!(
+        matches!(
+            report.table,
+            PartitionTable::Gpt {
+                sector_size: 4096,
+                ..
+            }
+        ),
+        "{:?}",
+        report.table
+    );
+    assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.0.0"));
+    let line = boot_installed_on(&mut sc, &disk, NVME_4K, "1.0.0", true);
+    assert!(line.contains("slot=a"), "{line}");
+
+    let upgrade_iso = iso_with_answer("1.1.0", &answer("upgrade"), &sc.path("upgrade.iso"));
+    unattended_on(&mut sc, &upgrade_iso, &disk, NVME_4K, "Upgrade complete");
+    assert_eq!(boot_default(&disk), Some(Slot::B));
+    assert_eq!(release(&disk, Slot::B).as_deref(), Some("1.1.0"));
+    let line = boot_installed_on(&mut sc, &disk, NVME_4K, "1.1.0", true);
+    assert!(line.contains("slot=b"), "{line}");
 }

@@ -101,6 +101,11 @@ pub struct UsbImageArgs {
     /// Build from a payload that does not verify (development only)
     #[arg(long)]
     pub unsigned_ok: bool,
+    /// Logical sector size of the sticks it is for: 512, or 4096 for the
+    /// few (USB-NVMe enclosures) whose disks have 4 KiB sectors; an image
+    /// boots only from sticks of its sector size
+    #[arg(long, value_name = "BYTES", default_value_t = 512, value_parser = sector_size)]
+    pub sector_size: u64,
     /// The image to write
     #[arg(long, value_name = "FILE.img")]
     pub out: PathBuf,
@@ -139,4 +144,12 @@ pub struct UsbWriteArgs {
     /// Print the result as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--sector-size`: 512 or 4096.
+fn sector_size(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(n) if media::usb::image::SECTOR_SIZES.contains(&n) => Ok(n),
+        _ => Err(format!("{s}: a stick has sectors of 512 or 4096 bytes")),
+    }
 }

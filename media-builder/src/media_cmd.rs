@@ -136,6 +136,7 @@ pub fn usb_image(a: UsbImageArgs) -> Result<()> {
             unsigned_ok: a.unsigned_ok,
             out: a.out,
             part_size: image::PART_SIZE,
+            sector_size: a.sector_size,
         },
         bar("payload"),
     )?;
@@ -167,12 +168,13 @@ pub fn usb_write(a: UsbWriteArgs) -> Result<()> {
         non_removable: a.force,
         files: a.file_ok,
     };
-    let (targets, refusals) = target::check_all(
-        facts,
-        blockdev::inspect::identity(&a.image),
-        image_size,
-        allow,
-    );
+    let image = target::Image {
+        size: image_size,
+        sector_size: write::image_sector_size(&a.image)
+            .with_context(|| format!("reading {}", a.image.display()))?,
+    };
+    let (targets, refusals) =
+        target::check_all(facts, blockdev::inspect::identity(&a.image), image, allow);
     if !refusals.is_empty() {
         if a.json {
             let refused: Vec<_> = refusals

@@ -5,107 +5,12 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+use common::kit::{fsck_fat, run, setup, tool, PAYLOAD};
 use common::{fails, mb, ok};
 use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn tool(name: &str, package: &str) -> Command {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let found = std::env::split_paths(&path)
-        .chain(["/usr/sbin".into(), "/sbin".into()])
-        .map(|d| d.join(name))
-        .find(|p| p.is_file());
-    let Some(found) = found else {
-        panic!("{name} is missing: install the Debian package {package}");
-    };
-    Command::new(found)
-}
-
-fn need_file(p: &str, package: &str) -> PathBuf {
-    let p = PathBuf::from(p);
-    assert!(
-        p.is_file(),
-        "{} is missing: install the Debian package {package}",
-        p.display()
-    );
-    p
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{cmd:?} failed:\n{text}");
-    text
-}
-
-/// A boot kit from the installed Debian packages, a small stand-in initrd,
-/// a signing key, and a payload with a 6 MB component.
-fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let kit = d.join("kit");
-    for sub in ["isolinux", "efi", "keys"] {
-        std::fs::create_dir_all(kit.join(sub)).unwrap();
-    }
-    let copy = |from: PathBuf, to: &str| std::fs::copy(from, kit.join(to)).unwrap();
-    copy(
-        need_file("/usr/lib/ISOLINUX/isolinux.bin", "isolinux"),
-        "isolinux/isolinux.bin",
-    );
-    copy(
-        need_file("/usr/lib/ISOLINUX/isohdpfx.bin", "isolinux"),
-        "isohdpfx.bin",
-    );
-    copy(
-        need_file(
-            "/usr/lib/syslinux/modules/bios/ldlinux.c32",
-            "syslinux-common",
-        ),
-        "isolinux/ldlinux.c32",
-    );
-    copy(
-        need_file(
-            "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
-            "systemd-boot-efi",
-        ),
-        "efi/systemd-bootx64.efi",
-    );
-    // Stand-ins: the tests check layout, not booting.
-    std::fs::write(kit.join("vmlinuz"), vec![0x5a; 700_000]).unwrap();
-    std::fs::write(kit.join("initrd.img"), vec![0x17; 300_000]).unwrap();
-    std::fs::write(kit.join("cmdline"), "console=ttyS0 quiet\n").unwrap();
-    ok(d, &["key", "generate", "--out", "admin"]);
-    std::fs::copy(d.join("admin.pub"), kit.join("keys/admin.pub")).unwrap();
-    let root: Vec<u8> = (0..6_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    std::fs::write(d.join("rootfs.img"), root).unwrap();
-    ok(
-        d,
-        &[
-            "payload",
-            "build",
-            "--product",
-            "demo-engine",
-            "--version",
-            "1.1.0",
-            "--kind",
-            "release",
-            "--component",
-            "rootfs.img=rootfs.img",
-            "--key",
-            "admin.key",
-        ],
-    );
-    std::fs::write(d.join("answer.toml"), "mode = \"upgrade\"\n").unwrap();
-    dir
-}
-
-const PAYLOAD: &str = "demo-engine-1.1.0.upg";
 
 fn build_iso(d: &Path, out: &str, extra: &[&str]) {
     let mut args = vec![
@@ -119,18 +24,6 @@ fn build_iso(d: &Path, out: &str, extra: &[&str]) {
     ];
     args.extend_from_slice(extra);
     ok(d, &args);
-}
-
-fn fsck_fat(image: &Path) {
-    let text = run(tool("fsck.fat", "dosfstools").arg("-n").arg(image));
-    let complaints: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.starts_with("fsck.fat ") && !l.contains(" files, ") && !l.is_empty())
-        .collect();
-    assert!(
-        complaints.is_empty(),
-        "fsck.fat -n complained: {complaints:?}"
-    );
 }
 
 fn open_iso(p: &Path) -> medium::iso::Iso<std::fs::File> {
@@ -458,6 +351,7 @@ fn split_payload_parts_reassemble() {
         unsigned_ok: false,
         out: d.join("split.img"),
         part_size: 1 << 20,
+        sector_size: 512,
     };
     let built = media::usb::image::build(&spec, |_, _| {}).unwrap();
     assert!(built.payload_parts.len() >= 6, "{:?}", built.payload_parts);

@@ -13,24 +13,48 @@ pub const PARTITION_NAME: &str = "FERRY";
 /// Largest answer file read.
 pub const MAX_ANSWER_BYTES: u64 = 1 << 20;
 
-/// Find the stick's partition in a GPT disk: (start byte, length).
+/// Logical sector sizes a stick's GPT is looked for with: the USB image
+/// is built for 512-byte sectors or, for sticks that have them, 4096.
+const SECTOR_SIZES: [u64; 2] = [512, 4096];
+
+/// Find the stick's partition in a GPT disk: (start byte, length). The
+/// header is at LBA 1 of 512-byte or of 4096-byte sectors.
 pub fn find_partition<D: Read + Seek>(disk: &mut D) -> Result<(u64, u64), Error> {
-    let mut hdr = [0u8; 92];
-    disk.seek(SeekFrom::Start(512))
-        .and_then(|_| disk.read_exact(&mut hdr))
-        .map_err(Error::io("reading the GPT header"))?;
-    if &hdr[0..8] != b"EFI PART" {
-        return Err(Error::Invalid("the stick has no GPT".into()));
+    for ss in SECTOR_SIZES {
+        let mut hdr = [0u8; 92];
+        match disk
+            .seek(SeekFrom::Start(ss))
+            .and_then(|_| disk.read_exact(&mut hdr))
+        {
+            Ok(()) if &hdr[0..8] == b"EFI PART" => return find_in(disk, &hdr, ss),
+            Ok(()) => {}
+            // A disk shorter than the second sector size holds no table
+            // of that size.
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {}
+            Err(e) => return Err(Error::io("reading the GPT header")(e)),
+        }
     }
+    Err(Error::Invalid("the stick has no GPT".into()))
+}
+
+/// The FERRY partition in the entries of GPT header `hdr`, in sectors of
+/// `ss` bytes.
+fn find_in<D: Read + Seek>(disk: &mut D, hdr: &[u8; 92], ss: u64) -> Result<(u64, u64), Error> {
     let lba = u64::from_le_bytes(hdr[72..80].try_into().unwrap_or_default());
     let count = u32::from_le_bytes(hdr[80..84].try_into().unwrap_or_default());
     let size = u32::from_le_bytes(hdr[84..88].try_into().unwrap_or_default()) as usize;
-    if !(128..=1024).contains(&size) || count > 1024 || lba.checked_mul(512).is_none() {
+    let Some(array) = lba.checked_mul(ss) else {
+        return Err(Error::Damaged("the GPT header is not valid".into()));
+    };
+    if !(128..=1024).contains(&size) || count > 1024 {
         return Err(Error::Damaged("the GPT header is not valid".into()));
     }
     let mut entry = vec![0u8; size];
     for i in 0..u64::from(count) {
-        disk.seek(SeekFrom::Start(lba * 512 + i * size as u64))
+        let at = array
+            .checked_add(i * size as u64)
+            .ok_or_else(|| Error::Damaged("the GPT header is not valid".into()))?;
+        disk.seek(SeekFrom::Start(at))
             .and_then(|_| disk.read_exact(&mut entry))
             .map_err(Error::io("reading GPT entries"))?;
         let name: Vec<u16> = entry[56..128]
@@ -41,10 +65,14 @@ pub fn find_partition<D: Read + Seek>(disk: &mut D) -> Result<(u64, u64), Error>
         if String::from_utf16_lossy(&name) == PARTITION_NAME {
             let first = u64::from_le_bytes(entry[32..40].try_into().unwrap_or_default());
             let last = u64::from_le_bytes(entry[40..48].try_into().unwrap_or_default());
-            if last < first || last.checked_mul(512).is_none() {
+            let bytes = (last.checked_sub(first))
+                .and_then(|n| n.checked_add(1))
+                .and_then(|n| n.checked_mul(ss))
+                .zip(first.checked_mul(ss));
+            let Some((len, start)) = bytes else {
                 return Err(Error::Damaged("the FERRY partition has a bad range".into()));
-            }
-            return Ok((first * 512, (last - first + 1) * 512));
+            };
+            return Ok((start, len));
         }
     }
     Err(Error::Invalid(format!(

@@ -12,6 +12,8 @@
 //! - [`fault`]: a disk and a medium that fail on purpose;
 //! - [`gpt`]: GPT edits as damage or a hostile writer leave them;
 //! - [`fat_loop`]: FAT32 images whose cluster chains loop;
+//! - [`loopdev`]: loop devices of 512- or 4096-byte sectors over images,
+//!   and the real tools' verdict on them;
 //! - [`sticks`]: Ferry USB sticks as image files;
 //! - [`bench`](mod@bench): timing and peak memory of benchmark commands.
 //!
@@ -30,6 +32,7 @@ pub mod fault;
 pub mod fixture;
 pub mod gpt;
 pub mod image;
+pub mod loopdev;
 pub mod release;
 pub mod running;
 pub mod sticks;

@@ -304,6 +304,10 @@ fn root_image(r: &Release, busybox: &Path, stage: &Path, out: &Path, epoch: u32)
     run(
         Command::new("mke2fs")
             .args(["-q", "-F", "-t", "ext4", "-L", "demo-root", "-U", &uuid])
+            // Blocks of 4 KiB: Linux mounts no file system whose blocks are
+            // smaller than the disk's sectors, and disks may have 4096-byte
+            // ones (mke2fs makes an image this small of 1 KiB blocks).
+            .args(["-b", "4096"])
             .args(["-E", &format!("hash_seed={uuid},root_owner=0:0")])
             .arg("-d")
             .arg(stage)

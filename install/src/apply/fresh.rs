@@ -7,7 +7,7 @@ use detect::layout::Role;
 
 use super::{metered, on_volume, Progress, Run};
 use crate::device::Device;
-use crate::error::{Error, IoContext};
+use crate::error::{Error, IoContext, Refusal};
 use crate::fatvol;
 use crate::plan::{StepKind, ESP_BOOT_LOADER};
 use crate::table;
@@ -51,7 +51,12 @@ impl<D: Device + Send> Run<'_, D> {
             .disk_guid
             .clone()
             .ok_or_else(|| Error::PlanIncomplete("disk GUID".into()))?;
-        table::write(self.dev, &guid, &self.plan.partitions)?;
+        table::write(
+            self.dev,
+            &guid,
+            &self.plan.partitions,
+            self.plan.sector_size,
+        )?;
         self.dev
             .sync()
             .ctx(|| format!("flushing {}", self.plan.disk.display()))?;
@@ -61,8 +66,8 @@ impl<D: Device + Send> Run<'_, D> {
         Ok(())
     }
 
-    /// Format the partition of `role` as FAT32 with `label` and create
-    /// `dirs` on it.
+    /// Format the partition of `role` as FAT (in the disk's sectors, see
+    /// [`fatvol::layout`]) with `label` and create `dirs` on it.
     pub(super) fn format(&mut self, role: Role, label: &str, dirs: &[&str]) -> Result<(), Error> {
         let part = self.part(role)?;
         let len = part.len();
@@ -72,8 +77,13 @@ impl<D: Device + Send> Run<'_, D> {
             .slice(&mut *self.dev)
             .ctx(|| format!("formatting {partition}"))?;
         let mut options = fat::FormatOptions::new(label);
-        options.kind = Some(fat::FatKind::Fat32);
-        options.cluster_size = Some(fat::fat32_cluster_size(len, 4096));
+        let (kind, cluster, sector) =
+            fatvol::layout(len, self.plan.sector_size).ok_or(Refusal::UnsupportedSectorSize {
+                sector_size: self.plan.sector_size,
+            })?;
+        options.kind = Some(kind);
+        options.cluster_size = Some(cluster);
+        options.sector_size = sector;
         let volume = fat::format(slice, &options).map_err(fat_error)?;
         for d in dirs {
             volume.create_dir(d).map_err(fat_error)?;

@@ -238,7 +238,12 @@ impl<D: Device + Send> Run<'_, D> {
         }
         window::check_plan(plan)?;
         if !plan.new_table {
-            let t = crate::target::inspect_device(plan.disk.clone(), self.dev, plan.disk_size);
+            let t = crate::target::inspect_device(
+                plan.disk.clone(),
+                self.dev,
+                plan.disk_size,
+                plan.sector_size,
+            );
             if !t.table_problems.is_empty() {
                 return Err(Refusal::DamagedPartitionTable {
                     disk: plan.disk.clone(),

@@ -210,11 +210,20 @@ pub(super) fn plan_fresh(
         discard.clear();
     }
     let verify = !choice.payload_verified;
-    let steps = fresh_steps(payload, target.path(), config_schema, wipe, verify);
+    let sector_size = target.report.sector_size;
+    let fat_kind = |role| {
+        sizes
+            .of(role)
+            .and_then(|len| crate::fatvol::layout(len, sector_size))
+            .map_or(fat::FatKind::Fat32, |(kind, _, _)| kind)
+    };
+    let fats = (fat_kind(Role::Esp), fat_kind(Role::Config));
+    let steps = fresh_steps(payload, target.path(), config_schema, wipe, verify, fats);
     Ok(Plan {
         action: choice.action,
         disk: target.path().to_path_buf(),
         disk_size: target.report.size,
+        sector_size,
         product: m.product.clone(),
         from,
         from_hotfixes: Vec::new(),

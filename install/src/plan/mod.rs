@@ -236,6 +236,9 @@ pub struct Plan {
     pub disk: PathBuf,
     /// Its size in bytes.
     pub disk_size: u64,
+    /// Its logical sector size in bytes (512 or 4096): the unit of the
+    /// partition table, of the partitions' bounds and of the FAT volumes.
+    pub sector_size: u64,
     /// Product id.
     pub product: String,
     /// Release running now (upgrade, hotfix) or found before a wipe.
@@ -342,6 +345,10 @@ pub fn plan(target: &Target, payload: &PayloadInfo, choice: &Choice) -> Result<P
                 _ => None,
             },
         });
+    }
+    let sector_size = target.report.sector_size;
+    if !detect::layout::sector_size_supported(sector_size) {
+        return Err(Refusal::UnsupportedSectorSize { sector_size });
     }
     match choice.action {
         Action::Install | Action::Wipe => fresh::plan_fresh(target, payload, choice),

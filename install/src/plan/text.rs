@@ -145,7 +145,13 @@ pub(super) fn fresh_steps(
     schema: u32,
     wipe: bool,
     verify: bool,
+    (esp, config): (fat::FatKind, fat::FatKind),
 ) -> Vec<Step> {
+    let fat_name = |kind| match kind {
+        fat::FatKind::Fat12 => "FAT12",
+        fat::FatKind::Fat16 => "FAT16",
+        fat::FatKind::Fat32 => "FAT32",
+    };
     let mut steps = Vec::new();
     if verify {
         steps.push(step(
@@ -172,10 +178,13 @@ pub(super) fn fresh_steps(
                 disk.display()
             ),
         ),
-        step(StepKind::FormatEsp, "Format the ESP (FAT32)".into()),
+        step(
+            StepKind::FormatEsp,
+            format!("Format the ESP ({})", fat_name(esp)),
+        ),
         step(
             StepKind::FormatConfig,
-            "Format the config partition (FAT32)".into(),
+            format!("Format the config partition ({})", fat_name(config)),
         ),
     ]);
     steps.extend(slot_steps(payload, Slot::A, Some(schema), true));

@@ -34,6 +34,14 @@ pub(super) fn plan_update(
             problems: target.table_problems.clone(),
         });
     }
+    let sector_size = target.report.sector_size;
+    if let Some(table) = target.table_sector_size.filter(|&t| t != sector_size) {
+        return Err(Refusal::SectorSizeDiffers {
+            disk: target.path().to_path_buf(),
+            table,
+            sector_size,
+        });
+    }
     let Some(record) = install.record.clone() else {
         return Err(Refusal::NoStateRecord);
     };
@@ -190,6 +198,7 @@ pub(super) fn plan_update(
         action: choice.action,
         disk: target.path().to_path_buf(),
         disk_size: target.report.size,
+        sector_size,
         product: m.product.clone(),
         from: Some(installed),
         from_hotfixes: run_rec.hotfixes.clone(),

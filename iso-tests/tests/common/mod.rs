@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use detect::report::DiskReport;
 use detect::Slot;
-use iso_tests::{Firmware, Key, Machine, Vm};
+use iso_tests::{Bus, Firmware, Key, Machine, Vm};
 
 // Budgets of waits, in machine time: the CPU time QEMU consumes while the
 // wait lasts, so a busy host that gives QEMU less of a core stretches the
@@ -265,6 +265,7 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
             unsigned_ok: false,
             out: out.to_path_buf(),
             part_size: media::usb::image::PART_SIZE,
+            sector_size: 512,
         },
         |_, _| {},
     )
@@ -368,9 +369,20 @@ pub fn line_with(vm: &Vm, needle: &str) -> Option<String> {
 /// line; returns it. With `mark_good`, also waits until the release marked
 /// its boot good (so it counts as running for an upgrade).
 pub fn boot_installed(sc: &mut Scenario, disk: &Path, version: &str, mark_good: bool) -> String {
+    boot_installed_on(sc, disk, Bus::VirtioBlk, version, mark_good)
+}
+
+/// [`boot_installed`] with the disk on controller `bus`.
+pub fn boot_installed_on(
+    sc: &mut Scenario,
+    disk: &Path,
+    bus: Bus,
+    version: &str,
+    mark_good: bool,
+) -> String {
     let m = Machine::new(&format!("{}-disk", sc.name), Firmware::Uefi)
         .memory_mib(512)
-        .disk(disk);
+        .disk_on(disk, bus);
     let mut vm = sc.boot(&m);
     let want = format!("DEMO-ENGINE version={version} ");
     // The whole line: a busy host hands it over in pieces.
@@ -529,10 +541,15 @@ pub fn answer(action: &str) -> String {
 /// Boots `iso` (OVMF) with `disk` and waits until the unattended run
 /// powered the machine off.
 pub fn unattended(sc: &mut Scenario, iso: &Path, disk: &Path, ok: &str) {
+    unattended_on(sc, iso, disk, Bus::VirtioBlk, ok)
+}
+
+/// [`unattended`] with the disk on controller `bus`.
+pub fn unattended_on(sc: &mut Scenario, iso: &Path, disk: &Path, bus: Bus, ok: &str) {
     let m = Machine::new(&sc.name, Firmware::Uefi)
         .memory_mib(768)
         .cdrom(iso)
-        .disk(disk);
+        .disk_on(disk, bus);
     let mut vm = sc.boot(&m);
     vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
         .unwrap();

@@ -1,6 +1,8 @@
 //! Running `media-builder` as an admin does, for the CLI tests.
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod kit;
+
 use std::path::Path;
 use std::process::{Command, Output};
 

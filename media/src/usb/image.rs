@@ -1,14 +1,16 @@
 //! `media-builder usb-image`: GPT, protective MBR, one FAT32 partition
 //! (type ESP, legacy-BIOS-bootable attribute) holding systemd-boot, the
 //! kernel, the initrd and `ferry/` with the payload. UEFI only: BIOS
-//! machines boot the hybrid ISO written to a stick.
+//! machines boot the hybrid ISO written to a stick. Built for sticks of
+//! 512-byte logical sectors, or of 4096 ([`UsbSpec::sector_size`]): the
+//! firmware finds the GPT only at LBA 1 of the stick's own sector size.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
-use fat::{FatKind, FixedTime, FormatOptions, SharedDisk, Volume};
+use fat::{FixedTime, FormatOptions, SharedDisk, Volume};
 use medium::stick::PARTITION_NAME;
 use medium::{MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
 use payload::Fingerprint;
@@ -34,7 +36,14 @@ pub struct UsbSpec {
     pub out: PathBuf,
     /// Bytes per payload part (tests use small ones).
     pub part_size: u64,
+    /// Logical sector size of the sticks the image is for: 512 (most
+    /// sticks) or 4096 (some USB-NVMe enclosures). The GPT and the FAT
+    /// volume are in that unit; a stick of the other size does not boot it.
+    pub sector_size: u64,
 }
+
+/// Logical sector sizes a USB image can be built for.
+pub const SECTOR_SIZES: [u64; 2] = [512, 4096];
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UsbBuilt {
@@ -44,6 +53,8 @@ pub struct UsbBuilt {
     pub medium_id: String,
     pub payload_parts: Vec<String>,
     pub payload_verified: bool,
+    /// Logical sector size the image is built for.
+    pub sector_size: u64,
     /// The published demo keys the installer on the image trusts: anyone
     /// can sign what it installs.
     pub demo_keys: Vec<Fingerprint>,
@@ -100,6 +111,10 @@ impl<D: std::io::Read + std::io::Write + std::io::Seek> Sink for FatSink<'_, D> 
 }
 
 pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBuilt> {
+    let ss = spec.sector_size;
+    if !SECTOR_SIZES.contains(&ss) {
+        bail!("--sector-size {ss}: a USB image has sectors of 512 or 4096 bytes");
+    }
     let kit = Bootkit::load(&spec.bootkit)?;
     for input in [Some(&spec.payload), spec.answer.as_ref()]
         .into_iter()
@@ -152,6 +167,11 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
     // the answer file.
     let mut h = Sha256::new();
     h.update(b"usb");
+    if ss != 512 {
+        // Images for other sectors are other media; 512 keeps the ids of
+        // the images built before sector sizes were chosen.
+        h.update(ss.to_le_bytes());
+    }
     h.update(&head.manifest_bytes);
     h.update(head.file_name.as_bytes());
     for p in [&kit.kernel, &kit.initrd, &kit.systemd_boot] {
@@ -213,17 +233,21 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
     file.set_len(size)
         .with_context(|| format!("sizing {} to {size} bytes", tmp.0.display()))?;
 
-    let lbas = size / 512;
-    let first = 2048u64;
-    let last = lbas - 2048 - 1; // the last MiB holds the backup GPT
-    write_gpt(&mut file, &id_bytes, first, last, lbas)?;
+    // The partition from 1 MiB to the last MiB, which holds the backup GPT.
+    let lbas = size / ss;
+    let first = MIB / ss;
+    let last = lbas - MIB / ss - 1;
+    write_gpt(&mut file, &id_bytes, first, last, lbas, ss)?;
 
-    let part = detect::io::Slice::new(&mut file, first * 512, (last - first + 1) * 512)?;
-    let part_bytes = (last - first + 1) * 512;
+    let part = detect::io::Slice::new(&mut file, first * ss, (last - first + 1) * ss)?;
+    let part_bytes = (last - first + 1) * ss;
     let mut opts = FormatOptions::new(&label);
-    opts.kind = Some(FatKind::Fat32);
-    // Larger clusters write faster; up to 32 KiB.
-    opts.cluster_size = Some(fat::fat32_cluster_size(part_bytes, 32 << 10));
+    // Larger clusters write faster; up to 32 KiB. FAT32 but for a small
+    // image of 4096-byte sectors (FAT16 then, see `fat::kind_and_cluster`).
+    let (kind, cluster) = fat::kind_and_cluster(part_bytes, ss as u32, 32 << 10);
+    opts.kind = Some(kind);
+    opts.cluster_size = Some(cluster);
+    opts.sector_size = ss as u16;
     opts.time = FixedTime::from_unix(epoch);
     opts.volume_id = Some(u32::from_le_bytes([
         id_bytes[0],
@@ -277,11 +301,19 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         medium_id,
         payload_parts: parts,
         payload_verified: head.verified,
+        sector_size: ss,
         demo_keys: kit.trust.demo_keys(),
     })
 }
 
-fn write_gpt(file: &mut File, id: &[u8], first: u64, last: u64, lbas: u64) -> Result<()> {
+fn write_gpt(
+    file: &mut File,
+    id: &[u8],
+    first: u64,
+    last: u64,
+    lbas: u64,
+    sector_size: u64,
+) -> Result<()> {
     let guid = |salt: u8| {
         let mut b = [0u8; 16];
         b.copy_from_slice(&Sha256::digest([id, &[salt]].concat())[..16]);
@@ -293,7 +325,11 @@ fn write_gpt(file: &mut File, id: &[u8], first: u64, last: u64, lbas: u64) -> Re
     let gpt_err = |e: gpt::GptError| anyhow!("writing the partition table: {e}");
     let mut disk = gpt::GptConfig::new()
         .writable(true)
-        .logical_block_size(gpt::disk::LogicalBlockSize::Lb512)
+        .logical_block_size(if sector_size == 4096 {
+            gpt::disk::LogicalBlockSize::Lb4096
+        } else {
+            gpt::disk::LogicalBlockSize::Lb512
+        })
         .create_from_device(&mut *file, Some(guid(0)))
         .map_err(gpt_err)?;
     let mut table = BTreeMap::new();

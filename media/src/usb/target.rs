@@ -22,6 +22,26 @@ use blockdev::inspect::{Disk, Facts, Identity, Kind, Mount};
 use blockdev::sysfs::dev_path;
 use blockdev::DevNum;
 
+/// The image to write, as the checks need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Image {
+    /// Bytes.
+    pub size: u64,
+    /// Logical sector size its partition table is made for (512 or 4096);
+    /// `None` without one.
+    pub sector_size: Option<u64>,
+}
+
+impl From<u64> for Image {
+    /// An image of `size` bytes without a partition table.
+    fn from(size: u64) -> Image {
+        Image {
+            size,
+            sector_size: None,
+        }
+    }
+}
+
 /// What the admin allowed beyond the default.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Allow {
@@ -71,6 +91,14 @@ pub enum Reason {
         disk: String,
         size: u64,
         needed: u64,
+    },
+    /// The image's partition table is in sectors of another size than
+    /// the disk's: the firmware would not find it, so the stick would not
+    /// boot.
+    SectorSize {
+        disk: String,
+        disk_sector: u64,
+        image_sector: u64,
     },
     Unchecked {
         what: String,
@@ -145,6 +173,16 @@ impl fmt::Display for Reason {
                 units::size(*size),
                 units::size(*needed)
             ),
+            Reason::SectorSize {
+                disk,
+                disk_sector,
+                image_sector,
+            } => write!(
+                f,
+                "{disk} has {disk_sector}-byte sectors, but the image is made for \
+                 {image_sector}-byte sectors: the stick would not boot; build an image for it \
+                 with `media-builder usb-image --sector-size {disk_sector}`"
+            ),
             Reason::Unchecked { what } => {
                 write!(f, "{what}, so it is not safe to write")
             }
@@ -182,9 +220,8 @@ fn is_system_mount(mount_point: &str) -> bool {
     mount_point == "/" || mount_point == "/boot" || mount_point.starts_with("/boot/")
 }
 
-/// Decide whether one target may be written with an image of
-/// `image_size` bytes.
-pub fn check(facts: &Facts, image_size: u64, allow: Allow) -> Result<(), Refusal> {
+/// Decide whether one target may be written with `image`.
+pub fn check(facts: &Facts, image: Image, allow: Allow) -> Result<(), Refusal> {
     let reasons = match &facts.kind {
         Kind::Missing => vec![Reason::Missing],
         Kind::Unreadable { error } => vec![Reason::Unreadable {
@@ -198,7 +235,7 @@ pub fn check(facts: &Facts, image_size: u64, allow: Allow) -> Result<(), Refusal
             name: name.clone(),
             disk: disk.clone(),
         }],
-        Kind::Disk(d) => disk_reasons(d, image_size, allow),
+        Kind::Disk(d) => disk_reasons(d, image, allow),
     };
     if reasons.is_empty() {
         Ok(())
@@ -210,7 +247,8 @@ pub fn check(facts: &Facts, image_size: u64, allow: Allow) -> Result<(), Refusal
     }
 }
 
-fn disk_reasons(d: &Disk, image_size: u64, allow: Allow) -> Vec<Reason> {
+fn disk_reasons(d: &Disk, image: Image, allow: Allow) -> Vec<Reason> {
+    let image_size = image.size;
     let mut reasons = Vec::new();
     for what in &d.unchecked {
         reasons.push(Reason::Unchecked { what: what.clone() });
@@ -253,6 +291,16 @@ fn disk_reasons(d: &Disk, image_size: u64, allow: Allow) -> Vec<Reason> {
             needed: image_size,
         });
     }
+    match image.sector_size {
+        Some(image_sector) if image_sector != d.facts.logical_block_size => {
+            reasons.push(Reason::SectorSize {
+                disk: d.facts.name.clone(),
+                disk_sector: d.facts.logical_block_size,
+                image_sector,
+            })
+        }
+        _ => {}
+    }
     reasons
 }
 
@@ -262,20 +310,20 @@ fn disk_reasons(d: &Disk, image_size: u64, allow: Allow) -> Vec<Reason> {
 /// already names.
 pub fn check_all(
     targets: Vec<Facts>,
-    image: Option<Identity>,
-    image_size: u64,
+    image_id: Option<Identity>,
+    image: Image,
     allow: Allow,
 ) -> (Vec<Facts>, Vec<Refusal>) {
     let mut ok: Vec<Facts> = Vec::new();
     let mut refused = Vec::new();
     let mut seen: Vec<(Identity, PathBuf)> = Vec::new();
     for f in targets {
-        let mut reasons = match check(&f, image_size, allow) {
+        let mut reasons = match check(&f, image, allow) {
             Ok(()) => Vec::new(),
             Err(r) => r.reasons,
         };
         if let Some(id) = f.id {
-            if image == Some(id) {
+            if image_id == Some(id) {
                 reasons.insert(0, Reason::IsTheImage);
             }
             if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
@@ -424,7 +472,7 @@ mod tests {
     const IMAGE: u64 = 1 << 30;
 
     fn reasons(f: &Facts, allow: Allow) -> Vec<Reason> {
-        match check(f, IMAGE, allow) {
+        match check(f, IMAGE.into(), allow) {
             Ok(()) => Vec::new(),
             Err(r) => {
                 assert_eq!(r.path, f.path);
@@ -441,7 +489,40 @@ mod tests {
     }
 
     fn message(f: &Facts, allow: Allow) -> String {
-        check(f, IMAGE, allow).unwrap_err().to_string()
+        check(f, IMAGE.into(), allow).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn an_image_for_other_sectors_than_the_sticks_is_refused() {
+        let t = Tree::new();
+        let image = |sector_size| Image {
+            size: IMAGE,
+            sector_size,
+        };
+        // sdb reports no sector size: 512, as sysfs says of most sticks.
+        let f = t.sdb();
+        assert_eq!(check(&f, image(Some(512)), Allow::default()), Ok(()));
+        assert_eq!(check(&f, image(None), Allow::default()), Ok(()));
+        let e = check(&f, image(Some(4096)), Allow::default()).unwrap_err();
+        assert_eq!(
+            e.reasons,
+            vec![Reason::SectorSize {
+                disk: "sdb".into(),
+                disk_sector: 512,
+                image_sector: 4096,
+            }]
+        );
+        t.write("sdb/queue/logical_block_size", "4096");
+        let f = t.sdb();
+        assert_eq!(check(&f, image(Some(4096)), Allow::default()), Ok(()));
+        let m = check(&f, image(Some(512)), Allow::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.contains("sdb has 4096-byte sectors, but the image is made for 512-byte sectors")
+                && m.contains("usb-image --sector-size 4096"),
+            "{m}"
+        );
     }
 
     #[test]
@@ -458,9 +539,9 @@ mod tests {
         assert_eq!(d.facts.model.as_deref(), Some("SanDisk Cruzer Blade"));
         assert_eq!(d.facts.serial.as_deref(), Some("4C530001"));
         assert!(d.mounts.is_empty() && d.swaps.is_empty() && d.holders.is_empty());
-        assert_eq!(check(&f, IMAGE, Allow::default()), Ok(()));
+        assert_eq!(check(&f, IMAGE.into(), Allow::default()), Ok(()));
         // Exactly the image's size is enough.
-        assert_eq!(check(&f, 16 * GIB, Allow::default()), Ok(()));
+        assert_eq!(check(&f, (16 * GIB).into(), Allow::default()), Ok(()));
     }
 
     #[test]
@@ -478,7 +559,7 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("--force"), "{m}");
-        assert_eq!(check(&f, IMAGE, force()), Ok(()));
+        assert_eq!(check(&f, IMAGE.into(), force()), Ok(()));
         // A missing `removable` file counts as not removable.
         fs::remove_file(t.dir.path().join("sys/block/sdc/removable")).unwrap();
         let f = t.facts("/dev/sdc", DevNum::new(8, 32));
@@ -804,7 +885,7 @@ mod tests {
             non_removable: false,
             files: true,
         };
-        assert_eq!(check(&f, IMAGE, files), Ok(()));
+        assert_eq!(check(&f, IMAGE.into(), files), Ok(()));
 
         let f = inspect(d.path(), &roots);
         assert_eq!(f.kind, Kind::Other);
@@ -842,7 +923,7 @@ mod tests {
             .iter()
             .map(|p| inspect(p, &roots))
             .collect();
-        let (ok, refused) = check_all(facts, identity(&image), 5, files);
+        let (ok, refused) = check_all(facts, identity(&image), 5.into(), files);
         assert_eq!(ok.len(), 1);
         assert_eq!(ok[0].path, other);
         assert_eq!(
@@ -864,7 +945,7 @@ mod tests {
         let f1 = t.sdb();
         let mut f2 = t.sdb();
         f2.path = "/dev/disk/by-id/usb-SanDisk_Cruzer_Blade_4C530001-0:0".into();
-        let (ok, refused) = check_all(vec![f1, f2], None, IMAGE, Allow::default());
+        let (ok, refused) = check_all(vec![f1, f2], None, IMAGE.into(), Allow::default());
         assert_eq!(ok.len(), 1);
         assert_eq!(refused.len(), 1);
         assert!(refused[0]

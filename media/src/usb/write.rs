@@ -60,6 +60,16 @@ pub fn image_size(path: &Path) -> std::io::Result<u64> {
     }
 }
 
+/// The logical sector size the partition table of the image at `path` is
+/// made for (512 or 4096), read from its GPT; `None` without one.
+pub fn image_sector_size(path: &Path) -> std::io::Result<Option<u64>> {
+    let mut f = File::open(path)?;
+    let size = blockdev::size(&f)?;
+    Ok(detect::gpt::read_gpt(&mut f, size)
+        .ok()
+        .map(|t| t.sector_size))
+}
+
 /// Outcome per target.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Written {
