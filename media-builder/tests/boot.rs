@@ -77,10 +77,7 @@ fn media_boot_under_seabios_and_ovmf() {
     }
     // The Debian kernel of the boot kit (scripts/bootkit builds it before
     // the tests); the smoke boot needs no more of the kit than that.
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let kernel = target.join("bootkit/vmlinuz");
+    let kernel = testkit::target_dir().join("bootkit/vmlinuz");
     assert!(
         kernel.is_file(),
         "{} is missing: run scripts/bootkit first",

@@ -19,7 +19,7 @@ fn workspace() -> PathBuf {
 
 /// The package cache `scripts/bootkit` filled.
 fn cache() -> PathBuf {
-    let cache = workspace().join("target/bootkit-cache");
+    let cache = testkit::target_dir().join("bootkit-cache");
     assert!(
         cache.join("unpacked").is_dir(),
         "{} is missing: run scripts/bootkit first",
