@@ -210,7 +210,14 @@ pub(super) fn plan_fresh(
         discard.clear();
     }
     let verify = !choice.payload_verified;
-    let steps = fresh_steps(payload, target.path(), config_schema, wipe, verify);
+    let steps = fresh_steps(
+        payload,
+        target.path(),
+        config_schema,
+        wipe,
+        verify,
+        choice.shim.is_some(),
+    );
     Ok(Plan {
         action: choice.action,
         disk: target.path().to_path_buf(),
@@ -241,6 +248,7 @@ pub(super) fn plan_fresh(
         components: m.components.clone(),
         trust: payload.trust.clone(),
         boot_loader: choice.boot_loader.clone(),
+        shim: choice.shim.clone(),
         report_dirs: choice.report_dirs.clone(),
         medium: choice.medium.clone(),
         notes,

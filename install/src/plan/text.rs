@@ -79,6 +79,7 @@ pub(super) fn slot_steps(
     slot: Slot,
     schema: Option<u32>,
     fresh: bool,
+    shim: bool,
 ) -> Vec<Step> {
     let m = &payload.manifest;
     let mut steps = Vec::new();
@@ -108,11 +109,23 @@ pub(super) fn slot_steps(
             schema.map(|s| format!(" (schema {s})")).unwrap_or_default()
         ),
     ));
-    if fresh {
-        steps.push(step(
+    match (fresh, shim) {
+        (true, false) => steps.push(step(
             StepKind::InstallBootLoader,
             "Install systemd-boot on the ESP".into(),
-        ));
+        )),
+        (true, true) => steps.push(step(
+            StepKind::InstallBootLoader,
+            "Install the boot chain on the ESP: shim (Secure Boot), systemd-boot, MokManager"
+                .into(),
+        )),
+        (false, true) => steps.push(step(
+            StepKind::InstallBootLoader,
+            "Add the Secure Boot chain (shim, MokManager) before systemd-boot on the ESP, \
+             unless it is there"
+                .into(),
+        )),
+        (false, false) => {}
     }
     steps.push(step(
         StepKind::RecordNewSlot,
@@ -145,6 +158,7 @@ pub(super) fn fresh_steps(
     schema: u32,
     wipe: bool,
     verify: bool,
+    shim: bool,
 ) -> Vec<Step> {
     let mut steps = Vec::new();
     if verify {
@@ -178,7 +192,7 @@ pub(super) fn fresh_steps(
             "Format the config partition (FAT32)".into(),
         ),
     ]);
-    steps.extend(slot_steps(payload, Slot::A, Some(schema), true));
+    steps.extend(slot_steps(payload, Slot::A, Some(schema), true, shim));
     steps
 }
 
