@@ -21,6 +21,9 @@ fn reaches_welcome(
     let machine = attach(&sc, Machine::new(name, firmware).memory_mib(768));
     let vm = sc.boot(&machine);
     welcome(&vm);
+    if firmware == Firmware::UefiSecureBoot {
+        assert_secure_boot(&vm);
+    }
     let s = vm.settled_screen();
     assert!(s.contains("Ferry installer - demo-engine 1.1.0"), "{s}");
     assert!(
@@ -127,6 +130,32 @@ fn iso_as_usb_stick_boots_under_seabios() {
 #[test]
 fn usb_image_boots_under_ovmf() {
     reaches_welcome("s2-usb-image-ovmf", Firmware::Uefi, |sc, m| {
+        m.usb_stick(usb_image("1.1.0", None, &sc.path("stick.img")))
+    });
+}
+
+/// Scenario 1 with Secure Boot on (OVMF with Microsoft's keys): the
+/// Microsoft-signed shim starts Debian's signed systemd-boot, which starts
+/// Debian's signed kernel.
+#[test]
+fn iso_as_cdrom_boots_with_secure_boot() {
+    reaches_welcome("s1-cdrom-secureboot", Firmware::UefiSecureBoot, |_, m| {
+        m.cdrom(iso("1.1.0"))
+    });
+}
+
+/// Scenario 2 with Secure Boot on: the ISO written raw to a stick.
+#[test]
+fn iso_as_usb_stick_boots_with_secure_boot() {
+    reaches_welcome("s2-iso-stick-secureboot", Firmware::UefiSecureBoot, |sc, m| {
+        m.usb_stick(stick_copy(sc))
+    });
+}
+
+/// Scenario 2 with Secure Boot on: the USB disk image.
+#[test]
+fn usb_image_boots_with_secure_boot() {
+    reaches_welcome("s2-usb-image-secureboot", Firmware::UefiSecureBoot, |sc, m| {
         m.usb_stick(usb_image("1.1.0", None, &sc.path("stick.img")))
     });
 }

@@ -53,11 +53,23 @@ pub fn bootkit() -> PathBuf {
         "vmlinuz",
         "initrd.img",
         "efi/systemd-bootx64.efi",
+        "efi/shimx64.efi",
+        "efi/mmx64.efi",
         "isolinux/isolinux.bin",
     ] {
         need(kit.join(f));
     }
     kit
+}
+
+/// The kernel of `vm` says it was started with Secure Boot on (the
+/// firmware checked every stage before it).
+pub fn assert_secure_boot(vm: &iso_tests::Vm) {
+    let log = String::from_utf8_lossy(&vm.log()).into_owned();
+    assert!(
+        log.contains("secureboot: Secure boot enabled"),
+        "the kernel does not say Secure Boot is on:\n{log}"
+    );
 }
 
 /// `target/demo/demo-engine-VERSION.upg`, e.g. `payload("1.0.0")`.
@@ -284,6 +296,10 @@ pub fn host_apply(disk: &Path, version: &str, action: install::Action) -> Result
     let target = install::inspect(disk)?;
     let mut choice = install::Choice::new(action);
     choice.boot_loader = bootkit().join("efi/systemd-bootx64.efi");
+    choice.shim = Some(install::Shim {
+        shim: bootkit().join("efi/shimx64.efi"),
+        mok_manager: bootkit().join("efi/mmx64.efi"),
+    });
     choice.sizes = install::PartitionSizes {
         esp: 64 << 20,
         root: 16 << 20,
