@@ -463,7 +463,10 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     // (`install::SYSTEMD_BOOT_EFI`, `install::SHIM_EFI`,
     // `install::MOK_MANAGER_EFI`).
     for (rel, at) in [
-        (kit::SYSTEMD_BOOT, "usr/lib/systemd/boot/efi/systemd-bootx64.efi"),
+        (
+            kit::SYSTEMD_BOOT,
+            "usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+        ),
         (kit::SHIM, "usr/lib/shim/shimx64.efi.signed"),
         (kit::MOK_MANAGER, "usr/lib/shim/mmx64.efi.signed"),
     ] {

@@ -20,7 +20,8 @@ pub const SIGNED_SOURCES: &str = "deb [signed-by=/usr/share/keyrings/debian-arch
 
 /// The package and file of each part of the chain.
 pub const SHIM: (&str, &str) = ("shim-signed", "usr/lib/shim/shimx64.efi.signed");
-pub const MOK_MANAGER: (&str, &str) = ("shim-helpers-amd64-signed", "usr/lib/shim/mmx64.efi.signed");
+pub const MOK_MANAGER: (&str, &str) =
+    ("shim-helpers-amd64-signed", "usr/lib/shim/mmx64.efi.signed");
 pub const SYSTEMD_BOOT: (&str, &str) = (
     "systemd-boot-efi-amd64-signed",
     "usr/lib/systemd/boot/efi/systemd-bootx64.efi.signed",
@@ -67,10 +68,7 @@ pub fn fetch(cache: &Path, overrides: &Overrides) -> Result<Chain> {
     let pick = |given: &Option<PathBuf>, (name, file): (&str, &str)| -> Result<PathBuf> {
         let p = match given {
             Some(p) => p.clone(),
-            None => dirs
-                .get(name)
-                .map(|d| d.join(file))
-                .unwrap_or_default(),
+            None => dirs.get(name).map(|d| d.join(file)).unwrap_or_default(),
         };
         check_efi(&p)?;
         Ok(p)

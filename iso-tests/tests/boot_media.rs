@@ -147,17 +147,21 @@ fn iso_as_cdrom_boots_with_secure_boot() {
 /// Scenario 2 with Secure Boot on: the ISO written raw to a stick.
 #[test]
 fn iso_as_usb_stick_boots_with_secure_boot() {
-    reaches_welcome("s2-iso-stick-secureboot", Firmware::UefiSecureBoot, |sc, m| {
-        m.usb_stick(stick_copy(sc))
-    });
+    reaches_welcome(
+        "s2-iso-stick-secureboot",
+        Firmware::UefiSecureBoot,
+        |sc, m| m.usb_stick(stick_copy(sc)),
+    );
 }
 
 /// Scenario 2 with Secure Boot on: the USB disk image.
 #[test]
 fn usb_image_boots_with_secure_boot() {
-    reaches_welcome("s2-usb-image-secureboot", Firmware::UefiSecureBoot, |sc, m| {
-        m.usb_stick(usb_image("1.1.0", None, &sc.path("stick.img")))
-    });
+    reaches_welcome(
+        "s2-usb-image-secureboot",
+        Firmware::UefiSecureBoot,
+        |sc, m| m.usb_stick(usb_image("1.1.0", None, &sc.path("stick.img"))),
+    );
 }
 
 /// Scenario 11: "Check this medium" reads the whole ISO and passes; on a

@@ -69,13 +69,21 @@ fn setup() -> tempfile::TempDir {
         ),
         "isolinux/ldlinux.c32",
     );
-    copy(
-        need_file(
-            "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
-            "systemd-boot-efi",
-        ),
+    // The real systemd-boot stands in for the shim and MokManager too:
+    // these tests check where each goes (iso-tests check the signed ones).
+    for to in [
         "efi/systemd-bootx64.efi",
-    );
+        "efi/shimx64.efi",
+        "efi/mmx64.efi",
+    ] {
+        copy(
+            need_file(
+                "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+                "systemd-boot-efi",
+            ),
+            to,
+        );
+    }
     // Stand-ins: the tests check layout, not booting.
     std::fs::write(kit.join("vmlinuz"), vec![0x5a; 700_000]).unwrap();
     std::fs::write(kit.join("initrd.img"), vec![0x17; 300_000]).unwrap();
@@ -229,11 +237,13 @@ fn iso_is_read_by_xorriso_isoinfo_fdisk_checkisomd5_and_mtools() {
         entry.contains(&format!("ferry.medium={}", info.id)),
         "{entry}"
     );
-    run(tool("mdir", "mtools")
-        .env("MTOOLS_SKIP_CHECK", "1")
-        .arg("-i")
-        .arg(&efi)
-        .arg("::/EFI/BOOT/BOOTX64.EFI"));
+    for f in ["BOOTX64.EFI", "grubx64.efi", "mmx64.efi"] {
+        run(tool("mdir", "mtools")
+            .env("MTOOLS_SKIP_CHECK", "1")
+            .arg("-i")
+            .arg(&efi)
+            .arg(format!("::/EFI/BOOT/{f}")));
+    }
 
     // Ferry's own check, and a damaged copy failing both checks.
     let out = ok(d, &["iso", "check", "a.iso"]);

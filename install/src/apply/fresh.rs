@@ -10,9 +10,9 @@ use crate::device::Device;
 use crate::error::{Error, IoContext};
 use crate::fatvol;
 use crate::plan::{StepKind, ESP_BOOT_LOADER};
-use detect::layout::{ESP_MOK_MANAGER, ESP_SHIM_LOADER};
 use crate::table;
 use crate::window;
+use detect::layout::{ESP_MOK_MANAGER, ESP_SHIM_LOADER};
 
 impl<D: Device + Send> Run<'_, D> {
     pub(super) fn discard(&mut self, progress: &mut dyn FnMut(&Progress)) -> Result<(), Error> {
@@ -85,9 +85,9 @@ impl<D: Device + Send> Run<'_, D> {
 
     /// systemd-boot as `BOOTX64.EFI`; or, with a shim, the Secure Boot
     /// chain (see [`install_chain`]). An upgrade adds the chain to an ESP
-    /// that has none and leaves one that has it as it is: replacing the
-    /// shim or systemd-boot of a working chain cannot be made safe against
-    /// a power cut on FAT.
+    /// that has none and leaves one that has it as it is: the shim starts
+    /// `grubx64.efi` at every boot, and replacing that file in place cannot
+    /// be made safe against a power cut.
     pub(super) fn install_boot_loader(&mut self) -> Result<(), Error> {
         let part = self.part(Role::Esp)?;
         let Some(shim) = &self.shim else {
@@ -99,11 +99,18 @@ impl<D: Device + Send> Run<'_, D> {
             );
         };
         let what = || "reading the boot chain on the ESP".to_string();
-        let has_chain = on_volume(self.dev, part, what, |fs| has_chain(fs))?;
-        if has_chain && !self.plan.new_table {
-            return Ok(());
+        let found = on_volume(self.dev, part, what, |fs| {
+            let found = EspBoot::read(fs)?;
+            if found.chain {
+                // A switch done whose leftover was not removed yet.
+                fatvol::remove_all(fs, NEW_BOOT_LOADER)?;
+            }
+            Ok::<_, std::io::Error>(found)
+        })?;
+        if found.chain {
+            return self.dev.sync().ctx(|| "flushing the ESP".into());
         }
-        install_chain(self.dev, part, shim, &self.boot_loader)
+        install_chain(self.dev, part, shim, &self.boot_loader, found.boot_loader)
     }
 }
 
@@ -116,54 +123,81 @@ pub(super) struct ShimBytes {
 /// What systemd-boot carries in its binary (and the shim does not).
 const SYSTEMD_BOOT_MARK: &[u8] = b"#### LoaderInfo: systemd-boot";
 
-/// The temporary name of the new `BOOTX64.EFI` before the switch.
+/// The directory and the names of the switch of `BOOTX64.EFI`: the new one
+/// is written as `BOOTX64.NEW` first.
+const BOOT_DIR: &str = "EFI/BOOT";
+const BOOT_NAME: &str = "BOOTX64.EFI";
+const NEW_NAME: &str = "BOOTX64.NEW";
 const NEW_BOOT_LOADER: &str = "EFI/BOOT/BOOTX64.NEW";
 
-/// Whether the ESP boots through a shim: `BOOTX64.EFI` is not systemd-boot
-/// and systemd-boot is next to it under the name the shim starts, and no
-/// switch was left half done.
-fn has_chain<D: std::io::Read + std::io::Write + std::io::Seek>(
-    fs: &fatvol::Volume<'_, D>,
-) -> std::io::Result<bool> {
-    let read = |path: &str| -> std::io::Result<Option<Vec<u8>>> {
-        match fs.root_dir().open_file(path) {
-            Ok(f) => {
-                let mut data = Vec::new();
-                std::io::Read::read_to_end(
-                    &mut std::io::Read::take(f, super::MAX_BOOT_LOADER),
-                    &mut data,
-                )?;
-                Ok(Some(data))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    };
-    let is_sdboot = |d: &[u8]| d.windows(SYSTEMD_BOOT_MARK.len()).any(|w| w == SYSTEMD_BOOT_MARK);
-    Ok(match (read(ESP_BOOT_LOADER)?, read(ESP_SHIM_LOADER)?) {
-        (Some(first), Some(second)) => {
-            !is_sdboot(&first) && is_sdboot(&second) && read(NEW_BOOT_LOADER)?.is_none()
-        }
-        _ => false,
-    })
+/// The boot files an ESP has.
+struct EspBoot {
+    /// There is a `BOOTX64.EFI`.
+    boot_loader: bool,
+    /// It boots through a shim: `BOOTX64.EFI` is not systemd-boot, and
+    /// systemd-boot is beside it under the name the shim starts.
+    chain: bool,
 }
 
-/// Writes the chain so that a power cut leaves a bootable ESP: first the
-/// files nothing starts yet (systemd-boot as `grubx64.efi`, MokManager),
-/// then the shim under a temporary name, each flushed; only then the
-/// switch: the old `BOOTX64.EFI` (systemd-boot, which boots the machine
-/// without Secure Boot until then) is removed and the shim renamed in its
-/// place, two directory writes apart.
+impl EspBoot {
+    fn read<D: std::io::Read + std::io::Write + std::io::Seek>(
+        fs: &fatvol::Volume<'_, D>,
+    ) -> std::io::Result<EspBoot> {
+        let read = |path: &str| -> std::io::Result<Option<Vec<u8>>> {
+            match fs.root_dir().open_file(path) {
+                Ok(f) => {
+                    let mut data = Vec::new();
+                    std::io::Read::read_to_end(
+                        &mut std::io::Read::take(f, super::MAX_BOOT_LOADER),
+                        &mut data,
+                    )?;
+                    Ok(Some(data))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        let is_sdboot = |d: &[u8]| {
+            d.windows(SYSTEMD_BOOT_MARK.len())
+                .any(|w| w == SYSTEMD_BOOT_MARK)
+        };
+        let first = read(ESP_BOOT_LOADER)?;
+        let second = read(ESP_SHIM_LOADER)?;
+        Ok(EspBoot {
+            boot_loader: first.is_some(),
+            chain: match (&first, &second) {
+                (Some(first), Some(second)) => !is_sdboot(first) && is_sdboot(second),
+                _ => false,
+            },
+        })
+    }
+}
+
+/// Writes the chain so that a power cut at any moment leaves an ESP that
+/// boots: first the files nothing starts yet (systemd-boot as
+/// `grubx64.efi`, MokManager) and the shim as `BOOTX64.NEW`, flushed; then
+/// `BOOTX64.EFI` and `BOOTX64.NEW` trade contents with one sector write
+/// (`fat::swap_files`), so `BOOTX64.EFI` is the old systemd-boot or the
+/// shim, whole; then the old one goes. On a fresh ESP (no `BOOTX64.EFI`)
+/// the shim is written in place last. Should the two directory entries
+/// not share a sector (a directory with many deleted entries), the old
+/// systemd-boot stays and boots the machine as before, without Secure Boot.
 fn install_chain<D: Device + Send>(
     dev: &mut D,
     part: crate::window::PartitionWindow,
     shim: &ShimBytes,
     systemd_boot: &[u8],
+    replace: bool,
 ) -> Result<(), Error> {
+    let last = if replace {
+        NEW_BOOT_LOADER
+    } else {
+        ESP_BOOT_LOADER
+    };
     for (path, bytes) in [
         (ESP_SHIM_LOADER, systemd_boot),
         (ESP_MOK_MANAGER, &shim.mok_manager[..]),
-        (NEW_BOOT_LOADER, &shim.shim[..]),
+        (last, &shim.shim[..]),
     ] {
         on_volume(
             dev,
@@ -171,16 +205,23 @@ fn install_chain<D: Device + Send>(
             || format!("writing {path} on the ESP"),
             |fs| fatvol::write_file(fs, path, bytes),
         )?;
+        dev.sync().ctx(|| "flushing the ESP".into())?;
     }
+    if !replace {
+        return Ok(());
+    }
+    let partition = Role::Esp.partition_name();
+    let mut slice = part
+        .slice(&mut *dev)
+        .ctx(|| format!("replacing {ESP_BOOT_LOADER} with the shim"))?;
+    fat::swap_files(&mut slice, BOOT_DIR, BOOT_NAME, NEW_NAME)
+        .map_err(|source| Error::Fat { partition, source })?;
     dev.sync().ctx(|| "flushing the ESP".into())?;
     on_volume(
         dev,
         part,
-        || format!("replacing {ESP_BOOT_LOADER} on the ESP with the shim"),
-        |fs| {
-            fatvol::remove_all(fs, ESP_BOOT_LOADER)?;
-            fatvol::rename(fs, NEW_BOOT_LOADER, ESP_BOOT_LOADER)
-        },
+        || format!("removing {NEW_BOOT_LOADER} from the ESP"),
+        |fs| fatvol::remove_all(fs, NEW_BOOT_LOADER),
     )?;
     dev.sync().ctx(|| "flushing the ESP".into())
 }

@@ -220,7 +220,13 @@ pub(super) fn plan_update(
         report_dirs: choice.report_dirs.clone(),
         medium: choice.medium.clone(),
         notes,
-        steps: slot_steps(payload, slot, Some(config_schema), false, choice.shim.is_some()),
+        steps: slot_steps(
+            payload,
+            slot,
+            Some(config_schema),
+            false,
+            choice.shim.is_some(),
+        ),
     })
 }
 

@@ -291,15 +291,42 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
 pub const SMALL_DISK_MIB: u64 = 64 + 2 * 16 + 40 + 8 + 8;
 
 pub fn host_apply(disk: &Path, version: &str, action: install::Action) -> Result<install::Report> {
+    host_apply_with(disk, version, action, BootChain::Kit)
+}
+
+/// The boot files [`host_apply_with`] installs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BootChain {
+    /// The kit's: shim, signed systemd-boot, MokManager.
+    Kit,
+    /// As Ferry wrote ESPs before the Secure Boot chain: the build
+    /// machine's systemd-boot (Debian's `systemd-boot-efi`, unsigned) alone
+    /// as `BOOTX64.EFI`.
+    SystemdBootOnly,
+}
+
+pub fn host_apply_with(
+    disk: &Path,
+    version: &str,
+    action: install::Action,
+    chain: BootChain,
+) -> Result<install::Report> {
     let trust = payload::TrustStore::load(&[demo_key()])?;
     let info = install::open_payload(&payload(version), &trust)?;
     let target = install::inspect(disk)?;
     let mut choice = install::Choice::new(action);
-    choice.boot_loader = bootkit().join("efi/systemd-bootx64.efi");
-    choice.shim = Some(install::Shim {
-        shim: bootkit().join("efi/shimx64.efi"),
-        mok_manager: bootkit().join("efi/mmx64.efi"),
-    });
+    match chain {
+        BootChain::Kit => {
+            choice.boot_loader = bootkit().join("efi/systemd-bootx64.efi");
+            choice.shim = Some(install::Shim {
+                shim: bootkit().join("efi/shimx64.efi"),
+                mok_manager: bootkit().join("efi/mmx64.efi"),
+            });
+        }
+        BootChain::SystemdBootOnly => {
+            choice.boot_loader = need(PathBuf::from(install::SYSTEMD_BOOT_EFI));
+        }
+    }
     choice.sizes = install::PartitionSizes {
         esp: 64 << 20,
         root: 16 << 20,
@@ -384,7 +411,19 @@ pub fn line_with(vm: &Vm, needle: &str) -> Option<String> {
 /// line; returns it. With `mark_good`, also waits until the release marked
 /// its boot good (so it counts as running for an upgrade).
 pub fn boot_installed(sc: &mut Scenario, disk: &Path, version: &str, mark_good: bool) -> String {
-    let m = Machine::new(&format!("{}-disk", sc.name), Firmware::Uefi)
+    boot_installed_on(sc, Firmware::Uefi, disk, version, mark_good)
+}
+
+/// [`boot_installed`] with `firmware` (with Secure Boot on, checks that
+/// the kernel says so).
+pub fn boot_installed_on(
+    sc: &mut Scenario,
+    firmware: Firmware,
+    disk: &Path,
+    version: &str,
+    mark_good: bool,
+) -> String {
+    let m = Machine::new(&format!("{}-disk", sc.name), firmware)
         .memory_mib(512)
         .disk(disk);
     let mut vm = sc.boot(&m);
@@ -393,6 +432,9 @@ pub fn boot_installed(sc: &mut Scenario, disk: &Path, version: &str, mark_good: 
     let line = vm.wait_for_line(&want, BOOT).unwrap();
     if mark_good {
         vm.wait_for("DEMO-ENGINE boot-marked-good", SCREEN).unwrap();
+    }
+    if firmware == Firmware::UefiSecureBoot {
+        assert_secure_boot(&vm);
     }
     sc.log(&format!("disk booted{}: {line}", work(&vm)));
     vm.power_cut().unwrap();
@@ -522,6 +564,42 @@ pub fn fat_write(disk: &Path, offset: u64, path: &str, text: &str) {
     let _ = std::fs::remove_file(tmp);
 }
 
+/// The bytes of a file of the FAT file system at `offset` of `disk`.
+pub fn fat_bytes(disk: &Path, offset: u64, path: &str) -> Vec<u8> {
+    let out = std::process::Command::new("mtype")
+        .args(["-i", &image_at(disk, offset), &format!("::{path}")])
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .output()
+        .expect("mtype (Debian package mtools)");
+    assert!(
+        out.status.success(),
+        "mtype {path}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// `EFI/BOOT/` of the disk's ESP holds the kit's chain: the shim as
+/// `BOOTX64.EFI`, the signed systemd-boot as `grubx64.efi`, MokManager,
+/// nothing left of the switch; and the ESP passes `fsck.fat -n`.
+pub fn assert_esp_has_the_chain(disk: &Path) {
+    let esp = partition_offset(disk, "ferry-esp");
+    let kit = bootkit();
+    for (file, kit_file) in [
+        ("EFI/BOOT/BOOTX64.EFI", "efi/shimx64.efi"),
+        ("EFI/BOOT/grubx64.efi", "efi/systemd-bootx64.efi"),
+        ("EFI/BOOT/mmx64.efi", "efi/mmx64.efi"),
+    ] {
+        assert!(
+            fat_bytes(disk, esp, file) == std::fs::read(kit.join(kit_file)).unwrap(),
+            "{file} on the ESP is not the kit's {kit_file}"
+        );
+    }
+    let mut names = fat_list(disk, esp, "EFI/BOOT");
+    names.sort();
+    assert_eq!(names, ["BOOTX64.EFI", "grubx64.efi", "mmx64.efi"]);
+}
+
 /// File names in a directory of the FAT file system at `offset`.
 pub fn fat_list(disk: &Path, offset: u64, dir: &str) -> Vec<String> {
     mtools(
@@ -545,7 +623,12 @@ pub fn answer(action: &str) -> String {
 /// Boots `iso` (OVMF) with `disk` and waits until the unattended run
 /// powered the machine off.
 pub fn unattended(sc: &mut Scenario, iso: &Path, disk: &Path, ok: &str) {
-    let m = Machine::new(&sc.name, Firmware::Uefi)
+    unattended_on(sc, Firmware::Uefi, iso, disk, ok)
+}
+
+/// [`unattended`] with `firmware`.
+pub fn unattended_on(sc: &mut Scenario, firmware: Firmware, iso: &Path, disk: &Path, ok: &str) {
+    let m = Machine::new(&sc.name, firmware)
         .memory_mib(768)
         .cdrom(iso)
         .disk(disk);

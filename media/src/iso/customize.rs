@@ -123,7 +123,10 @@ pub fn customize(spec: &CustomizeSpec, progress: impl FnMut(u64, u64)) -> Result
             boot.push((at, local));
         }
     }
-    if !boot.iter().any(|(at, _)| at == detect::layout::ESP_BOOT_LOADER) {
+    if !boot
+        .iter()
+        .any(|(at, _)| at == detect::layout::ESP_BOOT_LOADER)
+    {
         bail!(
             "{} has no {} in its EFI image",
             spec.iso.display(),

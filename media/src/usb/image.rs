@@ -158,7 +158,10 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
     h.update(b"usb");
     h.update(&head.manifest_bytes);
     h.update(head.file_name.as_bytes());
-    for p in [&kit.kernel, &kit.initrd].into_iter().chain(boot.iter().map(|(_, p)| p)) {
+    for p in [&kit.kernel, &kit.initrd]
+        .into_iter()
+        .chain(boot.iter().map(|(_, p)| p))
+    {
         let mut f = File::open(p).with_context(|| format!("reading {}", p.display()))?;
         std::io::copy(&mut f, &mut h).with_context(|| format!("reading {}", p.display()))?;
     }
