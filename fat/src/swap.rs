@@ -44,27 +44,22 @@ fn find<D: Read + Seek>(
     dir: u32,
     name: &[u8; 11],
 ) -> Result<Option<(u64, [u8; ENTRY])>, Error> {
-    let mut buf = vec![0u8; g.cluster_bytes as usize];
     for (off, len) in g.dir_extents(disk, dir)? {
-        let mut done = 0;
-        while done < len {
-            let n = (len - done).min(buf.len() as u64) as usize;
-            disk.seek(SeekFrom::Start(off + done))
-                .and_then(|_| disk.read_exact(&mut buf[..n]))
-                .map_err(Error::io("reading a directory"))?;
-            for (i, e) in buf[..n].chunks_exact(ENTRY).enumerate() {
-                match Slot::of(e) {
-                    Slot::End => return Ok(None),
-                    Slot::Skip => {}
-                    Slot::Entry(e) if e[..11] == name[..] => {
-                        let mut out = [0u8; ENTRY];
-                        out.copy_from_slice(e);
-                        return Ok(Some((off + done + (i * ENTRY) as u64, out)));
-                    }
-                    Slot::Entry(_) => {}
+        // A cluster, or the FAT12/16 root area: at most a few dozen KiB.
+        let mut buf = vec![0u8; len as usize];
+        disk.seek(SeekFrom::Start(off))
+            .and_then(|_| disk.read_exact(&mut buf))
+            .map_err(Error::io("reading a directory"))?;
+        for (i, e) in buf.chunks_exact(ENTRY).enumerate() {
+            match Slot::of(e) {
+                Slot::End => return Ok(None),
+                Slot::Entry(e) if e[..11] == name[..] => {
+                    let mut out = [0u8; ENTRY];
+                    out.copy_from_slice(e);
+                    return Ok(Some((off + (i * ENTRY) as u64, out)));
                 }
+                Slot::Entry(_) | Slot::Skip => {}
             }
-            done += n as u64;
         }
     }
     Ok(None)

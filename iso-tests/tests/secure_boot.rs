@@ -115,17 +115,7 @@ fn kit_and_media_carry_the_signed_chain() {
     );
     let usb = usb_image("1.1.0", None, &sc.path("stick.img"));
     for (image, offset) in [(&efi, 0), (&usb, partition_offset(&usb, ""))] {
-        for (file, kit_file) in [
-            ("EFI/BOOT/BOOTX64.EFI", "efi/shimx64.efi"),
-            ("EFI/BOOT/grubx64.efi", "efi/systemd-bootx64.efi"),
-            ("EFI/BOOT/mmx64.efi", "efi/mmx64.efi"),
-        ] {
-            assert!(
-                fat_bytes(image, offset, file) == std::fs::read(kit.join(kit_file)).unwrap(),
-                "{file} of {} is not the kit's {kit_file}",
-                image.display()
-            );
-        }
+        assert_holds_the_chain(image, offset);
         assert!(
             fat_bytes(image, offset, "vmlinuz") == std::fs::read(kit.join("vmlinuz")).unwrap(),
             "the kernel of {} is not the kit's signed one",

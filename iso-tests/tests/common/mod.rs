@@ -579,11 +579,16 @@ pub fn fat_bytes(disk: &Path, offset: u64, path: &str) -> Vec<u8> {
     out.stdout
 }
 
-/// `EFI/BOOT/` of the disk's ESP holds the kit's chain: the shim as
-/// `BOOTX64.EFI`, the signed systemd-boot as `grubx64.efi`, MokManager,
-/// nothing left of the switch; and the ESP passes `fsck.fat -n`.
+/// `EFI/BOOT/` of the disk's ESP holds the kit's chain
+/// ([`assert_holds_the_chain`]).
 pub fn assert_esp_has_the_chain(disk: &Path) {
-    let esp = partition_offset(disk, "ferry-esp");
+    assert_holds_the_chain(disk, partition_offset(disk, "ferry-esp"));
+}
+
+/// `EFI/BOOT/` of the FAT file system at `offset` of `image` holds the
+/// kit's chain and nothing else: the shim as `BOOTX64.EFI`, the signed
+/// systemd-boot as `grubx64.efi`, MokManager as `mmx64.efi`.
+pub fn assert_holds_the_chain(image: &Path, offset: u64) {
     let kit = bootkit();
     for (file, kit_file) in [
         ("EFI/BOOT/BOOTX64.EFI", "efi/shimx64.efi"),
@@ -591,11 +596,12 @@ pub fn assert_esp_has_the_chain(disk: &Path) {
         ("EFI/BOOT/mmx64.efi", "efi/mmx64.efi"),
     ] {
         assert!(
-            fat_bytes(disk, esp, file) == std::fs::read(kit.join(kit_file)).unwrap(),
-            "{file} on the ESP is not the kit's {kit_file}"
+            fat_bytes(image, offset, file) == std::fs::read(kit.join(kit_file)).unwrap(),
+            "{file} of {} is not the kit's {kit_file}",
+            image.display()
         );
     }
-    let mut names = fat_list(disk, esp, "EFI/BOOT");
+    let mut names = fat_list(image, offset, "EFI/BOOT");
     names.sort();
     assert_eq!(names, ["BOOTX64.EFI", "grubx64.efi", "mmx64.efi"]);
 }
