@@ -1,5 +1,5 @@
 //! Install and upgrade with Secure Boot on (OVMF with Microsoft's keys):
-//! the installer, started through the shim, writes the same chain to the
+//! the installer, started through the shim from the ISO as a CD, writes the same chain to the
 //! disk (shim, Debian-signed systemd-boot, MokManager), and the installed
 //! system boots with Secure Boot on before and after the upgrade. One
 //! disk goes through install, boot, upgrade, boot. The media themselves:

@@ -642,6 +642,9 @@ pub fn unattended_on(sc: &mut Scenario, firmware: Firmware, iso: &Path, disk: &P
     vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
         .unwrap();
     wait_ok(&vm, ok, WRITE);
+    if firmware == Firmware::UefiSecureBoot {
+        assert_secure_boot(&vm);
+    }
     // Read while QEMU runs: once it has ended, its times are gone.
     let done = work(&vm);
     vm.wait_exit(SCREEN).unwrap();
