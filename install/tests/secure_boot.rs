@@ -1,7 +1,7 @@
 //! The Secure Boot chain on the ESP: a fresh install writes it, an upgrade
 //! adds it to an ESP installed before it (systemd-boot alone as
-//! `BOOTX64.EFI`) and leaves one that has it alone; a disk that stops
-//! writing at any point of that upgrade leaves an ESP that boots. The shim
+//! `BOOTX64.EFI`) and brings one that has it to the medium's; a disk that
+//! stops writing at any point of such an upgrade leaves an ESP that boots. The shim
 //! and MokManager here are stand-ins (the engine copies them as they are;
 //! `iso-tests` boot the signed ones); systemd-boot is the real one.
 
@@ -73,12 +73,6 @@ fn assert_chain(disk: &Path, s: &Shim) {
     fsck_partitions(disk, &inspect(disk), &[Role::Esp]);
 }
 
-fn upgrade_plan(s: &Upgradable, chain: &Shim) -> Plan {
-    let mut c = choice(Action::Upgrade);
-    c.shim = Some(chain.clone());
-    install::plan(&inspect(&s.work), &open(&s.upg, &s.trust), &c).expect("plan")
-}
-
 #[test]
 fn fresh_install_writes_the_chain() {
     let dir = tmp();
@@ -98,7 +92,7 @@ fn fresh_install_writes_the_chain() {
 }
 
 #[test]
-fn upgrade_adds_the_chain_to_an_esp_without_it_and_keeps_one_that_has_it() {
+fn upgrade_adds_the_chain_to_an_esp_without_it_and_updates_one_that_has_it() {
     let dir = tmp();
     let k = keys();
     let trust = trust(&[&k.vendor]);
@@ -125,7 +119,7 @@ fn upgrade_adds_the_chain_to_an_esp_without_it_and_keeps_one_that_has_it() {
         let plan =
             install::plan(&inspect(&disk), &open(&release(version), &trust), &c).expect("plan");
         assert!(
-            plan.to_string().contains("Add the Secure Boot chain"),
+            plan.to_string().contains("Bring the ESP's boot chain"),
             "{plan}"
         );
         install::apply(&plan, &mut |_| {}).expect("upgrade");
@@ -134,79 +128,153 @@ fn upgrade_adds_the_chain_to_an_esp_without_it_and_keeps_one_that_has_it() {
     let chain = shim(dir.path(), 1);
     upgrade("1.1.0", &chain);
     assert_chain(&disk, &chain);
-    // The next upgrade, from a medium with another shim, keeps the chain
-    // that boots: it never rewrites what the shim starts.
-    upgrade("1.2.0", &shim(dir.path(), 2));
-    assert_chain(&disk, &chain);
+    // The next upgrade, from a medium with another shim, brings that one.
+    let other = shim(dir.path(), 2);
+    upgrade("1.2.0", &other);
+    assert_chain(&disk, &other);
 }
 
-/// The disk stops writing at points all through the chain's step (and
-/// around it): whatever it stopped at, `BOOTX64.EFI` is whole, the old
-/// systemd-boot or the shim, and with the shim systemd-boot is whole beside
-/// it; the upgrade run again completes with the chain.
-#[test]
-fn a_disk_that_stops_writing_while_the_chain_goes_on_leaves_an_esp_that_boots() {
-    let dir = tmp();
-    let s = upgradable();
-    let chain = shim(dir.path(), 1);
-    let sdboot = read(&boot_loader());
-    let shim_bytes = read(&chain.shim);
-    let written = |with: Option<&Shim>| {
-        copy(&s.base, &s.work);
+/// A chain as one medium brings it: shim and MokManager, and systemd-boot.
+struct Chain {
+    shim: Shim,
+    loader: PathBuf,
+}
+
+impl Chain {
+    fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        [
+            (SHIM, read(&self.shim.shim)),
+            (LOADER, read(&self.loader)),
+            (MOK, read(&self.shim.mok_manager)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+}
+
+/// The disk stops writing at points all through the boot loader step of
+/// an upgrade from a disk `base` whose ESP has `from` (`BOOTX64.EFI`
+/// alone, or a chain) to `to`, and around it. Whatever it stopped at, the
+/// ESP boots: `BOOTX64.EFI` is whole, old or new; a shim has a whole
+/// systemd-boot beside it, and the new shim the new one. The upgrade run
+/// again completes with `to`.
+fn power_cuts(
+    base: &Path,
+    work: &Path,
+    upg: &Path,
+    trust: &payload::TrustStore,
+    from: &BTreeMap<String, Vec<u8>>,
+    to: &Chain,
+) {
+    let plan = |with: Option<&Chain>| {
         let mut c = choice(Action::Upgrade);
-        c.shim = with.cloned();
-        let plan = install::plan(&inspect(&s.work), &open(&s.upg, &s.trust), &c).expect("plan");
-        let mut dev = FaultyDisk::new(
-            DiskFile::open(&s.work).expect("disk"),
-            DiskFault::FailAfterBytes(u64::MAX),
-        );
-        let file = || File::open(&s.upg).map(BufReader::new);
-        install::apply_on(&plan, &mut dev, file, &mut |_| {}).expect("upgrade");
-        dev.written()
+        if let Some(ch) = with {
+            c.shim = Some(ch.shim.clone());
+            c.boot_loader = ch.loader.clone();
+        }
+        install::plan(&inspect(work), &open(upg, trust), &c).expect("plan")
     };
-    let without = written(None);
-    let with = written(Some(&chain));
-    let chain_bytes = with - without;
-    assert!(chain_bytes > shim_bytes.len() as u64, "{chain_bytes}");
-    // The chain's step is followed by the state record, the boot entry and
-    // the report: well under 1 MiB. Look from before the step to the end.
-    let from = with.saturating_sub(chain_bytes + (1 << 20));
-    let points: Vec<u64> = (0..=48).map(|i| from + (with - from) * i / 48).collect();
-    let mut saw_shim = false;
-    for at in points {
-        copy(&s.base, &s.work);
-        let plan = upgrade_plan(&s, &chain);
-        let mut dev = FaultyDisk::new(
-            DiskFile::open(&s.work).expect("disk"),
-            DiskFault::FailAfterBytes(at),
-        );
-        let file = || File::open(&s.upg).map(BufReader::new);
-        let result = install::apply_on(&plan, &mut dev, file, &mut |_| {});
-        drop(dev);
-        let esp = boot_files(&s.work);
+    let apply = |plan: &Plan, fault: DiskFault| {
+        let mut dev = FaultyDisk::new(DiskFile::open(work).expect("disk"), fault);
+        let file = || File::open(upg).map(BufReader::new);
+        let r = install::apply_on(plan, &mut dev, file, &mut |_| {});
+        (r, dev.written())
+    };
+    let all = DiskFault::FailAfterBytes(u64::MAX);
+    copy(base, work);
+    let without = apply(&plan(None), all).1;
+    copy(base, work);
+    let with = apply(&plan(Some(to)), all).1;
+    let step = with.saturating_sub(without);
+    assert!(step > 0, "the step wrote nothing");
+    // The step is followed by the state record, the boot entry and the
+    // report: well under 1 MiB. Look from before the step to the end.
+    let start = with.saturating_sub(step + (1 << 20));
+    let want = to.files();
+    let mut saw_new = false;
+    for at in (0..=40).map(|i| start + (with - start) * i / 40) {
+        copy(base, work);
+        let (result, _) = apply(&plan(Some(to)), DiskFault::FailAfterBytes(at));
+        let esp = boot_files(work);
         let first = esp
             .get(SHIM)
             .unwrap_or_else(|| panic!("{at}: no BOOTX64.EFI"));
-        if *first == shim_bytes {
-            saw_shim = true;
+        assert!(
+            Some(first) == from.get(SHIM) || Some(first) == want.get(SHIM),
+            "{at}: BOOTX64.EFI is neither the old one nor the new one, whole"
+        );
+        if Some(first) == want.get(SHIM) {
+            saw_new = true;
             assert!(
-                esp.get(LOADER) == Some(&sdboot),
-                "{at}: the shim has no systemd-boot"
+                esp.get(LOADER) == want.get(LOADER),
+                "{at}: the new shim without its systemd-boot"
             );
-        } else {
-            assert!(*first == sdboot, "{at}: BOOTX64.EFI is neither whole");
+        } else if from.contains_key(LOADER) {
+            let loader = esp.get(LOADER);
+            assert!(
+                loader == from.get(LOADER) || loader == want.get(LOADER),
+                "{at}: the old shim without a whole systemd-boot"
+            );
         }
         if result.is_err() {
-            let plan = upgrade_plan(&s, &chain);
-            install::apply(&plan, &mut |_| {})
+            install::apply(&plan(Some(to)), &mut |_| {})
                 .unwrap_or_else(|f| panic!("{at}: rerun: {}", f.error));
         }
         // Only what boots is checked here: a run cut short leaves the
         // volume's dirty bit set, which `fsck.fat -n` reports.
-        assert!(
-            boot_files(&s.work) == boot_files_of(&chain),
-            "{at}: after the rerun"
-        );
+        assert!(boot_files(work) == want, "{at}: after the rerun");
     }
-    assert!(saw_shim, "no point fell after the switch");
+    assert!(saw_new, "no point fell after the switch");
+}
+
+/// [`power_cuts`] of the upgrade that adds the chain to an ESP written
+/// before it.
+#[test]
+fn a_disk_that_stops_writing_while_the_chain_is_added_leaves_an_esp_that_boots() {
+    let dir = tmp();
+    let s = upgradable();
+    let from = boot_files(&s.base);
+    let to = Chain {
+        shim: shim(dir.path(), 1),
+        loader: boot_loader(),
+    };
+    power_cuts(&s.base, &s.work, &s.upg, &s.trust, &from, &to);
+}
+
+/// [`power_cuts`] of the upgrade that brings a chain to another medium's:
+/// another shim, MokManager and systemd-boot.
+#[test]
+fn a_disk_that_stops_writing_while_the_chain_is_updated_leaves_an_esp_that_boots() {
+    let dir = tmp();
+    let k = keys();
+    let trust = trust(&[&k.vendor]);
+    let base = dir.path().join("base.img");
+    sparse(&base, DISK_SIZE);
+    let old = shim(dir.path(), 1);
+    let mut c = choice(Action::Install);
+    c.shim = Some(old.clone());
+    let r100 = Release::new("1.0.0").build(dir.path(), &k.vendor);
+    let plan = install::plan(&inspect(&base), &open(&r100, &trust), &c).expect("plan");
+    install::apply(&plan, &mut |_| {}).expect("install");
+    bless(&base);
+    let from = boot_files(&base);
+    // A newer systemd-boot: the real one with bytes after it.
+    let loader = dir.path().join("systemd-boot-newer.efi");
+    let mut bytes = read(&boot_loader());
+    bytes.extend_from_slice(&[0x5a; 4096]);
+    std::fs::write(&loader, bytes).expect("write");
+    let to = Chain {
+        shim: shim(dir.path(), 2),
+        loader,
+    };
+    let upg = Release::new("1.1.0").build(dir.path(), &k.vendor);
+    power_cuts(
+        &base,
+        &dir.path().join("work.img"),
+        &upg,
+        &trust,
+        &from,
+        &to,
+    );
 }

@@ -84,10 +84,12 @@ impl<D: Device + Send> Run<'_, D> {
     }
 
     /// systemd-boot as `BOOTX64.EFI`; or, with a shim, the Secure Boot
-    /// chain (see [`install_chain`]). An upgrade adds the chain to an ESP
-    /// that has none and leaves one that has it as it is: the shim starts
-    /// `grubx64.efi` at every boot, and replacing that file in place cannot
-    /// be made safe against a power cut.
+    /// chain: the shim as `BOOTX64.EFI`, systemd-boot as `grubx64.efi`,
+    /// MokManager. An upgrade adds the chain to an ESP written before it
+    /// and brings an ESP that has one up to the medium's, each file
+    /// replaced whole ([`replace_boot_file`]) and in an order where every
+    /// state between boots: systemd-boot and MokManager before the shim
+    /// that starts them.
     pub(super) fn install_boot_loader(&mut self) -> Result<(), Error> {
         let part = self.part(Role::Esp)?;
         let Some(shim) = &self.shim else {
@@ -98,19 +100,17 @@ impl<D: Device + Send> Run<'_, D> {
                 |fs| fatvol::write_file(fs, ESP_BOOT_LOADER, &self.boot_loader),
             );
         };
-        let what = || "reading the boot chain on the ESP".to_string();
-        let found = on_volume(self.dev, part, what, |fs| {
-            let found = EspBoot::read(fs)?;
-            if found.chain {
-                // A switch done whose leftover was not removed yet.
-                fatvol::remove_all(fs, NEW_BOOT_LOADER)?;
+        for (file, bytes) in [
+            (&CHAIN[0], &self.boot_loader[..]),
+            (&CHAIN[1], &shim.mok_manager[..]),
+            (&CHAIN[2], &shim.shim[..]),
+        ] {
+            if !replace_boot_file(self.dev, part, file, bytes)? {
+                // The rest stays as it was, and boots as it did.
+                break;
             }
-            Ok::<_, std::io::Error>(found)
-        })?;
-        if found.chain {
-            return self.dev.sync().ctx(|| "flushing the ESP".into());
         }
-        install_chain(self.dev, part, shim, &self.boot_loader, found.boot_loader)
+        Ok(())
     }
 }
 
@@ -120,108 +120,97 @@ pub(super) struct ShimBytes {
     pub mok_manager: Vec<u8>,
 }
 
-/// What systemd-boot carries in its binary (and the shim does not).
-const SYSTEMD_BOOT_MARK: &[u8] = b"#### LoaderInfo: systemd-boot";
+/// A file of the chain: where it goes, its 8.3 name in `EFI/BOOT/` and the
+/// name its new content is written under first.
+struct BootFile {
+    path: &'static str,
+    name: &'static str,
+    new_name: &'static str,
+}
 
-/// The directory and the names of the switch of `BOOTX64.EFI`: the new one
-/// is written as `BOOTX64.NEW` first.
 const BOOT_DIR: &str = "EFI/BOOT";
-const BOOT_NAME: &str = "BOOTX64.EFI";
-const NEW_NAME: &str = "BOOTX64.NEW";
-const NEW_BOOT_LOADER: &str = "EFI/BOOT/BOOTX64.NEW";
 
-/// The boot files an ESP has.
-struct EspBoot {
-    /// There is a `BOOTX64.EFI`.
-    boot_loader: bool,
-    /// It boots through a shim: `BOOTX64.EFI` is not systemd-boot, and
-    /// systemd-boot is beside it under the name the shim starts.
-    chain: bool,
-}
+/// In the order they are written: what the shim starts, then the shim.
+const CHAIN: [BootFile; 3] = [
+    BootFile {
+        path: ESP_SHIM_LOADER,
+        name: "GRUBX64.EFI",
+        new_name: "GRUBX64.NEW",
+    },
+    BootFile {
+        path: ESP_MOK_MANAGER,
+        name: "MMX64.EFI",
+        new_name: "MMX64.NEW",
+    },
+    BootFile {
+        path: ESP_BOOT_LOADER,
+        name: "BOOTX64.EFI",
+        new_name: "BOOTX64.NEW",
+    },
+];
 
-impl EspBoot {
-    fn read<D: std::io::Read + std::io::Write + std::io::Seek>(
-        fs: &fatvol::Volume<'_, D>,
-    ) -> std::io::Result<EspBoot> {
-        let read = |path: &str| -> std::io::Result<Option<Vec<u8>>> {
-            match fs.root_dir().open_file(path) {
-                Ok(f) => {
-                    let mut data = Vec::new();
-                    std::io::Read::read_to_end(
-                        &mut std::io::Read::take(f, super::MAX_BOOT_LOADER),
-                        &mut data,
-                    )?;
-                    Ok(Some(data))
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(e),
-            }
-        };
-        let is_sdboot = |d: &[u8]| {
-            d.windows(SYSTEMD_BOOT_MARK.len())
-                .any(|w| w == SYSTEMD_BOOT_MARK)
-        };
-        let first = read(ESP_BOOT_LOADER)?;
-        let second = read(ESP_SHIM_LOADER)?;
-        Ok(EspBoot {
-            boot_loader: first.is_some(),
-            chain: match (&first, &second) {
-                (Some(first), Some(second)) => !is_sdboot(first) && is_sdboot(second),
-                _ => false,
-            },
-        })
-    }
-}
-
-/// Writes the chain so that a power cut at any moment leaves an ESP that
-/// boots: first the files nothing starts yet (systemd-boot as
-/// `grubx64.efi`, MokManager) and the shim as `BOOTX64.NEW`, flushed; then
-/// `BOOTX64.EFI` and `BOOTX64.NEW` trade contents with one sector write
-/// (`fat::swap_files`), so `BOOTX64.EFI` is the old systemd-boot or the
-/// shim, whole; then the old one goes. On a fresh ESP (no `BOOTX64.EFI`)
-/// the shim is written in place last. Should the two directory entries
-/// not share a sector (a directory with many deleted entries), the old
-/// systemd-boot stays and boots the machine as before, without Secure Boot.
-fn install_chain<D: Device + Send>(
+/// Puts `bytes` at `file.path` so that a power cut at any moment leaves
+/// there the old content or the new one, whole: a file that is not there
+/// is written under its name; one that differs gets the new content under
+/// `file.new_name` first, flushed, then the two trade contents with one
+/// sector write (`fat::swap_files`) and the old content goes; one that is
+/// the same stays. Returns `false`, with the old file in place, when the
+/// two directory entries do not share a sector (a directory with many
+/// deleted entries), where the trade would take two writes.
+fn replace_boot_file<D: Device + Send>(
     dev: &mut D,
     part: crate::window::PartitionWindow,
-    shim: &ShimBytes,
-    systemd_boot: &[u8],
-    replace: bool,
-) -> Result<(), Error> {
-    let last = if replace {
-        NEW_BOOT_LOADER
-    } else {
-        ESP_BOOT_LOADER
-    };
-    for (path, bytes) in [
-        (ESP_SHIM_LOADER, systemd_boot),
-        (ESP_MOK_MANAGER, &shim.mok_manager[..]),
-        (last, &shim.shim[..]),
-    ] {
-        on_volume(
-            dev,
-            part,
-            || format!("writing {path} on the ESP"),
-            |fs| fatvol::write_file(fs, path, bytes),
-        )?;
-        dev.sync().ctx(|| "flushing the ESP".into())?;
+    file: &BootFile,
+    bytes: &[u8],
+) -> Result<bool, Error> {
+    let new_path = format!("{BOOT_DIR}/{}", file.new_name);
+    let what = || format!("writing {} on the ESP", file.path);
+    let old = on_volume(dev, part, what, |fs| {
+        // What an interrupted run left; nothing starts it.
+        fatvol::remove_all(fs, &new_path)?;
+        read_bounded(fs, file.path)
+    })?;
+    match old {
+        Some(old) if old == bytes => return Ok(true),
+        None => {
+            on_volume(dev, part, what, |fs| {
+                fatvol::write_file(fs, file.path, bytes)
+            })?;
+            dev.sync().ctx(what)?;
+            return Ok(true);
+        }
+        Some(_) => {}
     }
-    if !replace {
-        return Ok(());
-    }
+    on_volume(dev, part, what, |fs| {
+        fatvol::write_file(fs, &new_path, bytes)
+    })?;
+    dev.sync().ctx(what)?;
     let partition = Role::Esp.partition_name();
-    let mut slice = part
-        .slice(&mut *dev)
-        .ctx(|| format!("replacing {ESP_BOOT_LOADER} with the shim"))?;
-    fat::swap_files(&mut slice, BOOT_DIR, BOOT_NAME, NEW_NAME)
+    let mut slice = part.slice(&mut *dev).ctx(what)?;
+    let swapped = fat::swap_files(&mut slice, BOOT_DIR, file.name, file.new_name)
         .map_err(|source| Error::Fat { partition, source })?;
-    dev.sync().ctx(|| "flushing the ESP".into())?;
-    on_volume(
-        dev,
-        part,
-        || format!("removing {NEW_BOOT_LOADER} from the ESP"),
-        |fs| fatvol::remove_all(fs, NEW_BOOT_LOADER),
-    )?;
-    dev.sync().ctx(|| "flushing the ESP".into())
+    dev.sync().ctx(what)?;
+    on_volume(dev, part, what, |fs| fatvol::remove_all(fs, &new_path))?;
+    dev.sync().ctx(what)?;
+    Ok(swapped)
+}
+
+/// A file of the volume, at most [`super::MAX_BOOT_LOADER`] bytes of it;
+/// `None` when it is not there.
+fn read_bounded<D: std::io::Read + std::io::Write + std::io::Seek>(
+    fs: &fatvol::Volume<'_, D>,
+    path: &str,
+) -> std::io::Result<Option<Vec<u8>>> {
+    match fs.root_dir().open_file(path) {
+        Ok(f) => {
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(f, super::MAX_BOOT_LOADER),
+                &mut data,
+            )?;
+            Ok(Some(data))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }

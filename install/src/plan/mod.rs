@@ -75,7 +75,8 @@ pub struct Choice {
     pub boot_loader: PathBuf,
     /// The shim and MokManager that start systemd-boot with Secure Boot on
     /// (from the installer medium: [`Shim::installed`]). An install then
-    /// writes the chain; an upgrade adds it to an ESP that has none.
+    /// writes the chain; an upgrade brings the ESP's to this one (adding
+    /// it to an ESP written before it).
     pub shim: Option<Shim>,
     /// Directories on the boot medium to copy the report to (skipped when
     /// not writable).

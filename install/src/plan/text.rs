@@ -121,8 +121,8 @@ pub(super) fn slot_steps(
         )),
         (false, true) => steps.push(step(
             StepKind::InstallBootLoader,
-            "Add the Secure Boot chain (shim, MokManager) before systemd-boot on the ESP, \
-             unless it is there"
+            "Bring the ESP's boot chain to the medium's: shim (Secure Boot), systemd-boot, \
+             MokManager, each file replaced whole"
                 .into(),
         )),
         (false, false) => {}
