@@ -47,11 +47,80 @@ fn run(cmd: &mut Command, what: &str) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
+/// Which package lists apt reads: the machine's own, or a private
+/// configuration (its own sources, lists and cache under one directory of
+/// the kit's cache) that leaves the machine's apt alone.
+#[derive(Debug, Clone, Default)]
+pub struct Apt {
+    /// `-o` options given to every apt command; none for the machine's apt.
+    options: Vec<String>,
+}
+
+impl Apt {
+    /// The machine's apt sources.
+    pub fn system() -> Apt {
+        Apt::default()
+    }
+
+    /// A private apt over the one-line `sources` (`deb [signed-by=…] URI
+    /// SUITE COMPONENT`), kept in `dir`. Its lists are fetched with
+    /// `apt-get update` when missing or older than a day.
+    pub fn private(dir: &Path, sources: &str) -> Result<Apt> {
+        // apt reads relative directories from its own root, not ours.
+        let dir = &std::path::absolute(dir).context("finding the current directory")?;
+        let lists = dir.join("lists");
+        let cache = dir.join("cache");
+        for d in [lists.join("partial"), cache.join("archives/partial")] {
+            std::fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
+        }
+        let list = dir.join("sources.list");
+        let line = format!("{sources}\n");
+        let changed = std::fs::read_to_string(&list).ok().as_deref() != Some(line.as_str());
+        if changed {
+            std::fs::write(&list, &line).with_context(|| format!("writing {}", list.display()))?;
+        }
+        let apt = Apt {
+            options: [
+                format!("Dir::Etc::sourcelist={}", list.display()),
+                "Dir::Etc::sourceparts=-".to_string(),
+                format!("Dir::State::Lists={}", lists.display()),
+                format!("Dir::Cache={}", cache.display()),
+                "Dir::State::status=/dev/null".to_string(),
+            ]
+            .into_iter()
+            .flat_map(|o| ["-o".to_string(), o])
+            .collect(),
+        };
+        let stamp = dir.join(".updated");
+        let fresh = std::fs::metadata(&stamp)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() < 24 * 3600);
+        if changed || !fresh {
+            eprintln!("updating the package lists of {sources}");
+            run(
+                apt.command("apt-get").args(["update", "-q"]),
+                &format!("apt-get update ({sources})"),
+            )?;
+            std::fs::write(&stamp, b"").with_context(|| format!("writing {}", stamp.display()))?;
+        }
+        Ok(apt)
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
+        c.args(&self.options);
+        c
+    }
+}
+
 /// The candidate version of `name`, or `None` if apt has none (an
 /// unknown name, or one only other packages mention).
-fn lookup(name: &str) -> Result<Option<Candidate>> {
+fn lookup(apt: &Apt, name: &str) -> Result<Option<Candidate>> {
     let what = format!("apt-cache show {name}");
-    let out = Command::new("apt-cache")
+    let out = apt
+        .command("apt-cache")
         .args(["show", "--no-all-versions", name])
         .output()
         .with_context(|| format!("running {what} (is it installed?)"))?;
@@ -82,15 +151,15 @@ fn lookup(name: &str) -> Result<Option<Candidate>> {
     }))
 }
 
-fn candidate(name: &str) -> Result<Candidate> {
-    lookup(name)?.ok_or_else(|| {
+fn candidate(apt: &Apt, name: &str) -> Result<Candidate> {
+    lookup(apt, name)?.ok_or_else(|| {
         anyhow!("apt knows no package {name}; run `apt-get update` (Debian or Ubuntu)")
     })
 }
 
 /// Whether apt has a version of `name` to download.
 pub fn available(name: &str) -> Result<bool> {
-    Ok(lookup(name)?.is_some())
+    Ok(lookup(&Apt::system(), name)?.is_some())
 }
 
 /// The kernel meta-packages that follow the distribution's current
@@ -168,9 +237,15 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 }
 
 /// Fetches (unless cached) and unpacks (unless unpacked) the candidate
-/// version of `name`. Returns also its `Depends` field.
+/// version of `name` in the machine's package lists. Returns also its
+/// `Depends` field.
 pub fn fetch(cache: &Path, name: &str) -> Result<(Unpacked, String)> {
-    let c = candidate(name)?;
+    fetch_from(&Apt::system(), cache, name)
+}
+
+/// [`fetch`] from the package lists of `apt`.
+pub fn fetch_from(apt: &Apt, cache: &Path, name: &str) -> Result<(Unpacked, String)> {
+    let c = candidate(apt, name)?;
     let debs = cache.join("debs");
     std::fs::create_dir_all(&debs).with_context(|| format!("creating {}", debs.display()))?;
     let deb = debs.join(&c.file);
@@ -183,7 +258,7 @@ pub fn fetch(cache: &Path, name: &str) -> Result<(Unpacked, String)> {
         std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         eprintln!("fetching {name} {}", c.version);
         run(
-            Command::new("apt-get")
+            apt.command("apt-get")
                 .args(["download", "-q", &format!("{name}={}", c.version)])
                 .current_dir(&tmp),
             &format!("apt-get download {name}"),

@@ -17,8 +17,13 @@ pub const ISOLINUX: &str = "isolinux/isolinux.bin";
 pub const LDLINUX: &str = "isolinux/ldlinux.c32";
 /// The isohybrid MBR (432 bytes).
 pub const ISOHDPFX: &str = "isohdpfx.bin";
-/// systemd-boot, UEFI boot.
+/// systemd-boot (signed by the distribution), which the shim starts.
 pub const SYSTEMD_BOOT: &str = "efi/systemd-bootx64.efi";
+/// The shim signed by Microsoft: `\EFI\BOOT\BOOTX64.EFI` of every medium
+/// and installed ESP (`crate::secureboot`).
+pub const SHIM: &str = "efi/shimx64.efi";
+/// MokManager, which the shim starts to enroll a Machine Owner Key.
+pub const MOK_MANAGER: &str = "efi/mmx64.efi";
 /// The default kernel command line, one line.
 pub const CMDLINE: &str = "cmdline";
 /// The public keys the installer trusts (`NAME.pub`).
@@ -40,6 +45,8 @@ pub struct Bootkit {
     pub isolinux_extra: Vec<(String, PathBuf)>,
     pub isohdpfx: Vec<u8>,
     pub systemd_boot: PathBuf,
+    pub shim: PathBuf,
+    pub mok_manager: PathBuf,
     pub cmdline: String,
     /// The keys of `keys/*.pub`, none when the kit has no `keys/`.
     pub trust: TrustStore,
@@ -67,6 +74,8 @@ impl Bootkit {
         need(LDLINUX)?;
         let isohdpfx_path = need(ISOHDPFX)?;
         let systemd_boot = need(SYSTEMD_BOOT)?;
+        let shim = need(SHIM)?;
+        let mok_manager = need(MOK_MANAGER)?;
         let cmdline_path = need(CMDLINE)?;
 
         let head =
@@ -86,10 +95,8 @@ impl Bootkit {
                 isohdpfx.len()
             );
         }
-        let efi_head = std::fs::read(&systemd_boot)
-            .with_context(|| format!("reading {}", systemd_boot.display()))?;
-        if !efi_head.starts_with(b"MZ") {
-            bail!("{} is not an EFI program", systemd_boot.display());
+        for p in [&systemd_boot, &shim, &mok_manager] {
+            crate::secureboot::check_efi(p)?;
         }
         let cmdline = std::fs::read_to_string(&cmdline_path)
             .with_context(|| format!("reading {}", cmdline_path.display()))?
@@ -122,6 +129,8 @@ impl Bootkit {
             isolinux_extra,
             isohdpfx,
             systemd_boot,
+            shim,
+            mok_manager,
             cmdline,
             trust,
         })
@@ -134,6 +143,8 @@ impl Bootkit {
             &self.initrd,
             &self.isolinux,
             &self.systemd_boot,
+            &self.shim,
+            &self.mok_manager,
         ]
         .into_iter()
         .chain(self.isolinux_extra.iter().map(|(_, p)| p))

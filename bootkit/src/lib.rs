@@ -12,6 +12,7 @@ mod epoch;
 pub mod keymaps;
 pub mod kit;
 pub mod modules;
+pub mod secureboot;
 pub mod trust;
 
 use std::collections::BTreeMap;
@@ -44,7 +45,6 @@ const INIT: &str = include_str!("installer-init.sh");
 pub const PACKAGES: &[&str] = &[
     "isolinux",
     "syslinux-common",
-    "systemd-boot-efi",
     "busybox-static",
     keymaps::KBD_PACKAGE,
     keymaps::KEYMAPS_PACKAGE,
@@ -66,6 +66,9 @@ pub struct BootkitSpec {
     /// Kernel modules the product adds to the installer initramfs, loaded
     /// at boot with their dependencies (`--module`).
     pub modules: Vec<String>,
+    /// The product's own shim, MokManager or boot loader instead of
+    /// Debian's signed ones.
+    pub secure_boot: secureboot::Overrides,
 }
 
 /// `bootkit.lock`.
@@ -84,6 +87,10 @@ pub struct Lock {
     pub initrd_sha256: String,
     /// Every package used, by name.
     pub packages: BTreeMap<String, LockedPackage>,
+    /// SHA-256 of each file of the UEFI boot chain in the kit (`efi/…`),
+    /// whether from a package or given with `--shim` and the like.
+    #[serde(default)]
+    pub efi: BTreeMap<String, String>,
 }
 
 /// What was built, for the summary line.
@@ -453,10 +460,16 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
         &dir("syslinux-common")?.join("usr/lib/syslinux/modules/bios/ldlinux.c32"),
         &out.join(kit::LDLINUX),
     )?;
-    changed |= copy(
-        &dir("systemd-boot-efi")?.join("usr/lib/systemd/boot/efi/systemd-bootx64.efi"),
-        &out.join(kit::SYSTEMD_BOOT),
-    )?;
+    let chain = secureboot::fetch(&spec.cache, &spec.secure_boot)?;
+    let mut efi = BTreeMap::new();
+    for (src, rel) in [
+        (&chain.shim, kit::SHIM),
+        (&chain.mok_manager, kit::MOK_MANAGER),
+        (&chain.systemd_boot, kit::SYSTEMD_BOOT),
+    ] {
+        changed |= copy(src, &out.join(rel))?;
+        efi.insert(rel.to_string(), debs::sha256_file(&out.join(rel))?);
+    }
     changed |= write_if_changed(
         &out.join(kit::CMDLINE),
         format!("{}\n", spec.cmdline).as_bytes(),
@@ -479,13 +492,20 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     for (name, data) in &keys.files {
         archive.file(&format!("etc/ferry/keys/{name}"), data.clone(), 0o644);
     }
-    // The installer copies systemd-boot onto the target's ESP from where
-    // Debian puts it (`install::SYSTEMD_BOOT_EFI`).
-    archive.file(
-        "usr/lib/systemd/boot/efi/systemd-bootx64.efi",
-        read(&out.join(kit::SYSTEMD_BOOT))?,
-        0o644,
-    );
+    // The installer copies the boot chain onto the target's ESP from
+    // where Debian puts systemd-boot and the shim
+    // (`install::SYSTEMD_BOOT_EFI`, `install::SHIM_EFI`,
+    // `install::MOK_MANAGER_EFI`).
+    for (rel, at) in [
+        (
+            kit::SYSTEMD_BOOT,
+            "usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+        ),
+        (kit::SHIM, "usr/lib/shim/shimx64.efi.signed"),
+        (kit::MOK_MANAGER, "usr/lib/shim/mmx64.efi.signed"),
+    ] {
+        archive.file(at, read(&out.join(rel))?, 0o644);
+    }
     let nmodules = add_modules(
         &mut archive,
         &tree,
@@ -545,7 +565,9 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
             .all
             .iter()
             .map(|(n, u)| (n.clone(), u.locked.clone()))
+            .chain(chain.packages)
             .collect(),
+        efi,
     };
     let text = format!(
         "# Written by `media-builder bootkit`: what this boot kit was built from.\n{}",

@@ -71,6 +71,16 @@ pub const CONFIG_DIR: &str = "config";
 /// Directory of install and upgrade reports on the config partition.
 pub const REPORTS_DIR: &str = "reports";
 
+/// The firmware's removable-media boot path, on the ESP and on the media:
+/// the shim signed by Microsoft (systemd-boot on ESPs written before the
+/// Secure Boot chain).
+pub const ESP_BOOT_LOADER: &str = "EFI/BOOT/BOOTX64.EFI";
+/// What the shim starts, from its own directory: systemd-boot, under the
+/// name Debian's shim looks for.
+pub const ESP_SHIM_LOADER: &str = "EFI/BOOT/grubx64.efi";
+/// MokManager, which the shim starts to enroll a Machine Owner Key.
+pub const ESP_MOK_MANAGER: &str = "EFI/BOOT/mmx64.efi";
+
 /// Boot loader configuration on the ESP: timeout and `default ferry-*`.
 pub const LOADER_CONF_PATH: &str = "loader/loader.conf";
 /// Directory of boot loader entries on the ESP.

@@ -21,6 +21,7 @@ mod clock;
 mod error;
 mod repair;
 mod shared;
+mod swap;
 mod volume;
 
 pub use chain::{check_chains, MAX_CHECKED_CLUSTERS};
@@ -28,6 +29,7 @@ pub use clock::FixedTime;
 pub use error::Error;
 pub use repair::{repair, RepairReport};
 pub use shared::SharedDisk;
+pub use swap::swap_files;
 pub use volume::{format, kind_and_cluster, FatKind, FormatOptions, Volume, MAX_FILE_SIZE};
 
 /// The `fatfs` crate this one builds on, for callers that need its types

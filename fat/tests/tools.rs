@@ -365,3 +365,51 @@ fn mount_on_4k_loop(image: &Path, dir: &Path) {
     );
     assert_eq!(read.unwrap().unwrap(), b"default ferry.conf\n");
 }
+
+/// `swap_files` trades two files' contents with one write of a directory
+/// block: afterwards each name reads the other's bytes, `fsck.fat` finds
+/// nothing (no cross-link, no lost cluster), and mtools reads both; the
+/// other name can then be removed. On each FAT type.
+#[test]
+fn swap_files_trades_contents_with_one_write() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, size) in [
+        (FatKind::Fat12, 4 << 20),
+        (FatKind::Fat16, 40 << 20),
+        (FatKind::Fat32, 300 << 20),
+    ] {
+        let (path, f) = image(dir.path(), &format!("{kind:?}.img"), size);
+        let v = format(f, &opts("SWAP", Some(kind))).unwrap();
+        populate(&v);
+        v.write("EFI/BOOT/grubx64.efi", &[0x47; 9_000]).unwrap();
+        v.write("EFI/BOOT/BOOTX64.NEW", &[0x53; 123_457]).unwrap();
+        let mut f = v.close().unwrap();
+        assert!(fat::swap_files(&mut f, "EFI/BOOT", "BOOTX64.EFI", "BOOTX64.NEW").unwrap());
+        drop(f);
+        fsck_clean(&path, 0);
+        let efi = mtools("mtype", &path, &["::EFI/BOOT/BOOTX64.EFI"]);
+        assert!(efi == vec![0x53; 123_457], "{kind:?}");
+        let new = mtools("mtype", &path, &["::EFI/BOOT/BOOTX64.NEW"]);
+        assert!(new == vec![0x4d; 70_000], "{kind:?}");
+
+        let f = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        let v = Volume::open(f, FixedTime::from_unix(0)).unwrap();
+        v.remove("EFI/BOOT/BOOTX64.NEW").unwrap();
+        let mut f = v.close().unwrap();
+        fsck_clean(&path, 0);
+        // Names that are not there, or not 8.3, are errors; nothing written.
+        for (d, a, b) in [
+            ("EFI/BOOT", "BOOTX64.EFI", "BOOTX64.NEW"),
+            ("EFI/NONE", "BOOTX64.EFI", "GRUBX64.EFI"),
+            ("EFI/BOOT", "BOOTX64.EFI", "grubx64.efi"),
+        ] {
+            assert!(fat::swap_files(&mut f, d, a, b).is_err(), "{d}/{a} {b}");
+        }
+        drop(f);
+        fsck_clean(&path, 0);
+    }
+}

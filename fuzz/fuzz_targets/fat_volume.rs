@@ -1,6 +1,7 @@
 //! A FAT volume from an untrusted disk or stick, held in memory: opening
 //! it (boot sector, chain check), walking every directory, reading every
-//! file, and the directory repair a write ends with. Both ways Ferry opens
+//! file, the directory repair a write ends with, and the swap that puts a
+//! new `BOOTX64.EFI` in place on a target's ESP. Both ways Ferry opens
 //! FAT: `fat::Volume` (sticks, targets) and detection's read-only one.
 #![no_main]
 
@@ -53,6 +54,8 @@ fuzz_target!(|data: &[u8]| {
 
     let mut copy = Cursor::new(data.to_vec());
     let _ = fat::repair(&mut copy);
+    let mut copy = Cursor::new(data.to_vec());
+    let _ = fat::swap_files(&mut copy, "EFI/BOOT", "BOOTX64.EFI", "BOOTX64.NEW");
 
     // Detection opens FAT read-only and reads what a Ferry ESP and config
     // partition hold.

@@ -51,7 +51,8 @@ pub use device::{Device, DiskFile, DiskReader};
 pub use error::{DiskChange, Error, Refusal};
 pub use plan::{
     config_migration, derived_guid, installer_version, new_machine_id, plan, Action, Choice,
-    MigrationPreview, Plan, PlannedPartition, Step, StepKind, ESP_BOOT_LOADER, SYSTEMD_BOOT_EFI,
+    MigrationPreview, Plan, PlannedPartition, Shim, Step, StepKind, ESP_BOOT_LOADER,
+    MOK_MANAGER_EFI, SHIM_EFI, SYSTEMD_BOOT_EFI,
 };
 pub use report::{Outcome, Report, ReportError, StepReport, StepResult, REPORT_FORMAT};
 pub use source::{

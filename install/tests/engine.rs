@@ -435,32 +435,3 @@ fn hash_zero(len: u64) -> String {
     }
     hex::encode(sha2::Digest::finalize(h))
 }
-
-/// `fsck.fat -n` finds nothing to complain about on the ESP and the config
-/// partition (dosfstools).
-fn fsck_clean(disk: &std::path::Path, t: &install::Target) {
-    let fsck = std::path::Path::new("/usr/sbin/fsck.fat");
-    assert!(
-        fsck.exists(),
-        "install the Debian package dosfstools for fsck.fat"
-    );
-    for role in [Role::Esp, Role::Config] {
-        let p = t.partition(role).expect("partition");
-        let img = disk.with_extension(format!("{}.fat", role.partition_name()));
-        let data = std::fs::read(disk).expect("read");
-        std::fs::write(&img, &data[p.start as usize..(p.start + p.size) as usize]).expect("write");
-        let out = std::process::Command::new(fsck)
-            .arg("-n")
-            .arg(&img)
-            .output()
-            .expect("fsck");
-        assert!(
-            out.status.success(),
-            "{}: {}{}",
-            role.partition_name(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let _ = std::fs::remove_file(img);
-    }
-}

@@ -41,6 +41,14 @@ pub struct TuiArgs {
     /// systemd-boot's EFI binary, for install and wipe.
     #[arg(long, value_name = "FILE.efi")]
     pub boot_loader: Option<PathBuf>,
+    /// The shim signed by Microsoft that starts systemd-boot with Secure
+    /// Boot on (needs --mok-manager) [default at boot: Debian's, in the
+    /// initramfs]
+    #[arg(long, value_name = "FILE.efi", requires = "mok_manager")]
+    pub shim: Option<PathBuf>,
+    /// MokManager, written beside the shim
+    #[arg(long, value_name = "FILE.efi", requires = "shim")]
+    pub mok_manager: Option<PathBuf>,
     /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA.
     #[arg(long, value_name = "E,R,C,D", value_parser = parse_layout)]
     pub layout_mib: Option<PartitionSizes>,
@@ -122,6 +130,13 @@ pub struct PlanArgs {
     /// systemd-boot's EFI binary, for install and wipe.
     #[arg(long, value_name = "FILE.efi")]
     pub boot_loader: Option<PathBuf>,
+    /// The shim signed by Microsoft that starts systemd-boot with Secure
+    /// Boot on (needs --mok-manager)
+    #[arg(long, value_name = "FILE.efi", requires = "mok_manager")]
+    pub shim: Option<PathBuf>,
+    /// MokManager, written beside the shim
+    #[arg(long, value_name = "FILE.efi", requires = "shim")]
+    pub mok_manager: Option<PathBuf>,
     /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA
     /// (default from the product layout: 512,8192,256,1024).
     #[arg(long, value_name = "E,R,C,D", value_parser = parse_layout)]

@@ -42,6 +42,12 @@ fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan>
     if let Some(p) = &args.boot_loader {
         choice.boot_loader = p.clone();
     }
+    if let (Some(shim), Some(mm)) = (&args.shim, &args.mok_manager) {
+        choice.shim = Some(install::Shim {
+            shim: shim.clone(),
+            mok_manager: mm.clone(),
+        });
+    }
     choice.answers = answer.as_ref().and_then(|a| a.config.clone());
     if let Some(sizes) = args.layout_mib {
         choice.sizes = sizes;

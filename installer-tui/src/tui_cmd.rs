@@ -155,6 +155,14 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
             .boot_loader
             .clone()
             .unwrap_or_else(|| PathBuf::from(install::SYSTEMD_BOOT_EFI)),
+        shim: match (&args.shim, &args.mok_manager) {
+            (Some(shim), Some(mm)) => Some(install::Shim {
+                shim: shim.clone(),
+                mok_manager: mm.clone(),
+            }),
+            _ if boot => install::Shim::installed(),
+            _ => None,
+        },
         answer: crate::answer::find(
             args.answer.as_deref(),
             param(&params, "ferry.answer"),

@@ -332,6 +332,17 @@ fn bootkit(dir: &Path) -> std::path::PathBuf {
             "efi/systemd-bootx64.efi",
             "systemd-boot-efi",
         ),
+        // Stand-ins for the shim and MokManager: these tests do not boot.
+        (
+            install::SYSTEMD_BOOT_EFI,
+            "efi/shimx64.efi",
+            "systemd-boot-efi",
+        ),
+        (
+            install::SYSTEMD_BOOT_EFI,
+            "efi/mmx64.efi",
+            "systemd-boot-efi",
+        ),
     ] {
         assert!(
             Path::new(from).exists(),

@@ -21,6 +21,9 @@ fn reaches_welcome(
     let machine = attach(&sc, Machine::new(name, firmware).memory_mib(768));
     let vm = sc.boot(&machine);
     welcome(&vm);
+    if firmware == Firmware::UefiSecureBoot {
+        assert_secure_boot(&vm);
+    }
     let s = vm.settled_screen();
     assert!(s.contains("Ferry installer - demo-engine 1.1.0"), "{s}");
     assert!(
@@ -129,6 +132,30 @@ fn usb_image_boots_under_ovmf() {
     reaches_welcome("s2-usb-image-ovmf", Firmware::Uefi, |sc, m| {
         m.usb_stick(usb_image("1.1.0", None, &sc.path("stick.img")))
     });
+}
+
+/// Scenario 2 with Secure Boot on (OVMF with Microsoft's keys): the ISO
+/// written raw to a stick; the Microsoft-signed shim starts Debian's
+/// signed systemd-boot, which starts Debian's signed kernel. (The ISO as a
+/// CD boots with Secure Boot on in `secure_boot.rs`, which installs from
+/// it.)
+#[test]
+fn iso_as_usb_stick_boots_with_secure_boot() {
+    reaches_welcome(
+        "s2-iso-stick-secureboot",
+        Firmware::UefiSecureBoot,
+        |sc, m| m.usb_stick(stick_copy(sc)),
+    );
+}
+
+/// Scenario 2 with Secure Boot on: the USB disk image.
+#[test]
+fn usb_image_boots_with_secure_boot() {
+    reaches_welcome(
+        "s2-usb-image-secureboot",
+        Firmware::UefiSecureBoot,
+        |sc, m| m.usb_stick(usb_image("1.1.0", None, &sc.path("stick.img"))),
+    );
 }
 
 /// Scenario 11: "Check this medium" reads the whole ISO and passes; on a

@@ -76,6 +76,12 @@ fn installer_initramfs_starts_the_installer_and_falls_back_to_a_shell() {
     vm.send("ls /usr/lib/systemd/boot/efi\r").unwrap();
     vm.wait_for("systemd-bootx64.efi", Duration::from_secs(30))
         .unwrap();
+    // And the shim and MokManager it puts before it.
+    vm.send("ls /usr/lib/shim\r").unwrap();
+    vm.wait_for("mmx64.efi.signed", Duration::from_secs(30))
+        .unwrap();
+    vm.wait_for("shimx64.efi.signed", Duration::from_secs(30))
+        .unwrap();
 }
 
 /// GPT partition GUID of the root slot in the test disk.

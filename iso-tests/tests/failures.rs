@@ -169,13 +169,45 @@ fn broken_release_falls_back_to_the_previous_one_after_its_tries() {
     let mut sc = Scenario::new("s9-broken-release");
     let disk = installed_disk(&mut sc, "disk.img", "1.0.0");
     host_apply(&disk, "1.2.0-broken", install::Action::Upgrade).unwrap();
+    falls_back_after_three_tries(&mut sc, Firmware::Uefi, &disk);
+}
+
+/// Scenario 9 with Secure Boot on, on a system installed before the
+/// Secure Boot chain (systemd-boot alone as `BOOTX64.EFI`, booted with
+/// Secure Boot off): the upgrade adds the shim, after which the machine
+/// boots with Secure Boot on, counts the broken release's tries through
+/// the shim and falls back by itself.
+#[test]
+fn broken_release_falls_back_with_secure_boot_after_an_upgrade_added_the_shim() {
+    let mut sc = Scenario::new("s9-broken-release-secureboot");
+    let disk = sc.path("disk.img");
+    std::fs::File::create(&disk)
+        .unwrap()
+        .set_len(SMALL_DISK_MIB << 20)
+        .unwrap();
+    host_apply_with(
+        &disk,
+        "1.0.0",
+        install::Action::Install,
+        BootChain::SystemdBootOnly,
+    )
+    .unwrap();
+    boot_installed(&mut sc, &disk, "1.0.0", true);
+    host_apply(&disk, "1.2.0-broken", install::Action::Upgrade).unwrap();
+    assert_esp_has_the_chain(&disk);
+    falls_back_after_three_tries(&mut sc, Firmware::UefiSecureBoot, &disk);
+}
+
+/// Boots `disk` (1.0.0 in slot a, 1.2.0-broken the default in slot b)
+/// until 1.0.0 starts again: after exactly three tries of 1.2.0. Then
+/// detection names the failed release and the next upgrade replaces it.
+fn falls_back_after_three_tries(sc: &mut Scenario, firmware: Firmware, disk: &std::path::Path) {
+    let disk = disk.to_path_buf();
     assert_eq!(boot_default(&disk), Some(Slot::B));
     let mut broken_boots = 0;
     loop {
         assert!(broken_boots <= 3, "still starting 1.2.0 after 3 tries");
-        let m = Machine::new(&sc.name, Firmware::Uefi)
-            .memory_mib(512)
-            .disk(&disk);
+        let m = Machine::new(&sc.name, firmware).memory_mib(512).disk(&disk);
         let mut vm = sc.boot(&m);
         let which = vm
             .wait_for_any(
@@ -183,6 +215,9 @@ fn broken_release_falls_back_to_the_previous_one_after_its_tries() {
                 BOOT,
             )
             .unwrap();
+        if firmware == Firmware::UefiSecureBoot {
+            assert_secure_boot(&vm);
+        }
         if which == 1 {
             vm.wait_for("DEMO-ENGINE boot-marked-good", SCREEN).unwrap();
             sc.log(&format!("1.0.0 again after {broken_boots} tries of 1.2.0"));

@@ -185,7 +185,14 @@ fn a_4k_nvme_disk_installs_boots_and_upgrades() {
     let mut sc = Scenario::new("s4k-nvme-4k");
     let disk = sc.blank_disk("nvme.img");
     let install_iso = iso_with_answer("1.0.0", &answer("install"), &sc.path("install.iso"));
-    unattended_on(&mut sc, &install_iso, &disk, NVME_4K, "Install complete");
+    unattended_on(
+        &mut sc,
+        Firmware::Uefi,
+        &install_iso,
+        &disk,
+        NVME_4K,
+        "Install complete",
+    );
     // Read on the host, as an image file: the table is in 4 KiB sectors.
     let report = detect(&disk);
     assert!(
@@ -200,13 +207,20 @@ fn a_4k_nvme_disk_installs_boots_and_upgrades() {
         report.table
     );
     assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.0.0"));
-    let line = boot_installed_on(&mut sc, &disk, NVME_4K, "1.0.0", true);
+    let line = boot_installed_on(&mut sc, Firmware::Uefi, &disk, NVME_4K, "1.0.0", true);
     assert!(line.contains("slot=a"), "{line}");
 
     let upgrade_iso = iso_with_answer("1.1.0", &answer("upgrade"), &sc.path("upgrade.iso"));
-    unattended_on(&mut sc, &upgrade_iso, &disk, NVME_4K, "Upgrade complete");
+    unattended_on(
+        &mut sc,
+        Firmware::Uefi,
+        &upgrade_iso,
+        &disk,
+        NVME_4K,
+        "Upgrade complete",
+    );
     assert_eq!(boot_default(&disk), Some(Slot::B));
     assert_eq!(release(&disk, Slot::B).as_deref(), Some("1.1.0"));
-    let line = boot_installed_on(&mut sc, &disk, NVME_4K, "1.1.0", true);
+    let line = boot_installed_on(&mut sc, Firmware::Uefi, &disk, NVME_4K, "1.1.0", true);
     assert!(line.contains("slot=b"), "{line}");
 }

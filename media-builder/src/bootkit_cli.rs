@@ -39,6 +39,17 @@ pub struct BootkitArgs {
     /// (repeat for several; e.g. a disk controller's driver the kit lacks)
     #[arg(long = "module", value_name = "NAME")]
     pub modules: Vec<String>,
+    /// The product's own shim (signed by Microsoft, carrying the product's
+    /// certificate) instead of Debian's, as \EFI\BOOT\BOOTX64.EFI
+    #[arg(long, value_name = "FILE.efi")]
+    pub shim: Option<PathBuf>,
+    /// The MokManager that goes with --shim (mmx64.efi)
+    #[arg(long, value_name = "FILE.efi")]
+    pub mok_manager: Option<PathBuf>,
+    /// systemd-boot signed with the product's key, which the shim starts
+    /// (as grubx64.efi) [default: Debian's signed systemd-boot]
+    #[arg(long, value_name = "FILE.efi")]
+    pub boot_loader: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +84,11 @@ pub fn bootkit(a: BootkitArgs) -> Result<()> {
         demo_key: a.demo_key,
         cmdline: a.cmdline,
         modules: a.modules,
+        secure_boot: bootkit::secureboot::Overrides {
+            shim: a.shim,
+            mok_manager: a.mok_manager,
+            boot_loader: a.boot_loader,
+        },
     })?;
     println!(
         "boot kit {}: {}; initrd.img {:.1} MiB with {} modules, kit {:.1} MiB",

@@ -101,6 +101,18 @@ fn media_boot_under_seabios_and_ovmf() {
             "systemd-boot-efi",
             "efi/systemd-bootx64.efi",
         ),
+        // Stand-ins for the shim and MokManager: this test boots without
+        // Secure Boot, where the shim only starts systemd-boot.
+        (
+            "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+            "systemd-boot-efi",
+            "efi/shimx64.efi",
+        ),
+        (
+            "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+            "systemd-boot-efi",
+            "efi/mmx64.efi",
+        ),
     ] {
         std::fs::copy(need(from, pkg), kit.join(to)).unwrap();
     }

@@ -122,11 +122,13 @@ fn iso_is_read_by_xorriso_isoinfo_fdisk_checkisomd5_and_mtools() {
         entry.contains(&format!("ferry.medium={}", info.id)),
         "{entry}"
     );
-    run(tool("mdir", "mtools")
-        .env("MTOOLS_SKIP_CHECK", "1")
-        .arg("-i")
-        .arg(&efi)
-        .arg("::/EFI/BOOT/BOOTX64.EFI"));
+    for f in ["BOOTX64.EFI", "grubx64.efi", "mmx64.efi"] {
+        run(tool("mdir", "mtools")
+            .env("MTOOLS_SKIP_CHECK", "1")
+            .arg("-i")
+            .arg(&efi)
+            .arg(format!("::/EFI/BOOT/{f}")));
+    }
 
     // Ferry's own check, and a damaged copy failing both checks.
     let out = ok(d, &["iso", "check", "a.iso"]);

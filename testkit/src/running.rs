@@ -110,3 +110,37 @@ pub fn assert_still_boots(disk: &Path, before: &RunningSystem) {
         rec.slots.get(before.slot).state
     );
 }
+
+/// `fsck.fat -n` finds nothing to complain about on the ESP and the config
+/// partition (dosfstools).
+pub fn fsck_clean(disk: &Path, t: &install::Target) {
+    fsck_partitions(disk, t, &[Role::Esp, Role::Config]);
+}
+
+/// [`fsck_clean`] on the partitions of `roles` only.
+pub fn fsck_partitions(disk: &Path, t: &install::Target, roles: &[Role]) {
+    let fsck = std::path::Path::new("/usr/sbin/fsck.fat");
+    assert!(
+        fsck.exists(),
+        "install the Debian package dosfstools for fsck.fat"
+    );
+    for &role in roles {
+        let p = t.partition(role).expect("partition");
+        let img = disk.with_extension(format!("{}.fat", role.partition_name()));
+        let data = std::fs::read(disk).expect("read");
+        std::fs::write(&img, &data[p.start as usize..(p.start + p.size) as usize]).expect("write");
+        let out = std::process::Command::new(fsck)
+            .arg("-n")
+            .arg(&img)
+            .output()
+            .expect("fsck");
+        assert!(
+            out.status.success(),
+            "{}: {}{}",
+            role.partition_name(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let _ = std::fs::remove_file(img);
+    }
+}

@@ -115,6 +115,7 @@ pub fn apply_on<D: Device + Send, S: PayloadSource>(
         dev,
         check: None,
         boot_loader: Vec::new(),
+        shim: None,
         now: now(),
         config_ready: false,
         report: Report::begin(plan, now()),
@@ -202,6 +203,24 @@ fn metered<'p>(
     }
 }
 
+/// A boot file of the installer medium, bounded like the boot loader.
+fn read_boot_file(path: &std::path::Path, package: &str) -> Result<Vec<u8>, Error> {
+    let f = File::open(path).map_err(|e| {
+        Error::io(
+            format!(
+                "the boot file {} is missing (on Debian: package {package})",
+                path.display()
+            ),
+            e,
+        )
+    })?;
+    let mut data = Vec::new();
+    f.take(MAX_BOOT_LOADER)
+        .read_to_end(&mut data)
+        .ctx(|| format!("reading {}", path.display()))?;
+    Ok(data)
+}
+
 /// The payload as one pass over the medium reads it.
 type Payload<'r> = PayloadReader<&'r mut dyn Read>;
 
@@ -211,6 +230,8 @@ struct Run<'a, D: Device> {
     /// The read-back of the root image, running beside its write.
     check: Option<BackgroundCheck>,
     boot_loader: Vec<u8>,
+    /// The shim and MokManager, read with the boot loader.
+    shim: Option<fresh::ShimBytes>,
     now: OffsetDateTime,
     /// The disk is the one planned for and its config partition holds a
     /// file system reports can go to.
@@ -286,6 +307,12 @@ impl<D: Device + Send> Run<'_, D> {
             f.take(MAX_BOOT_LOADER)
                 .read_to_end(&mut self.boot_loader)
                 .ctx(|| format!("reading {}", plan.boot_loader.display()))?;
+            if let Some(shim) = &plan.shim {
+                self.shim = Some(fresh::ShimBytes {
+                    shim: read_boot_file(&shim.shim, "shim-signed")?,
+                    mok_manager: read_boot_file(&shim.mok_manager, "shim-helpers-amd64-signed")?,
+                });
+            }
         }
         Ok(())
     }

@@ -218,7 +218,15 @@ pub(super) fn plan_fresh(
             .map_or(fat::FatKind::Fat32, |(kind, _, _)| kind)
     };
     let fats = (fat_kind(Role::Esp), fat_kind(Role::Config));
-    let steps = fresh_steps(payload, target.path(), config_schema, wipe, verify, fats);
+    let steps = fresh_steps(
+        payload,
+        target.path(),
+        config_schema,
+        wipe,
+        verify,
+        fats,
+        choice.shim.is_some(),
+    );
     Ok(Plan {
         action: choice.action,
         disk: target.path().to_path_buf(),
@@ -250,6 +258,7 @@ pub(super) fn plan_fresh(
         components: m.components.clone(),
         trust: payload.trust.clone(),
         boot_loader: choice.boot_loader.clone(),
+        shim: choice.shim.clone(),
         report_dirs: choice.report_dirs.clone(),
         medium: choice.medium.clone(),
         notes,

@@ -70,8 +70,14 @@ pub struct Choice {
     /// Machine id for a new installation: 32 lower case hex digits. A wipe
     /// keeps the id of the Ferry installation it replaces.
     pub machine_id: Option<String>,
-    /// systemd-boot's EFI binary, copied to `\EFI\BOOT\BOOTX64.EFI`.
+    /// systemd-boot's EFI binary, copied to `\EFI\BOOT\BOOTX64.EFI`, or
+    /// behind the shim when there is one.
     pub boot_loader: PathBuf,
+    /// The shim and MokManager that start systemd-boot with Secure Boot on
+    /// (from the installer medium: [`Shim::installed`]). An install then
+    /// writes the chain; an upgrade brings the ESP's to this one (adding
+    /// it to an ESP written before it).
+    pub shim: Option<Shim>,
     /// Directories on the boot medium to copy the report to (skipped when
     /// not writable).
     pub report_dirs: Vec<PathBuf>,
@@ -93,7 +99,31 @@ pub struct Choice {
 /// (package `systemd-boot-efi`).
 pub const SYSTEMD_BOOT_EFI: &str = "/usr/lib/systemd/boot/efi/systemd-bootx64.efi";
 /// Where the boot loader goes on the ESP.
-pub const ESP_BOOT_LOADER: &str = "EFI/BOOT/BOOTX64.EFI";
+pub const ESP_BOOT_LOADER: &str = detect::layout::ESP_BOOT_LOADER;
+/// Where Debian's signed shim is (package `shim-signed`).
+pub const SHIM_EFI: &str = "/usr/lib/shim/shimx64.efi.signed";
+/// Where Debian's signed MokManager is (package `shim-helpers-amd64-signed`).
+pub const MOK_MANAGER_EFI: &str = "/usr/lib/shim/mmx64.efi.signed";
+
+/// The first stages of the Secure Boot chain: the shim signed by
+/// Microsoft, which starts systemd-boot, and MokManager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shim {
+    pub shim: PathBuf,
+    pub mok_manager: PathBuf,
+}
+
+impl Shim {
+    /// Debian's shim and MokManager ([`SHIM_EFI`], [`MOK_MANAGER_EFI`]) if
+    /// both are there, as on the installer medium.
+    pub fn installed() -> Option<Shim> {
+        let s = Shim {
+            shim: PathBuf::from(SHIM_EFI),
+            mok_manager: PathBuf::from(MOK_MANAGER_EFI),
+        };
+        (s.shim.is_file() && s.mok_manager.is_file()).then_some(s)
+    }
+}
 
 impl Choice {
     /// A choice with the default layout and boot loader path.
@@ -104,6 +134,7 @@ impl Choice {
             sizes: PartitionSizes::default(),
             machine_id: None,
             boot_loader: PathBuf::from(SYSTEMD_BOOT_EFI),
+            shim: None,
             report_dirs: Vec::new(),
             medium: None,
             payload_verified: false,
@@ -298,6 +329,8 @@ pub struct Plan {
     pub trust: TrustStore,
     /// systemd-boot binary (install, wipe).
     pub boot_loader: PathBuf,
+    /// The shim before it ([`Choice::shim`]).
+    pub shim: Option<Shim>,
     /// Report copies on the medium.
     pub report_dirs: Vec<PathBuf>,
     /// The boot medium's id, for the report.

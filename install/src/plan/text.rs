@@ -79,6 +79,7 @@ pub(super) fn slot_steps(
     slot: Slot,
     schema: Option<u32>,
     fresh: bool,
+    shim: bool,
 ) -> Vec<Step> {
     let m = &payload.manifest;
     let mut steps = Vec::new();
@@ -108,11 +109,23 @@ pub(super) fn slot_steps(
             schema.map(|s| format!(" (schema {s})")).unwrap_or_default()
         ),
     ));
-    if fresh {
-        steps.push(step(
+    match (fresh, shim) {
+        (true, false) => steps.push(step(
             StepKind::InstallBootLoader,
             "Install systemd-boot on the ESP".into(),
-        ));
+        )),
+        (true, true) => steps.push(step(
+            StepKind::InstallBootLoader,
+            "Install the boot chain on the ESP: shim (Secure Boot), systemd-boot, MokManager"
+                .into(),
+        )),
+        (false, true) => steps.push(step(
+            StepKind::InstallBootLoader,
+            "Bring the ESP's boot chain to the medium's: shim (Secure Boot), systemd-boot, \
+             MokManager, each file replaced whole"
+                .into(),
+        )),
+        (false, false) => {}
     }
     steps.push(step(
         StepKind::RecordNewSlot,
@@ -146,6 +159,7 @@ pub(super) fn fresh_steps(
     wipe: bool,
     verify: bool,
     (esp, config): (fat::FatKind, fat::FatKind),
+    shim: bool,
 ) -> Vec<Step> {
     let fat_name = |kind| match kind {
         fat::FatKind::Fat12 => "FAT12",
@@ -187,7 +201,7 @@ pub(super) fn fresh_steps(
             format!("Format the config partition ({})", fat_name(config)),
         ),
     ]);
-    steps.extend(slot_steps(payload, Slot::A, Some(schema), true));
+    steps.extend(slot_steps(payload, Slot::A, Some(schema), true, shim));
     steps
 }
 

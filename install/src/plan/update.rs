@@ -225,10 +225,17 @@ pub(super) fn plan_update(
         components: m.components.clone(),
         trust: payload.trust.clone(),
         boot_loader: choice.boot_loader.clone(),
+        shim: choice.shim.clone(),
         report_dirs: choice.report_dirs.clone(),
         medium: choice.medium.clone(),
         notes,
-        steps: slot_steps(payload, slot, Some(config_schema), false),
+        steps: slot_steps(
+            payload,
+            slot,
+            Some(config_schema),
+            false,
+            choice.shim.is_some(),
+        ),
     })
 }
 

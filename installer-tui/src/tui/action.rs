@@ -74,6 +74,7 @@ pub fn choices(
             let mut c = install::Choice::new(action);
             c.sizes = setup.sizes;
             c.boot_loader = setup.boot_loader.clone();
+            c.shim = setup.shim.clone();
             c.report_dirs = setup.medium.report_dirs();
             c.medium = setup.medium.id().map(str::to_string);
             c.payload_verified = given.verified;

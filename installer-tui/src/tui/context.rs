@@ -35,6 +35,8 @@ pub struct Setup {
     pub sizes: PartitionSizes,
     /// systemd-boot's EFI binary.
     pub boot_loader: PathBuf,
+    /// The shim before it, if the medium has one.
+    pub shim: Option<install::Shim>,
     /// The answer file, if one was found, or why it could not be read.
     pub answer: Option<Result<AnswerFile, AnswerError>>,
     /// The write lock both consoles' installers share, if any.

@@ -53,11 +53,23 @@ pub fn bootkit() -> PathBuf {
         "vmlinuz",
         "initrd.img",
         "efi/systemd-bootx64.efi",
+        "efi/shimx64.efi",
+        "efi/mmx64.efi",
         "isolinux/isolinux.bin",
     ] {
         need(kit.join(f));
     }
     kit
+}
+
+/// The kernel of `vm` says it was started with Secure Boot on (the
+/// firmware checked every stage before it).
+pub fn assert_secure_boot(vm: &iso_tests::Vm) {
+    let log = String::from_utf8_lossy(&vm.log()).into_owned();
+    assert!(
+        log.contains("secureboot: Secure boot enabled"),
+        "the kernel does not say Secure Boot is on:\n{log}"
+    );
 }
 
 /// `target/demo/demo-engine-VERSION.upg`, e.g. `payload("1.0.0")`.
@@ -280,11 +292,42 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
 pub const SMALL_DISK_MIB: u64 = 64 + 2 * 16 + 40 + 8 + 8;
 
 pub fn host_apply(disk: &Path, version: &str, action: install::Action) -> Result<install::Report> {
+    host_apply_with(disk, version, action, BootChain::Kit)
+}
+
+/// The boot files [`host_apply_with`] installs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BootChain {
+    /// The kit's: shim, signed systemd-boot, MokManager.
+    Kit,
+    /// As Ferry wrote ESPs before the Secure Boot chain: the build
+    /// machine's systemd-boot (Debian's `systemd-boot-efi`, unsigned) alone
+    /// as `BOOTX64.EFI`.
+    SystemdBootOnly,
+}
+
+pub fn host_apply_with(
+    disk: &Path,
+    version: &str,
+    action: install::Action,
+    chain: BootChain,
+) -> Result<install::Report> {
     let trust = payload::TrustStore::load(&[demo_key()])?;
     let info = install::open_payload(&payload(version), &trust)?;
     let target = install::inspect(disk)?;
     let mut choice = install::Choice::new(action);
-    choice.boot_loader = bootkit().join("efi/systemd-bootx64.efi");
+    match chain {
+        BootChain::Kit => {
+            choice.boot_loader = bootkit().join("efi/systemd-bootx64.efi");
+            choice.shim = Some(install::Shim {
+                shim: bootkit().join("efi/shimx64.efi"),
+                mok_manager: bootkit().join("efi/mmx64.efi"),
+            });
+        }
+        BootChain::SystemdBootOnly => {
+            choice.boot_loader = need(PathBuf::from(install::SYSTEMD_BOOT_EFI));
+        }
+    }
     choice.sizes = install::PartitionSizes {
         esp: 64 << 20,
         root: 16 << 20,
@@ -369,18 +412,20 @@ pub fn line_with(vm: &Vm, needle: &str) -> Option<String> {
 /// line; returns it. With `mark_good`, also waits until the release marked
 /// its boot good (so it counts as running for an upgrade).
 pub fn boot_installed(sc: &mut Scenario, disk: &Path, version: &str, mark_good: bool) -> String {
-    boot_installed_on(sc, disk, Bus::VirtioBlk, version, mark_good)
+    boot_installed_on(sc, Firmware::Uefi, disk, Bus::VirtioBlk, version, mark_good)
 }
 
-/// [`boot_installed`] with the disk on controller `bus`.
+/// [`boot_installed`] with `firmware` (with Secure Boot on, checks that
+/// the kernel says so) and the disk on controller `bus`.
 pub fn boot_installed_on(
     sc: &mut Scenario,
+    firmware: Firmware,
     disk: &Path,
     bus: Bus,
     version: &str,
     mark_good: bool,
 ) -> String {
-    let m = Machine::new(&format!("{}-disk", sc.name), Firmware::Uefi)
+    let m = Machine::new(&format!("{}-disk", sc.name), firmware)
         .memory_mib(512)
         .disk_on(disk, bus);
     let mut vm = sc.boot(&m);
@@ -389,6 +434,9 @@ pub fn boot_installed_on(
     let line = vm.wait_for_line(&want, BOOT).unwrap();
     if mark_good {
         vm.wait_for("DEMO-ENGINE boot-marked-good", SCREEN).unwrap();
+    }
+    if firmware == Firmware::UefiSecureBoot {
+        assert_secure_boot(&vm);
     }
     sc.log(&format!("disk booted{}: {line}", work(&vm)));
     vm.power_cut().unwrap();
@@ -518,6 +566,48 @@ pub fn fat_write(disk: &Path, offset: u64, path: &str, text: &str) {
     let _ = std::fs::remove_file(tmp);
 }
 
+/// The bytes of a file of the FAT file system at `offset` of `disk`.
+pub fn fat_bytes(disk: &Path, offset: u64, path: &str) -> Vec<u8> {
+    let out = std::process::Command::new("mtype")
+        .args(["-i", &image_at(disk, offset), &format!("::{path}")])
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .output()
+        .expect("mtype (Debian package mtools)");
+    assert!(
+        out.status.success(),
+        "mtype {path}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// `EFI/BOOT/` of the disk's ESP holds the kit's chain
+/// ([`assert_holds_the_chain`]).
+pub fn assert_esp_has_the_chain(disk: &Path) {
+    assert_holds_the_chain(disk, partition_offset(disk, "ferry-esp"));
+}
+
+/// `EFI/BOOT/` of the FAT file system at `offset` of `image` holds the
+/// kit's chain and nothing else: the shim as `BOOTX64.EFI`, the signed
+/// systemd-boot as `grubx64.efi`, MokManager as `mmx64.efi`.
+pub fn assert_holds_the_chain(image: &Path, offset: u64) {
+    let kit = bootkit();
+    for (file, kit_file) in [
+        ("EFI/BOOT/BOOTX64.EFI", "efi/shimx64.efi"),
+        ("EFI/BOOT/grubx64.efi", "efi/systemd-bootx64.efi"),
+        ("EFI/BOOT/mmx64.efi", "efi/mmx64.efi"),
+    ] {
+        assert!(
+            fat_bytes(image, offset, file) == std::fs::read(kit.join(kit_file)).unwrap(),
+            "{file} of {} is not the kit's {kit_file}",
+            image.display()
+        );
+    }
+    let mut names = fat_list(image, offset, "EFI/BOOT");
+    names.sort();
+    assert_eq!(names, ["BOOTX64.EFI", "grubx64.efi", "mmx64.efi"]);
+}
+
 /// File names in a directory of the FAT file system at `offset`.
 pub fn fat_list(disk: &Path, offset: u64, dir: &str) -> Vec<String> {
     mtools(
@@ -541,12 +631,19 @@ pub fn answer(action: &str) -> String {
 /// Boots `iso` (OVMF) with `disk` and waits until the unattended run
 /// powered the machine off.
 pub fn unattended(sc: &mut Scenario, iso: &Path, disk: &Path, ok: &str) {
-    unattended_on(sc, iso, disk, Bus::VirtioBlk, ok)
+    unattended_on(sc, Firmware::Uefi, iso, disk, Bus::VirtioBlk, ok)
 }
 
-/// [`unattended`] with the disk on controller `bus`.
-pub fn unattended_on(sc: &mut Scenario, iso: &Path, disk: &Path, bus: Bus, ok: &str) {
-    let m = Machine::new(&sc.name, Firmware::Uefi)
+/// [`unattended`] with `firmware` and the disk on controller `bus`.
+pub fn unattended_on(
+    sc: &mut Scenario,
+    firmware: Firmware,
+    iso: &Path,
+    disk: &Path,
+    bus: Bus,
+    ok: &str,
+) {
+    let m = Machine::new(&sc.name, firmware)
         .memory_mib(768)
         .cdrom(iso)
         .disk_on(disk, bus);
@@ -554,6 +651,9 @@ pub fn unattended_on(sc: &mut Scenario, iso: &Path, disk: &Path, bus: Bus, ok: &
     vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
         .unwrap();
     wait_ok(&vm, ok, WRITE);
+    if firmware == Firmware::UefiSecureBoot {
+        assert_secure_boot(&vm);
+    }
     // Read while QEMU runs: once it has ended, its times are gone.
     let done = work(&vm);
     vm.wait_exit(SCREEN).unwrap();

@@ -61,13 +61,21 @@ pub fn setup() -> tempfile::TempDir {
         ),
         "isolinux/ldlinux.c32",
     );
-    copy(
-        need_file(
-            "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
-            "systemd-boot-efi",
-        ),
+    // The real systemd-boot stands in for the shim and MokManager too:
+    // these tests check where each goes (iso-tests check the signed ones).
+    for to in [
         "efi/systemd-bootx64.efi",
-    );
+        "efi/shimx64.efi",
+        "efi/mmx64.efi",
+    ] {
+        copy(
+            need_file(
+                "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+                "systemd-boot-efi",
+            ),
+            to,
+        );
+    }
     // Stand-ins: the tests check layout, not booting.
     std::fs::write(kit.join("vmlinuz"), vec![0x5a; 700_000]).unwrap();
     std::fs::write(kit.join("initrd.img"), vec![0x17; 300_000]).unwrap();

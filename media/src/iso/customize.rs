@@ -92,10 +92,13 @@ pub fn customize(spec: &CustomizeSpec, progress: impl FnMut(u64, u64)) -> Result
     let kernel = tmp.path().join("vmlinuz");
     let initrd = tmp.path().join("initrd.img");
     let efi_img = tmp.path().join("efiboot.img");
-    let sdboot = tmp.path().join("BOOTX64.EFI");
     extract(&mut iso, "boot/vmlinuz", &kernel)?;
     extract(&mut iso, "boot/initrd.img", &initrd)?;
     extract(&mut iso, "boot/efiboot.img", &efi_img)?;
+    // The boot chain as the ISO has it: every file of `EFI/BOOT/` (the
+    // shim, systemd-boot and MokManager; systemd-boot alone on ISOs made
+    // before the Secure Boot chain).
+    let mut boot = Vec::new();
     {
         let f = std::fs::OpenOptions::new()
             .read(true)
@@ -104,11 +107,31 @@ pub fn customize(spec: &CustomizeSpec, progress: impl FnMut(u64, u64)) -> Result
             .with_context(|| format!("opening {}", efi_img.display()))?;
         let v = fat::Volume::open(f, fat::FixedTime::from_unix(0))
             .context("reading the ISO's EFI image")?;
-        let mut src = v.open_file("EFI/BOOT/BOOTX64.EFI")?;
-        let mut out = File::create(&sdboot)?;
-        let mut buf = Vec::new();
-        src.read_to_end(&mut buf).context("reading BOOTX64.EFI")?;
-        out.write_all(&buf)?;
+        for (name, is_dir, _) in v.list("EFI/BOOT")? {
+            if is_dir {
+                continue;
+            }
+            let at = format!("EFI/BOOT/{name}");
+            let mut src = v.open_file(&at)?;
+            let mut buf = Vec::new();
+            src.read_to_end(&mut buf)
+                .with_context(|| format!("reading {at} of the ISO's EFI image"))?;
+            let local = tmp.path().join(format!("efi-{name}"));
+            File::create(&local)
+                .and_then(|mut out| out.write_all(&buf))
+                .with_context(|| format!("writing {}", local.display()))?;
+            boot.push((at, local));
+        }
+    }
+    if !boot
+        .iter()
+        .any(|(at, _)| at == detect::layout::ESP_BOOT_LOADER)
+    {
+        bail!(
+            "{} has no {} in its EFI image",
+            spec.iso.display(),
+            detect::layout::ESP_BOOT_LOADER
+        );
     }
     let mut isohdpfx = vec![0u8; 432];
     {
@@ -156,11 +179,14 @@ pub fn customize(spec: &CustomizeSpec, progress: impl FnMut(u64, u64)) -> Result
         isolinux: PathBuf::new(),
         isolinux_extra: Vec::new(),
         isohdpfx,
-        systemd_boot: sdboot,
+        systemd_boot: PathBuf::new(),
+        shim: PathBuf::new(),
+        mok_manager: PathBuf::new(),
         cmdline: base,
         trust: TrustStore::new(),
     };
     let inputs = IsoInputs {
+        efi_boot: boot,
         kit,
         files,
         answer,

@@ -1,15 +1,16 @@
-//! The El Torito EFI image: a FAT file holding systemd-boot, its loader
-//! entries, the kernel and the initrd (systemd-boot reads only the FAT
-//! image it started from).
+//! The El Torito EFI image: a FAT file holding the boot chain (shim,
+//! systemd-boot, MokManager), systemd-boot's loader entries, the kernel
+//! and the initrd (systemd-boot reads only the FAT image it started from).
 
 use std::fs::{File, OpenOptions};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use fat::{FixedTime, FormatOptions};
 
 pub struct EfiFiles<'a> {
-    pub systemd_boot: &'a Path,
+    /// `EFI/BOOT/…` files and where to read them ([`crate::efi_boot_files`]).
+    pub boot: Vec<(String, PathBuf)>,
     pub kernel: &'a Path,
     pub initrd: &'a Path,
     pub title: String,
@@ -23,7 +24,10 @@ pub fn build(path: &Path, files: &EfiFiles<'_>, label: &str, time: FixedTime) ->
             .with_context(|| format!("reading {}", p.display()))?
             .len())
     };
-    let content = len(files.systemd_boot)? + len(files.kernel)? + len(files.initrd)?;
+    let mut content = len(files.kernel)? + len(files.initrd)?;
+    for (_, p) in &files.boot {
+        content += len(p)?;
+    }
     // Room for FATs, directories and cluster slack; whole MiBs.
     let size = (content + content / 16 + (2 << 20)).div_ceil(1 << 20) << 20;
     let f = OpenOptions::new()
@@ -50,7 +54,9 @@ pub fn build(path: &Path, files: &EfiFiles<'_>, label: &str, time: FixedTime) ->
         })?;
         Ok(())
     };
-    copy("EFI/BOOT/BOOTX64.EFI", files.systemd_boot)?;
+    for (at, p) in &files.boot {
+        copy(at, p)?;
+    }
     copy("vmlinuz", files.kernel)?;
     copy("initrd.img", files.initrd)?;
     v.write("loader/loader.conf", b"default ferry.conf\ntimeout 3\n")?;

@@ -97,6 +97,7 @@ pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
     files.push(("boot/vmlinuz".into(), Source::File(kit.kernel.clone())));
     files.push(("boot/initrd.img".into(), Source::File(kit.initrd.clone())));
     let inputs = IsoInputs {
+        efi_boot: crate::efi_boot_files(&kit),
         kit,
         files,
         answer,
@@ -118,6 +119,8 @@ pub(crate) struct IsoInputs {
     pub kit: Bootkit,
     /// Boot files other than the EFI image: (ISO path, source).
     pub files: Vec<(String, Source)>,
+    /// The EFI image's `EFI/BOOT/` files: (path in the image, source).
+    pub efi_boot: Vec<(String, PathBuf)>,
     pub answer: Option<Vec<u8>>,
     pub head: PayloadHead,
     pub payload: Source,
@@ -163,6 +166,7 @@ pub(crate) fn write_iso(
 ) -> Result<Built> {
     let IsoInputs {
         kit,
+        efi_boot,
         mut files,
         answer,
         head,
@@ -249,7 +253,7 @@ pub(crate) fn write_iso(
     let efi_size = efi::build(
         &efi_tmp.0,
         &efi::EfiFiles {
-            systemd_boot: &kit.systemd_boot,
+            boot: efi_boot,
             kernel: &kernel_src,
             initrd: &initrd_src,
             title,

@@ -1,9 +1,10 @@
 //! `media-builder usb-image`: GPT, protective MBR, one FAT32 partition
-//! (type ESP, legacy-BIOS-bootable attribute) holding systemd-boot, the
-//! kernel, the initrd and `ferry/` with the payload. UEFI only: BIOS
-//! machines boot the hybrid ISO written to a stick. Built for sticks of
-//! 512-byte logical sectors, or of 4096 ([`UsbSpec::sector_size`]): the
-//! firmware finds the GPT only at LBA 1 of the stick's own sector size.
+//! (type ESP, legacy-BIOS-bootable attribute) holding the boot chain
+//! (shim, systemd-boot, MokManager), the kernel, the initrd and `ferry/`
+//! with the payload. UEFI only: BIOS machines boot the hybrid ISO written
+//! to a stick. Built for sticks of 512-byte logical sectors, or of 4096
+//! ([`UsbSpec::sector_size`]): the firmware finds the GPT only at LBA 1 of
+//! the stick's own sector size.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -151,7 +152,11 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
             .with_context(|| format!("reading {}", p.display()))?
             .len())
     };
-    let content = len(&kit.kernel)? + len(&kit.initrd)? + len(&kit.systemd_boot)? + payload_size;
+    let boot = crate::efi_boot_files(&kit);
+    let mut content = len(&kit.kernel)? + len(&kit.initrd)? + payload_size;
+    for (_, p) in &boot {
+        content += len(p)?;
+    }
     let needed = (content + content / 32 + 256 * MIB).div_ceil(MIB) * MIB;
     let size = match spec.size {
         Some(s) if s < needed => bail!(
@@ -174,7 +179,10 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
     }
     h.update(&head.manifest_bytes);
     h.update(head.file_name.as_bytes());
-    for p in [&kit.kernel, &kit.initrd, &kit.systemd_boot] {
+    for p in [&kit.kernel, &kit.initrd]
+        .into_iter()
+        .chain(boot.iter().map(|(_, p)| p))
+    {
         let mut f = File::open(p).with_context(|| format!("reading {}", p.display()))?;
         std::io::copy(&mut f, &mut h).with_context(|| format!("reading {}", p.display()))?;
     }
@@ -262,7 +270,9 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
             .with_context(|| format!("copying {} into the image", src.display()))?;
         Ok(())
     };
-    copy("EFI/BOOT/BOOTX64.EFI", &kit.systemd_boot)?;
+    for (at, p) in &boot {
+        copy(at, p)?;
+    }
     copy("vmlinuz", &kit.kernel)?;
     copy("initrd.img", &kit.initrd)?;
     v.write("loader/loader.conf", b"default ferry.conf\ntimeout 3\n")?;

@@ -42,6 +42,7 @@ fn setup(fx: &Fixture, disks: &[&Path]) -> Setup {
         boot: false,
         sizes: testkit::engine::sizes(),
         boot_loader: testkit::engine::boot_loader(),
+        shim: None,
         answer: None,
         lock: None,
         log_file: None,
