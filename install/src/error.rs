@@ -57,10 +57,10 @@ pub enum Refusal {
     /// An install or a wipe on a machine that started the installer in
     /// legacy BIOS mode: the installed system starts only with UEFI.
     #[error(
-        "this machine started the installer in legacy BIOS mode, and the system installed \
-         starts only with UEFI, so {action} is refused and nothing was written: restart, \
-         open the firmware's boot menu and choose the stick's UEFI entry (for a DVD, the \
-         drive's UEFI entry); if there is none, turn UEFI boot on in the firmware setup"
+        "this machine started the installer in legacy BIOS mode and the system installed \
+         starts only with UEFI, so {action} is refused and nothing was written: restart and \
+         choose the stick's UEFI entry in the firmware's boot menu (a DVD: the drive's UEFI \
+         entry)"
     )]
     BiosMode { action: Action },
 
