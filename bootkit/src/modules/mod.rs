@@ -70,6 +70,8 @@ pub const INSTALLER_MODULES: &[&str] = &[
     "nls_ascii",
     "nls_utf8",
     "nls_iso8859_1",
+    // UEFI variables: the installer reads the Secure Boot state.
+    "efivarfs",
 ];
 
 /// Modules the Demo Engine initrd loads to find and mount its ext4 root
