@@ -38,13 +38,14 @@ pub enum Firmware {
     Bios,
     /// UEFI.
     Uefi {
-        /// Secure Boot is enforced (`SecureBoot` is 1); `None` when the
-        /// variable cannot be read (efivarfs not mounted, variable absent
-        /// on firmware without Secure Boot, or malformed).
+        /// Secure Boot is enforced (`SecureBoot` is 1); off also when
+        /// efivarfs lists no such variable (firmware without Secure
+        /// Boot); `None` when it cannot be read (efivarfs not mounted, or
+        /// a malformed variable).
         secure_boot: Option<bool>,
         /// The firmware is in setup mode (`SetupMode` is 1): no platform
-        /// key is enrolled, so Secure Boot cannot be on; `None` when not
-        /// readable.
+        /// key is enrolled, so Secure Boot cannot be on; off when absent;
+        /// `None` when not readable.
         setup_mode: Option<bool>,
     },
 }
@@ -86,10 +87,16 @@ impl Firmware {
             return Firmware::Bios;
         }
         let vars = root.join(EFIVARS_DIR);
+        // Mounted efivarfs lists the firmware's variables (boot entries at
+        // least); an empty directory is efivarfs not mounted.
+        let mounted = std::fs::read_dir(&vars).is_ok_and(|mut d| d.next().is_some());
         let var = |name: &str| {
-            read_variable(&vars.join(format!("{name}-{GLOBAL_VARIABLE_GUID}")))
-                .ok()
-                .and_then(|b| parse_bool_variable(&b).ok())
+            match read_variable(&vars.join(format!("{name}-{GLOBAL_VARIABLE_GUID}"))) {
+                Ok(b) => parse_bool_variable(&b).ok(),
+                // Firmware without Secure Boot need not have the variables.
+                Err(e) if mounted && e.kind() == std::io::ErrorKind::NotFound => Some(false),
+                Err(_) => None,
+            }
         };
         Firmware::Uefi {
             secure_boot: var("SecureBoot"),
@@ -252,6 +259,20 @@ mod tests {
         write_var(root.path(), "SecureBoot", &var(&[7]));
         write_var(root.path(), "SetupMode", &vec![1; 1 << 20]);
         assert_eq!(Firmware::read(root.path()), unknown);
+    }
+
+    #[test]
+    fn firmware_without_secure_boot_is_off() {
+        // efivarfs mounted (it lists a boot entry) but no SecureBoot.
+        let root = tempfile::tempdir().expect("tmp");
+        write_var(root.path(), "Boot0000", &var(&[1, 0, 0, 0]));
+        assert_eq!(
+            Firmware::read(root.path()),
+            Firmware::Uefi {
+                secure_boot: Some(false),
+                setup_mode: Some(false)
+            }
+        );
     }
 
     #[test]
