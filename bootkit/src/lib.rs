@@ -41,7 +41,7 @@ const INIT: &str = include_str!("installer-init.sh");
 /// installer's init to start the installer; below it, init says the
 /// machine has too little memory and starts nothing (`docs/bootkit.md`,
 /// "Memory", has the measurements behind the figure).
-pub const INSTALLER_MIN_MEMORY_MIB: u32 = 160;
+pub const INSTALLER_MIN_MEMORY_MIB: u32 = 100;
 
 /// The initramfs's `/init`, its figures filled in.
 pub fn init_script() -> String {

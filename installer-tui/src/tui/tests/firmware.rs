@@ -103,15 +103,19 @@ fn bios_mode_refuses_an_answer_files_install_and_writes_nothing() {
     has(
         &app,
         &[
-            "answer.toml",
-            "legacy BIOS mode",
-            "so install",
-            "Continuing",
+            "answer.toml: its install is refused in legacy BIOS mode (see above)",
+            "was written. Continuing interactively.",
             "THIS MACHINE STARTED THE INSTALLER IN LEGACY BIOS MODE",
             "> [i] Install or upgrade",
             "[p] Power off",
         ],
     );
+    assert!(app
+        .ctx
+        .log
+        .lines()
+        .iter()
+        .any(|l| l.contains("so install is refused")));
     snap(&fx, &app, "unattended_bios_mode");
     assert_eq!(app.ctx.exit, None);
     assert!(std::fs::read(&fx.blank).expect("disk") == before);
