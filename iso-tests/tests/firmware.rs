@@ -1,4 +1,4 @@
-//! Scenario 15: the machine's firmware and memory. An answer file's
+//! Scenario 16: the machine's firmware and memory. An answer file's
 //! install on a machine that started the medium in legacy BIOS mode is
 //! refused and the disk left as it was; a machine with too little memory
 //! is told so instead of the installer being killed half-way.
@@ -20,7 +20,7 @@ const TOO_LITTLE_MIB: u32 = 128;
 /// on Welcome for the technician, and the disk is never written.
 #[test]
 fn unattended_install_is_refused_in_bios_mode() {
-    let mut sc = Scenario::new("s15-unattended-bios");
+    let mut sc = Scenario::new("s16-unattended-bios");
     let media = iso_with_answer("1.1.0", &answer("install"), &sc.path("answer.iso"));
     let disk = sc.blank_qcow2("disk.qcow2");
     let m = Machine::new(&sc.name, Firmware::Bios)
@@ -48,7 +48,7 @@ fn unattended_install_is_refused_in_bios_mode() {
 /// has and needs, and starts no installer.
 #[test]
 fn too_little_memory_is_said() {
-    let mut sc = Scenario::new("s15-too-little-memory");
+    let mut sc = Scenario::new("s16-too-little-memory");
     let m = Machine::new(&sc.name, Firmware::Bios)
         .memory_mib(TOO_LITTLE_MIB)
         .cdrom(iso("1.1.0"));
