@@ -32,11 +32,13 @@ fn reaches_welcome(
     assert!(s.contains("[c] Check this medium"), "{s}");
     let bios = s.contains("LEGACY BIOS MODE");
     assert_eq!(bios, firmware == Firmware::Bios, "{s}");
-    if firmware != Firmware::Bios {
-        assert!(
-            s.contains("Machine started with: UEFI, Secure Boot off"),
-            "{s}"
-        );
+    let said = match firmware {
+        Firmware::Bios => None,
+        Firmware::Uefi => Some("Machine started with: UEFI, Secure Boot off"),
+        Firmware::UefiSecureBoot => Some("Machine started with: UEFI, Secure Boot on"),
+    };
+    if let Some(said) = said {
+        assert!(s.contains(said), "{s}");
     }
     (sc, vm)
 }
