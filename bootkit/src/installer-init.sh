@@ -21,6 +21,7 @@ exec </dev/console >/dev/console 2>&1
 # /proc/cmdline.
 FERRY_CONSOLE=""
 FERRY_SETTLE=10
+FERRY_MIN_MEMORY=@MIN_MEMORY@
 for p in $(cat /proc/cmdline); do
     case "$p" in
     ferry.console=*) FERRY_CONSOLE="${p#ferry.console=}" ;;
@@ -28,6 +29,7 @@ for p in $(cat /proc/cmdline); do
     ferry.debug=*) FERRY_DEBUG="${p#ferry.debug=}" ;;
     ferry.shell) FERRY_SHELL=1 ;;
     ferry.settle=*) FERRY_SETTLE="${p#ferry.settle=}" ;;
+    ferry.min-memory=*) FERRY_MIN_MEMORY="${p#ferry.min-memory=}" ;;
     esac
 done
 [ -n "$FERRY_DEBUG" ] && set -x
@@ -37,6 +39,30 @@ log() { echo "ferry: $*"; }
 # Drivers for disks, media and keyboards, dependencies first; then the
 # disk controllers this machine has (RAID, SAS, VMD, eMMC/SD), by modalias.
 ferry-load-modules /run/ferry/modules.log
+
+# UEFI variables, read only: the installer says whether Secure Boot is on
+# (docs/detect.md). Only where UEFI started the machine.
+if [ -d /sys/firmware/efi/efivars ]; then
+    mount -t efivarfs -o ro,nosuid,nodev,noexec efivarfs /sys/firmware/efi/efivars \
+        2>>/run/ferry/modules.log || log "efivarfs not mounted: Secure Boot state unknown"
+fi
+
+# Below this much memory (MemTotal, what the kernel leaves of the RAM) the
+# installer may be killed half-way: say so and start nothing
+# (docs/bootkit.md, "Memory"). ferry.min-memory=MIB changes the figure.
+mem_mib=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+if [ -n "$mem_mib" ] && [ "$mem_mib" -lt "$FERRY_MIN_MEMORY" ]; then
+    for t in /dev/console /dev/tty1 /dev/ttyS0; do
+        (: <"$t") 2>/dev/null || continue
+        {
+            echo
+            echo "FERRY: TOO LITTLE MEMORY. This machine has $mem_mib MiB of memory;"
+            echo "the installer needs at least $FERRY_MIN_MEMORY MiB. Nothing was written."
+            echo "Add memory (or give the virtual machine more) and start again."
+        } >"$t"
+    done
+    while :; do sleep 3600; done
+fi
 
 # Wait until the set of block devices has not changed for a second (USB
 # sticks and disks behind slow controllers appear late), at most

@@ -38,6 +38,17 @@ pub const DEFAULT_CMDLINE: &str = "console=tty0 console=ttyS0,115200";
 
 const INIT: &str = include_str!("installer-init.sh");
 
+/// The least memory the kernel may report (`MemTotal`, MiB) for the
+/// installer's init to start the installer; below it, init says the
+/// machine has too little memory and starts nothing (`docs/bootkit.md`,
+/// "Memory", has the measurements behind the figure).
+pub const INSTALLER_MIN_MEMORY_MIB: u32 = 100;
+
+/// The initramfs's `/init`, its figures filled in.
+pub fn init_script() -> String {
+    INIT.replace("@MIN_MEMORY@", &INSTALLER_MIN_MEMORY_MIB.to_string())
+}
+
 /// Packages the kit is made of besides the kernel (which is
 /// [`debs::KERNEL_META_PACKAGES`]: Debian's `linux-image-amd64` or
 /// Ubuntu's `linux-image-generic`, and what they bring). Both distributions
@@ -487,7 +498,7 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     let tree = ModuleTree::scan(&module_dirs)?;
     let mut archive = Archive::new();
     add_base(&mut archive, &busybox(&packages)?)?;
-    archive.file("init", INIT.as_bytes().to_vec(), 0o755);
+    archive.file("init", init_script().into_bytes(), 0o755);
     archive.file("bin/installer-tui", read(&installer)?, 0o755);
     for (name, data) in &keys.files {
         archive.file(&format!("etc/ferry/keys/{name}"), data.clone(), 0o644);
@@ -601,4 +612,32 @@ pub fn dir_size(dir: &Path) -> Result<u64> {
         }
     }
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_script_has_its_figures_and_parses() {
+        let init = init_script();
+        assert!(!init.contains('@'), "a figure left unfilled");
+        assert!(
+            init.contains(&format!("FERRY_MIN_MEMORY={INSTALLER_MIN_MEMORY_MIB}\n")),
+            "{init}"
+        );
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("init");
+        std::fs::write(&path, &init).expect("write");
+        let out = std::process::Command::new("sh")
+            .arg("-n")
+            .arg(&path)
+            .output()
+            .expect("sh");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -18,6 +18,7 @@ pub mod boot;
 pub mod device;
 pub mod fat;
 mod ferry;
+pub mod firmware;
 pub mod gpt;
 pub mod guid;
 pub mod io;
@@ -31,6 +32,7 @@ pub mod state;
 pub mod whole;
 
 pub use device::{enumerate, enumerate_with, Disk, EnumerateOptions};
+pub use firmware::Firmware;
 pub use layout::Slot;
 pub use report::{
     Content, DiskReport, FerryInstall, Issue, IssueKind, PartitionInfo, PartitionTable, Reports,

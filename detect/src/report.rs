@@ -2,6 +2,7 @@
 //! prints as they are, and the install engine plans from.
 
 use crate::boot::BootHealth;
+use crate::firmware::Firmware;
 use crate::gpt::GptCopy;
 use crate::guid::Guid;
 use crate::layout::Slot;
@@ -285,6 +286,11 @@ pub const REPORT_FORMAT: u32 = 1;
 pub struct Reports {
     /// Layout of this document: [`REPORT_FORMAT`].
     pub format: u32,
+    /// How the machine started (UEFI with Secure Boot on or off, or
+    /// legacy BIOS); absent when disk images were looked at, or in a
+    /// document written before it was reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firmware: Option<Firmware>,
     /// One report per disk, in the order they were given or found.
     pub disks: Vec<DiskReport>,
 }
@@ -315,6 +321,7 @@ impl Reports {
     pub fn new(disks: Vec<DiskReport>) -> Self {
         Reports {
             format: REPORT_FORMAT,
+            firmware: None,
             disks,
         }
     }

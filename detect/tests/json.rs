@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use detect::{detect_all, Content, Reports, ReportsError, REPORT_FORMAT};
+use detect::{detect_all, Content, Firmware, Reports, ReportsError, REPORT_FORMAT};
 
 /// A Ferry installation, a blank disk, a whole-disk FAT and a missing
 /// image: every kind of content, with partitions, signatures and issues.
@@ -47,6 +47,23 @@ fn reports_read_back_as_written() {
     let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
     assert_eq!(v["format"], 1);
     assert_eq!(v["disks"][1]["content"]["kind"], "blank");
+    // Image files: no machine's firmware, and no field for it.
+    assert!(v.get("firmware").is_none(), "{json}");
+}
+
+#[test]
+fn the_firmware_reads_back() {
+    let (_dir, mut reports) = reports();
+    reports.firmware = Some(Firmware::Uefi {
+        secure_boot: Some(true),
+        setup_mode: Some(false),
+    });
+    let json = reports.to_json().expect("to JSON");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["firmware"]["mode"], "uefi");
+    assert_eq!(v["firmware"]["secure_boot"], true);
+    let back = Reports::from_json(&json).expect("read back");
+    assert_eq!(back.firmware, reports.firmware);
 }
 
 #[test]

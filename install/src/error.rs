@@ -54,6 +54,16 @@ pub enum Refusal {
     #[error("the state record would be invalid: {0}")]
     InvalidState(Arc<StateError>),
 
+    /// An install or a wipe on a machine that started the installer in
+    /// legacy BIOS mode: the installed system starts only with UEFI.
+    #[error(
+        "this machine started the installer in legacy BIOS mode and the system installed \
+         starts only with UEFI, so {action} is refused and nothing was written: restart and \
+         choose the stick's UEFI entry in the firmware's boot menu (a DVD: the drive's UEFI \
+         entry)"
+    )]
+    BiosMode { action: Action },
+
     /// The disk reads as empty or cannot be read at all.
     #[error("{} cannot be used: {}", disk.display(), reason.as_deref().unwrap_or("it is empty"))]
     DiskUnusable {

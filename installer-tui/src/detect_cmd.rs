@@ -4,29 +4,46 @@ use crate::cli::DetectArgs;
 use anyhow::Context;
 use detect::boot::BootHealth;
 use detect::report::{Content, DiskReport, FerryInstall, PartitionTable, SlotReport};
-use detect::SlotState;
+use detect::{Firmware, SlotState};
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::path::Path;
 use units::size;
 
 /// Run `detect`.
 pub fn detect(args: DetectArgs) -> anyhow::Result<()> {
-    let disks = if args.disks.is_empty() {
-        detect::enumerate(&args.exclude).context("listing the machine's disks in /sys/block")?
+    // The machine's own disks: its firmware matters too. Image files may
+    // come from any machine.
+    let (disks, firmware) = if args.disks.is_empty() {
+        let disks = detect::enumerate(&args.exclude)
+            .context("listing the machine's disks in /sys/block")?;
+        (disks, Some(Firmware::read(Path::new("/"))))
     } else {
-        args.disks
+        (args.disks, None)
     };
-    let reports = detect::detect_all(&disks);
+    let mut reports = detect::Reports::new(detect::detect_all(&disks));
+    reports.firmware = firmware;
     let text = if args.json {
-        detect::Reports::new(reports)
-            .to_json()
-            .context("writing the reports as JSON")?
-    } else if reports.is_empty() {
-        "No disks found.\n".to_string()
+        reports.to_json().context("writing the reports as JSON")?
     } else {
-        render(&reports)
+        render_all(&reports)
     };
     emit(&text)
+}
+
+/// The text `detect` prints: the firmware, when the machine's disks were
+/// looked at, then every disk.
+pub fn render_all(reports: &detect::Reports) -> String {
+    let mut out = String::new();
+    if let Some(fw) = reports.firmware {
+        let _ = writeln!(out, "Firmware: {}\n", fw.describe());
+    }
+    if reports.disks.is_empty() {
+        out += "No disks found.\n";
+    } else {
+        out += &render(&reports.disks);
+    }
+    out
 }
 
 /// Write to stdout; a closed pipe (`| head`) is not an error.
@@ -208,10 +225,18 @@ mod tests {
         std::fs::File::create(&blank)
             .and_then(|f| f.set_len(1 << 20))
             .expect("image");
-        let reports = detect::detect_all(&[blank, dir.join("missing.img")]);
-        let text = render(&reports);
+        let mut reports =
+            detect::Reports::new(detect::detect_all(&[blank, dir.join("missing.img")]));
+        let text = render_all(&reports);
         assert!(text.contains("Content: blank"), "{text}");
         assert!(text.contains("Content: unreadable: cannot open"), "{text}");
+        assert!(!text.contains("Firmware"), "{text}");
+        reports.firmware = Some(Firmware::Bios);
+        let text = render_all(&reports);
+        assert!(
+            text.starts_with("Firmware: legacy BIOS (or UEFI in BIOS compatibility mode)\n\n/"),
+            "{text}"
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -2,6 +2,7 @@
 //! scripts and tests.
 
 use std::io::Write as _;
+use std::os::unix::fs::FileTypeExt;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
@@ -51,6 +52,11 @@ fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan>
     choice.answers = answer.as_ref().and_then(|a| a.config.clone());
     if let Some(sizes) = args.layout_mib {
         choice.sizes = sizes;
+    }
+    // A disk of this machine: this machine's firmware starts it. An image
+    // file is started by another machine, whose firmware is not known.
+    if std::fs::metadata(&args.disk).is_ok_and(|m| m.file_type().is_block_device()) {
+        choice.firmware = Some(detect::Firmware::read(std::path::Path::new("/")));
     }
     if matches!(action, Action::Install | Action::Wipe) {
         choice.machine_id = Some(

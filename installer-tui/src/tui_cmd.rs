@@ -177,6 +177,7 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
             .clone()
             .or_else(|| boot.then(|| PathBuf::from(LOG))),
         serial: term.starts_with("vt"),
+        firmware: boot.then(|| detect::Firmware::read(Path::new("/"))),
         medium,
     })
 }

@@ -12,11 +12,12 @@ use iso_tests::{Firmware, Machine};
 /// Boots a machine with `firmware` and the medium `attach` gives it (in the
 /// scenario's directory, removed with it), and checks the Welcome screen:
 /// the release on the medium, its signature, and the choices.
+/// Returns the scenario and the machine, still at Welcome, for more checks.
 fn reaches_welcome(
     name: &str,
     firmware: Firmware,
     attach: impl FnOnce(&Scenario, Machine) -> Machine,
-) {
+) -> (Scenario, iso_tests::Vm) {
     let mut sc = Scenario::new(name);
     let machine = attach(&sc, Machine::new(name, firmware).memory_mib(768));
     let vm = sc.boot(&machine);
@@ -32,6 +33,17 @@ fn reaches_welcome(
     );
     assert!(s.contains("Signature verified"), "{s}");
     assert!(s.contains("[c] Check this medium"), "{s}");
+    let bios = s.contains("LEGACY BIOS MODE");
+    assert_eq!(bios, firmware == Firmware::Bios, "{s}");
+    let said = match firmware {
+        Firmware::Bios => None,
+        Firmware::Uefi => Some("Machine started with: UEFI, Secure Boot off"),
+        Firmware::UefiSecureBoot => Some("Machine started with: UEFI, Secure Boot on"),
+    };
+    if let Some(said) = said {
+        assert!(s.contains(said), "{s}");
+    }
+    (sc, vm)
 }
 
 /// A writable copy of the ISO, as `dd` would put it on a stick.
@@ -41,19 +53,38 @@ fn stick_copy(sc: &Scenario) -> std::path::PathBuf {
     p
 }
 
-/// Scenario 1: the hybrid ISO as a CD-ROM under SeaBIOS (isolinux).
+/// Scenario 1: the hybrid ISO as a CD-ROM under SeaBIOS (isolinux). The
+/// installer knows it started in legacy BIOS mode: Welcome says so, and
+/// installing on the blank disk is refused with what to do; the disk is
+/// never written.
 #[test]
 fn iso_as_cdrom_boots_under_seabios() {
-    reaches_welcome("s1-cdrom-bios", Firmware::Bios, |_, m| {
-        m.cdrom(iso("1.1.0"))
+    let mut disk = None;
+    let (sc, mut vm) = reaches_welcome("s1-cdrom-bios", Firmware::Bios, |sc, m| {
+        let d = sc.blank_qcow2("disk.qcow2");
+        disk = Some(d.clone());
+        m.cdrom(iso("1.1.0")).disk(d)
     });
+    let disk = disk.unwrap();
+    let s = vm.settled_screen();
+    assert!(s.contains("install and wipe are refused"), "{s}");
+    press(&mut vm, "i", "Choose the disk");
+    vm.wait_for("1-9 pick", SCREEN).unwrap();
+    press(&mut vm, "1", "Nothing can be done on this disk");
+    let s = vm.settled_screen();
+    assert!(s.contains("Install 1.1.0 (not possible)"), "{s}");
+    assert!(s.contains("legacy BIOS mode"), "{s}");
+    assert!(s.contains("UEFI entry"), "{s}");
+    sc.log("install refused in BIOS mode");
+    drop(vm);
+    assert!(never_written(&disk), "the disk was written");
 }
 
 /// Scenario 1: the hybrid ISO as a CD-ROM under OVMF (El Torito EFI image,
 /// systemd-boot).
 #[test]
 fn iso_as_cdrom_boots_under_ovmf() {
-    reaches_welcome("s1-cdrom-ovmf", Firmware::Uefi, |_, m| {
+    let _ = reaches_welcome("s1-cdrom-ovmf", Firmware::Uefi, |_, m| {
         m.cdrom(iso("1.1.0"))
     });
 }
@@ -112,7 +143,7 @@ fn keyboard_layout_is_loaded_into_the_console() {
 /// Scenario 2: the same ISO written raw to a USB stick, under OVMF.
 #[test]
 fn iso_as_usb_stick_boots_under_ovmf() {
-    reaches_welcome("s2-iso-stick-ovmf", Firmware::Uefi, |sc, m| {
+    let _ = reaches_welcome("s2-iso-stick-ovmf", Firmware::Uefi, |sc, m| {
         m.usb_stick(stick_copy(sc))
     });
 }
@@ -121,7 +152,7 @@ fn iso_as_usb_stick_boots_under_ovmf() {
 /// (isohybrid MBR).
 #[test]
 fn iso_as_usb_stick_boots_under_seabios() {
-    reaches_welcome("s2-iso-stick-bios", Firmware::Bios, |sc, m| {
+    let _ = reaches_welcome("s2-iso-stick-bios", Firmware::Bios, |sc, m| {
         m.usb_stick(stick_copy(sc))
     });
 }
@@ -129,7 +160,7 @@ fn iso_as_usb_stick_boots_under_seabios() {
 /// Scenario 2: the USB disk image (GPT, FAT32) under OVMF.
 #[test]
 fn usb_image_boots_under_ovmf() {
-    reaches_welcome("s2-usb-image-ovmf", Firmware::Uefi, |sc, m| {
+    let _ = reaches_welcome("s2-usb-image-ovmf", Firmware::Uefi, |sc, m| {
         m.usb_stick(usb_image("1.1.0", None, &sc.path("stick.img")))
     });
 }

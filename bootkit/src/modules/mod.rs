@@ -118,6 +118,8 @@ pub const INSTALLER_MODULES: &[&str] = &[
     "nls_ascii",
     "nls_utf8",
     "nls_iso8859_1",
+    // UEFI variables: the installer reads the Secure Boot state.
+    "efivarfs",
 ];
 
 /// Modules the Demo Engine initrd loads besides [`DISK_MODULES`] to mount

@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use detect::layout::Slot;
+use detect::Firmware;
 use payload::{Fingerprint, TrustUpdate};
 
+use super::Choice;
 use crate::error::Refusal;
 use crate::source::{PayloadInfo, INITRD, KERNEL, ROOTFS};
 
@@ -26,6 +28,25 @@ pub(super) fn root_fits(payload: &PayloadInfo, slot: Slot, room: u64) -> Result<
         return Err(Refusal::RootImageTooLarge { slot, image, room });
     }
     Ok(())
+}
+
+/// A new installation needs UEFI: the layout is GPT with an ESP, and
+/// systemd-boot with boot counting starts the slots, falling back to the
+/// other when a new one fails to start. A machine that started the
+/// installer in legacy BIOS mode (or through a UEFI firmware's
+/// compatibility module) would most likely not start what is installed,
+/// and a BIOS boot path would lose boot counting and the fallback: an
+/// install or a wipe is refused there before anything is written. An
+/// upgrade or a hotfix writes only files on the ESP and partitions of the
+/// installation (no UEFI variables), and the system that starts it
+/// already starts with UEFI: they are not checked.
+pub(super) fn firmware_starts_layout(choice: &Choice) -> Result<(), Refusal> {
+    match choice.firmware {
+        Some(Firmware::Bios) => Err(Refusal::BiosMode {
+            action: choice.action,
+        }),
+        Some(Firmware::Uefi { .. }) | None => Ok(()),
+    }
 }
 
 /// What a system trusts once the payload is installed, as the state record

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use detect::layout::{Role, Slot};
 use detect::state::{StateRecord, UnattendedRun};
-use detect::Content;
+use detect::{Content, Firmware};
 use migrate::ConfigTree;
 use payload::{TrustStore, Version};
 use serde::{Deserialize, Serialize};
@@ -93,6 +93,12 @@ pub struct Choice {
     /// it in the state record, and a wipe is refused on a disk that holds
     /// what the same run installed.
     pub unattended: Option<UnattendedRun>,
+    /// How the machine whose disk this is started the installer, when the
+    /// disk is one of its own (`detect::Firmware::read` at the edge):
+    /// an install or a wipe is refused under legacy BIOS
+    /// ([`Refusal::BiosMode`]). `None` for disk images, which another
+    /// machine starts: not checked.
+    pub firmware: Option<Firmware>,
 }
 
 /// Where systemd-boot's EFI binary is on a Debian system
@@ -139,6 +145,7 @@ impl Choice {
             medium: None,
             payload_verified: false,
             unattended: None,
+            firmware: None,
         }
     }
 }
@@ -384,7 +391,10 @@ pub fn plan(target: &Target, payload: &PayloadInfo, choice: &Choice) -> Result<P
         return Err(Refusal::UnsupportedSectorSize { sector_size });
     }
     match choice.action {
-        Action::Install | Action::Wipe => fresh::plan_fresh(target, payload, choice),
+        Action::Install | Action::Wipe => {
+            checks::firmware_starts_layout(choice)?;
+            fresh::plan_fresh(target, payload, choice)
+        }
         Action::Upgrade | Action::Hotfix => update::plan_update(target, payload, choice),
     }
 }

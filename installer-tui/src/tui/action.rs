@@ -78,6 +78,7 @@ pub fn choices(
             c.report_dirs = setup.medium.report_dirs();
             c.medium = setup.medium.id().map(str::to_string);
             c.payload_verified = given.verified;
+            c.firmware = setup.firmware;
             if matches!(action, Action::Install | Action::Wipe) {
                 c.machine_id = Some(machine_id.to_string());
                 c.answers = given.answers.clone();

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crossterm::event::KeyEvent;
-use detect::DiskReport;
+use detect::{DiskReport, Firmware};
 use install::{Action, PartitionSizes, PayloadInfo, Plan};
 use payload::TrustStore;
 use ratatui::layout::Rect;
@@ -45,6 +45,9 @@ pub struct Setup {
     pub log_file: Option<PathBuf>,
     /// A serial console: the keyboard layout is the remote terminal's.
     pub serial: bool,
+    /// How the machine started the installer (at boot); `None` in
+    /// simulation, where the disks are images another machine starts.
+    pub firmware: Option<Firmware>,
 }
 
 /// Keyboard layouts offered on the VGA console.

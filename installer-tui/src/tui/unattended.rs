@@ -72,6 +72,21 @@ pub fn choose(ctx: &mut Context, planned: Planned, cursor: usize) -> Go {
                 notice: format!("{}: {why}.", answer.source),
             }
         }
+        Err(why @ Refusal::BiosMode { .. }) => {
+            // Welcome says why and what to do already (its legacy BIOS
+            // warning): a line that points there keeps the menu on an
+            // 80x24 screen.
+            ctx.log.push(format!("answer file: {why}"));
+            ctx.unattended = None;
+            Go::Welcome {
+                at: 'i',
+                notice: Some(format!(
+                    "{}: its {action} is refused in legacy BIOS mode (see above); nothing was \
+                     written. Continuing interactively.",
+                    answer.source
+                )),
+            }
+        }
         Err(why) => give_up(ctx, &answer.refused(why)),
     }
 }

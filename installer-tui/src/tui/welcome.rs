@@ -26,6 +26,16 @@ pub const DEMO_KEY_WARNING: [&str; 2] = [
     "anyone can sign software it installs, and machines it installs trust it.",
 ];
 
+/// Shown on Welcome when the machine started the installer in legacy
+/// BIOS mode: the engine refuses install and wipe there
+/// (`install::Refusal::BiosMode`), and this says why and what to do
+/// before the technician gets that far.
+pub const BIOS_MODE_WARNING: [&str; 3] = [
+    "THIS MACHINE STARTED THE INSTALLER IN LEGACY BIOS MODE: the system installed",
+    "starts only with UEFI, so install and wipe are refused. Restart and choose",
+    "the stick's UEFI entry in the firmware's boot menu (a DVD: the drive's).",
+];
+
 /// The Welcome screen.
 #[derive(Debug, Clone, Default)]
 pub struct WelcomeState {
@@ -116,6 +126,20 @@ impl Component for WelcomeState {
             m.path.display(),
             m.id().map(|id| format!(" (id {id})")).unwrap_or_default()
         )));
+        match ctx.setup.firmware {
+            Some(fw) if fw.is_uefi() => {
+                lines.push(Line::from(format!(
+                    "Machine started with: {}",
+                    fw.describe()
+                )));
+            }
+            Some(_) => {
+                let loud = Style::default().add_modifier(Modifier::BOLD);
+                lines.push(Line::from(""));
+                lines.extend(BIOS_MODE_WARNING.map(|l| Line::styled(l, loud)));
+            }
+            None => {}
+        }
         if let Some(n) = &self.notice {
             lines.push(Line::from(""));
             lines.push(Line::from(format!("! {n}")));

@@ -12,6 +12,7 @@ mod action;
 mod check;
 mod disks;
 mod done;
+mod firmware;
 mod keyboard;
 mod progress;
 mod review;
@@ -47,6 +48,7 @@ fn setup(fx: &Fixture, disks: &[&Path]) -> Setup {
         lock: None,
         log_file: None,
         serial: false,
+        firmware: None,
     }
 }
 
