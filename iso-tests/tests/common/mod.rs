@@ -26,6 +26,10 @@ pub const BOOT: Duration = Duration::from_secs(240);
 pub const SCREEN: Duration = Duration::from_secs(60);
 /// Machine time for an install or upgrade to finish (TCG).
 pub const WRITE: Duration = Duration::from_secs(300);
+/// Memory of the machines that run the unattended installs and upgrades:
+/// the least the installer is documented to need with the whole boot
+/// chain (`docs/bootkit.md`, "Memory"), so every such scenario checks it.
+pub const INSTALL_MEMORY_MIB: u32 = 192;
 
 pub fn target() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -644,7 +648,7 @@ pub fn unattended_on(
     ok: &str,
 ) {
     let m = Machine::new(&sc.name, firmware)
-        .memory_mib(768)
+        .memory_mib(INSTALL_MEMORY_MIB)
         .cdrom(iso)
         .disk_on(disk, bus);
     let mut vm = sc.boot(&m);
