@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// The UEFI global variable vendor GUID (EFI_GLOBAL_VARIABLE): efivarfs
 /// names a variable `NAME-GUID`.
-pub const GLOBAL_VARIABLE_GUID: &str = "8be4df61-93ca-11d0-aae4-00a0c90e1b8b";
+pub const GLOBAL_VARIABLE_GUID: &str = "8be4df61-93ca-11d2-aa0d-00e098032b8c";
 
 /// Where the kernel shows UEFI, relative to the root.
 pub const EFI_DIR: &str = "sys/firmware/efi";
@@ -207,11 +207,18 @@ mod tests {
         }
     }
 
+    /// Writes a variable under the name efivarfs gives it on a real
+    /// machine (as `ls /sys/firmware/efi/efivars` shows under OVMF):
+    /// spelled out, not built from [`GLOBAL_VARIABLE_GUID`], so a wrong
+    /// constant fails these tests.
     fn write_var(root: &Path, name: &str, bytes: &[u8]) {
         let dir = root.join(EFIVARS_DIR);
         std::fs::create_dir_all(&dir).expect("efivars dir");
-        std::fs::write(dir.join(format!("{name}-{GLOBAL_VARIABLE_GUID}")), bytes)
-            .expect("variable");
+        std::fs::write(
+            dir.join(format!("{name}-8be4df61-93ca-11d2-aa0d-00e098032b8c")),
+            bytes,
+        )
+        .expect("variable");
     }
 
     #[test]
