@@ -117,30 +117,16 @@ pub fn fsck_clean(disk: &Path, t: &install::Target) {
     fsck_partitions(disk, t, &[Role::Esp, Role::Config]);
 }
 
-/// [`fsck_clean`] on the partitions of `roles` only.
+/// [`fsck_clean`] on the partitions of `roles` only, each copied out of
+/// the disk (`fsck.fat` has no offset option) and judged by
+/// [`crate::loopdev::fsck_fat_clean`].
 pub fn fsck_partitions(disk: &Path, t: &install::Target, roles: &[Role]) {
-    let fsck = std::path::Path::new("/usr/sbin/fsck.fat");
-    assert!(
-        fsck.exists(),
-        "install the Debian package dosfstools for fsck.fat"
-    );
+    let data = std::fs::read(disk).expect("read");
     for &role in roles {
         let p = t.partition(role).expect("partition");
         let img = disk.with_extension(format!("{}.fat", role.partition_name()));
-        let data = std::fs::read(disk).expect("read");
         std::fs::write(&img, &data[p.start as usize..(p.start + p.size) as usize]).expect("write");
-        let out = std::process::Command::new(fsck)
-            .arg("-n")
-            .arg(&img)
-            .output()
-            .expect("fsck");
-        assert!(
-            out.status.success(),
-            "{}: {}{}",
-            role.partition_name(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::loopdev::fsck_fat_clean(&img);
         let _ = std::fs::remove_file(img);
     }
 }
