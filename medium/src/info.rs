@@ -130,3 +130,60 @@ impl MediumInfo {
         toml::to_string(self).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const HEAD: &str = "format = 1\nid = \"0123456789abcdef\"\nlabel = \"FERRY\"\nkind = \"usb\"\n\
+                        product = \"p\"\nversion = \"2.0.0\"\npayload = \"p-2.0.0.upg\"\n\
+                        payload_size = 10\ncmdline = \"quiet\"\ncreated = \"2025-03-01T10:00:00Z\"\n";
+
+    fn more(name: &str) -> String {
+        format!("[[more_payloads]]\nname = \"{name}\"\nversion = \"1.1.0\"\nsize = 5\n")
+    }
+
+    #[test]
+    fn every_payload_is_listed_the_main_one_first() {
+        let text = format!("{HEAD}{}", more("p-1.1.0.upg"));
+        let info = MediumInfo::parse(&text).unwrap();
+        let names: Vec<String> = info.payloads().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, ["p-2.0.0.upg", "p-1.1.0.upg"]);
+        assert_eq!(info.payload_file("p-1.1.0.upg").unwrap().size, 5);
+        assert_eq!(info.payload_file("p-1.0.0.upg"), None);
+        // Written back, read back the same.
+        assert_eq!(MediumInfo::parse(&info.to_toml()).unwrap(), info);
+        // A medium of one payload has no table at all.
+        let one = MediumInfo::parse(HEAD).unwrap();
+        assert!(!one.to_toml().contains("more_payloads"));
+    }
+
+    #[test]
+    fn hostile_payload_lists_are_refused() {
+        for (what, text) in [
+            ("path", format!("{HEAD}{}", more("../p-1.1.0.upg"))),
+            ("empty", format!("{HEAD}{}", more(""))),
+            ("twice", format!("{HEAD}{}", more("p-2.0.0.upg"))),
+            (
+                "part path",
+                format!("{HEAD}{}parts = [\"a/b\"]\n", more("p-1.1.0.upg")),
+            ),
+            (
+                "too many",
+                format!(
+                    "{HEAD}{}",
+                    (0..=MAX_PAYLOADS)
+                        .map(|i| more(&format!("p-{i}.upg")))
+                        .collect::<String>()
+                ),
+            ),
+            ("unknown key", format!("{HEAD}{}sha = 1\n", more("x.upg"))),
+        ] {
+            assert!(
+                matches!(MediumInfo::parse(&text), Err(Error::Invalid(_))),
+                "{what}"
+            );
+        }
+    }
+}
