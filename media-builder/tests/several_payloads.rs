@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::kit::{fsck_fat, run, setup, tool, PAYLOAD};
+use common::kit::{checked_stick, run, setup, tool, PAYLOAD};
 use common::{fails, ok};
 use std::io::Read;
 use std::path::Path;
@@ -142,21 +142,7 @@ fn a_usb_image_carries_every_payload_split_where_it_must() {
     let built = media::usb::image::build(&spec, |_, _| {}).unwrap();
     assert_eq!(built.payloads, [RELEASE_2, PAYLOAD]);
 
-    let mut file = std::fs::File::open(&built.path).unwrap();
-    let (start, len) = medium::stick::find_partition(&mut file).unwrap();
-    let part = d.join("part.img");
-    {
-        use std::io::{Seek, SeekFrom};
-        file.seek(SeekFrom::Start(start)).unwrap();
-        std::io::copy(
-            &mut (&mut file).take(len),
-            &mut std::fs::File::create(&part).unwrap(),
-        )
-        .unwrap();
-    }
-    fsck_fat(&part);
-    let slice = detect::io::Slice::new(file, start, len).unwrap();
-    let stick = medium::stick::Stick::open(slice).unwrap();
+    let stick = checked_stick(&built.path, &d.join("part.img"));
     let info = stick.info().unwrap();
     assert_eq!(info.payload, RELEASE_2);
     assert!(info.payload_parts.is_empty());
@@ -189,55 +175,30 @@ fn sets_one_medium_cannot_carry_are_refused_and_nothing_is_written() {
     let at = bytes.len() - 3000;
     bytes[at] ^= 0xff;
     std::fs::write(d.join("bad.upg"), bytes).unwrap();
+    std::fs::copy(d.join(PAYLOAD), d.join("copy.upg")).unwrap();
     for cmd in ["iso", "usb-image"] {
         let out = format!("bad.{cmd}");
-        let e = fails(
-            d,
-            &[
+        let refused = |second: &str| {
+            let args = [
                 cmd,
                 "--bootkit",
                 "kit",
                 "--payload",
                 PAYLOAD,
                 "--payload",
-                &other,
+                second,
                 "--out",
                 &out,
-            ],
-        );
+            ];
+            fails(d, &args)
+        };
+        let e = refused(&other);
         assert!(e.contains("one medium carries one product"), "{e}");
         // The same payload twice, under another name.
-        std::fs::copy(d.join(PAYLOAD), d.join("copy.upg")).unwrap();
-        let e = fails(
-            d,
-            &[
-                cmd,
-                "--bootkit",
-                "kit",
-                "--payload",
-                PAYLOAD,
-                "--payload",
-                "copy.upg",
-                "--out",
-                &out,
-            ],
-        );
+        let e = refused("copy.upg");
         assert!(e.contains("are both demo-engine 1.1.0"), "{e}");
         // One that does not verify spoils the set.
-        let e = fails(
-            d,
-            &[
-                cmd,
-                "--bootkit",
-                "kit",
-                "--payload",
-                PAYLOAD,
-                "--payload",
-                "bad.upg",
-                "--out",
-                &out,
-            ],
-        );
+        let e = refused("bad.upg");
         assert!(e.contains("bad.upg"), "{e}");
         assert!(!d.join(&out).exists(), "{out} was written");
     }
