@@ -121,6 +121,9 @@ fn report_iso(b: &iso::Built, json: bool) -> Result<()> {
         if let Some(m) = &b.md5 {
             println!("md5 (checkisomd5) {m}");
         }
+        if b.payloads.len() > 1 {
+            println!("payloads: {}", b.payloads.join(", "));
+        }
     }
     Ok(())
 }

@@ -59,6 +59,10 @@ fn an_iso_carries_every_payload_and_lists_the_newest_release_first() {
         ],
     );
     assert!(out.contains("two.iso"), "{out}");
+    assert!(
+        out.contains(&format!("payloads: {RELEASE_2}, {PAYLOAD}")),
+        "{out}"
+    );
     let iso = d.join("two.iso");
     let l = run(tool("isoinfo", "genisoimage")
         .args(["-R", "-f", "-i"])

@@ -58,6 +58,8 @@ pub struct Built {
     /// The Ferry checksum (chunked BLAKE3).
     pub checksum: String,
     pub md5: Option<String>,
+    /// Every payload's file name, the main one first.
+    pub payloads: Vec<String>,
     pub payload_verified: bool,
     /// The published demo keys the installer on the ISO trusts (anyone can
     /// sign what it installs); `None` when not known: `customize` copies
@@ -464,6 +466,7 @@ pub(crate) fn write_iso(
         medium_id,
         checksum: hex::encode(sums.ferry),
         md5: sums.md5.map(|m| m.0),
+        payloads: payloads.iter().map(|p| p.head.file_name.clone()).collect(),
         payload_verified: payloads.iter().all(|p| p.head.verified),
         demo_keys: None,
     })
