@@ -99,6 +99,12 @@ pub(crate) struct PartitionWindow {
 }
 
 impl PartitionWindow {
+    /// A window without a plan, for tests of the writers.
+    #[cfg(test)]
+    pub(crate) fn for_test(role: Role, start: u64, len: u64) -> PartitionWindow {
+        PartitionWindow { role, start, len }
+    }
+
     /// The window of `role`'s partition in `plan`.
     pub(crate) fn of(plan: &Plan, role: Role) -> Result<PartitionWindow, Error> {
         let p = plan

@@ -346,3 +346,7 @@ impl ZeroCrc {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "slot_tests.rs"]
+mod tests;
