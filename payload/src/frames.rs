@@ -81,8 +81,9 @@ fn decode<B: AsMut<[u8]>>(job: Job<B>) -> Done<B> {
 
 /// Decompresses `frame` into `out`, which it must fill exactly: a frame
 /// that would expand beyond `out` stops at its end (an error), one that
-/// gives less is an error too.
-pub(crate) fn decompress_exact(frame: &[u8], out: &mut [u8]) -> Result<(), String> {
+/// gives less is an error too. The error says why, for a technician.
+/// Public for the fuzz target; readers call it only on signed frames.
+pub fn decompress_exact(frame: &[u8], out: &mut [u8]) -> Result<(), String> {
     let got = DECOMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
         let d = match &mut *cell {
