@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use detect::layout::Role;
 use payload::{Component, PayloadReader, Piece};
 
-use super::{metered, on_volume, Payload, Progress, Run};
+use super::{metered, metered_medium, on_volume, Payload, Progress, Run};
 use crate::device::{AlignedBuf, Device};
 use crate::error::{Error, IoContext, Refusal};
 use crate::fatvol;
@@ -34,7 +34,8 @@ impl<D: Device + Send> Run<'_, D> {
         let slot = plan.slot;
         let root = self.part(Role::Root(slot))?;
         let esp = self.part(Role::Esp)?;
-        let mut report = metered(StepKind::WriteSlot, plan.payload_bytes, progress);
+        let stored = plan.components.iter().map(Component::stored_size).sum();
+        let mut both = metered_medium(StepKind::WriteSlot, plan.payload_bytes, stored, progress);
         while let Some(c) = reader.next_component().cloned() {
             match c.name.as_str() {
                 ROOTFS => {
@@ -62,7 +63,7 @@ impl<D: Device + Send> Run<'_, D> {
                         root,
                         &format!("slot {slot}"),
                         runs,
-                        &mut report,
+                        &mut both,
                     )?;
                 }
                 KERNEL | INITRD => {
@@ -74,17 +75,19 @@ impl<D: Device + Send> Run<'_, D> {
                         f.truncate().ctx(what)?;
                         reader.read_component(|b| {
                             f.write_all(b)?;
-                            report(b.len() as u64);
+                            both(b.len() as u64, 0);
                             Ok(())
                         })?;
+                        both(0, c.stored_size());
                         f.flush().ctx(what)
                     })?;
                 }
                 _ => {
                     reader.read_component(|b| {
-                        report(b.len() as u64);
+                        both(b.len() as u64, 0);
                         Ok(())
                     })?;
+                    both(0, c.stored_size());
                 }
             }
         }
@@ -171,21 +174,22 @@ enum Item {
 /// aligned buffers that go round between the two (never copied), at most
 /// [`WRITE_QUEUE`] waiting for the writer; zero chunks go as their length.
 /// The writer records a CRC32 of each verified chunk as it takes it and
-/// hands runs of written chunks to the read-back through `runs`. `report`
-/// gets the slot bytes done.
+/// hands runs of written chunks to the read-back through `runs`.
+/// `report(slot, medium)` gets the slot bytes done and the payload bytes
+/// they took on the medium.
 fn write_pipelined<D: Device + Send, R: Read>(
     dev: &mut D,
     reader: &mut PayloadReader<R>,
     root: PartitionWindow,
     what: &str,
     runs: Option<mpsc::Sender<Vec<Written>>>,
-    report: &mut dyn FnMut(u64),
+    report: &mut dyn FnMut(u64, u64),
 ) -> Result<(), Error> {
     let (tx, rx) = mpsc::sync_channel::<Item>(WRITE_QUEUE);
     let (back_tx, back_rx) = mpsc::channel::<AlignedBuf>();
     std::thread::scope(|s| {
         let writer = s.spawn(move || write_chunks(dev, root, what, rx, back_tx, runs));
-        let read = reader.read_component_pieces(AlignedBuf::new, |piece, _stored| {
+        let read = reader.read_component_pieces(AlignedBuf::new, |piece, stored| {
             let (item, n) = match piece {
                 Piece::Data(buf) => {
                     let n = buf.as_ref().len() as u64;
@@ -196,7 +200,7 @@ fn write_pipelined<D: Device + Send, R: Read>(
             };
             tx.send(item)
                 .map_err(|_| io::Error::other("the writer stopped"))?;
-            report(n);
+            report(n, stored);
             Ok(())
         });
         drop(tx);

@@ -55,11 +55,14 @@ fn write(dev: &mut DiskFile, upg: &Path, trust: &TrustStore) {
     let disk_reader: DiskReader = dev.disk_reader().expect("reader").expect("some");
     let check = BackgroundCheck::spawn(disk_reader, rx, component, "slot a".into());
     let root = PartitionWindow::for_test(Role::Root(Slot::A), SLOT_START, SLOT_LEN);
-    let mut slot_bytes = 0;
-    write_pipelined(dev, &mut reader, root, "slot a", Some(tx), &mut |n| {
-        slot_bytes += n
+    let (mut slot_bytes, mut medium) = (0, 0);
+    write_pipelined(dev, &mut reader, root, "slot a", Some(tx), &mut |n, m| {
+        slot_bytes += n;
+        medium += m;
     })
     .expect("write");
+    let stored = reader.manifest().components[0].stored_size();
+    assert_eq!(medium, stored, "every stored byte is counted once");
     check.wait(&mut |_| {}).expect("read-back");
     reader.finish().expect("finish");
     assert_eq!(slot_bytes, image().len() as u64);
