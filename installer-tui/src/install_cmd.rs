@@ -127,6 +127,8 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<()> {
                 println!("      {} {percent:>3}% {:.1} MB/s", kind.name(), rate / 1e6);
             }
         }
+        // The percentage of the bytes written says enough on a terminal.
+        Progress::Medium { .. } => {}
         Progress::StepDone { seconds, .. } => {
             println!("      done in {seconds:.1} s");
         }

@@ -56,6 +56,19 @@ pub enum Progress {
         /// Bytes per second so far.
         rate: f64,
     },
+    /// Bytes of the payload read from the medium in the current step,
+    /// where they differ from the bytes written (a compressed payload's
+    /// slot step): the medium is what a technician waits for.
+    Medium {
+        /// Which step.
+        kind: StepKind,
+        /// Payload bytes read.
+        done: u64,
+        /// Payload bytes in all.
+        total: u64,
+        /// Bytes per second so far.
+        rate: f64,
+    },
     /// A step finished; everything it wrote is durable.
     StepDone {
         /// 1-based position.
@@ -192,6 +205,36 @@ fn metered<'p>(
 ) -> impl FnMut(u64) + 'p {
     let mut meter = Meter::new(total);
     move |n| {
+        if let Some((done, total, rate)) = meter.add(n) {
+            progress(&Progress::Bytes {
+                kind,
+                done,
+                total,
+                rate,
+            });
+        }
+    }
+}
+
+/// [`metered`] for the slot step: `report(slot, medium)` counts bytes
+/// written and payload bytes read, each against its total.
+fn metered_medium<'p>(
+    kind: StepKind,
+    total: u64,
+    medium_total: u64,
+    progress: &'p mut dyn FnMut(&Progress),
+) -> impl FnMut(u64, u64) + 'p {
+    let mut meter = Meter::new(total);
+    let mut medium = Meter::new(medium_total);
+    move |n, m| {
+        if let Some((done, total, rate)) = medium.add(m) {
+            progress(&Progress::Medium {
+                kind,
+                done,
+                total,
+                rate,
+            });
+        }
         if let Some((done, total, rate)) = meter.add(n) {
             progress(&Progress::Bytes {
                 kind,

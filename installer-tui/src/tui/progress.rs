@@ -30,6 +30,9 @@ pub struct Run {
     pub steps: Vec<(StepKind, String, StepState)>,
     /// Bytes of the current step: done, total, rate.
     pub bytes: Option<(u64, u64, f64)>,
+    /// Payload bytes read from the medium in the current step, where they
+    /// differ from the bytes written (a compressed image): done, total.
+    pub medium: Option<(u64, u64)>,
     pub started: Instant,
     /// Set to stop the engine at its next read of the medium.
     pub cancel: Arc<AtomicBool>,
@@ -91,6 +94,7 @@ impl ProgressState {
                 .collect(),
             plan,
             bytes: None,
+            medium: None,
             started: Instant::now(),
             cancel: Arc::new(AtomicBool::new(false)),
             cancel_requested: false,
@@ -118,12 +122,17 @@ impl ProgressState {
                     s.2 = StepState::Running;
                 }
                 run.bytes = None;
+                run.medium = None;
                 Some(format!("[{index}/{total}] {title}"))
             }
             Progress::Bytes {
                 done, total, rate, ..
             } => {
                 run.bytes = Some((*done, *total, *rate));
+                None
+            }
+            Progress::Medium { done, total, .. } => {
+                run.medium = Some((*done, *total));
                 None
             }
             Progress::StepDone { index, seconds, .. } => {
@@ -249,6 +258,13 @@ impl Component for ProgressState {
                 size(total),
                 rate / 1e6
             )));
+            if let Some((read, stored)) = run.medium {
+                lines.push(Line::from(format!(
+                    "Read from the medium: {} of {}",
+                    size(read),
+                    size(stored)
+                )));
+            }
         } else {
             lines.push(Line::from(format!(
                 "Elapsed {}",

@@ -90,6 +90,16 @@ fn progress_shows_bytes_rate_eta_and_when_cancel_is_possible() {
             rate: 2e6,
         })),
     );
+    // A compressed image: the medium's bytes are fewer than the slot's.
+    update(
+        &mut app,
+        Event::Msg(Msg::Progress(Progress::Medium {
+            kind: StepKind::WriteSlot,
+            done: 256 << 10,
+            total: 1 << 20,
+            rate: 5e5,
+        })),
+    );
     has(
         &app,
         &[
@@ -100,6 +110,7 @@ fn progress_shows_bytes_rate_eta_and_when_cancel_is_possible() {
             "1.0 MiB of 4.0 MiB",
             "2.0 MB/s",
             "ETA 0:02",
+            "Read from the medium: 256.0 KiB of 1.0 MiB",
         ],
     );
     snap(&fx, &app, "progress_upgrade_bytes");
