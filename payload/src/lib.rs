@@ -15,6 +15,7 @@ pub mod demo_key;
 mod error;
 mod keys;
 mod manifest;
+pub mod product;
 mod reader;
 mod signature;
 mod trust_files;
@@ -26,9 +27,10 @@ pub use error::Error;
 pub use keys::{Fingerprint, PublicKey, SecretKey};
 pub use manifest::{
     check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
-    DEFAULT_CHUNK_SIZE, FORMAT, MAX_CHUNK_SIZE, MAX_COMPONENTS, MAX_COMPONENT_SIZE,
+    DEFAULT_CHUNK_SIZE, FORMAT, MAX_CHUNK_SIZE, MAX_COMPONENTS, MAX_COMPONENT_SIZE, MAX_FORMAT,
     MAX_INCLUDED_HOTFIXES, MAX_MANIFEST_BYTES, MIN_CHUNK_SIZE,
 };
+pub use product::InstallDefinition;
 pub use reader::{read_unverified, PayloadReader, Unverified, Verified};
 pub use semver::{Version, VersionReq};
 pub use signature::{SignatureEntry, SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};

@@ -7,10 +7,15 @@ use semver::{Version, VersionReq};
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{Fingerprint, PublicKey};
+use crate::product::InstallDefinition;
 use crate::Error;
 
-/// The only manifest format this code reads and writes.
+/// The manifest format written when nothing newer is needed.
 pub const FORMAT: u32 = 1;
+/// The newest format this code reads: format 2 adds the product's install
+/// definition (`[install]`) and `first-release`, which format-1 readers
+/// refuse as unknown keys.
+pub const MAX_FORMAT: u32 = 2;
 
 /// A manifest larger than this is refused before it is parsed. One MiB chunks
 /// of a 50 GiB root image need about 3.5 MiB of chunk list.
@@ -152,6 +157,10 @@ pub struct Manifest {
     /// Release only: installed versions this release may upgrade.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrades_from: Option<VersionReq>,
+    /// Release only: the product's first release, which upgrades nothing
+    /// (`upgrades-from` absent). Format 2.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_release: bool,
     /// Hotfix only: the exact release it applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to: Option<Version>,
@@ -175,6 +184,10 @@ pub struct Manifest {
     pub hash: HashAlgorithm,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust: Option<TrustUpdate>,
+    /// Release only: how the product installs (`crate::product`); absent,
+    /// the installer uses [`InstallDefinition::default`]. Format 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub install: Option<InstallDefinition>,
     #[serde(rename = "component")]
     pub components: Vec<Component>,
 }
@@ -201,10 +214,10 @@ impl Manifest {
         let probe: FormatProbe =
             toml::from_str(text).map_err(|e| Error::Manifest(toml_message(&e)))?;
         match probe.format {
-            Some(toml::Value::Integer(v)) if v == i64::from(FORMAT) => {}
+            Some(toml::Value::Integer(v)) if (1..=i64::from(MAX_FORMAT)).contains(&v) => {}
             Some(toml::Value::Integer(v)) => {
                 return Err(Error::Manifest(format!(
-                    "it is format {v}; this tool reads format {FORMAT}: \
+                    "it is format {v}; this tool reads formats up to {MAX_FORMAT}: \
                      use a newer installer or media builder"
                 )))
             }
@@ -262,13 +275,32 @@ impl Manifest {
         self.components.iter().map(|c| c.size).sum()
     }
 
+    /// The oldest format that holds what this manifest says.
+    pub fn needed_format(&self) -> u32 {
+        if self.install.is_some() || self.first_release {
+            2
+        } else {
+            FORMAT
+        }
+    }
+
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |msg: String| Err(Error::Manifest(msg));
-        if self.format != FORMAT {
+        if !(1..=MAX_FORMAT).contains(&self.format) {
             return bad(format!(
-                "it is format {}; this tool reads format {FORMAT}",
+                "it is format {}; this tool reads formats up to {MAX_FORMAT}",
                 self.format
             ));
+        }
+        if self.format < self.needed_format() {
+            return bad(format!(
+                "'[install]' and 'first-release' need format 2; it says format {}",
+                self.format
+            ));
+        }
+        if let Some(def) = &self.install {
+            def.validate()
+                .map_err(|e| Error::Manifest(format!("[install]: {e}")))?;
         }
         if !valid_product_id(&self.product) {
             return bad(format!(
@@ -284,10 +316,18 @@ impl Manifest {
         }
         match self.kind {
             Kind::Release => {
-                if self.upgrades_from.is_none() {
-                    return bad(
-                        "a release must say which versions it upgrades ('upgrades-from')".into(),
-                    );
+                match (&self.upgrades_from, self.first_release) {
+                    (None, false) => {
+                        return bad("a release must say which versions it upgrades \
+                             ('upgrades-from'), or that it is the first ('first-release')"
+                            .into())
+                    }
+                    (Some(_), true) => {
+                        return bad("the first release upgrades nothing: \
+                             'upgrades-from' and 'first-release' exclude each other"
+                            .into())
+                    }
+                    _ => {}
                 }
                 if self.applies_to.is_some()
                     || self.hotfix_id.is_some()
@@ -322,8 +362,12 @@ impl Manifest {
                     }
                     None => return bad("a hotfix must have an id ('hotfix-id')".into()),
                 }
-                if self.upgrades_from.is_some() {
-                    return bad("'upgrades-from' belongs to releases, not hotfixes".into());
+                if self.upgrades_from.is_some() || self.first_release || self.install.is_some() {
+                    return bad(
+                        "'upgrades-from', 'first-release' and '[install]' belong to releases, \
+                         not hotfixes"
+                            .into(),
+                    );
                 }
                 self.check_included_hotfixes()?;
             }

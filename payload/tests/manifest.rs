@@ -33,11 +33,11 @@ fn round_trips() {
 #[test]
 fn unknown_fields_and_newer_formats_are_errors() {
     let text = good_text();
-    let e = parse_err(&text.replace("format = 1", "format = 2"));
-    assert!(e.contains("format 2") && e.contains("newer"), "{e}");
-    let e = parse_err(&text.replace("format = 1", "format = 2\nshiny = true"));
+    let e = parse_err(&text.replace("format = 1", "format = 3"));
+    assert!(e.contains("format 3") && e.contains("newer"), "{e}");
+    let e = parse_err(&text.replace("format = 1", "format = 3\nshiny = true"));
     assert!(
-        e.contains("format 2"),
+        e.contains("format 3"),
         "a newer format is named as such, not as an unknown field: {e}"
     );
     let e = parse_err(&text.replace("format = 1", "format = 1\nshiny = true"));
@@ -244,4 +244,45 @@ fn a_signed_but_invalid_manifest_is_refused_after_the_signature() {
     let bytes = signed(&text, &k, &[]);
     let err = verify(&bytes, &trust(&[&k])).unwrap_err().to_string();
     assert!(err.contains("not allowed"), "{err}");
+}
+
+#[test]
+fn install_definition_and_first_release_are_format_2() {
+    let mut m = release_manifest("1.0.0", vec![component("rootfs.img", &data(100_000, 1))]);
+    m.upgrades_from = None;
+    m.first_release = true;
+    m.install = Some(
+        payload::InstallDefinition::parse("slot = \"4 GiB\"\ncmdline = \"console=ttyS0 quiet\"")
+            .unwrap(),
+    );
+    // Written as format 1, a format-1 reader would misread it: refused.
+    let e = m.to_toml().unwrap_err().to_string();
+    assert!(e.contains("need format 2"), "{e}");
+    m.format = m.needed_format();
+    let text = m.to_toml().unwrap();
+    assert!(text.contains("format = 2\n"), "{text}");
+    assert!(text.contains("first-release = true\n"), "{text}");
+    assert!(text.contains("[install]\n"), "{text}");
+    assert_eq!(Manifest::parse(text.as_bytes()).unwrap(), m);
+    // Hostile definitions are refused even when signed.
+    let e = parse_err(&text.replace("slot = \"4 GiB\"", "slot = \"60%\""));
+    assert!(
+        e.contains("[install]") && e.contains("less than 100%"),
+        "{e}"
+    );
+    let e = parse_err(&text.replace("quiet", "quiet\\nroot=/dev/sda"));
+    assert!(e.contains("no newline"), "{e}");
+    // The first release names no versions it upgrades.
+    let e = parse_err(&text.replace(
+        "first-release = true",
+        "first-release = true\nupgrades-from = \">=0.1.0\"",
+    ));
+    assert!(e.contains("exclude each other"), "{e}");
+    let e = parse_err(&text.replace("first-release = true\n", ""));
+    assert!(e.contains("'first-release'"), "{e}");
+    // And installs over nothing.
+    assert!(matches!(
+        m.check_upgrade_from(&Version::new(0, 9, 0), &[]),
+        Err(payload::Refusal::FirstRelease { .. })
+    ));
 }
