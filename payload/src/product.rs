@@ -136,7 +136,7 @@ fn check_bytes(key: &'static str, bytes: u64, min: u64) -> Result<(), Definition
     if bytes > MAX_PART {
         return Err(DefinitionError::TooLarge { key, bytes });
     }
-    if bytes % MIB != 0 {
+    if !bytes.is_multiple_of(MIB) {
         return Err(DefinitionError::NotMib { key, bytes });
     }
     if bytes < min {
@@ -149,8 +149,8 @@ impl fmt::Display for PartSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             PartSize::Percent(p) => write!(f, "{p}%"),
-            PartSize::Bytes(b) if b % GIB == 0 && b > 0 => write!(f, "{} GiB", b / GIB),
-            PartSize::Bytes(b) if b % MIB == 0 => write!(f, "{} MiB", b / MIB),
+            PartSize::Bytes(b) if b.is_multiple_of(GIB) && b > 0 => write!(f, "{} GiB", b / GIB),
+            PartSize::Bytes(b) if b.is_multiple_of(MIB) => write!(f, "{} MiB", b / MIB),
             PartSize::Bytes(b) => write!(f, "{b}"),
         }
     }
