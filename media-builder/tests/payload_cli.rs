@@ -495,12 +495,12 @@ fn the_documented_release_builds_a_payload_that_installs() {
         .set_len(128 << 20)
         .unwrap();
     let mut choice = install::Choice::new(install::Action::Install);
-    choice.sizes = install::PartitionSizes {
+    choice.sizes = Some(install::PartitionSizes {
         esp: 40 << 20,
         root: 8 << 20,
         config: 36 << 20,
         min_data: 4 << 20,
-    };
+    });
     choice.machine_id = Some("0123456789abcdef0123456789abcdef".into());
     if let Err(refusal) = install::plan(&install::inspect(&disk).unwrap(), &info, &choice) {
         panic!("the documented release cannot be installed: {refusal}");

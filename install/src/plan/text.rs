@@ -26,6 +26,10 @@ impl fmt::Display for Plan {
                 self.to
             ),
             (Action::Wipe, _) => format!("Wipe and reinstall {} {}", self.product, self.to),
+            (Action::Repair, _) => format!(
+                "Reinstall {} {} in slot {}, keeping configuration and data",
+                self.product, self.to, self.slot
+            ),
             _ => format!("Install {} {}", self.product, self.to),
         };
         writeln!(
@@ -47,6 +51,13 @@ impl fmt::Display for Plan {
                 "Everything on this disk is erased. No other disk is touched."
             )?;
         }
+        writeln!(
+            f,
+            "Layout{}: {}",
+            if self.new_table { "" } else { " (kept)" },
+            self.layout_summary()
+        )?;
+        writeln!(f, "Kernel command line: {}", self.cmdline)?;
         for n in &self.notes {
             writeln!(f, "Note: {n}")?;
         }
@@ -67,6 +78,25 @@ impl fmt::Display for Plan {
             writeln!(f, "  {:>2}. {}", i + 1, s.title)?;
         }
         Ok(())
+    }
+}
+
+impl Plan {
+    /// The partitions in a line: "ESP 512.0 MiB, root a 8.0 GiB, ...".
+    pub fn layout_summary(&self) -> String {
+        self.partitions
+            .iter()
+            .map(|p| {
+                let name = match p.role {
+                    detect::layout::Role::Esp => "ESP".to_string(),
+                    detect::layout::Role::Root(s) => format!("root {s}"),
+                    detect::layout::Role::Config => "config".into(),
+                    detect::layout::Role::Data => "data".into(),
+                };
+                format!("{name} {}", size(p.size))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -160,6 +190,7 @@ pub(super) fn fresh_steps(
     verify: bool,
     (esp, config): (fat::FatKind, fat::FatKind),
     shim: bool,
+    format_data: bool,
 ) -> Vec<Step> {
     let fat_name = |kind| match kind {
         fat::FatKind::Fat12 => "FAT12",
@@ -201,6 +232,12 @@ pub(super) fn fresh_steps(
             format!("Format the config partition ({})", fat_name(config)),
         ),
     ]);
+    if format_data {
+        steps.push(step(
+            StepKind::FormatData,
+            "Format the data partition (FAT32), as the product asks".into(),
+        ));
+    }
     steps.extend(slot_steps(payload, Slot::A, Some(schema), true, shim));
     steps
 }

@@ -55,6 +55,13 @@ pub fn choices(
                     ),
                     Action::Hotfix,
                 ));
+            } else if target.report.ferry().and_then(install::running_release) == Some(v.clone()) {
+                // The same release: written again in the other slot.
+                list.push((
+                    'r',
+                    format!("Reinstall {v} (keep configuration and data)"),
+                    Action::Repair,
+                ));
             } else {
                 list.push((
                     'u',
