@@ -216,17 +216,27 @@ pub(super) fn plan_fresh(
             .and_then(|len| crate::fatvol::layout(len, sector_size))
             .map_or(fat::FatKind::Fat32, |(kind, _, _)| kind)
     };
-    let fats = (fat_kind(Role::Esp), fat_kind(Role::Config));
-    let format_data = def.data_filesystem == payload::product::DataFilesystem::Fat32;
-    if format_data {
-        let data = partitions.iter().find(|p| p.role == Role::Data);
-        if let Some(p) = data.filter(|p| crate::fatvol::layout(p.size, sector_size).is_none()) {
-            return Err(Refusal::DataNotFormattable {
-                bytes: p.size,
-                filesystem: def.data_filesystem,
-            });
+    let data_fat = match def.data_filesystem {
+        payload::product::DataFilesystem::None => None,
+        payload::product::DataFilesystem::Fat32 => {
+            let len = partitions
+                .iter()
+                .find(|p| p.role == Role::Data)
+                .map_or(0, |p| p.size);
+            // A FAT volume counts its sectors in 32 bits.
+            let sectors_fit = len / sector_size <= u64::from(u32::MAX);
+            match crate::fatvol::layout(len, sector_size).filter(|_| sectors_fit) {
+                Some((kind, _, _)) => Some(kind),
+                None => {
+                    return Err(Refusal::DataNotFormattable {
+                        bytes: len,
+                        filesystem: def.data_filesystem,
+                    })
+                }
+            }
         }
-    }
+    };
+    let fats = (fat_kind(Role::Esp), fat_kind(Role::Config), data_fat);
     let steps = fresh_steps(
         payload,
         target.path(),
@@ -235,7 +245,6 @@ pub(super) fn plan_fresh(
         verify,
         fats,
         choice.shim.is_some(),
-        format_data,
     );
     Ok(Plan {
         action: choice.action,

@@ -188,9 +188,8 @@ pub(super) fn fresh_steps(
     schema: u32,
     wipe: bool,
     verify: bool,
-    (esp, config): (fat::FatKind, fat::FatKind),
+    (esp, config, data): (fat::FatKind, fat::FatKind, Option<fat::FatKind>),
     shim: bool,
-    format_data: bool,
 ) -> Vec<Step> {
     let fat_name = |kind| match kind {
         fat::FatKind::Fat12 => "FAT12",
@@ -232,10 +231,13 @@ pub(super) fn fresh_steps(
             format!("Format the config partition ({})", fat_name(config)),
         ),
     ]);
-    if format_data {
+    if let Some(data) = data {
         steps.push(step(
             StepKind::FormatData,
-            "Format the data partition (FAT32), as the product asks".into(),
+            format!(
+                "Format the data partition ({}), as the product asks",
+                fat_name(data)
+            ),
         ));
     }
     steps.extend(slot_steps(payload, Slot::A, Some(schema), true, shim));
