@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use payload::{
-    BuildPhase, BuildSpec, Fingerprint, Kind, PayloadReader, PublicKey, SecretKey, TrustStore,
-    InstallDefinition, TrustUpdate, Version, VersionReq,
+    BuildPhase, BuildSpec, Fingerprint, InstallDefinition, Kind, PayloadReader, PublicKey,
+    SecretKey, TrustStore, TrustUpdate, Version, VersionReq,
 };
 use serde::Deserialize;
 use time::OffsetDateTime;
