@@ -163,10 +163,11 @@ fn repair_writes_the_running_release_again_and_keeps_configuration_and_data() {
     assert!(plan.migration.is_none());
     let text = plan.to_string();
     assert!(
-        text.contains("Reinstall demo-engine 1.0.0 in slot b, keeping configuration and data"),
+        text.contains("Reinstall demo-engine 1.0.0 in slot b on "),
         "{text}"
     );
     assert!(text.contains("Layout (kept):"), "{text}");
+    assert!(text.contains("the data partition is not touched"), "{text}");
     assert!(!text.contains("Format"), "{text}");
     install::apply(&plan, &mut |_| {}).expect("repair");
 

@@ -27,7 +27,7 @@ impl fmt::Display for Plan {
             ),
             (Action::Wipe, _) => format!("Wipe and reinstall {} {}", self.product, self.to),
             (Action::Repair, _) => format!(
-                "Reinstall {} {} in slot {}, keeping configuration and data",
+                "Reinstall {} {} in slot {}",
                 self.product, self.to, self.slot
             ),
             _ => format!("Install {} {}", self.product, self.to),
@@ -43,6 +43,13 @@ impl fmt::Display for Plan {
                 f,
                 "The running system in slot {keep} and its configuration are kept as they are; \
                  if the new one does not start, the machine returns to it by itself."
+            )?;
+        }
+        if self.action == Action::Repair {
+            writeln!(
+                f,
+                "The release is written again from the medium with the running configuration, \
+                 copied unchanged; the data partition is not touched."
             )?;
         }
         if self.action == Action::Wipe {
