@@ -286,3 +286,19 @@ fn install_definition_and_first_release_are_format_2() {
         Err(payload::Refusal::FirstRelease { .. })
     ));
 }
+
+/// The fuzz corpus's format-2 seed is a manifest that parses: the fuzzer
+/// starts from inside the install definition, not from a refusal.
+#[test]
+fn the_format_2_fuzz_seed_parses_and_writes_back() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/corpus/payload_manifest/release-install.toml"
+    );
+    let m = Manifest::parse(&std::fs::read(path).unwrap()).unwrap();
+    assert!(m.first_release);
+    let def = m.install.as_ref().unwrap();
+    assert_eq!(def.title.as_deref(), Some("Acme Engine"));
+    let again = Manifest::parse(m.to_toml().unwrap().as_bytes()).unwrap();
+    assert_eq!(again, m);
+}
