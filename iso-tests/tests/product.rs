@@ -88,12 +88,8 @@ fn a_product_with_its_own_layout_installs_on_16_gib_and_upgrades() {
         .set_len(16 << 30)
         .unwrap();
 
-    unattended(
-        &mut sc,
-        &product_iso(&sc, &first, "install"),
-        &disk,
-        "Install complete",
-    );
+    let iso = product_iso(&sc, &first, "install");
+    unattended(&mut sc, &iso, &disk, "Install complete");
     let t = install::inspect(&disk).unwrap();
     let size = |name: &str| t.partitions.iter().find(|p| p.name == name).unwrap().size;
     assert_eq!(size("ferry-esp"), 256 << 20);
@@ -104,12 +100,8 @@ fn a_product_with_its_own_layout_installs_on_16_gib_and_upgrades() {
     assert!(cmdline.contains("ferry.slot=a"), "{cmdline}");
     assert!(cmdline.ends_with(CMDLINE), "{cmdline}");
 
-    unattended(
-        &mut sc,
-        &product_iso(&sc, &next, "upgrade"),
-        &disk,
-        "Upgrade complete",
-    );
+    let iso = product_iso(&sc, &next, "upgrade");
+    unattended(&mut sc, &iso, &disk, "Upgrade complete");
     assert_eq!(boot_default(&disk), Some(Slot::B));
     let cmdline = boot_product(&mut sc, &disk, "1.1.0");
     assert!(cmdline.contains("ferry.slot=b"), "{cmdline}");
