@@ -260,6 +260,17 @@ pub enum Refusal {
         installed: Version,
         offered: Version,
     },
+    /// A repair writes the bare release: the running slot's hotfixes
+    /// would be lost.
+    #[error(
+        "reinstalling {release} would remove the hotfixes this system has ({}); \
+         apply the latest hotfix again instead",
+        hotfixes.join(", ")
+    )]
+    RepairLosesHotfixes {
+        release: Version,
+        hotfixes: Vec<String>,
+    },
     /// The root image is larger than a root slot.
     #[error("the root image is {} but slot {slot} is {}", size(*image), size(*room))]
     RootImageTooLarge { slot: Slot, image: u64, room: u64 },

@@ -6,6 +6,7 @@
 mod inputs;
 pub mod iso;
 mod payload_copy;
+pub mod payload_set;
 pub mod usb;
 
 use std::path::{Path, PathBuf};

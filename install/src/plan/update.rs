@@ -93,6 +93,12 @@ pub(super) fn plan_update(
                 offered: m.version.clone(),
             });
         }
+        if !run_rec.hotfixes.is_empty() {
+            return Err(Refusal::RepairLosesHotfixes {
+                release: installed,
+                hotfixes: run_rec.hotfixes.clone(),
+            });
+        }
     } else {
         // The floor comes from the installed system's own record.
         m.check_upgrade_from(&installed, &run_rec.hotfixes)?;

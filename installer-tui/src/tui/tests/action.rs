@@ -169,14 +169,20 @@ fn the_running_release_is_offered_as_a_repair() {
     let mut app = started(&fx, &[&fx.installed]);
     keys(&mut app, "i");
     key(&mut app, KeyCode::Enter);
+    // The upgrade is refused as already installed; the reinstall is not.
     has(
         &app,
         &[
-            "> [r] Reinstall 1.0.0 (keep configuration and data)",
+            "[u] Upgrade to 1.0.0 (keep configuration) (not possible)",
+            "demo-engine 1.0.0 is already installed",
+            "[r] Reinstall 1.0.0 (keep configuration and data)",
             "[w] Wipe and reinstall 1.0.0",
         ],
     );
-    hasnt(&app, &["Upgrade to", "(not possible)"]);
+    hasnt(
+        &app,
+        &["Reinstall 1.0.0 (keep configuration and data) (not possible)"],
+    );
     snap(&fx, &app, "action_repair");
     keys(&mut app, "r");
     assert_eq!(on(&app), "Review");
