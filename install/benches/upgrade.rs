@@ -58,7 +58,7 @@ fn main() {
         .and_then(|f| f.set_len(sizes.min_disk_size()))
         .expect("image");
     let mut choice = Choice::new(Action::Install);
-    choice.sizes = sizes;
+    choice.sizes = Some(sizes);
     choice.machine_id = Some("0123456789abcdef0123456789abcdef".into());
     let target = install::inspect(&base).expect("inspect");
     let plan = install::plan(

@@ -3,17 +3,27 @@
 
 use detect::layout::{self, Slot};
 
-/// Console arguments every entry carries.
-pub const CONSOLE: &str = "console=ttyS0,115200 console=tty0";
+/// Console arguments of releases whose manifest has no install
+/// definition.
+pub const CONSOLE: &str = payload::product::DEFAULT_CMDLINE;
 
-/// The loader entry of a slot.
-pub fn entry_text(title: &str, version: &str, slot: Slot, part_guid: &str) -> String {
+/// The loader entry of a slot: Ferry's root and slot arguments, then the
+/// product's command line (`cmdline` of its install definition).
+pub fn entry_text(
+    title: &str,
+    version: &str,
+    slot: Slot,
+    part_guid: &str,
+    cmdline: &str,
+) -> String {
+    let options = format!("root=PARTUUID={part_guid} ferry.slot={slot} {cmdline}");
     format!(
         "title {title}\n\
          version {version}\n\
          linux /{slot}/vmlinuz\n\
          initrd /{slot}/initrd.img\n\
-         options root=PARTUUID={part_guid} ferry.slot={slot} {CONSOLE}\n"
+         options {}\n",
+        options.trim_end()
     )
 }
 
@@ -51,12 +61,22 @@ mod tests {
 
     #[test]
     fn entry_boots_the_slot_by_partuuid() {
-        let t = entry_text("engine 2.0.0", "2.0.0", Slot::B, "0f0e-guid");
+        let t = entry_text("engine 2.0.0", "2.0.0", Slot::B, "0f0e-guid", CONSOLE);
         assert!(t.contains("linux /b/vmlinuz\n"));
         assert!(t.contains("initrd /b/initrd.img\n"));
         assert!(t.contains(
             "options root=PARTUUID=0f0e-guid ferry.slot=b console=ttyS0,115200 console=tty0\n"
         ));
+        let own = entry_text("Acme 1.0", "1.0.0", Slot::A, "g", "quiet");
+        assert!(
+            own.contains("options root=PARTUUID=g ferry.slot=a quiet\n"),
+            "{own}"
+        );
+        let bare = entry_text("Acme 1.0", "1.0.0", Slot::A, "g", "");
+        assert!(
+            bare.contains("options root=PARTUUID=g ferry.slot=a\n"),
+            "{bare}"
+        );
         assert_eq!(new_entry_file(Slot::B, 2), "ferry-2-b+3.conf");
         let files = ["ferry-1-a.conf", "ferry-2-b+2-1.conf", "x.conf"].map(String::from);
         assert_eq!(entries_of(&files, Slot::B), vec!["ferry-2-b+2-1.conf"]);

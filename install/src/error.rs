@@ -240,6 +240,37 @@ pub enum Refusal {
         running: u32,
     },
 
+    /// The data partition is too large or too small for the file system
+    /// the release's install definition asks for.
+    #[error(
+        "the data partition would be {} and cannot be formatted {filesystem}, as the \
+         release asks",
+        size(*bytes)
+    )]
+    DataNotFormattable {
+        bytes: u64,
+        filesystem: payload::product::DataFilesystem,
+    },
+    /// A repair writes the installed release again, not another.
+    #[error(
+        "a reinstall keeps the release: {installed} is installed but the medium holds \
+         {offered}; upgrade instead"
+    )]
+    RepairOtherRelease {
+        installed: Version,
+        offered: Version,
+    },
+    /// A repair writes the bare release: the running slot's hotfixes
+    /// would be lost.
+    #[error(
+        "reinstalling {release} would remove the hotfixes this system has ({}); \
+         apply the latest hotfix again instead",
+        hotfixes.join(", ")
+    )]
+    RepairLosesHotfixes {
+        release: Version,
+        hotfixes: Vec<String>,
+    },
     /// The root image is larger than a root slot.
     #[error("the root image is {} but slot {slot} is {}", size(*image), size(*room))]
     RootImageTooLarge { slot: Slot, image: u64, room: u64 },

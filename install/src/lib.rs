@@ -60,5 +60,7 @@ pub use source::{
     config_document, open_payload, read_payload, PayloadInfo, PayloadSource, CONFIG_PREFIX, INITRD,
     KERNEL, MIGRATIONS, ROOTFS,
 };
-pub use target::{inspect, inspect_device, running_slot, Partition, PartitionSizes, Target};
+pub use target::{
+    inspect, inspect_device, running_release, running_slot, Partition, PartitionSizes, Target,
+};
 pub use window::WindowError;

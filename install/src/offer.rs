@@ -94,6 +94,21 @@ pub fn offers(
                 then: Vec::new(),
             },
         });
+        // Nothing newer to go to, and the medium holds the running
+        // release: it can be written again in the other slot, a repair.
+        let same = installed.and_then(|i| {
+            (0..manifests.len())
+                .find(|&k| manifests[k].kind == Kind::Release && manifests[k].version == i.release)
+        });
+        // A release image holds no hotfix: only a bare release is repaired.
+        let bare = installed.is_some_and(|i| i.hotfixes.is_empty());
+        if let (true, true, Some(k)) = (steps.is_empty(), bare, same) {
+            list.push(Offer {
+                action: Action::Repair,
+                payload: k,
+                then: Vec::new(),
+            });
+        }
     }
     if let Some(h) = hotfix(installed, manifests).or_else(|| newest(manifests, Kind::Hotfix)) {
         list.push(Offer {
@@ -287,6 +302,28 @@ mod tests {
         ];
         let m: Vec<&Manifest> = all.iter().collect();
         assert_eq!(path(&at("1.0.0", &[]), &m), [1, 2]);
+    }
+
+    #[test]
+    fn the_running_release_on_the_medium_is_offered_as_a_repair() {
+        let all = [release("1.1.0", ">=1.0.0, <1.1.0")];
+        let m: Vec<&Manifest> = all.iter().collect();
+        let actions = |h: &[&str]| {
+            offers(&ferry(), Some(&at("1.1.0", h)), &m)
+                .into_iter()
+                .map(|o| (o.action, o.payload))
+                .collect::<Vec<_>>()
+        };
+        // The upgrade stays, for planning to refuse as already installed.
+        assert_eq!(
+            actions(&[]),
+            [(Action::Upgrade, 0), (Action::Repair, 0), (Action::Wipe, 0)]
+        );
+        // A release image would drop the running slot's hotfix.
+        assert_eq!(actions(&["hf1"]), [(Action::Upgrade, 0), (Action::Wipe, 0)]);
+        // An older release running: an upgrade, no repair.
+        let o = offers(&ferry(), Some(&at("1.0.0", &[])), &m);
+        assert!(o.iter().all(|o| o.action != Action::Repair));
     }
 
     #[test]

@@ -25,26 +25,12 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, IoContext};
 
-/// The root image component.
-pub const ROOTFS: &str = "rootfs.img";
-/// The kernel component.
-pub const KERNEL: &str = "vmlinuz";
-/// The initrd component.
-pub const INITRD: &str = "initrd.img";
+pub use payload::product::{config_document, CONFIG_PREFIX, INITRD, KERNEL, ROOTFS};
 /// The migrations component.
 pub const MIGRATIONS: &str = "migrations.toml";
-/// Prefix of default configuration documents: `config-<name>.toml`.
-pub const CONFIG_PREFIX: &str = "config-";
 
 /// Largest small component read into memory.
 const MAX_SMALL: u64 = 1024 * 1024;
-
-/// The configuration document a component carries, if it is one:
-/// `config-engine.toml` → `engine.toml`.
-pub fn config_document(component: &str) -> Option<&str> {
-    let doc = component.strip_prefix(CONFIG_PREFIX)?;
-    (doc.ends_with(".toml") && doc.len() > ".toml".len()).then_some(doc)
-}
 
 fn is_small(name: &str) -> bool {
     name == MIGRATIONS || config_document(name).is_some()

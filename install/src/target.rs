@@ -84,6 +84,13 @@ pub fn running_slot(install: &FerryInstall) -> Option<Slot> {
     install.boot_default.or(install.active_slot)
 }
 
+/// The release the running slot holds, as detection read it.
+pub fn running_release(install: &FerryInstall) -> Option<payload::Version> {
+    running_slot(install)
+        .and_then(|s| install.slot(s))
+        .and_then(|s| s.release.clone())
+}
+
 /// Look at the disk or image at `path`, reading only.
 pub fn inspect(path: &Path) -> Result<Target, Error> {
     let report = detect::detect_path(path);
@@ -248,6 +255,17 @@ impl Default for PartitionSizes {
 }
 
 impl PartitionSizes {
+    /// The sizes `def` gives on a disk of `disk` bytes.
+    pub fn of_definition(def: &payload::InstallDefinition, disk: u64) -> PartitionSizes {
+        let s = def.sizes(disk);
+        PartitionSizes {
+            esp: s.esp,
+            root: s.slot,
+            config: s.config,
+            min_data: s.data_min,
+        }
+    }
+
     /// Smallest disk these sizes fit on, with 1 MiB at each end for the GPT
     /// (`u64::MAX` for sizes no disk has).
     pub fn min_disk_size(&self) -> u64 {

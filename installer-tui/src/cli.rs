@@ -49,7 +49,9 @@ pub struct TuiArgs {
     /// MokManager, written beside the shim
     #[arg(long, value_name = "FILE.efi", requires = "shim")]
     pub mok_manager: Option<PathBuf>,
-    /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA.
+    /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA,
+    /// instead of the release's install definition (for tests on small
+    /// images).
     #[arg(long, value_name = "E,R,C,D", value_parser = parse_layout)]
     pub layout_mib: Option<PartitionSizes>,
     /// Write lock shared with other installer instances (default at boot:
@@ -137,8 +139,9 @@ pub struct PlanArgs {
     /// MokManager, written beside the shim
     #[arg(long, value_name = "FILE.efi", requires = "shim")]
     pub mok_manager: Option<PathBuf>,
-    /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA
-    /// (default from the product layout: 512,8192,256,1024).
+    /// Partition sizes in MiB for a new layout: ESP,ROOT,CONFIG,MIN_DATA,
+    /// instead of the release's install definition (for tests on small
+    /// images).
     #[arg(long, value_name = "E,R,C,D", value_parser = parse_layout)]
     pub layout_mib: Option<PartitionSizes>,
     /// Print the plan as JSON.
@@ -157,6 +160,9 @@ pub enum ActionArg {
     Wipe,
     /// Apply a hotfix to the running release.
     Hotfix,
+    /// Install the running release again in the other slot, keeping
+    /// configuration and data.
+    Repair,
 }
 
 /// Arguments of `apply`.

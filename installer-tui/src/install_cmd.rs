@@ -33,6 +33,7 @@ fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan>
         (Some(ActionArg::Upgrade), _) => Action::Upgrade,
         (Some(ActionArg::Wipe), _) => Action::Wipe,
         (Some(ActionArg::Hotfix), _) => Action::Hotfix,
+        (Some(ActionArg::Repair), _) => Action::Repair,
         (None, Some(answer)) => answer.action_for(&target.report)?,
         (None, None) if target.report.ferry().is_none() => Action::Install,
         (None, None) if payload.manifest.kind == payload::Kind::Hotfix => Action::Hotfix,
@@ -50,9 +51,7 @@ fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan>
         });
     }
     choice.answers = answer.as_ref().and_then(|a| a.config.clone());
-    if let Some(sizes) = args.layout_mib {
-        choice.sizes = sizes;
-    }
+    choice.sizes = args.layout_mib;
     // A disk of this machine: this machine's firmware starts it. An image
     // file is started by another machine, whose firmware is not known.
     if std::fs::metadata(&args.disk).is_ok_and(|m| m.file_type().is_block_device()) {

@@ -150,7 +150,7 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
         trust: trust(&args.trust)?,
         disks,
         boot,
-        sizes: args.layout_mib.unwrap_or_default(),
+        sizes: args.layout_mib,
         boot_loader: args
             .boot_loader
             .clone()

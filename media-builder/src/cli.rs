@@ -93,8 +93,9 @@ pub struct PayloadBuildArgs {
     /// What the payload is
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
-    /// Release: installed versions it may upgrade, e.g. ">=1.0.0, <1.1.0"
-    /// [default: one release back]
+    /// Release: installed versions it may upgrade, e.g. ">=1.0.0, <1.1.0",
+    /// or "none" for the product's first release [default: one release
+    /// back]
     #[arg(long, value_name = "REQ")]
     pub upgrades_from: Option<String>,
     /// Hotfix: its id, e.g. hf1

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use payload::{
-    BuildPhase, BuildSpec, Fingerprint, Kind, Manifest, PayloadReader, PublicKey, SecretKey,
-    Storing, TrustStore, TrustUpdate, Version, VersionReq,
+    BuildPhase, BuildSpec, Fingerprint, InstallDefinition, Kind, Manifest, PayloadReader,
+    PublicKey, SecretKey, Storing, TrustStore, TrustUpdate, Version, VersionReq,
 };
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -14,7 +14,8 @@ use time::OffsetDateTime;
 use crate::cli::{KindArg, PayloadBuildArgs, PayloadInspectArgs, PayloadVerifyArgs};
 use crate::progress::Progress;
 
-/// The `--from` description file. Paths are relative to the file.
+/// The `--from` description file (a product's `release.toml`). Paths are
+/// relative to the file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 struct Description {
@@ -37,7 +38,12 @@ struct Description {
     revoke: Vec<String>,
     #[serde(default, rename = "component")]
     components: Vec<DescribedComponent>,
+    /// The product's install definition, signed into the manifest.
+    install: Option<InstallDefinition>,
 }
+
+/// `upgrades-from` that says a release is the product's first.
+const FIRST_RELEASE: &str = "none";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,11 +83,24 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
     };
 
     let mut spec = BuildSpec::new(&product, version, kind);
-    if let Some(req) = args.upgrades_from.or(desc.upgrades_from) {
-        spec.upgrades_from =
-            Some(VersionReq::parse(&req).map_err(|e| {
-                anyhow!("--upgrades-from '{req}' is not a version requirement: {e}")
-            })?);
+    match args.upgrades_from.or(desc.upgrades_from) {
+        Some(req) if req.trim() == FIRST_RELEASE => spec.first_release = true,
+        Some(req) => {
+            spec.upgrades_from = Some(VersionReq::parse(&req).map_err(|e| {
+                anyhow!(
+                    "--upgrades-from '{req}' is not a version requirement \
+                     (or '{FIRST_RELEASE}' for the product's first release): {e}"
+                )
+            })?)
+        }
+        None => {}
+    }
+    if let Some(def) = desc.install {
+        if kind == Kind::Hotfix {
+            bail!("[install] belongs to releases: a hotfix goes into the layout of its release");
+        }
+        def.validate().map_err(|e| anyhow!("[install]: {e}"))?;
+        spec.install = Some(def);
     }
     spec.hotfix_id = args.hotfix_id.or(desc.hotfix_id);
     spec.includes_hotfixes = desc.includes_hotfixes;
@@ -110,6 +129,16 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
     }
     if spec.components.is_empty() {
         bail!("a payload needs at least one --component NAME=FILE");
+    }
+    if kind == Kind::Release && spec.install.is_none() {
+        let missing =
+            payload::product::missing_for_install(spec.components.iter().map(|c| c.0.as_str()));
+        if !missing.is_empty() {
+            eprintln!(
+                "note: installers will refuse this release: it has no {}",
+                missing.join(", no ")
+            );
+        }
     }
 
     let mut trust_add: Vec<PathBuf> = desc.trust_add.iter().map(|p| base.join(p)).collect();
@@ -349,6 +378,16 @@ pub fn inspect(args: PayloadInspectArgs) -> Result<()> {
             println!("kind:        {}", m.kind);
             if let Some(r) = &m.upgrades_from {
                 println!("upgrades:    {r}");
+            }
+            if m.first_release {
+                println!("upgrades:    nothing (the product's first release)");
+            }
+            if let Some(def) = &m.install {
+                println!("layout:      {}", def.summary());
+                println!("cmdline:     {}", def.cmdline);
+                if let Some(t) = &def.title {
+                    println!("boot title:  {t}");
+                }
             }
             if let (Some(base), Some(id)) = (&m.applies_to, &m.hotfix_id) {
                 println!("hotfix:      {id} for {base}");

@@ -494,19 +494,81 @@ fn the_documented_release_builds_a_payload_that_installs() {
     )
     .unwrap();
     let disk = d.join("disk.img");
+    // A 16 GiB disk, sparse: the example's own layout, no test sizes.
     std::fs::File::create(&disk)
         .unwrap()
-        .set_len(128 << 20)
+        .set_len(16 << 30)
         .unwrap();
     let mut choice = install::Choice::new(install::Action::Install);
-    choice.sizes = install::PartitionSizes {
-        esp: 40 << 20,
-        root: 8 << 20,
-        config: 36 << 20,
-        min_data: 4 << 20,
-    };
     choice.machine_id = Some("0123456789abcdef0123456789abcdef".into());
-    if let Err(refusal) = install::plan(&install::inspect(&disk).unwrap(), &info, &choice) {
-        panic!("the documented release cannot be installed: {refusal}");
-    }
+    let plan = match install::plan(&install::inspect(&disk).unwrap(), &info, &choice) {
+        Ok(plan) => plan,
+        Err(refusal) => panic!("the documented release cannot be installed: {refusal}"),
+    };
+    let text = plan.to_string();
+    assert!(
+        text.contains("Layout: ESP 256.0 MiB, root a 4.0 GiB, root b 4.0 GiB, config 128.0 MiB"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Kernel command line: console=ttyS0,115200 console=tty0 quiet"),
+        "{text}"
+    );
+    assert_eq!(plan.entry_title, "Demo Engine 1.1.0");
+
+    // What an install needs, missing or too large, is refused at build
+    // with the reason, and nothing is left behind.
+    let release = std::fs::read_to_string(product.join("release.toml")).unwrap();
+    let without_kernel = release.replace(
+        "[[component]]\nname = \"vmlinuz\"\nfile = \"build/vmlinuz\"\n",
+        "",
+    );
+    assert_ne!(without_kernel, release);
+    std::fs::write(product.join("no-kernel.toml"), without_kernel).unwrap();
+    std::fs::remove_file(product.join("demo-engine-1.1.0.upg")).unwrap();
+    let e = fails(&product, &["payload", "build", "--from", "no-kernel.toml"]);
+    assert!(e.contains("cannot be installed: it has no vmlinuz"), "{e}");
+    std::fs::write(
+        product.join("small.toml"),
+        release.replace("slot = \"4 GiB\"", "slot = \"16 MiB\""),
+    )
+    .unwrap();
+    std::fs::write(product.join("build/rootfs.img"), vec![0x5a; 17 << 20]).unwrap();
+    let e = fails(&product, &["payload", "build", "--from", "small.toml"]);
+    assert!(
+        e.contains("the root image is 17.0 MiB but [install] makes each slot 16.0 MiB"),
+        "{e}"
+    );
+    assert!(!product.join("demo-engine-1.1.0.upg").exists());
+}
+
+/// A product's first release builds without an invented range, says so,
+/// and a new major version without one says how.
+#[test]
+fn a_first_release_upgrades_nothing() {
+    let dir = setup();
+    let d = dir.path();
+    let base = [
+        "payload",
+        "build",
+        "--product",
+        "acme",
+        "--version",
+        "1.0.0",
+        "--kind",
+        "release",
+        "--component",
+        "rootfs.img=rootfs.img",
+        "--key",
+        "admin.key",
+    ];
+    let e = fails(d, &base);
+    assert!(e.contains("upgrades-from = \"none\""), "{e}");
+    let out = ok(d, &[&base[..], &["--upgrades-from", "none"]].concat());
+    assert!(out.contains("acme 1.0.0"), "{out}");
+    let shown = ok(d, &["payload", "inspect", "acme-1.0.0.upg"]);
+    assert!(
+        shown.contains("nothing (the product's first release)"),
+        "{shown}"
+    );
 }

@@ -18,6 +18,7 @@ use crate::manifest::{
     check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
     DEFAULT_CHUNK_SIZE, FORMAT, FORMAT_1,
 };
+use crate::product::{self, InstallDefinition};
 use crate::reader::{PayloadReader, Verified};
 use crate::signature::{SignatureFile, TrustStore};
 use crate::upgrade::default_upgrades_from;
@@ -31,6 +32,11 @@ pub struct BuildSpec {
     pub kind: Kind,
     /// Release only. `None` takes the default rule, one release back.
     pub upgrades_from: Option<VersionReq>,
+    /// Release only: the product's first release, which upgrades nothing
+    /// (`upgrades_from` must then be `None`).
+    pub first_release: bool,
+    /// Release only: how the product installs.
+    pub install: Option<InstallDefinition>,
     /// Hotfix only.
     pub hotfix_id: Option<String>,
     /// Hotfix only: the other hotfixes its image holds.
@@ -56,6 +62,8 @@ impl BuildSpec {
             version,
             kind,
             upgrades_from: None,
+            first_release: false,
+            install: None,
             hotfix_id: None,
             includes_hotfixes: Vec::new(),
             min_installer: Version::new(0, 1, 0),
@@ -125,6 +133,19 @@ pub fn build(
         files.push((name.clone(), path.clone(), size));
     }
     let total: u64 = files.iter().map(|f| f.2).sum();
+    if let Some(def) = &spec.install {
+        let size_of = |name: &str| files.iter().find(|f| f.0 == name).map_or(0, |f| f.2);
+        let missing = product::missing_for_install(files.iter().map(|f| f.0.as_str()));
+        if !missing.is_empty() {
+            return Err(Error::Build(format!(
+                "the release cannot be installed: it has no {}",
+                missing.join(", no ")
+            )));
+        }
+        let boot = size_of(product::KERNEL).saturating_add(size_of(product::INITRD));
+        product::check_fits(def, size_of(product::ROOTFS), boot)
+            .map_err(|e| Error::Build(format!("the release does not fit its layout: {e}")))?;
+    }
 
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -280,35 +301,41 @@ fn manifest_for(spec: &BuildSpec, components: Vec<Component>) -> Result<Manifest
     let (upgrades_from, applies_to) = match spec.kind {
         Kind::Release => {
             let req = match &spec.upgrades_from {
-                Some(r) => r.clone(),
-                None => default_upgrades_from(&spec.version).ok_or_else(|| {
-                    Error::Build(format!(
-                        "{} starts a new major version, so 'one release back' is not known: \
-                         say which releases may upgrade to it (e.g. '>={}.N.0, <{}' \
-                         with N the last minor release of {})",
-                        spec.version,
-                        spec.version.major.saturating_sub(1),
-                        spec.version,
-                        spec.version.major.saturating_sub(1)
+                Some(_) if spec.first_release => {
+                    return Err(Error::Build(
+                        "the product's first release upgrades nothing: give 'upgrades-from' \
+                         or say it is the first, not both"
+                            .into(),
                     ))
-                })?,
+                }
+                _ if spec.first_release => None,
+                Some(r) => Some(r.clone()),
+                None => default_upgrades_from(&spec.version)
+                    .ok_or_else(|| {
+                        Error::Build(format!(
+                            "{} starts a new major version, so 'one release back' is not known: \
+                         say which releases may upgrade to it (e.g. '>={}.N.0, <{}' \
+                         with N the last minor release of {}), or, if it is the product's \
+                         first release, say so (upgrades-from = \"none\")",
+                            spec.version,
+                            spec.version.major.saturating_sub(1),
+                            spec.version,
+                            spec.version.major.saturating_sub(1)
+                        ))
+                    })
+                    .map(Some)?,
             };
-            (Some(req), None)
+            (req, None)
         }
         Kind::Hotfix => (None, Some(spec.version.clone())),
     };
-    // Format 1 while nothing needs format 2, so older installers read it.
-    let format = if components.iter().any(|c| !c.compression.is_none()) {
-        FORMAT
-    } else {
-        FORMAT_1
-    };
-    let manifest = Manifest {
-        format,
+    let mut manifest = Manifest {
+        format: FORMAT_1,
         product: spec.product.clone(),
         version: spec.version.clone(),
         kind: spec.kind,
         upgrades_from,
+        first_release: spec.first_release,
         applies_to,
         hotfix_id: spec.hotfix_id.clone(),
         includes_hotfixes: spec.includes_hotfixes.clone(),
@@ -317,8 +344,10 @@ fn manifest_for(spec: &BuildSpec, components: Vec<Component>) -> Result<Manifest
         config_schema: spec.config_schema,
         hash: HashAlgorithm::Sha256,
         trust: spec.trust.clone(),
+        install: spec.install.clone(),
         components,
     };
+    manifest.format = manifest.needed_format();
     manifest.validate()?;
     Ok(manifest)
 }

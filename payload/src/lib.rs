@@ -17,6 +17,7 @@ mod error;
 mod frames;
 mod keys;
 mod manifest;
+pub mod product;
 mod reader;
 mod signature;
 mod trust_files;
@@ -33,6 +34,7 @@ pub use manifest::{
     Manifest, Sha256Digest, TrustUpdate, DEFAULT_CHUNK_SIZE, FORMAT, FORMAT_1, MAX_CHUNK_SIZE,
     MAX_COMPONENTS, MAX_COMPONENT_SIZE, MAX_INCLUDED_HOTFIXES, MAX_MANIFEST_BYTES, MIN_CHUNK_SIZE,
 };
+pub use product::InstallDefinition;
 pub use reader::{read_unverified, PayloadReader, Unverified, Verified};
 pub use semver::{Version, VersionReq};
 pub use signature::{SignatureEntry, SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};

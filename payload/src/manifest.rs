@@ -7,6 +7,7 @@ use semver::{Version, VersionReq};
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{Fingerprint, PublicKey};
+use crate::product::InstallDefinition;
 use crate::Error;
 
 /// The newest manifest format this code reads and writes: format 2 adds
@@ -295,6 +296,10 @@ pub struct Manifest {
     /// Release only: installed versions this release may upgrade.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrades_from: Option<VersionReq>,
+    /// Release only: the product's first release, which upgrades nothing
+    /// (`upgrades-from` absent). Format 2.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_release: bool,
     /// Hotfix only: the exact release it applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to: Option<Version>,
@@ -318,6 +323,10 @@ pub struct Manifest {
     pub hash: HashAlgorithm,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust: Option<TrustUpdate>,
+    /// Release only: how the product installs (`crate::product`); absent,
+    /// the installer uses [`InstallDefinition::default`]. Format 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub install: Option<InstallDefinition>,
     #[serde(rename = "component")]
     pub components: Vec<Component>,
 }
@@ -395,6 +404,18 @@ impl Manifest {
         self.components.iter().map(|c| c.size).sum()
     }
 
+    /// The oldest format that holds what this manifest says: format 2 for
+    /// the install definition, a first release or a compressed component;
+    /// else format 1, so that older installers read it.
+    pub fn needed_format(&self) -> u32 {
+        let compressed = self.components.iter().any(|c| !c.compression.is_none());
+        if self.install.is_some() || self.first_release || compressed {
+            FORMAT
+        } else {
+            FORMAT_1
+        }
+    }
+
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |msg: String| Err(Error::Manifest(msg));
         if !(FORMAT_1..=FORMAT).contains(&self.format) {
@@ -402,6 +423,16 @@ impl Manifest {
                 "it is format {}; this tool reads formats {FORMAT_1} to {FORMAT}",
                 self.format
             ));
+        }
+        if self.format < self.needed_format() {
+            return bad(format!(
+                "'[install]' and 'first-release' need format 2; it says format {}",
+                self.format
+            ));
+        }
+        if let Some(def) = &self.install {
+            def.validate()
+                .map_err(|e| Error::Manifest(format!("[install]: {e}")))?;
         }
         if !valid_product_id(&self.product) {
             return bad(format!(
@@ -417,10 +448,18 @@ impl Manifest {
         }
         match self.kind {
             Kind::Release => {
-                if self.upgrades_from.is_none() {
-                    return bad(
-                        "a release must say which versions it upgrades ('upgrades-from')".into(),
-                    );
+                match (&self.upgrades_from, self.first_release) {
+                    (None, false) => {
+                        return bad("a release must say which versions it upgrades \
+                             ('upgrades-from'), or that it is the first ('first-release')"
+                            .into())
+                    }
+                    (Some(_), true) => {
+                        return bad("the first release upgrades nothing: \
+                             'upgrades-from' and 'first-release' exclude each other"
+                            .into())
+                    }
+                    _ => {}
                 }
                 if self.applies_to.is_some()
                     || self.hotfix_id.is_some()
@@ -455,8 +494,12 @@ impl Manifest {
                     }
                     None => return bad("a hotfix must have an id ('hotfix-id')".into()),
                 }
-                if self.upgrades_from.is_some() {
-                    return bad("'upgrades-from' belongs to releases, not hotfixes".into());
+                if self.upgrades_from.is_some() || self.first_release || self.install.is_some() {
+                    return bad(
+                        "'upgrades-from', 'first-release' and '[install]' belong to releases, \
+                         not hotfixes"
+                            .into(),
+                    );
                 }
                 self.check_included_hotfixes()?;
             }

@@ -24,6 +24,11 @@ pub enum Refusal {
         offered: Version,
         hint: String,
     },
+    #[error(
+        "{offered} is the product's first release: it upgrades no installed version \
+         (wipe and reinstall to install it)"
+    )]
+    FirstRelease { offered: Version },
     #[error("hotfix {id} is for {base}; this system runs {installed}")]
     WrongBase {
         id: String,
@@ -92,6 +97,11 @@ impl Manifest {
                 if *installed > self.version {
                     return Err(Refusal::Downgrade {
                         installed: installed.clone(),
+                        offered: self.version.clone(),
+                    });
+                }
+                if self.first_release {
+                    return Err(Refusal::FirstRelease {
                         offered: self.version.clone(),
                     });
                 }

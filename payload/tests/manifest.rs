@@ -252,3 +252,60 @@ fn a_signed_but_invalid_manifest_is_refused_after_the_signature() {
     let err = verify(&bytes, &trust(&[&k])).unwrap_err().to_string();
     assert!(err.contains("not allowed"), "{err}");
 }
+
+#[test]
+fn install_definition_and_first_release_are_format_2() {
+    let mut m = release_manifest("1.0.0", vec![component("rootfs.img", &data(100_000, 1))]);
+    m.upgrades_from = None;
+    m.first_release = true;
+    m.install = Some(
+        payload::InstallDefinition::parse("slot = \"4 GiB\"\ncmdline = \"console=ttyS0 quiet\"")
+            .unwrap(),
+    );
+    // Written as format 1, a format-1 reader would misread it: refused.
+    let e = m.to_toml().unwrap_err().to_string();
+    assert!(e.contains("need format 2"), "{e}");
+    m.format = m.needed_format();
+    let text = m.to_toml().unwrap();
+    assert!(text.contains("format = 2\n"), "{text}");
+    assert!(text.contains("first-release = true\n"), "{text}");
+    assert!(text.contains("[install]\n"), "{text}");
+    assert_eq!(Manifest::parse(text.as_bytes()).unwrap(), m);
+    // Hostile definitions are refused even when signed.
+    let e = parse_err(&text.replace("slot = \"4 GiB\"", "slot = \"60%\""));
+    assert!(
+        e.contains("[install]") && e.contains("less than 100%"),
+        "{e}"
+    );
+    let e = parse_err(&text.replace("quiet", "quiet\\nroot=/dev/sda"));
+    assert!(e.contains("no newline"), "{e}");
+    // The first release names no versions it upgrades.
+    let e = parse_err(&text.replace(
+        "first-release = true",
+        "first-release = true\nupgrades-from = \">=0.1.0\"",
+    ));
+    assert!(e.contains("exclude each other"), "{e}");
+    let e = parse_err(&text.replace("first-release = true\n", ""));
+    assert!(e.contains("'first-release'"), "{e}");
+    // And installs over nothing.
+    assert!(matches!(
+        m.check_upgrade_from(&Version::new(0, 9, 0), &[]),
+        Err(payload::Refusal::FirstRelease { .. })
+    ));
+}
+
+/// The fuzz corpus's format-2 seed is a manifest that parses: the fuzzer
+/// starts from inside the install definition, not from a refusal.
+#[test]
+fn the_format_2_fuzz_seed_parses_and_writes_back() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/corpus/payload_manifest/release-install.toml"
+    );
+    let m = Manifest::parse(&std::fs::read(path).unwrap()).unwrap();
+    assert!(m.first_release);
+    let def = m.install.as_ref().unwrap();
+    assert_eq!(def.title.as_deref(), Some("Acme Engine"));
+    let again = Manifest::parse(m.to_toml().unwrap().as_bytes()).unwrap();
+    assert_eq!(again, m);
+}

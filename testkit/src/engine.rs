@@ -42,7 +42,7 @@ pub fn boot_loader() -> PathBuf {
 /// real boot loader.
 pub fn choice(action: Action) -> Choice {
     let mut c = Choice::new(action);
-    c.sizes = sizes();
+    c.sizes = Some(sizes());
     c.machine_id = Some(MACHINE_ID.into());
     c.boot_loader = boot_loader();
     c

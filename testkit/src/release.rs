@@ -66,6 +66,12 @@ pub struct Release {
     pub trust: Option<TrustUpdate>,
     /// Hotfix only: the other hotfixes its image holds.
     pub includes: Vec<&'static str>,
+    /// Release only: the product's install definition.
+    pub install: Option<payload::InstallDefinition>,
+    /// Release only: the product's first (`upgrades_from` is then ignored).
+    pub first_release: bool,
+    /// Bytes of its root image.
+    pub rootfs_size: u64,
 }
 
 impl Release {
@@ -85,6 +91,9 @@ impl Release {
             seed: version.bytes().map(u64::from).sum(),
             trust: None,
             includes: Vec::new(),
+            install: None,
+            first_release: false,
+            rootfs_size: ROOTFS_SIZE,
         }
     }
 
@@ -100,7 +109,7 @@ impl Release {
 
     /// The root image it carries.
     pub fn rootfs(&self) -> Vec<u8> {
-        noise(self.seed, ROOTFS_SIZE as usize)
+        noise(self.seed, self.rootfs_size as usize)
     }
 
     /// Build it into `dir`, signed by `key`.
@@ -121,7 +130,10 @@ impl Release {
         spec.hotfix_id = self.hotfix_id.map(String::from);
         spec.upgrades_from = self
             .upgrades_from
+            .filter(|_| !self.first_release)
             .map(|r| VersionReq::parse(r).expect("requirement"));
+        spec.first_release = self.first_release;
+        spec.install = self.install.clone();
         spec.config_schema = Some(self.schema);
         spec.trust = self.trust.clone();
         spec.includes_hotfixes = self.includes.iter().map(|s| s.to_string()).collect();

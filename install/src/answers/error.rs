@@ -67,9 +67,11 @@ pub enum AnswerProblem {
     NotATable,
     #[error("a string in quotes is expected")]
     NotAString,
-    #[error("missing: say \"upgrade\", \"install\", \"wipe\" or \"auto\"")]
+    #[error("missing: say \"upgrade\", \"install\", \"wipe\", \"repair\" or \"auto\"")]
     NoAction,
-    #[error("{0:?} is not an action; say \"upgrade\", \"install\", \"wipe\" or \"auto\"")]
+    #[error(
+        "{0:?} is not an action; say \"upgrade\", \"install\", \"wipe\", \"repair\" or \"auto\""
+    )]
     NotAnAction(String),
     #[error("missing: a device path, \"only\" or {{ model = ..., serial = ..., size-min = ... }}")]
     NoDisk,

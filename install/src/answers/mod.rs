@@ -34,6 +34,9 @@ pub enum Requested {
     Wipe,
     /// Upgrade an installation, install on a blank disk, refuse otherwise.
     Auto,
+    /// Install the installed release again in the other slot, keeping
+    /// configuration and data.
+    Repair,
 }
 
 /// Which disk.
@@ -183,6 +186,7 @@ impl AnswerFile {
             "install" => Requested::Install,
             "wipe" => Requested::Wipe,
             "auto" => Requested::Auto,
+            "repair" => Requested::Repair,
             _ => {
                 return Err(cx.err(
                     install.get("action").and_then(Item::span),
@@ -217,7 +221,7 @@ impl AnswerFile {
             None => (Finish::Stay, 0),
             Some(item) => finish(&cx, item)?,
         };
-        if config.is_some() && requested == Requested::Upgrade {
+        if config.is_some() && matches!(requested, Requested::Upgrade | Requested::Repair) {
             return Err(cx.err(
                 root.key("config").and_then(|k| k.span()),
                 "config",

@@ -88,6 +88,7 @@ impl AnswerFile {
         let used = !matches!(disk.content, Content::Blank);
         let action = match (self.requested, &disk.content) {
             (Requested::Upgrade, _) => Action::Upgrade,
+            (Requested::Repair, _) => Action::Repair,
             (Requested::Wipe, _) => Action::Wipe,
             (Requested::Install, Content::Blank) => Action::Install,
             (Requested::Install, _) => Action::Wipe,

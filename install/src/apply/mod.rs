@@ -170,6 +170,9 @@ trait VolumeError {
     fn into_error(self, what: String) -> Error;
 }
 
+/// FAT volume label of a data partition Ferry formats.
+pub const DATA_LABEL: &str = "FERRY-DATA";
+
 impl VolumeError for io::Error {
     fn into_error(self, what: String) -> Error {
         Error::io(what, self)
@@ -472,6 +475,7 @@ impl<D: Device + Send> Run<'_, D> {
                 self.config_ready = true;
                 Ok(())
             }
+            StepKind::FormatData => self.format(Role::Data, DATA_LABEL, &[]),
             StepKind::MarkSlotWriting => self.mark_writing(),
             StepKind::WriteSlot => {
                 let reader = reader.take().ok_or(Error::PayloadUsed)?;
@@ -493,6 +497,7 @@ impl<D: Device + Send> Run<'_, D> {
         let roles: &[Role] = match kind {
             StepKind::FormatEsp | StepKind::WriteSlot | StepKind::InstallBootLoader => &[Role::Esp],
             StepKind::FormatConfig | StepKind::WriteConfig => &[Role::Config],
+            StepKind::FormatData => &[Role::Data],
             StepKind::MarkSlotWriting => &[Role::Esp, Role::Config],
             StepKind::RecordNewSlot => &[Role::Config],
             StepKind::SetDefault => &[Role::Esp],

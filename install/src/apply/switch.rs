@@ -38,7 +38,7 @@ impl<D: Device + Send> Run<'_, D> {
             .ok_or_else(|| Error::PlanIncomplete("state record".into()))?;
         if let Some(keep) = plan.keep_slot {
             record.active = keep;
-            record.slots.get_mut(keep).state = SlotState::Good;
+            record.slots.get_mut(keep).state = plan.state_after.slots.get(keep).state;
         }
         *record.slots.get_mut(slot) = SlotRecord {
             state: SlotState::Writing,
@@ -105,16 +105,13 @@ impl<D: Device + Send> Run<'_, D> {
         let part = plan
             .partition(root)
             .ok_or_else(|| Error::PlanIncomplete(root.partition_name().to_string()))?;
-        let title = match &plan.hotfix {
-            Some(_) if !plan.to_hotfixes.is_empty() => format!(
-                "{} {} ({})",
-                plan.product,
-                plan.to,
-                plan.to_hotfixes.join(", ")
-            ),
-            _ => format!("{} {}", plan.product, plan.to),
-        };
-        let entry = boot::entry_text(&title, &plan.to.to_string(), slot, &part.part_guid);
+        let entry = boot::entry_text(
+            &plan.entry_title,
+            &plan.to.to_string(),
+            slot,
+            &part.part_guid,
+            &plan.cmdline,
+        );
         let esp = self.part(Role::Esp)?;
         let what = || format!("writing the boot entry of slot {slot} on the ESP");
         let (part_file, file) = on_volume(self.dev, esp, what, |fs| {

@@ -13,7 +13,7 @@ use super::text::fresh_steps;
 use super::{derived_guid, Action, Choice, Plan, PlannedPartition};
 use crate::error::{problem_list, Refusal};
 use crate::source::PayloadInfo;
-use crate::target::Target;
+use crate::target::{PartitionSizes, Target};
 
 fn valid_machine_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
@@ -59,7 +59,10 @@ pub(super) fn plan_fresh(
             });
         }
     }
-    let sizes = choice.sizes;
+    let def = super::definition(m);
+    let sizes = choice
+        .sizes
+        .unwrap_or_else(|| PartitionSizes::of_definition(&def, target.report.size));
     let needed = sizes.min_disk_size();
     if target.report.size < needed {
         return Err(Refusal::DiskTooSmall {
@@ -72,11 +75,7 @@ pub(super) fn plan_fresh(
     let boot_bytes = boot_files(payload);
     // Both slots' kernels and initrds, plus room for the boot loader and
     // the FAT itself.
-    if boot_bytes
-        .saturating_mul(2)
-        .saturating_add(16 * layout::MIB)
-        > sizes.esp
-    {
+    if payload::product::esp_needed(boot_bytes) > sizes.esp {
         return Err(Refusal::EspTooSmall {
             boot_files: boot_bytes,
             esp: sizes.esp,
@@ -217,7 +216,27 @@ pub(super) fn plan_fresh(
             .and_then(|len| crate::fatvol::layout(len, sector_size))
             .map_or(fat::FatKind::Fat32, |(kind, _, _)| kind)
     };
-    let fats = (fat_kind(Role::Esp), fat_kind(Role::Config));
+    let data_fat = match def.data_filesystem {
+        payload::product::DataFilesystem::None => None,
+        payload::product::DataFilesystem::Fat32 => {
+            let len = partitions
+                .iter()
+                .find(|p| p.role == Role::Data)
+                .map_or(0, |p| p.size);
+            // A FAT volume counts its sectors in 32 bits.
+            let sectors_fit = len / sector_size <= u64::from(u32::MAX);
+            match crate::fatvol::layout(len, sector_size).filter(|_| sectors_fit) {
+                Some((kind, _, _)) => Some(kind),
+                None => {
+                    return Err(Refusal::DataNotFormattable {
+                        bytes: len,
+                        filesystem: def.data_filesystem,
+                    })
+                }
+            }
+        }
+    };
+    let fats = (fat_kind(Role::Esp), fat_kind(Role::Config), data_fat);
     let steps = fresh_steps(
         payload,
         target.path(),
@@ -240,6 +259,8 @@ pub(super) fn plan_fresh(
         to_hotfixes: Vec::new(),
         slot,
         keep_slot: None,
+        entry_title: super::entry_title(m, &[]),
+        cmdline: def.cmdline.clone(),
         disk_guid: Some(derived_guid(&machine_id, "disk")),
         machine_id,
         partitions,

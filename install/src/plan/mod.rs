@@ -25,6 +25,17 @@ use crate::error::Refusal;
 use crate::source::{PayloadInfo, INITRD, KERNEL, ROOTFS};
 use crate::target::{PartitionSizes, Target};
 
+/// The install definition of a release: its manifest's, or the layout and
+/// command line of releases made before definitions existed.
+pub fn definition(m: &payload::Manifest) -> payload::InstallDefinition {
+    m.install.clone().unwrap_or_default()
+}
+
+/// The boot menu title of the slot a plan writes.
+fn entry_title(m: &payload::Manifest, hotfixes: &[String]) -> String {
+    definition(m).entry_title(&m.product, &m.version.to_string(), hotfixes)
+}
+
 /// What the technician chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -38,6 +49,10 @@ pub enum Action {
     Upgrade,
     /// Install a hotfix of the running release next to it.
     Hotfix,
+    /// Install the running release again in the other slot, keeping its
+    /// configuration and data: an upgrade to the same version, for an
+    /// installation whose slot is damaged or failed to start.
+    Repair,
 }
 
 impl Action {
@@ -48,6 +63,7 @@ impl Action {
             Action::Wipe => "wipe",
             Action::Upgrade => "upgrade",
             Action::Hotfix => "hotfix",
+            Action::Repair => "repair",
         }
     }
 }
@@ -65,8 +81,9 @@ pub struct Choice {
     pub action: Action,
     /// Values over the default configuration (install and wipe only).
     pub answers: Option<Answers>,
-    /// Partition sizes for a new layout (install and wipe).
-    pub sizes: PartitionSizes,
+    /// Partition sizes for a new layout (install and wipe) instead of the
+    /// release's install definition: for tests on small images.
+    pub sizes: Option<PartitionSizes>,
     /// Machine id for a new installation: 32 lower case hex digits. A wipe
     /// keeps the id of the Ferry installation it replaces.
     pub machine_id: Option<String>,
@@ -137,7 +154,7 @@ impl Choice {
         Choice {
             action,
             answers: None,
-            sizes: PartitionSizes::default(),
+            sizes: None,
             machine_id: None,
             boot_loader: PathBuf::from(SYSTEMD_BOOT_EFI),
             shim: None,
@@ -172,6 +189,8 @@ pub enum StepKind {
     FormatEsp,
     /// Format the config partition.
     FormatConfig,
+    /// Format the data partition, as the install definition asks.
+    FormatData,
     /// Record the target slot as `writing` and remove its boot entry.
     MarkSlotWriting,
     /// Write the components while verifying them.
@@ -200,6 +219,7 @@ impl StepKind {
             StepKind::WritePartitionTable => "write-partition-table",
             StepKind::FormatEsp => "format-esp",
             StepKind::FormatConfig => "format-config",
+            StepKind::FormatData => "format-data",
             StepKind::MarkSlotWriting => "mark-slot-writing",
             StepKind::WriteSlot => "write-slot",
             StepKind::ReadBack => "read-back",
@@ -291,8 +311,13 @@ pub struct Plan {
     pub to_hotfixes: Vec<String>,
     /// Slot written.
     pub slot: Slot,
-    /// Slot kept as it is (upgrade, hotfix).
+    /// Slot kept as it is (upgrade, hotfix, repair).
     pub keep_slot: Option<Slot>,
+    /// The new slot's boot menu title.
+    pub entry_title: String,
+    /// The product's kernel command line for the new slot (after Ferry's
+    /// `root=` and `ferry.slot=`).
+    pub cmdline: String,
     /// Machine id.
     pub machine_id: String,
     /// GPT disk GUID of a new layout.
@@ -395,7 +420,9 @@ pub fn plan(target: &Target, payload: &PayloadInfo, choice: &Choice) -> Result<P
             checks::firmware_starts_layout(choice)?;
             fresh::plan_fresh(target, payload, choice)
         }
-        Action::Upgrade | Action::Hotfix => update::plan_update(target, payload, choice),
+        Action::Upgrade | Action::Hotfix | Action::Repair => {
+            update::plan_update(target, payload, choice)
+        }
     }
 }
 

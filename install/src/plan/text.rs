@@ -26,6 +26,10 @@ impl fmt::Display for Plan {
                 self.to
             ),
             (Action::Wipe, _) => format!("Wipe and reinstall {} {}", self.product, self.to),
+            (Action::Repair, _) => format!(
+                "Reinstall {} {} in slot {}",
+                self.product, self.to, self.slot
+            ),
             _ => format!("Install {} {}", self.product, self.to),
         };
         writeln!(
@@ -41,12 +45,26 @@ impl fmt::Display for Plan {
                  if the new one does not start, the machine returns to it by itself."
             )?;
         }
+        if self.action == Action::Repair {
+            writeln!(
+                f,
+                "The release is written again from the medium with the running configuration, \
+                 copied unchanged; the data partition is not touched."
+            )?;
+        }
         if self.action == Action::Wipe {
             writeln!(
                 f,
                 "Everything on this disk is erased. No other disk is touched."
             )?;
         }
+        writeln!(
+            f,
+            "Layout{}: {}",
+            if self.new_table { "" } else { " (kept)" },
+            self.layout_summary()
+        )?;
+        writeln!(f, "Kernel command line: {}", self.cmdline)?;
         for n in &self.notes {
             writeln!(f, "Note: {n}")?;
         }
@@ -67,6 +85,25 @@ impl fmt::Display for Plan {
             writeln!(f, "  {:>2}. {}", i + 1, s.title)?;
         }
         Ok(())
+    }
+}
+
+impl Plan {
+    /// The partitions in a line: "ESP 512.0 MiB, root a 8.0 GiB, ...".
+    pub fn layout_summary(&self) -> String {
+        self.partitions
+            .iter()
+            .map(|p| {
+                let name = match p.role {
+                    detect::layout::Role::Esp => "ESP".to_string(),
+                    detect::layout::Role::Root(s) => format!("root {s}"),
+                    detect::layout::Role::Config => "config".into(),
+                    detect::layout::Role::Data => "data".into(),
+                };
+                format!("{name} {}", size(p.size))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -158,7 +195,7 @@ pub(super) fn fresh_steps(
     schema: u32,
     wipe: bool,
     verify: bool,
-    (esp, config): (fat::FatKind, fat::FatKind),
+    (esp, config, data): (fat::FatKind, fat::FatKind, Option<fat::FatKind>),
     shim: bool,
 ) -> Vec<Step> {
     let fat_name = |kind| match kind {
@@ -201,6 +238,15 @@ pub(super) fn fresh_steps(
             format!("Format the config partition ({})", fat_name(config)),
         ),
     ]);
+    if let Some(data) = data {
+        steps.push(step(
+            StepKind::FormatData,
+            format!(
+                "Format the data partition ({}), as the product asks",
+                fat_name(data)
+            ),
+        ));
+    }
     steps.extend(slot_steps(payload, Slot::A, Some(schema), true, shim));
     steps
 }

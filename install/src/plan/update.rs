@@ -53,7 +53,7 @@ pub(super) fn plan_update(
     }
     if matches!(
         (choice.action, m.kind),
-        (Action::Upgrade, Kind::Hotfix) | (Action::Hotfix, Kind::Release)
+        (Action::Upgrade | Action::Repair, Kind::Hotfix) | (Action::Hotfix, Kind::Release)
     ) {
         return Err(Refusal::WrongKind {
             kind: m.kind,
@@ -67,9 +67,12 @@ pub(super) fn plan_update(
         run_report.and_then(|s| s.boot),
         Some(detect::boot::BootHealth::Good)
     );
+    let repair = choice.action == Action::Repair;
     match run_rec.state {
         SlotState::Good => {}
         SlotState::New if blessed => {}
+        // A repair is for a system that may not have started well.
+        SlotState::New if repair => {}
         SlotState::New => return Err(Refusal::NotConfirmed { slot: running }),
         SlotState::Writing | SlotState::Empty => {
             return Err(Refusal::BrokenSlot {
@@ -82,8 +85,24 @@ pub(super) fn plan_update(
         .release
         .clone()
         .ok_or(Refusal::NoRelease { slot: running })?;
-    // The floor comes from the installed system's own record.
-    m.check_upgrade_from(&installed, &run_rec.hotfixes)?;
+    if repair {
+        // The same release again, from the medium; nothing else.
+        if installed != m.version {
+            return Err(Refusal::RepairOtherRelease {
+                installed,
+                offered: m.version.clone(),
+            });
+        }
+        if !run_rec.hotfixes.is_empty() {
+            return Err(Refusal::RepairLosesHotfixes {
+                release: installed,
+                hotfixes: run_rec.hotfixes.clone(),
+            });
+        }
+    } else {
+        // The floor comes from the installed system's own record.
+        m.check_upgrade_from(&installed, &run_rec.hotfixes)?;
+    }
 
     // Key continuity: the installed system must trust one of the signers;
     // its revocations and the installer's both hold.
@@ -138,7 +157,7 @@ pub(super) fn plan_update(
         .schema()
         .map_err(|e| Refusal::Migration(Arc::new(e)))?;
     let (config, migration, config_schema) = match choice.action {
-        Action::Upgrade => match config_migration(payload, &source)? {
+        Action::Upgrade | Action::Repair => match config_migration(payload, &source)? {
             Some(mp) => {
                 let preview = MigrationPreview {
                     from_schema: mp.from_schema(),
@@ -178,7 +197,10 @@ pub(super) fn plan_update(
     state_after.trusted_keys = keys.trusted;
     state_after.revoked_keys = keys.revoked;
     // A new slot whose entry lost its counter has booted good.
-    state_after.slots.get_mut(running).state = SlotState::Good;
+    // A repair of a slot that never proved itself leaves it as it is.
+    if !(repair && run_rec.state == SlotState::New && !blessed) {
+        state_after.slots.get_mut(running).state = SlotState::Good;
+    }
     // What the image holds: `check_upgrade_from` saw to it that the
     // running slot's hotfixes are among them.
     let to_hotfixes = m.slot_hotfixes();
@@ -204,9 +226,11 @@ pub(super) fn plan_update(
         from_hotfixes: run_rec.hotfixes.clone(),
         to: m.version.clone(),
         hotfix: m.hotfix_id.clone().filter(|_| m.kind == Kind::Hotfix),
+        entry_title: super::entry_title(m, &to_hotfixes),
         to_hotfixes,
         slot,
         keep_slot: Some(running),
+        cmdline: super::definition(m).cmdline,
         machine_id: record.machine_id.clone(),
         disk_guid: None,
         partitions,

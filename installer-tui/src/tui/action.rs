@@ -72,6 +72,9 @@ pub fn choices(
                     ),
                 ),
                 (Action::Upgrade, _) => ('u', format!("Upgrade to {v} (keep configuration)")),
+                (Action::Repair, _) => {
+                    ('r', format!("Reinstall {v} (keep configuration and data)"))
+                }
                 (Action::Install, _) => ('i', format!("Install {v}")),
                 (Action::Wipe, Content::Ferry(_)) => ('w', format!("Wipe and reinstall {v}")),
                 (Action::Wipe, _) => ('i', format!("Install {v} (erases the disk)")),

@@ -31,8 +31,9 @@ pub struct Setup {
     /// Started by the boot medium's init (no `--medium`): reboot, power off
     /// and the shell are real.
     pub boot: bool,
-    /// Partition sizes of a new layout.
-    pub sizes: PartitionSizes,
+    /// Partition sizes of a new layout instead of the release's install
+    /// definition (`--layout-mib`, for tests on small images).
+    pub sizes: Option<PartitionSizes>,
     /// systemd-boot's EFI binary.
     pub boot_loader: PathBuf,
     /// The shim before it, if the medium has one.

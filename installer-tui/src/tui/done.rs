@@ -49,6 +49,7 @@ pub fn done_title(action: Action) -> &'static str {
     match action {
         Action::Upgrade => "Upgrade complete",
         Action::Hotfix => "Hotfix complete",
+        Action::Repair => "Reinstall complete",
         Action::Wipe => "Wipe and reinstall complete",
         Action::Install => "Install complete",
     }
@@ -59,6 +60,7 @@ pub fn failed_title(o: &Outcome) -> String {
     let what = match o.action {
         Action::Upgrade => "Upgrade",
         Action::Hotfix => "Hotfix",
+        Action::Repair => "Reinstall",
         Action::Wipe => "Wipe and reinstall",
         Action::Install => "Install",
     };

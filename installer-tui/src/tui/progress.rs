@@ -55,7 +55,7 @@ impl Run {
                 .any(|(s, _, st)| *s == k && *st != StepState::Pending)
         };
         match self.plan.action {
-            Action::Upgrade | Action::Hotfix => !begun(StepKind::SetDefault),
+            Action::Upgrade | Action::Hotfix | Action::Repair => !begun(StepKind::SetDefault),
             Action::Install | Action::Wipe => !self
                 .steps
                 .iter()
@@ -159,10 +159,10 @@ pub fn cancel_text(run: &Run) -> String {
         return "Cancelling: the installer stops at the next block it reads.".into();
     }
     match (plan.action, run.cancel_possible()) {
-        (Action::Upgrade | Action::Hotfix, true) => format!(
+        (Action::Upgrade | Action::Hotfix | Action::Repair, true) => format!(
             "c Cancel: stops now; slot {keep} stays the default and its configuration is untouched."
         ),
-        (Action::Upgrade | Action::Hotfix, false) => format!(
+        (Action::Upgrade | Action::Hotfix | Action::Repair, false) => format!(
             "Too late to cancel: the new system is already the default. If it does not start, the machine returns to slot {keep} by itself."
         ),
         (_, true) => "c Cancel: stops now; nothing has been written yet.".into(),
@@ -210,6 +210,7 @@ impl Component for ProgressState {
         let verb = match plan.action {
             Action::Upgrade => "Upgrading",
             Action::Hotfix => "Applying a hotfix to",
+            Action::Repair => "Reinstalling",
             Action::Wipe => "Wiping and reinstalling",
             Action::Install => "Installing",
         };

@@ -332,12 +332,12 @@ pub fn host_apply_with(
             choice.boot_loader = need(PathBuf::from(install::SYSTEMD_BOOT_EFI));
         }
     }
-    choice.sizes = install::PartitionSizes {
+    choice.sizes = Some(install::PartitionSizes {
         esp: 64 << 20,
         root: 16 << 20,
         config: 40 << 20,
         min_data: 8 << 20,
-    };
+    });
     if matches!(action, install::Action::Install | install::Action::Wipe) {
         choice.machine_id = Some(install::new_machine_id().map_err(|e| anyhow::anyhow!("{e}"))?);
     }

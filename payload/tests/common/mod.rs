@@ -53,6 +53,7 @@ pub fn release_manifest(version: &str, components: Vec<Component>) -> Manifest {
         version: Version::parse(version).unwrap(),
         kind: Kind::Release,
         upgrades_from: Some(VersionReq::parse(">=1.0.0, <1.1.0").unwrap()),
+        first_release: false,
         applies_to: None,
         hotfix_id: None,
         includes_hotfixes: Vec::new(),
@@ -61,6 +62,7 @@ pub fn release_manifest(version: &str, components: Vec<Component>) -> Manifest {
         config_schema: Some(1),
         hash: HashAlgorithm::Sha256,
         trust: None,
+        install: None,
         components,
     }
 }

@@ -161,3 +161,39 @@ fn a_damaged_partition_table_is_only_wiped() {
     assert_eq!(on(&app), "Review");
     has(&app, &["Type ERASE"]);
 }
+
+#[test]
+fn the_running_release_is_offered_as_a_repair() {
+    let fx = super::fixture();
+    fx.put_release(&testkit::release::Release::new("1.0.0"));
+    let mut app = started(&fx, &[&fx.installed]);
+    keys(&mut app, "i");
+    key(&mut app, KeyCode::Enter);
+    // The upgrade is refused as already installed; the reinstall is not.
+    has(
+        &app,
+        &[
+            "[u] Upgrade to 1.0.0 (keep configuration) (not possible)",
+            "demo-engine 1.0.0 is already installed",
+            "[r] Reinstall 1.0.0 (keep configuration and data)",
+            "[w] Wipe and reinstall 1.0.0",
+        ],
+    );
+    hasnt(
+        &app,
+        &["Reinstall 1.0.0 (keep configuration and data) (not possible)"],
+    );
+    snap(&fx, &app, "action_repair");
+    keys(&mut app, "r");
+    assert_eq!(on(&app), "Review");
+    has(
+        &app,
+        &[
+            "Reinstall demo-engine 1.0.0 in slot b on ",
+            "the data partition is not touched",
+            "Layout (kept):",
+            "Press Enter to start the repair.",
+        ],
+    );
+    snap(&fx, &app, "review_repair");
+}

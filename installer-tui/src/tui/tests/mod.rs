@@ -42,7 +42,7 @@ fn setup(fx: &Fixture, disks: &[&Path]) -> Setup {
         trust: fx.trust.clone(),
         disks: disks.iter().map(|p| p.to_path_buf()).collect(),
         boot: false,
-        sizes: testkit::engine::sizes(),
+        sizes: Some(testkit::engine::sizes()),
         boot_loader: testkit::engine::boot_loader(),
         shim: None,
         answer: None,
