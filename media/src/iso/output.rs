@@ -179,9 +179,9 @@ impl Output {
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the image writer failed"))))
     }
 
-    /// Write the sums into the application-use area and rename the file
-    /// into place. Like cp and xorriso, building does not wait for the
-    /// page cache to reach the disk; `usb write` does.
+    /// Write the sums into the application-use area, wait until the disk
+    /// holds every byte, and rename the file into place: after a crash or
+    /// power cut the final name never shows a partly written image.
     pub fn finish(mut self) -> Result<Sums> {
         self.flush_stage()?;
         let mut w = self.join()??;
@@ -192,6 +192,7 @@ impl Output {
         w.file
             .seek(SeekFrom::Start(APP_USE_OFFSET))
             .and_then(|_| w.file.write_all(&sums.app_use_area()))
+            .and_then(|_| w.file.sync_all())
             .map_err(|e| disk_error(e, &self.tmp))?;
         std::fs::rename(&self.tmp, &self.dest).with_context(|| {
             format!("renaming {} to {}", self.tmp.display(), self.dest.display())
