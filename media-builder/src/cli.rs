@@ -123,6 +123,11 @@ pub struct PayloadBuildArgs {
     /// Bytes per verified chunk, a power of two from 64 KiB to 16 MiB
     #[arg(long, value_name = "BYTES")]
     pub chunk_size: Option<u64>,
+    /// How image components (NAME.img) are stored: zstd[:LEVEL] compresses
+    /// each chunk on every core (format 2); none stores them as they are
+    /// (format 1, which older installers read) [default: zstd:3]
+    #[arg(long, value_name = "zstd[:LEVEL]|none")]
+    pub compress: Option<String>,
     /// Output file, or a directory to write PRODUCT-VERSION.upg into
     /// [default: PRODUCT-VERSION.upg in the current directory]
     #[arg(long, value_name = "PATH")]

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use payload::{
-    BuildPhase, BuildSpec, Fingerprint, Kind, PayloadReader, PublicKey, SecretKey, TrustStore,
-    TrustUpdate, Version, VersionReq,
+    BuildPhase, BuildSpec, Fingerprint, Kind, Manifest, PayloadReader, PublicKey, SecretKey,
+    Storing, TrustStore, TrustUpdate, Version, VersionReq,
 };
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -28,6 +28,7 @@ struct Description {
     min_installer: Option<String>,
     config_schema: Option<u32>,
     chunk_size: Option<u64>,
+    compress: Option<String>,
     #[serde(default)]
     keys: Vec<PathBuf>,
     #[serde(default)]
@@ -92,6 +93,9 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
     if let Some(c) = args.chunk_size.or(desc.chunk_size) {
         spec.chunk_size = c;
     }
+    if let Some(c) = args.compress.or(desc.compress) {
+        spec.compression = Storing::parse(&c)?;
+    }
     spec.created = source_date()?;
 
     for c in desc.components {
@@ -155,6 +159,7 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
                 b.finish();
             }
             let label = match p {
+                BuildPhase::Hashing if spec.compression != Storing::Raw => "compressing",
                 BuildPhase::Hashing => "hashing",
                 BuildPhase::Writing => "writing",
                 BuildPhase::Checking => "checking",
@@ -181,9 +186,11 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         println!(
-            "built {} ({}): {}, {} component(s), signed by {}",
+            "built {} ({}, {} uncompressed, format {}): {}, {} component(s), signed by {}",
             out.display(),
             units::size(verified.length),
+            units::size(verified.manifest.total_size()),
+            verified.manifest.format,
             verified.manifest.title(),
             verified.manifest.components.len(),
             key_refs
@@ -244,7 +251,8 @@ pub fn verify(args: PayloadVerifyArgs) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&json)?);
             } else {
                 println!(
-                    "{}: valid {} {}, signed by key {}, {} verified in {:.1} s ({}/s)",
+                    "{}: valid {} {}, signed by key {}, {} verified in {:.1} s ({}/s), \
+                     {} once decompressed ({}/s)",
                     args.file.display(),
                     v.manifest.title(),
                     v.manifest.kind,
@@ -252,6 +260,8 @@ pub fn verify(args: PayloadVerifyArgs) -> Result<()> {
                     units::size(v.length),
                     secs,
                     units::size((v.length as f64 / secs.max(1e-9)) as u64),
+                    units::size(v.manifest.total_size()),
+                    units::size((v.manifest.total_size() as f64 / secs.max(1e-9)) as u64),
                 );
             }
             Ok(())
@@ -270,6 +280,34 @@ pub fn verify(args: PayloadVerifyArgs) -> Result<()> {
     }
 }
 
+/// One line per component: uncompressed and stored sizes, how it is
+/// stored, its digest and chunks.
+fn print_components(m: &Manifest) {
+    println!("components:  (size once installed, size in the payload)");
+    for c in &m.components {
+        let stored = c.stored_size();
+        let how = if c.compression.is_none() {
+            "as is".to_string()
+        } else {
+            format!(
+                "{} {:.2}x, {} zero chunks",
+                c.compression,
+                stored as f64 / (c.size.max(1)) as f64,
+                c.zero_chunks()
+            )
+        };
+        println!(
+            "  {:<20} {:>12} {:>12}  {how}  sha256 {}  ({} chunks of {})",
+            c.name,
+            units::size(c.size),
+            units::size(stored),
+            c.sha256,
+            c.chunks.len(),
+            units::size(c.chunk_size)
+        );
+    }
+}
+
 pub fn inspect(args: PayloadInspectArgs) -> Result<()> {
     let file =
         File::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
@@ -282,6 +320,15 @@ pub fn inspect(args: PayloadInspectArgs) -> Result<()> {
             "bytes": size,
             "signature-checked": false,
             "manifest": u.manifest.as_ref().ok(),
+            "stored": u.manifest.as_ref().ok().map(|m| m.components.iter().map(|c| {
+                serde_json::json!({
+                    "name": c.name,
+                    "size": c.size,
+                    "stored-size": c.stored_size(),
+                    "compression": c.compression,
+                    "zero-chunks": c.zero_chunks(),
+                })
+            }).collect::<Vec<_>>()),
             "manifest-error": u.manifest.as_ref().err(),
             "signatures": u.signatures.as_ref().ok().map(|s| &s.signatures),
             "signature-error": u.signatures.as_ref().err(),
@@ -319,17 +366,8 @@ pub fn inspect(args: PayloadInspectArgs) -> Result<()> {
                     println!("revokes key: {fp}");
                 }
             }
-            println!("components:");
-            for c in &m.components {
-                println!(
-                    "  {:<20} {:>12}  sha256 {}  ({} chunks of {})",
-                    c.name,
-                    units::size(c.size),
-                    c.sha256,
-                    c.chunks.len(),
-                    units::size(c.chunk_size)
-                );
-            }
+            println!("format:      {}", m.format);
+            print_components(m);
         }
         Err(e) => println!("manifest:    NOT VALID: {e}"),
     }

@@ -304,8 +304,12 @@ fn verify_refuses_an_untrusted_or_damaged_payload() {
     );
     assert!(e.contains("revoked"), "{e}");
     let mut bytes = std::fs::read(d.join("demo-engine-1.1.0.upg")).unwrap();
-    let n = bytes.len();
-    bytes[n / 2] ^= 1;
+    // A bit in the first chunk of rootfs.img, just past its tar header.
+    let header = (0..bytes.len())
+        .step_by(512)
+        .find(|&at| bytes[at..].starts_with(b"rootfs.img\0"))
+        .unwrap();
+    bytes[header + 512 + 100] ^= 1;
     std::fs::write(d.join("bad.upg"), &bytes).unwrap();
     let e = fails(d, &["payload", "verify", "--trust", "admin.pub", "bad.upg"]);
     assert!(e.contains("do not match the signed checksum"), "{e}");

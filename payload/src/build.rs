@@ -11,11 +11,12 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::chunks::for_each_chunk;
+use crate::compress::{compress_component, Storing, DEFAULT_ZSTD_LEVEL};
 use crate::container::{header_for, member_mtime, Source, MANIFEST_NAME, SIGNATURE_NAME};
 use crate::keys::SecretKey;
 use crate::manifest::{
     check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
-    DEFAULT_CHUNK_SIZE, FORMAT,
+    DEFAULT_CHUNK_SIZE, FORMAT, FORMAT_1,
 };
 use crate::reader::{PayloadReader, Verified};
 use crate::signature::{SignatureFile, TrustStore};
@@ -41,6 +42,9 @@ pub struct BuildSpec {
     pub config_schema: Option<u32>,
     pub trust: Option<TrustUpdate>,
     pub chunk_size: u64,
+    /// How image components (names ending in `.img`) are stored; the
+    /// others (kernel, initrd, small files) are stored as they are.
+    pub compression: Storing,
     /// Component name and the file it comes from, in payload order.
     pub components: Vec<(String, PathBuf)>,
 }
@@ -59,7 +63,20 @@ impl BuildSpec {
             config_schema: None,
             trust: None,
             chunk_size: DEFAULT_CHUNK_SIZE,
+            compression: Storing::Zstd {
+                level: DEFAULT_ZSTD_LEVEL,
+            },
             components: Vec::new(),
+        }
+    }
+
+    /// How component `name` is stored: [`BuildSpec::compression`] for
+    /// image components, as it is for the rest.
+    pub fn storing(&self, name: &str) -> Storing {
+        if name.ends_with(".img") {
+            self.compression
+        } else {
+            Storing::Raw
         }
     }
 }
@@ -109,31 +126,63 @@ pub fn build(
     }
     let total: u64 = files.iter().map(|f| f.2).sum();
 
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // Compressed components are read once: their frames wait in the spool
+    // (beside the output, so on the same disk) until the manifest is signed.
+    let mut spool: Option<File> = None;
+    let mut spooled = Vec::with_capacity(files.len());
     let mut components = Vec::with_capacity(files.len());
     let mut done = 0u64;
     for (name, path, size) in &files {
         let file =
             File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-        components.push(hash_component(
-            name,
-            file,
-            *size,
-            spec.chunk_size,
-            &mut |n| {
-                done += n;
-                progress(BuildPhase::Hashing, done, total);
-            },
-        )?);
+        let mut step = |n| {
+            done += n;
+            progress(BuildPhase::Hashing, done, total);
+        };
+        let component = match spec.storing(name) {
+            Storing::Raw => {
+                spooled.push(None);
+                hash_component(name, file, *size, spec.chunk_size, &mut step)?
+            }
+            Storing::Zstd { level } => {
+                let spool = match &mut spool {
+                    Some(f) => f,
+                    None => spool.insert(tempfile::tempfile_in(&dir).map_err(|e| {
+                        Error::io(format!("creating a file in {}", dir.display()), e)
+                    })?),
+                };
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *spool);
+                let c = compress_component(
+                    name,
+                    std::io::BufReader::with_capacity(1 << 20, file),
+                    *size,
+                    spec.chunk_size,
+                    level,
+                    &mut w,
+                    &mut step,
+                )?;
+                w.flush()
+                    .map_err(|e| Error::io(format!("spooling the compressed {name}"), e))?;
+                spooled.push(Some(c.stored_size()));
+                c
+            }
+        };
+        components.push(component);
+    }
+    if let Some(f) = &mut spool {
+        use std::io::Seek;
+        f.rewind()
+            .map_err(|e| Error::io("reading the compressed components back", e))?;
     }
 
     let manifest = manifest_for(spec, components)?;
     let manifest_text = manifest.to_toml()?;
     let signatures = SignatureFile::sign(manifest_text.as_bytes(), keys).to_toml();
 
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     let mut tmp = tempfile::Builder::new()
         .prefix(".ferry-payload-")
         .suffix(".partial")
@@ -157,12 +206,24 @@ pub fn build(
             )
             .map_err(wrote)?;
         let mut done = 0u64;
-        for (name, path, size) in &files {
-            let file = File::open(path)
-                .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-            builder
-                .append(&header_for(name, *size, mtime)?, file.take(*size))
-                .map_err(wrote)?;
+        for ((name, path, size), stored) in files.iter().zip(&spooled) {
+            match (stored, &mut spool) {
+                (Some(stored), Some(spool)) => {
+                    builder
+                        .append(
+                            &header_for(name, *stored, mtime)?,
+                            (&mut *spool).take(*stored),
+                        )
+                        .map_err(wrote)?;
+                }
+                _ => {
+                    let file = File::open(path)
+                        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+                    builder
+                        .append(&header_for(name, *size, mtime)?, file.take(*size))
+                        .map_err(wrote)?;
+                }
+            }
             done += size;
             progress(BuildPhase::Writing, done, total);
         }
@@ -236,8 +297,14 @@ fn manifest_for(spec: &BuildSpec, components: Vec<Component>) -> Result<Manifest
         }
         Kind::Hotfix => (None, Some(spec.version.clone())),
     };
+    // Format 1 while nothing needs format 2, so older installers read it.
+    let format = if components.iter().any(|c| !c.compression.is_none()) {
+        FORMAT
+    } else {
+        FORMAT_1
+    };
     let manifest = Manifest {
-        format: FORMAT,
+        format,
         product: spec.product.clone(),
         version: spec.version.clone(),
         kind: spec.kind,
@@ -270,7 +337,7 @@ pub fn hash_component<R: Read>(
     let mut chunks = Vec::with_capacity(size.div_ceil(chunk_size.max(1)) as usize);
     for_each_chunk(&mut src, name, size, chunk_size, |_, bytes, digest| {
         whole.update(bytes);
-        chunks.push(Sha256Digest(digest));
+        chunks.push(crate::manifest::Chunk::Raw(Sha256Digest(digest)));
         progress(bytes.len() as u64);
         Ok(())
     })?;
@@ -284,6 +351,7 @@ pub fn hash_component<R: Read>(
         size,
         sha256: Sha256Digest(whole.finalize().into()),
         chunk_size,
+        compression: crate::manifest::Compression::None,
         chunks,
     })
 }

@@ -107,3 +107,56 @@ where
     }
     Ok(())
 }
+
+/// The pipeline under every streaming pass of more than plain hashing
+/// (compressing, verifying and decompressing): `produce(index)` runs on the
+/// calling thread (it reads), `work` on the thread pool, and `deliver` gets
+/// the results back on the calling thread in index order. At most
+/// `in_flight` jobs exist at once, which bounds memory.
+pub(crate) fn ordered<J, O>(
+    count: u64,
+    in_flight: usize,
+    mut produce: impl FnMut(u64) -> Result<J, Error>,
+    work: fn(J) -> O,
+    mut deliver: impl FnMut(u64, O) -> Result<(), Error>,
+) -> Result<(), Error>
+where
+    J: Send + 'static,
+    O: Send + 'static,
+{
+    let in_flight = in_flight.max(1);
+    let mut pending: VecDeque<(u64, mpsc::Receiver<O>)> = VecDeque::with_capacity(in_flight);
+    let mut take = |index: u64, rx: mpsc::Receiver<O>| -> Result<(), Error> {
+        // A worker only drops its sender after sending.
+        let out = rx
+            .recv()
+            .map_err(|_| Error::Build("a worker thread stopped unexpectedly".into()))?;
+        deliver(index, out)
+    };
+    for index in 0..count {
+        let job = produce(index)?;
+        let (tx, rx) = mpsc::sync_channel(1);
+        rayon::spawn(move || {
+            let _ = tx.send(work(job));
+        });
+        pending.push_back((index, rx));
+        if pending.len() >= in_flight {
+            if let Some((i, rx)) = pending.pop_front() {
+                take(i, rx)?;
+            }
+        }
+    }
+    while let Some((i, rx)) = pending.pop_front() {
+        take(i, rx)?;
+    }
+    Ok(())
+}
+
+/// How many chunks of `chunk_size` bytes a pipeline keeps in flight: enough
+/// to keep every core busy, never more than [`MAX_IN_FLIGHT_BYTES`].
+pub(crate) fn in_flight(chunk_size: u64) -> usize {
+    let threads = rayon::current_num_threads() as u64;
+    (2 * threads + 2)
+        .min(MAX_IN_FLIGHT_BYTES / chunk_size.max(1))
+        .max(2) as usize
+}

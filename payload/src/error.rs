@@ -42,6 +42,20 @@ pub enum Error {
     #[error("the manifest is not valid: {0}")]
     Manifest(String),
 
+    /// A payload this code cannot read: a newer format, or a compression it
+    /// does not know. `min_installer` is what the payload says it needs.
+    #[error(
+        "this payload needs a newer installer: {what}, which this one does not read{}",
+        match min_installer {
+            Some(v) => format!("; use installer {v} or newer"),
+            None => String::new(),
+        }
+    )]
+    NewerFormat {
+        what: String,
+        min_installer: Option<semver::Version>,
+    },
+
     #[error("the signature file is not valid: {0}")]
     SignatureFormat(String),
 
@@ -64,6 +78,18 @@ pub enum Error {
 
     #[error("the payload is damaged: {0}")]
     Layout(String),
+
+    #[error(
+        "the payload is damaged: {component} bytes {start}..{end} (chunk {chunk}) \
+         do not decompress to the signed length: {reason}"
+    )]
+    BadFrame {
+        component: String,
+        chunk: u64,
+        start: u64,
+        end: u64,
+        reason: String,
+    },
 
     #[error("cannot build the payload: {0}")]
     Build(String),

@@ -10,9 +10,11 @@
 
 mod build;
 mod chunks;
+mod compress;
 mod container;
 pub mod demo_key;
 mod error;
+mod frames;
 mod keys;
 mod manifest;
 mod reader;
@@ -21,13 +23,15 @@ mod trust_files;
 mod upgrade;
 
 pub use build::{build, hash_component, BuildPhase, BuildSpec};
+pub use compress::{compress_component, Storing, DEFAULT_ZSTD_LEVEL};
 pub use container::{HeaderField, MANIFEST_NAME, SIGNATURE_NAME};
 pub use error::Error;
+pub use frames::Piece;
 pub use keys::{Fingerprint, PublicKey, SecretKey};
 pub use manifest::{
-    check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
-    DEFAULT_CHUNK_SIZE, FORMAT, MAX_CHUNK_SIZE, MAX_COMPONENTS, MAX_COMPONENT_SIZE,
-    MAX_INCLUDED_HOTFIXES, MAX_MANIFEST_BYTES, MIN_CHUNK_SIZE,
+    check_component_name, max_stored_len, Chunk, Component, Compression, HashAlgorithm, Kind,
+    Manifest, Sha256Digest, TrustUpdate, DEFAULT_CHUNK_SIZE, FORMAT, FORMAT_1, MAX_CHUNK_SIZE,
+    MAX_COMPONENTS, MAX_COMPONENT_SIZE, MAX_INCLUDED_HOTFIXES, MAX_MANIFEST_BYTES, MIN_CHUNK_SIZE,
 };
 pub use reader::{read_unverified, PayloadReader, Unverified, Verified};
 pub use semver::{Version, VersionReq};

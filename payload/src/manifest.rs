@@ -9,12 +9,18 @@ use serde::{Deserialize, Serialize};
 use crate::keys::{Fingerprint, PublicKey};
 use crate::Error;
 
-/// The only manifest format this code reads and writes.
-pub const FORMAT: u32 = 1;
+/// The newest manifest format this code reads and writes: format 2 adds
+/// compressed components (and zero chunks) to format 1.
+pub const FORMAT: u32 = 2;
+
+/// The oldest manifest format this code still reads (and writes, when a
+/// payload needs nothing newer).
+pub const FORMAT_1: u32 = 1;
 
 /// A manifest larger than this is refused before it is parsed. One MiB chunks
-/// of a 50 GiB root image need about 3.5 MiB of chunk list.
-pub const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
+/// of a 50 GiB root image need about 3.5 MiB of chunk list uncompressed,
+/// about 4.2 MiB compressed (each chunk also records its stored length).
+pub const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Chunk sizes: a power of two in this range. Small enough that a bad sector
 /// is caught early and memory stays low, large enough that the chunk list
@@ -123,13 +129,150 @@ impl TrustUpdate {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Component {
     pub name: String,
+    /// Uncompressed size: the bytes the component is once installed.
     pub size: u64,
+    /// SHA-256 of the uncompressed bytes (what `sha256sum` of the
+    /// installed file or slot image gives).
     pub sha256: Sha256Digest,
+    /// Uncompressed length of every chunk but the last (which holds the
+    /// rest).
     pub chunk_size: u64,
-    pub chunks: Vec<Sha256Digest>,
+    /// How the chunks are stored; format 2 only when not `none`.
+    #[serde(default, skip_serializing_if = "Compression::is_none")]
+    pub compression: Compression,
+    pub chunks: Vec<Chunk>,
+}
+
+/// How a component's chunks are stored in the payload.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Compression {
+    /// Each chunk as it is (format 1).
+    #[default]
+    None,
+    /// Each chunk one zstd frame, or a zero chunk stored as nothing.
+    Zstd,
+}
+
+impl Compression {
+    pub fn is_none(&self) -> bool {
+        *self == Compression::None
+    }
+
+    /// The names a manifest may give, for the error naming an unknown one.
+    pub const NAMES: [&'static str; 2] = ["none", "zstd"];
+}
+
+impl fmt::Display for Compression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Compression::None => "none",
+            Compression::Zstd => "zstd",
+        })
+    }
+}
+
+/// One chunk of a component as the manifest records it. Written as one
+/// string: `"HEX"` (stored as it is), `"HEX:LEN"` (a zstd frame of LEN
+/// bytes whose SHA-256 is HEX) or `"zero"` (all zeros, nothing stored).
+/// The uncompressed length of chunk `i` is fixed by the component's
+/// `size` and `chunk-size` ([`Component::chunk_range`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Chunk {
+    /// Stored uncompressed: the digest is of the chunk's bytes.
+    Raw(Sha256Digest),
+    /// A zstd frame of `stored` bytes whose SHA-256 is `sha256`.
+    Frame { sha256: Sha256Digest, stored: u64 },
+    /// Every byte zero; nothing stored.
+    Zero,
+}
+
+impl Chunk {
+    /// Bytes of the chunk in the payload, given its uncompressed length.
+    pub fn stored_len(&self, len: u64) -> u64 {
+        match self {
+            Chunk::Raw(_) => len,
+            Chunk::Frame { stored, .. } => *stored,
+            Chunk::Zero => 0,
+        }
+    }
+
+    /// The digest of the stored bytes, if any are stored.
+    pub fn stored_digest(&self) -> Option<&Sha256Digest> {
+        match self {
+            Chunk::Raw(d) | Chunk::Frame { sha256: d, .. } => Some(d),
+            Chunk::Zero => None,
+        }
+    }
+}
+
+impl fmt::Display for Chunk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Chunk::Raw(d) => write!(f, "{d}"),
+            Chunk::Frame { sha256, stored } => write!(f, "{sha256}:{stored}"),
+            Chunk::Zero => f.write_str("zero"),
+        }
+    }
+}
+
+impl Serialize for Chunk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Chunk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        if text == "zero" {
+            return Ok(Chunk::Zero);
+        }
+        let digest = |hex: &str| {
+            Sha256Digest::deserialize(serde::de::value::StrDeserializer::<D::Error>::new(hex))
+        };
+        match text.split_once(':') {
+            None => Ok(Chunk::Raw(digest(&text)?)),
+            Some((hex, len)) => {
+                let stored = len
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0 && len.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| {
+                        serde::de::Error::custom(format!(
+                            "chunk '{}': '{}' is not a stored length",
+                            text.escape_debug(),
+                            len.escape_debug()
+                        ))
+                    })?;
+                Ok(Chunk::Frame {
+                    sha256: digest(hex)?,
+                    stored,
+                })
+            }
+        }
+    }
 }
 
 impl Component {
+    /// Bytes the component takes in the payload (its tar member's size).
+    pub fn stored_size(&self) -> u64 {
+        // Validation bounds every stored length by MAX_CHUNK_SIZE * 2 and
+        // the count by MAX_COMPONENT_SIZE / MIN_CHUNK_SIZE: no overflow.
+        (0..self.chunks.len() as u64)
+            .zip(&self.chunks)
+            .map(|(i, c)| {
+                let (start, end) = self.chunk_range(i);
+                c.stored_len(end - start)
+            })
+            .fold(0u64, u64::saturating_add)
+    }
+
+    /// Number of chunks stored as zero runs (nothing in the payload).
+    pub fn zero_chunks(&self) -> usize {
+        self.chunks.iter().filter(|c| **c == Chunk::Zero).count()
+    }
+
     /// Byte range of chunk `index` within the component.
     pub fn chunk_range(&self, index: u64) -> (u64, u64) {
         let start = index.saturating_mul(self.chunk_size).min(self.size);
@@ -179,11 +322,11 @@ pub struct Manifest {
     pub components: Vec<Component>,
 }
 
-/// Only `format`, read leniently first, so a manifest from a newer format
-/// is reported as such rather than as an unknown field.
-#[derive(Deserialize)]
-struct FormatProbe {
-    format: Option<toml::Value>,
+/// A zstd frame never needs more than this many bytes for a chunk (its
+/// worst case is a few bytes per 128 KiB block over the input); a stored
+/// length above it is refused before a byte is read.
+pub fn max_stored_len(len: u64) -> u64 {
+    len + len / 64 + 1024
 }
 
 impl Manifest {
@@ -198,19 +341,9 @@ impl Manifest {
         }
         let text = std::str::from_utf8(bytes)
             .map_err(|_| Error::Manifest("it is not UTF-8 text".into()))?;
-        let probe: FormatProbe =
+        let probe: toml::Table =
             toml::from_str(text).map_err(|e| Error::Manifest(toml_message(&e)))?;
-        match probe.format {
-            Some(toml::Value::Integer(v)) if v == i64::from(FORMAT) => {}
-            Some(toml::Value::Integer(v)) => {
-                return Err(Error::Manifest(format!(
-                    "it is format {v}; this tool reads format {FORMAT}: \
-                     use a newer installer or media builder"
-                )))
-            }
-            Some(_) => return Err(Error::Manifest("'format' is not a number".into())),
-            None => return Err(Error::Manifest("'format' is missing".into())),
-        }
+        check_readable(&probe)?;
         let manifest: Manifest =
             toml::from_str(text).map_err(|e| Error::Manifest(toml_message(&e)))?;
         manifest.validate()?;
@@ -264,9 +397,9 @@ impl Manifest {
 
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |msg: String| Err(Error::Manifest(msg));
-        if self.format != FORMAT {
+        if !(FORMAT_1..=FORMAT).contains(&self.format) {
             return bad(format!(
-                "it is format {}; this tool reads format {FORMAT}",
+                "it is format {}; this tool reads formats {FORMAT_1} to {FORMAT}",
                 self.format
             ));
         }
@@ -364,6 +497,7 @@ impl Manifest {
                     c.name, c.chunk_size
                 ));
             }
+            check_chunks(self.format, c)?;
             let want = Component::expected_chunks(c.size, c.chunk_size);
             if c.chunks.len() as u64 != want {
                 return bad(format!(
@@ -406,6 +540,93 @@ impl Manifest {
         }
         Ok(())
     }
+}
+
+/// The format number and every component's compression, read leniently
+/// before the manifest is parsed strictly: a manifest from a newer format,
+/// or with a compression this code does not know, is refused as such
+/// (naming the installer it needs) rather than as an unknown field.
+fn check_readable(probe: &toml::Table) -> Result<(), Error> {
+    let needs = || {
+        probe
+            .get("min-installer")
+            .and_then(|v| v.as_str())
+            .and_then(|v| Version::parse(v).ok())
+    };
+    match probe.get("format") {
+        Some(toml::Value::Integer(v)) if (i64::from(FORMAT_1)..=i64::from(FORMAT)).contains(v) => {}
+        Some(toml::Value::Integer(v)) => {
+            return Err(Error::NewerFormat {
+                what: format!("it is payload format {v}"),
+                min_installer: needs(),
+            })
+        }
+        Some(_) => return Err(Error::Manifest("'format' is not a number".into())),
+        None => return Err(Error::Manifest("'format' is missing".into())),
+    }
+    let components = probe.get("component").and_then(|v| v.as_array());
+    for c in components.into_iter().flatten() {
+        let name = c.get("compression").and_then(|v| v.as_str());
+        if let Some(name) = name.filter(|n| !Compression::NAMES.contains(n)) {
+            return Err(Error::NewerFormat {
+                what: format!(
+                    "component '{}' is compressed with '{}'",
+                    c.get("name")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("?")
+                        .escape_debug(),
+                    name.escape_debug()
+                ),
+                min_installer: needs(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The chunk list agrees with the component's compression and the format:
+/// stored as it is, every entry a plain digest; compressed (format 2 only),
+/// every entry a frame of a bounded length or a zero chunk.
+fn check_chunks(format: u32, c: &Component) -> Result<(), Error> {
+    let bad = |msg: String| Err(Error::Manifest(msg));
+    match c.compression {
+        Compression::None => {
+            if let Some(i) = c.chunks.iter().position(|k| !matches!(k, Chunk::Raw(_))) {
+                return bad(format!(
+                    "component '{}' is not compressed, yet chunk {i} is '{}'",
+                    c.name, c.chunks[i]
+                ));
+            }
+        }
+        Compression::Zstd => {
+            if format < FORMAT {
+                return bad(format!(
+                    "component '{}' is compressed, which format {format} does not allow \
+                     (format {FORMAT} does)",
+                    c.name
+                ));
+            }
+            for (i, k) in c.chunks.iter().enumerate() {
+                match k {
+                    Chunk::Raw(_) => {
+                        return bad(format!(
+                            "component '{}' is compressed, yet chunk {i} has no stored length",
+                            c.name
+                        ))
+                    }
+                    Chunk::Frame { stored, .. } if *stored > max_stored_len(c.chunk_size) => {
+                        return bad(format!(
+                            "component '{}' chunk {i} claims {stored} stored bytes, more than \
+                             a frame of {} bytes ever takes",
+                            c.name, c.chunk_size
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Component names become tar member names and file names on the target:

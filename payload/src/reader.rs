@@ -8,8 +8,9 @@ use crate::chunks::for_each_chunk_in;
 use crate::container::{
     member_mtime, HeaderField, Member, Source, BLOCK, MANIFEST_NAME, RECORD, SIGNATURE_NAME,
 };
+use crate::frames::{read_frames, Piece};
 use crate::keys::Fingerprint;
-use crate::manifest::{Component, Manifest, MAX_MANIFEST_BYTES};
+use crate::manifest::{Chunk, Component, Compression, Manifest, Sha256Digest, MAX_MANIFEST_BYTES};
 use crate::signature::{SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};
 use crate::Error;
 
@@ -120,11 +121,39 @@ impl<R: Read> PayloadReader<R> {
     /// Like [`PayloadReader::read_component_buffers`], with buffers of the
     /// caller's type (say, one whose bytes are aligned for direct I/O):
     /// each chunk is read into the buffer left in place when its length is
-    /// that of the chunk, else into a new one from `make(len)`.
+    /// that of the chunk, else into a new one from `make(len)`. Zero chunks
+    /// of a compressed component come as buffers of zeros.
     pub fn read_component_into<B>(
         &mut self,
         make: impl FnMut(usize) -> B,
         mut sink: impl FnMut(&mut B) -> std::io::Result<()>,
+    ) -> Result<Component, Error>
+    where
+        B: AsRef<[u8]> + AsMut<[u8]> + Default + Send + 'static,
+    {
+        let make = std::cell::RefCell::new(make);
+        self.read_component_pieces(
+            |len| (make.borrow_mut())(len),
+            |piece, _| match piece {
+                Piece::Data(buf) => sink(buf),
+                Piece::Zeros(len) => {
+                    let mut buf = (make.borrow_mut())(len as usize);
+                    buf.as_mut().fill(0);
+                    sink(&mut buf)
+                }
+            },
+        )
+    }
+
+    /// Streams the next component to `sink` piece by piece, in order: the
+    /// verified (decompressed) bytes of each chunk, or the length of a zero
+    /// chunk (of which the payload stores nothing), each with the number of
+    /// payload bytes it took (for progress on the medium). Buffers work as
+    /// in [`PayloadReader::read_component_into`].
+    pub fn read_component_pieces<B>(
+        &mut self,
+        mut make: impl FnMut(usize) -> B,
+        mut sink: impl FnMut(Piece<'_, B>, u64) -> std::io::Result<()>,
     ) -> Result<Component, Error>
     where
         B: AsRef<[u8]> + AsMut<[u8]> + Default + Send + 'static,
@@ -139,27 +168,38 @@ impl<R: Read> PayloadReader<R> {
             .header(&format!("component '{}'", component.name))?;
         check_member(member.as_ref(), &component, &self.manifest, self.mtime)?;
         let name = component.name.as_str();
-        for_each_chunk_in(
-            &mut self.src,
-            &format!("component '{name}'"),
-            component.size,
-            component.chunk_size,
-            make,
-            |index, buf, digest| {
-                if component.chunks.get(index as usize).map(|d| d.0) != Some(digest) {
-                    let (start, end) = component.chunk_range(index);
-                    return Err(Error::ChunkMismatch {
-                        component: name.to_string(),
-                        chunk: index,
-                        start,
-                        end,
-                    });
-                }
-                sink(buf).map_err(|e| Error::io(format!("writing {name}"), e))
-            },
-        )?;
+        let wrote = |e| Error::io(format!("writing {name}"), e);
+        match component.compression {
+            Compression::None => for_each_chunk_in(
+                &mut self.src,
+                &format!("component '{name}'"),
+                component.size,
+                component.chunk_size,
+                make,
+                |index, buf, digest| {
+                    let expected = component.chunks.get(index as usize);
+                    if expected != Some(&Chunk::Raw(Sha256Digest(digest))) {
+                        let (start, end) = component.chunk_range(index);
+                        return Err(Error::ChunkMismatch {
+                            component: name.to_string(),
+                            chunk: index,
+                            start,
+                            end,
+                        });
+                    }
+                    let n = buf.as_ref().len() as u64;
+                    sink(Piece::Data(buf), n).map_err(wrote)
+                },
+            )?,
+            Compression::Zstd => read_frames(
+                &mut self.src,
+                &component,
+                &mut make,
+                &mut |piece, stored| sink(piece, stored).map_err(wrote),
+            )?,
+        }
         self.src
-            .padding(component.size, &format!("component '{name}'"))?;
+            .padding(component.stored_size(), &format!("component '{name}'"))?;
         self.next += 1;
         Ok(component)
     }
@@ -289,10 +329,12 @@ fn check_member(
         };
         return Err(Error::Layout(reason));
     }
-    if member.size != component.size {
+    if member.size != component.stored_size() {
         return Err(Error::Layout(format!(
             "component '{}' is {} bytes in the container but {} in the manifest",
-            component.name, member.size, component.size
+            component.name,
+            member.size,
+            component.stored_size()
         )));
     }
     if member.mtime != mtime {

@@ -33,17 +33,24 @@ fn round_trips() {
 #[test]
 fn unknown_fields_and_newer_formats_are_errors() {
     let text = good_text();
-    let e = parse_err(&text.replace("format = 1", "format = 2"));
-    assert!(e.contains("format 2") && e.contains("newer"), "{e}");
-    let e = parse_err(&text.replace("format = 1", "format = 2\nshiny = true"));
+    let e = parse_err(&text.replace("format = 1", "format = 3"));
     assert!(
-        e.contains("format 2"),
+        e.contains("format 3") && e.contains("newer installer"),
+        "{e}"
+    );
+    let e = parse_err(
+        &text
+            .replace("format = 1", "format = 3\nshiny = true")
+            .replace("min-installer = \"0.1.0\"", "min-installer = \"0.9.0\""),
+    );
+    assert!(
+        e.contains("format 3") && e.contains("installer 0.9.0 or newer"),
         "a newer format is named as such, not as an unknown field: {e}"
     );
     let e = parse_err(&text.replace("format = 1", "format = 1\nshiny = true"));
     assert!(e.contains("shiny"), "{e}");
     let e = parse_err(&text.replace("chunk-size =", "compression = \"zstd\"\nchunk-size ="));
-    assert!(e.contains("compression"), "{e}");
+    assert!(e.contains("compressed") && e.contains("format 1"), "{e}");
     let e = parse_err(&text.replace("format = 1\n", ""));
     assert!(e.contains("'format' is missing"), "{e}");
     let e = parse_err(&text.replace("format = 1", "format = \"1\""));

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::io::{Read, Seek, SeekFrom};
 use std::sync::mpsc;
 
-use payload::Component;
+use payload::{Chunk, Component};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, IoContext};
@@ -16,7 +16,9 @@ use crate::error::{Error, IoContext};
 type Hashed = (u64, Vec<u8>, [u8; 32]);
 
 /// Read `component.size` bytes of `dev` from `offset` and check each chunk
-/// against the component's chunk hashes; `progress` gets byte counts.
+/// against the component's chunk hashes (stored as it is), or the whole
+/// against its SHA-256 (compressed: the chunk hashes are of the stored
+/// frames); `progress` gets byte counts.
 pub fn verify_range<D: Read + Seek>(
     dev: &mut D,
     offset: u64,
@@ -31,12 +33,20 @@ pub fn verify_range<D: Read + Seek>(
     let in_flight = (2 * rayon::current_num_threads() + 2).clamp(2, 32);
     let mut pending: VecDeque<mpsc::Receiver<Hashed>> = VecDeque::new();
     let mut spare: Vec<Vec<u8>> = Vec::new();
+    let mut whole = (!component.compression.is_none()).then(Sha256::new);
     let mut check = |rx: mpsc::Receiver<Hashed>, spare: &mut Vec<Vec<u8>>| -> Result<(), Error> {
         let (index, buf, digest) = rx
             .recv()
             .map_err(|_| Error::ThreadStopped("hashing thread"))?;
-        let expected = component.chunks.get(index as usize).map(|d| d.0);
-        if expected != Some(digest) {
+        let ok = match (&mut whole, component.chunks.get(index as usize)) {
+            (Some(whole), Some(_)) => {
+                whole.update(&buf);
+                true
+            }
+            (None, Some(Chunk::Raw(d))) => d.0 == digest,
+            _ => false,
+        };
+        if !ok {
             let (start, end) = component.chunk_range(index);
             return Err(Error::ReadBack {
                 what: what.to_string(),
@@ -69,6 +79,15 @@ pub fn verify_range<D: Read + Seek>(
     }
     while let Some(rx) = pending.pop_front() {
         check(rx, &mut spare)?;
+    }
+    if let Some(whole) = whole {
+        if <[u8; 32]>::from(whole.finalize()) != component.sha256.0 {
+            return Err(Error::ReadBack {
+                what: what.to_string(),
+                start: 0,
+                end: component.size,
+            });
+        }
     }
     Ok(())
 }

@@ -99,6 +99,9 @@ pub fn setup() -> tempfile::TempDir {
             "rootfs.img=rootfs.img",
             "--key",
             "admin.key",
+            // The media tests want a payload of the image's full size.
+            "--compress",
+            "none",
         ],
     );
     std::fs::write(d.join("answer.toml"), "mode = \"upgrade\"\n").unwrap();

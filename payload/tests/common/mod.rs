@@ -3,7 +3,7 @@
 
 use payload::{
     hash_component, Component, HashAlgorithm, Kind, Manifest, SecretKey, SignatureFile, TrustStore,
-    Version, VersionReq, FORMAT,
+    Version, VersionReq, FORMAT, FORMAT_1,
 };
 
 pub const CHUNK: u64 = 64 * 1024;
@@ -44,7 +44,11 @@ pub fn component(name: &str, bytes: &[u8]) -> Component {
 
 pub fn release_manifest(version: &str, components: Vec<Component>) -> Manifest {
     Manifest {
-        format: FORMAT,
+        format: if components.iter().all(|c| c.compression.is_none()) {
+            FORMAT_1
+        } else {
+            FORMAT
+        },
         product: "demo-engine".into(),
         version: Version::parse(version).unwrap(),
         kind: Kind::Release,
