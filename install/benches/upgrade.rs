@@ -1,6 +1,6 @@
 //! Upgrade against the raw disk, in the same run.
 //!
-//! `cargo bench -p install --bench upgrade [-- --size-mib N]`
+//! `cargo bench -p install --bench upgrade [-- --size-mib N] [--compress zstd]`
 //!
 //! Installs a small release on an image file, then times an upgrade whose
 //! root image is a realistic ext4 image of N MiB (1024 and 2048 by
@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use detect::layout::{Role, Slot};
 use install::{Action, Choice, PartitionSizes};
-use payload::{BuildSpec, Kind, SecretKey, TrustStore, Version, VersionReq};
+use payload::{BuildSpec, Kind, SecretKey, Storing, TrustStore, Version, VersionReq};
 
 const RUNS: usize = 3;
 const MIB: u64 = 1 << 20;
@@ -37,6 +37,13 @@ fn main() {
     if args.get(1).map(String::as_str) == Some("--upgrade") {
         return upgrade_child(&args[2..]);
     }
+    // The payload as stored: `--compress zstd[:LEVEL]|none` (default none,
+    // so the engine's writing is compared with the disk's).
+    let storing = args
+        .windows(2)
+        .find(|w| w[0] == "--compress")
+        .map(|w| Storing::parse(&w[1]).expect("--compress zstd[:LEVEL]|none"))
+        .unwrap_or(Storing::Raw);
     let sizes: Vec<u64> = match args
         .windows(2)
         .find(|w| w[0] == "--size-mib")
@@ -50,10 +57,12 @@ fn main() {
         .unwrap_or(1);
     let mut lines = Vec::new();
     for size_mib in sizes {
-        let r = run(size_mib);
+        let r = run(size_mib, storing);
         println!(
-            "upgrade benchmark: {size_mib} MiB root image ({}), {cores} cores, median of {RUNS}",
-            r.root
+            "upgrade benchmark: {size_mib} MiB root image ({}), payload {}, stored as {storing}, \
+             {cores} cores, median of {RUNS}",
+            r.root,
+            units_mib(r.payload)
         );
         println!(
             "  {:<44} {:>8} {:>9} {:>10}",
@@ -90,11 +99,13 @@ struct Run {
     root: &'static str,
     /// Bytes written to the disk (root image, kernel, initrd).
     written: u64,
+    /// Bytes of the payload file.
+    payload: u64,
     ours: Sample,
     dd: Sample,
 }
 
-fn run(size_mib: u64) -> Run {
+fn run(size_mib: u64, storing: Storing) -> Run {
     let dir = bench_dir("install");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("creating the benchmark directory");
@@ -105,9 +116,9 @@ fn run(size_mib: u64) -> Run {
     let rootfs_size = size_mib * MIB;
     let small = dir.join("rootfs-small.img");
     write_noise(&small, 4 * MIB, 1);
-    let v1 = build(&dir, &key, "1.0.0", 1, &small);
+    let v1 = build(&dir, &key, "1.0.0", 1, &small, Storing::Raw);
     let root = testkit::rootfs::system_root_image(rootfs_size);
-    let v2 = build(&dir, &key, "1.1.0", 2, &root);
+    let v2 = build(&dir, &key, "1.1.0", 2, &root, storing);
     let sizes = PartitionSizes {
         esp: detect::layout::DEFAULT_ESP_SIZE,
         root: rootfs_size + 64 * MIB,
@@ -150,6 +161,7 @@ fn run(size_mib: u64) -> Run {
         .iter()
         .map(|p| std::fs::metadata(p).expect("component").len())
         .sum();
+    let payload_len = std::fs::metadata(&v2).expect("payload").len();
     let work = dir.join("work.img");
     let mut script = String::from("set -e\n");
     let mut at = slot_b;
@@ -196,9 +208,14 @@ fn run(size_mib: u64) -> Run {
     Run {
         root: "ext4 of system files",
         written,
+        payload: payload_len,
         ours: median(&mut ours),
         dd: median(&mut dd),
     }
+}
+
+fn units_mib(bytes: u64) -> String {
+    format!("{} MiB", bytes >> 20)
 }
 
 fn fresh(base: &Path, work: &Path) {
@@ -213,7 +230,14 @@ fn fresh(base: &Path, work: &Path) {
 
 /// A release payload with the Demo Engine configuration of `schema`,
 /// pseudo-random kernel and initrd and the root image `root`.
-fn build(dir: &Path, key: &SecretKey, version: &str, schema: u32, root: &Path) -> PathBuf {
+fn build(
+    dir: &Path,
+    key: &SecretKey,
+    version: &str,
+    schema: u32,
+    root: &Path,
+    storing: Storing,
+) -> PathBuf {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo-engine");
     let mut spec = BuildSpec::new(
         "bench",
@@ -222,6 +246,7 @@ fn build(dir: &Path, key: &SecretKey, version: &str, schema: u32, root: &Path) -
     );
     spec.upgrades_from = Some(VersionReq::parse(">=0.1.0").expect("req"));
     spec.config_schema = Some(schema);
+    spec.compression = storing;
     for doc in ["engine.toml", "ferry.toml", "vms.toml"] {
         spec.components.push((
             format!("config-{doc}"),

@@ -59,6 +59,8 @@ fn main() {
             Command::new(mb)
                 .args(["payload", "build", "--product", "bench"])
                 .args(["--version", "1.1.0", "--kind", "release"])
+                .arg("--compress")
+                .arg(format!("zstd:{LEVEL}"))
                 .arg("--component")
                 .arg(format!("rootfs.img={}", root.display()))
                 .arg("--key")

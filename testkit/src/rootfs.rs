@@ -114,12 +114,14 @@ fn choose(budget: u64) -> Vec<Chosen> {
     let mut out = Vec::new();
     let mut total = 0u64;
     let mut taken = BTreeSet::new();
+    // Hard links of one file are one file in the image: counted once.
+    let mut inodes = BTreeSet::new();
     for src in SOURCES {
         let src = Path::new(src);
         if total >= budget {
             break;
         }
-        walk(src, &mut taken, &mut out, &mut total, budget);
+        walk(src, &mut taken, &mut inodes, &mut out, &mut total, budget);
         taken.insert(src.to_path_buf());
     }
     out
@@ -128,6 +130,7 @@ fn choose(budget: u64) -> Vec<Chosen> {
 fn walk(
     dir: &Path,
     taken: &mut BTreeSet<PathBuf>,
+    inodes: &mut BTreeSet<(u64, u64)>,
     out: &mut Vec<Chosen>,
     total: &mut u64,
     budget: u64,
@@ -152,7 +155,7 @@ fn walk(
         };
         let rel = rel.to_path_buf();
         if meta.is_dir() {
-            walk(&path, taken, out, total, budget);
+            walk(&path, taken, inodes, out, total, budget);
         } else if meta.file_type().is_symlink() {
             out.push(Chosen {
                 from: path,
@@ -160,7 +163,10 @@ fn walk(
                 symlink: true,
             });
         } else if meta.is_file() && fs::File::open(&path).is_ok() {
-            *total += meta.len();
+            if inodes.insert((meta.dev(), meta.ino())) {
+                // Blocks, not length: a sparse file takes what it holds.
+                *total += meta.len().min(meta.blocks() * 512);
+            }
             out.push(Chosen {
                 from: path,
                 rel,
