@@ -18,6 +18,7 @@ nix::ioctl_read_bad!(
     nix::libc::c_int
 );
 nix::ioctl_write_ptr_bad!(blk_discard, nix::request_code_none!(0x12, 119), [u64; 2]);
+nix::ioctl_write_ptr_bad!(blk_zeroout, nix::request_code_none!(0x12, 127), [u64; 2]);
 nix::ioctl_none!(blk_rrpart, 0x12, 95);
 nix::ioctl_none_bad!(cdrom_eject, 0x5309);
 
@@ -49,6 +50,17 @@ pub fn discard(file: &File, offset: u64, len: u64) -> io::Result<()> {
     let range = [offset, len];
     // SAFETY: BLKDISCARD reads two u64 (start, length) from the pointer.
     unsafe { blk_discard(file.as_raw_fd(), &range) }.map_err(io::Error::from)?;
+    Ok(())
+}
+
+/// Make the byte range read back as zeros (BLKZEROOUT): the kernel asks
+/// the device to write zeros or to unmap where it promises zeros after,
+/// and writes zeros itself where the device offers neither. Offset and
+/// length must be multiples of the logical sector size (EINVAL otherwise).
+pub fn zero_out(file: &File, offset: u64, len: u64) -> io::Result<()> {
+    let range = [offset, len];
+    // SAFETY: BLKZEROOUT reads two u64 (start, length) from the pointer.
+    unsafe { blk_zeroout(file.as_raw_fd(), &range) }.map_err(io::Error::from)?;
     Ok(())
 }
 

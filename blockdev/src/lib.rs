@@ -15,6 +15,6 @@ pub use direct::{
     direct_refused, drop_cache, is_aligned, reopen_direct, stop_direct, AlignedBuf, ALIGN,
 };
 pub use inspect::inspect;
-pub use ioctl::{discard, reread_partitions};
+pub use ioctl::{discard, reread_partitions, zero_out};
 pub use open::{eject, open, open_direct, sector_size, size, Access, InUse, DEFAULT_SECTOR_SIZE};
 pub use sysfs::{Bus, DevNum, DiskFacts, Roots};

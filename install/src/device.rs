@@ -20,6 +20,11 @@ pub trait Device: Read + Write + Seek + fmt::Debug {
     /// BLKDISCARD on block devices, a hole in image files. Returns `false`
     /// when the device cannot, so the caller writes zeros instead.
     fn discard(&mut self, offset: u64, len: u64) -> io::Result<bool>;
+    /// Make a byte range read back as zeros, by the cheapest means the
+    /// device has. This default writes zeros.
+    fn zero(&mut self, offset: u64, len: u64) -> io::Result<()> {
+        write_zeros(self, offset, len)
+    }
     /// Tell the kernel the partition table changed (block devices only).
     fn reread_partitions(&mut self) -> io::Result<()>;
     /// Drop cached pages of a range, so a read-back reads the device and not
@@ -140,6 +145,52 @@ impl Device for DiskFile {
         }
     }
 
+    /// Block devices: BLKZEROOUT, which unmaps where the device promises
+    /// zeros after (a discard alone may not: the kernel no longer trusts
+    /// devices that say discarded blocks read as zeros) and writes zeros
+    /// where it does not. Image files: a hole (reads as zeros, takes no
+    /// space). Zeros are written where neither is allowed.
+    fn zero(&mut self, offset: u64, len: u64) -> io::Result<()> {
+        if len == 0 {
+            return Ok(());
+        }
+        if self.block {
+            return match blockdev::zero_out(&self.file, offset, len) {
+                Ok(()) => Ok(()),
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(nix::libc::EOPNOTSUPP | nix::libc::EINVAL | nix::libc::ENOTTY)
+                    ) =>
+                {
+                    write_zeros(self, offset, len)
+                }
+                Err(e) => Err(e),
+            };
+        }
+        use nix::fcntl::{fallocate, FallocateFlags};
+        let flags = FallocateFlags::FALLOC_FL_PUNCH_HOLE | FallocateFlags::FALLOC_FL_KEEP_SIZE;
+        let end = offset
+            .checked_add(len)
+            .ok_or_else(|| io::Error::from_raw_os_error(nix::libc::EINVAL))?;
+        if end > self.size {
+            // Past the end, a hole would not grow the file: refuse as a
+            // write past the end of the disk would be.
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("bytes {offset}..{end} are past the end of the disk"),
+            ));
+        }
+        let (Ok(off), Ok(n)) = (i64::try_from(offset), i64::try_from(len)) else {
+            return write_zeros(self, offset, len);
+        };
+        match fallocate(&self.file, flags, off, n) {
+            Ok(()) => Ok(()),
+            Err(nix::errno::Errno::EOPNOTSUPP) => write_zeros(self, offset, len),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn reread_partitions(&mut self) -> io::Result<()> {
         if self.block {
             blockdev::reread_partitions(&self.file)?;
@@ -190,6 +241,19 @@ impl Device for DiskFile {
         }
         Ok(done == bufs.len())
     }
+}
+
+/// Write `len` zero bytes from `offset`, a MiB at a time.
+fn write_zeros<D: Write + Seek + ?Sized>(dev: &mut D, offset: u64, len: u64) -> io::Result<()> {
+    let zeros = vec![0u8; len.min(1 << 20) as usize];
+    dev.seek(SeekFrom::Start(offset))?;
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        dev.write_all(&zeros[..n])?;
+        left -= n as u64;
+    }
+    Ok(())
 }
 
 /// Write aligned `bufs` from `offset` with as few requests as the kernel
@@ -344,6 +408,9 @@ impl<D: Device + ?Sized> Device for &mut D {
     }
     fn discard(&mut self, offset: u64, len: u64) -> io::Result<bool> {
         (**self).discard(offset, len)
+    }
+    fn zero(&mut self, offset: u64, len: u64) -> io::Result<()> {
+        (**self).zero(offset, len)
     }
     fn reread_partitions(&mut self) -> io::Result<()> {
         (**self).reread_partitions()

@@ -99,6 +99,12 @@ pub(crate) struct PartitionWindow {
 }
 
 impl PartitionWindow {
+    /// A window without a plan, for tests of the writers.
+    #[cfg(test)]
+    pub(crate) fn for_test(role: Role, start: u64, len: u64) -> PartitionWindow {
+        PartitionWindow { role, start, len }
+    }
+
     /// The window of `role`'s partition in `plan`.
     pub(crate) fn of(plan: &Plan, role: Role) -> Result<PartitionWindow, Error> {
         let p = plan
@@ -153,6 +159,30 @@ impl PartitionWindow {
         let at = self.start + offset;
         dev.write_run(at, bufs)
             .ctx(|| format!("writing {what} at byte {offset}"))
+    }
+
+    /// Make `len` bytes from `offset` of the partition read as zeros, with
+    /// [`Device::zero`] (the cheapest way the device has); refused unless
+    /// every byte lies inside the partition.
+    pub(crate) fn zero_run<D: Device>(
+        &self,
+        dev: &mut D,
+        offset: u64,
+        len: u64,
+        what: &str,
+    ) -> Result<(), Error> {
+        let past = || WindowError::PastPartitionEnd {
+            partition: self.role.partition_name(),
+            offset,
+            len,
+            size: self.len,
+        };
+        let end = offset.checked_add(len).ok_or_else(past)?;
+        if end > self.len {
+            return Err(past().into());
+        }
+        dev.zero(self.start + offset, len)
+            .ctx(|| format!("zeroing {what} at byte {offset}"))
     }
 }
 

@@ -4,7 +4,7 @@ use std::io::{self, Read, Write};
 use std::sync::mpsc;
 
 use detect::layout::Role;
-use payload::{Component, PayloadReader};
+use payload::{Component, PayloadReader, Piece};
 
 use super::{metered, on_volume, Payload, Progress, Run};
 use crate::device::{AlignedBuf, Device};
@@ -155,14 +155,24 @@ impl<D: Device + Send> Run<'_, D> {
     }
 }
 
+/// What the reading thread hands the writer thread.
+enum Item {
+    /// A verified (decompressed) chunk.
+    Data(AlignedBuf),
+    /// A zero chunk of this many bytes: nothing to copy, the writer makes
+    /// the range read as zeros the cheapest way the disk has.
+    Zeros(u64),
+}
+
 /// Stream the root image from `reader` into the partition `root`: the calling
-/// thread reads the medium (the thread pool hashes every chunk against the
-/// manifest), a writer thread writes the chunks that passed, so reading,
-/// hashing and writing overlap. Chunks are read into aligned buffers that
-/// go round between the two (never copied), at most [`WRITE_QUEUE`]
-/// waiting for the writer. The writer records a CRC32 of each verified
-/// chunk as it takes it and hands runs of written chunks to the read-back
-/// through `runs`.
+/// thread reads the medium (the thread pool checks every chunk against the
+/// manifest and decompresses it), a writer thread writes the chunks that
+/// passed, so reading, checking and writing overlap. Chunks are read into
+/// aligned buffers that go round between the two (never copied), at most
+/// [`WRITE_QUEUE`] waiting for the writer; zero chunks go as their length.
+/// The writer records a CRC32 of each verified chunk as it takes it and
+/// hands runs of written chunks to the read-back through `runs`. `report`
+/// gets the slot bytes done.
 fn write_pipelined<D: Device + Send, R: Read>(
     dev: &mut D,
     reader: &mut PayloadReader<R>,
@@ -171,15 +181,20 @@ fn write_pipelined<D: Device + Send, R: Read>(
     runs: Option<mpsc::Sender<Vec<Written>>>,
     report: &mut dyn FnMut(u64),
 ) -> Result<(), Error> {
-    let (tx, rx) = mpsc::sync_channel::<AlignedBuf>(WRITE_QUEUE);
+    let (tx, rx) = mpsc::sync_channel::<Item>(WRITE_QUEUE);
     let (back_tx, back_rx) = mpsc::channel::<AlignedBuf>();
     std::thread::scope(|s| {
         let writer = s.spawn(move || write_chunks(dev, root, what, rx, back_tx, runs));
-        let read = reader.read_component_into(AlignedBuf::new, |buf| {
-            let n = buf.as_ref().len() as u64;
-            let spare = back_rx.try_recv().unwrap_or_default();
-            let verified = std::mem::replace(buf, spare);
-            tx.send(verified)
+        let read = reader.read_component_pieces(AlignedBuf::new, |piece, _stored| {
+            let (item, n) = match piece {
+                Piece::Data(buf) => {
+                    let n = buf.as_ref().len() as u64;
+                    let spare = back_rx.try_recv().unwrap_or_default();
+                    (Item::Data(std::mem::replace(buf, spare)), n)
+                }
+                Piece::Zeros(n) => (Item::Zeros(n), n),
+            };
+            tx.send(item)
                 .map_err(|_| io::Error::other("the writer stopped"))?;
             report(n);
             Ok(())
@@ -201,12 +216,13 @@ fn write_pipelined<D: Device + Send, R: Read>(
 /// [`PartitionWindow::write_run`] (O_DIRECT where the disk allows), give the
 /// buffers back and pass the run (with the CRC32 of each chunk's verified
 /// bytes) to the read-back, which reads it from the disk while later runs
-/// are written.
+/// are written. Consecutive zero chunks become one
+/// [`PartitionWindow::zero_run`], read back like the rest.
 fn write_chunks<D: Device>(
     dev: &mut D,
     root: PartitionWindow,
     what: &str,
-    chunks: mpsc::Receiver<AlignedBuf>,
+    chunks: mpsc::Receiver<Item>,
     spare: mpsc::Sender<AlignedBuf>,
     runs: Option<mpsc::Sender<Vec<Written>>>,
 ) -> Result<(), Error> {
@@ -215,9 +231,18 @@ fn write_chunks<D: Device>(
     let mut held: Vec<AlignedBuf> = Vec::new();
     let mut run: Vec<Written> = Vec::new();
     let mut run_bytes = 0u64;
-    let mut write = |held: &mut Vec<AlignedBuf>,
-                     run: &mut Vec<Written>,
-                     run_bytes: &mut u64|
+    let mut zeros: Vec<Written> = Vec::new();
+    let mut zero_crc = ZeroCrc::default();
+    let hand_over = |run: Vec<Written>| {
+        // A read-back that stopped has found its error already.
+        if let Some(tx) = &runs {
+            let _ = tx.send(run);
+        }
+    };
+    let write = |dev: &mut D,
+                 held: &mut Vec<AlignedBuf>,
+                 run: &mut Vec<Written>,
+                 run_bytes: &mut u64|
      -> Result<(), Error> {
         let Some(at) = run.first().map(|w| w.offset) else {
             return Ok(());
@@ -234,32 +259,94 @@ fn write_chunks<D: Device>(
             dev.drop_cache(at, *run_bytes)
                 .ctx(|| format!("writing {what} at byte {pos}"))?;
         }
-        // A read-back that stopped has found its error already.
-        if let Some(tx) = &runs {
-            let _ = tx.send(std::mem::take(run));
-        }
-        run.clear();
+        hand_over(std::mem::take(run));
         *run_bytes = 0;
         Ok(())
     };
-    for buf in chunks {
-        let bytes = buf.as_ref();
-        let crc = runs.as_ref().map_or(0, |_| crc32fast::hash(bytes));
-        run.push(Written {
-            index: next,
-            // Saturated only past the partition's end, where the window
-            // refuses the write.
-            offset: root.start().saturating_add(pos),
-            len: bytes.len(),
-            crc,
-        });
+    let zero = |dev: &mut D, zeros: &mut Vec<Written>| -> Result<(), Error> {
+        let (Some(first), Some(last)) = (zeros.first(), zeros.last()) else {
+            return Ok(());
+        };
+        let len = last.offset + last.len as u64 - first.offset;
+        root.zero_run(dev, first.offset - root.start(), len, what)?;
+        // Read back in runs no longer than the data's.
+        let mut part = Vec::new();
+        let mut part_bytes = 0u64;
+        for w in zeros.drain(..) {
+            part_bytes += w.len as u64;
+            part.push(w);
+            if part_bytes >= WRITE_RUN {
+                hand_over(std::mem::take(&mut part));
+                part_bytes = 0;
+            }
+        }
+        if !part.is_empty() {
+            hand_over(part);
+        }
+        Ok(())
+    };
+    for item in chunks {
+        // Saturated only past the partition's end, where the window
+        // refuses the write.
+        let offset = root.start().saturating_add(pos);
+        match item {
+            Item::Data(buf) => {
+                zero(dev, &mut zeros)?;
+                let bytes = buf.as_ref();
+                let crc = runs.as_ref().map_or(0, |_| crc32fast::hash(bytes));
+                run.push(Written {
+                    index: next,
+                    offset,
+                    len: bytes.len(),
+                    crc,
+                });
+                pos = pos.saturating_add(bytes.len() as u64);
+                run_bytes += bytes.len() as u64;
+                held.push(buf);
+                if run_bytes >= WRITE_RUN {
+                    write(dev, &mut held, &mut run, &mut run_bytes)?;
+                }
+            }
+            Item::Zeros(len) => {
+                write(dev, &mut held, &mut run, &mut run_bytes)?;
+                // A chunk's length: at most 16 MiB (the manifest's bound).
+                let len = len as usize;
+                let crc = runs.as_ref().map_or(0, |_| zero_crc.of(len));
+                zeros.push(Written {
+                    index: next,
+                    offset,
+                    len,
+                    crc,
+                });
+                pos = pos.saturating_add(len as u64);
+            }
+        }
         next += 1;
-        pos = pos.saturating_add(bytes.len() as u64);
-        run_bytes += bytes.len() as u64;
-        held.push(buf);
-        if run_bytes >= WRITE_RUN {
-            write(&mut held, &mut run, &mut run_bytes)?;
+    }
+    write(dev, &mut held, &mut run, &mut run_bytes)?;
+    zero(dev, &mut zeros)
+}
+
+/// The CRC32 of `len` zero bytes, remembered for the last length asked
+/// (every zero chunk but a last one has the same).
+#[derive(Default)]
+struct ZeroCrc {
+    last: Option<(usize, u32)>,
+}
+
+impl ZeroCrc {
+    fn of(&mut self, len: usize) -> u32 {
+        match self.last {
+            Some((l, crc)) if l == len => crc,
+            _ => {
+                let crc = crc32fast::hash(&vec![0u8; len]);
+                self.last = Some((len, crc));
+                crc
+            }
         }
     }
-    write(&mut held, &mut run, &mut run_bytes)
 }
+
+#[cfg(test)]
+#[path = "slot_tests.rs"]
+mod tests;
