@@ -2,11 +2,11 @@
 //! USB 2 stick (QEMU's `throttling.bps-read` on the CD drive only; the
 //! disk is not limited). The same release, 1.1.0 with a root image of
 //! realistic free space, is stored in the payload as the builder makes
-//! it by default and raw; each is upgraded to from an ISO with an answer
-//! file, on copies of one disk with 1.0.0 installed and started good, on
-//! the same machine. What the machine shows decides: the upgrade
-//! completes, slot b holds the root image byte for byte and the
-//! report on the disk says every step was done. The times (the report's
+//! it by default (zstd, zero chunks not stored) and raw; each is upgraded
+//! to from an ISO with an answer file, on copies of one disk with 1.0.0
+//! installed and started good, on the same machine. What the machine
+//! shows decides: the upgrade completes, slot b holds the root image byte
+//! for byte and the report on the disk says every step was done. The times (the report's
 //! steps, in the machine's own clock) are printed and recorded in
 //! `docs/benchmarks.md`, never asserted: they follow the host's load.
 #![allow(clippy::unwrap_used)]
@@ -171,6 +171,19 @@ fn upgrade_from_a_medium_read_at_30_mb_s() {
     let root = sc.path("rootfs.img");
     roomy_root_image(&root);
     let installed = installed_disk_sized(&mut sc, "installed.img", "1.0.0", (ROOT_MIB + 16) << 20);
+    let compressed = roomy_release(
+        &root,
+        Storing::Zstd {
+            level: payload::DEFAULT_ZSTD_LEVEL,
+        },
+        &sc.path("compressed"),
+    );
     let raw = roomy_release(&root, Storing::Raw, &sc.path("raw"));
+    let (c, r) = (
+        std::fs::metadata(&compressed).unwrap().len(),
+        std::fs::metadata(&raw).unwrap().len(),
+    );
+    assert!(c * 4 < r, "compressed {c} bytes, raw {r}");
+    throttled_upgrade(&mut sc, &installed, &compressed, "compressed");
     throttled_upgrade(&mut sc, &installed, &raw, "raw");
 }

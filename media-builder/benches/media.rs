@@ -37,38 +37,16 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("creating the benchmark directory");
     let mb = env!("CARGO_BIN_EXE_media-builder");
 
-    // Boot kit from the Debian packages (see docs/media.md).
-    let kit = dir.join("kit");
-    for sub in ["isolinux", "efi", "keys"] {
-        std::fs::create_dir_all(kit.join(sub)).expect("creating the boot kit");
-    }
-    let kernel = testkit::target_dir().join("bootkit/vmlinuz");
+    // The boot kit `scripts/bootkit` built (see docs/bootkit.md), copied so
+    // the bench key can be added to its keys.
+    let built = testkit::target_dir().join("bootkit");
     assert!(
-        kernel.is_file(),
+        built.join("vmlinuz").is_file(),
         "{} is missing: run scripts/bootkit first",
-        kernel.display()
+        built.join("vmlinuz").display()
     );
-    for (from, to) in [
-        (
-            Path::new("/usr/lib/ISOLINUX/isolinux.bin"),
-            "isolinux/isolinux.bin",
-        ),
-        (Path::new("/usr/lib/ISOLINUX/isohdpfx.bin"), "isohdpfx.bin"),
-        (
-            Path::new("/usr/lib/syslinux/modules/bios/ldlinux.c32"),
-            "isolinux/ldlinux.c32",
-        ),
-        (
-            Path::new("/usr/lib/systemd/boot/efi/systemd-bootx64.efi"),
-            "efi/systemd-bootx64.efi",
-        ),
-        (kernel.as_path(), "vmlinuz"),
-    ] {
-        std::fs::copy(from, kit.join(to))
-            .unwrap_or_else(|e| panic!("{}: {e} (install the boot packages)", from.display()));
-    }
-    std::fs::write(kit.join("initrd.img"), vec![0x17u8; 20 << 20]).expect("initrd");
-    std::fs::write(kit.join("cmdline"), "console=ttyS0\n").expect("cmdline");
+    let kit = dir.join("kit");
+    run_quiet(Command::new("cp").arg("-a").arg(&built).arg(&kit));
 
     let root = testkit::rootfs::system_root_image(size_mib << 20);
     run_quiet(

@@ -43,6 +43,14 @@ impl Worker {
                 },
             );
             w.map_err(|e| disk_error(e, &self.tmp))?;
+            // Start writing this stage to the disk now, and forget the
+            // pages of the one before once they are written: the final
+            // fsync then has little left to wait for, and building a large
+            // image does not fill the page cache (POSIX_FADV_DONTNEED starts
+            // writeback of dirty pages and drops clean ones).
+            let from = self.written.saturating_sub(stage.len() as u64);
+            let _ =
+                blockdev::drop_cache(&self.file, from, self.written - from + stage.len() as u64);
             for d in &digests {
                 self.ferry.push_chunk_digest(d);
             }
