@@ -35,6 +35,7 @@ pub mod device;
 mod error;
 mod fatvol;
 pub mod io;
+pub mod offer;
 mod plan;
 #[cfg(feature = "fault-injection")]
 pub mod power_cut;

@@ -20,7 +20,7 @@ const MAX_ANSWER: u64 = 1 << 20;
 /// What kind of medium.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
-    /// A directory holding `ferry/*.upg`.
+    /// A directory holding `ferry/*.upg` (one or more).
     Dir,
     /// An ISO 9660 image or disc.
     Iso,
@@ -37,8 +37,9 @@ pub struct BootMedium {
     pub kind: Kind,
     /// `ferry/medium.toml`, when the medium has one.
     pub info: Option<MediumInfo>,
-    /// The payload's name on the medium (`ferry/NAME.upg`).
-    pub payload_name: String,
+    /// The payloads' names on the medium (`ferry/NAME.upg`), the main
+    /// one (the newest release) first; never empty.
+    pub payloads: Vec<String>,
 }
 
 /// Progress of a medium check: (bytes done, bytes in all).
@@ -58,7 +59,7 @@ impl BootMedium {
             return Ok(BootMedium {
                 path: path.to_path_buf(),
                 kind: Kind::Iso,
-                payload_name: info.payload.clone(),
+                payloads: info.payloads().into_iter().map(|p| p.name).collect(),
                 info: Some(info),
             });
         }
@@ -71,7 +72,7 @@ impl BootMedium {
         Ok(BootMedium {
             path: path.to_path_buf(),
             kind: Kind::Stick,
-            payload_name: info.payload.clone(),
+            payloads: info.payloads().into_iter().map(|p| p.name).collect(),
             info: Some(info),
         })
     }
@@ -97,9 +98,19 @@ impl BootMedium {
         self.info.as_ref().map(|i| i.id.as_str())
     }
 
-    /// The path `plan` and reports show for the payload.
-    pub fn payload_path(&self) -> PathBuf {
-        self.path.join(PAYLOAD_DIR).join(&self.payload_name)
+    /// The path `plan` and reports show for the payload file `name`.
+    pub fn payload_path(&self, name: &str) -> PathBuf {
+        self.path.join(PAYLOAD_DIR).join(name)
+    }
+
+    /// The payload file a path from [`Self::payload_path`] names, if it is
+    /// one of this medium's.
+    pub fn payload_at(&self, path: &Path) -> Option<&str> {
+        let name = path.file_name()?.to_str()?;
+        self.payloads
+            .iter()
+            .find(|n| *n == name)
+            .map(String::as_str)
     }
 
     /// Where the medium is: its directory, image file or device.
@@ -123,11 +134,18 @@ impl BootMedium {
         (self.kind != Kind::Dir).then_some(self.path.as_path())
     }
 
-    /// Run `f` on the payload as a stream.
-    pub fn with_payload<T>(&self, f: impl FnOnce(&mut dyn Read) -> T) -> anyhow::Result<T> {
+    /// Run `f` on the payload file `name` as a stream.
+    pub fn with_payload<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut dyn Read) -> T,
+    ) -> anyhow::Result<T> {
+        if !self.payloads.iter().any(|n| n == name) {
+            bail!("{} carries no payload {name}", self.path.display());
+        }
         match self.kind {
             Kind::Dir => {
-                let p = self.payload_path();
+                let p = self.payload_path(name);
                 let file = File::open(&p).with_context(|| format!("opening {}", p.display()))?;
                 Ok(f(&mut BufReader::with_capacity(1 << 20, file)))
             }
@@ -136,12 +154,12 @@ impl BootMedium {
                     File::open(&self.path)
                         .with_context(|| format!("opening {}", self.path.display()))?,
                 )?;
-                let entry = iso.find(&format!("{PAYLOAD_DIR}/{}", self.payload_name))?;
+                let entry = iso.find(&format!("{PAYLOAD_DIR}/{name}"))?;
                 let file = IsoFile::new(iso.into_inner(), &entry);
                 Ok(f(&mut BufReader::with_capacity(1 << 20, file)))
             }
             Kind::Stick => with_stick(&self.path, false, |s| {
-                let (mut stream, _) = s.payload()?;
+                let (mut stream, _) = s.payload_named(name)?;
                 Ok(f(&mut BufReader::with_capacity(1 << 20, &mut stream)))
             }),
         }
@@ -250,25 +268,45 @@ impl BootMedium {
                 report.bytes
             ));
         }
-        let total = self
-            .info
-            .as_ref()
-            .map(|i| i.payload_size)
-            .or_else(|| std::fs::metadata(self.payload_path()).ok().map(|m| m.len()))
-            .unwrap_or(0);
-        self.with_payload(|r| -> anyhow::Result<String> {
-            let mut counted = Counted {
-                inner: r,
-                done: 0,
-                total,
-                progress,
-            };
-            payload::PayloadReader::open(&mut counted, trust)?.verify_rest(|_| {})?;
-            Ok(format!(
-                "The medium is intact: the payload ({} bytes) matches its signed hashes.",
-                counted.done
-            ))
-        })?
+        let size = |name: &str| {
+            self.info
+                .as_ref()
+                .and_then(|i| i.payload_file(name))
+                .map(|p| p.size)
+                .or_else(|| {
+                    std::fs::metadata(self.payload_path(name))
+                        .ok()
+                        .map(|m| m.len())
+                })
+                .unwrap_or(0)
+        };
+        let total: u64 = self.payloads.iter().map(|n| size(n)).sum();
+        let mut done = 0u64;
+        let several = self.payloads.len() > 1;
+        for name in &self.payloads {
+            done = self.with_payload(name, |r| -> anyhow::Result<u64> {
+                let mut counted = Counted {
+                    inner: r,
+                    done,
+                    total,
+                    progress: &mut *progress,
+                };
+                let checked = payload::PayloadReader::open(&mut counted, trust)
+                    .and_then(|p| p.verify_rest(|_| {}));
+                match checked {
+                    Err(e) if several => Err(anyhow!(e).context(format!("checking {name}"))),
+                    other => other.map(|_| counted.done).map_err(Into::into),
+                }
+            })??;
+        }
+        Ok(match self.payloads.len() {
+            1 => format!(
+                "The medium is intact: the payload ({done} bytes) matches its signed hashes."
+            ),
+            n => format!(
+                "The medium is intact: its {n} payloads ({done} bytes) match their signed hashes."
+            ),
+        })
     }
 }
 
@@ -278,32 +316,37 @@ fn open_dir(path: &Path) -> anyhow::Result<BootMedium> {
         Ok(text) => Some(MediumInfo::parse(&text)?),
         Err(_) => None,
     };
-    let payload_name = match &info {
-        Some(i) => i.payload.clone(),
+    let payloads = match &info {
+        Some(i) => i.payloads().into_iter().map(|p| p.name).collect(),
         None => {
+            // Every `*.upg`: which is for what is read from their signed
+            // manifests when they are loaded.
             let mut upg: Vec<String> = std::fs::read_dir(&dir)
                 .with_context(|| format!("reading {}", dir.display()))?
                 .filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .filter(|n| n.ends_with(".upg"))
+                .take(medium::MAX_PAYLOADS + 1)
                 .collect();
             upg.sort();
-            match upg.len() {
-                0 => bail!("{} holds no payload (*.upg)", dir.display()),
-                1 => upg.remove(0),
-                _ => bail!(
-                    "{} holds several payloads ({}); keep one",
-                    dir.display(),
-                    upg.join(", ")
-                ),
+            if upg.is_empty() {
+                bail!("{} holds no payload (*.upg)", dir.display());
             }
+            if upg.len() > medium::MAX_PAYLOADS {
+                bail!(
+                    "{} holds more than {} payloads",
+                    dir.display(),
+                    medium::MAX_PAYLOADS
+                );
+            }
+            upg
         }
     };
     Ok(BootMedium {
         path: path.to_path_buf(),
         kind: Kind::Dir,
         info,
-        payload_name,
+        payloads,
     })
 }
 

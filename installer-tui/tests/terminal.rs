@@ -380,7 +380,7 @@ fn unattended_upgrade_from_an_iso_with_an_embedded_answer_file() {
     media::iso::build(
         &media::iso::IsoSpec {
             bootkit: bootkit(fx.dir.path()),
-            payload: fx.payload(),
+            payloads: vec![fx.payload()],
             answer: Some(answer),
             out: iso.clone(),
             extra_cmdline: String::new(),
@@ -407,7 +407,7 @@ fn unattended_upgrade_from_a_usb_stick_with_a_split_payload() {
     let built = media::usb::image::build(
         &media::usb::image::UsbSpec {
             bootkit: bootkit(fx.dir.path()),
-            payload: fx.payload(),
+            payloads: vec![fx.payload()],
             answer: Some(answer),
             extra_cmdline: String::new(),
             size: None,

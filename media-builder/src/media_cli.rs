@@ -18,9 +18,10 @@ pub struct IsoBuildArgs {
     /// Boot kit directory (from `media-builder bootkit`)
     #[arg(long, value_name = "DIR", default_value = "target/bootkit")]
     pub bootkit: PathBuf,
-    /// The signed payload to carry
+    /// A signed payload to carry; repeat for several releases and
+    /// hotfixes of one product
     #[arg(long, value_name = "FILE.upg")]
-    pub payload: Option<PathBuf>,
+    pub payload: Vec<PathBuf>,
     /// An answer file for unattended installs, put at /ferry/answer.toml
     #[arg(long, value_name = "FILE")]
     pub answer: Option<PathBuf>,
@@ -86,9 +87,10 @@ pub struct UsbImageArgs {
     /// Boot kit directory (from `media-builder bootkit`)
     #[arg(long, value_name = "DIR", default_value = "target/bootkit")]
     pub bootkit: PathBuf,
-    /// The signed payload to carry
-    #[arg(long, value_name = "FILE.upg")]
-    pub payload: PathBuf,
+    /// A signed payload to carry; repeat for several releases and
+    /// hotfixes of one product
+    #[arg(long, value_name = "FILE.upg", required = true)]
+    pub payload: Vec<PathBuf>,
     /// An answer file, put at ferry/answer.toml
     #[arg(long, value_name = "FILE")]
     pub answer: Option<PathBuf>,

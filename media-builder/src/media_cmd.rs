@@ -80,16 +80,16 @@ pub fn iso(args: IsoArgs) -> Result<()> {
         }
         None => {
             let b = args.build;
-            let payload = b
-                .payload
-                .ok_or_else(|| anyhow!("say which payload to carry with --payload FILE.upg"))?;
+            if b.payload.is_empty() {
+                bail!("say which payload to carry with --payload FILE.upg");
+            }
             let out = b
                 .out
                 .ok_or_else(|| anyhow!("say where to write the ISO with --out FILE.iso"))?;
             let built = iso::build(
                 &IsoSpec {
                     bootkit: b.bootkit,
-                    payload,
+                    payloads: b.payload,
                     answer: b.answer,
                     out,
                     extra_cmdline: b.cmdline,
@@ -132,6 +132,9 @@ fn report_iso(b: &iso::Built, json: bool) -> Result<()> {
         if let Some(m) = &b.md5 {
             println!("md5 (checkisomd5) {m}");
         }
+        if b.payloads.len() > 1 {
+            println!("payloads: {}", b.payloads.join(", "));
+        }
     }
     Ok(())
 }
@@ -140,7 +143,7 @@ pub fn usb_image(a: UsbImageArgs) -> Result<()> {
     let built = image::build(
         &image::UsbSpec {
             bootkit: a.bootkit,
-            payload: a.payload,
+            payloads: a.payload,
             answer: a.answer,
             extra_cmdline: a.cmdline,
             size: a.size,
@@ -162,6 +165,9 @@ pub fn usb_image(a: UsbImageArgs) -> Result<()> {
             built.medium_id,
             built.payload_parts.len()
         );
+        if built.payloads.len() > 1 {
+            println!("payloads: {}", built.payloads.join(", "));
+        }
     }
     Ok(())
 }

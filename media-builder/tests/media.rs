@@ -346,7 +346,7 @@ fn split_payload_parts_reassemble() {
     let d = dir.path();
     let spec = media::usb::image::UsbSpec {
         bootkit: d.join("kit"),
-        payload: d.join(PAYLOAD),
+        payloads: vec![d.join(PAYLOAD)],
         answer: None,
         extra_cmdline: String::new(),
         size: None,

@@ -8,6 +8,7 @@ pub mod capacity;
 mod inputs;
 pub mod iso;
 mod payload_copy;
+pub mod payload_set;
 pub mod usb;
 
 use std::path::{Path, PathBuf};

@@ -10,6 +10,8 @@ pub const PAYLOAD_DIR: &str = "ferry";
 pub const INFO_PATH: &str = "ferry/medium.toml";
 pub const ANSWER_PATH: &str = "ferry/answer.toml";
 pub const REPORTS_DIR: &str = "ferry/reports";
+/// Most payloads one medium lists (releases and hotfixes of one product).
+pub const MAX_PAYLOADS: usize = 64;
 
 /// The medium's own description. The id also appears on the kernel command
 /// line as `ferry.medium=<id>`, so the installer can tell its own medium
@@ -37,6 +39,36 @@ pub struct MediumInfo {
     pub cmdline: String,
     /// When the medium was built (RFC 3339, UTC; SOURCE_DATE_EPOCH).
     pub created: String,
+    /// The other payloads the medium carries, besides `payload` (the
+    /// newest release): older releases and hotfixes of the same product.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_payloads: Vec<PayloadFile>,
+}
+
+/// One payload file on a medium.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayloadFile {
+    /// File name under `ferry/`.
+    pub name: String,
+    /// The release it installs (a hotfix: the release it applies to).
+    pub version: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// On USB media: the file split into these parts, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<String>,
+}
+
+impl PayloadFile {
+    /// The files that hold it, in order: its parts, or the file itself.
+    pub fn files(&self) -> Vec<String> {
+        if self.parts.is_empty() {
+            vec![self.name.clone()]
+        } else {
+            self.parts.clone()
+        }
+    }
 }
 
 impl MediumInfo {
@@ -54,15 +86,104 @@ impl MediumInfo {
         let safe = |n: &str| {
             !n.is_empty() && !n.contains('/') && !n.contains('\\') && n != "." && n != ".."
         };
-        if !safe(&info.payload) || !info.payload_parts.iter().all(|p| safe(p)) {
+        let all = info.payloads();
+        if all.len() > MAX_PAYLOADS {
             return Err(Error::Invalid(format!(
-                "{INFO_PATH}: bad payload file name"
+                "{INFO_PATH}: more than {MAX_PAYLOADS} payloads"
             )));
+        }
+        for (i, p) in all.iter().enumerate() {
+            if !safe(&p.name) || !p.parts.iter().all(|n| safe(n)) {
+                return Err(Error::Invalid(format!(
+                    "{INFO_PATH}: bad payload file name"
+                )));
+            }
+            if all[..i].iter().any(|q| q.name == p.name) {
+                return Err(Error::Invalid(format!(
+                    "{INFO_PATH}: {} is listed twice",
+                    p.name
+                )));
+            }
         }
         Ok(info)
     }
 
+    /// Every payload on the medium, the main one (`payload`) first.
+    pub fn payloads(&self) -> Vec<PayloadFile> {
+        let main = PayloadFile {
+            name: self.payload.clone(),
+            version: self.version.clone(),
+            size: self.payload_size,
+            parts: self.payload_parts.clone(),
+        };
+        std::iter::once(main)
+            .chain(self.more_payloads.iter().cloned())
+            .collect()
+    }
+
+    /// The payload file named `name`, if the medium lists it.
+    pub fn payload_file(&self, name: &str) -> Option<PayloadFile> {
+        self.payloads().into_iter().find(|p| p.name == name)
+    }
+
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const HEAD: &str = "format = 1\nid = \"0123456789abcdef\"\nlabel = \"FERRY\"\nkind = \"usb\"\n\
+                        product = \"p\"\nversion = \"2.0.0\"\npayload = \"p-2.0.0.upg\"\n\
+                        payload_size = 10\ncmdline = \"quiet\"\ncreated = \"2025-03-01T10:00:00Z\"\n";
+
+    fn more(name: &str) -> String {
+        format!("[[more_payloads]]\nname = \"{name}\"\nversion = \"1.1.0\"\nsize = 5\n")
+    }
+
+    #[test]
+    fn every_payload_is_listed_the_main_one_first() {
+        let text = format!("{HEAD}{}", more("p-1.1.0.upg"));
+        let info = MediumInfo::parse(&text).unwrap();
+        let names: Vec<String> = info.payloads().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, ["p-2.0.0.upg", "p-1.1.0.upg"]);
+        assert_eq!(info.payload_file("p-1.1.0.upg").unwrap().size, 5);
+        assert_eq!(info.payload_file("p-1.0.0.upg"), None);
+        // Written back, read back the same.
+        assert_eq!(MediumInfo::parse(&info.to_toml()).unwrap(), info);
+        // A medium of one payload has no table at all.
+        let one = MediumInfo::parse(HEAD).unwrap();
+        assert!(!one.to_toml().contains("more_payloads"));
+    }
+
+    #[test]
+    fn hostile_payload_lists_are_refused() {
+        for (what, text) in [
+            ("path", format!("{HEAD}{}", more("../p-1.1.0.upg"))),
+            ("empty", format!("{HEAD}{}", more(""))),
+            ("twice", format!("{HEAD}{}", more("p-2.0.0.upg"))),
+            (
+                "part path",
+                format!("{HEAD}{}parts = [\"a/b\"]\n", more("p-1.1.0.upg")),
+            ),
+            (
+                "too many",
+                format!(
+                    "{HEAD}{}",
+                    (0..=MAX_PAYLOADS)
+                        .map(|i| more(&format!("p-{i}.upg")))
+                        .collect::<String>()
+                ),
+            ),
+            ("unknown key", format!("{HEAD}{}sha = 1\n", more("x.upg"))),
+        ] {
+            assert!(
+                matches!(MediumInfo::parse(&text), Err(Error::Invalid(_))),
+                "{what}"
+            );
+        }
     }
 }

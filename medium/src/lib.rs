@@ -28,5 +28,7 @@ mod select;
 pub mod stick;
 
 pub use error::Error;
-pub use info::{MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
+pub use info::{
+    MediumInfo, PayloadFile, ANSWER_PATH, INFO_PATH, MAX_PAYLOADS, PAYLOAD_DIR, REPORTS_DIR,
+};
 pub use select::choose_boot_medium;

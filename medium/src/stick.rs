@@ -106,15 +106,25 @@ impl<D: Read + Write + Seek> Stick<D> {
         MediumInfo::parse(&text)
     }
 
-    /// The payload as one stream, parts joined, with its total size. The
-    /// sizes are checked against `medium.toml`.
+    /// The main payload as one stream, parts joined, with its total size.
+    /// The sizes are checked against `medium.toml`.
     pub fn payload(&self) -> Result<(PayloadStream<'_, D>, u64), Error> {
         let info = self.info()?;
-        let parts = if info.payload_parts.is_empty() {
-            vec![info.payload.clone()]
-        } else {
-            info.payload_parts.clone()
-        };
+        self.stream(&info, &info.payload)
+    }
+
+    /// The payload file `name` (one `medium.toml` lists) as one stream,
+    /// with its total size.
+    pub fn payload_named(&self, name: &str) -> Result<(PayloadStream<'_, D>, u64), Error> {
+        let info = self.info()?;
+        self.stream(&info, name)
+    }
+
+    fn stream(&self, info: &MediumInfo, name: &str) -> Result<(PayloadStream<'_, D>, u64), Error> {
+        let file = info
+            .payload_file(name)
+            .ok_or_else(|| Error::NotFound(format!("{PAYLOAD_DIR}/{name}")))?;
+        let parts = file.files();
         let listing = self.volume.list(PAYLOAD_DIR)?;
         let mut total = 0u64;
         for p in &parts {
@@ -124,10 +134,10 @@ impl<D: Read + Write + Seek> Stick<D> {
                 .ok_or_else(|| Error::NotFound(format!("{PAYLOAD_DIR}/{p}")))?;
             total += size;
         }
-        if total != info.payload_size {
+        if total != file.size {
             return Err(Error::Damaged(format!(
-                "the payload parts hold {total} bytes, medium.toml says {}",
-                info.payload_size
+                "the parts of {name} hold {total} bytes, medium.toml says {}",
+                file.size
             )));
         }
         Ok((

@@ -32,46 +32,51 @@ pub struct Given {
     pub unattended: Option<detect::state::UnattendedRun>,
 }
 
-/// Plan every choice that makes sense for `target`. Pure apart from the
-/// machine id, which the caller picks.
+/// Plan every choice the engine offers for `target` from the medium's
+/// `payloads` ([`install::offer::offers`]). Pure apart from the machine
+/// id, which the caller picks.
 pub fn choices(
     setup: &Setup,
-    payload: &PayloadInfo,
+    payloads: &[PayloadInfo],
     target: &Target,
     machine_id: &str,
     given: &Given,
 ) -> Vec<Choice> {
-    let m = &payload.manifest;
-    let v = &m.version;
-    let mut list: Vec<(char, String, Action)> = Vec::new();
-    match &target.report.content {
-        Content::Ferry(_) => {
-            if m.kind == payload::Kind::Hotfix {
-                list.push((
+    let manifests: Vec<&payload::Manifest> = payloads.iter().map(|p| &p.manifest).collect();
+    let installed = install::offer::Installed::of(target);
+    let offers = install::offer::offers(&target.report.content, installed.as_ref(), &manifests);
+    offers
+        .into_iter()
+        .filter_map(|o| {
+            let payload = payloads.get(o.payload)?;
+            let m = &payload.manifest;
+            let v = &m.version;
+            let then: Vec<payload::Version> = o
+                .then
+                .iter()
+                .filter_map(|&i| payloads.get(i).map(|p| p.manifest.version.clone()))
+                .collect();
+            let (key, label) = match (o.action, &target.report.content) {
+                (Action::Hotfix, _) => (
                     'h',
                     format!(
                         "Apply hotfix {} to {v}",
                         m.hotfix_id.clone().unwrap_or_default()
                     ),
-                    Action::Hotfix,
-                ));
-            } else {
-                list.push((
+                ),
+                (Action::Upgrade, _) if !then.is_empty() => (
                     'u',
-                    format!("Upgrade to {v} (keep configuration)"),
-                    Action::Upgrade,
-                ));
-            }
-            list.push(('w', format!("Wipe and reinstall {v}"), Action::Wipe));
-        }
-        Content::Blank => list.push(('i', format!("Install {v}"), Action::Install)),
-        Content::Foreign { .. } | Content::Unreadable { .. } => {
-            list.push(('i', format!("Install {v} (erases the disk)"), Action::Wipe));
-        }
-    }
-    list.into_iter()
-        .map(|(key, label, action)| {
-            let mut c = install::Choice::new(action);
+                    format!(
+                        "Upgrade to {v} (keep configuration), then to {}",
+                        list(&then)
+                    ),
+                ),
+                (Action::Upgrade, _) => ('u', format!("Upgrade to {v} (keep configuration)")),
+                (Action::Install, _) => ('i', format!("Install {v}")),
+                (Action::Wipe, Content::Ferry(_)) => ('w', format!("Wipe and reinstall {v}")),
+                (Action::Wipe, _) => ('i', format!("Install {v} (erases the disk)")),
+            };
+            let mut c = install::Choice::new(o.action);
             c.sizes = setup.sizes;
             c.boot_loader = setup.boot_loader.clone();
             c.shim = setup.shim.clone();
@@ -79,19 +84,54 @@ pub fn choices(
             c.medium = setup.medium.id().map(str::to_string);
             c.payload_verified = given.verified;
             c.firmware = setup.firmware;
-            if matches!(action, Action::Install | Action::Wipe) {
+            if matches!(o.action, Action::Install | Action::Wipe) {
                 c.machine_id = Some(machine_id.to_string());
                 c.answers = given.answers.clone();
                 c.unattended = given.unattended.clone();
             }
-            Choice {
+            Some(Choice {
                 key,
                 label,
-                action,
+                action: o.action,
                 plan: install::plan(target, payload, &c).map(Box::new),
-            }
+                then,
+            })
         })
         .collect()
+}
+
+/// "1.2.0 and 2.0.0", "1.1.0, 1.2.0 and 2.0.0".
+fn list(versions: &[payload::Version]) -> String {
+    let names: Vec<String> = versions.iter().map(ToString::to_string).collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// What the technician reads about an upgrade that is one step of
+/// several: which release comes now, what remains, and how to go on.
+/// Empty for any other plan.
+pub fn steps_note(plan: &install::Plan, then: &[payload::Version]) -> Vec<String> {
+    let Some(last) = then.last() else {
+        return Vec::new();
+    };
+    let from = plan
+        .from
+        .as_ref()
+        .map_or("This release".to_string(), ToString::to_string);
+    vec![
+        format!(
+            "{from} cannot be upgraded to {last} at once: this installs {} first;",
+            plan.to
+        ),
+        format!(
+            "once {} has started, this medium upgrades it to {}.",
+            plan.to,
+            list(then)
+        ),
+    ]
 }
 
 impl Component for ActionState {
@@ -136,8 +176,13 @@ impl Component for ActionState {
         }
         for (i, c) in planned.choices.iter().enumerate() {
             lines.push(entry(i == self.cursor, c.key, &c.label, c.plan.is_ok()));
-            if let Err(why) = &c.plan {
-                lines.push(Line::from(format!("      {why}")));
+            match &c.plan {
+                Err(why) => lines.push(Line::from(format!("      {why}"))),
+                Ok(plan) => {
+                    for note in steps_note(plan, &c.then) {
+                        lines.push(Line::from(format!("      {note}")));
+                    }
+                }
             }
         }
         if planned.choices.iter().all(|c| c.plan.is_err()) {

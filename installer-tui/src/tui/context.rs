@@ -56,8 +56,8 @@ pub const LAYOUTS: [&str; 8] = ["us", "uk", "de", "fr", "es", "it", "ch", "se"];
 /// What was loaded at start.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The verified payload.
-    pub payload: PayloadInfo,
+    /// The verified payloads, the newest release first.
+    pub payloads: Vec<PayloadInfo>,
     /// Every disk detection found.
     pub disks: Vec<DiskReport>,
 }
@@ -73,6 +73,9 @@ pub struct Choice {
     pub action: Action,
     /// The plan, or why `plan` refuses it.
     pub plan: Result<Box<Plan>, install::Refusal>,
+    /// An upgrade that is one step of several: the releases that remain
+    /// after this one, in order, to reach the newest on the medium.
+    pub then: Vec<payload::Version>,
 }
 
 /// The disk chosen, with every choice planned for it: what What to do
@@ -219,13 +222,9 @@ impl Context {
         self.loaded.as_ref().map_or(&[], |l| &l.disks)
     }
 
-    /// Product and release on the medium, for titles.
+    /// Product and release on the medium (its newest), for titles.
     pub fn release(&self) -> Option<String> {
-        self.loaded.as_ref().map(|l| {
-            format!(
-                "{} {}",
-                l.payload.manifest.product, l.payload.manifest.version
-            )
-        })
+        let m = &self.loaded.as_ref()?.payloads.first()?.manifest;
+        Some(format!("{} {}", m.product, m.version))
     }
 }

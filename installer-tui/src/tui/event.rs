@@ -162,10 +162,13 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
     let ctx = &mut app.ctx;
     match m {
         Msg::Loaded(Ok(l)) => {
-            ctx.log.push(format!(
-                "payload {} {} verified, signed by {}",
-                l.payload.manifest.product, l.payload.manifest.version, l.payload.signer
-            ));
+            for p in &l.payloads {
+                ctx.log.push(format!(
+                    "payload {} verified, signed by {}",
+                    p.manifest.title(),
+                    p.signer
+                ));
+            }
             for d in &l.disks {
                 ctx.log
                     .push(format!("disk {}: {}", d.path.display(), disk_summary(d)));

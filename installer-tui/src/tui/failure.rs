@@ -14,6 +14,13 @@ pub enum LoadError {
     /// The payload did not verify.
     #[error(transparent)]
     Payload(install::Error),
+    /// One of the medium's several payloads did not verify.
+    #[error("{name}: {source}")]
+    OnePayload {
+        name: String,
+        #[source]
+        source: Box<install::Error>,
+    },
 }
 
 /// Why the chosen disk could not be inspected (What to do says so).

@@ -51,6 +51,21 @@ impl ReviewState {
             .map(|n| n.to_string_lossy().into_owned())
     }
 
+    /// The lines the plan shows: the steps still to come after this one
+    /// (an upgrade of several steps), then the plan.
+    fn lines(&self, plan: &Plan) -> Vec<String> {
+        let then = self
+            .picked
+            .planned
+            .choices
+            .get(self.picked.chosen)
+            .map_or(&[][..], |c| &c.then[..]);
+        let mut out = plan_lines(plan);
+        let at = 1.min(out.len());
+        out.splice(at..at, super::action::steps_note(plan, then));
+        out
+    }
+
     /// Back to What to do, the cursor on `cursor`.
     fn back(&mut self, cursor: usize) -> Go {
         Go::Action {
@@ -123,7 +138,7 @@ impl Component for ReviewState {
             }
             _ => {}
         }
-        let max = plan_lines(&plan).len().saturating_sub(1) as u16;
+        let max = self.lines(&plan).len().saturating_sub(1) as u16;
         self.scroll = self.scroll.min(max);
         None
     }
@@ -135,7 +150,7 @@ impl Component for ReviewState {
         let word = self.confirm_word(ctx);
         let [top, bottom] =
             Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(area);
-        let lines: Vec<Line> = plan_lines(plan).into_iter().map(Line::from).collect();
+        let lines: Vec<Line> = self.lines(plan).into_iter().map(Line::from).collect();
         let total = lines.len();
         let title = format!(
             "Review: {} (line {} of {total})",

@@ -98,17 +98,38 @@ impl Component for WelcomeState {
         }
         match &ctx.loaded {
             Some(l) => {
-                let mf = &l.payload.manifest;
-                lines.push(Line::from(format!(
-                    "Release on this medium: {} {} ({})",
-                    mf.product,
-                    mf.version,
-                    mf.kind.to_string().to_lowercase()
-                )));
-                lines.push(Line::from(format!(
-                    "Signature verified: key {}",
-                    l.payload.signer.short()
-                )));
+                if let Some(main) = l.payloads.first() {
+                    let mf = &main.manifest;
+                    let others: Vec<String> = l.payloads[1..]
+                        .iter()
+                        .map(|p| match &p.manifest.hotfix_id {
+                            Some(id) => format!("{} hotfix {id}", p.manifest.version),
+                            None => p.manifest.version.to_string(),
+                        })
+                        .collect();
+                    lines.push(Line::from(format!(
+                        "Release on this medium: {} {} ({}){}",
+                        mf.product,
+                        mf.version,
+                        mf.kind.to_string().to_lowercase(),
+                        if others.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; also {}", others.join(", "))
+                        }
+                    )));
+                    let mut keys: Vec<String> = Vec::new();
+                    for p in &l.payloads {
+                        let k = p.signer.short();
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                    lines.push(Line::from(format!(
+                        "Signature verified: key {}",
+                        keys.join(", ")
+                    )));
+                }
             }
             None if ctx.load_error.is_some() => {
                 lines.push(Line::from("THE MEDIUM CANNOT BE USED TO INSTALL:"));

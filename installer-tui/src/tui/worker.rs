@@ -48,7 +48,7 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                         let id = install::new_machine_id()
                             .map_err(|e| InspectError::MachineId(Box::new(e)))?;
                         let choices =
-                            action::choices(&setup, &loaded.payload, &target, &id, &given);
+                            action::choices(&setup, &loaded.payloads, &target, &id, &given);
                         Ok((Box::new(target), choices))
                     });
                 let _ = tx.send(Msg::Inspected(r));
@@ -92,15 +92,33 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
     }
 }
 
-/// Verify the payload's signature and look at the disks.
+/// Verify every payload's signature and look at the disks.
 pub fn load(setup: &Setup) -> Result<Loaded, LoadError> {
     let m = &setup.medium;
-    let payload = m
-        .with_payload(|r| install::read_payload(r, &m.payload_path(), &setup.trust))
-        .map_err(LoadError::Medium)?
-        .map_err(LoadError::Payload)?;
+    let several = m.payloads.len() > 1;
+    let mut payloads = Vec::with_capacity(m.payloads.len());
+    for name in &m.payloads {
+        let p = m
+            .with_payload(name, |r| {
+                install::read_payload(r, &m.payload_path(name), &setup.trust)
+            })
+            .map_err(LoadError::Medium)?
+            .map_err(|source| match several {
+                true => LoadError::OnePayload {
+                    name: name.clone(),
+                    source: Box::new(source),
+                },
+                false => LoadError::Payload(source),
+            })?;
+        payloads.push(p);
+    }
+    // The newest release first: the one the screens name.
+    payloads.sort_by_key(|p| {
+        let m = &p.manifest;
+        std::cmp::Reverse((m.kind == payload::Kind::Release, m.version.clone()))
+    });
     let disks = detect::detect_all(&setup.disks);
-    Ok(Loaded { payload, disks })
+    Ok(Loaded { payloads, disks })
 }
 
 /// Take the write lock, carry out the plan, report.
@@ -134,6 +152,10 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
         .map(|mut disk| {
             let medium = FromMedium {
                 medium: &setup.medium,
+                name: setup
+                    .medium
+                    .payload_at(&plan.payload)
+                    .unwrap_or(&setup.medium.payloads[0]),
                 cancel,
             };
             install::apply_on(plan, &mut disk, medium, &mut progress)
@@ -178,6 +200,8 @@ fn save_on_medium(setup: &Setup, report: &mut install::Report) {
 /// failing once cancel is pressed.
 struct FromMedium<'a> {
     medium: &'a BootMedium,
+    /// The payload file the plan writes.
+    name: &'a str,
     cancel: Arc<AtomicBool>,
 }
 
@@ -188,7 +212,7 @@ impl install::PayloadSource for FromMedium<'_> {
     ) -> Result<(), install::Error> {
         let cancel = self.cancel.clone();
         self.medium
-            .with_payload(|r| pass(&mut Cancellable { inner: r, cancel }))
+            .with_payload(self.name, |r| pass(&mut Cancellable { inner: r, cancel }))
             .map_err(|e| install::Error::Medium(e.into()))?
     }
 }

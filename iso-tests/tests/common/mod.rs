@@ -244,7 +244,7 @@ pub fn build_iso_with(
     media::iso::build(
         &media::iso::IsoSpec {
             bootkit: kit.to_path_buf(),
-            payload: upg.to_path_buf(),
+            payloads: vec![upg.to_path_buf()],
             answer,
             out: out.to_path_buf(),
             extra_cmdline: cmdline.to_string(),
@@ -274,7 +274,7 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
     media::usb::image::build(
         &media::usb::image::UsbSpec {
             bootkit: kit,
-            payload: upg,
+            payloads: vec![upg],
             answer,
             extra_cmdline: cmdline.to_string(),
             size: None,

@@ -112,3 +112,29 @@ pub fn setup() -> tempfile::TempDir {
 pub fn fsck_fat(image: &Path) {
     testkit::loopdev::fsck_fat_clean(image);
 }
+
+/// The FERRY partition of the USB image `img`, judged by `fsck.fat -n`
+/// (as a file of its own, `part`) and opened read-write.
+pub fn checked_stick(
+    img: &Path,
+    part: &Path,
+) -> medium::stick::Stick<detect::io::Slice<std::fs::File>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(img)
+        .unwrap();
+    let (start, len) = medium::stick::find_partition(&mut file).unwrap();
+    {
+        let mut src = std::fs::File::open(img).unwrap();
+        src.seek(SeekFrom::Start(start)).unwrap();
+        std::io::copy(
+            &mut src.take(len),
+            &mut std::fs::File::create(part).unwrap(),
+        )
+        .unwrap();
+    }
+    fsck_fat(part);
+    medium::stick::Stick::open(detect::io::Slice::new(file, start, len).unwrap()).unwrap()
+}

@@ -15,7 +15,7 @@ use payload::TrustStore;
 use bootkit::Bootkit;
 
 use super::layout::{Source, BLOCK};
-use super::{write_iso, Built, IsoInputs};
+use super::{write_iso, Built, IsoInputs, OnMedium};
 use crate::inputs::{read_answer, same_file};
 use crate::payload_copy::PayloadHead;
 
@@ -54,31 +54,39 @@ pub fn customize(spec: &CustomizeSpec, progress: impl FnMut(u64, u64)) -> Result
         .medium_info()
         .with_context(|| format!("{} is not a Ferry ISO", spec.iso.display()))?;
 
-    // The payload must lie in one contiguous run, as media-builder writes it.
-    let payload_path = format!("{}/{}", medium::PAYLOAD_DIR, info.payload);
-    let entry = iso.find(&payload_path)?;
-    let mut next = entry.extents.first().map(|e| e.0).unwrap_or(0);
-    for &(lba, len) in &entry.extents {
-        if lba != next {
-            bail!("{payload_path} is fragmented on {}", spec.iso.display());
+    // Each payload must lie in one contiguous run, as media-builder
+    // writes it.
+    let mut payloads = Vec::new();
+    for file in info.payloads() {
+        let payload_path = format!("{}/{}", medium::PAYLOAD_DIR, file.name);
+        let entry = iso.find(&payload_path)?;
+        let mut next = entry.extents.first().map(|e| e.0).unwrap_or(0);
+        for &(lba, len) in &entry.extents {
+            if lba != next {
+                bail!("{payload_path} is fragmented on {}", spec.iso.display());
+            }
+            next = lba + (u64::from(len) / BLOCK) as u32;
         }
-        next = lba + (u64::from(len) / BLOCK) as u32;
+        let offset = u64::from(entry.extents.first().map(|e| e.0).unwrap_or(0)) * BLOCK;
+        let unverified = payload::read_unverified(iso.open_file(&payload_path)?)
+            .with_context(|| format!("reading {payload_path} on {}", spec.iso.display()))?;
+        let manifest = unverified
+            .manifest
+            .map_err(|e| anyhow!("{payload_path} on {}: {e}", spec.iso.display()))?;
+        let head = PayloadHead {
+            manifest,
+            manifest_bytes: unverified.manifest_bytes,
+            file_name: file.name.clone(),
+            // Copied byte for byte; the installer verifies it on every use.
+            verified: false,
+            size: entry.size,
+            trust: TrustStore::new(),
+        };
+        payloads.push(OnMedium {
+            head,
+            source: Source::PayloadRange(spec.iso.clone(), offset),
+        });
     }
-    let offset = u64::from(entry.extents.first().map(|e| e.0).unwrap_or(0)) * BLOCK;
-    let unverified = payload::read_unverified(iso.open_file(&payload_path)?)
-        .with_context(|| format!("reading the payload on {}", spec.iso.display()))?;
-    let manifest = unverified
-        .manifest
-        .map_err(|e| anyhow!("the payload on {}: {e}", spec.iso.display()))?;
-    let head = PayloadHead {
-        manifest,
-        manifest_bytes: unverified.manifest_bytes,
-        file_name: info.payload.clone(),
-        // Copied byte for byte; the installer verifies it on every use.
-        verified: false,
-        size: entry.size,
-        trust: TrustStore::new(),
-    };
 
     let dir = spec
         .out
@@ -190,9 +198,7 @@ pub fn customize(spec: &CustomizeSpec, progress: impl FnMut(u64, u64)) -> Result
         kit,
         files,
         answer,
-        head,
-        payload: Source::PayloadRange(spec.iso.clone(), offset),
-        payload_name: info.payload.clone(),
+        payloads,
         extra_cmdline: spec.cmdline.clone().unwrap_or(old_extra),
         isomd5: spec.isomd5,
     };

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use medium::checksum::Sums;
-use medium::MediumInfo;
+use medium::{MediumInfo, PayloadFile};
 use payload::Fingerprint;
 use sha2::{Digest, Sha256};
 
@@ -31,12 +31,14 @@ use output::Output;
 
 use crate::inputs::{build_time, read_answer, same_file};
 use crate::payload_copy::{copy_from, copy_verified, PayloadHead, Sink};
+use crate::payload_set::read_all;
 
 /// Everything `iso` needs.
 #[derive(Debug, Clone)]
 pub struct IsoSpec {
     pub bootkit: PathBuf,
-    pub payload: PathBuf,
+    /// The payloads to carry (releases and hotfixes of one product).
+    pub payloads: Vec<PathBuf>,
     pub answer: Option<PathBuf>,
     pub out: PathBuf,
     /// Added to the boot kit's command line (after `ferry.medium=`).
@@ -56,6 +58,8 @@ pub struct Built {
     /// The Ferry checksum (chunked BLAKE3).
     pub checksum: String,
     pub md5: Option<String>,
+    /// Every payload's file name, the main one first.
+    pub payloads: Vec<String>,
     pub payload_verified: bool,
     /// The published demo keys the installer on the ISO trusts (anyone can
     /// sign what it installs); `None` when not known: `customize` copies
@@ -73,10 +77,7 @@ impl Built {
 /// Build a hybrid ISO. `progress(done, total)` follows the payload copy.
 pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
     let kit = Bootkit::load(&spec.bootkit)?;
-    for input in [Some(&spec.payload), spec.answer.as_ref()]
-        .into_iter()
-        .flatten()
-    {
+    for input in spec.payloads.iter().chain(spec.answer.as_ref()) {
         if same_file(input, &spec.out) {
             bail!(
                 "the output {} is an input; choose another --out",
@@ -91,9 +92,14 @@ pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
         Some(p) => Some(read_answer(p)?),
         None => None,
     };
-    let head = PayloadHead::read(&spec.payload, &kit, spec.unsigned_ok)?;
+    let payloads = read_all(&spec.payloads, &kit, spec.unsigned_ok)?
+        .into_iter()
+        .map(|c| OnMedium {
+            source: Source::Payload(c.path),
+            head: c.head,
+        })
+        .collect();
     let demo_keys = kit.trust.demo_keys();
-    let payload_name = head.file_name.clone();
     let mut files: Vec<(String, Source)> = vec![(
         "isolinux/isolinux.bin".into(),
         Source::File(kit.isolinux.clone()),
@@ -108,9 +114,7 @@ pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
         kit,
         files,
         answer,
-        head,
-        payload: Source::Payload(spec.payload.clone()),
-        payload_name,
+        payloads,
         extra_cmdline: spec.extra_cmdline.clone(),
         isomd5: spec.isomd5,
     };
@@ -129,11 +133,25 @@ pub(crate) struct IsoInputs {
     /// The EFI image's `EFI/BOOT/` files: (path in the image, source).
     pub efi_boot: Vec<(String, PathBuf)>,
     pub answer: Option<Vec<u8>>,
-    pub head: PayloadHead,
-    pub payload: Source,
-    pub payload_name: String,
+    /// The payloads, the main one first ([`read_all`]'s order).
+    pub payloads: Vec<OnMedium>,
     pub extra_cmdline: String,
     pub isomd5: bool,
+}
+
+/// A payload going onto the ISO: its head and where its bytes come from.
+pub(crate) struct OnMedium {
+    pub head: PayloadHead,
+    pub source: Source,
+}
+
+impl OnMedium {
+    fn size(&self) -> Result<u64> {
+        match &self.source {
+            Source::PayloadRange(..) => Ok(self.head.size),
+            other => source_len(other),
+        }
+    }
 }
 
 fn source_len(s: &Source) -> Result<u64> {
@@ -176,12 +194,14 @@ pub(crate) fn write_iso(
         efi_boot,
         mut files,
         answer,
-        head,
-        payload,
-        payload_name,
+        payloads,
         extra_cmdline,
         isomd5,
     } = inputs;
+    let Some(main) = payloads.first() else {
+        bail!("internal: an ISO without a payload");
+    };
+    let head = &main.head;
     let manifest = &head.manifest;
     let now = build_time(&manifest.created)?;
     let epoch = now.unix_timestamp();
@@ -189,8 +209,10 @@ pub(crate) fn write_iso(
     // The medium id: a hash of the signed manifest (which binds every
     // payload byte), the boot files, the command line and the answer file.
     let mut h = Sha256::new();
-    h.update(&head.manifest_bytes);
-    h.update(head.file_name.as_bytes());
+    for p in &payloads {
+        h.update(&p.head.manifest_bytes);
+        h.update(p.head.file_name.as_bytes());
+    }
     for (path, src) in &files {
         h.update(path.as_bytes());
         hash_source(&mut h, src)?;
@@ -212,10 +234,22 @@ pub(crate) fn write_iso(
         manifest.product, manifest.version
     );
 
-    let payload_size = match &payload {
-        Source::PayloadRange(..) => head.size,
-        other => source_len(other)?,
-    };
+    let payload_size = main.size()?;
+    let mut all_payload_bytes = 0u64;
+    for p in &payloads {
+        all_payload_bytes += p.size()?;
+    }
+    // Progress over every payload: bytes copied before the current one.
+    let mut copied = 0u64;
+    let mut more_payloads = Vec::new();
+    for p in &payloads[1..] {
+        more_payloads.push(PayloadFile {
+            name: p.head.file_name.clone(),
+            version: p.head.manifest.version.to_string(),
+            size: p.size()?,
+            parts: Vec::new(),
+        });
+    }
     let info = MediumInfo {
         format: 1,
         id: medium_id.clone(),
@@ -223,13 +257,14 @@ pub(crate) fn write_iso(
         kind: "iso".into(),
         product: manifest.product.clone(),
         version: manifest.version.to_string(),
-        payload: payload_name.clone(),
+        payload: head.file_name.clone(),
         payload_size,
         payload_parts: Vec::new(),
         cmdline: cmdline.clone(),
         created: now
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
+        more_payloads,
     };
     files.push((
         "isolinux/isolinux.cfg".into(),
@@ -276,8 +311,12 @@ pub(crate) fn write_iso(
     for (path, src) in &files {
         root.add_file(path, source_len(src)?, src.clone());
     }
-    let payload_path = format!("{}/{payload_name}", medium::PAYLOAD_DIR);
-    root.add_file(&payload_path, payload_size, payload.clone());
+    let mut payload_paths = Vec::new();
+    for p in &payloads {
+        let at = format!("{}/{}", medium::PAYLOAD_DIR, p.head.file_name);
+        root.add_file(&at, p.size()?, p.source.clone());
+        payload_paths.push(at);
+    }
 
     // Number directories and size them (sizes do not depend on LBAs).
     let date = layout::record_date(&now);
@@ -288,11 +327,11 @@ pub(crate) fn write_iso(
     }
     let mut next = 22u32; // after descriptors, path tables, catalog
     layout::assign_dir_lbas(&mut root, &mut next);
-    // Files: everything but the EFI image and payload, then those two.
+    // Files: everything but the EFI image and payloads, then those.
     let mut order: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
     order.retain(|p| p != "boot/efiboot.img");
     order.push("boot/efiboot.img".into());
-    order.push(payload_path.clone());
+    order.extend(payload_paths.iter().cloned());
     let mut data_blocks = 0u64;
     for p in &order {
         let f = layout::file_mut(&mut root, p).ok_or_else(|| anyhow!("internal: {p} missing"))?;
@@ -370,6 +409,11 @@ pub(crate) fn write_iso(
     // File data.
     for p in &order {
         let f = layout::file_ref(&root, p).ok_or_else(|| anyhow!("internal: {p} missing"))?;
+        let head = payload_paths
+            .iter()
+            .position(|at| at == p)
+            .and_then(|i| payloads.get(i))
+            .map_or(head, |c| &c.head);
         debug_assert_eq!(outw.position(), u64::from(f.lba) * BLOCK);
         match &f.source {
             Source::Bytes(b) => outw.write_all(b)?,
@@ -394,9 +438,9 @@ pub(crate) fn write_iso(
             Source::Payload(path) => copy_verified(
                 &mut OutputSink(&mut outw),
                 path,
-                &head,
+                head,
                 f.size,
-                &mut progress,
+                &mut |done, _| progress(copied + done, all_payload_bytes),
             )?,
             Source::PayloadRange(path, off) => {
                 let mut src =
@@ -407,11 +451,14 @@ pub(crate) fn write_iso(
                     &mut OutputSink(&mut outw),
                     Box::new(src.take(f.size)),
                     path,
-                    &head,
+                    head,
                     f.size,
-                    &mut progress,
+                    &mut |done, _| progress(copied + done, all_payload_bytes),
                 )?
             }
+        }
+        if matches!(f.source, Source::Payload(_) | Source::PayloadRange(..)) {
+            copied += f.size;
         }
         outw.pad_to(BLOCK)?;
     }
@@ -426,7 +473,8 @@ pub(crate) fn write_iso(
         medium_id,
         checksum: hex::encode(sums.ferry),
         md5: sums.md5.map(|m| m.0),
-        payload_verified: head.verified,
+        payloads: payloads.iter().map(|p| p.head.file_name.clone()).collect(),
+        payload_verified: payloads.iter().all(|p| p.head.verified),
         demo_keys: None,
     })
 }

@@ -13,14 +13,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 use fat::{FixedTime, FormatOptions, SharedDisk, Volume};
 use medium::stick::PARTITION_NAME;
-use medium::{MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
+use medium::{MediumInfo, PayloadFile, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
 use payload::Fingerprint;
 use sha2::{Digest, Sha256};
 
 use bootkit::Bootkit;
 
 use crate::inputs::{build_time, read_answer, same_file};
-use crate::payload_copy::{copy_verified, PayloadHead, Sink};
+use crate::payload_copy::{copy_verified, Sink};
+use crate::payload_set::read_all;
 
 const MIB: u64 = 1 << 20;
 /// Payload parts stay under FAT's 4 GiB - 1 file limit.
@@ -29,7 +30,8 @@ pub const PART_SIZE: u64 = 4 * 1024 * MIB - MIB;
 #[derive(Debug, Clone)]
 pub struct UsbSpec {
     pub bootkit: PathBuf,
-    pub payload: PathBuf,
+    /// The payloads to carry (releases and hotfixes of one product).
+    pub payloads: Vec<PathBuf>,
     pub answer: Option<PathBuf>,
     pub extra_cmdline: String,
     pub size: Option<u64>,
@@ -52,7 +54,10 @@ pub struct UsbBuilt {
     pub bytes: u64,
     pub label: String,
     pub medium_id: String,
+    /// The main payload's files (its parts, or the payload itself).
     pub payload_parts: Vec<String>,
+    /// Every payload's file name, the main one first.
+    pub payloads: Vec<String>,
     pub payload_verified: bool,
     /// Logical sector size the image is built for.
     pub sector_size: u64,
@@ -117,9 +122,10 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         bail!("--sector-size {ss}: a USB image has sectors of 512 or 4096 bytes");
     }
     let kit = Bootkit::load(&spec.bootkit)?;
-    for input in [Some(&spec.payload), spec.answer.as_ref()]
-        .into_iter()
-        .flatten()
+    for input in spec
+        .payloads
+        .iter()
+        .chain(spec.answer.as_ref())
         .chain(kit.files())
     {
         if same_file(input, &spec.out) {
@@ -133,19 +139,30 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         Some(p) => Some(read_answer(p)?),
         None => None,
     };
-    let head = PayloadHead::read(&spec.payload, &kit, spec.unsigned_ok)?;
+    let carried = read_all(&spec.payloads, &kit, spec.unsigned_ok)?;
+    let head = &carried[0].head;
     let manifest = &head.manifest;
-    let payload_size = std::fs::metadata(&spec.payload)
-        .with_context(|| format!("reading {}", spec.payload.display()))?
-        .len();
     let part_size = spec.part_size.clamp(MIB, PART_SIZE);
-    let parts: Vec<String> = if payload_size > part_size {
-        (0..payload_size.div_ceil(part_size))
-            .map(|i| format!("{}.{i:03}", head.file_name))
-            .collect()
-    } else {
-        vec![head.file_name.clone()]
-    };
+    let mut files = Vec::with_capacity(carried.len());
+    for c in &carried {
+        let size = std::fs::metadata(&c.path)
+            .with_context(|| format!("reading {}", c.path.display()))?
+            .len();
+        let parts: Vec<String> = if size > part_size {
+            (0..size.div_ceil(part_size))
+                .map(|i| format!("{}.{i:03}", c.head.file_name))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        files.push(PayloadFile {
+            name: c.head.file_name.clone(),
+            version: c.head.manifest.version.to_string(),
+            size,
+            parts,
+        });
+    }
+    let payload_bytes: u64 = files.iter().map(|f| f.size).sum();
 
     let len = |p: &Path| -> Result<u64> {
         Ok(std::fs::metadata(p)
@@ -153,9 +170,10 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
             .len())
     };
     let boot = crate::efi_boot_files(&kit);
-    // The payload as stored (compressed components stay compressed on the
+    // The payloads as stored (compressed components stay compressed on the
     // medium), beside the boot files.
-    let mut stored = vec![len(&kit.kernel)?, len(&kit.initrd)?, payload_size];
+    let mut stored = vec![len(&kit.kernel)?, len(&kit.initrd)?];
+    stored.extend(files.iter().map(|f| f.size));
     for (_, p) in &boot {
         stored.push(len(p)?);
     }
@@ -180,8 +198,10 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         // the images built before sector sizes were chosen.
         h.update(ss.to_le_bytes());
     }
-    h.update(&head.manifest_bytes);
-    h.update(head.file_name.as_bytes());
+    for c in &carried {
+        h.update(&c.head.manifest_bytes);
+        h.update(c.head.file_name.as_bytes());
+    }
     for p in [&kit.kernel, &kit.initrd]
         .into_iter()
         .chain(boot.iter().map(|(_, p)| p))
@@ -211,17 +231,14 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         kind: "usb".into(),
         product: manifest.product.clone(),
         version: manifest.version.to_string(),
-        payload: head.file_name.clone(),
-        payload_size,
-        payload_parts: if parts.len() > 1 {
-            parts.clone()
-        } else {
-            Vec::new()
-        },
+        payload: files[0].name.clone(),
+        payload_size: files[0].size,
+        payload_parts: files[0].parts.clone(),
         cmdline: cmdline.clone(),
         created: now
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
+        more_payloads: files[1..].to_vec(),
     };
 
     // Write beside the destination, rename when complete.
@@ -289,17 +306,21 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
     if let Some(a) = &answer {
         v.write(ANSWER_PATH, a)?;
     }
-    {
+    let mut copied = 0u64;
+    for (c, file) in carried.iter().zip(&files) {
         let mut sink = FatSink {
             volume: &v,
-            parts: parts.clone(),
+            parts: file.files(),
             part_size,
             index: 0,
             in_part: 0,
             out: spec.out.clone(),
             file: None,
         };
-        copy_verified(&mut sink, &spec.payload, &head, payload_size, &mut progress)?;
+        copy_verified(&mut sink, &c.path, &c.head, file.size, &mut |done, _| {
+            progress(copied + done, payload_bytes)
+        })?;
+        copied += file.size;
     }
     v.close().context("closing the USB partition")?;
     std::io::Write::flush(&mut file).with_context(|| format!("writing {}", tmp.0.display()))?;
@@ -312,8 +333,13 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
         bytes: size,
         label,
         medium_id,
-        payload_parts: parts,
-        payload_verified: head.verified,
+        payload_parts: if files[0].parts.is_empty() {
+            vec![files[0].name.clone()]
+        } else {
+            files[0].parts.clone()
+        },
+        payloads: files.iter().map(|f| f.name.clone()).collect(),
+        payload_verified: carried.iter().all(|c| c.head.verified),
         sector_size: ss,
         demo_keys: kit.trust.demo_keys(),
     })

@@ -16,6 +16,7 @@ mod firmware;
 mod keyboard;
 mod progress;
 mod review;
+mod several;
 mod unattended;
 mod welcome;
 
