@@ -59,6 +59,7 @@ pub struct Machine {
     media: Vec<Medium>,
     rtc_base: Option<String>,
     kernel: Option<(PathBuf, PathBuf, String)>,
+    medium_read_bps: Option<u64>,
 }
 
 /// `target/iso-tests/NAME`, emptied.
@@ -83,6 +84,7 @@ impl Machine {
             media: Vec::new(),
             rtc_base: None,
             kernel: None,
+            medium_read_bps: None,
         }
     }
 
@@ -119,6 +121,15 @@ impl Machine {
             "raw"
         };
         self.media.push(Medium::Disk { path, format, bus });
+        self
+    }
+
+    /// Reads from the boot medium (CD/DVD drive and USB stick, not the
+    /// disks) limited to `bps` bytes a second, as a USB 2 stick (about
+    /// 30 MB/s) or a DVD (10 to 20 MB/s) gives them: QEMU's
+    /// `throttling.bps-read` on their drives.
+    pub fn medium_read_limit(mut self, bps: u64) -> Machine {
+        self.medium_read_bps = Some(bps);
         self
     }
 
@@ -205,6 +216,10 @@ impl Machine {
         }
         let mut usb = false;
         let mut scsi = false;
+        let throttle = self
+            .medium_read_bps
+            .map(|bps| format!(",throttling.bps-read={bps}"))
+            .unwrap_or_default();
         for (i, m) in self.media.iter().enumerate() {
             let boot_index = i + 1;
             // Each CD drive and SATA disk on a port of the q35 machine's
@@ -218,7 +233,7 @@ impl Machine {
                     push(&[
                         "-drive",
                         &format!(
-                            "if=none,id=cd{i},media=cdrom,readonly=on,format=raw,file={}",
+                            "if=none,id=cd{i},media=cdrom,readonly=on,format=raw,file={}{throttle}",
                             p.display()
                         ),
                     ]);
@@ -233,7 +248,10 @@ impl Machine {
                     }
                     push(&[
                         "-drive",
-                        &format!("if=none,id=stickdrive,format=raw,file={}", p.display()),
+                        &format!(
+                            "if=none,id=stickdrive,format=raw,file={}{throttle}",
+                            p.display()
+                        ),
                     ]);
                     push(&["-device", &format!("usb-storage,bus=xhci.0,id=stick,drive=stickdrive,removable=on,bootindex={boot_index}")]);
                 }

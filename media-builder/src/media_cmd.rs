@@ -108,14 +108,25 @@ fn report_iso(b: &iso::Built, json: bool) -> Result<()> {
         warn_demo_keys(&b.path.display().to_string(), keys);
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(b)?);
+        #[derive(serde::Serialize)]
+        struct Report<'a> {
+            #[serde(flatten)]
+            built: &'a iso::Built,
+            fits: media::capacity::DiscFit,
+        }
+        let report = Report {
+            built: b,
+            fits: b.disc_fit(),
+        };
+        println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         println!(
-            "{}: {}, label {}, medium id {}\nchecksum (Ferry BLAKE3) {}",
+            "{}: {}, label {}, medium id {}\n{}\nchecksum (Ferry BLAKE3) {}",
             b.path.display(),
             units::size(b.bytes),
             b.label,
             b.medium_id,
+            b.disc_fit(),
             b.checksum
         );
         if let Some(m) = &b.md5 {

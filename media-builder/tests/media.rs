@@ -785,3 +785,43 @@ fn media_from_a_kit_that_trusts_the_demo_key_say_so() {
         }
     }
 }
+
+#[test]
+fn iso_says_which_disc_it_fits() {
+    let dir = setup();
+    let d = dir.path();
+    let o = mb(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            "a.iso",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["fits"], "cd", "{json}");
+    assert_eq!(
+        json["bytes"].as_u64(),
+        Some(std::fs::metadata(d.join("a.iso")).unwrap().len())
+    );
+    let o = mb(
+        d,
+        &[
+            "iso",
+            "--bootkit",
+            "kit",
+            "--payload",
+            PAYLOAD,
+            "--out",
+            "b.iso",
+        ],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("fits a CD (700 MiB) or a DVD"), "{out}");
+}

@@ -1,8 +1,10 @@
 //! Boot media made from a boot kit and a signed payload: the hybrid ISO
 //! ([`iso`]: build, customise), the USB disk image ([`usb::image`]), and
 //! writing images to sticks ([`usb::write`], after [`usb::target`] has
-//! decided which targets may be written). See `docs/media.md`.
+//! decided which targets may be written), and what room they need
+//! ([`capacity`]). See `docs/media.md`.
 
+pub mod capacity;
 mod inputs;
 pub mod iso;
 mod payload_copy;

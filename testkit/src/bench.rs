@@ -70,6 +70,18 @@ pub fn measure(cmd: &mut Command) -> Sample {
     }
 }
 
+/// `cmd` followed by `sync FILE` (the fsync of its output, which Ferry's
+/// builders do before naming a file): times added up, the larger peak
+/// memory.
+pub fn measure_synced(cmd: &mut Command, out: &Path) -> Sample {
+    let a = measure(cmd);
+    let b = measure(Command::new("sync").arg(out));
+    Sample {
+        secs: a.secs + b.secs,
+        rss_kib: a.rss_kib.max(b.rss_kib),
+    }
+}
+
 /// The median of the samples, by time.
 pub fn median(samples: &mut [Sample]) -> Sample {
     samples.sort_by(|a, b| a.secs.total_cmp(&b.secs));

@@ -15,7 +15,9 @@
 //! - [`loopdev`]: loop devices of 512- or 4096-byte sectors over images,
 //!   and the real tools' verdict on them;
 //! - [`sticks`]: Ferry USB sticks as image files;
-//! - [`bench`](mod@bench): timing and peak memory of benchmark commands.
+//! - [`bench`](mod@bench): timing and peak memory of benchmark commands;
+//! - [`rootfs`]: a realistic ext4 root image of this machine's system
+//!   files, for the benchmarks.
 //!
 //! A dev-dependency only (`publish = false`): nothing a machine runs links
 //! it. The power-cut hook stays in the engine, behind `install`'s
@@ -34,6 +36,7 @@ pub mod gpt;
 pub mod image;
 pub mod loopdev;
 pub mod release;
+pub mod rootfs;
 pub mod running;
 pub mod sticks;
 

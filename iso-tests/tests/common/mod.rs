@@ -316,6 +316,17 @@ pub fn host_apply_with(
     action: install::Action,
     chain: BootChain,
 ) -> Result<install::Report> {
+    host_apply_sized(disk, version, action, chain, 16 << 20)
+}
+
+/// [`host_apply_with`] with root slots of `root` bytes.
+pub fn host_apply_sized(
+    disk: &Path,
+    version: &str,
+    action: install::Action,
+    chain: BootChain,
+    root: u64,
+) -> Result<install::Report> {
     let trust = payload::TrustStore::load(&[demo_key()])?;
     let info = install::open_payload(&payload(version), &trust)?;
     let target = install::inspect(disk)?;
@@ -334,7 +345,7 @@ pub fn host_apply_with(
     }
     choice.sizes = Some(install::PartitionSizes {
         esp: 64 << 20,
-        root: 16 << 20,
+        root,
         config: 40 << 20,
         min_data: 8 << 20,
     });
@@ -450,12 +461,24 @@ pub fn boot_installed_on(
 /// A disk with `version` installed by the engine on the host and booted
 /// once under OVMF, so its slot a has booted good.
 pub fn installed_disk(sc: &mut Scenario, file: &str, version: &str) -> PathBuf {
+    installed_disk_sized(sc, file, version, 16 << 20)
+}
+
+/// [`installed_disk`] with root slots of `root` bytes.
+pub fn installed_disk_sized(sc: &mut Scenario, file: &str, version: &str, root: u64) -> PathBuf {
     let disk = sc.path(file);
     std::fs::File::create(&disk)
         .unwrap()
-        .set_len(SMALL_DISK_MIB << 20)
+        .set_len(SMALL_DISK_MIB * (1 << 20) - 2 * (16 << 20) + 2 * root)
         .unwrap();
-    host_apply(&disk, version, install::Action::Install).unwrap();
+    host_apply_sized(
+        &disk,
+        version,
+        install::Action::Install,
+        BootChain::Kit,
+        root,
+    )
+    .unwrap();
     boot_installed(sc, &disk, version, true);
     disk
 }

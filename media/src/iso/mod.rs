@@ -67,6 +67,13 @@ pub struct Built {
     pub demo_keys: Option<Vec<Fingerprint>>,
 }
 
+impl Built {
+    /// The smallest disc the ISO fits on.
+    pub fn disc_fit(&self) -> crate::capacity::DiscFit {
+        crate::capacity::DiscFit::of(self.bytes)
+    }
+}
+
 /// Build a hybrid ISO. `progress(done, total)` follows the payload copy.
 pub fn build(spec: &IsoSpec, progress: impl FnMut(u64, u64)) -> Result<Built> {
     let kit = Bootkit::load(&spec.bootkit)?;

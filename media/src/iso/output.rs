@@ -43,6 +43,14 @@ impl Worker {
                 },
             );
             w.map_err(|e| disk_error(e, &self.tmp))?;
+            // Start writing this stage to the disk now, and forget the
+            // pages of the one before once they are written: the final
+            // fsync then has little left to wait for, and building a large
+            // image does not fill the page cache (POSIX_FADV_DONTNEED starts
+            // writeback of dirty pages and drops clean ones).
+            let from = self.written.saturating_sub(stage.len() as u64);
+            let _ =
+                blockdev::drop_cache(&self.file, from, self.written - from + stage.len() as u64);
             for d in &digests {
                 self.ferry.push_chunk_digest(d);
             }
@@ -179,9 +187,9 @@ impl Output {
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the image writer failed"))))
     }
 
-    /// Write the sums into the application-use area and rename the file
-    /// into place. Like cp and xorriso, building does not wait for the
-    /// page cache to reach the disk; `usb write` does.
+    /// Write the sums into the application-use area, wait until the disk
+    /// holds every byte, and rename the file into place: after a crash or
+    /// power cut the final name never shows a partly written image.
     pub fn finish(mut self) -> Result<Sums> {
         self.flush_stage()?;
         let mut w = self.join()??;
@@ -192,6 +200,7 @@ impl Output {
         w.file
             .seek(SeekFrom::Start(APP_USE_OFFSET))
             .and_then(|_| w.file.write_all(&sums.app_use_area()))
+            .and_then(|_| w.file.sync_all())
             .map_err(|e| disk_error(e, &self.tmp))?;
         std::fs::rename(&self.tmp, &self.dest).with_context(|| {
             format!("renaming {} to {}", self.tmp.display(), self.dest.display())

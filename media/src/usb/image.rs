@@ -170,11 +170,15 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
             .len())
     };
     let boot = crate::efi_boot_files(&kit);
-    let mut content = len(&kit.kernel)? + len(&kit.initrd)? + payload_bytes;
+    // The payloads as stored (compressed components stay compressed on the
+    // medium), beside the boot files.
+    let mut stored = vec![len(&kit.kernel)?, len(&kit.initrd)?];
+    stored.extend(files.iter().map(|f| f.size));
     for (_, p) in &boot {
-        content += len(p)?;
+        stored.push(len(p)?);
     }
-    let needed = (content + content / 32 + 256 * MIB).div_ceil(MIB) * MIB;
+    let needed = crate::capacity::usb_image_size(&stored)
+        .ok_or_else(|| anyhow!("the files do not fit in any USB image"))?;
     let size = match spec.size {
         Some(s) if s < needed => bail!(
             "--size {} is too small: the files need about {}",
