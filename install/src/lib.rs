@@ -34,6 +34,7 @@ mod boot;
 pub mod device;
 mod error;
 mod fatvol;
+pub mod fleet;
 pub mod io;
 mod plan;
 #[cfg(feature = "fault-injection")]
