@@ -58,6 +58,8 @@ pub struct Machine {
     memory_mib: u32,
     media: Vec<Medium>,
     rtc_base: Option<String>,
+    /// SMBIOS system serial number and UUID.
+    system: Option<(String, String)>,
     kernel: Option<(PathBuf, PathBuf, String)>,
 }
 
@@ -82,6 +84,7 @@ impl Machine {
             memory_mib: 1024,
             media: Vec::new(),
             rtc_base: None,
+            system: None,
             kernel: None,
         }
     }
@@ -125,6 +128,13 @@ impl Machine {
     /// The real-time clock's start, e.g. `1970-01-01` or `2100-06-01`.
     pub fn rtc_base(mut self, base: &str) -> Machine {
         self.rtc_base = Some(base.to_string());
+        self
+    }
+
+    /// The serial number and UUID the firmware gives (SMBIOS type 1, as
+    /// the kernel shows in `/sys/class/dmi/id`).
+    pub fn system_id(mut self, serial: &str, uuid: &str) -> Machine {
+        self.system = Some((serial.to_string(), uuid.to_string()));
         self
     }
 
@@ -174,6 +184,9 @@ impl Machine {
             ),
         ]);
         push(&["-nic", "none"]);
+        if let Some((serial, uuid)) = &self.system {
+            push(&["-smbios", &format!("type=1,serial={serial},uuid={uuid}")]);
+        }
         if let Some(base) = &self.rtc_base {
             push(&["-rtc", &format!("base={base}")]);
         }
