@@ -15,7 +15,7 @@
 //! text it hands on is cleaned of control characters and bounded, so a
 //! hostile report cannot rewrite the admin's terminal or spreadsheet.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
@@ -126,8 +126,10 @@ pub struct Unreadable {
 /// The reports gathered so far.
 #[derive(Debug, Default)]
 pub struct Fleet {
-    /// Latest run of each machine, with the starts of all its runs.
-    latest: BTreeMap<String, (Report, String, Vec<String>)>,
+    /// Latest run of each machine (its order, its line), with the starts
+    /// of all its runs. Only the cleaned, bounded summary of a report is
+    /// kept, never the report (its log, its steps).
+    latest: BTreeMap<String, (Order, MachineStatus, BTreeSet<String>)>,
     unreadable: Vec<Unreadable>,
     taken: usize,
     left_out: usize,
@@ -168,18 +170,19 @@ impl Fleet {
         };
         let (key, kind) = machine_key(&report);
         let key = format!("{kind}:{key}");
-        let started = report.started.clone();
+        let order = order(&report);
+        let started = clean(&report.started);
+        let line = status_of(&report, &source);
         match self.latest.get_mut(&key) {
             None => {
-                self.latest.insert(key, (report, source, vec![started]));
+                self.latest
+                    .insert(key, (order, line, BTreeSet::from([started])));
             }
-            Some((best, at, runs)) => {
-                if !runs.contains(&started) {
-                    runs.push(started);
-                }
-                if order(&report) > order(best) {
-                    *best = report;
-                    *at = source;
+            Some((best_order, best, runs)) => {
+                runs.insert(started);
+                if order > *best_order {
+                    *best_order = order;
+                    *best = line;
                 }
             }
         }
@@ -198,7 +201,10 @@ impl Fleet {
         let mut all: Vec<MachineStatus> = self
             .latest
             .values()
-            .map(|(r, at, runs)| status_of(r, at, runs.len()))
+            .map(|(_, line, runs)| MachineStatus {
+                runs: runs.len(),
+                ..line.clone()
+            })
             .collect();
         all.sort_by(|a, b| a.machine.cmp(&b.machine));
         all
@@ -232,15 +238,17 @@ fn machine_key(r: &Report) -> (String, &'static str) {
 
 /// How reports of one machine are ordered: by start, then a finished run
 /// over the pending copy of the same run.
-fn order(r: &Report) -> (Option<OffsetDateTime>, String, bool) {
+type Order = (Option<OffsetDateTime>, String, bool);
+
+fn order(r: &Report) -> Order {
     (
         OffsetDateTime::parse(&r.started, &Rfc3339).ok(),
-        r.started.clone(),
+        clean(&r.started),
         r.result != Outcome::Pending,
     )
 }
 
-fn status_of(r: &Report, at: &str, runs: usize) -> MachineStatus {
+fn status_of(r: &Report, at: &str) -> MachineStatus {
     let (machine, known_by) = machine_key(r);
     let m = r.machine.clone().unwrap_or_default();
     let opt = |s: Option<String>| s.as_deref().map(clean);
@@ -284,7 +292,7 @@ fn status_of(r: &Report, at: &str, runs: usize) -> MachineStatus {
         installer_version: opt(r.installer_version.clone()),
         signer: opt(r.signer.clone()),
         report: at.to_string(),
-        runs,
+        runs: 1,
     }
 }
 
