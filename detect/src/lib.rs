@@ -16,6 +16,7 @@
 
 pub mod boot;
 pub mod device;
+pub mod dmi;
 pub mod fat;
 mod ferry;
 pub mod firmware;
@@ -32,6 +33,7 @@ pub mod state;
 pub mod whole;
 
 pub use device::{enumerate, enumerate_with, Disk, EnumerateOptions};
+pub use dmi::MachineIdentity;
 pub use firmware::Firmware;
 pub use layout::Slot;
 pub use report::{

@@ -424,6 +424,10 @@ pub enum Error {
     /// (a [`crate::PayloadSource`] that is not a file).
     #[error("{0:#}")]
     Medium(Box<dyn std::error::Error + Send + Sync>),
+    /// The technician cancelled the run (a [`crate::PayloadSource`] that
+    /// stopped on request).
+    #[error("cancelled by the technician")]
+    Cancelled,
 }
 
 impl Error {

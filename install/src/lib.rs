@@ -34,6 +34,7 @@ mod boot;
 pub mod device;
 mod error;
 mod fatvol;
+pub mod fleet;
 pub mod io;
 pub mod offer;
 mod plan;
@@ -55,7 +56,10 @@ pub use plan::{
     MigrationPreview, Plan, PlannedPartition, Shim, Step, StepKind, ESP_BOOT_LOADER,
     MOK_MANAGER_EFI, SHIM_EFI, SYSTEMD_BOOT_EFI,
 };
-pub use report::{Outcome, Report, ReportError, StepReport, StepResult, REPORT_FORMAT};
+pub use report::{
+    log_tail, Outcome, Report, ReportContext, ReportError, StepReport, StepResult, MAX_LOG_BYTES,
+    OLDEST_REPORT_FORMAT, REPORT_FORMAT,
+};
 pub use source::{
     config_document, open_payload, read_payload, PayloadInfo, PayloadSource, CONFIG_PREFIX, INITRD,
     KERNEL, MIGRATIONS, ROOTFS,

@@ -24,6 +24,7 @@ use payload::{Fingerprint, Manifest, PayloadReader, TrustStore};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, IoContext};
+use crate::report::Report;
 
 pub use payload::product::{config_document, CONFIG_PREFIX, INITRD, KERNEL, ROOTFS};
 /// The migrations component.
@@ -128,6 +129,13 @@ pub trait PayloadSource {
         &mut self,
         pass: &mut dyn FnMut(&mut dyn Read) -> Result<(), Error>,
     ) -> Result<(), Error>;
+
+    /// Keep a copy of `report` on the medium, when the medium takes
+    /// reports itself (a stick): called with the pending report before
+    /// the first write to the disk and with the final one at the end. A
+    /// copy written is added to `report.saved_to`
+    /// ([`crate::Report::save_copy`]); one that cannot be is left out.
+    fn keep_report(&mut self, _report: &mut Report) {}
 }
 
 impl<R: Read, F: FnMut() -> std::io::Result<R>> PayloadSource for F {

@@ -367,8 +367,10 @@ fn with_stick<T>(
     // Closing writes (and tidies) the file system: only after writing. A
     // stick only read from is left as it is, so a stick pulled out while
     // the payload was read reports the read that failed, not the close.
+    // What was written is flushed to the stick at once: a report must be
+    // there even if the stick is pulled or the power cut a moment later.
     if write {
-        s.close()?;
+        s.close()?.into_inner().sync_all()?;
     }
     Ok(out)
 }

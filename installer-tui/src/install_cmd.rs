@@ -52,10 +52,12 @@ fn make_plan(args: &PlanArgs, report_dirs: Vec<PathBuf>) -> anyhow::Result<Plan>
     }
     choice.answers = answer.as_ref().and_then(|a| a.config.clone());
     choice.sizes = args.layout_mib;
-    // A disk of this machine: this machine's firmware starts it. An image
-    // file is started by another machine, whose firmware is not known.
+    // A disk of this machine: this machine's firmware starts it, and names
+    // the machine in the report. An image file is started by another
+    // machine, whose firmware is not known.
     if std::fs::metadata(&args.disk).is_ok_and(|m| m.file_type().is_block_device()) {
         choice.firmware = Some(detect::Firmware::read(std::path::Path::new("/")));
+        choice.machine = Some(detect::MachineIdentity::read(std::path::Path::new("/")));
     }
     if matches!(action, Action::Install | Action::Wipe) {
         choice.machine_id = Some(

@@ -178,6 +178,7 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
             .or_else(|| boot.then(|| PathBuf::from(LOG))),
         serial: term.starts_with("vt"),
         firmware: boot.then(|| detect::Firmware::read(Path::new("/"))),
+        machine: boot.then(|| detect::MachineIdentity::read(Path::new("/"))),
         medium,
     })
 }

@@ -58,6 +58,8 @@ pub struct Machine {
     memory_mib: u32,
     media: Vec<Medium>,
     rtc_base: Option<String>,
+    /// SMBIOS system serial number and UUID.
+    system: Option<(String, String)>,
     kernel: Option<(PathBuf, PathBuf, String)>,
     medium_read_bps: Option<u64>,
 }
@@ -83,6 +85,7 @@ impl Machine {
             memory_mib: 1024,
             media: Vec::new(),
             rtc_base: None,
+            system: None,
             kernel: None,
             medium_read_bps: None,
         }
@@ -139,6 +142,13 @@ impl Machine {
         self
     }
 
+    /// The serial number and UUID the firmware gives (SMBIOS type 1, as
+    /// the kernel shows in `/sys/class/dmi/id`).
+    pub fn system_id(mut self, serial: &str, uuid: &str) -> Machine {
+        self.system = Some((serial.to_string(), uuid.to_string()));
+        self
+    }
+
     /// Boots a kernel and initrd directly, bypassing firmware boot menus.
     pub fn kernel(
         mut self,
@@ -185,6 +195,9 @@ impl Machine {
             ),
         ]);
         push(&["-nic", "none"]);
+        if let Some((serial, uuid)) = &self.system {
+            push(&["-smbios", &format!("type=1,serial={serial},uuid={uuid}")]);
+        }
         if let Some(base) = &self.rtc_base {
             push(&["-rtc", &format!("base={base}")]);
         }

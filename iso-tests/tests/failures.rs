@@ -253,7 +253,9 @@ fn falls_back_after_three_tries(sc: &mut Scenario, firmware: Firmware, disk: &st
 /// Scenario 12: the USB stick the installer runs from is pulled out while
 /// the upgrade writes slot b. The installer says the upgrade failed and
 /// that slot a still starts; it does, and detection shows slot b was
-/// being written.
+/// being written. The stick keeps the run's pending report, with the
+/// machine's serial number and UUID from its firmware: the summary of
+/// `media-builder reports` shows the machine as Pending.
 #[test]
 fn usb_stick_pulled_during_the_upgrade_leaves_the_old_release() {
     let mut sc = Scenario::new("s12-stick-pulled");
@@ -262,7 +264,8 @@ fn usb_stick_pulled_during_the_upgrade_leaves_the_old_release() {
     let m = Machine::new(&sc.name, Firmware::Uefi)
         .memory_mib(768)
         .usb_stick(&stick)
-        .disk(&disk);
+        .disk(&disk)
+        .system_id(SERIAL, UUID);
     let mut vm = sc.boot(&m);
     vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
         .unwrap();
@@ -284,5 +287,33 @@ fn usb_stick_pulled_during_the_upgrade_leaves_the_old_release() {
         Some(detect::SlotState::Writing)
     );
     assert_eq!(release(&disk, Slot::A).as_deref(), Some("1.0.0"));
+
+    // The pending report reached the stick before the first write.
+    let part = partition_offset(&stick, "");
+    let names = fat_list(&stick, part, "ferry/reports");
+    assert_eq!(names.len(), 1, "{names:?}");
+    let json = fat_bytes(&stick, part, &format!("/ferry/reports/{}", names[0]));
+    let report = install::Report::parse(&json).unwrap();
+    assert_eq!(report.result, install::Outcome::Pending);
+    let machine = report.machine.clone().unwrap_or_default();
+    assert_eq!(machine.serial.as_deref(), Some(SERIAL));
+    assert_eq!(machine.uuid.as_deref(), Some(UUID));
+    assert!(report
+        .log
+        .as_deref()
+        .is_some_and(|l| l.contains("answer file")));
+    let mut fleet = install::fleet::Fleet::new();
+    fleet.add(&names[0], &json);
+    let line = &fleet.machines()[0];
+    assert_eq!(
+        (line.machine.as_str(), line.status),
+        (UUID, install::fleet::Status::Pending)
+    );
+    sc.log(&format!("report on the stick: {}", names[0]));
+
     boot_installed(&mut sc, &disk, "1.0.0", false);
 }
+
+/// The machine of scenario 12, as its firmware names it.
+const SERIAL: &str = "FERRY-S12";
+const UUID: &str = "6a1d2c3e-0000-4000-8000-000000000012";

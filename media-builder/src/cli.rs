@@ -36,6 +36,42 @@ pub enum Command {
     /// The Demo Engine product: build its signed releases
     #[command(subcommand)]
     Demo(crate::bootkit_cli::DemoCommand),
+    /// Summarise the installers' reports: one line per machine with the
+    /// status of its latest run
+    Reports(ReportsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportsArgs {
+    /// Where the reports are: Ferry sticks (device or image file),
+    /// directories (searched, e.g. a mounted stick or copies gathered from
+    /// several) or report files (.json)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON, for a management server
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV (RFC 4180), for a spreadsheet
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// How `reports` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportsFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+impl ReportsArgs {
+    pub fn format(&self) -> ReportsFormat {
+        match (self.json, self.csv) {
+            (true, _) => ReportsFormat::Json,
+            (_, true) => ReportsFormat::Csv,
+            _ => ReportsFormat::Text,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ mod media_cli;
 mod media_cmd;
 mod payload_cmd;
 mod progress;
+mod reports_cmd;
 
 use cli::{Cli, Command, KeyCommand, PayloadCommand};
 
@@ -33,5 +34,6 @@ fn run(cli: Cli) -> Result<()> {
         Command::Usb(media_cli::UsbCommand::Write(args)) => media_cmd::usb_write(args),
         Command::Bootkit(args) => bootkit_cli::bootkit(args),
         Command::Demo(bootkit_cli::DemoCommand::Build(args)) => bootkit_cli::demo_build(args),
+        Command::Reports(args) => reports_cmd::reports(args),
     }
 }

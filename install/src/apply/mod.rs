@@ -109,6 +109,7 @@ pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report,
         Err(error) => {
             let mut report = Report::begin(plan, started);
             report.finish(Some(&error));
+            report.attach_log(plan.report_context.log.as_deref());
             save_to_dirs(plan, &mut report);
             Err(Box::new(Failure { error, report }))
         }
@@ -133,13 +134,20 @@ pub fn apply_on<D: Device + Send, S: PayloadSource>(
         config_ready: false,
         report: Report::begin(plan, now()),
     };
-    let result = run
-        .preflight()
-        .and_then(|()| run.passes(&mut medium, progress));
+    let result = run.preflight().and_then(|()| {
+        // Before the first write: a run that never ends leaves this.
+        let mut pending = run.report.pending();
+        pending.attach_log(plan.report_context.log.as_deref());
+        run.save_report(&mut pending);
+        medium.keep_report(&mut pending);
+        run.passes(&mut medium, progress)
+    });
     let error = result.err();
-    run.report.finish(error.as_ref());
-    run.save_report();
-    let report = run.report;
+    let mut report = std::mem::replace(&mut run.report, Report::begin(plan, now()));
+    report.finish(error.as_ref());
+    report.attach_log(plan.report_context.log.as_deref());
+    run.save_report(&mut report);
+    medium.keep_report(&mut report);
     match error {
         None => Ok(report),
         Some(error) => Err(Box::new(Failure { error, report })),
@@ -516,16 +524,18 @@ impl<D: Device + Send> Run<'_, D> {
         Ok(())
     }
 
-    /// Write the report to the config partition (when it holds a file
-    /// system) and to the medium. A report that cannot be written does not
-    /// change the result of the run; it is left out of `saved_to`.
-    fn save_report(&mut self) {
+    /// Write `report` to the config partition (when it holds a file
+    /// system) and to the medium's report directories. A report that
+    /// cannot be written does not change the result of the run; it is left
+    /// out of `saved_to`. The final report has the pending one's name and
+    /// replaces it.
+    fn save_report(&mut self, report: &mut Report) {
         if self.config_ready {
             if let Ok(part) = self.part(Role::Config) {
-                let name = format!("{}/{}", layout::REPORTS_DIR, self.report.file_name());
+                let name = format!("{}/{}", layout::REPORTS_DIR, report.file_name());
                 let at = format!("{}:{name}", layout::CONFIG_NAME);
                 let dev = &mut *self.dev;
-                self.report.save_copy(at, |json| {
+                report.save_copy(at, |json| {
                     on_volume(
                         dev,
                         part,
@@ -536,6 +546,6 @@ impl<D: Device + Send> Run<'_, D> {
                 });
             }
         }
-        save_to_dirs(self.plan, &mut self.report);
+        save_to_dirs(self.plan, report);
     }
 }

@@ -282,6 +282,7 @@ pub(super) fn plan_fresh(
         shim: choice.shim.clone(),
         report_dirs: choice.report_dirs.clone(),
         medium: choice.medium.clone(),
+        report_context: crate::report::ReportContext::of(target, choice),
         notes,
         steps,
     })

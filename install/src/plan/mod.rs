@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use detect::layout::{Role, Slot};
 use detect::state::{StateRecord, UnattendedRun};
-use detect::{Content, Firmware};
+use detect::{Content, Firmware, MachineIdentity};
 use migrate::ConfigTree;
 use payload::{TrustStore, Version};
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::answers::Answers;
 use crate::error::Refusal;
+use crate::report::ReportContext;
 use crate::source::{PayloadInfo, INITRD, KERNEL, ROOTFS};
 use crate::target::{PartitionSizes, Target};
 
@@ -116,6 +117,12 @@ pub struct Choice {
     /// ([`Refusal::BiosMode`]). `None` for disk images, which another
     /// machine starts: not checked.
     pub firmware: Option<Firmware>,
+    /// The machine's identity from its firmware, for the report, when the
+    /// disk is one of the machine's own (`detect::MachineIdentity::read`
+    /// at the edge); `None` for disk images.
+    pub machine: Option<MachineIdentity>,
+    /// The installer's log, whose end the report carries.
+    pub log: Option<PathBuf>,
 }
 
 /// Where systemd-boot's EFI binary is on a Debian system
@@ -163,6 +170,8 @@ impl Choice {
             payload_verified: false,
             unattended: None,
             firmware: None,
+            machine: None,
+            log: None,
         }
     }
 }
@@ -367,6 +376,8 @@ pub struct Plan {
     pub report_dirs: Vec<PathBuf>,
     /// The boot medium's id, for the report.
     pub medium: Option<String>,
+    /// The machine, the disk and the log, for the report.
+    pub report_context: ReportContext,
     /// Leftovers and other findings the plan deals with.
     pub notes: Vec<String>,
     /// The steps, in order.

@@ -87,6 +87,8 @@ pub fn choices(
             c.medium = setup.medium.id().map(str::to_string);
             c.payload_verified = given.verified;
             c.firmware = setup.firmware;
+            c.machine = setup.machine.clone();
+            c.log = setup.log_file.clone();
             if matches!(o.action, Action::Install | Action::Wipe) {
                 c.machine_id = Some(machine_id.to_string());
                 c.answers = given.answers.clone();

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crossterm::event::KeyEvent;
-use detect::{DiskReport, Firmware};
+use detect::{DiskReport, Firmware, MachineIdentity};
 use install::{Action, PartitionSizes, PayloadInfo, Plan};
 use payload::TrustStore;
 use ratatui::layout::Rect;
@@ -49,6 +49,9 @@ pub struct Setup {
     /// How the machine started the installer (at boot); `None` in
     /// simulation, where the disks are images another machine starts.
     pub firmware: Option<Firmware>,
+    /// Who the machine is, from its firmware (at boot), for the reports;
+    /// `None` in simulation.
+    pub machine: Option<MachineIdentity>,
 }
 
 /// Keyboard layouts offered on the VGA console.

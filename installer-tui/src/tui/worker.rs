@@ -160,15 +160,12 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
             };
             install::apply_on(plan, &mut disk, medium, &mut progress)
         });
+    // The engine keeps the reports on the medium ([`FromMedium`]).
     let msg = match result {
-        Ok(Ok(mut report)) => {
-            save_on_medium(setup, &mut report);
-            Ok(Box::new(report))
-        }
+        Ok(Ok(report)) => Ok(Box::new(report)),
         Ok(Err(failure)) => {
-            let mut report = failure.report;
+            let report = failure.report;
             let error = if setup.medium.present() {
-                save_on_medium(setup, &mut report);
                 RunError::Engine(failure.error)
             } else {
                 RunError::MediumGone {
@@ -189,15 +186,9 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
     let _ = tx.send(Msg::Applied(msg));
 }
 
-fn save_on_medium(setup: &Setup, report: &mut install::Report) {
-    let name = report.medium_file_name();
-    if let Some(at) = setup.medium.report_location(&name) {
-        report.save_copy(at, |json| setup.medium.save_report(&name, json));
-    }
-}
-
 /// The boot medium as the engine reads the payload from it, each pass
-/// failing once cancel is pressed.
+/// failing once cancel is pressed, and where it keeps the reports (a
+/// stick that is still there).
 struct FromMedium<'a> {
     medium: &'a BootMedium,
     /// The payload file the plan writes.
@@ -211,9 +202,24 @@ impl install::PayloadSource for FromMedium<'_> {
         pass: &mut dyn FnMut(&mut dyn Read) -> Result<(), install::Error>,
     ) -> Result<(), install::Error> {
         let cancel = self.cancel.clone();
-        self.medium
+        let result = self
+            .medium
             .with_payload(self.name, |r| pass(&mut Cancellable { inner: r, cancel }))
-            .map_err(|e| install::Error::Medium(e.into()))?
+            .map_err(|e| install::Error::Medium(e.into()))
+            .and_then(|r| r);
+        match result {
+            Err(_) if self.cancel.load(Ordering::SeqCst) => Err(install::Error::Cancelled),
+            r => r,
+        }
+    }
+
+    fn keep_report(&mut self, report: &mut install::Report) {
+        let name = report.medium_file_name();
+        if let Some(at) = self.medium.report_location(&name) {
+            if self.medium.present() {
+                report.save_copy(at, |json| self.medium.save_report(&name, json));
+            }
+        }
     }
 }
 

@@ -50,6 +50,7 @@ fn setup(fx: &Fixture, disks: &[&Path]) -> Setup {
         log_file: None,
         serial: false,
         firmware: None,
+        machine: None,
     }
 }
 
