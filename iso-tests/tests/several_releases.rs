@@ -46,7 +46,7 @@ fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
         .disk_on(&disk, Bus::VirtioBlk);
 
     // Step 1, from the ISO: 1.1 written, the machine restarts.
-    let vm = sc.boot(&machine);
+    let mut vm = sc.boot(&machine);
     vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
         .unwrap();
     wait_ok(&vm, "Upgrade complete", WRITE);
@@ -59,7 +59,7 @@ fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
 
     // The same machine, the ISO still first: BootNext starts the disk
     // once; 1.1 confirms itself and restarts.
-    let vm = sc.boot(&machine);
+    let mut vm = sc.boot(&machine);
     let line = vm
         .wait_for_line("DEMO-ENGINE version=1.1.0 ", BOOT)
         .unwrap();
@@ -76,7 +76,7 @@ fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
     assert_eq!(continue_marker(&disk), None);
 
     // Step 2, from the ISO again: BootNext was used once.
-    let vm = sc.boot(&machine);
+    let mut vm = sc.boot(&machine);
     vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
         .unwrap();
     wait_ok(&vm, "Upgrade complete", WRITE);
