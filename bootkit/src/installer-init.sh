@@ -40,10 +40,12 @@ log() { echo "ferry: $*"; }
 # disk controllers this machine has (RAID, SAS, VMD, eMMC/SD), by modalias.
 ferry-load-modules /run/ferry/modules.log
 
-# UEFI variables, read only: the installer says whether Secure Boot is on
-# (docs/detect.md). Only where UEFI started the machine.
+# UEFI variables: the installer says whether Secure Boot is on
+# (docs/detect.md), and an unattended upgrade of several steps sets
+# BootNext (docs/answer-file.md); it writes no other variable. Only where
+# UEFI started the machine.
 if [ -d /sys/firmware/efi/efivars ]; then
-    mount -t efivarfs -o ro,nosuid,nodev,noexec efivarfs /sys/firmware/efi/efivars \
+    mount -t efivarfs -o rw,nosuid,nodev,noexec efivarfs /sys/firmware/efi/efivars \
         2>>/run/ferry/modules.log || log "efivarfs not mounted: Secure Boot state unknown"
 fi
 

@@ -47,7 +47,7 @@ mod target;
 mod window;
 
 pub use answers::{AnswerError, AnswerFile, AnswerMismatch, Answers};
-pub use apply::{apply, apply_on, Failure, Progress};
+pub use apply::{apply, apply_on, continuation, Failure, Progress};
 pub use boot::{entry_text, loader_conf, CONSOLE};
 pub use device::{Device, DiskFile, DiskReader};
 pub use error::{DiskChange, Error, Refusal};

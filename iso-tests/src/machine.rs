@@ -62,6 +62,7 @@ pub struct Machine {
     system: Option<(String, String)>,
     kernel: Option<(PathBuf, PathBuf, String)>,
     medium_read_bps: Option<u64>,
+    vars: Option<PathBuf>,
 }
 
 /// `target/iso-tests/NAME`, emptied.
@@ -88,11 +89,20 @@ impl Machine {
             system: None,
             kernel: None,
             medium_read_bps: None,
+            vars: None,
         }
     }
 
     pub fn memory_mib(mut self, mib: u32) -> Machine {
         self.memory_mib = mib;
+        self
+    }
+
+    /// UEFI: the firmware's variable store kept in `path` across boots, as
+    /// a machine's flash keeps it (made from OVMF's template the first
+    /// time); without it each boot starts from the template.
+    pub fn firmware_variables(mut self, path: impl Into<PathBuf>) -> Machine {
+        self.vars = Some(path.into());
         self
     }
 
@@ -203,9 +213,14 @@ impl Machine {
         }
         if self.firmware != Firmware::Bios {
             let (code, vars) = ovmf(self.firmware == Firmware::UefiSecureBoot)?;
-            let my_vars = dir.join("OVMF_VARS.fd");
-            std::fs::copy(&vars, &my_vars)
-                .with_context(|| format!("copying {}", vars.display()))?;
+            let my_vars = self
+                .vars
+                .clone()
+                .unwrap_or_else(|| dir.join("OVMF_VARS.fd"));
+            if self.vars.is_none() || !my_vars.exists() {
+                std::fs::copy(&vars, &my_vars)
+                    .with_context(|| format!("copying {}", vars.display()))?;
+            }
             push(&[
                 "-drive",
                 &format!(

@@ -6,10 +6,13 @@ mod common;
 
 use common::*;
 use detect::Slot;
+use iso_tests::{Bus, Firmware, Machine};
 
 /// 1.0 installed; an ISO with 1.1 and 2.0 (2.0 upgrades only 1.1) and an
-/// answer file. The first unattended run installs 1.1; 1.1 starts from
-/// the disk and confirms itself; the same ISO's second run installs 2.0,
+/// answer file that reboots. The machine keeps its firmware variables and
+/// starts from the ISO first, as a technician's would: the first run
+/// installs 1.1 and sets BootNext to the disk; 1.1 starts once from the
+/// disk, confirms itself and restarts; the ISO's second run installs 2.0,
 /// which starts with the configuration migrated across both steps.
 #[test]
 fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
@@ -17,7 +20,11 @@ fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
     let disk = installed_disk(&mut sc, "disk.img", "1.0.0");
     let iso = sc.path("two-releases.iso");
     let answer_toml = sc.path("answer.toml");
-    std::fs::write(&answer_toml, answer("upgrade")).unwrap();
+    std::fs::write(
+        &answer_toml,
+        answer("upgrade").replace("poweroff", "reboot"),
+    )
+    .unwrap();
     media::iso::build(
         &media::iso::IsoSpec {
             bootkit: bootkit(),
@@ -32,16 +39,70 @@ fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
         |_, _| {},
     )
     .unwrap();
+    let machine = Machine::new(&sc.name, Firmware::Uefi)
+        .memory_mib(INSTALL_MEMORY_MIB)
+        .firmware_variables(sc.path("OVMF_VARS.fd"))
+        .cdrom(&iso)
+        .disk_on(&disk, Bus::VirtioBlk);
 
-    unattended(&mut sc, &iso, &disk, "Upgrade complete");
+    // Step 1, from the ISO: 1.1 written, the machine restarts.
+    let mut vm = sc.boot(&machine);
+    vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
+        .unwrap();
+    wait_ok(&vm, "Upgrade complete", WRITE);
+    let done = work(&vm);
+    vm.wait_exit(SCREEN).unwrap();
+    sc.log(&format!("step 1: 1.1.0 written{done}"));
     assert_eq!(release(&disk, Slot::B).as_deref(), Some("1.1.0"));
     assert_eq!(boot_default(&disk), Some(Slot::B));
-    boot_installed(&mut sc, &disk, "1.1.0", true);
+    assert_eq!(continue_marker(&disk).as_deref(), Some("1.1.0"));
 
-    unattended(&mut sc, &iso, &disk, "Upgrade complete");
+    // The same machine, the ISO still first: BootNext starts the disk
+    // once; 1.1 confirms itself and restarts.
+    let mut vm = sc.boot(&machine);
+    let line = vm
+        .wait_for_line("DEMO-ENGINE version=1.1.0 ", BOOT)
+        .unwrap();
+    assert!(line.contains("slot=b"), "{line}");
+    vm.wait_for("DEMO-ENGINE boot-marked-good", SCREEN).unwrap();
+    vm.wait_for(
+        "DEMO-ENGINE continuing-with-the-medium release=1.1.0",
+        SCREEN,
+    )
+    .unwrap();
+    let done = work(&vm);
+    vm.wait_exit(SCREEN).unwrap();
+    sc.log(&format!("1.1.0 started once from the disk{done}"));
+    assert_eq!(continue_marker(&disk), None);
+
+    // Step 2, from the ISO again: BootNext was used once.
+    let mut vm = sc.boot(&machine);
+    vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
+        .unwrap();
+    wait_ok(&vm, "Upgrade complete", WRITE);
+    let done = work(&vm);
+    vm.wait_exit(SCREEN).unwrap();
+    sc.log(&format!("step 2: 2.0.0 written{done}"));
     assert_eq!(release(&disk, Slot::A).as_deref(), Some("2.0.0"));
     assert_eq!(boot_default(&disk), Some(Slot::A));
+    // The last step leaves no marker and sets no BootNext.
+    assert_eq!(continue_marker(&disk), None);
     let line = boot_installed(&mut sc, &disk, "2.0.0", true);
     assert!(line.contains("slot=a"), "{line}");
     assert!(line.contains("config-schema=3"), "{line}");
+}
+
+/// The release named by `ferry/continue` on the disk's ESP, if any.
+fn continue_marker(disk: &std::path::Path) -> Option<String> {
+    let esp = partition_offset(disk, "ferry-esp");
+    let out = std::process::Command::new("mtype")
+        .arg("-i")
+        .arg(format!("{}@@{esp}", disk.display()))
+        .arg(format!("::{}", install::continuation::MARKER))
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .output()
+        .expect("mtype (Debian package mtools)");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

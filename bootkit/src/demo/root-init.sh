@@ -40,6 +40,7 @@ value() {
 . /etc/demo-engine/release
 HOTFIXES="$(cat /etc/demo-engine/hotfixes 2>/dev/null | tr '\n' ',' | sed 's/,$//')"
 SLOT=""
+MARKED=""
 for p in $(cat /proc/cmdline); do
     case "$p" in ferry.slot=*) SLOT="${p#ferry.slot=}" ;; esac
 done
@@ -99,13 +100,24 @@ else
     good="$(ls "$entries" 2>/dev/null | grep "^ferry-[0-9]*-$SLOT\.conf$" | head -n 1)"
     if [ -n "$counted" ]; then
         blessed="${counted%%+*}.conf"
-        mv "$entries/$counted" "$entries/$blessed" && sync
+        mv "$entries/$counted" "$entries/$blessed" && sync && MARKED=1
         say "DEMO-ENGINE boot-marked-good entry=$blessed was=$counted"
     elif [ -n "$good" ]; then
+        MARKED=1
         say "DEMO-ENGINE boot-marked-good entry=$good was=good"
     else
         say "DEMO-ENGINE boot-not-marked reason=no-entry"
     fi
+fi
+# An unattended upgrade of several steps left ferry/continue naming this
+# release: it has started good, so the machine goes back to the medium
+# for the next step (docs/answer-file.md). Only the release named acts
+# on it, and only once.
+if [ -n "$MARKED" ] && [ "$(cat /run/esp/ferry/continue 2>/dev/null)" = "$version" ]; then
+    rm -f /run/esp/ferry/continue && sync
+    say "DEMO-ENGINE continuing-with-the-medium release=$version"
+    umount /run/esp /run/config 2>/dev/null
+    reboot -f
 fi
 umount /run/esp 2>/dev/null
 

@@ -8,6 +8,7 @@
 //! configuration and the boot entries. Steps write a partition only
 //! through its [`PartitionWindow`], which [`Run::part`] hands out.
 
+pub mod continuation;
 mod fresh;
 mod slot;
 mod switch;

@@ -203,6 +203,9 @@ pub struct Context {
     /// Unattended: the answer file being carried out.
     pub unattended: Option<AnswerFile>,
     pub exit: Option<Exit>,
+    /// A step of several is done and the machine continues by itself:
+    /// the medium stays in.
+    pub continuing: Option<install::continuation::Armed>,
 }
 
 impl Context {
@@ -218,6 +221,7 @@ impl Context {
             medium_verified: false,
             unattended: None,
             exit: None,
+            continuing: None,
         }
     }
 

@@ -34,6 +34,9 @@ pub enum Msg {
     Progress(Progress),
     /// The engine finished: the report, or the error and the report.
     Applied(Result<Box<Report>, Box<Failed>>),
+    /// Before [`Msg::Applied`] of a step of several: whether the release
+    /// written will start once from the disk, then the medium again.
+    Continued(Result<install::continuation::Armed, std::sync::Arc<install::Error>>),
     /// The write lock is held by the installer on the other console.
     Busy,
     /// Bytes of the medium checked.
@@ -65,9 +68,14 @@ pub enum Command {
     /// Inspect disk `usize` and plan every choice.
     Inspect(usize),
     /// Take the write lock and carry out the plan.
+    /// Take the write lock and carry out the plan; when the last field
+    /// is set, an unattended step of several: on success, arrange for the
+    /// release written to start once from the disk, then the medium again
+    /// ([`install::continuation`]).
     Apply(
         Box<install::Plan>,
         std::sync::Arc<std::sync::atomic::AtomicBool>,
+        bool,
     ),
     /// Check the medium.
     Check,
@@ -139,8 +147,9 @@ fn go(app: &mut App, to: Go) -> Vec<Command> {
             picked,
             unattended,
         } => {
+            let continues = unattended && unattended::continues(ctx, &picked);
             let state = ProgressState::start(plan.clone(), picked, unattended, &mut ctx.log);
-            cmds.push(Command::Apply(plan, state.run.cancel.clone()));
+            cmds.push(Command::Apply(plan, state.run.cancel.clone(), continues));
             Screen::Progress(state)
         }
     };
@@ -215,6 +224,18 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
             }
         }
         Msg::Applied(r) => return finished(app, r),
+        Msg::Continued(Ok(armed)) => {
+            ctx.log.push(format!(
+                "continuing: {} starts once from the disk ({} set as BootNext), then the \
+                 medium takes the next step",
+                armed.release, armed.option
+            ));
+            ctx.continuing = Some(armed);
+        }
+        Msg::Continued(Err(e)) => ctx.log.push(format!(
+            "cannot continue by itself ({e}): start the machine once from its disk, then \
+             from the medium again"
+        )),
         Msg::Busy => {
             ctx.other_busy = true;
             let note = "The installer on the other console is working; nothing was written here.";
@@ -318,7 +339,8 @@ fn finished(app: &mut App, r: Result<Box<Report>, Box<Failed>>) -> Vec<Command> 
         show_log: false,
         disk: picked.planned.disk,
     });
-    if ok {
+    // A medium that continues after the release starts once stays in.
+    if ok && app.ctx.continuing.is_none() {
         vec![Command::Eject]
     } else {
         Vec::new()

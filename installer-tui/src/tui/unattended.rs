@@ -91,6 +91,24 @@ pub fn choose(ctx: &mut Context, planned: Planned, cursor: usize) -> Go {
     }
 }
 
+/// Whether the upgrade `picked` is a step of several that the machine
+/// continues by itself: the answer file reboots after success, and the
+/// installer runs at boot on UEFI (it sets `BootNext`; in simulation the
+/// firmware variables are the host's, never touched).
+pub fn continues(ctx: &Context, picked: &Picked) -> bool {
+    let several = picked
+        .planned
+        .choices
+        .get(picked.chosen)
+        .is_some_and(|c| !c.then.is_empty());
+    let reboots = ctx
+        .unattended
+        .as_ref()
+        .is_some_and(|a| a.finish == Finish::Reboot);
+    let uefi = ctx.setup.firmware.is_some_and(|f| f.is_uefi());
+    several && reboots && ctx.setup.boot && uefi
+}
+
 /// After success: the reboot or power off the answer file asks for.
 pub fn countdown(ctx: &Context) -> Option<Countdown> {
     let a = ctx.unattended.as_ref()?;

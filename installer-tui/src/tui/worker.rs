@@ -54,8 +54,8 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                 let _ = tx.send(Msg::Inspected(r));
             });
         }
-        Command::Apply(plan, cancel) => {
-            thread::spawn(move || apply(&setup, &plan, cancel, &tx));
+        Command::Apply(plan, cancel, continues) => {
+            thread::spawn(move || apply(&setup, &plan, cancel, continues, &tx));
         }
         Command::Check => {
             thread::spawn(move || {
@@ -122,7 +122,13 @@ pub fn load(setup: &Setup) -> Result<Loaded, LoadError> {
 }
 
 /// Take the write lock, carry out the plan, report.
-pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Msg>) {
+pub fn apply(
+    setup: &Setup,
+    plan: &Plan,
+    cancel: Arc<AtomicBool>,
+    continues: bool,
+    tx: &Sender<Msg>,
+) {
     let _lock = match &setup.lock {
         None => None,
         Some(path) => match lock(path) {
@@ -162,7 +168,14 @@ pub fn apply(setup: &Setup, plan: &Plan, cancel: Arc<AtomicBool>, tx: &Sender<Ms
         });
     // The engine keeps the reports on the medium ([`FromMedium`]).
     let msg = match result {
-        Ok(Ok(report)) => Ok(Box::new(report)),
+        Ok(Ok(report)) => {
+            if continues {
+                let efivars = Path::new("/").join(detect::firmware::EFIVARS_DIR);
+                let armed = install::continuation::arm(plan, &efivars);
+                let _ = tx.send(Msg::Continued(armed.map_err(Arc::new)));
+            }
+            Ok(Box::new(report))
+        }
         Ok(Err(failure)) => {
             let report = failure.report;
             let error = if setup.medium.present() {
