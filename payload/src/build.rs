@@ -16,7 +16,7 @@ use crate::container::{header_for, member_mtime, Source, MANIFEST_NAME, SIGNATUR
 use crate::keys::SecretKey;
 use crate::manifest::{
     check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
-    DEFAULT_CHUNK_SIZE, FORMAT, FORMAT_1,
+    DEFAULT_CHUNK_SIZE, FORMAT_1,
 };
 use crate::product::{self, InstallDefinition};
 use crate::reader::{PayloadReader, Verified};

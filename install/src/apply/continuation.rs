@@ -102,7 +102,7 @@ pub fn load_option(
         guid: part.part_guid.clone(),
     })?;
     let lba = |bytes: u64| {
-        if sector_size == 0 || bytes % sector_size != 0 {
+        if sector_size == 0 || !bytes.is_multiple_of(sector_size) {
             return Err(Error::PlanIncomplete(format!(
                 "ESP bounds in whole {sector_size}-byte sectors"
             )));

@@ -14,7 +14,7 @@ fn start(app: &mut App) -> Box<Plan> {
     assert_eq!(on(app), "Progress", "{}", screen(app));
     let mut held = settle_but(app, cmds, writes);
     match held.pop() {
-        Some(Command::Apply(plan, _)) => plan,
+        Some(Command::Apply(plan, _, _)) => plan,
         other => panic!("no run started: {other:?}"),
     }
 }
