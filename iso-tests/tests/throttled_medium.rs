@@ -1,4 +1,4 @@
-//! Scenario 17: the upgrade from a medium read at 30 MB/s, the speed of a
+//! Scenario 18: the upgrade from a medium read at 30 MB/s, the speed of a
 //! USB 2 stick (QEMU's `throttling.bps-read` on the CD drive only; the
 //! disk is not limited). The same release, 1.1.0 with a root image of
 //! realistic free space, is stored in the payload as the builder makes
@@ -167,7 +167,7 @@ fn disk_slot_is(disk: &Path, root: &Path) {
 
 #[test]
 fn upgrade_from_a_medium_read_at_30_mb_s() {
-    let mut sc = Scenario::new("s17-throttled-medium");
+    let mut sc = Scenario::new("s18-throttled-medium");
     let root = sc.path("rootfs.img");
     roomy_root_image(&root);
     let installed = installed_disk_sized(&mut sc, "installed.img", "1.0.0", (ROOT_MIB + 16) << 20);
