@@ -130,13 +130,20 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
     if spec.components.is_empty() {
         bail!("a payload needs at least one --component NAME=FILE");
     }
-    if kind == Kind::Release && spec.install.is_none() {
+    // A name that is not allowed is named as such by the build.
+    let names_ok = spec
+        .components
+        .iter()
+        .all(|c| payload::check_component_name(&c.0).is_ok());
+    if kind == Kind::Release && spec.install.is_none() && names_ok {
         let missing =
             payload::product::missing_for_install(spec.components.iter().map(|c| c.0.as_str()));
         if !missing.is_empty() {
-            eprintln!(
-                "note: installers will refuse this release: it has no {}",
-                missing.join(", no ")
+            bail!(
+                "the release cannot be installed: it has no {} (a release carries the root \
+                 image, the kernel, the initrd and its default configuration; see \
+                 docs/keys-and-payloads.md)",
+                missing.join(", ")
             );
         }
     }

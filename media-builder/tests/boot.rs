@@ -141,6 +141,11 @@ fn media_boot_under_seabios_and_ovmf() {
     run(&["key", "generate", "--out", "admin"]);
     std::fs::copy(d.join("admin.pub"), kit.join("keys/admin.pub")).unwrap();
     std::fs::write(d.join("rootfs.img"), vec![1u8; 1 << 20]).unwrap();
+    std::fs::write(
+        d.join("config-engine.toml"),
+        "[host]\nname = \"engine-01\"\n",
+    )
+    .unwrap();
     run(&[
         "payload",
         "build",
@@ -152,6 +157,12 @@ fn media_boot_under_seabios_and_ovmf() {
         "release",
         "--component",
         "rootfs.img=rootfs.img",
+        "--component",
+        "vmlinuz=kit/vmlinuz",
+        "--component",
+        "initrd.img=kit/initrd.img",
+        "--component",
+        "config-engine.toml=config-engine.toml",
         "--key",
         "admin.key",
     ]);

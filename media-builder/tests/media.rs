@@ -434,19 +434,23 @@ fn bad_input_is_refused_and_leaves_nothing() {
     ok(
         d,
         &[
-            "payload",
-            "build",
-            "--product",
-            "demo-engine",
-            "--version",
-            "1.2.0",
-            "--kind",
-            "release",
-            "--component",
-            "rootfs.img=rootfs.img",
-            "--key",
-            "other.key",
-        ],
+            &[
+                "payload",
+                "build",
+                "--product",
+                "demo-engine",
+                "--version",
+                "1.2.0",
+                "--kind",
+                "release",
+                "--component",
+                "rootfs.img=rootfs.img",
+                "--key",
+                "other.key",
+            ][..],
+            &common::BOOT_PARTS,
+        ]
+        .concat(),
     );
     let e = fails(
         d,

@@ -11,7 +11,7 @@ fn setup() -> tempfile::TempDir {
     ok(dir.path(), &["key", "generate", "--out", "admin"]);
     let root: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(dir.path().join("rootfs.img"), root).unwrap();
-    std::fs::write(dir.path().join("vmlinuz"), b"kernel").unwrap();
+    common::write_boot_parts(dir.path());
     dir
 }
 
@@ -133,6 +133,10 @@ fn build_verify_inspect_round_trip() {
             "rootfs.img=rootfs.img",
             "--component",
             "vmlinuz=vmlinuz",
+            "--component",
+            "initrd.img=initrd.img",
+            "--component",
+            "config-engine.toml=config-engine.toml",
             "--key",
             "admin.key",
         ],
@@ -150,7 +154,14 @@ fn build_verify_inspect_round_trip() {
         .collect();
     assert_eq!(
         names,
-        ["manifest.toml", "manifest.sig", "rootfs.img", "vmlinuz"]
+        [
+            "manifest.toml",
+            "manifest.sig",
+            "rootfs.img",
+            "vmlinuz",
+            "initrd.img",
+            "config-engine.toml"
+        ]
     );
 
     let v = ok(
@@ -209,6 +220,12 @@ fn builds_are_reproducible() {
             "release",
             "--component",
             "rootfs.img=rootfs.img",
+            "--component",
+            "vmlinuz=vmlinuz",
+            "--component",
+            "initrd.img=initrd.img",
+            "--component",
+            "config-engine.toml=config-engine.toml",
             "--key",
             "admin.key",
             "--out",
@@ -274,6 +291,12 @@ fn verify_refuses_an_untrusted_or_damaged_payload() {
             "release",
             "--component",
             "rootfs.img=rootfs.img",
+            "--component",
+            "vmlinuz=vmlinuz",
+            "--component",
+            "initrd.img=initrd.img",
+            "--component",
+            "config-engine.toml=config-engine.toml",
             "--key",
             "admin.key",
         ],
@@ -350,6 +373,12 @@ fn failed_builds_leave_nothing_behind() {
         "release",
         "--key",
         "admin.key",
+        "--component",
+        "vmlinuz=vmlinuz",
+        "--component",
+        "initrd.img=initrd.img",
+        "--component",
+        "config-engine.toml=config-engine.toml",
     ];
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
@@ -399,9 +428,9 @@ fn failed_builds_leave_nothing_behind() {
                 "--version",
                 "1.1.0",
                 "--component",
-                "a=rootfs.img",
+                "rootfs.img=rootfs.img",
                 "--component",
-                "a=vmlinuz",
+                "rootfs.img=vmlinuz",
             ],
             "twice",
         ),
@@ -425,6 +454,12 @@ fn failed_builds_leave_nothing_behind() {
             "release",
             "--component",
             "rootfs.img=rootfs.img",
+            "--component",
+            "vmlinuz=vmlinuz",
+            "--component",
+            "initrd.img=initrd.img",
+            "--component",
+            "config-engine.toml=config-engine.toml",
             "--key",
             "vmlinuz",
         ],
@@ -559,6 +594,12 @@ fn a_first_release_upgrades_nothing() {
         "release",
         "--component",
         "rootfs.img=rootfs.img",
+        "--component",
+        "vmlinuz=vmlinuz",
+        "--component",
+        "initrd.img=initrd.img",
+        "--component",
+        "config-engine.toml=config-engine.toml",
         "--key",
         "admin.key",
     ];
@@ -571,4 +612,37 @@ fn a_first_release_upgrades_nothing() {
         shown.contains("nothing (the product's first release)"),
         "{shown}"
     );
+}
+
+#[test]
+fn a_release_an_installer_would_refuse_is_not_built() {
+    let dir = setup();
+    let d = dir.path();
+    let e = fails(
+        d,
+        &[
+            "payload",
+            "build",
+            "--product",
+            "demo-engine",
+            "--version",
+            "1.1.0",
+            "--kind",
+            "release",
+            "--component",
+            "rootfs.img=rootfs.img",
+            "--component",
+            "vmlinuz=vmlinuz",
+            "--key",
+            "admin.key",
+        ],
+    );
+    assert!(
+        e.contains("cannot be installed")
+            && e.contains("initrd.img")
+            && e.contains("default configuration (config-*.toml)")
+            && !e.contains("vmlinuz,"),
+        "{e}"
+    );
+    assert!(!d.join("demo-engine-1.1.0.upg").exists());
 }

@@ -34,7 +34,7 @@ fn release(d: &Path, product: &str, version: &str) -> String {
         "--upgrades-from",
         ">=1.1.0, <2.0.0",
     ];
-    ok(d, &args);
+    ok(d, &[&args[..], &common::BOOT_PARTS].concat());
     name
 }
 

@@ -139,7 +139,7 @@ pub fn build(
         if !missing.is_empty() {
             return Err(Error::Build(format!(
                 "the release cannot be installed: it has no {}",
-                missing.join(", no ")
+                missing.join(", ")
             )));
         }
         let boot = size_of(product::KERNEL).saturating_add(size_of(product::INITRD));

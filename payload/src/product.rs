@@ -384,7 +384,7 @@ pub fn missing_for_install<'a>(components: impl IntoIterator<Item = &'a str>) ->
         .map(String::from)
         .collect();
     if !names.iter().any(|n| config_document(n).is_some()) {
-        missing.push(format!("a default configuration ({CONFIG_PREFIX}*.toml)"));
+        missing.push(format!("default configuration ({CONFIG_PREFIX}*.toml)"));
     }
     missing
 }
@@ -571,7 +571,7 @@ mod tests {
             vec![
                 "vmlinuz".to_string(),
                 "initrd.img".into(),
-                "a default configuration (config-*.toml)".into()
+                "default configuration (config-*.toml)".into()
             ]
         );
     }

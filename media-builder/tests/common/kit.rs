@@ -84,25 +84,30 @@ pub fn setup() -> tempfile::TempDir {
     std::fs::copy(d.join("admin.pub"), kit.join("keys/admin.pub")).unwrap();
     let root: Vec<u8> = (0..6_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(d.join("rootfs.img"), root).unwrap();
+    super::write_boot_parts(d);
     ok(
         d,
         &[
-            "payload",
-            "build",
-            "--product",
-            "demo-engine",
-            "--version",
-            "1.1.0",
-            "--kind",
-            "release",
-            "--component",
-            "rootfs.img=rootfs.img",
-            "--key",
-            "admin.key",
-            // The media tests want a payload of the image's full size.
-            "--compress",
-            "none",
-        ],
+            &[
+                "payload",
+                "build",
+                "--product",
+                "demo-engine",
+                "--version",
+                "1.1.0",
+                "--kind",
+                "release",
+                "--component",
+                "rootfs.img=rootfs.img",
+                "--key",
+                "admin.key",
+                // The media tests want a payload of the image's full size.
+                "--compress",
+                "none",
+            ][..],
+            &super::BOOT_PARTS,
+        ]
+        .concat(),
     );
     std::fs::write(d.join("answer.toml"), "mode = \"upgrade\"\n").unwrap();
     dir

@@ -6,6 +6,31 @@ pub mod kit;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The components a release carries besides its root image (`payload
+/// build` refuses a release without them), as `--component` arguments
+/// naming the stand-ins [`write_boot_parts`] writes.
+pub const BOOT_PARTS: [&str; 6] = [
+    "--component",
+    "vmlinuz=vmlinuz",
+    "--component",
+    "initrd.img=initrd.img",
+    "--component",
+    "config-engine.toml=config-engine.toml",
+];
+
+/// Small stand-ins for a release's kernel, initrd and default
+/// configuration in `dir`: these tests check payloads and media, not
+/// booting.
+pub fn write_boot_parts(dir: &Path) {
+    std::fs::write(dir.join("vmlinuz"), vec![0x5a; 4096]).unwrap();
+    std::fs::write(dir.join("initrd.img"), vec![0x17; 4096]).unwrap();
+    std::fs::write(
+        dir.join("config-engine.toml"),
+        "[host]\nname = \"engine-01\"\n",
+    )
+    .unwrap();
+}
+
 /// `media-builder ARGS` in `dir`, with a fixed `SOURCE_DATE_EPOCH`.
 pub fn mb(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_media-builder"))
