@@ -1,5 +1,6 @@
-//! Scenario 17: one medium carrying two releases takes a machine two
-//! releases behind to the newest, one step per run, with one answer file.
+//! Scenario 17: one stick carrying two releases and a hotfix takes a
+//! machine two releases behind to the newest by itself, with one answer
+//! file, across restarts.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -8,33 +9,42 @@ use common::*;
 use detect::Slot;
 use iso_tests::{Bus, Firmware, Machine};
 
-/// 1.0 installed; an ISO with 1.1 and 2.0 (2.0 upgrades only 1.1) and an
-/// answer file that reboots. The machine keeps its firmware variables and
-/// starts from the ISO first, as a technician's would: the first run
-/// installs 1.1 and sets BootNext to the disk; 1.1 starts once from the
-/// disk, confirms itself and restarts; the ISO's second run installs 2.0,
-/// which starts with the configuration migrated across both steps.
+/// 1.0 installed; a USB stick with 1.1, its hotfix and 2.0 (2.0 upgrades
+/// only 1.1) and an answer file that reboots. The machine keeps its
+/// firmware variables and starts from the stick first, as a technician's
+/// would: the first run installs 1.1 and sets BootNext to the disk; 1.1
+/// starts once from the disk, confirms itself and restarts; the stick's
+/// second run installs 2.0, which starts with the configuration migrated
+/// across both steps.
 #[test]
 fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
     let mut sc = Scenario::new("s17-several-releases");
     let disk = installed_disk(&mut sc, "disk.img", "1.0.0");
-    let iso = sc.path("two-releases.iso");
+    let stick = sc.path("three-payloads.img");
     let answer_toml = sc.path("answer.toml");
     std::fs::write(
         &answer_toml,
         answer("upgrade").replace("poweroff", "reboot"),
     )
     .unwrap();
-    media::iso::build(
-        &media::iso::IsoSpec {
+    media::usb::image::build(
+        &media::usb::image::UsbSpec {
             bootkit: bootkit(),
             // Given oldest first: the installer picks by the manifests.
-            payloads: vec![payload("1.1.0"), payload("2.0.0")],
+            // 1.1's hotfix is offered to a 1.1 disk, never taken by an
+            // answer file's upgrade.
+            payloads: vec![
+                payload("1.1.0"),
+                payload("1.1.0-hotfix-hf1"),
+                payload("2.0.0"),
+            ],
             answer: Some(answer_toml),
-            out: iso.clone(),
             extra_cmdline: "ferry.console=ttyS0".into(),
+            size: None,
             unsigned_ok: false,
-            isomd5: false,
+            out: stick.clone(),
+            part_size: media::usb::image::PART_SIZE,
+            sector_size: 512,
         },
         |_, _| {},
     )
@@ -42,10 +52,10 @@ fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
     let machine = Machine::new(&sc.name, Firmware::Uefi)
         .memory_mib(INSTALL_MEMORY_MIB)
         .firmware_variables(sc.path("OVMF_VARS.fd"))
-        .cdrom(&iso)
+        .usb_stick(&stick)
         .disk_on(&disk, Bus::VirtioBlk);
 
-    // Step 1, from the ISO: 1.1 written, the machine restarts.
+    // Step 1, from the stick: 1.1 written, the machine restarts.
     let mut vm = sc.boot(&machine);
     vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
         .unwrap();
@@ -57,7 +67,7 @@ fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
     assert_eq!(boot_default(&disk), Some(Slot::B));
     assert_eq!(continue_marker(&disk).as_deref(), Some("1.1.0"));
 
-    // The same machine, the ISO still first: BootNext starts the disk
+    // The same machine, the stick still first: BootNext starts the disk
     // once; 1.1 confirms itself and restarts.
     let mut vm = sc.boot(&machine);
     let line = vm
@@ -75,7 +85,7 @@ fn a_machine_two_releases_behind_reaches_the_newest_from_one_medium() {
     sc.log(&format!("1.1.0 started once from the disk{done}"));
     assert_eq!(continue_marker(&disk), None);
 
-    // Step 2, from the ISO again: BootNext was used once.
+    // Step 2, from the stick again: BootNext was used once.
     let mut vm = sc.boot(&machine);
     vm.wait_for("FERRY-INSTALLER starting on ttyS0", BOOT)
         .unwrap();
