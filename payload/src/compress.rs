@@ -145,11 +145,7 @@ pub fn compress_component<R: Read, W: Write>(
             Ok(())
         },
     )?;
-    // A file that grew while it was read would be cut silently otherwise.
-    let mut probe = [0u8; 1];
-    if src.read_some(&mut probe)? != 0 {
-        return Err(Error::Build(format!("{name} grew while it was being read")));
-    }
+    src.expect_end(name)?;
     Ok(Component {
         name: name.to_string(),
         size,

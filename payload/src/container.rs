@@ -152,6 +152,17 @@ impl<R: Read> Source<R> {
         }
     }
 
+    /// A component's input `name` that holds more bytes than were read
+    /// from it (it grew while it was read) would be cut silently: an
+    /// error then.
+    pub fn expect_end(&mut self, name: &str) -> Result<(), Error> {
+        let mut probe = [0u8; 1];
+        if self.read_some(&mut probe)? != 0 {
+            return Err(Error::Build(format!("{name} grew while it was being read")));
+        }
+        Ok(())
+    }
+
     /// Reads up to `buf.len()` bytes; returns how many (0 at end of file).
     pub fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
         loop {

@@ -424,7 +424,8 @@ impl Manifest {
                 self.format
             ));
         }
-        if self.format < self.needed_format() {
+        // Compressed components say so themselves (`check_chunks`).
+        if self.format < FORMAT && (self.install.is_some() || self.first_release) {
             return bad(format!(
                 "'[install]' and 'first-release' need format 2; it says format {}",
                 self.format
