@@ -5,6 +5,7 @@ mod boot_medium;
 mod cli;
 mod detect_cmd;
 mod install_cmd;
+mod l10n;
 mod migrate_cmd;
 mod tui;
 mod tui_cmd;

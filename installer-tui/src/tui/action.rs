@@ -2,6 +2,7 @@
 //! planned before it is shown; the ones `plan` refuses are dimmed, with the
 //! reason.
 
+use crate::l10n::t;
 use crossterm::event::{KeyCode, KeyEvent};
 use detect::Content;
 use install::{Action, PayloadInfo, Target};
@@ -196,7 +197,7 @@ impl Component for ActionState {
                 "Nothing can be done on this disk with this medium. Esc goes back.",
             ));
         }
-        f.render_widget(text(lines, "What to do"), area);
+        f.render_widget(text(lines, &t!("screen-action")), area);
         "Up/Down move  Enter choose  Esc back"
     }
 }

@@ -1,5 +1,6 @@
 //! Check this medium: read all of it and compare with its checksums.
 
+use crate::l10n::t;
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -83,7 +84,7 @@ impl Component for CheckState {
                 "Enter back"
             }
         };
-        f.render_widget(text(lines, "Check this medium"), area);
+        f.render_widget(text(lines, &t!("screen-check")), area);
         hints
     }
 }

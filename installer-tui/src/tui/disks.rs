@@ -1,5 +1,6 @@
 //! Disks: every disk detection found, with what is on it.
 
+use crate::l10n::t;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -91,7 +92,7 @@ impl Component for DisksState {
         let scroll = (cursor_line + 3).saturating_sub(inner) as u16;
         f.render_widget(
             Paragraph::new(lines)
-                .block(boxed("Disks"))
+                .block(boxed(&t!("screen-disks")))
                 .wrap(Wrap { trim: false })
                 .scroll((scroll, 0)),
             area,

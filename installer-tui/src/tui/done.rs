@@ -1,5 +1,6 @@
 //! Done and Failed: the result, where the report is, what to do next.
 
+use crate::l10n::t;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -132,7 +133,7 @@ impl Component for DoneState {
             lines.push(Line::from("Remove the medium and press Enter to reboot"));
             lines.push(Line::from("(p power off, s rescue shell)"));
             hints = "Enter reboot  p power off  s shell  l log";
-            f.render_widget(text(lines, "Done"), area);
+            f.render_widget(text(lines, &t!("screen-done")), area);
         } else {
             lines.push(Line::from(failed_title(o)));
             lines.push(Line::from(""));
@@ -159,7 +160,7 @@ impl Component for DoneState {
                 "[r] Retry   [s] Rescue shell   [b] Reboot   [l] Log",
             ));
             hints = "r retry  s shell  b reboot  l log";
-            f.render_widget(text(lines, "Failed"), area);
+            f.render_widget(text(lines, &t!("screen-failed")), area);
         }
         hints
     }

@@ -1,5 +1,6 @@
 //! Keyboard layout: the layouts offered on the VGA console.
 
+use crate::l10n::t;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -40,7 +41,7 @@ impl Component for KeyboardState {
             let cur = if i == ctx.layout { " (current)" } else { "" };
             lines.push(Line::from(format!("{mark}{l}{cur}")));
         }
-        f.render_widget(text(lines, "Keyboard layout"), area);
+        f.render_widget(text(lines, &t!("screen-keyboard")), area);
         "Up/Down move  Enter choose  Esc back"
     }
 }

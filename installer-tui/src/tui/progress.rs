@@ -1,6 +1,7 @@
 //! Progress: the engine's steps, the bytes of the current one with rate
 //! and ETA, the log one key away, and Cancel while it changes nothing.
 
+use crate::l10n::t;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -275,7 +276,7 @@ impl Component for ProgressState {
         lines.push(Line::from(
             run.cancel_note.clone().unwrap_or_else(|| cancel_text(run)),
         ));
-        f.render_widget(text(lines, "Progress"), area);
+        f.render_widget(text(lines, &t!("screen-progress")), area);
         "l log  c cancel"
     }
 }

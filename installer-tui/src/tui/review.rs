@@ -1,6 +1,7 @@
 //! Review: the plan as steps, the configuration diff of an upgrade, what
 //! is erased; the confirmation. Nothing is written before Enter here.
 
+use crate::l10n::t;
 use crossterm::event::{KeyCode, KeyEvent};
 use install::{Action, Plan};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -60,7 +61,7 @@ impl ReviewState {
             .choices
             .get(self.picked.chosen)
             .map_or(&[][..], |c| &c.then[..]);
-        let mut out = plan_lines(plan);
+        let mut out = crate::l10n::engine::plan_lines(plan);
         let at = 1.min(out.len());
         out.splice(at..at, super::action::steps_note(plan, then));
         out
@@ -73,28 +74,6 @@ impl ReviewState {
             cursor,
         }
     }
-}
-
-/// The plan as the lines the Review screen scrolls through.
-pub fn plan_lines(plan: &Plan) -> Vec<String> {
-    let mut out: Vec<String> = plan.to_string().lines().map(String::from).collect();
-    if matches!(plan.action, Action::Install | Action::Wipe) && !plan.discard.is_empty() {
-        out.insert(
-            1.min(out.len()),
-            format!(
-                "Erased: everything on {}, including its data partition.",
-                plan.disk.display()
-            ),
-        );
-    }
-    if let Some(m) = &plan.migration {
-        if !m.diff.is_empty() {
-            out.push(String::new());
-            out.push("Configuration diff (- now, + after the upgrade):".into());
-            out.extend(m.diff.lines().map(String::from));
-        }
-    }
-    out
 }
 
 impl Component for ReviewState {
@@ -183,7 +162,7 @@ impl Component for ReviewState {
         if let Some(n) = &self.note {
             confirm.push(Line::from(n.clone()));
         }
-        f.render_widget(text(confirm, "Confirm"), bottom);
+        f.render_widget(text(confirm, &t!("screen-confirm")), bottom);
         "Up/Down/PgUp/PgDn scroll  Enter start  Esc back"
     }
 }

@@ -1,5 +1,6 @@
 //! Welcome: what the medium carries, and the first choice.
 
+use crate::l10n::t;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -177,7 +178,7 @@ impl Component for WelcomeState {
         if let Some(n) = &ctx.layout_note {
             lines.push(Line::from(format!("  {n}")));
         }
-        f.render_widget(text(lines, "Welcome"), area);
+        f.render_widget(text(lines, &t!("screen-welcome")), area);
         "Up/Down move  Enter choose  i c k s b p shortcuts"
     }
 }

@@ -1,0 +1,2 @@
+### Ferry installer: engine (English)
+

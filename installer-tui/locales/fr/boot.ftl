@@ -1,0 +1,2 @@
+### Installateur Ferry : boot (français)
+
