@@ -10,7 +10,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::context::{Component, Context, Go, Picked};
-use super::widgets::{boxed, text};
+use super::widgets::{action_code, boxed, text};
+
+/// The confirmation word of the English screens, accepted whatever the
+/// language.
+const ENGLISH_WORD: &str = "ERASE";
 
 /// The Review screen.
 #[derive(Debug, Default)]
@@ -31,8 +35,9 @@ impl ReviewState {
         }
     }
 
-    /// The word that confirms erasing, when the plan erases something.
-    pub fn confirm_word(&self, ctx: &Context) -> Option<&'static str> {
+    /// The word that confirms erasing (`ERASE`, in the screens'
+    /// language), when the plan erases something.
+    pub fn confirm_word(&self, ctx: &Context) -> Option<String> {
         let plan = self.picked.plan()?;
         let blank = matches!(
             ctx.disks()
@@ -41,7 +46,7 @@ impl ReviewState {
             Some(detect::Content::Blank)
         );
         (plan.action == Action::Wipe || (plan.action == Action::Install && !blank))
-            .then_some("ERASE")
+            .then(|| t!("confirm-word"))
     }
 
     /// The disk's short name, also accepted as confirmation.
@@ -101,10 +106,10 @@ impl Component for ReviewState {
                 if let Some(w) = word {
                     let typed = self.picked.typed.trim();
                     let by_name = self.disk_name().is_some_and(|n| n == typed);
-                    if typed != w && !by_name {
-                        self.note = Some(format!(
-                            "That is not {w}: nothing was written. Type {w} and press Enter, or Esc to go back."
-                        ));
+                    // The English word is accepted in every language: it
+                    // is what the technician may have been told to type.
+                    if typed != w && typed != ENGLISH_WORD && !by_name {
+                        self.note = Some(t!("confirm-wrong", word = w));
                         self.picked.typed.clear();
                         return None;
                     }
@@ -122,19 +127,20 @@ impl Component for ReviewState {
         None
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> String {
         let Some(plan) = self.picked.plan() else {
-            return "";
+            return String::new();
         };
         let word = self.confirm_word(ctx);
         let [top, bottom] =
             Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(area);
         let lines: Vec<Line> = self.lines(plan).into_iter().map(Line::from).collect();
         let total = lines.len();
-        let title = format!(
-            "Review: {} (line {} of {total})",
-            plan.action,
-            (self.scroll as usize + 1).min(total)
+        let title = t!(
+            "review-title",
+            action = action_code(plan.action),
+            line = (self.scroll as usize + 1).min(total),
+            total = total
         );
         f.render_widget(
             Paragraph::new(lines)
@@ -146,23 +152,21 @@ impl Component for ReviewState {
         let mut confirm = Vec::new();
         match word {
             Some(w) => {
-                confirm.push(Line::from(format!(
-                    "Type {w} to confirm{}, then Enter:",
-                    self.disk_name()
-                        .map(|n| format!(" (or the disk's name, {n})"))
-                        .unwrap_or_default()
-                )));
+                confirm.push(Line::from(match self.disk_name() {
+                    Some(n) => t!("confirm-type-or-name", word = w, name = n),
+                    None => t!("confirm-type", word = w),
+                }));
                 confirm.push(Line::from(format!("> {}_", self.picked.typed)));
             }
-            None => confirm.push(Line::from(format!(
-                "Press Enter to start the {}. Esc goes back; nothing is written before Enter.",
-                plan.action
+            None => confirm.push(Line::from(t!(
+                "confirm-enter",
+                action = action_code(plan.action)
             ))),
         }
         if let Some(n) = &self.note {
             confirm.push(Line::from(n.clone()));
         }
         f.render_widget(text(confirm, &t!("screen-confirm")), bottom);
-        "Up/Down/PgUp/PgDn scroll  Enter start  Esc back"
+        t!("hints-review")
     }
 }

@@ -51,6 +51,8 @@ fn setup(fx: &Fixture, disks: &[&Path]) -> Setup {
         serial: false,
         firmware: None,
         machine: None,
+        lang: crate::l10n::Lang::En,
+        lang_unknown: None,
     }
 }
 
@@ -246,6 +248,7 @@ fn on(app: &App) -> &'static str {
         Screen::Loading => "Loading",
         Screen::Welcome(_) => "Welcome",
         Screen::Keyboard(_) => "Keyboard",
+        Screen::Language(_) => "Language",
         Screen::Check(_) => "Check",
         Screen::Disks(_) => "Disks",
         Screen::Inspecting { .. } => "Inspecting",
