@@ -138,7 +138,7 @@ review-title = Vérification : { $action ->
 } (ligne { $line } sur { $total })
 confirm-word = EFFACER
 confirm-type = Tapez { $word } pour confirmer, puis Entrée :
-confirm-type-or-name = Tapez { $word } pour confirmer (ou le nom du disque, { $name }), puis Entrée :
+confirm-type-or-name = Tapez { $word } (ou le nom du disque, { $name }) puis Entrée :
 confirm-enter = Entrée lance { $action ->
     [install] l'installation
     [wipe] l'effacement

@@ -157,8 +157,16 @@ fn report_lines(lines: &mut Vec<Line<'static>>, o: &Outcome, ctx: &Context) {
         lines.push(Line::from(t!("report-not-saved")));
     } else {
         lines.push(Line::from(t!("report-saved")));
+        // A report's path longer than an 80-column console is wide: its
+        // directory, then its name, each whole.
         for r in &o.reports {
-            lines.push(Line::from(format!("  {r}")));
+            match r.rsplit_once('/') {
+                Some((dir, name)) if !dir.is_empty() && r.chars().count() > 74 => {
+                    lines.push(Line::from(format!("  {dir}/")));
+                    lines.push(Line::from(format!("    {name}")));
+                }
+                _ => lines.push(Line::from(format!("  {r}"))),
+            }
         }
     }
     if let Some(log) = &ctx.setup.log_file {

@@ -171,14 +171,21 @@ pub fn cancel_text(run: &Run) -> String {
     }
 }
 
+/// `s` in `width` characters: shortened after its last whole word that
+/// fits, with `...`, never in the middle of a word.
 fn fit(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(3)).collect();
-        t.push_str("...");
-        t
+        return s.to_string();
     }
+    let head: String = s.chars().take(width.saturating_sub(3)).collect();
+    let between = head.ends_with(' ') || s.chars().nth(head.chars().count()) == Some(' ');
+    let at = if between {
+        // The cut falls between two words already.
+        head.len()
+    } else {
+        head.rfind(' ').unwrap_or(head.len())
+    };
+    format!("{}...", head[..at].trim_end())
 }
 
 impl Component for ProgressState {
@@ -272,5 +279,19 @@ impl Component for ProgressState {
         ));
         f.render_widget(text(lines, &t!("screen-progress")), area);
         t!("hints-progress")
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fit;
+
+    #[test]
+    fn fit_shortens_after_a_whole_word() {
+        assert_eq!(fit("Write slot b", 20), "Write slot b");
+        assert_eq!(fit("Write slot b (root, kernel)", 20), "Write slot b...");
+        assert_eq!(fit("Write slot b (root)", 16), "Write slot b...");
+        assert_eq!(fit("Écrire l'emplacement b", 14), "Écrire...");
+        assert!(fit("Writeslotbrootkernel", 10).chars().count() <= 10);
     }
 }

@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::context::{Component, Context, Go, Picked};
-use super::widgets::{action_code, boxed, text};
+use super::widgets::{action_code, boxed, rows_needed, text};
 
 /// The confirmation word of the English screens, accepted whatever the
 /// language.
@@ -70,6 +70,28 @@ impl ReviewState {
         let at = 1.min(out.len());
         out.splice(at..at, super::action::steps_note(plan, then));
         out
+    }
+
+    /// The confirmation's lines: what to type or press, and the note.
+    fn confirm_lines(&self, plan: &Plan, word: Option<String>) -> Vec<Line<'static>> {
+        let mut confirm = Vec::new();
+        match word {
+            Some(w) => {
+                confirm.push(Line::from(match self.disk_name() {
+                    Some(n) => t!("confirm-type-or-name", word = w, name = n),
+                    None => t!("confirm-type", word = w),
+                }));
+                confirm.push(Line::from(format!("> {}_", self.picked.typed)));
+            }
+            None => confirm.push(Line::from(t!(
+                "confirm-enter",
+                action = action_code(plan.action)
+            ))),
+        }
+        if let Some(n) = &self.note {
+            confirm.push(Line::from(n.clone()));
+        }
+        confirm
     }
 
     /// Back to What to do, the cursor on `cursor`.
@@ -132,8 +154,20 @@ impl Component for ReviewState {
             return String::new();
         };
         let word = self.confirm_word(ctx);
+        let confirm = self.confirm_lines(plan, word);
+        // The confirmation is never cut: its box grows with what it says
+        // (a longer language, a note under it), the plan scrolls above.
+        let inner = area.width.saturating_sub(2).max(1) as usize;
+        let rows: usize = confirm
+            .iter()
+            .map(|l| {
+                let s: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                rows_needed(&s, inner)
+            })
+            .sum();
+        let height = (rows + 2).clamp(5, area.height.saturating_sub(4).max(5) as usize) as u16;
         let [top, bottom] =
-            Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(area);
+            Layout::vertical([Constraint::Min(4), Constraint::Length(height)]).areas(area);
         let lines: Vec<Line> = self.lines(plan).into_iter().map(Line::from).collect();
         let total = lines.len();
         let title = t!(
@@ -149,23 +183,6 @@ impl Component for ReviewState {
                 .scroll((self.scroll, 0)),
             top,
         );
-        let mut confirm = Vec::new();
-        match word {
-            Some(w) => {
-                confirm.push(Line::from(match self.disk_name() {
-                    Some(n) => t!("confirm-type-or-name", word = w, name = n),
-                    None => t!("confirm-type", word = w),
-                }));
-                confirm.push(Line::from(format!("> {}_", self.picked.typed)));
-            }
-            None => confirm.push(Line::from(t!(
-                "confirm-enter",
-                action = action_code(plan.action)
-            ))),
-        }
-        if let Some(n) = &self.note {
-            confirm.push(Line::from(n.clone()));
-        }
         f.render_widget(text(confirm, &t!("screen-confirm")), bottom);
         t!("hints-review")
     }

@@ -63,6 +63,29 @@ pub fn text<'a>(lines: Vec<Line<'a>>, title: &str) -> Paragraph<'a> {
         .wrap(Wrap { trim: false })
 }
 
+/// The rows `text` takes wrapped at spaces in `width` columns (a word
+/// longer than the width takes rows of its own).
+pub fn rows_needed(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = word.chars().count();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            rows += usize::from(used > 0) + w.saturating_sub(1) / width;
+            used = if w > width && w % width != 0 {
+                w % width
+            } else {
+                w.min(width)
+            };
+        }
+    }
+    rows
+}
+
 /// The installer's log, its last lines filling `area`.
 pub fn log_view(f: &mut Frame, area: Rect, log: &[String]) {
     let inner = area.height.saturating_sub(2) as usize;
@@ -217,5 +240,20 @@ fn content_summary(d: &DiskReport) -> String {
         Content::Blank => t!("content-blank"),
         Content::Foreign { summary, .. } => t!("content-foreign", summary = summary.as_str()),
         Content::Unreadable { reason } => t!("content-unreadable", reason = reason.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows_needed;
+
+    #[test]
+    fn rows_needed_wraps_at_spaces() {
+        assert_eq!(rows_needed("", 10), 1);
+        assert_eq!(rows_needed("one two", 7), 1);
+        assert_eq!(rows_needed("one two", 6), 2);
+        assert_eq!(rows_needed("one two three", 8), 2);
+        assert_eq!(rows_needed("aaaaaaaaaaaaaaaaaaaa", 10), 2);
+        assert_eq!(rows_needed("x aaaaaaaaaaaaaaaaaaaaa", 10), 4);
     }
 }
