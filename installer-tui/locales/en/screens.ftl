@@ -32,7 +32,7 @@ bytes-of = { $done } of { $total }  { $rate } MB/s
 eta = ETA { $time }
 
 ## Key hints (the bottom line)
-hints-welcome = Up/Down move  Enter choose  i c k l s b p shortcuts
+hints-welcome = Up/Down move  Enter choose  i c k s b p shortcuts  l language
 hints-move-choose-back = Up/Down move  Enter choose  Esc back
 hints-keyboard-proposed = Up/Down move  Enter accept  Esc keep { $layout }
 hints-disks = Up/Down move  Enter choose  1-9 pick  Esc back

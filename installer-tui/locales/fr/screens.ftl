@@ -28,7 +28,7 @@ bytes-of = { $done } sur { $total }  { $rate } Mo/s
 eta = reste { $time }
 
 ## Touches (ligne du bas)
-hints-welcome = Haut/Bas déplacer  Entrée choisir  raccourcis i c k l s b p
+hints-welcome = Haut/Bas déplacer  Entrée choisir  raccourcis i c k s b p  l langue
 hints-move-choose-back = Haut/Bas déplacer  Entrée choisir  Échap retour
 hints-keyboard-proposed = Haut/Bas déplacer  Entrée accepter  Échap garder { $layout }
 hints-disks = Haut/Bas déplacer  Entrée choisir  1-9 numéro  Échap retour
@@ -187,7 +187,7 @@ cancelled-title = { $action ->
     [hotfix] Correctif annulé
    *[repair] Réinstallation annulée
 }
-done-installed = { $product } { $version } est installé dans l'emplacement { $slot } ; il démarre au prochain démarrage.
+done-installed = { $product } { $version } est installé dans l'emplacement { $slot } ; il sera lancé au prochain démarrage.
 done-countdown = { $finish ->
     [poweroff] Extinction
    *[reboot] Redémarrage
@@ -208,12 +208,12 @@ report-log = Journal : { $path } (touche l)
 notice-continuing = { $error }. Suite en mode interactif.
 notice-already-done = { $source } : { $why }.
 notice-bios-refused = { $source } : { $action ->
-    [install] l'installation
-    [wipe] l'effacement
-    [upgrade] la mise à jour
-    [hotfix] le correctif
-   *[repair] la réinstallation
-} est refusé en mode BIOS hérité (voir plus haut) ; rien n'a été écrit. Suite en mode interactif.
+    [install] l'installation est refusée
+    [wipe] l'effacement est refusé
+    [upgrade] la mise à jour est refusée
+    [hotfix] le correctif est refusé
+   *[repair] la réinstallation est refusée
+} en mode BIOS hérité (voir plus haut) ; rien n'a été écrit. Suite en mode interactif.
 notice-other-console = L'installateur de l'autre console travaille ; rien n'a été écrit ici.
 
 ## Affiché sur la console, hors des écrans
