@@ -73,6 +73,18 @@ welcome-reading = Reading the medium...
 welcome-medium = Medium: { $path }
 welcome-medium-id = Medium: { $path } (id { $id })
 welcome-firmware = Machine started with: { $firmware }
+# How the machine started; $secure_boot: on, off, unknown
+firmware-bios = legacy BIOS (or UEFI in BIOS compatibility mode)
+firmware-uefi = UEFI, { $secure_boot ->
+    [on] Secure Boot on
+    [off] Secure Boot off
+   *[unknown] Secure Boot state unknown
+}
+firmware-uefi-setup-mode = UEFI, { $secure_boot ->
+    [on] Secure Boot on
+    [off] Secure Boot off
+   *[unknown] Secure Boot state unknown
+} (setup mode: no platform key enrolled)
 welcome-notice = ! { $notice }
 lang-unknown = ferry.lang={ $value } is not a language the installer speaks ({ $known }): English is used.
 

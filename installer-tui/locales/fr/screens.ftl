@@ -69,6 +69,17 @@ welcome-reading = Lecture du support...
 welcome-medium = Support : { $path }
 welcome-medium-id = Support : { $path } (id { $id })
 welcome-firmware = Machine démarrée en : { $firmware }
+firmware-bios = BIOS hérité (ou UEFI en mode de compatibilité BIOS)
+firmware-uefi = UEFI, { $secure_boot ->
+    [on] Secure Boot actif
+    [off] Secure Boot inactif
+   *[unknown] état de Secure Boot inconnu
+}
+firmware-uefi-setup-mode = UEFI, { $secure_boot ->
+    [on] Secure Boot actif
+    [off] Secure Boot inactif
+   *[unknown] état de Secure Boot inconnu
+} (mode configuration : aucune clé de plateforme)
 welcome-notice = ! { $notice }
 lang-unknown = ferry.lang={ $value } n'est pas une langue de l'installateur ({ $known }) : anglais utilisé.
 

@@ -2,6 +2,7 @@
 
 use crate::l10n::{engine, t};
 use crossterm::event::{KeyCode, KeyEvent};
+use detect::Firmware;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
@@ -42,6 +43,28 @@ pub fn bios_mode_warning() -> [String; 3] {
         t!("bios-warning-2"),
         t!("bios-warning-3"),
     ]
+}
+
+/// How the machine started, as Welcome says it (`UEFI, Secure Boot on`).
+fn firmware(fw: Firmware) -> String {
+    match fw {
+        Firmware::Bios => t!("firmware-bios"),
+        Firmware::Uefi {
+            secure_boot,
+            setup_mode,
+        } => {
+            let sb = match secure_boot {
+                Some(true) => "on",
+                Some(false) => "off",
+                None => "unknown",
+            };
+            if setup_mode == Some(true) {
+                t!("firmware-uefi-setup-mode", secure_boot = sb)
+            } else {
+                t!("firmware-uefi", secure_boot = sb)
+            }
+        }
+    }
 }
 
 /// The Welcome screen.
@@ -170,7 +193,7 @@ impl Component for WelcomeState {
         }));
         match ctx.setup.firmware {
             Some(fw) if fw.is_uefi() => {
-                lines.push(Line::from(t!("welcome-firmware", firmware = fw.describe())));
+                lines.push(Line::from(t!("welcome-firmware", firmware = firmware(fw))));
             }
             Some(_) => {
                 let loud = Style::default().add_modifier(Modifier::BOLD);

@@ -317,6 +317,16 @@ fn each_state(lang: Lang, each: &mut dyn FnMut(&str, &Fixture, &mut App)) {
     key(&mut app, KeyCode::Enter);
     each("action_bios_mode", &fx, &mut app);
 
+    // UEFI in setup mode, the longest way to say how the machine started.
+    let fx = super::fixture();
+    let mut app = started_in(lang, &fx, &[&fx.blank], |s| {
+        s.firmware = Some(Firmware::Uefi {
+            secure_boot: Some(false),
+            setup_mode: Some(true),
+        });
+    });
+    each("welcome_uefi_setup_mode", &fx, &mut app);
+
     // A medium that cannot be used.
     let fx = super::fixture();
     let mut app = started_in(lang, &fx, &[&fx.installed], |s| {
