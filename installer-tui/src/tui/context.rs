@@ -230,6 +230,12 @@ impl Context {
             setup.lang.code(),
             english_name(setup.lang)
         ));
+        if let Some(v) = &setup.lang_unknown {
+            log.push(super::widgets::logged(
+                "lang-unknown",
+                format!("ferry.lang={v} is not a language the installer speaks: English"),
+            ));
+        }
         Context {
             log,
             lang: setup.lang,

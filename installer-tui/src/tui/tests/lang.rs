@@ -128,6 +128,12 @@ fn an_unknown_kernel_language_is_english_with_a_notice() {
             "[l] Language: English",
         ],
     );
+    let logged = "ferry.lang=de is not a language the installer speaks: English [lang-unknown]";
+    assert!(
+        app.ctx.log.lines().iter().any(|l| l == logged),
+        "{:?}",
+        app.ctx.log.lines()
+    );
 }
 
 #[test]
