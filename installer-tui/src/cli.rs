@@ -4,6 +4,8 @@ use clap::{Args, Parser, Subcommand};
 use install::PartitionSizes;
 use std::path::PathBuf;
 
+use crate::l10n::Lang;
+
 /// Ferry installer: upgrade or reinstall this machine from the boot medium.
 ///
 /// Without a subcommand it runs the interactive installer: at boot on the
@@ -62,6 +64,10 @@ pub struct TuiArgs {
     /// /run/ferry-installer.log).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Language of the screens: en or fr (at boot: ferry.lang=; an answer
+    /// file's language comes first).
+    #[arg(long, value_name = "CODE", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
 }
 
 /// Subcommands.
@@ -181,6 +187,13 @@ pub struct ApplyArgs {
 }
 
 /// `--layout-mib ESP,ROOT,CONFIG,MIN_DATA`: four sizes in MiB.
+fn parse_lang(code: &str) -> Result<Lang, String> {
+    Lang::from_code(code).ok_or_else(|| {
+        let known: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+        format!("{code}: the installer speaks {}", known.join(", "))
+    })
+}
+
 fn parse_layout(l: &str) -> Result<PartitionSizes, String> {
     let expected = || format!("{l}: four sizes in MiB expected (ESP,ROOT,CONFIG,MIN_DATA)");
     let mib: Vec<u64> = l

@@ -10,6 +10,7 @@ use payload::TrustStore;
 
 use crate::boot_medium::BootMedium;
 use crate::cli::TuiArgs;
+use crate::l10n::{self, t, Lang};
 use crate::tui::context::{Exit, Setup};
 
 /// Exit code: the technician left the installer (init starts it again).
@@ -61,7 +62,14 @@ pub fn run(args: TuiArgs) -> anyhow::Result<()> {
     let exit = crate::tui::run(setup)?;
     let code = exit_code(exit);
     if args.medium.is_some() && exit != Exit::Quit {
-        eprintln!("simulation: {exit:?} requested (exit code {code})");
+        eprintln!(
+            "{}",
+            t!(
+                "console-simulation-exit",
+                exit = format!("{exit:?}"),
+                code = code
+            )
+        );
     }
     std::process::exit(code);
 }
@@ -73,7 +81,7 @@ fn trust(paths: &[PathBuf]) -> anyhow::Result<TrustStore> {
         TrustStore::load(paths)?
     };
     if trust.is_empty() {
-        bail!("no trusted key: give --trust KEY.pub (at boot: {KEYS_DIR}/*.pub)");
+        bail!("{}", t!("console-no-key", dir = KEYS_DIR));
     }
     Ok(trust)
 }
@@ -100,7 +108,7 @@ fn wait_for_medium(id: Option<&str>, secs: u64) -> anyhow::Result<BootMedium> {
             }
             Err(_) => {
                 if !said {
-                    eprintln!("Waiting for the boot medium (DVD or USB stick) to appear...");
+                    eprintln!("{}", t!("console-waiting"));
                     said = true;
                 }
                 std::thread::sleep(std::time::Duration::from_millis(500));
@@ -128,6 +136,10 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
         String::new()
     };
     let params = cmdline_params(&cmdline);
+    // The language first: what is printed while the medium is awaited is
+    // in it already.
+    let (lang, lang_unknown) = language(args.lang, param(&params, "ferry.lang"));
+    l10n::set(lang);
     let medium = match &args.medium {
         Some(p) => BootMedium::open(p)?,
         None => wait_for_medium(
@@ -146,6 +158,21 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
         Vec::new()
     };
     let term = std::env::var("TERM").unwrap_or_default();
+    let answer = crate::answer::find(
+        args.answer.as_deref(),
+        param(&params, "ferry.answer"),
+        &medium,
+    );
+    // The answer file's language beats the kernel parameter.
+    let lang = match &answer {
+        Some(Ok(a)) => a
+            .language
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or(lang),
+        _ => lang,
+    };
+    l10n::set(lang);
     Ok(Setup {
         trust: trust(&args.trust)?,
         disks,
@@ -163,11 +190,7 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
             _ if boot => install::Shim::installed(),
             _ => None,
         },
-        answer: crate::answer::find(
-            args.answer.as_deref(),
-            param(&params, "ferry.answer"),
-            &medium,
-        ),
+        answer,
         lock: args
             .lock
             .clone()
@@ -179,8 +202,23 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
         serial: term.starts_with("vt"),
         firmware: boot.then(|| detect::Firmware::read(Path::new("/"))),
         machine: boot.then(|| detect::MachineIdentity::read(Path::new("/"))),
+        lang,
+        lang_unknown,
         medium,
     })
+}
+
+/// The language to start in: `--lang`, else `ferry.lang=`, else English;
+/// with the `ferry.lang=` value the installer does not speak, if so.
+fn language(option: Option<Lang>, param: Option<&str>) -> (Lang, Option<String>) {
+    match (option, param) {
+        (Some(l), _) => (l, None),
+        (None, Some(p)) => match Lang::from_code(p) {
+            Some(l) => (l, None),
+            None => (Lang::En, Some(p.to_string())),
+        },
+        (None, None) => (Lang::En, None),
+    }
 }
 
 #[cfg(test)]
@@ -193,6 +231,24 @@ mod tests {
         assert_eq!(param(&p, "ferry.medium"), Some("0123"));
         assert_eq!(param(&p, "ferry.answer"), Some("/x.toml"));
         assert_eq!(param(&p, "ferry.console"), None);
+    }
+
+    #[test]
+    fn reads_the_language() {
+        let p = cmdline_params("quiet ferry.lang=fr ro");
+        assert_eq!(language(None, param(&p, "ferry.lang")), (Lang::Fr, None));
+        assert_eq!(language(None, None), (Lang::En, None));
+        // --lang of a simulation run comes first.
+        assert_eq!(language(Some(Lang::En), Some("fr")), (Lang::En, None));
+        // A language the installer does not speak: English, and Welcome
+        // says what was asked for.
+        assert_eq!(
+            language(None, Some("de")),
+            (Lang::En, Some("de".to_string()))
+        );
+        // The engine's list of answer-file languages is the catalogs'.
+        let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+        assert_eq!(codes, install::answers::LANGUAGES);
     }
 
     #[test]

@@ -107,6 +107,15 @@ pub enum AnswerProblem {
     NotAFinish(String),
     #[error("seconds from 0 to 3600 are expected")]
     BadDelay,
+    /// A language the installer's screens do not speak.
+    #[error(
+        "{given:?} is not a language of the installer; say {}",
+        quoted(expected)
+    )]
+    NotALanguage {
+        given: String,
+        expected: &'static [&'static str],
+    },
 
     /// The machine has no disk.
     #[error("there is no disk to install on")]
@@ -140,4 +149,14 @@ pub enum AnswerProblem {
     /// The release refuses a configuration value.
     #[error("the answer file does not fit this release: {0}")]
     Mismatch(Box<AnswerMismatch>),
+}
+
+/// `"en" or "fr"`, `"en", "de" or "fr"`.
+fn quoted(codes: &[&str]) -> String {
+    let q: Vec<String> = codes.iter().map(|c| format!("{c:?}")).collect();
+    match q.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }

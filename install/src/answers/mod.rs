@@ -85,6 +85,9 @@ pub struct AnswerFile {
     pub finish: Finish,
     /// Seconds the result stays on screen before reboot or power off.
     pub delay: u64,
+    /// The language of the installer's screens (`language = "fr"`), one of
+    /// [`LANGUAGES`].
+    pub language: Option<String>,
     pub(crate) text: String,
 }
 
@@ -153,7 +156,11 @@ impl Ctx<'_> {
 
 /// The keys of the file, of `[install]`, of a disk selector and of
 /// `[finish]`.
-const ROOT_KEYS: &[&str] = &["install", "config", "finish"];
+const ROOT_KEYS: &[&str] = &["language", "install", "config", "finish"];
+
+/// The languages the installer's screens speak, by code: what
+/// `language = "..."` may say.
+pub const LANGUAGES: &[&str] = &["en", "fr"];
 const INSTALL_KEYS: &[&str] = &["action", "disk", "confirm-erase"];
 const SELECTOR_KEYS: &[&str] = &["model", "serial", "size-min"];
 const FINISH_KEYS: &[&str] = &["action", "delay"];
@@ -171,6 +178,20 @@ impl AnswerFile {
         })?;
         let root = doc.as_table();
         cx.only(root, "", ROOT_KEYS)?;
+        let language = match cx.string(root, "", "language")? {
+            None => None,
+            Some(l) if LANGUAGES.contains(&l.as_str()) => Some(l),
+            Some(l) => {
+                return Err(cx.err(
+                    root.get("language").and_then(Item::span),
+                    "language",
+                    AnswerProblem::NotALanguage {
+                        given: l,
+                        expected: LANGUAGES,
+                    },
+                ))
+            }
+        };
         let install = root
             .get("install")
             .ok_or_else(|| cx.err(None, "install", AnswerProblem::NoInstallTable))?;
@@ -237,6 +258,7 @@ impl AnswerFile {
             config_lines,
             finish,
             delay,
+            language,
             text: text.to_string(),
         })
     }
@@ -406,6 +428,25 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_language() {
+        let text = "[install]\naction = \"auto\"\ndisk = \"only\"\n";
+        let a = AnswerFile::parse("a.toml", text).expect("parse");
+        assert_eq!(a.language, None);
+        for code in LANGUAGES {
+            let a = AnswerFile::parse("a.toml", &format!("language = {code:?}\n{text}"))
+                .expect("parse");
+            assert_eq!(a.language.as_deref(), Some(*code));
+        }
+        // The code as written, not a guess from a locale name.
+        let e = err(&format!("language = \"fr_FR.UTF-8\"\n{text}"));
+        assert_eq!(e.key, "language");
+        assert_eq!(
+            e.problem.to_string(),
+            "\"fr_FR.UTF-8\" is not a language of the installer; say \"en\" or \"fr\""
+        );
+    }
+
+    #[test]
     fn names_line_and_key_of_mistakes() {
         for (text, line, key, what) in [
             ("[install]\naction = \"upgrad\"\ndisk = \"only\"\n", 2, "install.action", "not an action"),
@@ -419,6 +460,8 @@ mod tests {
             ("[install]\naction = \"install\"\ndisk = \"only\"\n[config]\nengine = 1\n", 5, "config.engine", "document"),
             ("[install]\naction = \"install\"\ndisk = \"only\"\n\n[install\n", 5, "", "not valid TOML"),
             ("[instal]\naction = \"install\"\n", 1, "instal", "unknown key"),
+            ("language = \"de\"\n[install]\naction = \"auto\"\ndisk = \"only\"\n", 1, "language", "say \"en\" or \"fr\""),
+            ("language = 1\n[install]\naction = \"auto\"\ndisk = \"only\"\n", 1, "language", "a string"),
         ] {
             let e = err(text);
             assert_eq!((e.line, e.key.as_str()), (line, key), "{text}: {e}");
@@ -452,6 +495,15 @@ mod tests {
             &format!("{}[install]\n", "#\n".repeat(100_000)),
             &"a = [".repeat(5_000),
             &"a = {b = ".repeat(5_000),
+            "language = \"\"\n[install]\naction = \"auto\"\ndisk = \"only\"\n",
+            "language = \"fr\\u0000\"\n[install]\naction = \"auto\"\ndisk = \"only\"\n",
+            "language = [\"fr\"]\n[install]\naction = \"auto\"\ndisk = \"only\"\n",
+            "language = { code = \"fr\" }\n[install]\naction = \"auto\"\ndisk = \"only\"\n",
+            &format!(
+                "language = \"{}\"\n[install]\naction = \"auto\"\ndisk = \"only\"\n",
+                "fr".repeat(50_000)
+            ),
+            "language = \"../../etc/passwd\"\n[install]\naction = \"auto\"\ndisk = \"only\"\n",
         ] {
             let e = err(text);
             let lines = text.lines().count().max(1);

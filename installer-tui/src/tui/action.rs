@@ -2,7 +2,7 @@
 //! planned before it is shown; the ones `plan` refuses are dimmed, with the
 //! reason.
 
-use crate::l10n::t;
+use crate::l10n::{engine, t};
 use crossterm::event::{KeyCode, KeyEvent};
 use detect::Content;
 use install::{Action, PayloadInfo, Target};
@@ -57,28 +57,25 @@ pub fn choices(
                 .iter()
                 .filter_map(|&i| payloads.get(i).map(|p| p.manifest.version.clone()))
                 .collect();
+            let v = v.to_string();
             let (key, label) = match (o.action, &target.report.content) {
                 (Action::Hotfix, _) => (
                     'h',
-                    format!(
-                        "Apply hotfix {} to {v}",
-                        m.hotfix_id.clone().unwrap_or_default()
+                    t!(
+                        "action-hotfix",
+                        id = m.hotfix_id.clone().unwrap_or_default(),
+                        version = v
                     ),
                 ),
                 (Action::Upgrade, _) if !then.is_empty() => (
                     'u',
-                    format!(
-                        "Upgrade to {v} (keep configuration), then to {}",
-                        list(&then)
-                    ),
+                    t!("action-upgrade-then", version = v, then = list(&then)),
                 ),
-                (Action::Upgrade, _) => ('u', format!("Upgrade to {v} (keep configuration)")),
-                (Action::Repair, _) => {
-                    ('r', format!("Reinstall {v} (keep configuration and data)"))
-                }
-                (Action::Install, _) => ('i', format!("Install {v}")),
-                (Action::Wipe, Content::Ferry(_)) => ('w', format!("Wipe and reinstall {v}")),
-                (Action::Wipe, _) => ('i', format!("Install {v} (erases the disk)")),
+                (Action::Upgrade, _) => ('u', t!("action-upgrade", version = v)),
+                (Action::Repair, _) => ('r', t!("action-repair", version = v)),
+                (Action::Install, _) => ('i', t!("action-install", version = v)),
+                (Action::Wipe, Content::Ferry(_)) => ('w', t!("action-wipe", version = v)),
+                (Action::Wipe, _) => ('i', t!("action-install-erase", version = v)),
             };
             let mut c = install::Choice::new(o.action);
             c.sizes = setup.sizes;
@@ -111,7 +108,7 @@ fn list(versions: &[payload::Version]) -> String {
     let names: Vec<String> = versions.iter().map(ToString::to_string).collect();
     match names.split_last() {
         Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        Some((last, rest)) => t!("list-and", rest = rest.join(", "), last = last.as_str()),
         None => String::new(),
     }
 }
@@ -126,17 +123,16 @@ pub fn steps_note(plan: &install::Plan, then: &[payload::Version]) -> Vec<String
     let from = plan
         .from
         .as_ref()
-        .map_or("This release".to_string(), ToString::to_string);
+        .map_or_else(|| t!("steps-this-release"), ToString::to_string);
+    let to = plan.to.to_string();
     vec![
-        format!(
-            "{from} cannot be upgraded to {last} at once: this installs {} first;",
-            plan.to
+        t!(
+            "steps-note-1",
+            from = from,
+            last = last.to_string(),
+            to = to.as_str()
         ),
-        format!(
-            "once {} has started, this medium upgrades it to {}.",
-            plan.to,
-            list(then)
-        ),
+        t!("steps-note-2", to = to.as_str(), then = list(then)),
     ]
 }
 
@@ -169,21 +165,27 @@ impl Component for ActionState {
         })
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> String {
         let planned = &self.planned;
         let mut lines = Vec::new();
         if let Some(d) = ctx.disks().get(planned.disk) {
-            lines.push(Line::from(format!("Disk: {}", d.path.display())));
+            lines.push(Line::from(t!(
+                "action-disk",
+                disk = d.path.display().to_string()
+            )));
             lines.push(Line::from(format!("  {}", disk_summary(d))));
             lines.push(Line::from(""));
         }
         if let Some(e) = &planned.error {
-            lines.push(Line::from(format!("This disk cannot be used: {e}")));
+            lines.push(Line::from(t!(
+                "action-disk-unusable",
+                error = engine::inspect_error(e)
+            )));
         }
         for (i, c) in planned.choices.iter().enumerate() {
             lines.push(entry(i == self.cursor, c.key, &c.label, c.plan.is_ok()));
             match &c.plan {
-                Err(why) => lines.push(Line::from(format!("      {why}"))),
+                Err(why) => lines.push(Line::from(format!("      {}", engine::refusal(why)))),
                 Ok(plan) => {
                     for note in steps_note(plan, &c.then) {
                         lines.push(Line::from(format!("      {note}")));
@@ -193,11 +195,9 @@ impl Component for ActionState {
         }
         if planned.choices.iter().all(|c| c.plan.is_err()) {
             lines.push(Line::from(""));
-            lines.push(Line::from(
-                "Nothing can be done on this disk with this medium. Esc goes back.",
-            ));
+            lines.push(Line::from(t!("action-nothing")));
         }
         f.render_widget(text(lines, &t!("screen-action")), area);
-        "Up/Down move  Enter choose  Esc back"
+        t!("hints-move-choose-back")
     }
 }

@@ -8,6 +8,7 @@ use super::context::{Component, Context, Setup};
 use super::disks::DisksState;
 use super::done::DoneState;
 use super::keyboard::KeyboardState;
+use super::language::LanguageState;
 use super::progress::ProgressState;
 use super::review::ReviewState;
 use super::welcome::WelcomeState;
@@ -20,6 +21,7 @@ pub enum Screen {
     Loading,
     Welcome(WelcomeState),
     Keyboard(KeyboardState),
+    Language(LanguageState),
     Check(CheckState),
     Disks(DisksState),
     /// Planning every choice for disk `disk`.
@@ -42,6 +44,7 @@ impl Screen {
             Screen::Loading | Screen::Inspecting { .. } => return None,
             Screen::Welcome(s) => s,
             Screen::Keyboard(s) => s,
+            Screen::Language(s) => s,
             Screen::Check(s) => s,
             Screen::Disks(s) => s,
             Screen::Action(s) => s,
@@ -57,6 +60,7 @@ impl Screen {
             Screen::Loading | Screen::Inspecting { .. } => return None,
             Screen::Welcome(s) => s,
             Screen::Keyboard(s) => s,
+            Screen::Language(s) => s,
             Screen::Check(s) => s,
             Screen::Disks(s) => s,
             Screen::Action(s) => s,

@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::context::{Component, Context, Go};
-use super::widgets::{bar, clock, size, text};
+use super::widgets::{bar, clock, decimal, size, text};
 
 /// The Check this medium screen.
 #[derive(Debug, Clone, Default)]
@@ -42,10 +42,10 @@ impl Component for CheckState {
             })
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, _ctx: &Context) -> &'static str {
+    fn draw(&self, f: &mut Frame, area: Rect, _ctx: &Context) -> String {
         let mut lines = vec![
-            Line::from("Reading the whole medium and comparing it with its checksums."),
-            Line::from("A damaged disc or stick shows here, before anything is installed."),
+            Line::from(t!("check-intro-1")),
+            Line::from(t!("check-intro-2")),
             Line::from(""),
         ];
         let width = area.width.saturating_sub(4).min(60) as usize;
@@ -57,31 +57,31 @@ impl Component for CheckState {
             0.0
         };
         let eta = if rate > 0.0 && self.total > self.done {
-            format!("  ETA {}", clock((self.total - self.done) as f64 / rate))
+            let left = clock((self.total - self.done) as f64 / rate);
+            format!("  {}", t!("eta", time = left))
         } else {
             String::new()
         };
-        lines.push(Line::from(format!(
-            "{} of {}  {:.1} MB/s{eta}",
-            size(self.done),
-            size(self.total),
-            rate / 1e6
-        )));
+        let bytes = t!(
+            "bytes-of",
+            done = size(self.done),
+            total = size(self.total),
+            rate = decimal(rate / 1e6)
+        );
+        lines.push(Line::from(format!("{bytes}{eta}")));
         lines.push(Line::from(""));
         let hints = match &self.result {
-            None => "Esc stop and go back",
+            None => t!("hints-check-running"),
             Some(Ok(s)) => {
-                lines.push(Line::from("Medium check passed"));
+                lines.push(Line::from(t!("check-passed")));
                 lines.push(Line::from(s.clone()));
-                "Enter back"
+                t!("hints-enter-back")
             }
             Some(Err(e)) => {
-                lines.push(Line::from("MEDIUM CHECK FAILED"));
+                lines.push(Line::from(t!("check-failed")));
                 lines.push(Line::from(e.clone()));
-                lines.push(Line::from(
-                    "Do not install from this medium: write a new one and boot from it.",
-                ));
-                "Enter back"
+                lines.push(Line::from(t!("check-failed-advice")));
+                t!("hints-enter-back")
             }
         };
         f.render_widget(text(lines, &t!("screen-check")), area);

@@ -18,6 +18,7 @@ use super::failure::{InspectError, LoadError};
 use super::log::Log;
 use crate::answer::{AnswerError, AnswerFile, Finish};
 use crate::boot_medium::BootMedium;
+use crate::l10n::Lang;
 
 /// How the installer was started and what it works with.
 #[derive(Debug, Clone)]
@@ -52,6 +53,12 @@ pub struct Setup {
     /// Who the machine is, from its firmware (at boot), for the reports;
     /// `None` in simulation.
     pub machine: Option<MachineIdentity>,
+    /// The language the screens start in (`--lang`, `ferry.lang=`, the
+    /// answer file's `language`).
+    pub lang: Lang,
+    /// `ferry.lang=` named a language the installer does not speak: that
+    /// value (Welcome says so).
+    pub lang_unknown: Option<String>,
 }
 
 /// Keyboard layouts offered on the VGA console.
@@ -152,6 +159,11 @@ pub enum Go {
     /// The keyboard layout `LAYOUTS[usize]` was chosen: load it, and back
     /// to Welcome.
     Layout(usize),
+    /// The language list.
+    Language,
+    /// The language was chosen: speak it; on the VGA console, propose its
+    /// keyboard layout.
+    Lang(Lang),
     /// Check this medium: start reading it.
     Check,
     /// The disk list, the cursor on disk `cursor`.
@@ -180,7 +192,7 @@ pub trait Component {
     /// Handle a key; where to go next, if anywhere.
     fn key(&mut self, k: KeyEvent, ctx: &mut Context) -> Option<Go>;
     /// Draw into `area`; the key hints for the bottom line.
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str;
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> String;
 }
 
 /// What every screen may read, whichever is shown.
@@ -190,6 +202,8 @@ pub struct Context {
     pub loaded: Option<Loaded>,
     /// Why the medium or payload cannot be used.
     pub load_error: Option<LoadError>,
+    /// The language the screens speak.
+    pub lang: Lang,
     /// The keyboard layout (index into [`LAYOUTS`]).
     pub layout: usize,
     /// What became of the last layout chosen.
@@ -210,8 +224,21 @@ pub struct Context {
 
 impl Context {
     pub fn new(setup: Setup) -> Context {
+        let mut log = Log::new(setup.log_file.clone());
+        log.push(format!(
+            "language: {} ({})",
+            setup.lang.code(),
+            english_name(setup.lang)
+        ));
+        if let Some(v) = &setup.lang_unknown {
+            log.push(super::widgets::logged(
+                "lang-unknown",
+                format!("ferry.lang={v} is not a language the installer speaks: English"),
+            ));
+        }
         Context {
-            log: Log::new(setup.log_file.clone()),
+            log,
+            lang: setup.lang,
             setup,
             loaded: None,
             load_error: None,
@@ -234,5 +261,13 @@ impl Context {
     pub fn release(&self) -> Option<String> {
         let m = &self.loaded.as_ref()?.payloads.first()?.manifest;
         Some(format!("{} {}", m.product, m.version))
+    }
+}
+
+/// A language's name in English, for the log.
+pub fn english_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "English",
+        Lang::Fr => "French",
     }
 }

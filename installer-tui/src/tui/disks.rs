@@ -47,11 +47,8 @@ impl Component for DisksState {
         }
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
-        let mut lines = vec![
-            Line::from("Choose the disk to install on or upgrade:"),
-            Line::from(""),
-        ];
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> String {
+        let mut lines = vec![Line::from(t!("disks-intro")), Line::from("")];
         let mut cursor_line = 0;
         for (i, d) in ctx.disks().iter().enumerate() {
             let selected = i == self.cursor;
@@ -84,9 +81,7 @@ impl Component for DisksState {
             }
         }
         if ctx.disks().is_empty() {
-            lines.push(Line::from(
-                "No disk was found. Check the cables and the firmware's disk settings.",
-            ));
+            lines.push(Line::from(t!("disks-none")));
         }
         let inner = area.height.saturating_sub(2) as usize;
         let scroll = (cursor_line + 3).saturating_sub(inner) as u16;
@@ -97,6 +92,6 @@ impl Component for DisksState {
                 .scroll((scroll, 0)),
             area,
         );
-        "Up/Down move  Enter choose  1-9 pick  Esc back"
+        t!("hints-disks")
     }
 }

@@ -1,6 +1,6 @@
 //! Done and Failed: the result, where the report is, what to do next.
 
-use crate::l10n::t;
+use crate::l10n::{engine, t};
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use super::context::{Component, Context, Countdown, Exit, Go};
 use super::failure::RunError;
-use super::widgets::{log_view, text};
+use super::widgets::{action_code, log_view, text};
 use crate::answer::Finish;
 
 /// How a run ended.
@@ -46,29 +46,18 @@ pub struct DoneState {
 }
 
 /// Heading of the Done screen: "Upgrade complete".
-pub fn done_title(action: Action) -> &'static str {
-    match action {
-        Action::Upgrade => "Upgrade complete",
-        Action::Hotfix => "Hotfix complete",
-        Action::Repair => "Reinstall complete",
-        Action::Wipe => "Wipe and reinstall complete",
-        Action::Install => "Install complete",
-    }
+pub fn done_title(action: Action) -> String {
+    t!("done-title", action = action_code(action))
 }
 
 /// Heading of the Failed screen: "Upgrade failed", "Upgrade cancelled".
 pub fn failed_title(o: &Outcome) -> String {
-    let what = match o.action {
-        Action::Upgrade => "Upgrade",
-        Action::Hotfix => "Hotfix",
-        Action::Repair => "Reinstall",
-        Action::Wipe => "Wipe and reinstall",
-        Action::Install => "Install",
-    };
-    format!(
-        "{what} {}",
-        if o.cancelled { "cancelled" } else { "failed" }
-    )
+    let action = action_code(o.action);
+    if o.cancelled {
+        t!("cancelled-title", action = action)
+    } else {
+        t!("failed-title", action = action)
+    }
 }
 
 impl Component for DoneState {
@@ -102,10 +91,10 @@ impl Component for DoneState {
         None
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> String {
         if self.show_log {
             log_view(f, area, ctx.log.lines());
-            return "any key back";
+            return t!("hints-any-key");
         }
         let o = &self.outcome;
         let mut lines = Vec::new();
@@ -113,53 +102,50 @@ impl Component for DoneState {
         if o.ok {
             lines.push(Line::from(done_title(o.action)));
             lines.push(Line::from(""));
-            lines.push(Line::from(format!(
-                "{} {} is installed in slot {}; it starts at the next boot.",
-                o.product, o.release, o.slot
+            lines.push(Line::from(t!(
+                "done-installed",
+                product = o.product.as_str(),
+                version = o.release.to_string(),
+                slot = o.slot.to_string()
             )));
             report_lines(&mut lines, o, ctx);
             lines.push(Line::from(""));
             if let Some(c) = &self.countdown {
                 let left = c.at.saturating_duration_since(std::time::Instant::now());
-                let what = match c.finish {
-                    Finish::PowerOff => "Powering off",
-                    _ => "Rebooting",
+                let finish = match c.finish {
+                    Finish::PowerOff => "poweroff",
+                    _ => "reboot",
                 };
-                lines.push(Line::from(format!(
-                    "{what} in {} s; press any key to stay.",
-                    left.as_secs() + 1
+                lines.push(Line::from(t!(
+                    "done-countdown",
+                    finish = finish,
+                    seconds = left.as_secs() + 1
                 )));
             }
-            lines.push(Line::from("Remove the medium and press Enter to reboot"));
-            lines.push(Line::from("(p power off, s rescue shell)"));
-            hints = "Enter reboot  p power off  s shell  l log";
+            lines.push(Line::from(t!("done-remove")));
+            lines.push(Line::from(t!("done-other-keys")));
+            hints = t!("hints-done");
             f.render_widget(text(lines, &t!("screen-done")), area);
         } else {
             lines.push(Line::from(failed_title(o)));
             lines.push(Line::from(""));
             if let Some(e) = &o.error {
                 lines.push(Line::from(if o.cancelled {
-                    "Stopped at the technician's request.".to_string()
+                    t!("failed-stopped")
                 } else {
-                    format!("What failed: {e}")
+                    t!("failed-what", error = engine::run_error(e))
                 }));
             }
             lines.push(Line::from(""));
             lines.push(Line::from(match (&o.keep_slot, o.wrote) {
-                (Some(s), _) => format!(
-                    "The previous system (slot {s}) is still the default and starts as before."
-                ),
-                (None, false) => "Nothing was written; the disk is as it was.".to_string(),
-                (None, true) => {
-                    "The disk was partly written and holds no working system: retry, or wipe and reinstall.".to_string()
-                }
+                (Some(s), _) => t!("failed-kept", slot = s.to_string()),
+                (None, false) => t!("failed-nothing-written"),
+                (None, true) => t!("failed-partly-written"),
             }));
             report_lines(&mut lines, o, ctx);
             lines.push(Line::from(""));
-            lines.push(Line::from(
-                "[r] Retry   [s] Rescue shell   [b] Reboot   [l] Log",
-            ));
-            hints = "r retry  s shell  b reboot  l log";
+            lines.push(Line::from(t!("failed-keys")));
+            hints = t!("hints-failed");
             f.render_widget(text(lines, &t!("screen-failed")), area);
         }
         hints
@@ -168,14 +154,25 @@ impl Component for DoneState {
 
 fn report_lines(lines: &mut Vec<Line<'static>>, o: &Outcome, ctx: &Context) {
     if o.reports.is_empty() {
-        lines.push(Line::from("The report could not be saved."));
+        lines.push(Line::from(t!("report-not-saved")));
     } else {
-        lines.push(Line::from("Report saved to:"));
+        lines.push(Line::from(t!("report-saved")));
+        // A report's path longer than an 80-column console is wide: its
+        // directory, then its name, each whole.
         for r in &o.reports {
-            lines.push(Line::from(format!("  {r}")));
+            match r.rsplit_once('/') {
+                Some((dir, name)) if !dir.is_empty() && r.chars().count() > 74 => {
+                    lines.push(Line::from(format!("  {dir}/")));
+                    lines.push(Line::from(format!("    {name}")));
+                }
+                _ => lines.push(Line::from(format!("  {r}"))),
+            }
         }
     }
     if let Some(log) = &ctx.setup.log_file {
-        lines.push(Line::from(format!("Log: {} (press l)", log.display())));
+        lines.push(Line::from(t!(
+            "report-log",
+            path = log.display().to_string()
+        )));
     }
 }

@@ -9,20 +9,21 @@ use ratatui::Frame;
 
 use super::app::{App, Screen};
 use super::widgets::boxed;
+use crate::l10n::{self, t};
 
-/// Title of every screen; tests and the QEMU harness wait for it.
-pub const TITLE: &str = "Ferry installer";
-
-/// Draw the whole screen from the state; changes nothing.
+/// Draw the whole screen from the state, in its language; changes
+/// nothing else. The title line starts with the installer's name
+/// (`app-title`: tests and the QEMU harness wait for it).
 pub fn draw(f: &mut Frame, app: &App) {
     let ctx = &app.ctx;
+    l10n::set(ctx.lang);
     let [head, body, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
     ])
     .areas(f.area());
-    let mut title = TITLE.to_string();
+    let mut title = t!("app-title");
     if let Some(r) = ctx.release() {
         title.push_str(" - ");
         title.push_str(&r);
@@ -31,12 +32,12 @@ pub fn draw(f: &mut Frame, app: &App) {
         ctx.setup
             .medium
             .id()
-            .map(|id| format!("medium {id}"))
+            .map(|id| t!("header-medium", id = id))
             .unwrap_or_default()
     } else {
-        "simulation".to_string()
+        t!("header-simulation")
     };
-    let pad = (head.width as usize).saturating_sub(title.len() + right.len());
+    let pad = (head.width as usize).saturating_sub(title.chars().count() + right.chars().count());
     f.render_widget(
         Paragraph::new(format!("{title}{}{right}", " ".repeat(pad)))
             .style(Style::default().add_modifier(Modifier::REVERSED)),
@@ -46,7 +47,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         let [banner, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(body);
         f.render_widget(
-            Paragraph::new("! The installer on the other console is working.")
+            Paragraph::new(t!("other-console-busy"))
                 .style(Style::default().add_modifier(Modifier::BOLD)),
             banner,
         );
@@ -56,18 +57,10 @@ pub fn draw(f: &mut Frame, app: &App) {
     };
     let hints = match (&app.screen, app.screen.component()) {
         (_, Some(screen)) => screen.draw(f, body, ctx),
-        (Screen::Inspecting { .. }, None) => waiting(
-            f,
-            body,
-            "Disk",
-            "Looking at the disk and checking every choice...",
-        ),
-        (_, None) => waiting(
-            f,
-            body,
-            "Starting",
-            "Checking the medium's signature and looking at the disks...",
-        ),
+        (Screen::Inspecting { .. }, None) => {
+            waiting(f, body, &t!("waiting-disk-title"), &t!("waiting-disk"))
+        }
+        (_, None) => waiting(f, body, &t!("waiting-start-title"), &t!("waiting-start")),
     };
     f.render_widget(
         Paragraph::new(hints).style(Style::default().add_modifier(Modifier::REVERSED)),
@@ -76,10 +69,10 @@ pub fn draw(f: &mut Frame, app: &App) {
 }
 
 /// A box saying what the installer is busy with; no keys to hint at.
-fn waiting(f: &mut Frame, area: Rect, title: &str, what: &str) -> &'static str {
+fn waiting(f: &mut Frame, area: Rect, title: &str, what: &str) -> String {
     f.render_widget(
         Paragraph::new(vec![Line::from(""), Line::from(what.to_string())]).block(boxed(title)),
         area,
     );
-    ""
+    String::new()
 }

@@ -17,11 +17,13 @@ use super::disks::DisksState;
 use super::done::{DoneState, Outcome};
 use super::failure::{Failed, InspectError, LoadError};
 use super::keyboard::KeyboardState;
+use super::language::LanguageState;
 use super::progress::ProgressState;
 use super::review::ReviewState;
 use super::unattended;
 use super::welcome::WelcomeState;
-use super::widgets::disk_summary;
+use super::widgets::{disk_summary, in_english, logged};
+use crate::l10n::{self, t};
 
 /// What background work reports.
 #[derive(Debug)]
@@ -87,6 +89,7 @@ pub enum Command {
 
 /// Handle one event.
 pub fn update(app: &mut App, event: Event) -> Vec<Command> {
+    l10n::set(app.ctx.lang);
     match event {
         Event::Key(k) => key(app, k),
         Event::Msg(m) => message(app, m),
@@ -117,12 +120,31 @@ fn go(app: &mut App, to: Go) -> Vec<Command> {
     let mut cmds = Vec::new();
     app.screen = match to {
         Go::Welcome { at, notice } => Screen::Welcome(WelcomeState::at(at, notice)),
-        Go::Keyboard => Screen::Keyboard(KeyboardState { cursor: ctx.layout }),
+        Go::Keyboard => Screen::Keyboard(KeyboardState {
+            cursor: ctx.layout,
+            proposed: None,
+        }),
+        Go::Language => Screen::Language(LanguageState::at(ctx.lang)),
+        Go::Lang(lang) => {
+            ctx.lang = lang;
+            l10n::set(lang);
+            ctx.log.push(format!(
+                "language chosen: {} ({})",
+                lang.code(),
+                super::context::english_name(lang)
+            ));
+            // A serial console's keyboard is the remote terminal's.
+            if ctx.setup.serial {
+                Screen::Welcome(WelcomeState::at('l', None))
+            } else {
+                Screen::Keyboard(KeyboardState::propose(lang, ctx.layout))
+            }
+        }
         Go::Layout(i) => {
             // The layout is the console's, not a screen's.
             ctx.layout = i;
             if ctx.setup.serial {
-                ctx.layout_note = Some("On a serial console your terminal sets the layout.".into());
+                ctx.layout_note = Some(t!("layout-serial"));
             } else {
                 cmds.push(Command::SetLayout(LAYOUTS[i].to_string()));
             }
@@ -179,19 +201,25 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
                 ));
             }
             for d in &l.disks {
+                let summary = in_english(|| disk_summary(d));
                 ctx.log
-                    .push(format!("disk {}: {}", d.path.display(), disk_summary(d)));
+                    .push(format!("disk {}: {summary}", d.path.display()));
             }
             ctx.loaded = Some(*l);
-            app.screen = Screen::Welcome(WelcomeState::default());
+            let notice = ctx.setup.lang_unknown.as_ref().map(|v| lang_unknown(v));
+            app.screen = Screen::Welcome(WelcomeState::at('i', notice));
             if let Some(to) = unattended::start(&mut app.ctx) {
                 return go(app, to);
             }
         }
         Msg::Loaded(Err(e)) => {
-            ctx.log.push(format!("the medium cannot be used: {e}"));
+            ctx.log.push(logged(
+                "welcome-unusable",
+                format!("the medium cannot be used: {e}"),
+            ));
             ctx.load_error = Some(e);
-            app.screen = Screen::Welcome(WelcomeState::at('c', None));
+            let notice = ctx.setup.lang_unknown.as_ref().map(|v| lang_unknown(v));
+            app.screen = Screen::Welcome(WelcomeState::at('c', notice));
         }
         Msg::Inspected(r) => {
             let Screen::Inspecting { disk } = app.screen else {
@@ -238,7 +266,7 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
         )),
         Msg::Busy => {
             ctx.other_busy = true;
-            let note = "The installer on the other console is working; nothing was written here.";
+            let note = t!("notice-other-console");
             if let Some(p) = take_run(app) {
                 if p.run.unattended {
                     app.ctx.unattended = None;
@@ -246,12 +274,12 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
                         app,
                         Go::Welcome {
                             at: 'i',
-                            notice: Some(note.into()),
+                            notice: Some(note),
                         },
                     );
                 }
                 let mut review = ReviewState::new(p.picked);
-                review.note = Some(note.into());
+                review.note = Some(note);
                 app.screen = Screen::Review(review);
             }
         }
@@ -266,7 +294,7 @@ fn message(app: &mut App, m: Msg) -> Vec<Command> {
             ctx.medium_verified |= r.is_ok();
             ctx.log.push(match &r {
                 Ok(s) => format!("medium check: {s}"),
-                Err(e) => format!("medium check failed: {e}"),
+                Err(e) => logged("check-failed", format!("medium check failed: {e}")),
             });
             if let Screen::Check(c) = &mut app.screen {
                 c.result = Some(r);
@@ -315,7 +343,10 @@ fn finished(app: &mut App, r: Result<Box<Report>, Box<Failed>>) -> Vec<Command> 
             "{} of {} {} finished",
             plan.action, plan.product, plan.to
         )),
-        Some(e) => log.push(format!("{} failed: {e}", plan.action)),
+        Some(e) => log.push(logged(
+            "failed-what",
+            format!("{} failed: {e}", plan.action),
+        )),
     }
     let outcome = Outcome {
         ok,
@@ -355,4 +386,10 @@ fn tick(app: &mut App) {
             app.ctx.exit = Some(exit);
         }
     }
+}
+
+/// Welcome's notice about a `ferry.lang=` the installer does not speak.
+fn lang_unknown(value: &str) -> String {
+    let known: Vec<&str> = l10n::Lang::ALL.iter().map(|l| l.code()).collect();
+    t!("lang-unknown", value = value, known = known.join(", "))
 }

@@ -1,6 +1,7 @@
-//! Keyboard layout: the layouts offered on the VGA console.
+//! Keyboard layout: the layouts offered on the VGA console. Choosing a
+//! language brings the technician here with its layout proposed.
 
-use crate::l10n::t;
+use crate::l10n::{t, Lang};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -14,6 +15,22 @@ use super::widgets::{moved, text};
 pub struct KeyboardState {
     /// The highlighted layout (index into [`LAYOUTS`]).
     pub cursor: usize,
+    /// The layout under the cursor is proposed for this language, just
+    /// chosen: Enter takes it, Esc keeps the current one.
+    pub proposed: Option<Lang>,
+}
+
+impl KeyboardState {
+    /// The list with the cursor on `lang`'s layout, proposed.
+    pub fn propose(lang: Lang, current: usize) -> KeyboardState {
+        KeyboardState {
+            cursor: LAYOUTS
+                .iter()
+                .position(|l| *l == lang.keyboard())
+                .unwrap_or(current),
+            proposed: Some(lang),
+        }
+    }
 }
 
 impl Component for KeyboardState {
@@ -23,7 +40,7 @@ impl Component for KeyboardState {
         }
         match k.code {
             KeyCode::Esc => Some(Go::Welcome {
-                at: 'k',
+                at: if self.proposed.is_some() { 'l' } else { 'k' },
                 notice: None,
             }),
             KeyCode::Enter => Some(Go::Layout(self.cursor)),
@@ -31,17 +48,30 @@ impl Component for KeyboardState {
         }
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
-        let mut lines = vec![
-            Line::from("Choose the layout of the keyboard attached to this machine."),
-            Line::from(""),
-        ];
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> String {
+        let mut lines = vec![Line::from(t!("keyboard-intro")), Line::from("")];
         for (i, l) in LAYOUTS.iter().enumerate() {
             let mark = if i == self.cursor { "> " } else { "  " };
-            let cur = if i == ctx.layout { " (current)" } else { "" };
-            lines.push(Line::from(format!("{mark}{l}{cur}")));
+            let name = if i == ctx.layout {
+                t!("item-current", item = *l)
+            } else {
+                l.to_string()
+            };
+            lines.push(Line::from(format!("{mark}{name}")));
+        }
+        let current = LAYOUTS[ctx.layout];
+        if let Some(lang) = self.proposed {
+            lines.push(Line::from(""));
+            lines.push(Line::from(t!(
+                "keyboard-proposed",
+                language = lang.name(),
+                layout = current
+            )));
         }
         f.render_widget(text(lines, &t!("screen-keyboard")), area);
-        "Up/Down move  Enter choose  Esc back"
+        match self.proposed {
+            Some(_) => t!("hints-keyboard-proposed", layout = current),
+            None => t!("hints-move-choose-back"),
+        }
     }
 }

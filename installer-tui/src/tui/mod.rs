@@ -7,7 +7,7 @@
 //! background threads that report over a channel.
 //!
 //! Each screen is a module with its state, its keys and its drawing
-//! ([`context::Component`]): [`welcome`], [`keyboard`], [`check`],
+//! ([`context::Component`]): [`welcome`], [`keyboard`], [`language`], [`check`],
 //! [`disks`], [`action`] (What to do), [`review`], [`progress`], [`done`]
 //! (and Failed). A screen imports the shared types of [`context`] and the
 //! pieces of [`widgets`], never another screen: where a key leads is a
@@ -30,6 +30,7 @@ pub mod check;
 pub mod disks;
 pub mod done;
 pub mod keyboard;
+pub mod language;
 pub mod progress;
 pub mod review;
 pub mod welcome;

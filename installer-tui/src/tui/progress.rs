@@ -1,7 +1,7 @@
 //! Progress: the engine's steps, the bytes of the current one with rate
 //! and ETA, the log one key away, and Cancel while it changes nothing.
 
-use crate::l10n::t;
+use crate::l10n::{engine, t};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,7 +14,7 @@ use ratatui::Frame;
 
 use super::context::{Component, Context, Go, Picked};
 use super::log::Log;
-use super::widgets::{bar, clock, log_view, size, text};
+use super::widgets::{action_code, bar, clock, decimal, log_view, size, text};
 
 /// State of a step on the Progress screen.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,7 +91,7 @@ impl ProgressState {
             steps: plan
                 .steps
                 .iter()
-                .map(|s| (s.kind, s.title.clone(), StepState::Pending))
+                .map(|s| (s.kind, engine::step(s), StepState::Pending))
                 .collect(),
             plan,
             bytes: None,
@@ -157,28 +157,35 @@ pub fn cancel_text(run: &Run) -> String {
         .map(|s| s.to_string())
         .unwrap_or_else(|| "?".into());
     if run.cancel_requested {
-        return "Cancelling: the installer stops at the next block it reads.".into();
+        return t!("cancel-requested");
     }
     match (plan.action, run.cancel_possible()) {
-        (Action::Upgrade | Action::Hotfix | Action::Repair, true) => format!(
-            "c Cancel: stops now; slot {keep} stays the default and its configuration is untouched."
-        ),
-        (Action::Upgrade | Action::Hotfix | Action::Repair, false) => format!(
-            "Too late to cancel: the new system is already the default. If it does not start, the machine returns to slot {keep} by itself."
-        ),
-        (_, true) => "c Cancel: stops now; nothing has been written yet.".into(),
-        (_, false) => "Cancel is not possible: the disk is being erased. If the installer is stopped now, the disk has no working system until the installer runs again.".into(),
+        (Action::Upgrade | Action::Hotfix | Action::Repair, true) => {
+            t!("cancel-keep-slot", slot = keep)
+        }
+        (Action::Upgrade | Action::Hotfix | Action::Repair, false) => {
+            t!("cancel-too-late", slot = keep)
+        }
+        (_, true) => t!("cancel-nothing-written"),
+        (_, false) => t!("cancel-erasing"),
     }
 }
 
+/// `s` in `width` characters: shortened after its last whole word that
+/// fits, with `...`, never in the middle of a word.
 fn fit(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(3)).collect();
-        t.push_str("...");
-        t
+        return s.to_string();
     }
+    let head: String = s.chars().take(width.saturating_sub(3)).collect();
+    let between = head.ends_with(' ') || s.chars().nth(head.chars().count()) == Some(' ');
+    let at = if between {
+        // The cut falls between two words already.
+        head.len()
+    } else {
+        head.rfind(' ').unwrap_or(head.len())
+    };
+    format!("{}...", head[..at].trim_end())
 }
 
 impl Component for ProgressState {
@@ -200,32 +207,24 @@ impl Component for ProgressState {
         None
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> String {
         if self.show_log {
             log_view(f, area, ctx.log.lines());
-            return "l back to progress";
+            return t!("hints-progress-log");
         }
         let run = &self.run;
         let plan = &run.plan;
         let width = area.width.saturating_sub(4) as usize;
-        let verb = match plan.action {
-            Action::Upgrade => "Upgrading",
-            Action::Hotfix => "Applying a hotfix to",
-            Action::Repair => "Reinstalling",
-            Action::Wipe => "Wiping and reinstalling",
-            Action::Install => "Installing",
-        };
-        let mut lines = vec![Line::from(fit(
-            &format!(
-                "{verb} {} with {} {}",
-                plan.disk.display(),
-                plan.product,
-                plan.to
-            ),
-            width,
-        ))];
+        let heading = t!(
+            "progress-heading",
+            action = action_code(plan.action),
+            disk = plan.disk.display().to_string(),
+            product = plan.product.to_string(),
+            version = plan.to.to_string()
+        );
+        let mut lines = vec![Line::from(fit(&heading, width))];
         if run.unattended {
-            lines.push(Line::from("Unattended: following the answer file."));
+            lines.push(Line::from(t!("progress-unattended")));
         }
         lines.push(Line::from(""));
         let mut current = None;
@@ -236,16 +235,17 @@ impl Component for ProgressState {
                     current = Some(title.clone());
                     ("[>]", String::new())
                 }
-                StepState::Done(s) => ("[x]", format!(" {s:.1}s")),
+                StepState::Done(s) => ("[x]", format!(" {}s", decimal(*s))),
             };
             let head = format!("{mark} {:>2}. ", i + 1);
-            let room = width.saturating_sub(head.len() + tail.len());
+            let room = width.saturating_sub(head.len() + tail.chars().count());
             lines.push(Line::from(format!("{head}{}{tail}", fit(title, room))));
         }
         lines.push(Line::from(""));
         if let (Some((done, total, rate)), Some(_)) = (run.bytes, &current) {
             let eta = if rate > 0.0 && total > done {
-                format!("  ETA {}", clock((total - done) as f64 / rate))
+                let left = clock((total - done) as f64 / rate);
+                format!("  {}", t!("eta", time = left))
             } else {
                 String::new()
             };
@@ -254,29 +254,44 @@ impl Component for ProgressState {
                 "{} {pct:>3}%",
                 bar(done, total, width.saturating_sub(6).min(60))
             )));
-            lines.push(Line::from(format!(
-                "{} of {}  {:.1} MB/s{eta}",
-                size(done),
-                size(total),
-                rate / 1e6
-            )));
+            let bytes = t!(
+                "bytes-of",
+                done = size(done),
+                total = size(total),
+                rate = decimal(rate / 1e6)
+            );
+            lines.push(Line::from(format!("{bytes}{eta}")));
             if let Some((read, stored)) = run.medium {
-                lines.push(Line::from(format!(
-                    "Read from the medium: {} of {}",
-                    size(read),
-                    size(stored)
+                lines.push(Line::from(t!(
+                    "progress-medium-read",
+                    done = size(read),
+                    total = size(stored)
                 )));
             }
         } else {
-            lines.push(Line::from(format!(
-                "Elapsed {}",
-                clock(run.started.elapsed().as_secs_f64())
+            lines.push(Line::from(t!(
+                "progress-elapsed",
+                time = clock(run.started.elapsed().as_secs_f64())
             )));
         }
         lines.push(Line::from(
             run.cancel_note.clone().unwrap_or_else(|| cancel_text(run)),
         ));
         f.render_widget(text(lines, &t!("screen-progress")), area);
-        "l log  c cancel"
+        t!("hints-progress")
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fit;
+
+    #[test]
+    fn fit_shortens_after_a_whole_word() {
+        assert_eq!(fit("Write slot b", 20), "Write slot b");
+        assert_eq!(fit("Write slot b (root, kernel)", 20), "Write slot b...");
+        assert_eq!(fit("Write slot b (root)", 16), "Write slot b...");
+        assert_eq!(fit("Écrire l'emplacement b", 14), "Écrire...");
+        assert!(fit("Writeslotbrootkernel", 10).chars().count() <= 10);
     }
 }

@@ -10,7 +10,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::context::{Component, Context, Go, Picked};
-use super::widgets::{boxed, text};
+use super::widgets::{action_code, boxed, rows_needed, text};
+
+/// The confirmation word of the English screens, accepted whatever the
+/// language.
+const ENGLISH_WORD: &str = "ERASE";
 
 /// The Review screen.
 #[derive(Debug, Default)]
@@ -31,8 +35,9 @@ impl ReviewState {
         }
     }
 
-    /// The word that confirms erasing, when the plan erases something.
-    pub fn confirm_word(&self, ctx: &Context) -> Option<&'static str> {
+    /// The word that confirms erasing (`ERASE`, in the screens'
+    /// language), when the plan erases something.
+    pub fn confirm_word(&self, ctx: &Context) -> Option<String> {
         let plan = self.picked.plan()?;
         let blank = matches!(
             ctx.disks()
@@ -41,7 +46,7 @@ impl ReviewState {
             Some(detect::Content::Blank)
         );
         (plan.action == Action::Wipe || (plan.action == Action::Install && !blank))
-            .then_some("ERASE")
+            .then(|| t!("confirm-word"))
     }
 
     /// The disk's short name, also accepted as confirmation.
@@ -65,6 +70,28 @@ impl ReviewState {
         let at = 1.min(out.len());
         out.splice(at..at, super::action::steps_note(plan, then));
         out
+    }
+
+    /// The confirmation's lines: what to type or press, and the note.
+    fn confirm_lines(&self, plan: &Plan, word: Option<String>) -> Vec<Line<'static>> {
+        let mut confirm = Vec::new();
+        match word {
+            Some(w) => {
+                confirm.push(Line::from(match self.disk_name() {
+                    Some(n) => t!("confirm-type-or-name", word = w, name = n),
+                    None => t!("confirm-type", word = w),
+                }));
+                confirm.push(Line::from(format!("> {}_", self.picked.typed)));
+            }
+            None => confirm.push(Line::from(t!(
+                "confirm-enter",
+                action = action_code(plan.action)
+            ))),
+        }
+        if let Some(n) = &self.note {
+            confirm.push(Line::from(n.clone()));
+        }
+        confirm
     }
 
     /// Back to What to do, the cursor on `cursor`.
@@ -101,10 +128,10 @@ impl Component for ReviewState {
                 if let Some(w) = word {
                     let typed = self.picked.typed.trim();
                     let by_name = self.disk_name().is_some_and(|n| n == typed);
-                    if typed != w && !by_name {
-                        self.note = Some(format!(
-                            "That is not {w}: nothing was written. Type {w} and press Enter, or Esc to go back."
-                        ));
+                    // The English word is accepted in every language: it
+                    // is what the technician may have been told to type.
+                    if typed != w && typed != ENGLISH_WORD && !by_name {
+                        self.note = Some(t!("confirm-wrong", word = w));
                         self.picked.typed.clear();
                         return None;
                     }
@@ -122,19 +149,32 @@ impl Component for ReviewState {
         None
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> String {
         let Some(plan) = self.picked.plan() else {
-            return "";
+            return String::new();
         };
         let word = self.confirm_word(ctx);
+        let confirm = self.confirm_lines(plan, word);
+        // The confirmation is never cut: its box grows with what it says
+        // (a longer language, a note under it), the plan scrolls above.
+        let inner = area.width.saturating_sub(2).max(1) as usize;
+        let rows: usize = confirm
+            .iter()
+            .map(|l| {
+                let s: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                rows_needed(&s, inner)
+            })
+            .sum();
+        let height = (rows + 2).clamp(5, area.height.saturating_sub(4).max(5) as usize) as u16;
         let [top, bottom] =
-            Layout::vertical([Constraint::Min(4), Constraint::Length(5)]).areas(area);
+            Layout::vertical([Constraint::Min(4), Constraint::Length(height)]).areas(area);
         let lines: Vec<Line> = self.lines(plan).into_iter().map(Line::from).collect();
         let total = lines.len();
-        let title = format!(
-            "Review: {} (line {} of {total})",
-            plan.action,
-            (self.scroll as usize + 1).min(total)
+        let title = t!(
+            "review-title",
+            action = action_code(plan.action),
+            line = (self.scroll as usize + 1).min(total),
+            total = total
         );
         f.render_widget(
             Paragraph::new(lines)
@@ -143,26 +183,7 @@ impl Component for ReviewState {
                 .scroll((self.scroll, 0)),
             top,
         );
-        let mut confirm = Vec::new();
-        match word {
-            Some(w) => {
-                confirm.push(Line::from(format!(
-                    "Type {w} to confirm{}, then Enter:",
-                    self.disk_name()
-                        .map(|n| format!(" (or the disk's name, {n})"))
-                        .unwrap_or_default()
-                )));
-                confirm.push(Line::from(format!("> {}_", self.picked.typed)));
-            }
-            None => confirm.push(Line::from(format!(
-                "Press Enter to start the {}. Esc goes back; nothing is written before Enter.",
-                plan.action
-            ))),
-        }
-        if let Some(n) = &self.note {
-            confirm.push(Line::from(n.clone()));
-        }
         f.render_widget(text(confirm, &t!("screen-confirm")), bottom);
-        "Up/Down/PgUp/PgDn scroll  Enter start  Esc back"
+        t!("hints-review")
     }
 }

@@ -6,14 +6,17 @@ use std::time::{Duration, Instant};
 use install::Refusal;
 
 use super::context::{Context, Countdown, Go, Picked, Planned};
+use super::widgets::{action_code, logged};
 use crate::answer::{AnswerError, AnswerProblem, Finish};
+use crate::l10n::{engine, t, t_log};
 
 fn give_up(ctx: &mut Context, e: &AnswerError) -> Go {
-    ctx.log.push(format!("answer file: {e}"));
+    ctx.log
+        .push(t_log!("notice-continuing", error = e.to_string()).to_string());
     ctx.unattended = None;
     Go::Welcome {
         at: 'i',
-        notice: Some(format!("{e}. Continuing interactively.")),
+        notice: Some(t!("notice-continuing", error = engine::answer_error(e))),
     }
 }
 
@@ -66,24 +69,30 @@ pub fn choose(ctx: &mut Context, planned: Planned, cursor: usize) -> Go {
         Err(why @ Refusal::AlreadyDone { .. }) => {
             // Not a mistake: the run is over. Rebooting into the disk is
             // the way on, never a second wipe.
-            ctx.log.push(format!("answer file: {why}"));
+            ctx.log
+                .push(logged("notice-already-done", format!("answer file: {why}")));
             ctx.unattended = None;
             Go::AlreadyDone {
-                notice: format!("{}: {why}.", answer.source),
+                notice: t!(
+                    "notice-already-done",
+                    source = answer.source.as_str(),
+                    why = engine::refusal(&why)
+                ),
             }
         }
         Err(why @ Refusal::BiosMode { .. }) => {
             // Welcome says why and what to do already (its legacy BIOS
             // warning): a line that points there keeps the menu on an
             // 80x24 screen.
-            ctx.log.push(format!("answer file: {why}"));
+            ctx.log
+                .push(logged("notice-bios-refused", format!("answer file: {why}")));
             ctx.unattended = None;
             Go::Welcome {
                 at: 'i',
-                notice: Some(format!(
-                    "{}: its {action} is refused in legacy BIOS mode (see above); nothing was \
-                     written. Continuing interactively.",
-                    answer.source
+                notice: Some(t!(
+                    "notice-bios-refused",
+                    source = answer.source.as_str(),
+                    action = action_code(action)
                 )),
             }
         }

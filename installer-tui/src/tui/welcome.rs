@@ -1,7 +1,8 @@
 //! Welcome: what the medium carries, and the first choice.
 
-use crate::l10n::t;
+use crate::l10n::{engine, t};
 use crossterm::event::{KeyCode, KeyEvent};
+use detect::Firmware;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
@@ -10,32 +11,61 @@ use ratatui::Frame;
 use super::context::{Component, Context, Exit, Go, LAYOUTS};
 use super::widgets::{entry, moved, text};
 
-/// The menu: shortcut, label.
-pub const MENU: [(char, &str); 6] = [
-    ('i', "Install or upgrade"),
-    ('c', "Check this medium"),
-    ('k', "Keyboard layout"),
-    ('s', "Rescue shell"),
-    ('b', "Reboot"),
-    ('p', "Power off"),
-];
+/// The menu's shortcuts, in order.
+pub const MENU: [char; 7] = ['i', 'c', 'k', 'l', 's', 'b', 'p'];
+
+/// The label of the menu entry `key`.
+pub fn label(key: char, ctx: &Context) -> String {
+    match key {
+        'i' => t!("menu-install"),
+        'c' => t!("menu-check"),
+        'k' => t!("menu-keyboard", layout = LAYOUTS[ctx.layout]),
+        'l' => t!("menu-language", language = ctx.lang.name()),
+        's' => t!("menu-shell"),
+        'b' => t!("menu-reboot"),
+        _ => t!("menu-poweroff"),
+    }
+}
 
 /// Shown first when the installer trusts a published demo key
 /// (`payload::demo_key`): its private half is public.
-pub const DEMO_KEY_WARNING: [&str; 2] = [
-    "WARNING: this medium trusts the public demo key (for demos and tests only):",
-    "anyone can sign software it installs, and machines it installs trust it.",
-];
+pub fn demo_key_warning() -> [String; 2] {
+    [t!("demo-key-warning-1"), t!("demo-key-warning-2")]
+}
 
 /// Shown on Welcome when the machine started the installer in legacy
 /// BIOS mode: the engine refuses install and wipe there
 /// (`install::Refusal::BiosMode`), and this says why and what to do
 /// before the technician gets that far.
-pub const BIOS_MODE_WARNING: [&str; 3] = [
-    "THIS MACHINE STARTED THE INSTALLER IN LEGACY BIOS MODE: the system installed",
-    "starts only with UEFI, so install and wipe are refused. Restart and choose",
-    "the stick's UEFI entry in the firmware's boot menu (a DVD: the drive's).",
-];
+pub fn bios_mode_warning() -> [String; 3] {
+    [
+        t!("bios-warning-1"),
+        t!("bios-warning-2"),
+        t!("bios-warning-3"),
+    ]
+}
+
+/// How the machine started, as Welcome says it (`UEFI, Secure Boot on`).
+fn firmware(fw: Firmware) -> String {
+    match fw {
+        Firmware::Bios => t!("firmware-bios"),
+        Firmware::Uefi {
+            secure_boot,
+            setup_mode,
+        } => {
+            let sb = match secure_boot {
+                Some(true) => "on",
+                Some(false) => "off",
+                None => "unknown",
+            };
+            if setup_mode == Some(true) {
+                t!("firmware-uefi-setup-mode", secure_boot = sb)
+            } else {
+                t!("firmware-uefi", secure_boot = sb)
+            }
+        }
+    }
+}
 
 /// The Welcome screen.
 #[derive(Debug, Clone, Default)]
@@ -51,7 +81,7 @@ impl WelcomeState {
     /// Welcome with the cursor on the entry whose shortcut is `at`.
     pub fn at(at: char, notice: Option<String>) -> WelcomeState {
         WelcomeState {
-            cursor: MENU.iter().position(|(k, _)| *k == at).unwrap_or(0),
+            cursor: MENU.iter().position(|k| *k == at).unwrap_or(0),
             notice,
         }
     }
@@ -68,7 +98,7 @@ impl Component for WelcomeState {
         }
         let i = match k.code {
             KeyCode::Enter => Some(self.cursor),
-            KeyCode::Char(c) => MENU.iter().position(|(m, _)| *m == c.to_ascii_lowercase()),
+            KeyCode::Char(c) => MENU.iter().position(|m| *m == c.to_ascii_lowercase()),
             _ => None,
         }?;
         if !enabled(ctx, i) {
@@ -76,10 +106,11 @@ impl Component for WelcomeState {
         }
         self.cursor = i;
         self.notice = None;
-        match MENU[i].0 {
+        match MENU[i] {
             'i' => return Some(Go::Disks { cursor: 0 }),
             'c' => return Some(Go::Check),
             'k' => return Some(Go::Keyboard),
+            'l' => return Some(Go::Language),
             's' => ctx.exit = Some(Exit::Shell),
             'b' => ctx.exit = Some(Exit::Reboot),
             'p' => ctx.exit = Some(Exit::PowerOff),
@@ -88,13 +119,12 @@ impl Component for WelcomeState {
         None
     }
 
-    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> &'static str {
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Context) -> String {
         let m = &ctx.setup.medium;
         let mut lines = Vec::new();
         if !ctx.setup.trust.demo_keys().is_empty() {
             let loud = Style::default().add_modifier(Modifier::BOLD);
-            lines.push(Line::styled(DEMO_KEY_WARNING[0], loud));
-            lines.push(Line::styled(DEMO_KEY_WARNING[1], loud));
+            lines.extend(demo_key_warning().map(|l| Line::styled(l, loud)));
             lines.push(Line::from(""));
         }
         match &ctx.loaded {
@@ -104,21 +134,35 @@ impl Component for WelcomeState {
                     let others: Vec<String> = l.payloads[1..]
                         .iter()
                         .map(|p| match &p.manifest.hotfix_id {
-                            Some(id) => format!("{} hotfix {id}", p.manifest.version),
+                            Some(id) => t!(
+                                "welcome-hotfix-item",
+                                version = p.manifest.version.to_string(),
+                                id = id.as_str()
+                            ),
                             None => p.manifest.version.to_string(),
                         })
                         .collect();
-                    lines.push(Line::from(format!(
-                        "Release on this medium: {} {} ({}){}",
-                        mf.product,
-                        mf.version,
-                        mf.kind.to_string().to_lowercase(),
-                        if others.is_empty() {
-                            String::new()
-                        } else {
-                            format!("; also {}", others.join(", "))
-                        }
-                    )));
+                    let kind = match mf.kind {
+                        payload::Kind::Release => t!("kind-release"),
+                        payload::Kind::Hotfix => t!("kind-hotfix"),
+                    };
+                    let (product, version) = (mf.product.to_string(), mf.version.to_string());
+                    lines.push(Line::from(if others.is_empty() {
+                        t!(
+                            "welcome-release",
+                            product = product,
+                            version = version,
+                            kind = kind
+                        )
+                    } else {
+                        t!(
+                            "welcome-release-also",
+                            product = product,
+                            version = version,
+                            kind = kind,
+                            others = others.join(", ")
+                        )
+                    }));
                     let mut keys: Vec<String> = Vec::new();
                     for p in &l.payloads {
                         let k = p.signer.short();
@@ -126,59 +170,55 @@ impl Component for WelcomeState {
                             keys.push(k);
                         }
                     }
-                    lines.push(Line::from(format!(
-                        "Signature verified: key {}",
-                        keys.join(", ")
+                    lines.push(Line::from(t!(
+                        "welcome-signature",
+                        count = keys.len(),
+                        keys = keys.join(", ")
                     )));
                 }
             }
             None if ctx.load_error.is_some() => {
-                lines.push(Line::from("THE MEDIUM CANNOT BE USED TO INSTALL:"));
+                lines.push(Line::from(t!("welcome-unusable")));
                 if let Some(e) = &ctx.load_error {
-                    lines.push(Line::from(e.to_string()));
+                    lines.push(Line::from(engine::load_error(e)));
                 }
-                lines.push(Line::from(
-                    "Nothing will be installed from it. Use another medium.",
-                ));
+                lines.push(Line::from(t!("welcome-unusable-advice")));
             }
-            None => lines.push(Line::from("Reading the medium...")),
+            None => lines.push(Line::from(t!("welcome-reading"))),
         }
-        lines.push(Line::from(format!(
-            "Medium: {}{}",
-            m.path.display(),
-            m.id().map(|id| format!(" (id {id})")).unwrap_or_default()
-        )));
+        let path = m.path.display().to_string();
+        lines.push(Line::from(match m.id() {
+            Some(id) => t!("welcome-medium-id", path = path, id = id),
+            None => t!("welcome-medium", path = path),
+        }));
         match ctx.setup.firmware {
             Some(fw) if fw.is_uefi() => {
-                lines.push(Line::from(format!(
-                    "Machine started with: {}",
-                    fw.describe()
-                )));
+                lines.push(Line::from(t!("welcome-firmware", firmware = firmware(fw))));
             }
             Some(_) => {
                 let loud = Style::default().add_modifier(Modifier::BOLD);
                 lines.push(Line::from(""));
-                lines.extend(BIOS_MODE_WARNING.map(|l| Line::styled(l, loud)));
+                lines.extend(bios_mode_warning().map(|l| Line::styled(l, loud)));
             }
             None => {}
         }
         if let Some(n) = &self.notice {
             lines.push(Line::from(""));
-            lines.push(Line::from(format!("! {n}")));
+            lines.push(Line::from(t!("welcome-notice", notice = n.as_str())));
         }
         lines.push(Line::from(""));
-        for (i, (k, label)) in MENU.iter().enumerate() {
-            let label = if *k == 'k' {
-                format!("{label}: {}", LAYOUTS[ctx.layout])
-            } else {
-                label.to_string()
-            };
-            lines.push(entry(self.cursor == i, *k, &label, enabled(ctx, i)));
+        for (i, k) in MENU.iter().enumerate() {
+            lines.push(entry(
+                self.cursor == i,
+                *k,
+                &label(*k, ctx),
+                enabled(ctx, i),
+            ));
         }
         if let Some(n) = &ctx.layout_note {
             lines.push(Line::from(format!("  {n}")));
         }
         f.render_widget(text(lines, &t!("screen-welcome")), area);
-        "Up/Down move  Enter choose  i c k s b p shortcuts"
+        t!("hints-welcome")
     }
 }

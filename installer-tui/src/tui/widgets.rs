@@ -13,6 +13,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::l10n::{self, t, Lang};
+
 /// Borders drawn with ASCII, for consoles without line-drawing glyphs.
 pub const ASCII: border::Set = border::Set {
     top_left: "+",
@@ -49,7 +51,7 @@ pub fn entry(selected: bool, key: char, label: &str, enabled: bool) -> Line<'sta
         Span::styled(format!("[{key}] {label}"), style),
     ];
     if !enabled {
-        spans.push(Span::raw(" (not possible)"));
+        spans.push(Span::raw(format!(" {}", t!("entry-not-possible"))));
     }
     Line::from(spans)
 }
@@ -61,12 +63,35 @@ pub fn text<'a>(lines: Vec<Line<'a>>, title: &str) -> Paragraph<'a> {
         .wrap(Wrap { trim: false })
 }
 
+/// The rows `text` takes wrapped at spaces in `width` columns (a word
+/// longer than the width takes rows of its own).
+pub fn rows_needed(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = word.chars().count();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            rows += usize::from(used > 0) + w.saturating_sub(1) / width;
+            used = if w > width && w % width != 0 {
+                w % width
+            } else {
+                w.min(width)
+            };
+        }
+    }
+    rows
+}
+
 /// The installer's log, its last lines filling `area`.
 pub fn log_view(f: &mut Frame, area: Rect, log: &[String]) {
     let inner = area.height.saturating_sub(2) as usize;
     let from = log.len().saturating_sub(inner);
     let lines: Vec<Line> = log[from..].iter().map(|l| Line::from(l.clone())).collect();
-    f.render_widget(Paragraph::new(lines).block(boxed("Log")), area);
+    f.render_widget(Paragraph::new(lines).block(boxed(&t!("log-title"))), area);
 }
 
 /// `[#####.....]` of `width` characters.
@@ -80,8 +105,44 @@ pub fn bar(done: u64, total: u64, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), ".".repeat(inner - filled))
 }
 
-/// Bytes for people (`3.2 MiB`), as everywhere in Ferry.
-pub use units::size;
+/// Bytes for people (`3.2 MiB`), as everywhere in Ferry; French writes
+/// the decimal comma (`3,2 MiB`).
+pub fn size(bytes: u64) -> String {
+    localized(units::size(bytes))
+}
+
+/// A number with one decimal (`41.3`, in French `41,3`).
+pub fn decimal(x: f64) -> String {
+    localized(format!("{x:.1}"))
+}
+
+fn localized(s: String) -> String {
+    match l10n::current() {
+        Lang::Fr => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+/// `f` with this thread's messages in English: for the log, whatever the
+/// screens speak.
+pub fn in_english<T>(f: impl FnOnce() -> T) -> T {
+    let lang = l10n::current();
+    l10n::set(Lang::En);
+    let out = f();
+    l10n::set(lang);
+    out
+}
+
+/// An action's name as the catalog's selectors know it.
+pub fn action_code(a: install::Action) -> &'static str {
+    a.name()
+}
+
+/// A failure or a refusal as the log carries it: in English, with the id
+/// of the message the screen shows for it.
+pub fn logged(id: &'static str, english: String) -> String {
+    l10n::Logged { id, english }.to_string()
+}
 
 /// Seconds as `m:ss` (or `h:mm:ss`).
 pub fn clock(secs: f64) -> String {
@@ -115,28 +176,36 @@ pub fn moved(cursor: &mut usize, n: usize, k: &KeyEvent) -> bool {
 
 fn health(h: &Option<BootHealth>) -> String {
     match h {
-        Some(BootHealth::Good) => "boots fine".into(),
-        Some(BootHealth::Trying { tries_left, .. }) => {
-            format!("on trial, {tries_left} tries left")
-        }
-        Some(BootHealth::Failed { .. }) => "FAILED to boot".into(),
-        Some(BootHealth::NoEntry) => "no boot entry".into(),
-        None => "boot state unknown".into(),
+        Some(BootHealth::Good) => t!("health-good"),
+        Some(BootHealth::Trying { tries_left, .. }) => t!("health-trying", tries = *tries_left),
+        Some(BootHealth::Failed { .. }) => t!("health-failed"),
+        Some(BootHealth::NoEntry) => t!("health-no-entry"),
+        None => t!("health-unknown"),
     }
 }
 
 fn slot(s: &SlotReport, active: bool) -> String {
     match &s.release {
-        None => format!("slot {} empty", s.slot),
+        None => t!("slot-empty", slot = s.slot.to_string()),
         Some(v) => {
-            let mut t = format!("slot {} {v}", s.slot);
+            let mut out = t!(
+                "slot-release",
+                slot = s.slot.to_string(),
+                version = v.to_string()
+            );
             if !s.hotfixes.is_empty() {
-                t.push_str(&format!(" + hotfix {}", s.hotfixes.join(", ")));
+                let ids = t!(
+                    "slot-hotfixes",
+                    count = s.hotfixes.len(),
+                    ids = s.hotfixes.join(", ")
+                );
+                out.push_str(&format!(" + {ids}"));
             }
             if active {
-                t.push_str(&format!(" (active, {})", health(&s.boot)));
+                let h = t!("slot-active", health = health(&s.boot));
+                out.push_str(&format!(" ({h})"));
             }
-            t
+            out
         }
     }
 }
@@ -147,7 +216,7 @@ pub fn disk_summary(d: &DiskReport) -> String {
     let content = content_summary(d);
     match &d.content {
         Content::Ferry(_) | Content::Foreign { .. } if d.table_damaged() => {
-            format!("partition table damaged; {content}")
+            t!("table-damaged", content = content)
         }
         _ => content,
     }
@@ -168,8 +237,23 @@ fn content_summary(d: &DiskReport) -> String {
                 slots.join("; ")
             )
         }
-        Content::Blank => "blank".into(),
-        Content::Foreign { summary, .. } => format!("other system: {summary}"),
-        Content::Unreadable { reason } => format!("unreadable: {reason}"),
+        Content::Blank => t!("content-blank"),
+        Content::Foreign { summary, .. } => t!("content-foreign", summary = summary.as_str()),
+        Content::Unreadable { reason } => t!("content-unreadable", reason = reason.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows_needed;
+
+    #[test]
+    fn rows_needed_wraps_at_spaces() {
+        assert_eq!(rows_needed("", 10), 1);
+        assert_eq!(rows_needed("one two", 7), 1);
+        assert_eq!(rows_needed("one two", 6), 2);
+        assert_eq!(rows_needed("one two three", 8), 2);
+        assert_eq!(rows_needed("aaaaaaaaaaaaaaaaaaaa", 10), 2);
+        assert_eq!(rows_needed("x aaaaaaaaaaaaaaaaaaaaa", 10), 4);
     }
 }

@@ -18,15 +18,25 @@ use super::context::{Context, Loaded, Setup};
 use super::event::{Command, Msg};
 use super::failure::{Failed, InspectError, LoadError, RunError};
 use crate::boot_medium::BootMedium;
+use crate::l10n::t;
 
 /// Start `cmd` in the background; its results come back on `tx`.
 pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
     let setup = ctx.setup.clone();
+    // What a thread words for the screens (the choices' labels, the
+    // layout's note) is in the screens' language.
+    let lang = ctx.lang;
+    let thread = |f: Box<dyn FnOnce() + Send>| {
+        thread::spawn(move || {
+            crate::l10n::set(lang);
+            f()
+        })
+    };
     match cmd {
         Command::Load => {
-            thread::spawn(move || {
+            thread(Box::new(move || {
                 let _ = tx.send(Msg::Loaded(load(&setup).map(Box::new)));
-            });
+            }));
         }
         Command::Inspect(i) => {
             let (Some(loaded), Some(disk)) = (ctx.loaded.clone(), ctx.disks().get(i).cloned())
@@ -41,7 +51,7 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                     .as_ref()
                     .map(|a| a.run_from(setup.medium.id())),
             };
-            thread::spawn(move || {
+            thread(Box::new(move || {
                 let r = install::inspect(&disk.path)
                     .map_err(InspectError::Disk)
                     .and_then(|target| {
@@ -52,13 +62,15 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                         Ok((Box::new(target), choices))
                     });
                 let _ = tx.send(Msg::Inspected(r));
-            });
+            }));
         }
         Command::Apply(plan, cancel, continues) => {
-            thread::spawn(move || apply(&setup, &plan, cancel, continues, &tx));
+            thread(Box::new(move || {
+                apply(&setup, &plan, cancel, continues, &tx)
+            }));
         }
         Command::Check => {
-            thread::spawn(move || {
+            thread(Box::new(move || {
                 let mut last = Instant::now() - Duration::from_secs(1);
                 let mut progress = |done: u64, total: u64| {
                     if last.elapsed() >= Duration::from_millis(100) || done == total {
@@ -71,10 +83,10 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                     .check(&setup.trust, &mut progress)
                     .map_err(|e| format!("{e:#}"));
                 let _ = tx.send(Msg::Checked(r));
-            });
+            }));
         }
         Command::Eject => {
-            thread::spawn(move || {
+            thread(Box::new(move || {
                 // Only the boot-time installer runs from a disc in a drive.
                 let r = if setup.boot {
                     setup.medium.eject()
@@ -82,12 +94,12 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                     Ok(false)
                 };
                 let _ = tx.send(Msg::Ejected(r));
-            });
+            }));
         }
         Command::SetLayout(layout) => {
-            thread::spawn(move || {
+            thread(Box::new(move || {
                 let _ = tx.send(Msg::Layout(set_layout(&setup, &layout)));
-            });
+            }));
         }
     }
 }
@@ -276,7 +288,7 @@ pub fn other_busy(path: &Path) -> bool {
 
 fn set_layout(setup: &Setup, layout: &str) -> String {
     if !setup.boot {
-        return format!("Simulation: the console layout would be set to {layout}.");
+        return t!("layout-simulated", layout = layout);
     }
     let bmap = format!("/usr/share/keymaps/{layout}.bmap");
     // The child's standard output is the installer's screen: keep it off
@@ -296,7 +308,7 @@ fn set_layout(setup: &Setup, layout: &str) -> String {
             .status()
     };
     match status {
-        Ok(s) if s.success() => format!("Keyboard layout set to {layout}."),
-        _ => format!("The layout {layout} could not be loaded; the keyboard stays as it was."),
+        Ok(s) if s.success() => t!("layout-set", layout = layout),
+        _ => t!("layout-failed", layout = layout),
     }
 }

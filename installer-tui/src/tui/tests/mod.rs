@@ -14,6 +14,7 @@ mod disks;
 mod done;
 mod firmware;
 mod keyboard;
+mod lang;
 mod progress;
 mod review;
 mod several;
@@ -51,6 +52,8 @@ fn setup(fx: &Fixture, disks: &[&Path]) -> Setup {
         serial: false,
         firmware: None,
         machine: None,
+        lang: crate::l10n::Lang::En,
+        lang_unknown: None,
     }
 }
 
@@ -98,14 +101,20 @@ const SIZES: [(u16, u16); 2] = [(80, 25), (120, 40)];
 /// to run is masked with the same number of characters, so the layout
 /// stays as drawn: the fixture's random directory name, the clock.
 fn snap(fx: &Fixture, app: &App, name: &str) {
+    snap_at(fx, app, name, &SIZES);
+}
+
+/// [`snap`] at the sizes given.
+fn snap_at(fx: &Fixture, app: &App, name: &str, sizes: &[(u16, u16)]) {
     let dir = fx.dir.path().display().to_string();
     let fixed = format!("{}xxxxxx", &dir[..dir.len() - 6]);
-    for (w, h) in SIZES {
+    for &(w, h) in sizes {
         let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         t.draw(|f| draw::draw(f, app)).expect("draw");
         let text = format!("{:?}", t.backend().buffer()).replace(&dir, &fixed);
         insta::with_settings!({ omit_expression => true }, {
-            insta::assert_snapshot!(format!("{name}_{w}x{h}"), mask_after(&text, "Elapsed "));
+            let text = mask_after(&mask_after(&text, "Elapsed "), "Écoulé ");
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
         });
     }
 }
@@ -246,6 +255,7 @@ fn on(app: &App) -> &'static str {
         Screen::Loading => "Loading",
         Screen::Welcome(_) => "Welcome",
         Screen::Keyboard(_) => "Keyboard",
+        Screen::Language(_) => "Language",
         Screen::Check(_) => "Check",
         Screen::Disks(_) => "Disks",
         Screen::Inspecting { .. } => "Inspecting",
