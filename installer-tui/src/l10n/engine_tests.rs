@@ -1,0 +1,219 @@
+//! The engine's words in both languages: the English catalog says what
+//! the log and the reports keep, the French one says it in French.
+
+use std::io;
+use std::path::PathBuf;
+
+use install::samples;
+
+use super::*;
+use crate::l10n::{set, Lang};
+
+/// Runs `f` with the screens in `lang`, then back in English.
+fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    set(lang);
+    let out = f();
+    set(Lang::En);
+    out
+}
+
+#[test]
+fn english_says_what_the_log_and_the_reports_keep() {
+    for e in samples::errors() {
+        assert_eq!(in_lang(Lang::En, || error(&e)), e.to_string(), "{e:?}");
+    }
+    for r in samples::refusals() {
+        assert_eq!(in_lang(Lang::En, || refusal(&r)), r.to_string(), "{r:?}");
+    }
+}
+
+#[test]
+fn french_says_every_failure_in_french() {
+    for e in samples::errors() {
+        let fr = in_lang(Lang::Fr, || error(&e));
+        assert_ne!(fr, e.to_string(), "{} is not translated", e.code());
+        assert!(!fr.trim().is_empty());
+    }
+}
+
+#[test]
+fn refusals_in_french_keep_their_facts() {
+    let r = Refusal::DiskTooSmall {
+        size: 4096,
+        needed: 8192,
+    };
+    assert_eq!(
+        in_lang(Lang::Fr, || refusal(&r)),
+        "le disque fait 4096 octets ; cette installation demande au moins 8192 octets"
+    );
+    let r = Refusal::NoInstallation {
+        disk: PathBuf::from("/dev/sda"),
+        action: Action::Upgrade,
+    };
+    assert_eq!(
+        in_lang(Lang::Fr, || refusal(&r)),
+        "/dev/sda ne contient aucune installation Ferry (impossible de mettre à jour) : \
+         installez dessus, ou effacez-le"
+    );
+    assert_eq!(
+        in_lang(Lang::En, || refusal(&r)),
+        "/dev/sda holds no Ferry installation to upgrade; install on it, or wipe it"
+    );
+    let r = Refusal::Upgrade(payload::Refusal::HotfixApplied { id: "hf-7".into() });
+    assert_eq!(
+        in_lang(Lang::Fr, || refusal(&r)),
+        "le correctif hf-7 est déjà appliqué"
+    );
+}
+
+#[test]
+fn one_signer_or_several_are_said_in_their_number() {
+    let one = samples::refusals()
+        .into_iter()
+        .find(|r| r.code() == "key-not-trusted")
+        .expect("the sample");
+    let fr = in_lang(Lang::Fr, || refusal(&one));
+    assert!(
+        fr.starts_with("la clé abababababababab qui signe le paquet n'est pas reconnue"),
+        "{fr}"
+    );
+    let Refusal::KeyNotTrusted { signers, .. } = &one else {
+        unreachable!()
+    };
+    let two = Refusal::KeyNotTrusted {
+        signers: vec![signers[0], signers[0]],
+        trusted: Vec::new(),
+    };
+    let fr = in_lang(Lang::Fr, || refusal(&two));
+    assert!(fr.starts_with("les clés "), "{fr}");
+    assert!(fr.contains("(il reconnaît : aucune)"), "{fr}");
+    let en = in_lang(Lang::En, || refusal(&two));
+    assert_eq!(en, two.to_string());
+}
+
+#[test]
+fn payload_failures_a_technician_meets_are_in_french() {
+    let by_code = |code: &str| {
+        samples::errors()
+            .into_iter()
+            .find(|e| e.code() == code)
+            .expect("a sample")
+    };
+    let fr = |code: &str| in_lang(Lang::Fr, || error(&by_code(code)));
+    assert_eq!(
+        fr("payload-digest"),
+        "le paquet est endommagé : les octets 3145728..4194304 de root.img (bloc 3) ne \
+         correspondent pas à la somme de contrôle signée"
+    );
+    assert!(fr("payload-signature").starts_with("la signature du paquet est refusée"));
+    assert!(fr("payload-truncated").starts_with("le paquet est tronqué"));
+    assert_eq!(
+        fr("payload-newer-format"),
+        "ce paquet demande un installateur plus récent : celui-ci ne sait pas lire \
+         compression xz ; utilisez l'installateur 2.0.0 ou plus récent"
+    );
+    assert!(fr("read-back").starts_with("la relecture de slot B trouve les octets 4096..8192"));
+    // A full disk says so, and keeps the system's own words.
+    let full = fr("disk-full");
+    assert!(full.starts_with("le disque est plein"), "{full}");
+    assert!(
+        full.contains(&io::Error::from_raw_os_error(28).to_string()),
+        "{full}"
+    );
+}
+
+#[test]
+fn the_installers_own_failures_in_both_languages() {
+    let gone = RunError::MediumGone {
+        medium: PathBuf::from("/dev/sdb"),
+        source: install::Error::Cancelled,
+    };
+    assert_eq!(in_lang(Lang::En, || run_error(&gone)), gone.to_string());
+    assert_eq!(
+        in_lang(Lang::Fr, || run_error(&gone)),
+        "le support /dev/sdb a été retiré ou ne répond plus pendant la lecture du paquet \
+         (annulé par le technicien) ; remettez-le et redémarrez l'installateur depuis ce support"
+    );
+    let open = RunError::Open {
+        disk: PathBuf::from("/dev/sda"),
+        source: io::Error::from_raw_os_error(28),
+    };
+    assert!(in_lang(Lang::Fr, || run_error(&open))
+        .starts_with("impossible d'ouvrir /dev/sda en écriture : le disque est plein"));
+    assert_eq!(in_lang(Lang::En, || run_error(&open)), open.to_string());
+
+    let one = LoadError::OnePayload {
+        name: "acme-2.0.fpk".into(),
+        source: Box::new(install::Error::PayloadUsed),
+    };
+    assert_eq!(in_lang(Lang::En, || load_error(&one)), one.to_string());
+    assert_eq!(
+        in_lang(Lang::Fr, || load_error(&one)),
+        "acme-2.0.fpk : le paquet a déjà été lu : un plan ne s'applique qu'une fois"
+    );
+    let medium = LoadError::Medium(anyhow::anyhow!("no file system"));
+    assert_eq!(
+        in_lang(Lang::Fr, || load_error(&medium)),
+        "le support est illisible (détail : no file system)"
+    );
+
+    let id = InspectError::MachineId("no random source".into());
+    assert_eq!(in_lang(Lang::En, || inspect_error(&id)), id.to_string());
+    assert_eq!(
+        in_lang(Lang::Fr, || inspect_error(&id)),
+        "le choix d'un identifiant de machine a échoué (détail : no random source)"
+    );
+    let disk = InspectError::Disk(install::Error::Cancelled);
+    assert_eq!(
+        in_lang(Lang::Fr, || inspect_error(&disk)),
+        "annulé par le technicien"
+    );
+}
+
+#[test]
+fn answer_file_mistakes_in_both_languages() {
+    let problems = [
+        AnswerProblem::NoAction,
+        AnswerProblem::NotAnAction("upgrad".into()),
+        AnswerProblem::NoDisk,
+        AnswerProblem::NotADiskSelector,
+        AnswerProblem::SeveralDisks(3),
+        AnswerProblem::NotOffered(Action::Hotfix),
+        AnswerProblem::AutoWontErase(PathBuf::from("/dev/sda")),
+        AnswerProblem::UnknownKey {
+            expected: &["action", "disk"],
+        },
+        AnswerProblem::Refused(Box::new(Refusal::AlreadyInstalled)),
+        AnswerProblem::Mismatch(Box::new(install::AnswerMismatch::NoKey {
+            document: "engine.toml".into(),
+            key: "net.mtu".into(),
+        })),
+    ];
+    for (i, problem) in problems.into_iter().enumerate() {
+        let e = AnswerError {
+            source: "ferry/answer.toml".into(),
+            line: 3,
+            key: if i % 2 == 0 {
+                String::new()
+            } else {
+                "install.action".into()
+            },
+            problem,
+        };
+        assert_eq!(in_lang(Lang::En, || answer_error(&e)), e.to_string());
+        let fr = in_lang(Lang::Fr, || answer_error(&e));
+        assert_ne!(fr, e.to_string());
+        assert!(fr.starts_with("ferry/answer.toml, ligne 3"), "{fr}");
+    }
+    let e = AnswerError {
+        source: "ferry/answer.toml".into(),
+        line: 2,
+        key: "install.action".into(),
+        problem: AnswerProblem::NotAnAction("upgrad".into()),
+    };
+    assert_eq!(
+        in_lang(Lang::Fr, || answer_error(&e)),
+        "ferry/answer.toml, ligne 2, clé install.action : \"upgrad\" n'est pas une action ; \
+         indiquez \"upgrade\", \"install\", \"wipe\", \"repair\" ou \"auto\""
+    );
+}
