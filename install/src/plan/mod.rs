@@ -7,6 +7,7 @@ mod fresh;
 mod text;
 mod update;
 
+pub use text::{BootChain, PlanNote, StepFacts};
 pub use update::config_migration;
 
 use std::fmt;
@@ -262,8 +263,12 @@ impl fmt::Display for StepKind {
 pub struct Step {
     /// Which step.
     pub kind: StepKind,
-    /// What it does, in a sentence.
+    /// What it does, in a sentence: the English of `facts`, as the log
+    /// and the reports keep it.
     pub title: String,
+    /// What it does, as facts a front end says in its language.
+    #[serde(skip)]
+    pub facts: StepFacts,
 }
 
 /// A partition of the layout the plan writes or works on.
@@ -379,7 +384,7 @@ pub struct Plan {
     /// The machine, the disk and the log, for the report.
     pub report_context: ReportContext,
     /// Leftovers and other findings the plan deals with.
-    pub notes: Vec<String>,
+    pub notes: Vec<PlanNote>,
     /// The steps, in order.
     pub steps: Vec<Step>,
 }
