@@ -171,3 +171,64 @@ answer-no-table = { $document }: { $key }: the release has no table { $table }
 answer-no-key = { $document }: { $key }: the release has no such key (answers may only change existing settings)
 answer-type-changed = { $document }: { $key }: the release has a { $release } here, the answer is a { $answer }
 answer-tree = { $document }: { $detail }
+
+## The steps of a plan
+step-verify-payload = Verify every chunk of the payload ({ $size }) before { $erasing ->
+    [yes] erasing
+   *[no] writing
+} anything
+step-discard-data = Erase the data partition (discard, or write zeros where the disk cannot discard)
+step-write-partition-table = Write a new GPT partition table on { $disk }: ESP, root a, root b, config, data
+step-format-esp = Format the ESP ({ $fs })
+step-format-config = Format the config partition ({ $fs })
+step-format-data = Format the data partition ({ $fs }), as the product asks
+step-mark-slot-writing = Mark slot { $slot } as being written (not bootable) and remove its boot entry
+step-write-slot = Write { $product } { $version } into slot { $slot } ({ $size } root image, kernel, initrd), verifying every chunk
+step-read-back = Read slot { $slot } back and compare it with the signed manifest
+step-write-config = Write the configuration of slot { $slot }
+step-write-config-schema = Write the configuration of slot { $slot } (schema { $schema })
+step-boot-loader-systemd-boot = Install systemd-boot on the ESP
+step-boot-loader-shim = Install the boot chain on the ESP: shim (Secure Boot), systemd-boot, MokManager
+step-boot-loader-update-shim = Bring the ESP's boot chain to the medium's: shim (Secure Boot), systemd-boot, MokManager, each file replaced whole
+step-record-new-slot = Record slot { $slot } as new in the state record
+step-set-default = Make slot { $slot } the boot default: add its boot entry with { $tries } tries{ $fallback ->
+    [yes] , after which the machine falls back to the other slot by itself
+   *[no] {""}
+}
+step-write-report = Write the report to the config partition and the medium
+
+## The plan, as the Review screen shows it
+plan-hotfix = Apply hotfix { $id } to { $product } { $version } on { $disk } ({ $size })
+plan-upgrade = Upgrade { $product } from { $from } to { $version } on { $disk } ({ $size })
+plan-wipe = Wipe and reinstall { $product } { $version } on { $disk } ({ $size })
+plan-repair = Reinstall { $product } { $version } in slot { $slot } on { $disk } ({ $size })
+plan-install = Install { $product } { $version } on { $disk } ({ $size })
+plan-erased = Erased: everything on { $disk }, including its data partition.
+plan-keep = The running system in slot { $slot } and its configuration are kept as they are; if the new one does not start, the machine returns to it by itself.
+plan-repair-keeps = The release is written again from the medium with the running configuration, copied unchanged; the data partition is not touched.
+plan-wipe-erases = Everything on this disk is erased. No other disk is touched.
+plan-part-esp = ESP
+plan-part-root = root { $slot }
+plan-part-config = config
+plan-part-data = data
+plan-layout = Layout: { $layout }
+plan-layout-kept = Layout (kept): { $layout }
+plan-cmdline = Kernel command line: { $cmdline }
+plan-note = Note: { $note }
+plan-migration = Configuration: schema { $from } -> { $to }, { $count } change(s):
+plan-steps = Steps:
+plan-diff = Configuration diff (- now, + after the upgrade):
+note-ferry-erased = the Ferry installation of { $product } on this disk and its data are erased
+note-ferry-erased-release = the Ferry installation of { $product } on this disk ({ $release }) and its data are erased
+note-unknown-erased = the Ferry installation of an unknown product on this disk and its data are erased
+note-unknown-erased-release = the Ferry installation of an unknown product on this disk ({ $release }) and its data are erased
+note-foreign-erased = { $summary }: it is erased
+note-table-replaced = the partition table is damaged ({ $problems }); the new one replaces it
+note-interrupted-write = slot { $slot } holds an interrupted write; it is not trusted and is overwritten
+note-interrupted-write-release = slot { $slot } holds an interrupted write of { $release }; it is not trusted and is overwritten
+note-failed-to-start = slot { $slot } holds, which failed to start and used up its tries; it is replaced
+note-failed-to-start-release = slot { $slot } holds { $release }, which failed to start and used up its tries; it is replaced
+note-switch-not-done = the state record makes slot { $slot } active but the boot loader starts slot { $running }: an earlier run stopped before switching; slot { $slot } is overwritten
+note-previous-replaced = slot { $slot } holds the previous release; it is replaced
+note-previous-replaced-release = slot { $slot } holds the previous release { $release }; it is replaced
+note-set-right = { $issue } (set right by this run)

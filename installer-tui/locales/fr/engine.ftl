@@ -172,3 +172,67 @@ answer-no-table = { $document } : { $key } : la version n'a pas de table { $tabl
 answer-no-key = { $document } : { $key } : la version n'a pas cette clé (les réponses ne peuvent modifier que des réglages existants)
 answer-type-changed = { $document } : { $key } : la version a ici un { $release }, la réponse est un { $answer }
 answer-tree = { $document } : { $detail }
+
+## Les étapes d'un plan
+step-verify-payload = Vérifier chaque bloc du paquet ({ $size }) avant { $erasing ->
+    [yes] d'effacer
+   *[no] d'écrire
+} quoi que ce soit
+step-discard-data = Effacer la partition de données (discard, ou zéros si le disque ne sait pas)
+step-write-partition-table = Écrire une nouvelle table GPT sur { $disk } : ESP, root a, root b, config, data
+step-format-esp = Formater l'ESP ({ $fs })
+step-format-config = Formater la partition de configuration ({ $fs })
+step-format-data = Formater la partition de données ({ $fs }), comme le demande le produit
+step-mark-slot-writing = Marquer l'emplacement { $slot } en écriture (non démarrable) et retirer son entrée de démarrage
+step-write-slot = Écrire { $product } { $version } dans l'emplacement { $slot } (image racine de { $size }, noyau, initrd) en vérifiant chaque bloc
+step-read-back = Relire l'emplacement { $slot } et le comparer au manifeste signé
+step-write-config = Écrire la configuration de l'emplacement { $slot }
+step-write-config-schema = Écrire la configuration de l'emplacement { $slot } (schéma { $schema })
+step-boot-loader-systemd-boot = Installer systemd-boot sur l'ESP
+step-boot-loader-shim = Installer la chaîne de démarrage sur l'ESP : shim (Secure Boot), systemd-boot, MokManager
+step-boot-loader-update-shim = Mettre la chaîne de démarrage de l'ESP au niveau du support : shim (Secure Boot), systemd-boot, MokManager, chaque fichier remplacé en entier
+step-record-new-slot = Enregistrer l'emplacement { $slot } comme nouveau dans l'enregistrement d'état
+step-set-default = Démarrer par défaut sur l'emplacement { $slot } : ajouter son entrée avec { $tries } essais{ $fallback ->
+    [yes] , après quoi la machine revient d'elle-même sur l'autre emplacement
+   *[no] {""}
+}
+step-write-report = Écrire le rapport sur la partition de configuration et sur le support
+
+## Le plan, tel que l'écran de vérification le montre
+plan-hotfix = Appliquer le correctif { $id } à { $product } { $version } sur { $disk } ({ $size })
+plan-upgrade = Mettre à jour { $product } de { $from } à { $version } sur { $disk } ({ $size })
+plan-wipe = Effacer et réinstaller { $product } { $version } sur { $disk } ({ $size })
+plan-repair = Réinstaller { $product } { $version } dans l'emplacement { $slot } sur { $disk } ({ $size })
+plan-install = Installer { $product } { $version } sur { $disk } ({ $size })
+plan-erased = Effacé : tout le contenu de { $disk }, y compris sa partition de données.
+plan-keep = Le système en service dans l'emplacement { $slot } et sa configuration sont gardés tels quels ; si le nouveau ne démarre pas, la machine y revient d'elle-même.
+plan-repair-keeps = La version est réécrite depuis le support avec la configuration en service, copiée telle quelle ; la partition de données n'est pas touchée.
+plan-wipe-erases = Tout le contenu de ce disque est effacé. Aucun autre disque n'est touché.
+plan-part-esp = ESP
+plan-part-root = racine { $slot }
+plan-part-config = configuration
+plan-part-data = données
+plan-layout = Partitions : { $layout }
+plan-layout-kept = Partitions (gardées) : { $layout }
+plan-cmdline = Ligne de commande du noyau : { $cmdline }
+plan-note = Remarque : { $note }
+plan-migration = Configuration : schéma { $from } -> { $to }, { $count ->
+    [one] { $count } modification
+   *[other] { $count } modifications
+} :
+plan-steps = Étapes :
+plan-diff = Différences de configuration (- avant, + après la mise à jour) :
+note-ferry-erased = l'installation Ferry de { $product } sur ce disque et ses données sont effacées
+note-ferry-erased-release = l'installation Ferry de { $product } sur ce disque ({ $release }) et ses données sont effacées
+note-unknown-erased = l'installation Ferry d'un produit inconnu sur ce disque et ses données sont effacées
+note-unknown-erased-release = l'installation Ferry d'un produit inconnu sur ce disque ({ $release }) et ses données sont effacées
+note-foreign-erased = { $summary } : effacé
+note-table-replaced = la table de partitions est endommagée ({ $problems }) ; la nouvelle la remplace
+note-interrupted-write = l'emplacement { $slot } contient une écriture interrompue ; il n'est pas fiable et il est réécrit
+note-interrupted-write-release = l'emplacement { $slot } contient une écriture interrompue de { $release } ; il n'est pas fiable et il est réécrit
+note-failed-to-start = l'emplacement { $slot } contient une version qui n'a pas démarré et a épuisé ses essais ; elle est remplacée
+note-failed-to-start-release = l'emplacement { $slot } contient { $release }, qui n'a pas démarré et a épuisé ses essais ; elle est remplacée
+note-switch-not-done = l'enregistrement d'état rend l'emplacement { $slot } actif, mais le chargeur de démarrage lance l'emplacement { $running } : une exécution précédente s'est arrêtée avant la bascule ; l'emplacement { $slot } est réécrit
+note-previous-replaced = l'emplacement { $slot } contient la version précédente ; elle est remplacée
+note-previous-replaced-release = l'emplacement { $slot } contient la version précédente { $release } ; elle est remplacée
+note-set-right = { $issue } (corrigé par cette exécution)

@@ -217,3 +217,141 @@ fn answer_file_mistakes_in_both_languages() {
          indiquez \"upgrade\", \"install\", \"wipe\", \"repair\" ou \"auto\""
     );
 }
+
+/// An upgrade's plan and a wipe's, made by the engine on test images.
+fn plans() -> (Vec<Plan>, testkit::engine::Upgradable) {
+    let s = testkit::engine::upgradable();
+    std::fs::copy(&s.base, &s.work).expect("copy the installed disk");
+    let plans = [Action::Upgrade, Action::Wipe]
+        .into_iter()
+        .map(|a| testkit::engine::plan_for(&s.work, &s.upg, &s.trust, a))
+        .collect();
+    (plans, s)
+}
+
+#[test]
+fn plans_and_steps_in_english_are_what_the_log_keeps() {
+    let (plans, _keep) = plans();
+    for plan in &plans {
+        for s in &plan.steps {
+            assert_eq!(in_lang(Lang::En, || step(s)), s.title);
+        }
+        for n in &plan.notes {
+            assert_eq!(in_lang(Lang::En, || note(n)), n.to_string());
+        }
+        let mut expected: Vec<String> = plan.to_string().lines().map(String::from).collect();
+        if plan.action == Action::Wipe {
+            expected.insert(
+                1,
+                format!(
+                    "Erased: everything on {}, including its data partition.",
+                    plan.disk.display()
+                ),
+            );
+        }
+        if let Some(m) = plan.migration.as_ref().filter(|m| !m.diff.is_empty()) {
+            expected.push(String::new());
+            expected.push("Configuration diff (- now, + after the upgrade):".into());
+            expected.extend(m.diff.lines().map(String::from));
+        }
+        assert_eq!(in_lang(Lang::En, || plan_lines(plan)), expected);
+    }
+}
+
+#[test]
+fn plans_and_steps_in_french() {
+    let (plans, _keep) = plans();
+    let upgrade = in_lang(Lang::Fr, || plan_lines(&plans[0]));
+    assert!(upgrade[0].starts_with("Mettre à jour "), "{upgrade:#?}");
+    assert!(upgrade.iter().any(|l| l == "Étapes :"), "{upgrade:#?}");
+    assert!(
+        upgrade.iter().any(
+            |l| l.starts_with("   3. Relire l'emplacement b et le comparer au manifeste signé")
+        ),
+        "{upgrade:#?}"
+    );
+    let wipe = in_lang(Lang::Fr, || plan_lines(&plans[1]));
+    assert!(wipe[0].starts_with("Effacer et réinstaller "), "{wipe:#?}");
+    assert!(
+        wipe[1].starts_with("Effacé : tout le contenu de "),
+        "{wipe:#?}"
+    );
+    assert!(
+        wipe.iter()
+            .any(|l| l.starts_with("Remarque : l'installation Ferry de ")),
+        "{wipe:#?}"
+    );
+    for plan in &plans {
+        for s in &plan.steps {
+            assert_ne!(in_lang(Lang::Fr, || step(s)), s.title, "{:?}", s.kind);
+        }
+    }
+}
+
+#[test]
+fn every_step_in_both_languages() {
+    use install::{BootChain, StepFacts};
+    let slot = detect::layout::Slot::B;
+    let all = [
+        StepFacts::VerifyPayload {
+            bytes: 1 << 30,
+            before_erasing: true,
+        },
+        StepFacts::DiscardData,
+        StepFacts::WritePartitionTable {
+            disk: PathBuf::from("/dev/sda"),
+        },
+        StepFacts::FormatEsp {
+            file_system: "FAT32",
+        },
+        StepFacts::FormatConfig {
+            file_system: "FAT16",
+        },
+        StepFacts::FormatData {
+            file_system: "FAT32",
+        },
+        StepFacts::MarkSlotWriting { slot },
+        StepFacts::WriteSlot {
+            product: "acme-router".into(),
+            version: payload::Version::new(2, 0, 0),
+            slot,
+            root_image: 1 << 30,
+        },
+        StepFacts::ReadBack { slot },
+        StepFacts::WriteConfig { slot, schema: None },
+        StepFacts::WriteConfig {
+            slot,
+            schema: Some(3),
+        },
+        StepFacts::InstallBootLoader {
+            chain: BootChain::SystemdBoot,
+        },
+        StepFacts::InstallBootLoader {
+            chain: BootChain::Shim,
+        },
+        StepFacts::InstallBootLoader {
+            chain: BootChain::UpdateShim,
+        },
+        StepFacts::RecordNewSlot { slot },
+        StepFacts::SetDefault {
+            slot,
+            tries: 3,
+            falls_back: true,
+        },
+        StepFacts::SetDefault {
+            slot,
+            tries: 3,
+            falls_back: false,
+        },
+        StepFacts::WriteReport,
+    ];
+    for facts in all {
+        let s = Step {
+            kind: facts.kind(),
+            title: facts.to_string(),
+            facts,
+        };
+        assert_eq!(in_lang(Lang::En, || step(&s)), s.title);
+        assert_ne!(in_lang(Lang::Fr, || step(&s)), s.title);
+    }
+}
