@@ -183,30 +183,30 @@ step-write-partition-table = Écrire une nouvelle table GPT sur { $disk } : ESP,
 step-format-esp = Formater l'ESP ({ $fs })
 step-format-config = Formater la partition de configuration ({ $fs })
 step-format-data = Formater la partition de données ({ $fs }), comme le demande le produit
-step-mark-slot-writing = Marquer l'emplacement { $slot } en écriture (non démarrable) et retirer son entrée de démarrage
-step-write-slot = Écrire { $product } { $version } dans l'emplacement { $slot } (image racine de { $size }, noyau, initrd) en vérifiant chaque bloc
+step-mark-slot-writing = Marquer l'emplacement { $slot } en écriture (non démarrable), retirer son entrée
+step-write-slot = Écrire { $product } { $version } dans l'emplacement { $slot } (racine { $size }, noyau, initrd) en vérifiant chaque bloc
 step-read-back = Relire l'emplacement { $slot } et le comparer au manifeste signé
 step-write-config = Écrire la configuration de l'emplacement { $slot }
 step-write-config-schema = Écrire la configuration de l'emplacement { $slot } (schéma { $schema })
 step-boot-loader-systemd-boot = Installer systemd-boot sur l'ESP
-step-boot-loader-shim = Installer la chaîne de démarrage sur l'ESP : shim (Secure Boot), systemd-boot, MokManager
-step-boot-loader-update-shim = Mettre la chaîne de démarrage de l'ESP au niveau du support : shim (Secure Boot), systemd-boot, MokManager, chaque fichier remplacé en entier
-step-record-new-slot = Enregistrer l'emplacement { $slot } comme nouveau dans l'enregistrement d'état
-step-set-default = Démarrer par défaut sur l'emplacement { $slot } : ajouter son entrée avec { $tries } essais{ $fallback ->
-    [yes] , après quoi la machine revient d'elle-même sur l'autre emplacement
+step-boot-loader-shim = Installer sur l'ESP shim (Secure Boot), systemd-boot et MokManager
+step-boot-loader-update-shim = Remplacer la chaîne de démarrage de l'ESP par celle du support : shim (Secure Boot), systemd-boot, MokManager, fichiers entiers
+step-record-new-slot = Noter l'emplacement { $slot } comme nouveau dans l'enregistrement d'état
+step-set-default = Démarrer par défaut sur l'emplacement { $slot } ({ $tries } essais{ $fallback ->
+    [yes] , puis retour automatique à l'autre
    *[no] {""}
-}
+})
 step-write-report = Écrire le rapport sur la partition de configuration et sur le support
 
 ## Le plan, tel que l'écran de vérification le montre
 plan-hotfix = Appliquer le correctif { $id } à { $product } { $version } sur { $disk } ({ $size })
 plan-upgrade = Mettre à jour { $product } de { $from } à { $version } sur { $disk } ({ $size })
 plan-wipe = Effacer et réinstaller { $product } { $version } sur { $disk } ({ $size })
-plan-repair = Réinstaller { $product } { $version } dans l'emplacement { $slot } sur { $disk } ({ $size })
+plan-repair = Réinstaller { $product } { $version } (emplacement { $slot }) sur { $disk } ({ $size })
 plan-install = Installer { $product } { $version } sur { $disk } ({ $size })
 plan-erased = Effacé : tout le contenu de { $disk }, y compris sa partition de données.
-plan-keep = Le système en service dans l'emplacement { $slot } et sa configuration sont gardés tels quels ; si le nouveau ne démarre pas, la machine y revient d'elle-même.
-plan-repair-keeps = La version est réécrite depuis le support avec la configuration en service, copiée telle quelle ; la partition de données n'est pas touchée.
+plan-keep = Le système en service (emplacement { $slot }) et sa configuration sont gardés ; si le nouveau ne démarre pas, la machine y revient d'elle-même.
+plan-repair-keeps = La version est réécrite depuis le support avec la configuration en service, inchangée ; la partition de données n'est pas touchée.
 plan-wipe-erases = Tout le contenu de ce disque est effacé. Aucun autre disque n'est touché.
 plan-part-esp = ESP
 plan-part-root = racine { $slot }
