@@ -293,10 +293,17 @@ pub struct MigrationPreview {
     pub from_schema: u32,
     /// Schema of the new release.
     pub to_schema: u32,
-    /// One line per change.
-    pub changes: Vec<String>,
+    /// One change per key; its `Display` is the line the log keeps (and
+    /// the plan's JSON, as a string).
+    #[serde(serialize_with = "as_lines")]
+    pub changes: Vec<migrate::Change>,
     /// Unified diff of every changed document.
     pub diff: String,
+}
+
+/// Changes as the lines their `Display` makes.
+fn as_lines<S: serde::Serializer>(changes: &[migrate::Change], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(changes.iter().map(ToString::to_string))
 }
 
 /// Everything `apply` will do, checked.

@@ -232,3 +232,13 @@ note-switch-not-done = the state record makes slot { $slot } active but the boot
 note-previous-replaced = slot { $slot } holds the previous release; it is replaced
 note-previous-replaced-release = slot { $slot } holds the previous release { $release }; it is replaced
 note-set-right = { $issue } (set right by this run)
+
+## What a migration changes in the configuration
+change-renamed = { $file }: renamed { $key } → { $to }
+change-moved = { $file }: moved { $key } → { $to }
+change-moved-file = { $file }: moved { $key } → { $to_file }: { $to }
+change-split = { $file }: split { $key } into { $into }
+change-added = { $file }: added { $key } = { $value }
+change-dropped = { $file }: dropped { $key } (was { $was })
+change-mapped = { $file }: changed { $key } from { $from } to { $to }
+change-schema = { $file }: schema { $from } → { $to }

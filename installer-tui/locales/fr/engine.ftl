@@ -236,3 +236,13 @@ note-switch-not-done = l'enregistrement d'état rend l'emplacement { $slot } act
 note-previous-replaced = l'emplacement { $slot } contient la version précédente ; elle est remplacée
 note-previous-replaced-release = l'emplacement { $slot } contient la version précédente { $release } ; elle est remplacée
 note-set-right = { $issue } (corrigé par cette exécution)
+
+## Ce qu'une migration change dans la configuration
+change-renamed = { $file } : { $key } renommé → { $to }
+change-moved = { $file } : { $key } déplacé → { $to }
+change-moved-file = { $file } : { $key } déplacé → { $to_file } : { $to }
+change-split = { $file } : { $key } séparé en { $into }
+change-added = { $file } : ajouté { $key } = { $value }
+change-dropped = { $file } : supprimé { $key } (valait { $was })
+change-mapped = { $file } : { $key } changé de { $from } en { $to }
+change-schema = { $file } : schéma { $from } → { $to }

@@ -604,7 +604,7 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
             to = m.to_schema.to_string(),
             count = m.changes.len()
         ));
-        out.extend(m.changes.iter().map(|c| format!("  - {c}")));
+        out.extend(m.changes.iter().map(|c| format!("  - {}", change(c))));
     }
     out.push(t!("plan-steps"));
     for (i, s) in plan.steps.iter().enumerate() {
@@ -618,6 +618,75 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
         }
     }
     out
+}
+
+/// One change a migration makes to the configuration. Keys and values
+/// are the configuration's own; a kind of change the installer does not
+/// know yet is said in English.
+pub fn change(c: &migrate::Change) -> String {
+    use migrate::ChangeKind as K;
+    let file = c.file.as_str();
+    match &c.kind {
+        K::Renamed { key, to } => t!(
+            "change-renamed",
+            file = file,
+            key = key.as_str(),
+            to = to.as_str()
+        ),
+        K::Moved {
+            key,
+            to_file: Some(to_file),
+            to,
+        } => t!(
+            "change-moved-file",
+            file = file,
+            key = key.as_str(),
+            to_file = to_file.as_str(),
+            to = to.as_str()
+        ),
+        K::Moved { key, to, .. } => t!(
+            "change-moved",
+            file = file,
+            key = key.as_str(),
+            to = to.as_str()
+        ),
+        K::Split { key, into } => t!(
+            "change-split",
+            file = file,
+            key = key.as_str(),
+            into = into
+                .iter()
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        K::Added { key, value } => t!(
+            "change-added",
+            file = file,
+            key = key.as_str(),
+            value = value.as_str()
+        ),
+        K::Dropped { key, was } => t!(
+            "change-dropped",
+            file = file,
+            key = key.as_str(),
+            was = was.as_str()
+        ),
+        K::Mapped { key, from, to } => t!(
+            "change-mapped",
+            file = file,
+            key = key.as_str(),
+            from = from.as_str(),
+            to = to.as_str()
+        ),
+        K::Schema { from, to } => t!(
+            "change-schema",
+            file = file,
+            from = from.to_string(),
+            to = to.to_string()
+        ),
+        _ => c.to_string(),
+    }
 }
 
 /// A note of the plan.

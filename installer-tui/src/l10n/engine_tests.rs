@@ -239,6 +239,9 @@ fn plans_and_steps_in_english_are_what_the_log_keeps() {
         for n in &plan.notes {
             assert_eq!(in_lang(Lang::En, || note(n)), n.to_string());
         }
+        for c in plan.migration.iter().flat_map(|m| &m.changes) {
+            assert_eq!(in_lang(Lang::En, || change(c)), c.to_string());
+        }
         let mut expected: Vec<String> = plan.to_string().lines().map(String::from).collect();
         if plan.action == Action::Wipe {
             expected.insert(
@@ -264,6 +267,12 @@ fn plans_and_steps_in_french() {
     let upgrade = in_lang(Lang::Fr, || plan_lines(&plans[0]));
     assert!(upgrade[0].starts_with("Mettre à jour "), "{upgrade:#?}");
     assert!(upgrade.iter().any(|l| l == "Étapes :"), "{upgrade:#?}");
+    assert!(
+        upgrade
+            .iter()
+            .any(|l| l == "  - engine.toml : ajouté network.mtu = 1500"),
+        "{upgrade:#?}"
+    );
     assert!(
         upgrade.iter().any(
             |l| l.starts_with("   3. Relire l'emplacement b et le comparer au manifeste signé")
@@ -353,5 +362,56 @@ fn every_step_in_both_languages() {
         };
         assert_eq!(in_lang(Lang::En, || step(&s)), s.title);
         assert_ne!(in_lang(Lang::Fr, || step(&s)), s.title);
+    }
+}
+
+#[test]
+fn every_configuration_change_in_both_languages() {
+    use migrate::{Change, ChangeKind as K};
+    let s = |x: &str| x.to_string();
+    let kinds = [
+        K::Renamed {
+            key: s("net.ip"),
+            to: s("net.address"),
+        },
+        K::Moved {
+            key: s("ntp"),
+            to_file: None,
+            to: s("time.ntp"),
+        },
+        K::Moved {
+            key: s("ntp"),
+            to_file: Some(s("time.toml")),
+            to: s("ntp"),
+        },
+        K::Split {
+            key: s("listen"),
+            into: vec![(s("host"), s("\"0.0.0.0\"")), (s("port"), s("80"))],
+        },
+        K::Added {
+            key: s("net.mtu"),
+            value: s("1500"),
+        },
+        K::Dropped {
+            key: s("legacy"),
+            was: s("true"),
+        },
+        K::Mapped {
+            key: s("log.level"),
+            from: s("\"warn\""),
+            to: s("\"warning\""),
+        },
+        K::Schema { from: 1, to: 2 },
+    ];
+    for kind in kinds {
+        let c = Change {
+            file: s("engine.toml"),
+            from_schema: 1,
+            to_schema: 2,
+            kind,
+        };
+        assert_eq!(in_lang(Lang::En, || change(&c)), c.to_string());
+        let fr = in_lang(Lang::Fr, || change(&c));
+        assert!(fr.starts_with("engine.toml : "), "{fr}");
     }
 }
