@@ -314,7 +314,7 @@ pub enum Refusal {
 }
 
 /// The first few problems of a damaged table, for one sentence.
-pub(crate) fn problem_list(problems: &[EntryProblem]) -> String {
+pub fn problem_list(problems: &[EntryProblem]) -> String {
     const SHOWN: usize = 3;
     let mut text: Vec<String> = problems
         .iter()
@@ -448,5 +448,451 @@ pub(crate) trait IoContext<T> {
 impl<T> IoContext<T> for io::Result<T> {
     fn ctx(self, what: impl FnOnce() -> String) -> Result<T, Error> {
         self.map_err(|e| Error::io(what(), e))
+    }
+}
+
+impl Refusal {
+    /// The refusal's stable identifier: written into reports next to the
+    /// English sentence, and the suffix of its message in a front end's
+    /// catalog. It never changes once released; every variant has its own.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::InstallerTooOld { .. } => "installer-too-old",
+            Refusal::MissingComponent { .. } => "missing-component",
+            Refusal::NoDefaultConfig => "no-default-config",
+            Refusal::DefaultConfig(_) => "default-config-unreadable",
+            Refusal::SchemaDisagrees { .. } => "schema-disagrees",
+            Refusal::TrustUpdate(_) => "trust-update",
+            Refusal::NoKeyLeft => "no-key-left",
+            Refusal::InvalidState(_) => "invalid-state",
+            Refusal::BiosMode { .. } => "bios-mode",
+            Refusal::DiskUnusable { .. } => "disk-unusable",
+            Refusal::UnsupportedSectorSize { .. } => "unsupported-sector-size",
+            Refusal::SectorSizeDiffers { .. } => "sector-size-differs",
+            Refusal::DiskTooSmall { .. } => "disk-too-small",
+            Refusal::AlreadyInstalled => "already-installed",
+            Refusal::AlreadyDone { .. } => "already-done",
+            Refusal::NotBlank { .. } => "not-blank",
+            Refusal::Unreadable { .. } => "unreadable",
+            Refusal::DamagedPartitionTable { .. } => "damaged-partition-table",
+            Refusal::NoInstallation { .. } => "no-installation",
+            Refusal::NoStateRecord => "no-state-record",
+            Refusal::NoRunningSlot => "no-running-slot",
+            Refusal::NotConfirmed { .. } => "not-confirmed",
+            Refusal::BrokenSlot { .. } => "broken-slot",
+            Refusal::NoRelease { .. } => "no-release",
+            Refusal::MissingPartition { .. } => "missing-partition",
+            Refusal::ConfigUnreadable { .. } => "config-unreadable",
+            Refusal::OtherProduct { .. } => "other-product",
+            Refusal::Upgrade(r) => match r {
+                payload::Refusal::SameVersion { .. } => "same-version",
+                payload::Refusal::Downgrade { .. } => "downgrade",
+                payload::Refusal::Unsupported { .. } => "upgrade-unsupported",
+                payload::Refusal::FirstRelease { .. } => "first-release",
+                payload::Refusal::WrongBase { .. } => "hotfix-wrong-base",
+                payload::Refusal::HotfixApplied { .. } => "hotfix-applied",
+                payload::Refusal::HotfixNotIncluded { .. } => "hotfix-not-included",
+            },
+            Refusal::KeyNotTrusted { .. } => "key-not-trusted",
+            Refusal::SignedByRevokedKey { .. } => "signed-by-revoked-key",
+            Refusal::RevokedKeyTrusted { .. } => "revoked-key-trusted",
+            Refusal::HotfixAlone { .. } => "hotfix-alone",
+            Refusal::WrongKind { .. } => "wrong-kind",
+            Refusal::HotfixChangesSchema { .. } => "hotfix-changes-schema",
+            Refusal::DataNotFormattable { .. } => "data-not-formattable",
+            Refusal::RepairOtherRelease { .. } => "repair-other-release",
+            Refusal::RepairLosesHotfixes { .. } => "repair-loses-hotfixes",
+            Refusal::RootImageTooLarge { .. } => "root-image-too-large",
+            Refusal::EspTooSmall { .. } => "esp-too-small",
+            Refusal::EspFull { .. } => "esp-full",
+            Refusal::ConfigFull { .. } => "config-full",
+            Refusal::Migration(_) => "migration",
+            Refusal::NoMigrations { .. } => "no-migrations",
+            Refusal::Answers(_) => "answers-mismatch",
+            Refusal::NoMachineId => "no-machine-id",
+            Refusal::BadMachineId { .. } => "bad-machine-id",
+        }
+    }
+}
+
+/// Whether an I/O error says the disk or file system is full: the
+/// technician's remedy differs (a larger disk, not a new one).
+pub fn is_disk_full(e: &io::Error) -> bool {
+    /// `ENOSPC` on Linux.
+    const ENOSPC: i32 = 28;
+    e.kind() == io::ErrorKind::StorageFull || e.raw_os_error() == Some(ENOSPC)
+}
+
+/// The stable identifier of a payload failure (see [`Error::code`]).
+pub fn payload_code(e: &payload::Error) -> &'static str {
+    match e {
+        payload::Error::Io { .. } => "payload-io",
+        payload::Error::Truncated(_) => "payload-truncated",
+        payload::Error::NotAPayload(_) => "payload-not-a-payload",
+        payload::Error::Container { .. } => "payload-container",
+        payload::Error::NonCanonicalHeader { .. } => "payload-header",
+        payload::Error::ManifestTooLarge { .. } => "payload-manifest-too-large",
+        payload::Error::Manifest(_) => "payload-manifest",
+        payload::Error::NewerFormat { .. } => "payload-newer-format",
+        payload::Error::SignatureFormat(_) => "payload-signature-format",
+        payload::Error::Untrusted(_) => "payload-signature",
+        payload::Error::Key(_) => "payload-key",
+        payload::Error::ChunkMismatch { .. } => "payload-digest",
+        payload::Error::Layout(_) => "payload-layout",
+        payload::Error::BadFrame { .. } => "payload-frame",
+        payload::Error::Build(_) => "payload-build",
+    }
+}
+
+impl Error {
+    /// The failure's stable identifier: written into reports next to the
+    /// English sentence (`error_code`), and the suffix of its message in a
+    /// front end's catalog. A refusal gives its own [`Refusal::code`], a
+    /// payload failure says which check failed (`payload-signature`,
+    /// `payload-digest`...), a full disk is `disk-full`. Codes never
+    /// change once released, and no two failures share one.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { source, .. } if is_disk_full(source) => "disk-full",
+            Error::Io { .. } => "io",
+            Error::Payload(p) => payload_code(p),
+            Error::Refused(r) => r.code(),
+            Error::DiskChanged(_) => "disk-changed",
+            Error::Window(_) => "write-outside-partition",
+            Error::PayloadChanged { .. } => "payload-changed",
+            Error::ReadBack { .. } => "read-back",
+            Error::Migrations(_) => "payload-migrations",
+            Error::DefaultConfig { .. } => "payload-default-config",
+            Error::State(_) => "state-record",
+            Error::Fat { .. } => "file-system",
+            Error::ReadBackIncomplete { .. } => "read-back-incomplete",
+            Error::PayloadUsed => "payload-used",
+            Error::BadGuid { .. } => "plan-guid",
+            Error::PlanIncomplete(_) => "plan-incomplete",
+            Error::ThreadStopped(_) => "thread-stopped",
+            Error::Medium(_) => "medium",
+            Error::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One value of every variant of [`Refusal`] and [`Error`], for the tests
+/// of their codes and of the front ends that render them.
+#[doc(hidden)]
+pub mod samples {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap_or_else(|_| Version::new(0, 0, 0))
+    }
+
+    fn key() -> Fingerprint {
+        Fingerprint::parse(&"ab".repeat(32)).expect("a fingerprint in hex")
+    }
+
+    fn migrate_error() -> migrate::Error {
+        migrate::Error::Spec("line 3: expected a table".into())
+    }
+
+    /// Every refusal, each with plausible facts.
+    pub fn refusals() -> Vec<Refusal> {
+        let disk = PathBuf::from("/dev/sda");
+        vec![
+            Refusal::InstallerTooOld {
+                needed: v("2.0.0"),
+                running: v("1.4.0"),
+            },
+            Refusal::MissingComponent {
+                component: "root.img".into(),
+            },
+            Refusal::NoDefaultConfig,
+            Refusal::DefaultConfig(Arc::new(migrate_error())),
+            Refusal::SchemaDisagrees {
+                manifest: 3,
+                recorded: 2,
+            },
+            Refusal::TrustUpdate(Arc::new(payload::Error::Key("not a key".into()))),
+            Refusal::NoKeyLeft,
+            Refusal::InvalidState(Arc::new(StateError::NotText)),
+            Refusal::BiosMode {
+                action: Action::Wipe,
+            },
+            Refusal::DiskUnusable {
+                disk: disk.clone(),
+                reason: None,
+            },
+            Refusal::UnsupportedSectorSize { sector_size: 520 },
+            Refusal::SectorSizeDiffers {
+                disk: disk.clone(),
+                table: 512,
+                sector_size: 4096,
+            },
+            Refusal::DiskTooSmall {
+                size: 4 << 30,
+                needed: 8 << 30,
+            },
+            Refusal::AlreadyInstalled,
+            Refusal::AlreadyDone {
+                disk: disk.clone(),
+                product: "acme-router".into(),
+                version: v("2.0.0"),
+                medium: Some("2026-11-30-a".into()),
+            },
+            Refusal::NotBlank {
+                summary: "an ext4 file system".into(),
+            },
+            Refusal::Unreadable {
+                reason: "the GPT header checksum is wrong".into(),
+            },
+            Refusal::DamagedPartitionTable {
+                disk: disk.clone(),
+                problems: Vec::new(),
+            },
+            Refusal::NoInstallation {
+                disk: disk.clone(),
+                action: Action::Upgrade,
+            },
+            Refusal::NoStateRecord,
+            Refusal::NoRunningSlot,
+            Refusal::NotConfirmed { slot: Slot::A },
+            Refusal::BrokenSlot {
+                slot: Slot::B,
+                state: SlotState::Writing,
+            },
+            Refusal::NoRelease { slot: Slot::A },
+            Refusal::MissingPartition {
+                partition: "ferry-config",
+            },
+            Refusal::ConfigUnreadable {
+                slot: Slot::A,
+                reason: None,
+            },
+            Refusal::OtherProduct {
+                installed: "acme-router".into(),
+                offered: "acme-switch".into(),
+            },
+            Refusal::Upgrade(payload::Refusal::SameVersion {
+                product: "acme-router".into(),
+                installed: v("2.0.0"),
+            }),
+            Refusal::Upgrade(payload::Refusal::Downgrade {
+                installed: v("2.0.0"),
+                offered: v("1.9.0"),
+            }),
+            Refusal::Upgrade(payload::Refusal::Unsupported {
+                installed: v("1.0.0"),
+                offered: v("3.0.0"),
+                hint: "upgrade to 2.x first".into(),
+            }),
+            Refusal::Upgrade(payload::Refusal::FirstRelease {
+                offered: v("1.0.0"),
+            }),
+            Refusal::Upgrade(payload::Refusal::WrongBase {
+                id: "hf-7".into(),
+                base: v("2.0.0"),
+                installed: v("2.1.0"),
+            }),
+            Refusal::Upgrade(payload::Refusal::HotfixApplied { id: "hf-7".into() }),
+            Refusal::Upgrade(payload::Refusal::HotfixNotIncluded {
+                id: "hf-8".into(),
+                applied: "hf-7".into(),
+            }),
+            Refusal::KeyNotTrusted {
+                signers: vec![key()],
+                trusted: vec!["cd".repeat(32)],
+            },
+            Refusal::SignedByRevokedKey { key: key() },
+            Refusal::RevokedKeyTrusted { key: key() },
+            Refusal::HotfixAlone {
+                id: "hf-7".into(),
+                product: "acme-router".into(),
+                version: v("2.0.0"),
+            },
+            Refusal::WrongKind {
+                kind: Kind::Hotfix,
+                action: Action::Upgrade,
+            },
+            Refusal::HotfixChangesSchema {
+                id: "hf-7".into(),
+                declared: 4,
+                running: 3,
+            },
+            Refusal::DataNotFormattable {
+                bytes: 1 << 20,
+                filesystem: payload::product::DataFilesystem::Fat32,
+            },
+            Refusal::RepairOtherRelease {
+                installed: v("2.0.0"),
+                offered: v("2.1.0"),
+            },
+            Refusal::RepairLosesHotfixes {
+                release: v("2.0.0"),
+                hotfixes: vec!["hf-7".into()],
+            },
+            Refusal::RootImageTooLarge {
+                slot: Slot::B,
+                image: 3 << 30,
+                room: 2 << 30,
+            },
+            Refusal::EspTooSmall {
+                boot_files: 300 << 20,
+                esp: 512 << 20,
+            },
+            Refusal::EspFull {
+                boot_files: 300 << 20,
+                free: 100 << 20,
+            },
+            Refusal::ConfigFull {
+                needed: 2 << 20,
+                free: 1 << 20,
+            },
+            Refusal::Migration(Arc::new(migrate_error())),
+            Refusal::NoMigrations { from: 2, to: 3 },
+            Refusal::Answers(AnswerMismatch::NoDocument {
+                document: "engine.toml".into(),
+            }),
+            Refusal::NoMachineId,
+            Refusal::BadMachineId { id: "xyz".into() },
+        ]
+    }
+
+    /// Every payload failure.
+    pub fn payload_errors() -> Vec<payload::Error> {
+        vec![
+            payload::Error::Io {
+                context: "reading the payload".into(),
+                source: io::Error::from(io::ErrorKind::UnexpectedEof),
+            },
+            payload::Error::Truncated("in component root.img".into()),
+            payload::Error::NotAPayload("no manifest".into()),
+            payload::Error::Container {
+                offset: 512,
+                reason: "bad header checksum".into(),
+            },
+            payload::Error::NonCanonicalHeader {
+                offset: 512,
+                member: "root.img".into(),
+                field: header_field(),
+            },
+            payload::Error::ManifestTooLarge {
+                size: 2 << 20,
+                max: 1 << 20,
+            },
+            payload::Error::Manifest("missing field version".into()),
+            payload::Error::NewerFormat {
+                what: "compression xz".into(),
+                min_installer: Some(semver::Version::new(2, 0, 0)),
+            },
+            payload::Error::SignatureFormat("not base64".into()),
+            payload::Error::Untrusted("the signature does not verify".into()),
+            payload::Error::Key("not a key".into()),
+            payload::Error::ChunkMismatch {
+                component: "root.img".into(),
+                chunk: 3,
+                start: 3 << 20,
+                end: 4 << 20,
+            },
+            payload::Error::Layout("chunks overlap".into()),
+            payload::Error::BadFrame {
+                component: "root.img".into(),
+                chunk: 3,
+                start: 3 << 20,
+                end: 4 << 20,
+                reason: "unknown frame descriptor".into(),
+            },
+            payload::Error::Build("no kernel".into()),
+        ]
+    }
+
+    /// Every failure; the refusals and payload failures each once.
+    pub fn errors() -> Vec<Error> {
+        let mut all: Vec<Error> = refusals().into_iter().map(Error::Refused).collect();
+        all.extend(payload_errors().into_iter().map(Error::Payload));
+        all.extend([
+            Error::io(
+                "writing slot B at byte 4096",
+                io::Error::from(io::ErrorKind::PermissionDenied),
+            ),
+            Error::io(
+                "writing slot B at byte 4096",
+                io::Error::from_raw_os_error(28),
+            ),
+            Error::DiskChanged(DiskChange::StateRecord),
+            Error::Window(WindowError::Overflow {
+                partition: "ferry-root-b",
+                start: u64::MAX,
+                size: 1,
+            }),
+            Error::PayloadChanged {
+                planned: "aa".into(),
+                found: "bb".into(),
+            },
+            Error::ReadBack {
+                what: "slot B".into(),
+                start: 4096,
+                end: 8192,
+            },
+            Error::Migrations(Box::new(migrate_error())),
+            Error::DefaultConfig {
+                component: "config-engine.toml".into(),
+                source: Box::new(migrate_error()),
+            },
+            Error::State(StateError::NotText),
+            Error::Fat {
+                partition: "ferry-esp",
+                source: fat::Error::Io {
+                    what: "reading the boot sector".into(),
+                    source: io::Error::from(io::ErrorKind::UnexpectedEof),
+                },
+            },
+            Error::ReadBackIncomplete {
+                what: "slot B".into(),
+                at: 4096,
+            },
+            Error::PayloadUsed,
+            Error::BadGuid { guid: "x".into() },
+            Error::PlanIncomplete("root partition".into()),
+            Error::ThreadStopped("writer"),
+            Error::Medium("the stick was removed".into()),
+            Error::Cancelled,
+        ]);
+        all
+    }
+
+    fn header_field() -> payload::HeaderField {
+        payload::HeaderField::Mode
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::samples;
+
+    #[test]
+    fn every_failure_has_its_own_code() {
+        let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+        let all = samples::errors();
+        // Every refusal, every payload failure and every other failure
+        // (the I/O error twice: full disk or not).
+        assert_eq!(
+            all.len(),
+            samples::refusals().len() + samples::payload_errors().len() + 17
+        );
+        for e in &all {
+            let code = e.code();
+            assert!(
+                !code.is_empty()
+                    && code
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{code:?} is not a kebab-case identifier"
+            );
+            if let Some(other) = seen.insert(code, e.to_string()) {
+                panic!("{code} names both {other:?} and {e:?}");
+            }
+        }
+        assert_eq!(samples::errors()[0].code(), "installer-too-old");
     }
 }

@@ -50,11 +50,13 @@ pub use answers::{AnswerError, AnswerFile, AnswerMismatch, Answers};
 pub use apply::{apply, apply_on, continuation, Failure, Progress};
 pub use boot::{entry_text, loader_conf, CONSOLE};
 pub use device::{Device, DiskFile, DiskReader};
-pub use error::{DiskChange, Error, Refusal};
+#[doc(hidden)]
+pub use error::samples;
+pub use error::{is_disk_full, payload_code, problem_list, DiskChange, Error, Refusal};
 pub use plan::{
-    config_migration, derived_guid, installer_version, new_machine_id, plan, Action, Choice,
-    MigrationPreview, Plan, PlannedPartition, Shim, Step, StepKind, ESP_BOOT_LOADER,
-    MOK_MANAGER_EFI, SHIM_EFI, SYSTEMD_BOOT_EFI,
+    config_migration, derived_guid, installer_version, new_machine_id, plan, Action, BootChain,
+    Choice, MigrationPreview, Plan, PlanNote, PlannedPartition, Shim, Step, StepFacts, StepKind,
+    ESP_BOOT_LOADER, MOK_MANAGER_EFI, SHIM_EFI, SYSTEMD_BOOT_EFI,
 };
 pub use report::{
     log_tail, Outcome, Report, ReportContext, ReportError, StepReport, StepResult, MAX_LOG_BYTES,

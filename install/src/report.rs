@@ -162,6 +162,12 @@ pub struct Report {
     pub result: Outcome,
     /// Why it failed.
     pub error: Option<String>,
+    /// The failure's stable identifier ([`Error::code`]: `read-back`,
+    /// `payload-signature`, `disk-full`...), for tools that sort reports
+    /// by cause; absent when the run did not fail, and from reports
+    /// written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
     /// Where copies of this report were written.
     pub saved_to: Vec<String>,
     /// The end of the installer's log when the report was written, at most
@@ -224,6 +230,7 @@ impl Report {
             steps: Vec::new(),
             result: Outcome::Failed,
             error: None,
+            error_code: None,
             saved_to: Vec::new(),
             log: None,
             log_skipped: 0,
@@ -248,6 +255,7 @@ impl Report {
             Some(_) => Outcome::Failed,
         };
         self.error = error.map(ToString::to_string);
+        self.error_code = error.map(|e| e.code().to_string());
     }
 
     /// Take in the end of the installer's log at `path`, if it can be read.
@@ -397,6 +405,35 @@ mod tests {
             (None, None)
         );
         assert_eq!((r.log.as_deref(), r.log_skipped), (None, 0));
+        assert_eq!(r.error_code, None);
+    }
+
+    #[test]
+    fn a_failure_is_reported_with_its_code_next_to_the_english() {
+        let mut r = Report::parse(WRITTEN.as_bytes()).expect("a report");
+        r.finish(Some(&Error::ReadBack {
+            what: "slot b".into(),
+            start: 0,
+            end: 512,
+        }));
+        assert_eq!(r.error_code.as_deref(), Some("read-back"));
+        assert!(r
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("read-back of slot b")));
+        let json = serde_json::to_vec_pretty(&r).expect("JSON");
+        let value: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+        assert_eq!(value["error_code"], "read-back");
+        assert_eq!(Report::parse(&json).expect("read back"), r);
+
+        r.finish(None);
+        assert_eq!((r.error.as_deref(), r.error_code.as_deref()), (None, None));
+        let json = serde_json::to_vec_pretty(&r).expect("JSON");
+        let value: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+        assert!(
+            value.get("error_code").is_none(),
+            "no code without a failure"
+        );
     }
 
     #[test]

@@ -160,7 +160,7 @@ fn wipe_and_reinstall_replaces_a_damaged_table() {
     assert!(
         plan.notes
             .iter()
-            .any(|n| n.contains("partition table is damaged")),
+            .any(|n| n.to_string().contains("partition table is damaged")),
         "{:?}",
         plan.notes
     );

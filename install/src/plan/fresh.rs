@@ -9,7 +9,7 @@ use migrate::ConfigTree;
 use payload::{Kind, Manifest};
 
 use super::checks::{boot_files, keys_after, root_fits};
-use super::text::fresh_steps;
+use super::text::{fresh_steps, PlanNote};
 use super::{derived_guid, Action, Choice, Plan, PlannedPartition};
 use crate::error::{problem_list, Refusal};
 use crate::source::PayloadInfo;
@@ -186,23 +186,19 @@ pub(super) fn plan_fresh(
             .and_then(|s| s.release.clone())
     });
     match &target.report.content {
-        Content::Ferry(f) if choice.action == Action::Wipe => notes.push(format!(
-            "the Ferry installation of {} on this disk{} and its data are erased",
-            f.product
-                .clone()
-                .unwrap_or_else(|| "an unknown product".into()),
-            from.as_ref().map(|v| format!(" ({v})")).unwrap_or_default()
-        )),
-        Content::Foreign { summary, .. } => {
-            notes.push(format!("{summary}: it is erased"));
-        }
+        Content::Ferry(f) if choice.action == Action::Wipe => notes.push(PlanNote::FerryErased {
+            product: f.product.clone(),
+            release: from.clone(),
+        }),
+        Content::Foreign { summary, .. } => notes.push(PlanNote::ForeignErased {
+            summary: summary.clone(),
+        }),
         _ => {}
     }
     if !target.table_problems.is_empty() {
-        notes.push(format!(
-            "the partition table is damaged ({}); the new one replaces it",
-            problem_list(&target.table_problems)
-        ));
+        notes.push(PlanNote::TableReplaced {
+            problems: problem_list(&target.table_problems),
+        });
     }
     let wipe = choice.action == Action::Wipe;
     if !wipe {

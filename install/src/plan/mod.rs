@@ -7,6 +7,7 @@ mod fresh;
 mod text;
 mod update;
 
+pub use text::{BootChain, PlanNote, StepFacts};
 pub use update::config_migration;
 
 use std::fmt;
@@ -262,8 +263,12 @@ impl fmt::Display for StepKind {
 pub struct Step {
     /// Which step.
     pub kind: StepKind,
-    /// What it does, in a sentence.
+    /// What it does, in a sentence: the English of `facts`, as the log
+    /// and the reports keep it.
     pub title: String,
+    /// What it does, as facts a front end says in its language.
+    #[serde(skip)]
+    pub facts: StepFacts,
 }
 
 /// A partition of the layout the plan writes or works on.
@@ -288,10 +293,17 @@ pub struct MigrationPreview {
     pub from_schema: u32,
     /// Schema of the new release.
     pub to_schema: u32,
-    /// One line per change.
-    pub changes: Vec<String>,
+    /// One change per key; its `Display` is the line the log keeps (and
+    /// the plan's JSON, as a string).
+    #[serde(serialize_with = "as_lines")]
+    pub changes: Vec<migrate::Change>,
     /// Unified diff of every changed document.
     pub diff: String,
+}
+
+/// Changes as the lines their `Display` makes.
+fn as_lines<S: serde::Serializer>(changes: &[migrate::Change], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(changes.iter().map(ToString::to_string))
 }
 
 /// Everything `apply` will do, checked.
@@ -379,7 +391,7 @@ pub struct Plan {
     /// The machine, the disk and the log, for the report.
     pub report_context: ReportContext,
     /// Leftovers and other findings the plan deals with.
-    pub notes: Vec<String>,
+    pub notes: Vec<PlanNote>,
     /// The steps, in order.
     pub steps: Vec<Step>,
 }

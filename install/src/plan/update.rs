@@ -162,7 +162,7 @@ pub(super) fn plan_update(
                 let preview = MigrationPreview {
                     from_schema: mp.from_schema(),
                     to_schema: mp.to_schema(),
-                    changes: mp.changes().iter().map(ToString::to_string).collect(),
+                    changes: mp.changes().to_vec(),
                     diff: mp.diff(),
                 };
                 (mp.migrated().clone(), Some(preview), mp.to_schema())
