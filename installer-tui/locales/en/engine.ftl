@@ -142,6 +142,10 @@ answer-not-a-table = must be a table
 answer-not-a-string = a string in quotes is expected
 answer-no-action = missing: say "upgrade", "install", "wipe", "repair" or "auto"
 answer-not-an-action = { $value } is not an action; say "upgrade", "install", "wipe", "repair" or "auto"
+answer-not-a-language = { $value } is not a language of the installer; say { $count ->
+    [one] { $last }
+   *[other] { $rest } or { $last }
+}
 answer-no-disk = missing: a device path, "only" or {"{"} model = ..., serial = ..., size-min = ... {"}"}
 answer-not-a-disk = { $value } is neither a path (/dev/...) nor "only"
 answer-not-a-disk-selector = a path in quotes, "only" or {"{"} model = ..., serial = ..., size-min = ... {"}"} is expected

@@ -11,6 +11,7 @@ screen-done = Done
 screen-failed = Failed
 screen-keyboard = Keyboard layout
 screen-progress = Progress
+screen-review = Review
 screen-confirm = Confirm
 screen-welcome = Welcome
 screen-language = Language
@@ -147,7 +148,7 @@ action-nothing = Nothing can be done on this disk with this medium. Esc goes bac
 
 ## Review and Confirm
 # $action: install, wipe, upgrade, hotfix, repair
-review-title = Review: { $action ->
+review-title = { screen-review }: { $action ->
     [install] install
     [wipe] wipe
     [upgrade] upgrade

@@ -143,6 +143,10 @@ answer-not-a-table = une table est attendue
 answer-not-a-string = une chaîne entre guillemets est attendue
 answer-no-action = absent : indiquez "upgrade", "install", "wipe", "repair" ou "auto"
 answer-not-an-action = { $value } n'est pas une action ; indiquez "upgrade", "install", "wipe", "repair" ou "auto"
+answer-not-a-language = { $value } n'est pas une langue de l'installateur ; indiquez { $count ->
+    [one] { $last }
+   *[other] { $rest } ou { $last }
+}
 answer-no-disk = absent : un chemin de périphérique, "only" ou {"{"} model = ..., serial = ..., size-min = ... {"}"}
 answer-not-a-disk = { $value } n'est ni un chemin (/dev/...) ni "only"
 answer-not-a-disk-selector = un chemin entre guillemets, "only" ou {"{"} model = ..., serial = ..., size-min = ... {"}"} est attendu

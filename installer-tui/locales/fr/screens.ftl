@@ -9,6 +9,7 @@ screen-done = Terminé
 screen-failed = Échec
 screen-keyboard = Disposition du clavier
 screen-progress = Progression
+screen-review = Vérification
 screen-confirm = Confirmation
 screen-welcome = Accueil
 screen-language = Langue
@@ -140,7 +141,7 @@ action-disk-unusable = Ce disque est inutilisable : { $error }
 action-nothing = Rien n'est possible sur ce disque avec ce support. Échap pour revenir.
 
 ## Vérification et confirmation
-review-title = Vérification : { $action ->
+review-title = { screen-review } : { $action ->
     [install] installation
     [wipe] effacement
     [upgrade] mise à jour

@@ -16,10 +16,10 @@
 
 use std::io;
 
+use super::size;
 use detect::layout::Role;
 use install::{Action, BootChain, DiskChange, Plan, PlanNote, Refusal, Step, StepFacts};
 use payload::Kind;
-use units::size;
 
 use super::t;
 use crate::answer::{AnswerError, AnswerProblem};
@@ -816,6 +816,17 @@ fn answer_problem(p: &AnswerProblem) -> String {
         A::NotAString => t!("answer-not-a-string"),
         A::NoAction => t!("answer-no-action"),
         A::NotAnAction(s) => t!("answer-not-an-action", value = format!("{s:?}")),
+        A::NotALanguage { given, expected } => {
+            let q: Vec<String> = expected.iter().map(|c| format!("{c:?}")).collect();
+            let (last, rest) = q.split_last().unwrap_or((given, &[]));
+            t!(
+                "answer-not-a-language",
+                value = format!("{given:?}"),
+                count = q.len(),
+                rest = rest.join(", "),
+                last = last.as_str()
+            )
+        }
         A::NoDisk => t!("answer-no-disk"),
         A::NotADisk(s) => t!("answer-not-a-disk", value = format!("{s:?}")),
         A::NotADiskSelector => t!("answer-not-a-disk-selector"),

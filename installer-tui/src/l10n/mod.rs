@@ -17,9 +17,6 @@
 //! drawn on one thread, while the log and the reports are written in
 //! English ([`logged`]) on any thread, whatever the technician reads.
 
-// Until every screen speaks through it.
-#![allow(dead_code, unused_macros, unused_imports)]
-
 use std::cell::Cell;
 use std::fmt;
 use std::sync::OnceLock;
@@ -28,6 +25,8 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub mod engine;
+#[cfg(test)]
+mod guide_tests;
 #[cfg(test)]
 mod tests;
 
@@ -40,7 +39,7 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Every language, in the order the Welcome screen cycles through.
+    /// Every language, in the order the Language screen lists them.
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
 
     /// The code used on the kernel command line (`ferry.lang=fr`), in the
@@ -76,12 +75,6 @@ impl Lang {
             Lang::En => "us",
             Lang::Fr => "fr",
         }
-    }
-
-    /// The next language (the Welcome screen's `[l]`).
-    pub fn next(self) -> Lang {
-        let i = Lang::ALL.iter().position(|l| *l == self).unwrap_or(0);
-        Lang::ALL[(i + 1) % Lang::ALL.len()]
     }
 }
 
@@ -145,6 +138,24 @@ fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
     });
     let i = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
     &all[i]
+}
+
+/// Bytes for people (`3.2 MiB`), as everywhere in Ferry; French writes
+/// the decimal comma (`3,2 MiB`).
+pub fn size(bytes: u64) -> String {
+    localized(units::size(bytes))
+}
+
+/// A number with one decimal (`41.3`, in French `41,3`).
+pub fn decimal(x: f64) -> String {
+    localized(format!("{x:.1}"))
+}
+
+fn localized(s: String) -> String {
+    match current() {
+        Lang::Fr => s.replace('.', ","),
+        Lang::En => s,
+    }
 }
 
 /// One argument of a message.

@@ -9,7 +9,8 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::context::{Component, Context, Go};
-use super::widgets::{bar, clock, decimal, size, text};
+use super::widgets::{bar, clock, text};
+use crate::l10n::{decimal, size};
 
 /// The Check this medium screen.
 #[derive(Debug, Clone, Default)]

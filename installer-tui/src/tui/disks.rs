@@ -9,7 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::context::{Component, Context, Go};
-use super::widgets::{boxed, disk_summary, moved, size};
+use super::widgets::{boxed, disk_summary, moved};
+use crate::l10n::size;
 
 /// The Disks screen.
 #[derive(Debug, Clone, Default)]

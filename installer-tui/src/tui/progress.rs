@@ -14,7 +14,8 @@ use ratatui::Frame;
 
 use super::context::{Component, Context, Go, Picked};
 use super::log::Log;
-use super::widgets::{action_code, bar, clock, decimal, log_view, size, text};
+use super::widgets::{action_code, bar, clock, log_view, text};
+use crate::l10n::{decimal, size};
 
 /// State of a step on the Progress screen.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -105,24 +105,6 @@ pub fn bar(done: u64, total: u64, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), ".".repeat(inner - filled))
 }
 
-/// Bytes for people (`3.2 MiB`), as everywhere in Ferry; French writes
-/// the decimal comma (`3,2 MiB`).
-pub fn size(bytes: u64) -> String {
-    localized(units::size(bytes))
-}
-
-/// A number with one decimal (`41.3`, in French `41,3`).
-pub fn decimal(x: f64) -> String {
-    localized(format!("{x:.1}"))
-}
-
-fn localized(s: String) -> String {
-    match l10n::current() {
-        Lang::Fr => s.replace('.', ","),
-        Lang::En => s,
-    }
-}
-
 /// `f` with this thread's messages in English: for the log, whatever the
 /// screens speak.
 pub fn in_english<T>(f: impl FnOnce() -> T) -> T {
