@@ -103,6 +103,15 @@ fn iso_is_read_by_xorriso_isoinfo_fdisk_checkisomd5_and_mtools() {
     assert!(got == std::fs::read(d.join(PAYLOAD)).unwrap());
     let cfg = String::from_utf8(r.read("isolinux/isolinux.cfg", 4096).unwrap()).unwrap();
     assert!(cfg.contains(&format!("ferry.medium={}", info.id)), "{cfg}");
+    // The menu: English (the default), then French.
+    assert!(cfg.starts_with("UI menu.c32\nDEFAULT ferry\n"), "{cfg}");
+    assert!(
+        cfg.contains(&format!("ferry.medium={} ferry.lang=fr\n", info.id)),
+        "{cfg}"
+    );
+    for m in ["menu.c32", "libutil.c32"] {
+        assert!(r.read(&format!("isolinux/{m}"), 1 << 20).is_ok(), "{m}");
+    }
 
     // The EFI image: fsck-clean, with systemd-boot and an entry.
     let efi = d.join("efiboot.img");
@@ -121,6 +130,16 @@ fn iso_is_read_by_xorriso_isoinfo_fdisk_checkisomd5_and_mtools() {
     assert!(
         entry.contains(&format!("ferry.medium={}", info.id)),
         "{entry}"
+    );
+    assert!(!entry.contains("ferry.lang="), "{entry}");
+    let french = run(tool("mtype", "mtools")
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .arg("-i")
+        .arg(&efi)
+        .arg("::/loader/entries/ferry-fr.conf"));
+    assert!(
+        french.contains(&format!("ferry.medium={} ferry.lang=fr", info.id)),
+        "{french}"
     );
     for f in ["BOOTX64.EFI", "grubx64.efi", "mmx64.efi"] {
         run(tool("mdir", "mtools")
@@ -637,9 +656,13 @@ fn linux_drivers_read_the_media_where_mounting_is_allowed() {
         .arg(&mnt));
     let payload = std::fs::read(mnt.join("ferry").join(PAYLOAD));
     let entry = std::fs::read_to_string(mnt.join("loader/entries/ferry.conf"));
+    let french = std::fs::read_to_string(mnt.join("loader/entries/ferry-fr.conf"));
     run(Command::new("umount").arg(&mnt));
     assert!(payload.unwrap() == std::fs::read(d.join(PAYLOAD)).unwrap());
-    assert!(entry.unwrap().contains("ferry.medium="));
+    let entry = entry.unwrap();
+    assert!(entry.contains("ferry.medium=") && !entry.contains("ferry.lang="));
+    let french = french.unwrap();
+    assert!(french.contains("ferry.medium=") && french.contains(" ferry.lang=fr\n"));
 }
 
 #[test]
