@@ -226,7 +226,12 @@ impl Run {
         loop {
             self.screendump(&ppm, "ppm");
             let pic = Picture::ppm(&ppm).unwrap();
-            match mismatch(&pic, &self.font, &[sample.clone()], self.cell_width) {
+            match mismatch(
+                &pic,
+                &self.font,
+                std::slice::from_ref(&sample),
+                self.cell_width,
+            ) {
                 None => break,
                 Some(why) => assert!(
                     start.elapsed() < SCREEN,

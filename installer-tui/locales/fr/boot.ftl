@@ -4,7 +4,7 @@
 
 boot-efivarfs-missing = efivarfs non monté : état du Secure Boot inconnu
 boot-too-little-memory =
-    FERRY : MÉMOIRE INSUFFISANTE. Cette machine a { $mem } Mio de mémoire ;
+    FERRY: MÉMOIRE INSUFFISANTE. Cette machine a { $mem } Mio de mémoire ;
     l’installateur en demande au moins { $need } Mio. Rien n’a été écrit.
     Ajoutez de la mémoire (ou donnez-en plus à la machine virtuelle) et recommencez.
 boot-shell-given = ferry.shell donné : des shells à la place de l’installateur
