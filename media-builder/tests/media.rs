@@ -107,9 +107,7 @@ fn iso_is_read_by_xorriso_isoinfo_fdisk_checkisomd5_and_mtools() {
     // so no menu (the real kit's is checked under QEMU, scenario 19).
     assert!(cfg.starts_with("DEFAULT ferry\n"), "{cfg}");
     assert!(
-        cfg.contains(&format!(
-            "LABEL ferry-fr\n  KERNEL /boot/vmlinuz\n  APPEND initrd=/boot/initrd.img "
-        )),
+        cfg.contains("LABEL ferry-fr\n  KERNEL /boot/vmlinuz\n  APPEND initrd=/boot/initrd.img "),
         "{cfg}"
     );
     assert!(
