@@ -36,9 +36,33 @@ done
 
 log() { echo "ferry: $*"; }
 
+# The init's messages come from the installer's catalog (installer-tui
+# say, locales/*/boot.ftl), in the language of ferry.lang=
+# (docs/boot-parameters.md): say ID ENGLISH [NAME=VALUE...]. ENGLISH is
+# printed instead if the installer cannot run.
+say() {
+    say_id="$1"
+    say_en="$2"
+    shift 2
+    /bin/installer-tui say "$say_id" "$@" 2>/dev/null || printf '%s\n' "$say_en"
+}
+
 # Drivers for disks, media and keyboards, dependencies first; then the
 # disk controllers this machine has (RAID, SAS, VMD, eMMC/SD), by modalias.
 ferry-load-modules /run/ferry/modules.log
+
+# The console font: neither the VGA card's own font (code page 437, under
+# a BIOS) nor the kernel's built-in one (under UEFI) has every letter
+# French needs (É, À, Œ, ’, …). Load one that has them, with its Unicode
+# table, on the consoles the installer and the rescue shell use; with a
+# framebuffer each console has its own font (docs/bootkit.md, "Console
+# font").
+if [ -f /usr/share/ferry/console.psf ]; then
+    for vt in 2 1; do
+        chvt "$vt" 2>/dev/null &&
+            loadfont </usr/share/ferry/console.psf 2>>/run/ferry/modules.log
+    done
+fi
 
 # UEFI variables: the installer says whether Secure Boot is on
 # (docs/detect.md), and an unattended upgrade of several steps sets
@@ -46,7 +70,8 @@ ferry-load-modules /run/ferry/modules.log
 # UEFI started the machine.
 if [ -d /sys/firmware/efi/efivars ]; then
     mount -t efivarfs -o rw,nosuid,nodev,noexec efivarfs /sys/firmware/efi/efivars \
-        2>>/run/ferry/modules.log || log "efivarfs not mounted: Secure Boot state unknown"
+        2>>/run/ferry/modules.log ||
+        log "$(say boot-efivarfs-missing "efivarfs not mounted: Secure Boot state unknown")"
 fi
 
 # Below this much memory (MemTotal, what the kernel leaves of the RAM) the
@@ -58,9 +83,11 @@ if [ -n "$mem_mib" ] && [ "$mem_mib" -lt "$FERRY_MIN_MEMORY" ]; then
         (: <"$t") 2>/dev/null || continue
         {
             echo
-            echo "FERRY: TOO LITTLE MEMORY. This machine has $mem_mib MiB of memory;"
-            echo "the installer needs at least $FERRY_MIN_MEMORY MiB. Nothing was written."
-            echo "Add memory (or give the virtual machine more) and start again."
+            say boot-too-little-memory \
+                "FERRY: TOO LITTLE MEMORY. This machine has $mem_mib MiB of memory;
+the installer needs at least $FERRY_MIN_MEMORY MiB. Nothing was written.
+Add memory (or give the virtual machine more) and start again." \
+                mem="$mem_mib" need="$FERRY_MIN_MEMORY"
         } >"$t"
     done
     while :; do sleep 3600; done
@@ -106,24 +133,32 @@ run_installer() {
     esac
     export TERM
     while :; do
-        echo "FERRY-INSTALLER starting on $tty" >"/dev/$tty"
+        say boot-starting "FERRY-INSTALLER starting on $tty" tty="$tty" >"/dev/$tty"
         setsid -c /bin/installer-tui <"/dev/$tty" >"/dev/$tty" 2>&1
         status=$?
         # Exit codes: docs/boot-parameters.md.
         case "$status" in
-        80) echo "Rebooting." >"/dev/$tty"; sync; reboot -f ;;
-        81) echo "Powering off." >"/dev/$tty"; sync; poweroff -f ;;
+        80)
+            say boot-rebooting "Rebooting." >"/dev/$tty"
+            sync
+            reboot -f
+            ;;
+        81)
+            say boot-powering-off "Powering off." >"/dev/$tty"
+            sync
+            poweroff -f
+            ;;
         esac
         {
             echo
             case "$status" in
-            82) echo "Rescue shell requested from the installer." ;;
-            0) echo "The installer exited." ;;
-            *) echo "The installer exited (status $status)." ;;
+            82) say boot-rescue-requested "Rescue shell requested from the installer." ;;
+            0) say boot-installer-exited "The installer exited." ;;
+            *) say boot-installer-failed "The installer exited (status $status)." status="$status" ;;
             esac
-            echo "This is a rescue shell: 'installer-tui --help' lists what it"
-            echo "can do; type 'exit' to start the installer again, 'reboot -f'"
-            echo "to restart the machine."
+            say boot-rescue-help "This is a rescue shell: 'installer-tui --help' lists what it
+can do; type 'exit' to start the installer again, 'reboot -f'
+to restart the machine."
         } >"/dev/$tty"
         setsid -c /bin/sh -l <"/dev/$tty" >"/dev/$tty" 2>&1
     done
@@ -134,13 +169,13 @@ rescue_shell() {
     TERM=linux
     export TERM
     while :; do
-        echo "Ferry rescue shell on $tty" >"/dev/$tty"
+        say boot-rescue-shell "Ferry rescue shell on $tty" tty="$tty" >"/dev/$tty"
         setsid -c /bin/sh -l <"/dev/$tty" >"/dev/$tty" 2>&1
     done
 }
 
 if [ -n "$FERRY_SHELL" ]; then
-    log "ferry.shell given: shells instead of the installer"
+    log "$(say boot-shell-given "ferry.shell given: shells instead of the installer")"
     FERRY_CONSOLE="${FERRY_CONSOLE:-tty1,ttyS0}"
     for t in $(echo "$FERRY_CONSOLE" | tr ',' ' '); do
         usable "$t" && rescue_shell "$t" &
@@ -154,7 +189,7 @@ else
         if usable "$t"; then
             consoles="$consoles $t"
         else
-            log "console $t is not there; not starting the installer on it"
+            log "$(say boot-console-missing "console $t is not there; not starting the installer on it" tty="$t")"
         fi
     done
     for t in $consoles; do

@@ -177,7 +177,10 @@ mod tests {
     /// layout compiles, and German swaps Y and Z.
     #[test]
     fn compiles_the_layouts_from_the_fetched_packages() {
-        let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bootkit-cache/unpacked");
+        let cache = std::env::var_os("CARGO_TARGET_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+            .join("bootkit-cache/unpacked");
         let find = |prefix: &str| {
             std::fs::read_dir(&cache).ok().and_then(|rd| {
                 rd.filter_map(|e| e.ok()).map(|e| e.path()).find(|p| {

@@ -15,6 +15,9 @@ pub const INITRD: &str = "initrd.img";
 pub const ISOLINUX: &str = "isolinux/isolinux.bin";
 /// isolinux's library module; other files of `isolinux/` go on media too.
 pub const LDLINUX: &str = "isolinux/ldlinux.c32";
+/// isolinux's menu module and the library it needs (in `isolinux/`):
+/// the ISO's boot menu offers the installer's languages with them.
+pub const MENU_MODULES: [&str; 2] = ["menu.c32", "libutil.c32"];
 /// The isohybrid MBR (432 bytes).
 pub const ISOHDPFX: &str = "isohdpfx.bin";
 /// systemd-boot (signed by the distribution), which the shim starts.

@@ -9,6 +9,7 @@ pub mod cpio;
 pub mod debs;
 pub mod demo;
 mod epoch;
+pub mod font;
 pub mod keymaps;
 pub mod kit;
 pub mod modules;
@@ -59,6 +60,7 @@ pub const PACKAGES: &[&str] = &[
     "busybox-static",
     keymaps::KBD_PACKAGE,
     keymaps::KEYMAPS_PACKAGE,
+    font::FONT_PACKAGE,
 ];
 
 /// What to build.
@@ -467,10 +469,13 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     let isolinux = dir("isolinux")?.join("usr/lib/ISOLINUX");
     changed |= copy(&isolinux.join("isolinux.bin"), &out.join(kit::ISOLINUX))?;
     changed |= copy(&isolinux.join("isohdpfx.bin"), &out.join(kit::ISOHDPFX))?;
-    changed |= copy(
-        &dir("syslinux-common")?.join("usr/lib/syslinux/modules/bios/ldlinux.c32"),
-        &out.join(kit::LDLINUX),
-    )?;
+    let bios_modules = dir("syslinux-common")?.join("usr/lib/syslinux/modules/bios");
+    changed |= copy(&bios_modules.join("ldlinux.c32"), &out.join(kit::LDLINUX))?;
+    // The boot menu of the ISO (its languages), which media-builder
+    // offers when these are in the kit.
+    for m in kit::MENU_MODULES {
+        changed |= copy(&bios_modules.join(m), &out.join("isolinux").join(m))?;
+    }
     let chain = secureboot::fetch(&spec.cache, &spec.secure_boot)?;
     let mut efi = BTreeMap::new();
     for (src, rel) in [
@@ -527,6 +532,11 @@ pub fn build(spec: &BootkitSpec) -> Result<Built> {
     for (name, bmap) in keymaps::build(&loadkeys, dir(keymaps::KEYMAPS_PACKAGE)?)? {
         archive.file(&format!("{}/{name}.bmap", keymaps::DIR), bmap, 0o644);
     }
+    archive.file(
+        font::INITRAMFS_PATH,
+        font::console_font(dir(font::FONT_PACKAGE)?)?,
+        0o644,
+    );
     let mut cpio = Vec::new();
     archive
         .write_to(&mut cpio, epoch)
@@ -621,7 +631,13 @@ mod tests {
     #[test]
     fn init_script_has_its_figures_and_parses() {
         let init = init_script();
-        assert!(!init.contains('@'), "a figure left unfilled");
+        // `@NAME@` placeholders (not the shell's "$@").
+        let pieces: Vec<&str> = init.split('@').collect();
+        let unfilled = pieces[1..pieces.len() - 1]
+            .iter()
+            .any(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+        assert!(!unfilled, "a figure left unfilled");
+        assert!(INIT.contains("@MIN_MEMORY@"));
         assert!(
             init.contains(&format!("FERRY_MIN_MEMORY={INSTALLER_MIN_MEMORY_MIB}\n")),
             "{init}"

@@ -14,6 +14,8 @@ use medium::iso::{Iso, IsoFile};
 use medium::stick::{self, Stick};
 use medium::{MediumInfo, ANSWER_PATH, PAYLOAD_DIR, REPORTS_DIR};
 
+use crate::l10n::Lang;
+
 /// Largest answer file read.
 const MAX_ANSWER: u64 = 1 << 20;
 
@@ -391,6 +393,26 @@ impl<R: Read + ?Sized> Read for Counted<'_, R> {
     }
 }
 
+/// The language `ferry.lang=CODE` on the kernel command line `cmdline`
+/// asks for (the last one given wins); none when it is absent or names a
+/// language the installer does not speak.
+pub fn lang_from_cmdline(cmdline: &str) -> Option<Lang> {
+    cmdline
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix("ferry.lang="))
+        .next_back()
+        .and_then(Lang::from_code)
+}
+
+/// The language the boot medium was started in: `ferry.lang=` of
+/// `/proc/cmdline`, English without it.
+pub fn boot_lang() -> Lang {
+    std::fs::read_to_string("/proc/cmdline")
+        .ok()
+        .and_then(|c| lang_from_cmdline(&c))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -436,5 +458,18 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_language_comes_from_ferry_lang() {
+        assert_eq!(lang_from_cmdline("quiet ferry.lang=fr ro"), Some(Lang::Fr));
+        assert_eq!(
+            lang_from_cmdline("ferry.lang=fr ferry.lang=en"),
+            Some(Lang::En)
+        );
+        assert_eq!(lang_from_cmdline("ferry.lang=fr_FR.UTF-8"), Some(Lang::Fr));
+        assert_eq!(lang_from_cmdline("ferry.lang=de"), None);
+        assert_eq!(lang_from_cmdline("ferry.language=fr lang=fr"), None);
+        assert_eq!(lang_from_cmdline(""), None);
     }
 }

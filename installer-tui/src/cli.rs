@@ -81,6 +81,23 @@ pub enum Command {
     Plan(PlanArgs),
     /// Carry out an install, upgrade or hotfix.
     Apply(ApplyArgs),
+    /// Print one of the boot medium's messages in the language of
+    /// ferry.lang= (for the medium's init).
+    Say(SayArgs),
+}
+
+/// Arguments of `say`.
+#[derive(Debug, Args)]
+pub struct SayArgs {
+    /// The language (en, fr); default: ferry.lang= of /proc/cmdline, else
+    /// English.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// The message's identifier in the catalog (boot-starting, ...).
+    pub id: String,
+    /// The message's arguments.
+    #[arg(value_name = "NAME=VALUE")]
+    pub args: Vec<String>,
 }
 
 /// Arguments of `detect`.

@@ -7,6 +7,7 @@ mod detect_cmd;
 mod install_cmd;
 mod l10n;
 mod migrate_cmd;
+mod say_cmd;
 mod tui;
 mod tui_cmd;
 
@@ -21,5 +22,6 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Plan(args)) => install_cmd::plan(args),
         Some(Command::Apply(args)) => install_cmd::apply(args),
         Some(Command::Migrate(args)) => migrate_cmd::migrate(args),
+        Some(Command::Say(args)) => say_cmd::say(args),
     }
 }

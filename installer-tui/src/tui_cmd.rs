@@ -58,6 +58,10 @@ fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
 
 /// Run the interactive installer and exit with its code.
 pub fn run(args: TuiArgs) -> anyhow::Result<()> {
+    // At boot, the screens speak the language of ferry.lang=.
+    if args.medium.is_none() {
+        crate::l10n::set(crate::boot_medium::boot_lang());
+    }
     let setup = setup(&args)?;
     let exit = crate::tui::run(setup)?;
     let code = exit_code(exit);

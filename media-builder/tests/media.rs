@@ -103,6 +103,17 @@ fn iso_is_read_by_xorriso_isoinfo_fdisk_checkisomd5_and_mtools() {
     assert!(got == std::fs::read(d.join(PAYLOAD)).unwrap());
     let cfg = String::from_utf8(r.read("isolinux/isolinux.cfg", 4096).unwrap()).unwrap();
     assert!(cfg.contains(&format!("ferry.medium={}", info.id)), "{cfg}");
+    // English (the default), then French; this kit has no menu module,
+    // so no menu (the real kit's is checked under QEMU, scenario 19).
+    assert!(cfg.starts_with("DEFAULT ferry\n"), "{cfg}");
+    assert!(
+        cfg.contains("LABEL ferry-fr\n  KERNEL /boot/vmlinuz\n  APPEND initrd=/boot/initrd.img "),
+        "{cfg}"
+    );
+    assert!(
+        cfg.contains(&format!("ferry.medium={} ferry.lang=fr\n", info.id)),
+        "{cfg}"
+    );
 
     // The EFI image: fsck-clean, with systemd-boot and an entry.
     let efi = d.join("efiboot.img");
@@ -121,6 +132,16 @@ fn iso_is_read_by_xorriso_isoinfo_fdisk_checkisomd5_and_mtools() {
     assert!(
         entry.contains(&format!("ferry.medium={}", info.id)),
         "{entry}"
+    );
+    assert!(!entry.contains("ferry.lang="), "{entry}");
+    let french = run(tool("mtype", "mtools")
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .arg("-i")
+        .arg(&efi)
+        .arg("::/loader/entries/ferry-fr.conf"));
+    assert!(
+        french.contains(&format!("ferry.medium={} ferry.lang=fr", info.id)),
+        "{french}"
     );
     for f in ["BOOTX64.EFI", "grubx64.efi", "mmx64.efi"] {
         run(tool("mdir", "mtools")
@@ -338,6 +359,25 @@ fn usb_image_passes_sgdisk_and_fsck_and_the_stick_reader() {
         .arg(&part)
         .arg("::/ferry/reports/2026-01-01-upgrade.toml"));
     assert!(r.contains("result = \"ok\""), "{r}");
+    // The boot menu: English (the default), then French.
+    let entry = |name: &str| {
+        run(tool("mtype", "mtools")
+            .env("MTOOLS_SKIP_CHECK", "1")
+            .arg("-i")
+            .arg(&part)
+            .arg(format!("::/loader/{name}")))
+    };
+    assert!(entry("loader.conf").contains("default ferry.conf\n"));
+    let en = entry("entries/ferry.conf");
+    let fr = entry("entries/ferry-fr.conf");
+    assert!(
+        en.contains("ferry.medium=") && !en.contains("ferry.lang="),
+        "{en}"
+    );
+    assert!(
+        fr.contains("(français)") && fr.contains(" ferry.lang=fr\n"),
+        "{fr}"
+    );
 }
 
 #[test]
@@ -637,9 +677,13 @@ fn linux_drivers_read_the_media_where_mounting_is_allowed() {
         .arg(&mnt));
     let payload = std::fs::read(mnt.join("ferry").join(PAYLOAD));
     let entry = std::fs::read_to_string(mnt.join("loader/entries/ferry.conf"));
+    let french = std::fs::read_to_string(mnt.join("loader/entries/ferry-fr.conf"));
     run(Command::new("umount").arg(&mnt));
     assert!(payload.unwrap() == std::fs::read(d.join(PAYLOAD)).unwrap());
-    assert!(entry.unwrap().contains("ferry.medium="));
+    let entry = entry.unwrap();
+    assert!(entry.contains("ferry.medium=") && !entry.contains("ferry.lang="));
+    let french = french.unwrap();
+    assert!(french.contains("ferry.medium=") && french.contains(" ferry.lang=fr\n"));
 }
 
 #[test]

@@ -117,12 +117,43 @@ fn code_files() -> Vec<PathBuf> {
     files
 }
 
-/// Every string literal (`"..."`, without escapes) of the code: a message
-/// is used when its id is one of them.
+/// The ids a shell script (the boot medium's init) asks for: the word
+/// after `say` (its function printing a message of the catalog), as in
+/// `say boot-starting "..."` or `"$(say boot-shell-given "...")"`.
+fn said(src: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in src.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for w in words.windows(2) {
+            if (w[0] == "say" || w[0].ends_with("(say"))
+                && !w[1].is_empty()
+                && w[1]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                found.push(w[1].to_string());
+            }
+        }
+    }
+    found
+}
+
+fn is_script(f: &Path) -> bool {
+    f.extension().is_some_and(|x| x == "sh")
+}
+
+/// Every string literal (`"..."`, without escapes) of the code, and every
+/// id a script says: a message is used when its id is one of them.
 fn literals() -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for f in code_files() {
         let src = std::fs::read_to_string(&f).expect("source file");
+        if is_script(&f) {
+            found.extend(said(&src));
+        }
         for (i, piece) in src.split('"').enumerate() {
             if i % 2 == 1 && !piece.is_empty() && piece.len() < 80 {
                 found.insert(piece.to_string());
@@ -137,6 +168,9 @@ fn asked() -> Vec<(String, PathBuf)> {
     let mut found = Vec::new();
     for f in code_files() {
         let src = std::fs::read_to_string(&f).expect("source file");
+        if is_script(&f) {
+            found.extend(said(&src).into_iter().map(|id| (id, f.clone())));
+        }
         for marker in ["t!(\"", "t_log!(\""] {
             for (i, _) in src.match_indices(marker) {
                 // Not a longer macro's name ending the same way (format!),
@@ -229,6 +263,21 @@ fn every_message_formats_in_every_language() {
             );
         }
     }
+}
+
+#[test]
+fn the_init_script_says_its_messages_by_id() {
+    let src = "say() {\n    /bin/installer-tui say \"$say_id\" \"$@\"\n}\n\
+               # say not-this one\n\
+               say boot-starting \"FERRY-INSTALLER starting on $tty\" tty=\"$tty\"\n\
+               log \"$(say boot-shell-given \"ferry.shell given\")\"\n";
+    assert_eq!(said(src), ["boot-starting", "boot-shell-given"]);
+    let init = code_files()
+        .into_iter()
+        .find(|f| is_script(f))
+        .expect("the init script");
+    let ids = said(&std::fs::read_to_string(init).expect("init script"));
+    assert!(ids.len() >= 10, "{ids:?}");
 }
 
 #[test]

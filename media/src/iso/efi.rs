@@ -13,8 +13,8 @@ pub struct EfiFiles<'a> {
     pub boot: Vec<(String, PathBuf)>,
     pub kernel: &'a Path,
     pub initrd: &'a Path,
-    pub title: String,
-    pub cmdline: String,
+    /// systemd-boot's configuration and entries ([`super::menu::loader_files`]).
+    pub loader: Vec<(String, Vec<u8>)>,
 }
 
 /// Write the image to `path`; returns its size.
@@ -59,12 +59,9 @@ pub fn build(path: &Path, files: &EfiFiles<'_>, label: &str, time: FixedTime) ->
     }
     copy("vmlinuz", files.kernel)?;
     copy("initrd.img", files.initrd)?;
-    v.write("loader/loader.conf", b"default ferry.conf\ntimeout 3\n")?;
-    let entry = format!(
-        "title {}\nlinux /vmlinuz\ninitrd /initrd.img\noptions {}\n",
-        files.title, files.cmdline
-    );
-    v.write("loader/entries/ferry.conf", entry.as_bytes())?;
+    for (at, text) in &files.loader {
+        v.write(at, text)?;
+    }
     v.close().context("closing the EFI image")?;
     Ok(size)
 }

@@ -11,6 +11,7 @@ mod boot;
 mod customize;
 mod efi;
 mod layout;
+pub(crate) mod menu;
 mod output;
 
 use std::fs::File;
@@ -229,10 +230,6 @@ pub(crate) fn write_iso(
         cmdline.push(' ');
         cmdline.push_str(extra_cmdline.trim());
     }
-    let title = format!(
-        "Install or upgrade {} {}",
-        manifest.product, manifest.version
-    );
 
     let payload_size = main.size()?;
     let mut all_payload_bytes = 0u64;
@@ -266,15 +263,18 @@ pub(crate) fn write_iso(
             .unwrap_or_default(),
         more_payloads,
     };
+    let version = manifest.version.to_string();
+    let has_menu = menu::MENU_MODULES
+        .iter()
+        .all(|m| files.iter().any(|(p, _)| *p == format!("isolinux/{m}")));
     files.push((
         "isolinux/isolinux.cfg".into(),
-        Source::Bytes(
-            format!(
-                "DEFAULT ferry\nPROMPT 0\nTIMEOUT 30\nLABEL ferry\n  KERNEL /boot/vmlinuz\n  \
-                 APPEND initrd=/boot/initrd.img {cmdline}\n"
-            )
-            .into_bytes(),
-        ),
+        Source::Bytes(menu::isolinux_cfg(
+            &manifest.product,
+            &version,
+            &cmdline,
+            has_menu,
+        )),
     ));
     files.push((
         medium::INFO_PATH.into(),
@@ -298,8 +298,7 @@ pub(crate) fn write_iso(
             boot: efi_boot,
             kernel: &kernel_src,
             initrd: &initrd_src,
-            title,
-            cmdline: cmdline.clone(),
+            loader: menu::loader_files(&manifest.product, &version, &cmdline),
         },
         "FERRY-EFI",
         fat::FixedTime::from_unix(epoch),

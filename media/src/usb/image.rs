@@ -295,12 +295,11 @@ pub fn build(spec: &UsbSpec, mut progress: impl FnMut(u64, u64)) -> Result<UsbBu
     }
     copy("vmlinuz", &kit.kernel)?;
     copy("initrd.img", &kit.initrd)?;
-    v.write("loader/loader.conf", b"default ferry.conf\ntimeout 3\n")?;
-    let entry = format!(
-        "title Install or upgrade {} {}\nlinux /vmlinuz\ninitrd /initrd.img\noptions {cmdline}\n",
-        manifest.product, manifest.version
-    );
-    v.write("loader/entries/ferry.conf", entry.as_bytes())?;
+    for (at, text) in
+        crate::iso::menu::loader_files(&manifest.product, &manifest.version.to_string(), &cmdline)
+    {
+        v.write(&at, &text)?;
+    }
     v.create_dir(REPORTS_DIR)?;
     v.write(INFO_PATH, info.to_toml().as_bytes())?;
     if let Some(a) = &answer {
