@@ -96,7 +96,8 @@ pub enum BuildPhase {
     Hashing,
     /// Writing the payload file.
     Writing,
-    /// Reading the written payload back and verifying it.
+    /// Reading the written payload back and checking its stored bytes
+    /// (progress in stored bytes).
     Checking,
 }
 
@@ -259,16 +260,24 @@ pub fn build(
         .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
 
     // Read back what was written: catches a component file that changed
-    // between hashing and copying, and a disk that lost a write.
+    // between hashing and copying, and a disk that lost a write. The
+    // stored bytes are checked against the signed digests; the frames were
+    // made from the input in this process, so they are not decompressed
+    // again (`payload verify` does that).
     let trust = TrustStore::with_keys(keys.iter().map(|k| k.public()));
     let reopened =
         File::open(tmp.path()).map_err(|e| Error::io("reading the new payload back", e))?;
+    let stored_total: u64 = manifest
+        .components
+        .iter()
+        .map(Component::stored_size)
+        .fold(0, u64::saturating_add);
     let mut done = 0u64;
     let verified =
         PayloadReader::open(std::io::BufReader::with_capacity(1 << 20, reopened), &trust)?
-            .verify_rest(|n| {
+            .check_stored_rest(|n| {
                 done += n;
-                progress(BuildPhase::Checking, done, total);
+                progress(BuildPhase::Checking, done, stored_total);
             })
             .map_err(|e| {
                 Error::Build(format!(
