@@ -79,9 +79,11 @@ impl BuildSpec {
     }
 
     /// How component `name` is stored: [`BuildSpec::compression`] for
-    /// image components, as it is for the rest.
+    /// image components, as it is for the rest. The initrd, though named
+    /// `.img`, is an archive compressed already: zstd would gain nothing
+    /// and cost the installer a decompression, so it is stored as it is.
     pub fn storing(&self, name: &str) -> Storing {
-        if name.ends_with(".img") {
+        if name.ends_with(".img") && name != product::INITRD {
             self.compression
         } else {
             Storing::Raw

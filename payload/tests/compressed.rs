@@ -105,15 +105,20 @@ fn build_compresses_images_only_and_verify_reads_it_back() {
     std::fs::write(&kernel, data(70_000, 3)).unwrap();
     let mut spec = BuildSpec::new("demo-engine", Version::new(1, 1, 0), Kind::Release);
     spec.chunk_size = CHUNK;
+    let initrd = dir.path().join("initrd.img");
+    std::fs::write(&initrd, data(90_000, 5)).unwrap();
     spec.components = vec![
         ("rootfs.img".into(), img.clone()),
         ("vmlinuz".into(), kernel),
+        ("initrd.img".into(), initrd),
     ];
     let out = dir.path().join("demo-engine-1.1.0.upg");
     let v = payload::build(&spec, &[&key(1)], &out, &mut |_, _, _| {}).unwrap();
     assert_eq!(v.manifest.format, payload::FORMAT);
     assert!(!v.manifest.components[0].compression.is_none());
     assert!(v.manifest.components[1].compression.is_none());
+    // The initrd is an image by name only: it is compressed already.
+    assert!(v.manifest.components[2].compression.is_none());
     assert!(v.length < image().len() as u64);
     verify(&std::fs::read(&out).unwrap(), &trust(&[&key(1)])).unwrap();
 
