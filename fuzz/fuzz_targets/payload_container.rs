@@ -1,6 +1,7 @@
 //! A whole payload file: tar headers, the manifest and signature read
 //! before verification, the components streamed chunk by chunk, the end of
-//! the archive. Trusts the demo key, so mutations of the seed (a payload
+//! the archive, both fully verified and with the stored bytes only
+//! checked (as a copy onto a medium does). Trusts the demo key, so mutations of the seed (a payload
 //! signed by it) get past the signature and reach the component stream.
 #![no_main]
 
@@ -15,5 +16,9 @@ fuzz_target!(|data: &[u8]| {
     let trust = TrustStore::with_keys([key]);
     if let Ok(reader) = PayloadReader::open(data, &trust) {
         let _ = reader.verify_rest(|_| {});
+    }
+    // The check a copy onto a medium makes: stored bytes only.
+    if let Ok(reader) = PayloadReader::open(data, &trust) {
+        let _ = reader.check_stored_rest(|_| {});
     }
 });

@@ -135,9 +135,16 @@ fn report_iso(b: &iso::Built, json: bool) -> Result<()> {
         if b.payloads.len() > 1 {
             println!("payloads: {}", b.payloads.join(", "));
         }
+        if b.payload_verified {
+            println!("{COPY_CHECKED}");
+        }
     }
     Ok(())
 }
+
+/// What copying a payload onto a medium checks, and what it leaves to
+/// `payload verify`.
+const COPY_CHECKED: &str = "payload copied as signed (signature and stored chunk digests      checked); 'media-builder payload verify' also checks that every chunk decompresses";
 
 pub fn usb_image(a: UsbImageArgs) -> Result<()> {
     let built = image::build(
@@ -167,6 +174,9 @@ pub fn usb_image(a: UsbImageArgs) -> Result<()> {
         );
         if built.payloads.len() > 1 {
             println!("payloads: {}", built.payloads.join(", "));
+        }
+        if built.payload_verified {
+            println!("{COPY_CHECKED}");
         }
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! The payload as media see it: its signed head read first, then its bytes
-//! copied onto the medium and verified in the same pass.
+//! copied onto the medium and its stored bytes checked against the
+//! signed digests in the same pass.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -102,14 +103,19 @@ fn verify_through<S: Sink>(tee: &mut Tee<'_, S>, head: &PayloadHead, path: &Path
     if reader.manifest_bytes() != head.manifest_bytes {
         bail!("{} changed while the medium was built", path.display());
     }
+    // The signature and every stored chunk's digest: the bytes copied are
+    // then exactly the signed ones. Decompressing the frames is `payload
+    // verify`'s check, and the installer's as it reads them.
     reader
-        .verify_rest(|_| {})
+        .check_stored_rest(|_| {})
         .with_context(|| format!("verifying {}", path.display()))?;
     Ok(())
 }
 
-/// Copy the payload into `sink`, checking the signature (again) and every
-/// chunk hash on the way when the head verified. Reads the file once.
+/// Copy the payload into `sink`, checking the signature (again) and the
+/// digest of every stored chunk on the way when the head verified (the
+/// frames are not decompressed: the bytes copied are the signed ones).
+/// Reads the file once.
 pub fn copy_verified<S: Sink>(
     sink: &mut S,
     path: &Path,

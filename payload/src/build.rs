@@ -79,9 +79,11 @@ impl BuildSpec {
     }
 
     /// How component `name` is stored: [`BuildSpec::compression`] for
-    /// image components, as it is for the rest.
+    /// image components, as it is for the rest. The initrd, though named
+    /// `.img`, is an archive compressed already: zstd would gain nothing
+    /// and cost the installer a decompression, so it is stored as it is.
     pub fn storing(&self, name: &str) -> Storing {
-        if name.ends_with(".img") {
+        if name.ends_with(".img") && name != product::INITRD {
             self.compression
         } else {
             Storing::Raw
@@ -96,7 +98,8 @@ pub enum BuildPhase {
     Hashing,
     /// Writing the payload file.
     Writing,
-    /// Reading the written payload back and verifying it.
+    /// Reading the written payload back and checking its stored bytes
+    /// (progress in stored bytes).
     Checking,
 }
 
@@ -259,16 +262,24 @@ pub fn build(
         .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
 
     // Read back what was written: catches a component file that changed
-    // between hashing and copying, and a disk that lost a write.
+    // between hashing and copying, and a disk that lost a write. The
+    // stored bytes are checked against the signed digests; the frames were
+    // made from the input in this process, so they are not decompressed
+    // again (`payload verify` does that).
     let trust = TrustStore::with_keys(keys.iter().map(|k| k.public()));
     let reopened =
         File::open(tmp.path()).map_err(|e| Error::io("reading the new payload back", e))?;
+    let stored_total: u64 = manifest
+        .components
+        .iter()
+        .map(Component::stored_size)
+        .fold(0, u64::saturating_add);
     let mut done = 0u64;
     let verified =
         PayloadReader::open(std::io::BufReader::with_capacity(1 << 20, reopened), &trust)?
-            .verify_rest(|n| {
+            .check_stored_rest(|n| {
                 done += n;
-                progress(BuildPhase::Checking, done, total);
+                progress(BuildPhase::Checking, done, stored_total);
             })
             .map_err(|e| {
                 Error::Build(format!(

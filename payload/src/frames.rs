@@ -182,3 +182,66 @@ where
         },
     )
 }
+
+fn stored_digest(stored: Vec<u8>) -> (Vec<u8>, [u8; 32]) {
+    let digest = Sha256::digest(&stored).into();
+    (stored, digest)
+}
+
+/// Reads compressed `component` from `src` (positioned at its first stored
+/// byte) and checks every frame's stored bytes against its signed digest on
+/// the thread pool, without decompressing it: the bytes read are then
+/// exactly the signed ones, which is what copying a payload needs. Whether
+/// each frame decompresses to its chunk is [`read_frames`]'s check.
+/// `progress` gets the stored bytes of every chunk checked.
+pub(crate) fn check_frames<R: Read>(
+    src: &mut Source<R>,
+    component: &Component,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), Error> {
+    let name = component.name.as_str();
+    let count = component.chunks.len() as u64;
+    let spare: RefCell<Vec<Vec<u8>>> = RefCell::new(Vec::new());
+    ordered(
+        count,
+        in_flight(component.chunk_size),
+        |index| {
+            let (start, end) = component.chunk_range(index);
+            let len = end - start;
+            match component.chunks.get(index as usize).copied() {
+                Some(Chunk::Zero) => Ok(Vec::new()),
+                Some(Chunk::Frame { stored, .. }) if stored <= max_stored_len(len) => {
+                    let mut buf = spare.borrow_mut().pop().unwrap_or_default();
+                    buf.resize(stored as usize, 0);
+                    src.fill(&mut buf, &|| {
+                        format!("component '{name}' (chunk {index}, bytes {start}..{end})")
+                    })?;
+                    Ok(buf)
+                }
+                _ => Err(Error::Layout(format!(
+                    "component '{name}' chunk {index} is not a frame of at most {} bytes",
+                    max_stored_len(len)
+                ))),
+            }
+        },
+        stored_digest,
+        |index, (stored, digest)| {
+            match component.chunks.get(index as usize) {
+                Some(Chunk::Frame { sha256, .. }) if sha256.0 == digest => {}
+                Some(Chunk::Zero) => {}
+                _ => {
+                    let (start, end) = component.chunk_range(index);
+                    return Err(Error::ChunkMismatch {
+                        component: name.to_string(),
+                        chunk: index,
+                        start,
+                        end,
+                    });
+                }
+            }
+            progress(stored.len() as u64);
+            spare.borrow_mut().push(stored);
+            Ok(())
+        },
+    )
+}

@@ -8,7 +8,7 @@ use crate::chunks::for_each_chunk_in;
 use crate::container::{
     member_mtime, HeaderField, Member, Source, BLOCK, MANIFEST_NAME, RECORD, SIGNATURE_NAME,
 };
-use crate::frames::{read_frames, Piece};
+use crate::frames::{check_frames, read_frames, Piece};
 use crate::keys::Fingerprint;
 use crate::manifest::{Chunk, Component, Compression, Manifest, Sha256Digest, MAX_MANIFEST_BYTES};
 use crate::signature::{SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};
@@ -163,10 +163,7 @@ impl<R: Read> PayloadReader<R> {
                 "every component has already been read".into(),
             ));
         };
-        let member = self
-            .src
-            .header(&format!("component '{}'", component.name))?;
-        check_member(member.as_ref(), &component, &self.manifest, self.mtime)?;
+        self.begin_component(&component)?;
         let name = component.name.as_str();
         let wrote = |e| Error::io(format!("writing {name}"), e);
         match component.compression {
@@ -198,9 +195,7 @@ impl<R: Read> PayloadReader<R> {
                 &mut |piece, stored| sink(piece, stored).map_err(wrote),
             )?,
         }
-        self.src
-            .padding(component.stored_size(), &format!("component '{name}'"))?;
-        self.next += 1;
+        self.end_component(&component)?;
         Ok(component)
     }
 
@@ -285,15 +280,82 @@ impl<R: Read> PayloadReader<R> {
         })
     }
 
-    /// Reads every remaining component, verifying and discarding it.
+    /// Reads every remaining component, verifying and discarding it:
+    /// every chunk's digest, and every compressed chunk decompressed to
+    /// its signed length. `progress` gets the uncompressed bytes done.
     pub fn verify_rest(mut self, mut progress: impl FnMut(u64)) -> Result<Verified, Error> {
         while self.next_component().is_some() {
-            self.read_component(|b| {
-                progress(b.len() as u64);
-                Ok(())
-            })?;
+            // Zero chunks are counted, never written out as zeros.
+            self.read_component_pieces(
+                |len| vec![0u8; len],
+                |piece, _| {
+                    progress(match piece {
+                        Piece::Data(buf) => buf.len() as u64,
+                        Piece::Zeros(len) => len,
+                    });
+                    Ok(())
+                },
+            )?;
         }
         self.finish()
+    }
+
+    /// Reads every remaining component and checks its stored bytes against
+    /// the signed digests, without decompressing anything: once it returns,
+    /// every byte read is exactly the signed one (what a copy of the payload
+    /// onto a medium needs). It does not prove that each compressed chunk
+    /// decompresses to its signed length: [`PayloadReader::verify_rest`]
+    /// does. `progress` gets the payload bytes done.
+    pub fn check_stored_rest(mut self, mut progress: impl FnMut(u64)) -> Result<Verified, Error> {
+        while let Some(component) = self.next_component().cloned() {
+            self.begin_component(&component)?;
+            let name = component.name.as_str();
+            match component.compression {
+                Compression::None => for_each_chunk_in(
+                    &mut self.src,
+                    &format!("component '{name}'"),
+                    component.size,
+                    component.chunk_size,
+                    |len| vec![0u8; len],
+                    |index, buf, digest| {
+                        if component.chunks.get(index as usize)
+                            != Some(&Chunk::Raw(Sha256Digest(digest)))
+                        {
+                            let (start, end) = component.chunk_range(index);
+                            return Err(Error::ChunkMismatch {
+                                component: name.to_string(),
+                                chunk: index,
+                                start,
+                                end,
+                            });
+                        }
+                        progress(buf.len() as u64);
+                        Ok(())
+                    },
+                )?,
+                Compression::Zstd => check_frames(&mut self.src, &component, &mut progress)?,
+            }
+            self.end_component(&component)?;
+        }
+        self.finish()
+    }
+
+    /// Reads the member header of `component`, the next one, and checks it.
+    fn begin_component(&mut self, component: &Component) -> Result<(), Error> {
+        let member = self
+            .src
+            .header(&format!("component '{}'", component.name))?;
+        check_member(member.as_ref(), component, &self.manifest, self.mtime)
+    }
+
+    /// Reads the padding after `component`'s bytes and moves to the next.
+    fn end_component(&mut self, component: &Component) -> Result<(), Error> {
+        self.src.padding(
+            component.stored_size(),
+            &format!("component '{}'", component.name),
+        )?;
+        self.next += 1;
+        Ok(())
     }
 
     pub fn into_inner(self) -> R {

@@ -105,15 +105,20 @@ fn build_compresses_images_only_and_verify_reads_it_back() {
     std::fs::write(&kernel, data(70_000, 3)).unwrap();
     let mut spec = BuildSpec::new("demo-engine", Version::new(1, 1, 0), Kind::Release);
     spec.chunk_size = CHUNK;
+    let initrd = dir.path().join("initrd.img");
+    std::fs::write(&initrd, data(90_000, 5)).unwrap();
     spec.components = vec![
         ("rootfs.img".into(), img.clone()),
         ("vmlinuz".into(), kernel),
+        ("initrd.img".into(), initrd),
     ];
     let out = dir.path().join("demo-engine-1.1.0.upg");
     let v = payload::build(&spec, &[&key(1)], &out, &mut |_, _, _| {}).unwrap();
     assert_eq!(v.manifest.format, payload::FORMAT);
     assert!(!v.manifest.components[0].compression.is_none());
     assert!(v.manifest.components[1].compression.is_none());
+    // The initrd is an image by name only: it is compressed already.
+    assert!(v.manifest.components[2].compression.is_none());
     assert!(v.length < image().len() as u64);
     verify(&std::fs::read(&out).unwrap(), &trust(&[&key(1)])).unwrap();
 
@@ -241,4 +246,69 @@ fn unknown_compressions_and_hostile_stored_lengths_are_refused() {
         let e = Manifest::parse(text.replace(&first, &bad).as_bytes()).unwrap_err();
         assert!(matches!(e, Error::Manifest(_)), "{bad}: {e}");
     }
+}
+
+fn check_stored(bytes: &[u8]) -> (u64, Result<payload::Verified, Error>) {
+    let reader = PayloadReader::open(bytes, &trust(&[&key(1)])).unwrap();
+    let mut done = 0u64;
+    let r = reader.check_stored_rest(|n| done += n);
+    (done, r)
+}
+
+#[test]
+fn checking_the_stored_bytes_takes_every_signed_frame_and_counts_stored_bytes() {
+    let (c, stored) = compressed("rootfs.img", &image());
+    let (bytes, m) = payload_of(c, &stored);
+    let (done, r) = check_stored(&bytes);
+    let v = r.unwrap();
+    assert_eq!(v.manifest, m);
+    assert_eq!(v.length, bytes.len() as u64);
+    assert_eq!(done, stored.len() as u64, "the stored bytes, not the image");
+}
+
+#[test]
+fn checking_the_stored_bytes_refuses_a_flipped_bit_and_a_short_member() {
+    let (c, mut stored) = compressed("rootfs.img", &image());
+    let r = frame_range(&c, 3);
+    stored[r.start + 7] ^= 0x01;
+    let (bytes, _) = payload_of(c.clone(), &stored);
+    let (_, r) = check_stored(&bytes);
+    let e = r.unwrap_err();
+    assert!(matches!(e, Error::ChunkMismatch { chunk: 3, .. }), "{e}");
+
+    let (_, stored) = compressed("rootfs.img", &image());
+    let short = &stored[..stored.len() - 1];
+    let (bytes, _) = payload_of(c, short);
+    let (_, r) = check_stored(&bytes);
+    assert!(matches!(r.unwrap_err(), Error::Layout(_)));
+}
+
+#[test]
+fn checking_the_stored_bytes_does_not_decompress_but_verifying_does() {
+    // A signed frame that is truncated: its digest matches the manifest,
+    // so the stored bytes are exactly the signed ones (what a copy needs);
+    // only a full verification finds that it does not decompress.
+    let (c, stored) = compressed("rootfs.img", &image());
+    let r = frame_range(&c, 3);
+    let bytes = with_signed_frame(3, &stored[r.start..r.end - 5]);
+    let (_, r) = check_stored(&bytes);
+    r.unwrap();
+    let e = PayloadReader::open(&bytes[..], &trust(&[&key(1)]))
+        .unwrap()
+        .verify_rest(|_| {})
+        .unwrap_err();
+    assert!(matches!(e, Error::BadFrame { chunk: 3, .. }), "{e}");
+}
+
+#[test]
+fn verifying_counts_zero_chunks_as_their_uncompressed_length() {
+    let img = image();
+    let (c, stored) = compressed("rootfs.img", &img);
+    let (bytes, _) = payload_of(c, &stored);
+    let mut done = 0u64;
+    PayloadReader::open(&bytes[..], &trust(&[&key(1)]))
+        .unwrap()
+        .verify_rest(|n| done += n)
+        .unwrap();
+    assert_eq!(done, img.len() as u64);
 }

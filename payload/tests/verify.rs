@@ -471,3 +471,28 @@ fn empty_components_are_allowed() {
     let bytes = signed(&text, &k, &[("empty", b""), ("a", b"x")]);
     verify(&bytes, &trust(&[&k])).unwrap();
 }
+
+#[test]
+fn checking_stored_bytes_of_raw_components_is_the_full_check() {
+    let k = key(1);
+    let t = trust(&[&k]);
+    let s = sample(&k, 0);
+    let check = |bytes: &[u8]| PayloadReader::open(bytes, &t)?.check_stored_rest(|_| {});
+    let v = check(&s.bytes).unwrap();
+    assert_eq!(v.manifest, s.manifest);
+    assert_eq!(v.length, s.bytes.len() as u64);
+    // A flipped byte in the last component's data, past the headers.
+    let mut bad = s.bytes.clone();
+    let at = bad.len() - 1024 - 512 - 100;
+    bad[at] ^= 0x40;
+    let e = check(&bad).unwrap_err();
+    assert!(matches!(e, Error::ChunkMismatch { .. }), "{e}");
+    // Truncation anywhere after the signature.
+    for cut in (3000..s.bytes.len() - 1024).step_by(20_011) {
+        let e = check(&s.bytes[..cut]).expect_err(&format!("cut at {cut} passed"));
+        assert!(
+            matches!(e, Error::Truncated(_) | Error::Layout(_)),
+            "cut at {cut}: {e}"
+        );
+    }
+}
