@@ -186,7 +186,11 @@ fn write_pipelined<D: Device + Send, R: Read>(
     runs: Option<mpsc::Sender<Vec<Written>>>,
     report: &mut dyn FnMut(u64, u64),
 ) -> Result<(), Error> {
-    let zeros = reader.next_component().map(ZeroChunks::of);
+    // A compressed component marks its zero chunks itself.
+    let zeros = reader
+        .next_component()
+        .filter(|c| c.compression.is_none())
+        .map(ZeroChunks::of);
     let (tx, rx) = mpsc::sync_channel::<Item>(WRITE_QUEUE);
     let (back_tx, back_rx) = mpsc::channel::<AlignedBuf>();
     std::thread::scope(|s| {
