@@ -12,6 +12,14 @@
 //! cache holds back. The inputs sit in the page cache for both. Prints the
 //! time ratio and the upgrade's peak memory; results are recorded in
 //! docs/benchmarks.md.
+//!
+//! `-- --medium-mib-s 30 [--size-mib N]` instead times the upgrade (2 GiB
+//! root image by default) from a medium the kernel reads at 30 MiB/s: the
+//! payload on a read-only loop device whose reads a cgroup limits (root
+//! only; [`testkit::bench::ThrottledMedium`]), its cache dropped before
+//! each run, the root image stored compressed and raw in turns. Prints
+//! each against its stored bytes at that rate, and the two against each
+//! other.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -23,10 +31,14 @@ use install::{Action, Choice, PartitionSizes};
 use payload::{BuildSpec, Kind, SecretKey, Storing, TrustStore, Version, VersionReq};
 
 const RUNS: usize = 3;
+/// Runs of each payload from the throttled medium (a raw 2 GiB one takes
+/// over a minute at 30 MiB/s).
+const MEDIUM_RUNS: usize = 2;
 const MIB: u64 = 1 << 20;
 
 use testkit::bench::{
     bench_dir, measure, measured_child, median, run_quiet, write_noise, yes, Sample,
+    ThrottledMedium,
 };
 
 fn main() {
@@ -55,6 +67,14 @@ fn main() {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
+    if let Some(rate) = args
+        .windows(2)
+        .find(|w| w[0] == "--medium-mib-s")
+        .map(|w| w[1].parse::<u64>().expect("--medium-mib-s N"))
+    {
+        let size_mib = sizes.last().copied().unwrap_or(2048);
+        return from_medium(size_mib, rate, cores);
+    }
     let mut lines = Vec::new();
     for size_mib in sizes {
         let r = run(size_mib, storing);
@@ -93,6 +113,98 @@ fn main() {
     }
 }
 
+/// The upgrade from a medium the kernel reads at `rate` MiB/s (a loop
+/// device limited by a cgroup, its cache dropped before each run), the
+/// root image of `size_mib` stored compressed (zstd, the builder's
+/// default) and raw, in turns: each against its stored bytes at that
+/// rate, and the two against each other.
+fn from_medium(size_mib: u64, rate: u64, cores: usize) {
+    let storings = [Storing::parse("zstd").expect("zstd"), Storing::Raw];
+    let s = setup(size_mib, &storings);
+    let work = s.dir.join("work.img");
+    let bytes_per_sec = rate * MIB;
+    let mut lines = Vec::new();
+    let mut times = [Vec::new(), Vec::new()];
+    let mut stored = [0u64; 2];
+    let media: Vec<ThrottledMedium> = match s
+        .payloads
+        .iter()
+        .map(|p| ThrottledMedium::new(p, bytes_per_sec))
+        .collect()
+    {
+        Ok(m) => m,
+        Err(why) => {
+            println!("upgrade from a medium read at {rate} MiB/s: not run here ({why})");
+            return;
+        }
+    };
+    for (i, p) in s.payloads.iter().enumerate() {
+        stored[i] = std::fs::metadata(p).expect("payload").len();
+    }
+    let me = std::env::current_exe().expect("own path");
+    for _ in 0..MEDIUM_RUNS {
+        for (i, medium) in media.iter().enumerate() {
+            fresh(&s.base, &work);
+            medium.drop_cache();
+            times[i].push(measure(
+                Command::new(&me)
+                    .env("FERRY_BENCH_MEDIUM", &medium.procs)
+                    .arg("--upgrade")
+                    .arg(&work)
+                    .arg(&medium.device)
+                    .arg(s.dir.join("bench.pub")),
+            ));
+        }
+    }
+    drop(media);
+    println!(
+        "upgrade from a medium read at {rate} MiB/s: {size_mib} MiB root image (ext4 of system \
+         files), {cores} cores, {MEDIUM_RUNS} runs each, in turns"
+    );
+    println!(
+        "  {:<28} {:>10} {:>12} {:>22} {:>10}",
+        "payload", "stored", "stored/rate", "upgrade (each run)", "peak RSS"
+    );
+    let mut best = [0f64; 2];
+    for (i, storing) in storings.iter().enumerate() {
+        let floor = stored[i] as f64 / bytes_per_sec as f64;
+        let runs: Vec<String> = times[i].iter().map(|t| format!("{:.1}", t.secs)).collect();
+        let m = median(&mut times[i]);
+        best[i] = m.secs;
+        println!(
+            "  {:<28} {:>10} {:>10.1} s {:>20} s {:>6} MiB",
+            format!("rootfs stored as {storing}"),
+            units_mib(stored[i]),
+            floor,
+            runs.join(" / "),
+            times[i].iter().map(|t| t.rss_kib).max().unwrap_or(0) >> 10
+        );
+        let ratio = m.secs / floor;
+        lines.push(format!(
+            "stored as {storing}: upgrade time vs stored bytes / {rate} MiB/s: {ratio:.2}x{}; \
+             peak memory {} MiB (target < 64 MiB: {})",
+            if i == 0 {
+                format!(" (target <= 1.15x: {})", yes(ratio <= 1.15))
+            } else {
+                String::new()
+            },
+            times[i].iter().map(|t| t.rss_kib).max().unwrap_or(0) >> 10,
+            yes(times[i].iter().all(|t| t.rss_kib < 64 << 10))
+        ));
+    }
+    let speedup = best[1] / best[0];
+    lines.push(format!(
+        "compressed vs raw: {speedup:.2}x faster (target >= 4x: {})",
+        yes(speedup >= 4.0)
+    ));
+    for l in lines {
+        println!("{l}");
+    }
+    if std::env::var_os("FERRY_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&s.dir);
+    }
+}
+
 /// The figures of one root image size.
 struct Run {
     /// What the root image is.
@@ -105,7 +217,20 @@ struct Run {
     dd: Sample,
 }
 
-fn run(size_mib: u64, storing: Storing) -> Run {
+/// The installed disk an upgrade starts from, and the upgrade's payloads.
+struct Setup {
+    dir: PathBuf,
+    /// The disk with release 1.0.0 installed and booted good.
+    base: PathBuf,
+    /// The realistic root image of release 1.1.0.
+    root: PathBuf,
+    /// Release 1.1.0, one payload per way of storing asked for.
+    payloads: Vec<PathBuf>,
+    /// Where slot B starts on the disk.
+    slot_b: u64,
+}
+
+fn setup(size_mib: u64, storings: &[Storing]) -> Setup {
     let dir = bench_dir("install");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("creating the benchmark directory");
@@ -116,9 +241,15 @@ fn run(size_mib: u64, storing: Storing) -> Run {
     let rootfs_size = size_mib * MIB;
     let small = dir.join("rootfs-small.img");
     write_noise(&small, 4 * MIB, 1);
-    let v1 = build(&dir, &key, "1.0.0", 1, &small, Storing::Raw);
+    let v1 = build(&dir, &key, "1.0.0", 1, &small, Storing::Raw, "");
     let root = testkit::rootfs::system_root_image(rootfs_size);
-    let v2 = build(&dir, &key, "1.1.0", 2, &root, storing);
+    let payloads = storings
+        .iter()
+        .map(|s| {
+            let tag = format!("-{}", s.to_string().replace(':', "-"));
+            build(&dir, &key, "1.1.0", 2, &root, *s, &tag)
+        })
+        .collect();
     let sizes = PartitionSizes {
         esp: detect::layout::DEFAULT_ESP_SIZE,
         root: rootfs_size + 64 * MIB,
@@ -146,6 +277,24 @@ fn run(size_mib: u64, storing: Storing) -> Run {
         .partition(Role::Root(Slot::B))
         .expect("slot b")
         .start;
+    Setup {
+        dir,
+        base,
+        root,
+        payloads,
+        slot_b,
+    }
+}
+
+fn run(size_mib: u64, storing: Storing) -> Run {
+    let Setup {
+        dir,
+        base,
+        root,
+        payloads,
+        slot_b,
+    } = setup(size_mib, &[storing]);
+    let v2 = payloads[0].clone();
 
     // The reference writes what the upgrade writes, the root image then
     // the kernel and initrd, past the page cache as the engine does, and
@@ -237,6 +386,7 @@ fn build(
     schema: u32,
     root: &Path,
     storing: Storing,
+    tag: &str,
 ) -> PathBuf {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo-engine");
     let mut spec = BuildSpec::new(
@@ -264,7 +414,7 @@ fn build(
     }
     spec.components
         .push(("rootfs.img".into(), root.to_path_buf()));
-    let out = dir.join(format!("bench-{version}.upg"));
+    let out = dir.join(format!("bench-{version}{tag}.upg"));
     payload::build(&spec, &[key], &out, &mut |_, _, _| {}).expect("payload");
     out
 }
@@ -297,6 +447,11 @@ fn upgrade_child(args: &[String]) {
         Path::new(&args[1]),
         Path::new(&args[2]),
     );
+    if let Some(procs) = std::env::var_os("FERRY_BENCH_MEDIUM") {
+        // Everything this process reads from the medium from now on comes
+        // at the medium's rate.
+        ThrottledMedium::join(Path::new(&procs));
+    }
     let trust = TrustStore::with_keys([payload::PublicKey::load(key).expect("key")]);
     let payload = install::open_payload(upg, &trust).expect("payload");
     let target = install::inspect(disk).expect("inspect");

@@ -85,9 +85,19 @@ fn roomy_release(root: &Path, storing: Storing, dir: &Path) -> PathBuf {
     out
 }
 
+/// What an upgrade took, in the machine's clock (the report's steps).
+struct Took {
+    /// Seconds of every step.
+    total: f64,
+    /// Seconds of the write-slot step.
+    write_slot: f64,
+    /// Bytes of the payload.
+    stored: u64,
+}
+
 /// The upgrade from `upg` on a copy of `installed`, the ISO in a drive
-/// read at [`MEDIUM_BPS`]; what it took, for the log.
-fn throttled_upgrade(sc: &mut Scenario, installed: &Path, upg: &Path, name: &str) -> String {
+/// read at [`MEDIUM_BPS`]; what it took, also written to the log.
+fn throttled_upgrade(sc: &mut Scenario, installed: &Path, upg: &Path, name: &str) -> Took {
     let disk = sc.path(&format!("{name}.img"));
     let cp = Command::new("cp")
         .arg("--sparse=always")
@@ -138,6 +148,12 @@ fn throttled_upgrade(sc: &mut Scenario, installed: &Path, upg: &Path, name: &str
         .map(|s| format!("{:?} {:.1} s", s.step, s.seconds))
         .collect();
     let total: f64 = report.steps.iter().map(|s| s.seconds).sum();
+    let write_slot: f64 = report
+        .steps
+        .iter()
+        .filter(|s| s.step == install::StepKind::WriteSlot)
+        .map(|s| s.seconds)
+        .sum();
     let line = format!(
         "{name}: {:.1} MiB stored, {:.1} s at 30 MiB/s; upgrade {total:.1} s ({}){machine}",
         stored as f64 / (1 << 20) as f64,
@@ -147,7 +163,11 @@ fn throttled_upgrade(sc: &mut Scenario, installed: &Path, upg: &Path, name: &str
     sc.log(&line);
     eprintln!("{line}");
     disk_slot_is(&disk, &sc.path("rootfs.img"));
-    line
+    Took {
+        total,
+        write_slot,
+        stored,
+    }
 }
 
 /// Slot b of `disk` begins with the bytes of `root`.
@@ -184,6 +204,19 @@ fn upgrade_from_a_medium_read_at_30_mb_s() {
         std::fs::metadata(&raw).unwrap().len(),
     );
     assert!(c * 4 < r, "compressed {c} bytes, raw {r}");
-    throttled_upgrade(&mut sc, &installed, &compressed, "compressed");
-    throttled_upgrade(&mut sc, &installed, &raw, "raw");
+    let c = throttled_upgrade(&mut sc, &installed, &compressed, "compressed");
+    let r = throttled_upgrade(&mut sc, &installed, &raw, "raw");
+    // The figures as they are, targets beside: under TCG the emulated CPU
+    // (hashing, decompressing, reading back) sets most of these times,
+    // not the medium; the host bench measures the medium-bound ones.
+    let line = format!(
+        "compressed against raw: {:.1}x faster for the whole upgrade, {:.1}x for \
+         write-slot (target at least 4x); compressed upgrade {:.1}x its stored bytes \
+         at 30 MiB/s (target at most 1.15x); emulated CPU, not a measure of the medium",
+        r.total / c.total,
+        r.write_slot / c.write_slot,
+        c.total / (c.stored as f64 / MEDIUM_BPS as f64),
+    );
+    sc.log(&line);
+    eprintln!("{line}");
 }

@@ -135,3 +135,104 @@ pub fn write_noise(path: &Path, size: u64, seed: u64) {
     }
     f.flush().expect("writing a test file");
 }
+
+/// A file served as a read-only block device whose reads the kernel limits
+/// to a rate, as a DVD drive or a slow stick is: the file on a loop device
+/// (`losetup --direct-io=on`, so the file's own cached pages do not count)
+/// and a cgroup whose processes read that device at most `bytes_per_sec`
+/// (cgroup v2 `io.max rbps`, or v1 `blkio.throttle.read_bps_device`).
+/// A process reads at the limited rate once it has called
+/// [`ThrottledMedium::join`]; everyone else reads the device at full speed.
+/// Needs root; detached and removed when dropped.
+#[derive(Debug)]
+pub struct ThrottledMedium {
+    /// The loop device (`/dev/loopN`).
+    pub device: PathBuf,
+    /// The cgroup's `cgroup.procs`: write a pid to it to limit that process.
+    pub procs: PathBuf,
+    cgroup: PathBuf,
+}
+
+impl ThrottledMedium {
+    /// Attach `file` and limit reads of it to `bytes_per_sec`; an error
+    /// with the reason when this machine cannot (not root, no loop
+    /// devices, no I/O controller).
+    pub fn new(file: &Path, bytes_per_sec: u64) -> Result<ThrottledMedium, String> {
+        let v2 = Path::new("/sys/fs/cgroup");
+        let (parent, v2_io) = if std::fs::read_to_string(v2.join("cgroup.controllers"))
+            .is_ok_and(|c| c.split_whitespace().any(|w| w == "io"))
+        {
+            (v2.to_path_buf(), true)
+        } else if Path::new("/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device").exists() {
+            (v2.join("blkio"), false)
+        } else {
+            return Err("no cgroup I/O controller (v2 io or v1 blkio)".into());
+        };
+        let out = Command::new("losetup")
+            .args(["--find", "--show", "--read-only", "--direct-io=on"])
+            .arg(file)
+            .output()
+            .map_err(|e| format!("losetup: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "losetup: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        let device = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        let cgroup = parent.join(format!("ferry-bench-medium-{}", std::process::id()));
+        let medium = ThrottledMedium {
+            procs: cgroup.join("cgroup.procs"),
+            device,
+            cgroup,
+        };
+        let name = medium
+            .device
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dev = std::fs::read_to_string(format!("/sys/block/{name}/dev"))
+            .map_err(|e| format!("{name}: {e}"))?;
+        let dev = dev.trim();
+        if v2_io {
+            // The controller must be enabled for the parent's children.
+            let _ = std::fs::write(v2.join("cgroup.subtree_control"), "+io");
+        }
+        std::fs::create_dir_all(&medium.cgroup).map_err(|e| format!("cgroup: {e}"))?;
+        let (limit, line) = if v2_io {
+            ("io.max", format!("{dev} rbps={bytes_per_sec}"))
+        } else {
+            (
+                "blkio.throttle.read_bps_device",
+                format!("{dev} {bytes_per_sec}"),
+            )
+        };
+        std::fs::write(medium.cgroup.join(limit), line).map_err(|e| format!("{limit}: {e}"))?;
+        Ok(medium)
+    }
+
+    /// Limit the calling process (and the threads and children it starts
+    /// after) to the medium's rate.
+    pub fn join(procs: &Path) {
+        std::fs::write(procs, std::process::id().to_string())
+            .expect("joining the throttled medium's cgroup");
+    }
+
+    /// Drop the device's cached pages, so the next reader reads the
+    /// medium.
+    pub fn drop_cache(&self) {
+        run_quiet(
+            Command::new("blockdev")
+                .arg("--flushbufs")
+                .arg(&self.device),
+        );
+    }
+}
+
+impl Drop for ThrottledMedium {
+    fn drop(&mut self) {
+        let _ = Command::new("losetup").arg("-d").arg(&self.device).status();
+        // Empty once the processes that joined it have ended.
+        let _ = std::fs::remove_dir(&self.cgroup);
+    }
+}

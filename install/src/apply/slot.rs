@@ -4,7 +4,8 @@ use std::io::{self, Read, Write};
 use std::sync::mpsc;
 
 use detect::layout::Role;
-use payload::{Component, PayloadReader, Piece};
+use payload::{Chunk, Component, PayloadReader, Piece};
+use sha2::{Digest, Sha256};
 
 use super::{metered, metered_medium, on_volume, Payload, Progress, Run};
 use crate::device::{AlignedBuf, Device};
@@ -185,12 +186,26 @@ fn write_pipelined<D: Device + Send, R: Read>(
     runs: Option<mpsc::Sender<Vec<Written>>>,
     report: &mut dyn FnMut(u64, u64),
 ) -> Result<(), Error> {
+    // A compressed component marks its zero chunks itself.
+    let zeros = reader
+        .next_component()
+        .filter(|c| c.compression.is_none())
+        .map(ZeroChunks::of);
     let (tx, rx) = mpsc::sync_channel::<Item>(WRITE_QUEUE);
     let (back_tx, back_rx) = mpsc::channel::<AlignedBuf>();
     std::thread::scope(|s| {
         let writer = s.spawn(move || write_chunks(dev, root, what, rx, back_tx, runs));
+        let mut index = 0u64;
         let read = reader.read_component_pieces(AlignedBuf::new, |piece, stored| {
+            let zero = zeros.as_ref().is_some_and(|z| z.is_zero(index));
+            index += 1;
             let (item, n) = match piece {
+                // A raw chunk whose verified digest is that of zeros: the
+                // buffer stays with the reader, the writer zeroes the range.
+                Piece::Data(buf) if zero => {
+                    let n = buf.as_ref().len() as u64;
+                    (Item::Zeros(n), n)
+                }
                 Piece::Data(buf) => {
                     let n = buf.as_ref().len() as u64;
                     let spare = back_rx.try_recv().unwrap_or_default();
@@ -329,6 +344,47 @@ fn write_chunks<D: Device>(
     }
     write(dev, &mut held, &mut run, &mut run_bytes)?;
     zero(dev, &mut zeros)
+}
+
+/// Which raw chunks of a component are all zeros, known from the
+/// manifest: a chunk whose SHA-256 is that of zero bytes of its length.
+/// The reader hands a chunk over only once its bytes matched that digest,
+/// so such a chunk is zeros without looking at it (SHA-256 has no known
+/// collisions).
+struct ZeroChunks {
+    zero: Vec<bool>,
+}
+
+impl ZeroChunks {
+    fn of(c: &Component) -> ZeroChunks {
+        let digest = |len: u64| -> [u8; 32] {
+            // A chunk is at most 16 MiB (the manifest's bound).
+            Sha256::digest(vec![0u8; len.min(payload::MAX_CHUNK_SIZE) as usize]).into()
+        };
+        let full = digest(c.chunk_size);
+        let count = c.chunks.len() as u64;
+        let (last_start, last_end) = c.chunk_range(count.saturating_sub(1));
+        let last = digest(last_end - last_start);
+        let zero = c
+            .chunks
+            .iter()
+            .enumerate()
+            .map(|(i, chunk)| match chunk {
+                Chunk::Raw(d) if i as u64 + 1 == count => d.0 == last,
+                Chunk::Raw(d) => d.0 == full,
+                _ => false,
+            })
+            .collect();
+        ZeroChunks { zero }
+    }
+
+    fn is_zero(&self, index: u64) -> bool {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.zero.get(i))
+            .copied()
+            .unwrap_or(false)
+    }
 }
 
 /// The CRC32 of `len` zero bytes, remembered for the last length asked

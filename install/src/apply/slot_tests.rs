@@ -1,5 +1,5 @@
 //! The slot writer on real disks: an image with large zero regions, from a
-//! compressed payload, lands byte for byte, its zero runs as holes in an
+//! compressed or a raw payload, lands byte for byte, its zero runs as holes in an
 //! image file and as BLKZEROOUT on a block device (a loop device), and the
 //! read-back beside the write checks every byte.
 
@@ -7,7 +7,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use detect::layout::{Role, Slot, MIB};
-use payload::{BuildSpec, Chunk, Kind, PayloadReader, SecretKey, TrustStore, Version};
+use payload::{BuildSpec, Chunk, Kind, PayloadReader, SecretKey, Storing, TrustStore, Version};
 
 use super::write_pipelined;
 use crate::device::{Device, DiskFile, DiskReader};
@@ -29,19 +29,25 @@ fn image() -> Vec<u8> {
     v
 }
 
-/// A signed, compressed payload of `img` in `dir`, and the key's trust.
-fn payload(dir: &Path, img: &[u8]) -> (std::path::PathBuf, TrustStore) {
+/// A signed payload of `img` in `dir`, its root image stored as `storing`
+/// says, and the key's trust.
+fn payload(dir: &Path, img: &[u8], storing: Storing) -> (std::path::PathBuf, TrustStore) {
     let key = SecretKey::generate().expect("key");
     let root = dir.join("root.img");
     std::fs::write(&root, img).expect("image");
     let mut spec = BuildSpec::new("demo-engine", Version::new(1, 1, 0), Kind::Release);
     spec.chunk_size = CHUNK;
+    spec.compression = storing;
     spec.components = vec![("rootfs.img".into(), root)];
     let out = dir.join("demo-engine-1.1.0.upg");
     let v = payload::build(&spec, &[&key], &out, &mut |_, _, _| {}).expect("build");
     let c = &v.manifest.components[0];
-    assert!(c.zero_chunks() >= 70, "{} zero chunks", c.zero_chunks());
-    assert!(matches!(c.chunks[0], Chunk::Frame { .. }));
+    if storing == Storing::Raw {
+        assert!(c.chunks.iter().all(|c| matches!(c, Chunk::Raw(_))));
+    } else {
+        assert!(c.zero_chunks() >= 70, "{} zero chunks", c.zero_chunks());
+        assert!(matches!(c.chunks[0], Chunk::Frame { .. }));
+    }
     (out, TrustStore::with_keys([key.public()]))
 }
 
@@ -80,11 +86,24 @@ fn assert_disk(disk: &[u8], img: &[u8]) {
     );
 }
 
+const ZSTD: Storing = Storing::Zstd { level: 3 };
+
 #[test]
 fn zero_runs_become_holes_in_an_image_file() {
+    zero_runs_become_holes(ZSTD);
+}
+
+/// A raw payload's zero chunks, known by their digest, are not written
+/// either.
+#[test]
+fn raw_zero_chunks_become_holes_in_an_image_file() {
+    zero_runs_become_holes(Storing::Raw);
+}
+
+fn zero_runs_become_holes(storing: Storing) {
     let dir = tempfile::tempdir().expect("tmp");
     let img = image();
-    let (upg, trust) = payload(dir.path(), &img);
+    let (upg, trust) = payload(dir.path(), &img, storing);
     let disk_path = dir.path().join("disk.img");
     std::fs::write(&disk_path, vec![0xaau8; DISK as usize]).expect("disk");
     let mut dev = DiskFile::open(&disk_path).expect("open");
@@ -108,9 +127,18 @@ fn zero_runs_become_holes_in_an_image_file() {
 
 #[test]
 fn zero_runs_are_zeroed_out_on_a_block_device() {
+    zero_runs_zeroed_out(ZSTD);
+}
+
+#[test]
+fn raw_zero_chunks_are_zeroed_out_on_a_block_device() {
+    zero_runs_zeroed_out(Storing::Raw);
+}
+
+fn zero_runs_zeroed_out(storing: Storing) {
     let dir = tempfile::tempdir().expect("tmp");
     let img = image();
-    let (upg, trust) = payload(dir.path(), &img);
+    let (upg, trust) = payload(dir.path(), &img, storing);
     let disk_path = dir.path().join("disk.img");
     std::fs::write(&disk_path, vec![0xaau8; DISK as usize]).expect("disk");
     let Some(lo) = testkit::loopdev::Loop::attach(&disk_path, 512) else {
