@@ -397,11 +397,8 @@ impl<R: Read + ?Sized> Read for Counted<'_, R> {
 /// asks for (the last one given wins); none when it is absent or names a
 /// language the installer does not speak.
 pub fn lang_from_cmdline(cmdline: &str) -> Option<Lang> {
-    cmdline
-        .split_whitespace()
-        .filter_map(|w| w.strip_prefix("ferry.lang="))
-        .next_back()
-        .and_then(Lang::from_code)
+    let params = crate::tui_cmd::cmdline_params(cmdline);
+    crate::tui_cmd::param(&params, "ferry.lang").and_then(Lang::from_code)
 }
 
 /// The language the boot medium was started in: `ferry.lang=` of

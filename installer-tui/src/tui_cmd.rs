@@ -48,7 +48,7 @@ pub fn cmdline_params(cmdline: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+pub fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
     params
         .iter()
         .rev()
@@ -58,10 +58,6 @@ fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
 
 /// Run the interactive installer and exit with its code.
 pub fn run(args: TuiArgs) -> anyhow::Result<()> {
-    // At boot, the screens speak the language of ferry.lang=.
-    if args.medium.is_none() {
-        crate::l10n::set(crate::boot_medium::boot_lang());
-    }
     let setup = setup(&args)?;
     let exit = crate::tui::run(setup)?;
     let code = exit_code(exit);
