@@ -4,6 +4,7 @@
 //! goes through [`BootMedium`]: the payload as a stream, the answer file,
 //! where reports go, and the full check.
 
+use crate::l10n::t;
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
@@ -252,23 +253,21 @@ impl BootMedium {
     }
 
     /// Read the whole medium and check it: an ISO against its embedded
-    /// checksum, otherwise the payload against its signed hashes. Returns a
-    /// sentence for the technician.
+    /// checksum, otherwise the payload against its signed hashes.
     pub fn check(
         &self,
         trust: &payload::TrustStore,
         progress: CheckProgress<'_>,
-    ) -> anyhow::Result<String> {
+    ) -> anyhow::Result<Checked> {
         if self.kind == Kind::Iso {
             let f = File::open(&self.path)?;
             let report = medium::checksum::check(BufReader::with_capacity(1 << 20, f), progress)?;
             if !report.ok() {
                 bail!("the medium's checksum does not match: it is damaged or was written badly");
             }
-            return Ok(format!(
-                "The medium is intact: {} bytes read, checksum correct.",
-                report.bytes
-            ));
+            return Ok(Checked::Iso {
+                bytes: report.bytes,
+            });
         }
         let size = |name: &str| {
             self.info
@@ -301,14 +300,38 @@ impl BootMedium {
                 }
             })??;
         }
-        Ok(match self.payloads.len() {
-            1 => format!(
-                "The medium is intact: the payload ({done} bytes) matches its signed hashes."
-            ),
-            n => format!(
-                "The medium is intact: its {n} payloads ({done} bytes) match their signed hashes."
-            ),
+        Ok(Checked::Payloads {
+            count: self.payloads.len(),
+            bytes: done,
         })
+    }
+}
+
+/// What a check of the whole medium found: it is intact. Shown by the
+/// Check screen in its language; the English `Display` is the log's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// An ISO read whole, its embedded checksum correct.
+    Iso { bytes: u64 },
+    /// The medium's payloads read whole, their signed hashes correct.
+    Payloads { count: usize, bytes: u64 },
+}
+
+impl std::fmt::Display for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::l10n::in_english(|| self.sentence()))
+    }
+}
+
+impl Checked {
+    /// The sentence the Check screen shows, in this thread's language.
+    pub fn sentence(&self) -> String {
+        match *self {
+            Checked::Iso { bytes } => t!("check-intact-iso", bytes = bytes),
+            Checked::Payloads { count, bytes } => {
+                t!("check-intact-payloads", count = count, bytes = bytes)
+            }
+        }
     }
 }
 

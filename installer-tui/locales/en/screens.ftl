@@ -103,6 +103,11 @@ layout-failed = The layout { $layout } could not be loaded; the keyboard stays a
 check-intro-1 = Reading the whole medium and comparing it with its checksums.
 check-intro-2 = A damaged disc or stick shows here, before anything is installed.
 check-passed = Medium check passed
+check-intact-iso = The medium is intact: { $bytes } bytes read, checksum correct.
+check-intact-payloads = The medium is intact: { $count ->
+    [one] the payload ({ $bytes } bytes) matches its signed hashes.
+   *[other] its { $count } payloads ({ $bytes } bytes) match their signed hashes.
+}
 check-failed = MEDIUM CHECK FAILED
 check-failed-advice = Do not install from this medium: write a new one and boot from it.
 

@@ -98,6 +98,11 @@ layout-failed = Impossible de charger la disposition { $layout } ; le clavier re
 check-intro-1 = Lecture de tout le support et comparaison avec ses sommes de contrôle.
 check-intro-2 = Un disque ou une clé endommagé se voit ici, avant toute installation.
 check-passed = Vérification du support réussie
+check-intact-iso = Le support est intact : { $bytes } octets lus, somme de contrôle correcte.
+check-intact-payloads = Le support est intact : { $count ->
+    [one] le paquet ({ $bytes } octets) correspond à ses empreintes signées.
+   *[other] ses { $count } paquets ({ $bytes } octets) correspondent à leurs empreintes signées.
+}
 check-failed = ÉCHEC DE LA VÉRIFICATION DU SUPPORT
 check-failed-advice = N'installez pas depuis ce support : créez-en un nouveau et démarrez dessus.
 

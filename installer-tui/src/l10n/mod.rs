@@ -197,6 +197,16 @@ pub fn current() -> Lang {
     CURRENT.with(|c| c.get())
 }
 
+/// `f` with this thread's messages in English: for the log, whatever the
+/// screens speak.
+pub fn in_english<T>(f: impl FnOnce() -> T) -> T {
+    let lang = current();
+    set(Lang::En);
+    let out = f();
+    set(lang);
+    out
+}
+
 /// A message as the log and the reports carry it: in English, with its
 /// identifier, whatever language the screens speak.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,7 +19,7 @@ pub struct CheckState {
     pub done: u64,
     pub total: u64,
     /// What the check found, once it is over.
-    pub result: Option<Result<String, String>>,
+    pub result: Option<Result<crate::boot_medium::Checked, String>>,
     pub started: Option<Instant>,
 }
 
@@ -75,7 +75,7 @@ impl Component for CheckState {
             None => t!("hints-check-running"),
             Some(Ok(s)) => {
                 lines.push(Line::from(t!("check-passed")));
-                lines.push(Line::from(s.clone()));
+                lines.push(Line::from(s.sentence()));
                 t!("hints-enter-back")
             }
             Some(Err(e)) => {

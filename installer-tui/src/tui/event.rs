@@ -22,7 +22,8 @@ use super::progress::ProgressState;
 use super::review::ReviewState;
 use super::unattended;
 use super::welcome::WelcomeState;
-use super::widgets::{disk_summary, in_english, logged};
+use super::widgets::{disk_summary, logged};
+use crate::l10n::in_english;
 use crate::l10n::{self, t};
 
 /// What background work reports.
@@ -44,7 +45,7 @@ pub enum Msg {
     /// Bytes of the medium checked.
     CheckProgress(u64, u64),
     /// The medium check finished.
-    Checked(Result<String, String>),
+    Checked(Result<crate::boot_medium::Checked, String>),
     /// Whether the other console's installer is writing now.
     OtherBusy(bool),
     /// The keyboard layout was set, or why not.

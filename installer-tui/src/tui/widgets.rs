@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::l10n::{self, t, Lang};
+use crate::l10n::{self, t};
 
 /// Borders drawn with ASCII, for consoles without line-drawing glyphs.
 pub const ASCII: border::Set = border::Set {
@@ -103,16 +103,6 @@ pub fn bar(done: u64, total: u64, width: usize) -> String {
         ((done.min(total) as u128 * inner as u128) / total as u128) as usize
     };
     format!("[{}{}]", "#".repeat(filled), ".".repeat(inner - filled))
-}
-
-/// `f` with this thread's messages in English: for the log, whatever the
-/// screens speak.
-pub fn in_english<T>(f: impl FnOnce() -> T) -> T {
-    let lang = l10n::current();
-    l10n::set(Lang::En);
-    let out = f();
-    l10n::set(lang);
-    out
 }
 
 /// An action's name as the catalog's selectors know it.
