@@ -353,13 +353,14 @@ fn french_on_the_vga_screen(name: &str, firmware: Firmware) {
 
     let iso = sc.path("fr.iso");
     build_iso_with(&bootkit(), &payload("1.1.0"), None, "ferry.lang=fr", &iso).unwrap();
-    // Under UEFI an upgrade of an installed 1.0; under a BIOS, where the
-    // installer refuses to write (the system starts only with UEFI), the
-    // screens up to that refusal.
-    let disk = match firmware {
-        Firmware::Bios => sc.blank_qcow2("disk.qcow2"),
-        _ => installed_disk(&mut sc, "disk.img", "1.0.0"),
-    };
+    // Under UEFI an upgrade of an installed 1.0 that succeeds; under a
+    // BIOS (an upgrade works there: the installed system already starts
+    // with UEFI) one that fails, the ISO's root image damaged.
+    if firmware == Firmware::Bios {
+        let at = flip_root_image_byte(&iso, &payload("1.1.0"));
+        sc.log(&format!("flipped the byte at {at} of the ISO"));
+    }
+    let disk = installed_disk(&mut sc, "disk.img", "1.0.0");
     let m = Machine::new(name, firmware)
         .memory_mib(768)
         .cdrom(&iso)
@@ -396,13 +397,14 @@ fn french_on_the_vga_screen(name: &str, firmware: Firmware) {
     r.screen("disks", &[&title("screen-disks"), "/dev/"], SCREEN);
     r.key("1");
     r.screen("action", &[&title("screen-action")], SCREEN);
-    if firmware == Firmware::Bios {
-        return;
-    }
     r.key("u");
-    r.screen("review", &["Enter"], SCREEN);
+    r.screen("review", &[&title("screen-review")], SCREEN);
     r.key("ret");
-    r.screen("done", &[&title("screen-done"), "1.1.0"], WRITE);
+    if firmware == Firmware::Bios {
+        r.screen("failed", &[&title("screen-failed"), "[r]"], WRITE);
+    } else {
+        r.screen("done", &[&title("screen-done"), "1.1.0"], WRITE);
+    }
     let checked = r.checked.join(", ");
     r.sc.log(&format!("checked on the screen: {checked}"));
 }

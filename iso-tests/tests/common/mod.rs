@@ -696,6 +696,40 @@ pub fn work(vm: &Vm) -> String {
 
 /// Where `needle` (at least a block long, unique) starts in `haystack`,
 /// looking at 2048-byte block boundaries (files in an ISO start there).
+/// Offset and size of `member`'s data in a tar file.
+pub fn tar_member(path: &Path, member: &str) -> (u64, u64) {
+    let data = std::fs::read(path).unwrap();
+    let mut at = 0usize;
+    while at + 512 <= data.len() && data[at] != 0 {
+        let h = &data[at..at + 512];
+        let name = String::from_utf8_lossy(&h[..100])
+            .trim_end_matches('\0')
+            .to_string();
+        let size_text = String::from_utf8_lossy(&h[124..136]);
+        let size = u64::from_str_radix(size_text.trim_matches(|c: char| c == '\0' || c == ' '), 8)
+            .unwrap();
+        if name == member {
+            return ((at + 512) as u64, size);
+        }
+        at += 512 + size.div_ceil(512) as usize * 512;
+    }
+    panic!("{member} is not in {}", path.display());
+}
+
+/// Flips one bit in the middle of the root image of `upg`'s copy inside
+/// `iso` (a bad burn: the manifest and its signature intact); returns
+/// the byte's offset in the ISO.
+pub fn flip_root_image_byte(iso: &Path, upg: &Path) -> usize {
+    let (start, size) = tar_member(upg, "rootfs.img");
+    let head = std::fs::read(upg).unwrap()[..4096].to_vec();
+    let mut bytes = std::fs::read(iso).unwrap();
+    let payload_at = find_block(&bytes, &head).expect("the payload in the ISO");
+    let at = payload_at + (start + size / 2) as usize;
+    bytes[at] ^= 0x01;
+    std::fs::write(iso, bytes).unwrap();
+    at
+}
+
 pub fn find_block(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     (0..haystack.len().saturating_sub(needle.len()))
         .step_by(2048)
