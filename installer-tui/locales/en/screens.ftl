@@ -94,6 +94,7 @@ language-intro = Choose the language of the installer's screens.
 item-current = { $item } (current)
 keyboard-intro = Choose the layout of the keyboard attached to this machine.
 keyboard-proposed = Proposed for { $language }: Enter takes it, Esc keeps { $layout }.
+layout-proposed-at-start = Proposed for { $language }: the { $layout } layout; [k] to choose it.
 layout-serial = On a serial console your terminal sets the layout.
 layout-simulated = Simulation: the console layout would be set to { $layout }.
 layout-set = Keyboard layout set to { $layout }.

@@ -89,6 +89,7 @@ language-intro = Choisissez la langue des écrans de l'installateur.
 item-current = { $item } (actuelle)
 keyboard-intro = Choisissez la disposition du clavier branché sur cette machine.
 keyboard-proposed = Proposée pour { $language } : Entrée l'accepte, Échap garde { $layout }.
+layout-proposed-at-start = Proposée pour { $language } : la disposition { $layout } ; [k] pour la choisir.
 layout-serial = Sur une console série, c'est votre terminal qui fixe la disposition.
 layout-simulated = Simulation : la disposition de la console serait { $layout }.
 layout-set = Disposition du clavier : { $layout }.

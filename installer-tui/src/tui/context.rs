@@ -208,6 +208,12 @@ pub struct Context {
     pub layout: usize,
     /// What became of the last layout chosen.
     pub layout_note: Option<String>,
+    /// A layout was chosen on the Keyboard layout screen. Until then, on
+    /// the VGA console, the language's own layout is proposed: Welcome
+    /// says so and the list opens on it (a language chosen before the
+    /// screens, by the boot menu's entry, proposes its layout as choosing
+    /// it on Welcome does).
+    pub layout_chosen: bool,
     pub log: Log,
     /// The installer on the other console holds the write lock.
     pub other_busy: bool,
@@ -244,6 +250,7 @@ impl Context {
             load_error: None,
             layout: 0,
             layout_note: None,
+            layout_chosen: false,
             other_busy: false,
             medium_verified: false,
             unattended: None,

@@ -121,8 +121,17 @@ fn go(app: &mut App, to: Go) -> Vec<Command> {
     let mut cmds = Vec::new();
     app.screen = match to {
         Go::Welcome { at, notice } => Screen::Welcome(WelcomeState::at(at, notice)),
+        // Until a layout is chosen, the list opens on the language's
+        // (`Context::layout_chosen`).
         Go::Keyboard => Screen::Keyboard(KeyboardState {
-            cursor: ctx.layout,
+            cursor: if ctx.layout_chosen {
+                ctx.layout
+            } else {
+                LAYOUTS
+                    .iter()
+                    .position(|l| *l == ctx.lang.keyboard())
+                    .unwrap_or(ctx.layout)
+            },
             proposed: None,
         }),
         Go::Language => Screen::Language(LanguageState::at(ctx.lang)),
@@ -144,6 +153,7 @@ fn go(app: &mut App, to: Go) -> Vec<Command> {
         Go::Layout(i) => {
             // The layout is the console's, not a screen's.
             ctx.layout = i;
+            ctx.layout_chosen = true;
             if ctx.setup.serial {
                 ctx.layout_note = Some(t!("layout-serial"));
             } else {

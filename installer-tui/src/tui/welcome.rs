@@ -217,6 +217,16 @@ impl Component for WelcomeState {
         }
         if let Some(n) = &ctx.layout_note {
             lines.push(Line::from(format!("  {n}")));
+        } else if !ctx.setup.serial
+            && !ctx.layout_chosen
+            && ctx.lang.keyboard() != LAYOUTS[ctx.layout]
+        {
+            let n = t!(
+                "layout-proposed-at-start",
+                language = ctx.lang.name(),
+                layout = ctx.lang.keyboard()
+            );
+            lines.push(Line::from(format!("  {n}")));
         }
         f.render_widget(text(lines, &t!("screen-welcome")), area);
         t!("hints-welcome")

@@ -101,6 +101,40 @@ fn welcome_chooses_the_language_and_proposes_its_layout() {
 }
 
 #[test]
+fn a_language_chosen_at_boot_proposes_its_layout_on_welcome() {
+    let fx = super::fixture();
+    let mut app = started_in(Lang::Fr, &fx, &[&fx.installed], |_| {});
+    assert_eq!(on(&app), "Welcome");
+    has(
+        &app,
+        &[
+            "[k] Disposition du clavier : us",
+            "Proposée pour Français : la disposition fr ; [k] pour la choisir.",
+        ],
+    );
+    // [k] opens the list on the language's layout; Enter takes it.
+    keys(&mut app, "k");
+    assert_eq!(on(&app), "Keyboard");
+    has(&app, &["> fr", "us (actuelle)"]);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(LAYOUTS[app.ctx.layout], "fr");
+    has(&app, &["[k] Disposition du clavier : fr"]);
+    hasnt(&app, &["Proposée pour"]);
+    // Once a layout is chosen, the list opens on it.
+    keys(&mut app, "k");
+    has(&app, &["> fr (actuelle)"]);
+}
+
+#[test]
+fn english_at_boot_and_a_serial_console_propose_nothing() {
+    let fx = super::fixture();
+    let app = started_in(Lang::En, &fx, &[&fx.installed], |_| {});
+    hasnt(&app, &["Proposed for"]);
+    let app = started_in(Lang::Fr, &fx, &[&fx.installed], |s| s.serial = true);
+    hasnt(&app, &["Proposée pour"]);
+}
+
+#[test]
 fn a_serial_console_proposes_no_layout() {
     let fx = super::fixture();
     let mut app = started_in(Lang::En, &fx, &[&fx.installed], |s| s.serial = true);
