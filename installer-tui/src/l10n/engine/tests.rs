@@ -4,10 +4,14 @@
 use std::io;
 use std::path::PathBuf;
 
-use install::samples;
+use install::{samples, Plan, Refusal, Step};
 
+use super::failure::error;
+use super::plan::{change, note};
 use super::*;
+use crate::answer::{AnswerError, AnswerProblem};
 use crate::l10n::{set, Lang};
+use crate::tui::failure::{InspectError, LoadError, RunError};
 
 /// Runs `f` with the screens in `lang`, then back in English.
 fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {

@@ -1,0 +1,193 @@
+//! Why the engine, the medium or a run failed.
+
+use install::DiskChange;
+
+use super::io_error;
+use super::refusal;
+use crate::l10n::t;
+use crate::tui::failure::{InspectError, LoadError, RunError};
+
+/// Why the payload did not verify or could not be read.
+fn payload_error(e: &payload::Error) -> String {
+    use payload::Error as P;
+    match e {
+        P::Io { context, source } => t!(
+            "error-payload-io",
+            context = context.as_str(),
+            detail = io_error(source)
+        ),
+        P::Truncated(d) => t!("error-payload-truncated", detail = d.as_str()),
+        P::NotAPayload(d) => t!("error-payload-not-a-payload", detail = d.as_str()),
+        P::Container { offset, reason } => t!(
+            "error-payload-container",
+            offset = offset.to_string(),
+            reason = reason.as_str()
+        ),
+        P::NonCanonicalHeader {
+            offset,
+            member,
+            field,
+        } => t!(
+            "error-payload-header",
+            offset = offset.to_string(),
+            member = member.escape_debug().to_string(),
+            field = field.to_string()
+        ),
+        P::ManifestTooLarge { size, max } => t!(
+            "error-payload-manifest-too-large",
+            size = size.to_string(),
+            max = max.to_string()
+        ),
+        P::Manifest(d) => t!("error-payload-manifest", detail = d.as_str()),
+        P::NewerFormat {
+            what,
+            min_installer,
+        } => match min_installer {
+            Some(v) => t!(
+                "error-payload-newer-format-version",
+                what = what.as_str(),
+                version = v.to_string()
+            ),
+            None => t!("error-payload-newer-format", what = what.as_str()),
+        },
+        P::SignatureFormat(d) => t!("error-payload-signature-format", detail = d.as_str()),
+        P::Untrusted(d) => t!("error-payload-signature", detail = d.as_str()),
+        P::Key(d) => t!("error-payload-key", detail = d.as_str()),
+        P::ChunkMismatch {
+            component,
+            chunk,
+            start,
+            end,
+        } => t!(
+            "error-payload-digest",
+            component = component.as_str(),
+            chunk = chunk.to_string(),
+            start = start.to_string(),
+            end = end.to_string()
+        ),
+        P::Layout(d) => t!("error-payload-layout", detail = d.as_str()),
+        P::BadFrame {
+            component,
+            chunk,
+            start,
+            end,
+            reason,
+        } => t!(
+            "error-payload-frame",
+            component = component.as_str(),
+            chunk = chunk.to_string(),
+            start = start.to_string(),
+            end = end.to_string(),
+            reason = reason.as_str()
+        ),
+        P::Build(d) => t!("error-payload-build", detail = d.as_str()),
+    }
+}
+
+/// How the disk differs from the one the plan was made for.
+fn disk_change(c: &DiskChange) -> String {
+    match c {
+        DiskChange::Size { found, planned } => t!(
+            "engine-disk-change-size",
+            found = found.to_string(),
+            planned = planned.to_string()
+        ),
+        DiskChange::PartitionMoved { partition } => {
+            t!("engine-disk-change-partition", partition = *partition)
+        }
+        DiskChange::StateRecord => t!("engine-disk-change-state-record"),
+    }
+}
+
+/// Why the engine stopped.
+pub fn error(e: &install::Error) -> String {
+    use install::Error as E;
+    match e {
+        E::Io { what, source } if install::is_disk_full(source) => t!(
+            "error-disk-full",
+            what = what.as_str(),
+            detail = source.to_string()
+        ),
+        E::Io { what, source } => t!(
+            "error-io",
+            what = what.as_str(),
+            detail = source.to_string()
+        ),
+        E::Payload(p) => payload_error(p),
+        E::Refused(r) => refusal(r),
+        E::DiskChanged(c) => t!("error-disk-changed", change = disk_change(c)),
+        E::Window(w) => t!("error-write-outside-partition", detail = w.to_string()),
+        E::PayloadChanged { planned, found } => t!(
+            "error-payload-changed",
+            planned = planned.as_str(),
+            found = found.as_str()
+        ),
+        E::ReadBack { what, start, end } => t!(
+            "error-read-back",
+            what = what.as_str(),
+            start = start.to_string(),
+            end = end.to_string()
+        ),
+        E::Migrations(m) => t!("error-payload-migrations", detail = m.to_string()),
+        E::DefaultConfig { component, source } => t!(
+            "error-payload-default-config",
+            component = component.as_str(),
+            detail = source.to_string()
+        ),
+        E::State(s) => t!("error-state-record", detail = s.to_string()),
+        E::Fat { partition, source } => t!(
+            "error-file-system",
+            partition = *partition,
+            detail = source.to_string()
+        ),
+        E::ReadBackIncomplete { what, at } => t!(
+            "error-read-back-incomplete",
+            what = what.as_str(),
+            at = at.to_string()
+        ),
+        E::PayloadUsed => t!("error-payload-used"),
+        E::BadGuid { guid } => t!("error-plan-guid", guid = format!("{guid:?}")),
+        E::PlanIncomplete(what) => t!("error-plan-incomplete", what = what.as_str()),
+        E::ThreadStopped(what) => t!("error-thread-stopped", what = *what),
+        E::Medium(m) => t!("error-medium", detail = format!("{m:#}")),
+        E::Cancelled => t!("error-cancelled"),
+    }
+}
+
+/// Why the medium cannot be used.
+pub fn load_error(e: &LoadError) -> String {
+    match e {
+        LoadError::Medium(m) => t!("load-medium", detail = format!("{m:#}")),
+        LoadError::Payload(e) => error(e),
+        LoadError::OnePayload { name, source } => t!(
+            "load-one-payload",
+            name = name.as_str(),
+            detail = error(source)
+        ),
+    }
+}
+
+/// Why the chosen disk could not be inspected.
+pub fn inspect_error(e: &InspectError) -> String {
+    match e {
+        InspectError::Disk(e) => error(e),
+        InspectError::MachineId(m) => t!("inspect-machine-id", detail = m.to_string()),
+    }
+}
+
+/// Why a run failed.
+pub fn run_error(e: &RunError) -> String {
+    match e {
+        RunError::Open { disk, source } => t!(
+            "run-open",
+            disk = disk.display().to_string(),
+            detail = io_error(source)
+        ),
+        RunError::Engine(e) => error(e),
+        RunError::MediumGone { medium, source } => t!(
+            "run-medium-gone",
+            medium = medium.display().to_string(),
+            detail = error(source)
+        ),
+    }
+}

@@ -1,0 +1,53 @@
+//! The engine's refusals, failures and plans in the technician's
+//! language. The engine's types carry the facts; these functions say them
+//! with the catalog's `engine.ftl` messages, whose ids end with the
+//! failure's code ([`install::Error::code`], [`install::Refusal::code`]):
+//! `refusal-<code>`, `error-<code>`. The English `Display` of the same
+//! types is what the log and the reports keep, next to that code; the
+//! English catalog says the same words.
+//!
+//! Some facts are English text made elsewhere and are shown as they are,
+//! after a translated sentence: what detection found on a disk, a damaged
+//! partition table's problems, what the engine was doing when an I/O
+//! error came (`error-io`), the configuration tools' findings (migrate),
+//! the state record's and file system checks' findings, a vendor's
+//! upgrade hint, the reason a payload's signature is refused. The
+//! operating system's own error message is kept as it is.
+
+mod answer;
+mod failure;
+mod plan;
+mod refusal;
+
+pub use answer::answer_error;
+pub use failure::{inspect_error, load_error, run_error};
+pub use plan::{plan_lines, step};
+pub use refusal::refusal;
+
+use std::io;
+
+use install::Action;
+
+use super::t;
+
+#[cfg(test)]
+mod tests;
+
+/// An action as the engine's sentences name it.
+fn action(a: Action) -> String {
+    t!("engine-action", action = a.name())
+}
+
+/// An I/O error: the operating system's message as it is, after a
+/// sentence when the disk is full.
+fn io_error(e: &io::Error) -> String {
+    if install::is_disk_full(e) {
+        t!("engine-io-disk-full", detail = e.to_string())
+    } else {
+        e.to_string()
+    }
+}
+
+fn keys(keys: impl IntoIterator<Item = String>) -> String {
+    keys.into_iter().collect::<Vec<_>>().join(", ")
+}
