@@ -68,7 +68,7 @@ fn main() {
             ])
             .args(["--kind", "release", "--component"])
             .arg(format!("rootfs.img={}", root.display()))
-            .args(release_extras(&dir))
+            .args(testkit::bench::release_extras(&dir))
             .arg("--key")
             .arg(dir.join("bench.key"))
             .arg("--out")
@@ -261,22 +261,4 @@ fn warm(path: &Path) {
             .arg(path)
             .stdout(std::process::Stdio::null()),
     );
-}
-
-/// The small components every release carries besides its root image (the
-/// build refuses a release without them), written into `dir`: the
-/// `--component` arguments naming them.
-fn release_extras(dir: &std::path::Path) -> Vec<String> {
-    let mut args = Vec::new();
-    for (name, bytes) in [
-        ("vmlinuz", vec![0x4d; 64 << 10]),
-        ("initrd.img", vec![0x1f; 64 << 10]),
-        ("config-bench.toml", b"# bench\n".to_vec()),
-    ] {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).expect("writing a release component");
-        args.push("--component".to_string());
-        args.push(format!("{name}={}", path.display()));
-    }
-    args
 }

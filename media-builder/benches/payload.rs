@@ -42,7 +42,7 @@ fn main() {
             .args(["key", "generate", "--out"])
             .arg(dir.join("bench")),
     );
-    let extras = release_extras(&dir);
+    let extras = testkit::bench::release_extras(&dir);
     warm(&root);
 
     // Build, and zstd at the same level on the same image on every core,
@@ -180,22 +180,4 @@ fn warm(path: &std::path::Path) {
             .arg(path)
             .stdout(std::process::Stdio::null()),
     );
-}
-
-/// The small components every release carries besides its root image (the
-/// build refuses a release without them), written into `dir`: the
-/// `--component` arguments naming them.
-fn release_extras(dir: &std::path::Path) -> Vec<String> {
-    let mut args = Vec::new();
-    for (name, bytes) in [
-        ("vmlinuz", vec![0x4d; 64 << 10]),
-        ("initrd.img", vec![0x1f; 64 << 10]),
-        ("config-bench.toml", b"# bench\n".to_vec()),
-    ] {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).expect("writing a release component");
-        args.push("--component".to_string());
-        args.push(format!("{name}={}", path.display()));
-    }
-    args
 }
