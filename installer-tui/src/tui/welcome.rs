@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::context::{Component, Context, Exit, Go, LAYOUTS};
-use super::widgets::{entry, moved, text};
+use super::widgets::{entry, moved, rows_needed, text};
 
 /// The menu's shortcuts, in order.
 pub const MENU: [char; 7] = ['i', 'c', 'k', 'l', 's', 'b', 'p'];
@@ -227,6 +227,23 @@ impl Component for WelcomeState {
                 layout = ctx.lang.keyboard()
             );
             lines.push(Line::from(format!("  {n}")));
+        }
+        // At 80x24 the warnings, a notice and the menu may not all fit
+        // with their spacing: the blank lines go first, from the top, so
+        // that the menu stays whole.
+        let (width, height) = (
+            usize::from(area.width.saturating_sub(2)),
+            usize::from(area.height.saturating_sub(2)),
+        );
+        let rows =
+            |ls: &[Line]| -> usize { ls.iter().map(|l| rows_needed(&l.to_string(), width)).sum() };
+        while rows(&lines) > height {
+            match lines.iter().position(|l| l.width() == 0) {
+                Some(i) => {
+                    lines.remove(i);
+                }
+                None => break,
+            }
         }
         f.render_widget(text(lines, &t!("screen-welcome")), area);
         t!("hints-welcome")

@@ -353,6 +353,16 @@ fn each_state(lang: Lang, each: &mut dyn FnMut(&str, &Fixture, &mut App)) {
         s.firmware = Some(Firmware::Bios);
     });
     each("welcome_demo_key_bios_mode", &fx, &mut app);
+    // With a notice as well (an answer file's install refused there): the
+    // menu still shows whole.
+    if let Screen::Welcome(w) = &mut app.screen {
+        w.notice = Some(
+            "ferry/answer.toml: its install is refused in legacy BIOS mode (see above); \
+             nothing was written. Continuing interactively."
+                .into(),
+        );
+    }
+    each("welcome_demo_key_bios_mode_notice", &fx, &mut app);
     keys(&mut app, "i");
     key(&mut app, KeyCode::Enter);
     each("action_bios_mode", &fx, &mut app);
