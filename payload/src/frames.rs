@@ -159,12 +159,7 @@ where
             Done::Frame { stored, out } => {
                 let (start, end) = component.chunk_range(index);
                 let mut out = out.map_err(|e| match e {
-                    FrameError::Digest => Error::ChunkMismatch {
-                        component: name.to_string(),
-                        chunk: index,
-                        start,
-                        end,
-                    },
+                    FrameError::Digest => component.chunk_mismatch(index),
                     FrameError::Decode(reason) => Error::BadFrame {
                         component: name.to_string(),
                         chunk: index,
@@ -229,15 +224,7 @@ pub(crate) fn check_frames<R: Read>(
             match component.chunks.get(index as usize) {
                 Some(Chunk::Frame { sha256, .. }) if sha256.0 == digest => {}
                 Some(Chunk::Zero) => {}
-                _ => {
-                    let (start, end) = component.chunk_range(index);
-                    return Err(Error::ChunkMismatch {
-                        component: name.to_string(),
-                        chunk: index,
-                        start,
-                        end,
-                    });
-                }
+                _ => return Err(component.chunk_mismatch(index)),
             }
             progress(stored.len() as u64);
             spare.borrow_mut().push(stored);

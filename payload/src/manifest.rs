@@ -281,6 +281,17 @@ impl Component {
         (start, end)
     }
 
+    /// The error of chunk `index` whose bytes are not the signed ones.
+    pub(crate) fn chunk_mismatch(&self, index: u64) -> Error {
+        let (start, end) = self.chunk_range(index);
+        Error::ChunkMismatch {
+            component: self.name.clone(),
+            chunk: index,
+            start,
+            end,
+        }
+    }
+
     pub(crate) fn expected_chunks(size: u64, chunk_size: u64) -> u64 {
         size.div_ceil(chunk_size)
     }

@@ -176,13 +176,7 @@ impl<R: Read> PayloadReader<R> {
                 |index, buf, digest| {
                     let expected = component.chunks.get(index as usize);
                     if expected != Some(&Chunk::Raw(Sha256Digest(digest))) {
-                        let (start, end) = component.chunk_range(index);
-                        return Err(Error::ChunkMismatch {
-                            component: name.to_string(),
-                            chunk: index,
-                            start,
-                            end,
-                        });
+                        return Err(component.chunk_mismatch(index));
                     }
                     let n = buf.as_ref().len() as u64;
                     sink(Piece::Data(buf), n).map_err(wrote)
@@ -321,13 +315,7 @@ impl<R: Read> PayloadReader<R> {
                         if component.chunks.get(index as usize)
                             != Some(&Chunk::Raw(Sha256Digest(digest)))
                         {
-                            let (start, end) = component.chunk_range(index);
-                            return Err(Error::ChunkMismatch {
-                                component: name.to_string(),
-                                chunk: index,
-                                start,
-                                end,
-                            });
+                            return Err(component.chunk_mismatch(index));
                         }
                         progress(buf.len() as u64);
                         Ok(())
