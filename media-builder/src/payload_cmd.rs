@@ -197,7 +197,6 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
             let label = match p {
                 BuildPhase::Hashing if spec.compression != Storing::Raw => "compressing",
                 BuildPhase::Hashing => "hashing",
-                BuildPhase::Writing => "writing",
                 BuildPhase::Checking => "checking",
             };
             bar = Some(Progress::new(label, total));

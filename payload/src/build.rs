@@ -1,9 +1,11 @@
-//! Building a payload: hash every component, write and sign the manifest,
-//! write the container, then read the result back and verify it before it
-//! takes its final name.
+//! Building a payload: every component is read once, hashed (and
+//! compressed) and written into the container behind the space kept for
+//! the manifest; then the manifest is signed and written in front, and the
+//! result read back and checked before it takes its final name.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use semver::{Version, VersionReq};
@@ -15,8 +17,8 @@ use crate::compress::{compress_component, Storing, DEFAULT_ZSTD_LEVEL};
 use crate::container::{header_for, member_mtime, Source, MANIFEST_NAME, SIGNATURE_NAME};
 use crate::keys::SecretKey;
 use crate::manifest::{
-    check_component_name, Component, HashAlgorithm, Kind, Manifest, Sha256Digest, TrustUpdate,
-    DEFAULT_CHUNK_SIZE, FORMAT_1,
+    check_component_name, max_stored_len, Chunk, Component, Compression, HashAlgorithm, Kind,
+    Manifest, Sha256Digest, TrustUpdate, DEFAULT_CHUNK_SIZE, FORMAT_1, MAX_MANIFEST_BYTES,
 };
 use crate::product::{self, InstallDefinition};
 use crate::reader::{PayloadReader, Verified};
@@ -94,10 +96,9 @@ impl BuildSpec {
 /// Where a build is, for progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BuildPhase {
-    /// Hashing the component files.
+    /// Reading the component files: hashing, compressing and writing them
+    /// into the payload (progress in component bytes).
     Hashing,
-    /// Writing the payload file.
-    Writing,
     /// Reading the written payload back and checking its stored bytes
     /// (progress in stored bytes).
     Checking,
@@ -154,118 +155,71 @@ pub fn build(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    // Compressed components are read once: their frames wait in the spool
-    // (beside the output, so on the same disk) until the manifest is signed.
-    let mut spool: Option<File> = None;
-    let mut spooled = Vec::with_capacity(files.len());
+    let head = Head::reserve(spec, &files, keys)?;
+    // Readable by all, as other tools' outputs are (the umask applies);
+    // a temporary file's 0600 would follow the payload onto the media.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ferry-payload-")
+        .suffix(".partial")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .tempfile_in(&dir)
+        .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
+    let mtime = member_mtime(spec.created);
+    let wrote = |e: std::io::Error| Error::io(format!("writing {}", out.display()), e);
+
+    // Every component is read once, hashed (and compressed) and written
+    // straight behind the space kept for the manifest and the signatures;
+    // each member's header is written once its stored size is known.
     let mut components = Vec::with_capacity(files.len());
+    let mut at = head.len();
     let mut done = 0u64;
     for (name, path, size) in &files {
-        let file =
+        let input =
             File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
         let mut step = |n| {
             done += n;
             progress(BuildPhase::Hashing, done, total);
         };
+        let data_at = at + BLOCK;
+        let file = tmp.as_file_mut();
+        file.seek(SeekFrom::Start(data_at)).map_err(wrote)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *file);
         let component = match spec.storing(name) {
-            Storing::Raw => {
-                spooled.push(None);
-                hash_component(name, file, *size, spec.chunk_size, &mut step)?
-            }
-            Storing::Zstd { level } => {
-                let spool = match &mut spool {
-                    Some(f) => f,
-                    None => spool.insert(tempfile::tempfile_in(&dir).map_err(|e| {
-                        Error::io(format!("creating a file in {}", dir.display()), e)
-                    })?),
-                };
-                let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *spool);
-                let c = compress_component(
-                    name,
-                    std::io::BufReader::with_capacity(1 << 20, file),
-                    *size,
-                    spec.chunk_size,
-                    level,
-                    &mut w,
-                    &mut step,
-                )?;
-                w.flush()
-                    .map_err(|e| Error::io(format!("spooling the compressed {name}"), e))?;
-                spooled.push(Some(c.stored_size()));
-                c
-            }
+            Storing::Raw => copy_component(name, input, *size, spec.chunk_size, &mut w, &mut step)?,
+            Storing::Zstd { level } => compress_component(
+                name,
+                std::io::BufReader::with_capacity(1 << 20, input),
+                *size,
+                spec.chunk_size,
+                level,
+                &mut w,
+                &mut step,
+            )?,
         };
+        let stored = component.stored_size();
+        w.write_all(&ZEROS[..padding(stored)]).map_err(wrote)?;
+        w.flush().map_err(wrote)?;
+        drop(w);
+        file.write_all_at(header_for(name, stored, mtime)?.as_bytes(), at)
+            .map_err(wrote)?;
+        at = data_at + stored + padding(stored) as u64;
         components.push(component);
     }
-    if let Some(f) = &mut spool {
-        use std::io::Seek;
-        f.rewind()
-            .map_err(|e| Error::io("reading the compressed components back", e))?;
-    }
+    // The end of the archive: two blocks of zeros.
+    tmp.as_file()
+        .write_all_at(&ZEROS[..2 * BLOCK as usize], at)
+        .map_err(wrote)?;
 
     let manifest = manifest_for(spec, components)?;
-    let manifest_text = manifest.to_toml()?;
-    let signatures = SignatureFile::sign(manifest_text.as_bytes(), keys).to_toml();
+    head.write(tmp.as_file(), &manifest, keys, mtime)?;
 
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ferry-payload-")
-        .suffix(".partial")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
-    let mtime = member_mtime(spec.created);
-    {
-        let file = tmp.as_file_mut();
-        let mut builder = tar::Builder::new(file);
-        let wrote = |e| Error::io(format!("writing {}", out.display()), e);
-        builder
-            .append(
-                &header_for(MANIFEST_NAME, manifest_text.len() as u64, mtime)?,
-                manifest_text.as_bytes(),
-            )
-            .map_err(wrote)?;
-        builder
-            .append(
-                &header_for(SIGNATURE_NAME, signatures.len() as u64, mtime)?,
-                signatures.as_bytes(),
-            )
-            .map_err(wrote)?;
-        let mut done = 0u64;
-        for ((name, path, size), stored) in files.iter().zip(&spooled) {
-            match (stored, &mut spool) {
-                (Some(stored), Some(spool)) => {
-                    builder
-                        .append(
-                            &header_for(name, *stored, mtime)?,
-                            (&mut *spool).take(*stored),
-                        )
-                        .map_err(wrote)?;
-                }
-                _ => {
-                    let file = File::open(path)
-                        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-                    builder
-                        .append(&header_for(name, *size, mtime)?, file.take(*size))
-                        .map_err(wrote)?;
-                }
-            }
-            done += size;
-            progress(BuildPhase::Writing, done, total);
-        }
-        builder
-            .into_inner()
-            .map_err(wrote)?
-            .flush()
-            .map_err(wrote)?;
-    }
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
-
-    // Read back what was written: catches a component file that changed
-    // between hashing and copying, and a disk that lost a write. The
-    // stored bytes are checked against the signed digests; the frames were
-    // made from the input in this process, so they are not decompressed
-    // again (`payload verify` does that).
+    // Read back what was written while the kernel writes it out: catches a
+    // component file that changed between hashing and copying, and a
+    // member the container does not hold as the manifest says. The stored
+    // bytes are checked against the signed digests; the frames were made
+    // from the input in this process, so they are not decompressed again
+    // (`payload verify` does that). The file takes its name only once both
+    // the read-back and the flush to the disk have succeeded.
     let trust = TrustStore::with_keys(keys.iter().map(|k| k.public()));
     let reopened =
         File::open(tmp.path()).map_err(|e| Error::io("reading the new payload back", e))?;
@@ -275,17 +229,24 @@ pub fn build(
         .map(Component::stored_size)
         .fold(0, u64::saturating_add);
     let mut done = 0u64;
-    let verified =
-        PayloadReader::open(std::io::BufReader::with_capacity(1 << 20, reopened), &trust)?
-            .check_stored_rest(|n| {
-                done += n;
-                progress(BuildPhase::Checking, done, stored_total);
-            })
-            .map_err(|e| {
-                Error::Build(format!(
+    let reader = PayloadReader::open(std::io::BufReader::with_capacity(1 << 20, reopened), &trust)?;
+    let (synced, verified) = std::thread::scope(|scope| {
+        let syncing = scope.spawn(|| tmp.as_file().sync_all());
+        let verified = reader.check_stored_rest(|n| {
+            done += n;
+            progress(BuildPhase::Checking, done, stored_total);
+        });
+        let synced = syncing
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the flushing thread stopped")));
+        (synced, verified)
+    });
+    synced.map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
+    let verified = verified.map_err(|e| {
+        Error::Build(format!(
             "the payload written does not verify ({e}); did an input file change while building?"
         ))
-            })?;
+    })?;
     if verified.manifest != manifest {
         return Err(Error::Build(
             "the payload read back differs from the one written".into(),
@@ -372,12 +333,27 @@ pub fn hash_component<R: Read>(
     chunk_size: u64,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Component, Error> {
+    copy_component(name, src, size, chunk_size, &mut std::io::sink(), progress)
+}
+
+/// [`hash_component`] writing the bytes to `out` as they are read, so a
+/// component stored as it is gets read once.
+fn copy_component<R: Read>(
+    name: &str,
+    src: R,
+    size: u64,
+    chunk_size: u64,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Component, Error> {
     let mut src = Source::new(src);
     let mut whole = Sha256::new();
     let mut chunks = Vec::with_capacity(size.div_ceil(chunk_size.max(1)) as usize);
     for_each_chunk(&mut src, name, size, chunk_size, |_, bytes, digest| {
+        out.write_all(bytes)
+            .map_err(|e| Error::io(format!("writing {name} into the payload"), e))?;
         whole.update(bytes);
-        chunks.push(crate::manifest::Chunk::Raw(Sha256Digest(digest)));
+        chunks.push(Chunk::Raw(Sha256Digest(digest)));
         progress(bytes.len() as u64);
         Ok(())
     })?;
@@ -387,9 +363,126 @@ pub fn hash_component<R: Read>(
         size,
         sha256: Sha256Digest(whole.finalize().into()),
         chunk_size,
-        compression: crate::manifest::Compression::None,
+        compression: Compression::None,
         chunks,
     })
+}
+
+/// A tar block.
+const BLOCK: u64 = 512;
+static ZEROS: [u8; 2 * BLOCK as usize] = [0; 2 * BLOCK as usize];
+
+/// Zeros that fill a member of `len` bytes up to its last block.
+fn padding(len: u64) -> usize {
+    ((BLOCK - len % BLOCK) % BLOCK) as usize
+}
+
+/// The start of the container, the manifest and the signatures: they come
+/// first but are known last, so their space is kept before the components
+/// are read, and each member is padded to the length kept for it.
+struct Head {
+    manifest: u64,
+    signatures: u64,
+}
+
+impl Head {
+    /// The longest manifest these components can have (every chunk a frame
+    /// of the largest length a chunk may take, or its raw digest; a zero
+    /// chunk's `"zero"` is shorter), and the signatures' length, which
+    /// depends only on the keys.
+    fn reserve(
+        spec: &BuildSpec,
+        files: &[(String, PathBuf, u64)],
+        keys: &[&SecretKey],
+    ) -> Result<Head, Error> {
+        let longest = files
+            .iter()
+            .map(|(name, _, size)| {
+                let storing = spec.storing(name);
+                let mut c = Component {
+                    name: name.clone(),
+                    size: *size,
+                    sha256: Sha256Digest([0; 32]),
+                    chunk_size: spec.chunk_size,
+                    compression: match storing {
+                        Storing::Raw => Compression::None,
+                        Storing::Zstd { .. } => Compression::Zstd,
+                    },
+                    chunks: Vec::new(),
+                };
+                c.chunks = (0..size.div_ceil(spec.chunk_size.max(1)))
+                    .map(|i| {
+                        let (start, end) = c.chunk_range(i);
+                        match storing {
+                            Storing::Raw => Chunk::Raw(Sha256Digest([0; 32])),
+                            Storing::Zstd { .. } => Chunk::Frame {
+                                sha256: Sha256Digest([0; 32]),
+                                stored: max_stored_len(end - start),
+                            },
+                        }
+                    })
+                    .collect();
+                c
+            })
+            .collect();
+        let manifest = manifest_for(spec, longest)?.to_toml()?.len() as u64;
+        if manifest > MAX_MANIFEST_BYTES {
+            return Err(Error::ManifestTooLarge {
+                size: manifest,
+                max: MAX_MANIFEST_BYTES,
+            });
+        }
+        let signatures = SignatureFile::sign(b"", keys).to_toml().len() as u64;
+        Ok(Head {
+            manifest,
+            signatures,
+        })
+    }
+
+    /// Bytes of the container before the first component's header.
+    fn len(&self) -> u64 {
+        2 * BLOCK
+            + self.manifest
+            + padding(self.manifest) as u64
+            + self.signatures
+            + padding(self.signatures) as u64
+    }
+
+    /// Writes the manifest, signed by `keys`, and the signatures at the
+    /// start of `file`.
+    fn write(
+        &self,
+        file: &File,
+        manifest: &Manifest,
+        keys: &[&SecretKey],
+        mtime: u64,
+    ) -> Result<(), Error> {
+        let text = padded(manifest.to_toml()?, self.manifest, "manifest")?;
+        let signatures = padded(
+            SignatureFile::sign(text.as_bytes(), keys).to_toml(),
+            self.signatures,
+            "signature file",
+        )?;
+        let mut head = Vec::with_capacity(self.len() as usize);
+        for (name, text) in [(MANIFEST_NAME, &text), (SIGNATURE_NAME, &signatures)] {
+            head.extend_from_slice(header_for(name, text.len() as u64, mtime)?.as_bytes());
+            head.extend_from_slice(text.as_bytes());
+            head.extend_from_slice(&ZEROS[..padding(text.len() as u64)]);
+        }
+        file.write_all_at(&head, 0)
+            .map_err(|e| Error::io("writing the manifest into the payload", e))
+    }
+}
+
+/// `text` grown to `len` bytes with line ends, which TOML ignores.
+fn padded(mut text: String, len: u64, what: &str) -> Result<String, Error> {
+    let short = len.checked_sub(text.len() as u64).ok_or_else(|| {
+        Error::Build(format!(
+            "the {what} came out longer than the space kept for it"
+        ))
+    })?;
+    text.extend(std::iter::repeat_n('\n', short as usize));
+    Ok(text)
 }
 
 fn refuse_same_file(input: &Path, out: &Path) -> Result<(), Error> {

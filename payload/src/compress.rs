@@ -72,7 +72,7 @@ thread_local! {
 }
 
 fn compress_chunk(job: Job) -> Done {
-    let chunk = if job.input.iter().all(|&b| b == 0) {
+    let chunk = if is_all_zero(&job.input) {
         Ok((Chunk::Zero, Vec::new()))
     } else {
         COMPRESSOR
@@ -97,6 +97,16 @@ fn compress_chunk(job: Job) -> Done {
         input: job.input,
         chunk,
     }
+}
+
+/// Whether every byte is zero. Folding blocks of 4 KiB with OR lets the
+/// compiler compare them a vector at a time; `iter().all`, which stops at
+/// the first non-zero byte, goes a byte at a time and cost a tenth of the
+/// build's CPU on an image with free space.
+fn is_all_zero(bytes: &[u8]) -> bool {
+    bytes
+        .chunks(4096)
+        .all(|block| block.iter().fold(0u8, |acc, &b| acc | b) == 0)
 }
 
 /// Reads `size` bytes of component `name` from `src` once: the SHA-256 of
@@ -154,4 +164,23 @@ pub fn compress_component<R: Read, W: Write>(
         compression: Compression::Zstd,
         chunks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_all_zero;
+
+    #[test]
+    fn a_single_set_bit_anywhere_makes_a_chunk_not_zero() {
+        assert!(is_all_zero(&[]));
+        for len in [1, 4095, 4096, 4097, 3 * 4096 + 17] {
+            let mut bytes = vec![0u8; len];
+            assert!(is_all_zero(&bytes), "{len} zeros");
+            for at in [0, len / 2, len - 1] {
+                bytes[at] = 0x80;
+                assert!(!is_all_zero(&bytes), "{len} bytes, bit set at {at}");
+                bytes[at] = 0;
+            }
+        }
+    }
 }

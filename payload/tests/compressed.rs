@@ -312,3 +312,94 @@ fn verifying_counts_zero_chunks_as_their_uncompressed_length() {
         .unwrap();
     assert_eq!(done, img.len() as u64);
 }
+
+#[test]
+fn the_components_written_before_the_manifest_leave_a_tar_that_tar_reads() {
+    // Incompressible chunks make the longest frames the manifest can name,
+    // an empty image only zero runs: the space kept for the manifest must
+    // fit both, and the container stay a plain tar archive.
+    let dir = tempfile::tempdir().unwrap();
+    let random = dir.path().join("random.img");
+    let noise: Vec<u8> = (0u32..)
+        .flat_map(|i| Sha256::digest(i.to_le_bytes()))
+        .take(4 * CHUNK as usize + 3)
+        .collect();
+    std::fs::write(&random, noise).unwrap();
+    let empty = dir.path().join("empty.img");
+    std::fs::write(&empty, vec![0u8; 3 * CHUNK as usize]).unwrap();
+    let kernel = dir.path().join("vmlinuz");
+    let kernel_bytes = data(70_001, 4);
+    std::fs::write(&kernel, &kernel_bytes).unwrap();
+    let mut spec = BuildSpec::new("demo-engine", Version::new(1, 1, 0), Kind::Release);
+    spec.chunk_size = CHUNK;
+    spec.components = vec![
+        ("random.img".into(), random),
+        ("vmlinuz".into(), kernel),
+        ("empty.img".into(), empty),
+    ];
+    let out = dir.path().join("demo-engine-1.1.0.upg");
+    let v = payload::build(&spec, &[&key(1), &key(2)], &out, &mut |_, _, _| {}).unwrap();
+    let random = &v.manifest.components[0];
+    for (i, c) in random.chunks.iter().enumerate() {
+        let (start, end) = random.chunk_range(i as u64);
+        assert!(
+            matches!(c, Chunk::Frame { stored, .. } if *stored > end - start),
+            "chunk {i}: {c}"
+        );
+    }
+    assert!(v.manifest.components[2]
+        .chunks
+        .iter()
+        .all(|c| *c == Chunk::Zero));
+    verify(&std::fs::read(&out).unwrap(), &trust(&[&key(1), &key(2)])).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode & 0o644, 0o644 & !umask(), "{mode:o}");
+
+    // GNU tar reads the members in order, with the sizes the manifest gives.
+    let listing = std::process::Command::new("tar")
+        .arg("-tvf")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(listing.status.success());
+    let listing = String::from_utf8(listing.stdout).unwrap();
+    let members: Vec<(&str, u64)> = listing
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[5], f[2].parse().unwrap())
+        })
+        .collect();
+    let names: Vec<&str> = members.iter().map(|m| m.0).collect();
+    assert_eq!(
+        names,
+        [
+            "manifest.toml",
+            "manifest.sig",
+            "random.img",
+            "vmlinuz",
+            "empty.img"
+        ]
+    );
+    for (c, (_, size)) in v.manifest.components.iter().zip(&members[2..]) {
+        assert_eq!(c.stored_size(), *size, "{}", c.name);
+    }
+    let extracted = std::process::Command::new("tar")
+        .arg("-xOf")
+        .arg(&out)
+        .arg("vmlinuz")
+        .output()
+        .unwrap();
+    assert_eq!(extracted.stdout, kernel_bytes);
+}
+
+/// The process's umask, read without changing it for long.
+fn umask() -> u32 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Umask:"))
+        .map(|m| u32::from_str_radix(m.trim(), 8).unwrap())
+        .unwrap()
+}
