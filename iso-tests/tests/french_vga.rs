@@ -293,41 +293,81 @@ impl Run {
             .collect()
     }
 
+    /// One look at the installer on tty1: its frame, read twice with the
+    /// VGA screen dumped after each read. `Ok` when the frame holds every
+    /// one of `want`, stayed the same, and the screen shows it cell for
+    /// cell with the font's glyphs (the picture kept as `NAME.png`);
+    /// otherwise why not.
+    fn look(&mut self, name: &str, want: &[&str]) -> Result<Vec<String>, String> {
+        let ppm = self.sc.path(&format!("{name}.ppm"));
+        let frame = self.frame();
+        let text = frame.join("\n");
+        if !want.iter().all(|w| text.contains(w)) {
+            return Err(format!("no frame with {want:?}; the last:\n{text}"));
+        }
+        // The screen before and after the frame was read: the same
+        // picture, so the frame is what it shows.
+        self.screendump(&ppm, "ppm");
+        let before = Picture::ppm(&ppm).unwrap();
+        let again = self.frame();
+        self.screendump(&ppm, "ppm");
+        let pic = Picture::ppm(&ppm).unwrap();
+        if again != frame || pic.rgb != before.rgb {
+            return Err(format!("the screen changed while it was read:\n{text}"));
+        }
+        if let Some(why) = mismatch(&pic, &self.font, &frame, self.cell_width) {
+            return Err(format!(
+                "the VGA screen does not show the installer's frame: {why}\n{text}"
+            ));
+        }
+        self.screendump(&self.pictures.join(format!("{name}.png")), "png");
+        std::fs::write(self.pictures.join(format!("{name}.txt")), &text).unwrap();
+        self.sc.log(&format!(
+            "{name}: every cell of the {}x{} screen shows the frame's glyph",
+            pic.width, pic.height
+        ));
+        self.checked.push(name.to_string());
+        Ok(frame)
+    }
+
     /// Waits until the installer on tty1 has drawn a frame holding every
     /// one of `want` and the VGA screen shows that frame, cell for cell,
     /// with the font's glyphs; keeps the picture as `NAME.png`.
     fn screen(&mut self, name: &str, want: &[&str], budget: Duration) -> Vec<String> {
         let start = Instant::now();
-        let ppm = self.sc.path(&format!("{name}.ppm"));
         loop {
-            let frame = self.frame();
-            let text = frame.join("\n");
+            match self.look(name, want) {
+                Ok(frame) => return frame,
+                Err(why) => assert!(
+                    start.elapsed() < budget,
+                    "{name}: within {} s, {why}",
+                    budget.as_secs()
+                ),
+            }
+            self.vm.run_for(Duration::from_millis(200));
+        }
+    }
+
+    /// [`Run::screen`] for a screen that changes all the time (Progress:
+    /// its bar, bytes and rate): once a frame holds `want`, the installer
+    /// is stopped while it is compared with the screen, then continued.
+    /// A stop that falls between the installer's drawing of the screen
+    /// and its writing of the frame is a mismatch, and another try.
+    fn held_screen(&mut self, name: &str, want: &[&str], budget: Duration) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let text = self.frame().join("\n");
             if want.iter().all(|w| text.contains(w)) {
-                // The screen before and after the frame was read: the same
-                // picture, so the frame is what it shows.
-                self.screendump(&ppm, "ppm");
-                let before = Picture::ppm(&ppm).unwrap();
-                let again = self.frame();
-                self.screendump(&ppm, "ppm");
-                let pic = Picture::ppm(&ppm).unwrap();
-                if again == frame && pic.rgb == before.rgb {
-                    match mismatch(&pic, &self.font, &frame, self.cell_width) {
-                        None => {
-                            self.screendump(&self.pictures.join(format!("{name}.png")), "png");
-                            std::fs::write(self.pictures.join(format!("{name}.txt")), &text)
-                                .unwrap();
-                            self.sc.log(&format!(
-                                "{name}: every cell of the {}x{} screen shows the frame's glyph",
-                                pic.width, pic.height
-                            ));
-                            self.checked.push(name.to_string());
-                            return frame;
-                        }
-                        Some(why) => assert!(
-                            start.elapsed() < budget,
-                            "{name}: the VGA screen does not show the installer's frame: {why}\n{text}"
-                        ),
-                    }
+                self.run("kill -STOP $(pidof installer-tui)");
+                let seen = self.look(name, want);
+                self.run("kill -CONT $(pidof installer-tui)");
+                match seen {
+                    Ok(frame) => return frame,
+                    Err(why) => assert!(
+                        start.elapsed() < budget,
+                        "{name}: within {} s, {why}",
+                        budget.as_secs()
+                    ),
                 }
             }
             assert!(
@@ -335,8 +375,21 @@ impl Run {
                 "{name}: within {} s no frame with {want:?}; the last:\n{text}",
                 budget.as_secs()
             );
-            self.vm.run_for(Duration::from_millis(200));
+            self.vm.run_for(Duration::from_millis(100));
         }
+    }
+
+    /// Reads from the CD drive limited to `bps` bytes a second from now
+    /// on (QEMU's `block_set_io_throttle`), or unlimited with `None`.
+    fn medium_read_limit(&self, bps: Option<u64>) {
+        let answer = self
+            .vm
+            .monitor(&format!(
+                "block_set_io_throttle cd0 0 {} 0 0 0 0",
+                bps.unwrap_or(0)
+            ))
+            .unwrap();
+        assert!(!answer.contains("rror"), "block_set_io_throttle: {answer}");
     }
 }
 
@@ -399,10 +452,16 @@ fn french_on_the_vga_screen(name: &str, firmware: Firmware) {
     r.screen("action", &[&title("screen-action")], SCREEN);
     r.key("u");
     r.screen("review", &[&title("screen-review")], SCREEN);
-    r.key("ret");
     if firmware == Firmware::Bios {
+        r.key("ret");
         r.screen("failed", &[&title("screen-failed"), "[r]"], WRITE);
     } else {
+        // The demo upgrade writes in seconds: reading the payload at
+        // 1 MiB/s keeps the Progress screen up for about fourteen.
+        r.medium_read_limit(Some(1 << 20));
+        r.key("ret");
+        r.held_screen("progress", &[&title("screen-progress"), "%"], WRITE);
+        r.medium_read_limit(None);
         r.screen("done", &[&title("screen-done"), "1.1.0"], WRITE);
     }
     let checked = r.checked.join(", ");
