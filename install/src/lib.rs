@@ -50,6 +50,7 @@ pub use answers::{AnswerError, AnswerFile, AnswerMismatch, Answers};
 pub use apply::{apply, apply_on, continuation, Failure, Progress};
 pub use boot::{entry_text, loader_conf, CONSOLE};
 pub use device::{Device, DiskFile, DiskReader};
+pub use error::doing::{self, Doing};
 #[doc(hidden)]
 pub use error::samples;
 pub use error::{is_disk_full, payload_code, problem_list, DiskChange, Error, Refusal};

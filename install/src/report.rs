@@ -412,7 +412,7 @@ mod tests {
     fn a_failure_is_reported_with_its_code_next_to_the_english() {
         let mut r = Report::parse(WRITTEN.as_bytes()).expect("a report");
         r.finish(Some(&Error::ReadBack {
-            what: "slot b".into(),
+            what: crate::error::Object::Slot(detect::layout::Slot::B),
             start: 0,
             end: 512,
         }));

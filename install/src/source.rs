@@ -23,7 +23,7 @@ use migrate::{ConfigTree, MigrationSet};
 use payload::{Fingerprint, Manifest, PayloadReader, TrustStore};
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, IoContext};
+use crate::error::{Act, Error, IoContext, Object};
 use crate::report::Report;
 
 pub use payload::product::{config_document, CONFIG_PREFIX, INITRD, KERNEL, ROOTFS};
@@ -64,7 +64,8 @@ pub struct PayloadInfo {
 
 /// Open and verify the payload at `path`.
 pub fn open_payload(path: &Path, trust: &TrustStore) -> Result<PayloadInfo, Error> {
-    let file = File::open(path).ctx(|| format!("opening the payload {}", path.display()))?;
+    let file =
+        File::open(path).ctx(|| Act::Opening.on(Object::Payload(Some(path.to_path_buf()))))?;
     read_payload(BufReader::with_capacity(1 << 20, file), path, trust)
 }
 
@@ -143,7 +144,7 @@ impl<R: Read, F: FnMut() -> std::io::Result<R>> PayloadSource for F {
         &mut self,
         pass: &mut dyn FnMut(&mut dyn Read) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let mut reader = self().ctx(|| "opening the payload".to_string())?;
+        let mut reader = self().ctx(|| Act::Opening.on(Object::Payload(None)))?;
         pass(&mut reader)
     }
 }

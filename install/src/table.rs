@@ -8,7 +8,7 @@ use detect::layout::Role;
 use gpt::partition_types;
 
 use crate::device::Device;
-use crate::error::{Error, Refusal};
+use crate::error::{Act, Error, Object, Refusal};
 use crate::plan::PlannedPartition;
 use crate::window::WindowError;
 
@@ -29,7 +29,7 @@ fn uuid(text: &str) -> Result<uuid::Uuid, Error> {
 
 fn gpt_err(e: gpt::GptError) -> Error {
     Error::io(
-        "writing the partition table",
+        Act::Writing.on(Object::PartitionTable),
         io::Error::other(e.to_string()),
     )
 }
@@ -82,7 +82,7 @@ pub fn write<D: Device>(
         .overwrite_lba0(dev)
         .map_err(|e| {
             Error::io(
-                "writing the protective MBR",
+                Act::Writing.on(Object::ProtectiveMbr),
                 io::Error::other(e.to_string()),
             )
         })?;

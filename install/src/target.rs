@@ -13,7 +13,7 @@ use detect::{DiskReport, FerryInstall};
 use migrate::ConfigTree;
 use serde::Serialize;
 
-use crate::error::{Error, IoContext};
+use crate::error::{Act, Error, IoContext, Object};
 
 /// One GPT partition with its unique GUID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,7 +97,7 @@ pub fn inspect(path: &Path) -> Result<Target, Error> {
     if report.size == 0 {
         return Ok(bare(report));
     }
-    let mut file = File::open(path).ctx(|| format!("opening {}", path.display()))?;
+    let mut file = File::open(path).ctx(|| Act::Opening.on(Object::Disk(path.to_path_buf())))?;
     let size = report.size;
     Ok(inspect_with(report, &mut file, size))
 }

@@ -17,7 +17,7 @@ use detect::io::Slice;
 use detect::layout::Role;
 
 use crate::device::Device;
-use crate::error::{Error, IoContext};
+use crate::error::{Act, Error, IoContext, Object};
 use crate::plan::{Plan, PlannedPartition};
 
 /// Why a write was refused before it reached the disk.
@@ -138,7 +138,7 @@ impl PartitionWindow {
         dev: &mut D,
         offset: u64,
         bufs: &[&[u8]],
-        what: &str,
+        what: &Object,
     ) -> Result<bool, Error> {
         let len = bufs
             .iter()
@@ -158,7 +158,7 @@ impl PartitionWindow {
         // start + end <= start + len, which `check` proved fits.
         let at = self.start + offset;
         dev.write_run(at, bufs)
-            .ctx(|| format!("writing {what} at byte {offset}"))
+            .ctx(|| Act::Writing.on(what.clone()).at(offset))
     }
 
     /// Make `len` bytes from `offset` of the partition read as zeros, with
@@ -169,7 +169,7 @@ impl PartitionWindow {
         dev: &mut D,
         offset: u64,
         len: u64,
-        what: &str,
+        what: &Object,
     ) -> Result<(), Error> {
         let past = || WindowError::PastPartitionEnd {
             partition: self.role.partition_name(),
@@ -182,7 +182,7 @@ impl PartitionWindow {
             return Err(past().into());
         }
         dev.zero(self.start + offset, len)
-            .ctx(|| format!("zeroing {what} at byte {offset}"))
+            .ctx(|| Act::Zeroing.on(what.clone()).at(offset))
     }
 }
 
@@ -381,11 +381,11 @@ mod tests {
         let parts = layout();
         let b = check(&parts, AREA, 512, &parts[2]).expect("window");
         let block = vec![7u8; 4096];
-        b.write_run(&mut disk, 2 * MIB - 4096, &[&block], "slot b")
+        b.write_run(&mut disk, 2 * MIB - 4096, &[&block], &Object::Slot(Slot::B))
             .expect("last block of root b");
         for offset in [2 * MIB - 4095, 2 * MIB, u64::MAX - 10] {
             let err = b
-                .write_run(&mut disk, offset, &[&block], "slot b")
+                .write_run(&mut disk, offset, &[&block], &Object::Slot(Slot::B))
                 .expect_err("past the end");
             assert!(
                 matches!(err, Error::Window(WindowError::PastPartitionEnd { .. })),

@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use crate::HeaderField;
+use crate::{Fingerprint, HeaderField};
 
 /// Everything that can go wrong reading, verifying or building a payload.
 ///
@@ -52,7 +52,7 @@ pub enum Error {
         }
     )]
     NewerFormat {
-        what: String,
+        what: Newer,
         min_installer: Option<semver::Version>,
     },
 
@@ -60,7 +60,7 @@ pub enum Error {
     SignatureFormat(String),
 
     #[error("{0}")]
-    Untrusted(String),
+    Untrusted(Untrusted),
 
     #[error("{0}")]
     Key(String),
@@ -93,6 +93,66 @@ pub enum Error {
 
     #[error("cannot build the payload: {0}")]
     Build(String),
+}
+
+/// What a payload from a newer installer has that this one does not
+/// read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Newer {
+    /// A payload format number above the highest this code reads.
+    #[error("it is payload format {0}")]
+    Format(i64),
+    /// A component compressed in a way this code does not know.
+    #[error(
+        "component '{}' is compressed with '{}'",
+        component.escape_debug(),
+        compression.escape_debug()
+    )]
+    Compression {
+        component: String,
+        compression: String,
+    },
+}
+
+/// Why a payload's signatures do not make it trusted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Untrusted {
+    /// A trusted key's signature does not verify over the manifest.
+    #[error(
+        "the signature by key {} does not match the manifest: the payload was changed after \
+         it was signed",
+        key.short()
+    )]
+    Mismatch { key: Fingerprint },
+    /// Every key that signed it and is known has been revoked.
+    #[error("the payload is signed by key {}, which has been revoked", key.short())]
+    Revoked { key: Fingerprint },
+    /// No key that signed it is trusted.
+    #[error(
+        "the payload is signed by key {}, which is not trusted here (trusted: {})",
+        key.short(),
+        short_keys(trusted)
+    )]
+    NotTrusted {
+        key: Fingerprint,
+        /// The keys trusted here.
+        trusted: Vec<Fingerprint>,
+    },
+    /// The signature file holds no signature.
+    #[error("the payload carries no signature")]
+    Unsigned,
+    /// The payload's trust update would revoke every trusted key.
+    #[error("the payload would revoke every trusted key, leaving none to verify the next one")]
+    NoKeyLeft,
+}
+
+/// Keys by their short fingerprints, `none` for no key.
+fn short_keys(keys: &[Fingerprint]) -> String {
+    if keys.is_empty() {
+        return "none".to_string();
+    }
+    let short: Vec<String> = keys.iter().map(Fingerprint::short).collect();
+    short.join(", ")
 }
 
 impl Error {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::keys::{Fingerprint, PublicKey};
 use crate::product::InstallDefinition;
-use crate::Error;
+use crate::{Error, Newer};
 
 /// The newest manifest format this code reads and writes: format 2 adds
 /// compressed components (and zero chunks) to format 1.
@@ -612,7 +612,7 @@ fn check_readable(probe: &toml::Table) -> Result<(), Error> {
         Some(toml::Value::Integer(v)) if (i64::from(FORMAT_1)..=i64::from(FORMAT)).contains(v) => {}
         Some(toml::Value::Integer(v)) => {
             return Err(Error::NewerFormat {
-                what: format!("it is payload format {v}"),
+                what: Newer::Format(*v),
                 min_installer: needs(),
             })
         }
@@ -624,14 +624,14 @@ fn check_readable(probe: &toml::Table) -> Result<(), Error> {
         let name = c.get("compression").and_then(|v| v.as_str());
         if let Some(name) = name.filter(|n| !Compression::NAMES.contains(n)) {
             return Err(Error::NewerFormat {
-                what: format!(
-                    "component '{}' is compressed with '{}'",
-                    c.get("name")
+                what: Newer::Compression {
+                    component: c
+                        .get("name")
                         .and_then(|v| v.as_str())
                         .unwrap_or("?")
-                        .escape_debug(),
-                    name.escape_debug()
-                ),
+                        .to_string(),
+                    compression: name.to_string(),
+                },
                 min_installer: needs(),
             });
         }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::keys::{Fingerprint, PublicKey, SecretKey};
 use crate::manifest::TrustUpdate;
-use crate::Error;
+use crate::{Error, Untrusted};
 
 /// `manifest.sig` larger than this is refused unread.
 pub const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
@@ -166,11 +166,7 @@ impl TrustStore {
             };
             let sig = entry.signature()?;
             if key.verifying_key().verify_strict(manifest, &sig).is_err() {
-                return Err(Error::Untrusted(format!(
-                    "the signature by key {} does not match the manifest: \
-                     the payload was changed after it was signed",
-                    entry.key.short()
-                )));
+                return Err(Error::Untrusted(Untrusted::Mismatch { key: entry.key }));
             }
             if !signers.contains(&entry.key) {
                 signers.push(entry.key);
@@ -179,24 +175,15 @@ impl TrustStore {
         if !signers.is_empty() {
             return Ok(signers);
         }
-        Err(Error::Untrusted(if let Some(fp) = revoked {
-            format!(
-                "the payload is signed by key {}, which has been revoked",
-                fp.short()
-            )
-        } else if let Some(fp) = unknown {
-            let trusted: Vec<String> = self.keys.keys().map(|k| k.short()).collect();
-            format!(
-                "the payload is signed by key {}, which is not trusted here (trusted: {})",
-                fp.short(),
-                if trusted.is_empty() {
-                    "none".to_string()
-                } else {
-                    trusted.join(", ")
-                }
-            )
+        Err(Error::Untrusted(if let Some(key) = revoked {
+            Untrusted::Revoked { key }
+        } else if let Some(key) = unknown {
+            Untrusted::NotTrusted {
+                key,
+                trusted: self.keys.keys().copied().collect(),
+            }
         } else {
-            "the payload carries no signature".to_string()
+            Untrusted::Unsigned
         }))
     }
 
@@ -211,10 +198,7 @@ impl TrustStore {
             next.trust(key);
         }
         if next.is_empty() {
-            return Err(Error::Untrusted(
-                "the payload would revoke every trusted key, leaving none to verify the next one"
-                    .into(),
-            ));
+            return Err(Error::Untrusted(Untrusted::NoKeyLeft));
         }
         Ok(next)
     }

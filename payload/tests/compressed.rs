@@ -228,7 +228,11 @@ fn unknown_compressions_and_hostile_stored_lengths_are_refused() {
         .replace("compression = \"zstd\"", "compression = \"xz\"")
         .replace("min-installer = \"0.1.0\"", "min-installer = \"0.4.0\"");
     let e = Manifest::parse(text.as_bytes()).unwrap_err();
-    assert!(matches!(e, Error::NewerFormat { .. }), "{e}");
+    assert!(
+        matches!(&e, Error::NewerFormat { what: payload::Newer::Compression { component, compression }, .. }
+            if component == "rootfs.img" && compression == "xz"),
+        "{e:?}"
+    );
     assert!(
         e.to_string().contains("'xz'") && e.to_string().contains("installer 0.4.0 or newer"),
         "{e}"

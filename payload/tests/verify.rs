@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use payload::{Error, PayloadReader, TrustUpdate};
+use payload::{Error, PayloadReader, TrustUpdate, Untrusted};
 
 #[test]
 fn a_good_payload_verifies_and_streams_its_components() {
@@ -214,6 +214,12 @@ fn untrusted_and_revoked_keys_are_refused() {
     let err = verify(&s.bytes, &trust(&[&good])).unwrap_err();
     assert!(err.to_string().contains("not trusted here"), "{err}");
     assert!(
+        matches!(&err, Error::Untrusted(Untrusted::NotTrusted { key, trusted })
+            if *key == other.public().fingerprint()
+                && *trusted == [good.public().fingerprint()]),
+        "{err:?}"
+    );
+    assert!(
         err.to_string()
             .contains(&other.public().fingerprint().short()),
         "{err}"
@@ -224,6 +230,11 @@ fn untrusted_and_revoked_keys_are_refused() {
     t.revoke(other.public().fingerprint());
     let err = verify(&s.bytes, &t).unwrap_err();
     assert!(err.to_string().contains("revoked"), "{err}");
+    assert!(
+        matches!(&err, Error::Untrusted(Untrusted::Revoked { key })
+            if *key == other.public().fingerprint()),
+        "{err:?}"
+    );
     // Trusting a revoked key again has no effect.
     t.trust(other.public());
     assert!(verify(&s.bytes, &t).is_err());
@@ -349,6 +360,11 @@ fn a_broken_signature_by_a_trusted_key_is_refused_next_to_a_good_one() {
     assert!(
         err.to_string().contains("changed after it was signed"),
         "{err}"
+    );
+    assert!(
+        matches!(&err, Error::Untrusted(Untrusted::Mismatch { key })
+            if *key == new.public().fingerprint()),
+        "{err:?}"
     );
     assert!(
         err.to_string()

@@ -29,7 +29,7 @@ use detect::layout::Role;
 
 use super::on_volume;
 use crate::device::{Device, DiskFile};
-use crate::error::{Error, IoContext};
+use crate::error::{Act, Error, IoContext, Object};
 use crate::fatvol;
 use crate::plan::{Plan, PlannedPartition};
 use crate::window::PartitionWindow;
@@ -70,9 +70,10 @@ pub fn arm(plan: &Plan, efivars: &Path) -> Result<Armed, Error> {
         .find(|p| p.role == Role::Esp)
         .ok_or_else(|| Error::PlanIncomplete("ESP".into()))?;
     let release = plan.to.to_string();
-    let mut dev = DiskFile::open(&plan.disk).ctx(|| format!("opening {}", plan.disk.display()))?;
+    let mut dev = DiskFile::open(&plan.disk)
+        .ctx(|| Act::OpeningToWrite.on(Object::Disk(plan.disk.clone())))?;
     let window = PartitionWindow::of(plan, Role::Esp)?;
-    let what = || format!("writing {MARKER} on the ESP");
+    let what = || Act::Writing.on(Object::EspFile(MARKER.to_string()));
     on_volume(&mut dev, window, what, |fs| {
         fatvol::write_file(fs, MARKER, release.as_bytes()).ctx(what)
     })?;
@@ -80,7 +81,7 @@ pub fn arm(plan: &Plan, efivars: &Path) -> Result<Armed, Error> {
     let option = load_option(DESCRIPTION, esp, plan.sector_size, BOOT_FILE)?;
     let number = write_load_option(efivars, &option)?;
     write_variable(efivars, "BootNext", &number.to_le_bytes())
-        .ctx(|| "setting BootNext".to_string())?;
+        .ctx(|| Act::Writing.on(Object::EfiVariable("BootNext".into())))?;
     Ok(Armed {
         option: format!("Boot{number:04X}"),
         release,
@@ -155,7 +156,7 @@ fn ucs2(text: &str) -> Result<Vec<u8>, Error> {
 /// exactly these bytes (a step before wrote it), else the first free
 /// number. Returns the number.
 fn write_load_option(efivars: &Path, option: &[u8]) -> Result<u16, Error> {
-    let listing = || format!("reading {}", efivars.display());
+    let listing = || Act::Reading.on(Object::File(efivars.to_path_buf()));
     let mut taken = Vec::new();
     for entry in fs::read_dir(efivars).ctx(listing)? {
         let name = entry.ctx(listing)?.file_name();
@@ -170,14 +171,9 @@ fn write_load_option(efivars: &Path, option: &[u8]) -> Result<u16, Error> {
     }
     let number = (0..=MAX_OPTION)
         .find(|n| !taken.contains(n))
-        .ok_or_else(|| {
-            Error::io(
-                "choosing a free Boot#### number",
-                io::Error::other("all are taken"),
-            )
-        })?;
+        .ok_or(Error::NoFreeBootOption)?;
     write_variable(efivars, &format!("Boot{number:04X}"), option)
-        .ctx(|| format!("writing Boot{number:04X}"))?;
+        .ctx(|| Act::Writing.on(Object::EfiVariable(format!("Boot{number:04X}"))))?;
     Ok(number)
 }
 

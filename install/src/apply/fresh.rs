@@ -7,7 +7,7 @@ use detect::layout::Role;
 
 use super::{metered, on_volume, Progress, Run};
 use crate::device::Device;
-use crate::error::{Error, IoContext, Refusal};
+use crate::error::{Act, Error, IoContext, Object, Refusal};
 use crate::fatvol;
 use crate::plan::{StepKind, ESP_BOOT_LOADER};
 use crate::table;
@@ -24,7 +24,7 @@ impl<D: Device + Send> Run<'_, D> {
             let discarded = self
                 .dev
                 .discard(start, len)
-                .ctx(|| format!("discarding bytes {start}..{end}"))?;
+                .ctx(|| Act::Discarding.on(Object::Bytes { start, end }))?;
             if discarded {
                 report(len);
                 continue;
@@ -32,13 +32,13 @@ impl<D: Device + Send> Run<'_, D> {
             let zeros = vec![0u8; 1 << 20];
             self.dev
                 .seek(SeekFrom::Start(start))
-                .ctx(|| format!("zeroing bytes {start}..{end}"))?;
+                .ctx(|| Act::Zeroing.on(Object::Bytes { start, end }))?;
             let mut left = len;
             while left > 0 {
                 let n = left.min(zeros.len() as u64);
                 self.dev
                     .write_all(&zeros[..n as usize])
-                    .ctx(|| format!("zeroing bytes {start}..{end}"))?;
+                    .ctx(|| Act::Zeroing.on(Object::Bytes { start, end }))?;
                 left -= n;
                 report(n);
             }
@@ -60,7 +60,7 @@ impl<D: Device + Send> Run<'_, D> {
         )?;
         self.dev
             .sync()
-            .ctx(|| format!("flushing {}", self.plan.disk.display()))?;
+            .ctx(|| Act::Flushing.on(Object::Disk(self.plan.disk.clone())))?;
         // The kernel learns the new partitions; nothing of ours needs it,
         // since every write goes through the whole disk.
         let _ = self.dev.reread_partitions();
@@ -76,7 +76,7 @@ impl<D: Device + Send> Run<'_, D> {
         let fat_error = |source| Error::Fat { partition, source };
         let slice = part
             .slice(&mut *self.dev)
-            .ctx(|| format!("formatting {partition}"))?;
+            .ctx(|| Act::Formatting.on(Object::Partition(partition)))?;
         let mut options = fat::FormatOptions::new(label);
         let (kind, cluster, sector) =
             fatvol::layout(len, self.plan.sector_size).ok_or(Refusal::UnsupportedSectorSize {
@@ -106,7 +106,7 @@ impl<D: Device + Send> Run<'_, D> {
             return on_volume(
                 self.dev,
                 part,
-                || format!("writing {ESP_BOOT_LOADER} on the ESP"),
+                || Act::Writing.on(Object::EspFile(ESP_BOOT_LOADER.to_string())),
                 |fs| fatvol::write_file(fs, ESP_BOOT_LOADER, &self.boot_loader),
             );
         };
@@ -174,7 +174,7 @@ fn replace_boot_file<D: Device + Send>(
     bytes: &[u8],
 ) -> Result<bool, Error> {
     let new_path = format!("{BOOT_DIR}/{}", file.new_name);
-    let what = || format!("writing {} on the ESP", file.path);
+    let what = || Act::Writing.on(Object::EspFile(file.path.to_string()));
     let old = on_volume(dev, part, what, |fs| {
         // What an interrupted run left; nothing starts it.
         fatvol::remove_all(fs, &new_path)?;

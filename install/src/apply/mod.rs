@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::device::{Device, DiskFile};
-use crate::error::{DiskChange, Error, IoContext, Refusal};
+use crate::error::{Act, DiskChange, Doing, Error, IoContext, Object, Refusal};
 use crate::fatvol::{self, Volume};
 use crate::io::{BackgroundCheck, Meter};
 use crate::plan::{Plan, StepKind};
@@ -97,7 +97,7 @@ const MAX_BOOT_LOADER: u64 = 16 * 1024 * 1024;
 /// Carry out `plan` on its disk, reading its payload.
 pub fn apply(plan: &Plan, progress: &mut dyn FnMut(&Progress)) -> Result<Report, Box<Failure>> {
     let started = now();
-    match DiskFile::open(&plan.disk).ctx(|| format!("opening {} for writing", plan.disk.display()))
+    match DiskFile::open(&plan.disk).ctx(|| Act::OpeningToWrite.on(Object::Disk(plan.disk.clone())))
     {
         // Smaller than a chunk: chunk reads then go straight into the
         // chunk buffers, past this one; it serves the tar headers.
@@ -176,20 +176,20 @@ fn write_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// What goes wrong on a FAT volume: an I/O error, which gets the context
 /// of what was being done, or an engine error as it is.
 trait VolumeError {
-    fn into_error(self, what: String) -> Error;
+    fn into_error(self, what: Doing) -> Error;
 }
 
 /// FAT volume label of a data partition Ferry formats.
 pub const DATA_LABEL: &str = "FERRY-DATA";
 
 impl VolumeError for io::Error {
-    fn into_error(self, what: String) -> Error {
+    fn into_error(self, what: Doing) -> Error {
         Error::io(what, self)
     }
 }
 
 impl VolumeError for Error {
-    fn into_error(self, _: String) -> Error {
+    fn into_error(self, _: Doing) -> Error {
         self
     }
 }
@@ -199,7 +199,7 @@ impl VolumeError for Error {
 fn on_volume<D: Device, T, E: VolumeError>(
     dev: &mut D,
     part: PartitionWindow,
-    what: impl Fn() -> String,
+    what: impl Fn() -> Doing,
     f: impl FnOnce(&Volume<'_, D>) -> Result<T, E>,
 ) -> Result<T, Error> {
     let fs = fatvol::open(part.slice(dev).ctx(&what)?).ctx(&what)?;
@@ -262,17 +262,17 @@ fn metered_medium<'p>(
 fn read_boot_file(path: &std::path::Path, package: &str) -> Result<Vec<u8>, Error> {
     let f = File::open(path).map_err(|e| {
         Error::io(
-            format!(
-                "the boot file {} is missing (on Debian: package {package})",
-                path.display()
-            ),
+            Act::Opening.on(Object::BootFile {
+                path: path.to_path_buf(),
+                package: package.to_string(),
+            }),
             e,
         )
     })?;
     let mut data = Vec::new();
     f.take(MAX_BOOT_LOADER)
         .read_to_end(&mut data)
-        .ctx(|| format!("reading {}", path.display()))?;
+        .ctx(|| Act::Reading.on(Object::File(path.to_path_buf())))?;
     Ok(data)
 }
 
@@ -350,18 +350,7 @@ impl<D: Device + Send> Run<'_, D> {
             .iter()
             .any(|s| s.kind == StepKind::InstallBootLoader)
         {
-            let f = File::open(&plan.boot_loader).map_err(|e| {
-                Error::io(
-                    format!(
-                        "the boot loader {} is missing (on Debian: package systemd-boot-efi)",
-                        plan.boot_loader.display()
-                    ),
-                    e,
-                )
-            })?;
-            f.take(MAX_BOOT_LOADER)
-                .read_to_end(&mut self.boot_loader)
-                .ctx(|| format!("reading {}", plan.boot_loader.display()))?;
+            self.boot_loader = read_boot_file(&plan.boot_loader, "systemd-boot-efi")?;
             if let Some(shim) = &plan.shim {
                 self.shim = Some(fresh::ShimBytes {
                     shim: read_boot_file(&shim.shim, "shim-signed")?,
@@ -434,7 +423,7 @@ impl<D: Device + Send> Run<'_, D> {
                 self.repair_fat(step.kind)?;
                 self.dev
                     .sync()
-                    .ctx(|| format!("flushing {}", self.plan.disk.display()))
+                    .ctx(|| Act::Flushing.on(Object::Disk(self.plan.disk.clone())))
             });
             let seconds = clock.elapsed().as_secs_f64();
             self.report.steps.push(StepReport {
@@ -516,7 +505,7 @@ impl<D: Device + Send> Run<'_, D> {
             let mut slice = self
                 .part(*role)?
                 .slice(&mut *self.dev)
-                .ctx(|| format!("opening {}", role.partition_name()))?;
+                .ctx(|| Act::Opening.on(Object::Partition(role.partition_name())))?;
             fat::repair(&mut slice).map_err(|source| Error::Fat {
                 partition: role.partition_name(),
                 source,
@@ -540,10 +529,11 @@ impl<D: Device + Send> Run<'_, D> {
                     on_volume(
                         dev,
                         part,
-                        || format!("writing {name}"),
+                        || Act::Writing.on(Object::ConfigFile(name.clone())),
                         |fs| fatvol::write_file(fs, &name, json),
                     )?;
-                    dev.sync().ctx(|| format!("writing {name}"))
+                    dev.sync()
+                        .ctx(|| Act::Writing.on(Object::ConfigFile(name.clone())))
                 });
             }
         }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::{metered, metered_medium, on_volume, Payload, Progress, Run};
 use crate::device::{AlignedBuf, Device};
-use crate::error::{Error, IoContext, Refusal};
+use crate::error::{Act, Error, IoContext, Object, Refusal};
 use crate::fatvol;
 use crate::io::{verify_range, verify_stream, BackgroundCheck, Written};
 use crate::plan::StepKind;
@@ -51,10 +51,10 @@ impl<D: Device + Send> Run<'_, D> {
                     let disk_reader = self
                         .dev
                         .disk_reader()
-                        .ctx(|| format!("opening slot {slot} for the read-back"))?;
+                        .ctx(|| Act::OpeningToReadBack.on(Object::Slot(slot)))?;
                     let runs = disk_reader.map(|r| {
                         let (tx, rx) = mpsc::channel();
-                        let what = format!("slot {slot}");
+                        let what = Object::Slot(slot);
                         self.check = Some(BackgroundCheck::spawn(r, rx, c.clone(), what));
                         tx
                     });
@@ -62,14 +62,14 @@ impl<D: Device + Send> Run<'_, D> {
                         &mut *self.dev,
                         &mut reader,
                         root,
-                        &format!("slot {slot}"),
+                        &Object::Slot(slot),
                         runs,
                         &mut both,
                     )?;
                 }
                 KERNEL | INITRD => {
                     let path = format!("{slot}/{}", c.name);
-                    let what = || format!("writing {path} on the ESP");
+                    let what = || Act::Writing.on(Object::EspFile(path.clone()));
                     on_volume(self.dev, esp, what, |fs| {
                         fatvol::create_dirs(fs, slot.name()).ctx(what)?;
                         let mut f = fs.root_dir().create_file(&path).ctx(what)?;
@@ -125,12 +125,12 @@ impl<D: Device + Send> Run<'_, D> {
             None => {
                 self.dev
                     .drop_cache(root_start, rootfs.size)
-                    .ctx(|| format!("reading slot {slot} back"))?;
+                    .ctx(|| Act::ReadingBack.on(Object::Slot(slot)))?;
                 verify_range(
                     self.dev,
                     root_start,
                     &rootfs,
-                    &format!("slot {slot}"),
+                    &Object::Slot(slot),
                     &mut report,
                 )?;
             }
@@ -139,19 +139,19 @@ impl<D: Device + Send> Run<'_, D> {
         // ended with fsync, so the cached pages are clean and dropped).
         self.dev
             .drop_cache(esp.start(), esp.len())
-            .ctx(|| "reading the ESP back".to_string())?;
+            .ctx(|| Act::ReadingBack.on(Object::Esp))?;
         on_volume(
             self.dev,
             esp,
-            || "reading the ESP back".into(),
+            || Act::ReadingBack.on(Object::Esp),
             |fs| {
                 for c in [&kernel, &initrd] {
                     let path = format!("{slot}/{}", c.name);
                     let mut f = fs
                         .root_dir()
                         .open_file(&path)
-                        .ctx(|| format!("reading {path} back"))?;
-                    verify_stream(&mut f, c, &format!("{path} on the ESP"), &mut report)?;
+                        .ctx(|| Act::ReadingBack.on(Object::EspFile(path.clone())))?;
+                    verify_stream(&mut f, c, &Object::EspFile(path), &mut report)?;
                 }
                 Ok::<(), Error>(())
             },
@@ -182,7 +182,7 @@ fn write_pipelined<D: Device + Send, R: Read>(
     dev: &mut D,
     reader: &mut PayloadReader<R>,
     root: PartitionWindow,
-    what: &str,
+    what: &Object,
     runs: Option<mpsc::Sender<Vec<Written>>>,
     report: &mut dyn FnMut(u64, u64),
 ) -> Result<(), Error> {
@@ -240,7 +240,7 @@ fn write_pipelined<D: Device + Send, R: Read>(
 fn write_chunks<D: Device>(
     dev: &mut D,
     root: PartitionWindow,
-    what: &str,
+    what: &Object,
     chunks: mpsc::Receiver<Item>,
     spare: mpsc::Sender<AlignedBuf>,
     runs: Option<mpsc::Sender<Vec<Written>>>,
@@ -276,7 +276,7 @@ fn write_chunks<D: Device>(
             // Start writing the run out now rather than at the final fsync
             // (POSIX_FADV_DONTNEED starts writeback of dirty pages).
             dev.drop_cache(at, *run_bytes)
-                .ctx(|| format!("writing {what} at byte {pos}"))?;
+                .ctx(|| Act::Writing.on(what.clone()).at(pos))?;
         }
         hand_over(std::mem::take(run));
         *run_bytes = 0;

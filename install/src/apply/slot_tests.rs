@@ -11,6 +11,7 @@ use payload::{BuildSpec, Chunk, Kind, PayloadReader, SecretKey, Storing, TrustSt
 
 use super::write_pipelined;
 use crate::device::{Device, DiskFile, DiskReader};
+use crate::error::Object;
 use crate::io::BackgroundCheck;
 use crate::window::PartitionWindow;
 
@@ -59,13 +60,20 @@ fn write(dev: &mut DiskFile, upg: &Path, trust: &TrustStore) {
     let component = reader.next_component().cloned().expect("component");
     let (tx, rx) = std::sync::mpsc::channel();
     let disk_reader: DiskReader = dev.disk_reader().expect("reader").expect("some");
-    let check = BackgroundCheck::spawn(disk_reader, rx, component, "slot a".into());
+    let check = BackgroundCheck::spawn(disk_reader, rx, component, Object::Slot(Slot::A));
     let root = PartitionWindow::for_test(Role::Root(Slot::A), SLOT_START, SLOT_LEN);
     let (mut slot_bytes, mut medium) = (0, 0);
-    write_pipelined(dev, &mut reader, root, "slot a", Some(tx), &mut |n, m| {
-        slot_bytes += n;
-        medium += m;
-    })
+    write_pipelined(
+        dev,
+        &mut reader,
+        root,
+        &Object::Slot(Slot::A),
+        Some(tx),
+        &mut |n, m| {
+            slot_bytes += n;
+            medium += m;
+        },
+    )
     .expect("write");
     let stored = reader.manifest().components[0].stored_size();
     assert_eq!(medium, stored, "every stored byte is counted once");

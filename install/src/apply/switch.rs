@@ -9,7 +9,7 @@ use detect::state::{SlotRecord, SlotState, StateRecord};
 use super::{on_volume, Run};
 use crate::boot;
 use crate::device::Device;
-use crate::error::{Error, IoContext};
+use crate::error::{Act, Error, IoContext, Object};
 use crate::fatvol;
 
 impl<D: Device + Send> Run<'_, D> {
@@ -19,14 +19,16 @@ impl<D: Device + Send> Run<'_, D> {
     fn write_state(&mut self, record: &StateRecord) -> Result<(), Error> {
         let mut text = record.to_toml()?;
         let part = self.part(Role::Config)?;
-        let what = || format!("writing {} on the config partition", layout::STATE_PATH);
+        let what = || Act::Writing.on(Object::StateRecord);
         on_volume(self.dev, part, what, |fs| {
             let pad = fs.cluster_size() as usize;
             let padded = text.len().div_ceil(pad) * pad;
             text.extend(std::iter::repeat_n('\n', padded - text.len()));
             fatvol::overwrite_file(fs, layout::STATE_PATH, text.as_bytes())
         })?;
-        self.dev.sync().ctx(|| "flushing the state record".into())
+        self.dev
+            .sync()
+            .ctx(|| Act::Flushing.on(Object::StateRecord))
     }
 
     pub(super) fn mark_writing(&mut self) -> Result<(), Error> {
@@ -50,7 +52,7 @@ impl<D: Device + Send> Run<'_, D> {
         self.write_state(&record)?;
         // Now no entry may start the slot while it changes.
         let esp = self.part(Role::Esp)?;
-        let what = || format!("removing the boot entry of slot {slot} from the ESP");
+        let what = || Act::Removing.on(Object::BootEntry(slot));
         on_volume(self.dev, esp, what, |fs| {
             let files = fatvol::list_dir(fs, layout::LOADER_ENTRIES_DIR)?;
             // With the leftovers of an entry an interrupted run was writing.
@@ -62,7 +64,7 @@ impl<D: Device + Send> Run<'_, D> {
         })?;
         let config = self.part(Role::Config)?;
         let dir = slot.config_dir();
-        let what = || format!("removing {dir}/ of an earlier run");
+        let what = || Act::Removing.on(Object::ConfigFile(format!("{dir}/")));
         on_volume(self.dev, config, what, |fs| fatvol::remove_all(fs, &dir))
     }
 
@@ -70,7 +72,7 @@ impl<D: Device + Send> Run<'_, D> {
         let dir = self.plan.slot.config_dir();
         let part = self.part(Role::Config)?;
         let config = &self.plan.config;
-        let what = || format!("writing {dir}/ on the config partition");
+        let what = || Act::Writing.on(Object::ConfigFile(format!("{dir}/")));
         on_volume(self.dev, part, what, |fs| {
             fatvol::remove_all(fs, &dir)?;
             fatvol::create_dirs(fs, &dir)?;
@@ -113,7 +115,7 @@ impl<D: Device + Send> Run<'_, D> {
             &plan.cmdline,
         );
         let esp = self.part(Role::Esp)?;
-        let what = || format!("writing the boot entry of slot {slot} on the ESP");
+        let what = || Act::Writing.on(Object::BootEntry(slot));
         let (part_file, file) = on_volume(self.dev, esp, what, |fs| {
             let conf = boot::loader_conf();
             fatvol::overwrite_file(fs, layout::LOADER_CONF_PATH, conf.as_bytes())?;
@@ -124,10 +126,10 @@ impl<D: Device + Send> Run<'_, D> {
             fatvol::write_file(fs, &part_file, entry.as_bytes())?;
             Ok::<_, io::Error>((part_file, file))
         })?;
-        self.dev.sync().ctx(|| "flushing the ESP".into())?;
+        self.dev.sync().ctx(|| Act::Flushing.on(Object::Esp))?;
         on_volume(self.dev, esp, what, |fs| {
             fatvol::rename(fs, &part_file, &file)
         })?;
-        self.dev.sync().ctx(|| "flushing the ESP".into())
+        self.dev.sync().ctx(|| Act::Flushing.on(Object::Esp))
     }
 }

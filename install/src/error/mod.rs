@@ -16,6 +16,10 @@ use crate::answers::AnswerMismatch;
 use crate::plan::Action;
 use crate::window::WindowError;
 
+pub mod doing;
+
+pub use doing::{Act, Doing, Object};
+
 /// Why `plan` refuses a choice. Nothing has been written when one of these
 /// is returned.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -366,7 +370,7 @@ pub enum DiskChange {
 pub enum Error {
     #[error("{what}: {source}")]
     Io {
-        what: String,
+        what: Doing,
         #[source]
         source: io::Error,
     },
@@ -390,7 +394,7 @@ pub enum Error {
         "read-back of {what} found bytes {start}..{end} differ from what was written: the \
          disk does not keep what it is given"
     )]
-    ReadBack { what: String, start: u64, end: u64 },
+    ReadBack { what: Object, start: u64, end: u64 },
     #[error("the payload's {0}")]
     Migrations(Box<migrate::Error>),
     #[error("component {component} of the payload: {source}")]
@@ -408,7 +412,7 @@ pub enum Error {
         source: fat::Error,
     },
     #[error("the read-back of {what} stopped at byte {at}: the write did not finish")]
-    ReadBackIncomplete { what: String, at: u64 },
+    ReadBackIncomplete { what: Object, at: u64 },
     #[error("the payload was read already: a plan is applied once")]
     PayloadUsed,
     #[error("the plan's GUID {guid:?} is not a GUID")]
@@ -428,25 +432,26 @@ pub enum Error {
     /// stopped on request).
     #[error("cancelled by the technician")]
     Cancelled,
+    /// Every `Boot####` firmware variable is taken: no boot entry can be
+    /// added for the run's continuation.
+    #[error("every Boot#### variable of the firmware is taken: no boot entry can be added")]
+    NoFreeBootOption,
 }
 
 impl Error {
-    /// An I/O error with the object it concerns.
-    pub fn io(what: impl Into<String>, source: io::Error) -> Error {
-        Error::Io {
-            what: what.into(),
-            source,
-        }
+    /// An I/O error with what was being done.
+    pub fn io(what: Doing, source: io::Error) -> Error {
+        Error::Io { what, source }
     }
 }
 
 /// Attach what was being done to an I/O result.
 pub(crate) trait IoContext<T> {
-    fn ctx(self, what: impl FnOnce() -> String) -> Result<T, Error>;
+    fn ctx(self, what: impl FnOnce() -> Doing) -> Result<T, Error>;
 }
 
 impl<T> IoContext<T> for io::Result<T> {
-    fn ctx(self, what: impl FnOnce() -> String) -> Result<T, Error> {
+    fn ctx(self, what: impl FnOnce() -> Doing) -> Result<T, Error> {
         self.map_err(|e| Error::io(what(), e))
     }
 }
@@ -572,6 +577,7 @@ impl Error {
             Error::ThreadStopped(_) => "thread-stopped",
             Error::Medium(_) => "medium",
             Error::Cancelled => "cancelled",
+            Error::NoFreeBootOption => "no-free-boot-option",
         }
     }
 }
@@ -595,7 +601,7 @@ mod tests {
         // (the I/O error twice: full disk or not).
         assert_eq!(
             all.len(),
-            samples::refusals().len() + samples::payload_errors().len() + 17
+            samples::refusals().len() + samples::payload_errors().len() + 18
         );
         for e in &all {
             let code = e.code();

@@ -201,11 +201,11 @@ pub fn payload_errors() -> Vec<payload::Error> {
         },
         payload::Error::Manifest("missing field version".into()),
         payload::Error::NewerFormat {
-            what: "compression xz".into(),
+            what: payload::Newer::Format(3),
             min_installer: Some(semver::Version::new(2, 0, 0)),
         },
         payload::Error::SignatureFormat("not base64".into()),
-        payload::Error::Untrusted("the signature does not verify".into()),
+        payload::Error::Untrusted(payload::Untrusted::Mismatch { key: key() }),
         payload::Error::Key("not a key".into()),
         payload::Error::ChunkMismatch {
             component: "root.img".into(),
@@ -231,11 +231,11 @@ pub fn errors() -> Vec<Error> {
     all.extend(payload_errors().into_iter().map(Error::Payload));
     all.extend([
         Error::io(
-            "writing slot B at byte 4096",
+            Act::Writing.on(Object::Slot(Slot::B)).at(4096),
             io::Error::from(io::ErrorKind::PermissionDenied),
         ),
         Error::io(
-            "writing slot B at byte 4096",
+            Act::Writing.on(Object::Slot(Slot::B)).at(4096),
             io::Error::from_raw_os_error(28),
         ),
         Error::DiskChanged(DiskChange::StateRecord),
@@ -249,7 +249,7 @@ pub fn errors() -> Vec<Error> {
             found: "bb".into(),
         },
         Error::ReadBack {
-            what: "slot B".into(),
+            what: Object::Slot(Slot::B),
             start: 4096,
             end: 8192,
         },
@@ -267,7 +267,7 @@ pub fn errors() -> Vec<Error> {
             },
         },
         Error::ReadBackIncomplete {
-            what: "slot B".into(),
+            what: Object::EspFile("b/vmlinuz".into()),
             at: 4096,
         },
         Error::PayloadUsed,
@@ -276,8 +276,79 @@ pub fn errors() -> Vec<Error> {
         Error::ThreadStopped("writer"),
         Error::Medium("the stick was removed".into()),
         Error::Cancelled,
+        Error::NoFreeBootOption,
     ]);
     all
+}
+
+/// Every act and every object the engine names when an I/O error comes,
+/// each at least once, some at a byte.
+pub fn doings() -> Vec<Doing> {
+    let disk = PathBuf::from("/dev/sda");
+    vec![
+        Act::Opening.on(Object::Disk(disk.clone())),
+        Act::OpeningToWrite.on(Object::Disk(disk.clone())),
+        Act::OpeningToReadBack.on(Object::Slot(Slot::B)),
+        Act::Reading.on(Object::File("/sys/firmware/efi/efivars".into())),
+        Act::ReadingBack.on(Object::Slot(Slot::B)).at(1 << 20),
+        Act::ReadingBack.on(Object::Esp),
+        Act::ReadingBack.on(Object::EspFile("b/vmlinuz".into())),
+        Act::Writing.on(Object::Slot(Slot::A)).at(4096),
+        Act::Writing.on(Object::ConfigFile("config/b/".into())),
+        Act::Writing.on(Object::StateRecord),
+        Act::Writing.on(Object::BootEntry(Slot::B)),
+        Act::Writing.on(Object::PartitionTable),
+        Act::Writing.on(Object::ProtectiveMbr),
+        Act::Writing.on(Object::EfiVariable("BootNext".into())),
+        Act::Zeroing.on(Object::Slot(Slot::B)).at(8192),
+        Act::Zeroing.on(Object::Bytes {
+            start: 0,
+            end: 1 << 20,
+        }),
+        Act::Discarding.on(Object::Bytes {
+            start: 1 << 20,
+            end: 2 << 20,
+        }),
+        Act::Flushing.on(Object::Disk(disk)),
+        Act::Formatting.on(Object::Partition("ferry-esp")),
+        Act::Removing.on(Object::BootEntry(Slot::A)),
+        Act::Opening.on(Object::Payload(Some("/run/medium/acme-2.0.0.ferry".into()))),
+        Act::Opening.on(Object::Payload(None)),
+        Act::Opening.on(Object::BootFile {
+            path: "/usr/lib/shim/shimx64.efi.signed".into(),
+            package: "shim-signed".into(),
+        }),
+    ]
+}
+
+/// Every reason a payload's signatures are refused.
+pub fn untrusted() -> Vec<payload::Untrusted> {
+    use payload::Untrusted as U;
+    vec![
+        U::Mismatch { key: key() },
+        U::Revoked { key: key() },
+        U::NotTrusted {
+            key: key(),
+            trusted: vec![key(), key()],
+        },
+        U::NotTrusted {
+            key: key(),
+            trusted: Vec::new(),
+        },
+        U::Unsigned,
+        U::NoKeyLeft,
+    ]
+}
+
+/// Everything newer a payload may ask for.
+pub fn newer() -> Vec<payload::Newer> {
+    vec![
+        payload::Newer::Format(3),
+        payload::Newer::Compression {
+            component: "root.img".into(),
+            compression: "xz".into(),
+        },
+    ]
 }
 
 fn header_field() -> payload::HeaderField {

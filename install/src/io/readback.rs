@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use payload::{Chunk, Component};
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, IoContext};
+use crate::error::{Act, Error, IoContext, Object};
 
 type Hashed = (u64, Vec<u8>, [u8; 32]);
 
@@ -23,11 +23,11 @@ pub fn verify_range<D: Read + Seek>(
     dev: &mut D,
     offset: u64,
     component: &Component,
-    what: &str,
+    what: &Object,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(), Error> {
     dev.seek(SeekFrom::Start(offset))
-        .ctx(|| format!("reading {what} back"))?;
+        .ctx(|| Act::ReadingBack.on(what.clone()))?;
     let chunk = component.chunk_size;
     let count = component.size.div_ceil(chunk);
     let in_flight = (2 * rayon::current_num_threads() + 2).clamp(2, 32);
@@ -49,7 +49,7 @@ pub fn verify_range<D: Read + Seek>(
         if !ok {
             let (start, end) = component.chunk_range(index);
             return Err(Error::ReadBack {
-                what: what.to_string(),
+                what: what.clone(),
                 start,
                 end,
             });
@@ -64,7 +64,7 @@ pub fn verify_range<D: Read + Seek>(
         let mut buf = spare.pop().unwrap_or_default();
         buf.resize(len, 0);
         dev.read_exact(&mut buf)
-            .ctx(|| format!("reading {what} back at byte {start}"))?;
+            .ctx(|| Act::ReadingBack.on(what.clone()).at(start))?;
         let (tx, rx) = mpsc::sync_channel(1);
         rayon::spawn(move || {
             let digest: [u8; 32] = Sha256::digest(&buf).into();
@@ -83,7 +83,7 @@ pub fn verify_range<D: Read + Seek>(
     if let Some(whole) = whole {
         if <[u8; 32]>::from(whole.finalize()) != component.sha256.0 {
             return Err(Error::ReadBack {
-                what: what.to_string(),
+                what: what.clone(),
                 start: 0,
                 end: component.size,
             });
@@ -98,14 +98,16 @@ pub fn verify_range<D: Read + Seek>(
 pub fn verify_stream<S: Read>(
     src: &mut S,
     component: &Component,
-    what: &str,
+    what: &Object,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(), Error> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut len = 0u64;
     loop {
-        let n = src.read(&mut buf).ctx(|| format!("reading {what} back"))?;
+        let n = src
+            .read(&mut buf)
+            .ctx(|| Act::ReadingBack.on(what.clone()))?;
         if n == 0 {
             break;
         }
@@ -116,7 +118,7 @@ pub fn verify_stream<S: Read>(
     let digest: [u8; 32] = hasher.finalize().into();
     if len != component.size || digest != component.sha256.0 {
         return Err(Error::ReadBack {
-            what: what.to_string(),
+            what: what.clone(),
             start: 0,
             end: component.size,
         });
@@ -147,7 +149,7 @@ pub struct BackgroundCheck {
     done: std::sync::Arc<std::sync::atomic::AtomicU64>,
     finished: mpsc::Receiver<()>,
     component: Component,
-    what: String,
+    what: Object,
 }
 
 impl BackgroundCheck {
@@ -158,7 +160,7 @@ impl BackgroundCheck {
         reader: crate::device::DiskReader,
         runs: mpsc::Receiver<Vec<Written>>,
         component: Component,
-        what: String,
+        what: Object,
     ) -> BackgroundCheck {
         let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (finish, finished) = mpsc::sync_channel(1);
@@ -221,7 +223,7 @@ fn check_runs(
     reader: &crate::device::DiskReader,
     runs: &mpsc::Receiver<Vec<Written>>,
     chunk_size: u64,
-    what: &str,
+    what: &Object,
     done: &std::sync::atomic::AtomicU64,
 ) -> Result<u64, Error> {
     let mut next = 0u64;
@@ -232,12 +234,16 @@ fn check_runs(
         };
         let start = first.offset;
         let len = (last.offset + last.len as u64 - start) as usize;
-        reader
-            .prepare(start, len as u64)
-            .ctx(|| format!("reading {what} back at byte {}", first.index * chunk_size))?;
-        let bytes = reader
-            .read_at(start, len, &mut buf)
-            .ctx(|| format!("reading {what} back at byte {}", first.index * chunk_size))?;
+        reader.prepare(start, len as u64).ctx(|| {
+            Act::ReadingBack
+                .on(what.clone())
+                .at(first.index * chunk_size)
+        })?;
+        let bytes = reader.read_at(start, len, &mut buf).ctx(|| {
+            Act::ReadingBack
+                .on(what.clone())
+                .at(first.index * chunk_size)
+        })?;
         for w in &run {
             let at = (w.offset - start) as usize;
             let ok = w.index == next
@@ -247,7 +253,7 @@ fn check_runs(
             if !ok {
                 let start = w.index * chunk_size;
                 return Err(Error::ReadBack {
-                    what: what.to_string(),
+                    what: what.clone(),
                     start,
                     end: start + w.len as u64,
                 });

@@ -89,13 +89,13 @@ refusal-no-machine-id = aucun identifiant de machine n'a été donné pour la no
 refusal-bad-machine-id = l'identifiant de machine { $id } n'est pas fait de 32 chiffres hexadécimaux en minuscules
 
 ## Échecs en lisant ou en écrivant
-error-io = erreur d'entrée-sortie (pendant : { $what }) : { $detail }
-error-disk-full = le disque est plein (pendant : { $what }) : { $detail }
+error-io = erreur d'entrée-sortie pendant { $what } : { $detail }
+error-disk-full = le disque est plein, pendant { $what } : { $detail }
 error-disk-changed = le disque a changé depuis que le plan a été fait : { $change } ; refaites le plan
 error-write-outside-partition = une écriture hors de sa partition a été refusée (détail : { $detail })
 error-payload-changed = le paquet n'est pas celui du plan (son manifeste a pour empreinte { $found }, celui du plan { $planned }) ; refaites le plan
-error-read-back = la relecture de { $what } trouve les octets { $start }..{ $end } différents de ce qui a été écrit : le disque ne garde pas ce qu'on lui donne
-error-read-back-incomplete = la relecture de { $what } s'est arrêtée à l'octet { $at } : l'écriture ne s'est pas terminée
+error-read-back = la relecture { $what } trouve les octets { $start }..{ $end } différents de ce qui a été écrit : le disque ne garde pas ce qu'on lui donne
+error-read-back-incomplete = la relecture { $what } s'est arrêtée à l'octet { $at } : l'écriture ne s'est pas terminée
 error-payload-migrations = les migrations du paquet sont invalides (détail : { $detail })
 error-payload-default-config = le composant { $component } du paquet est invalide (détail : { $detail })
 error-state-record = l'enregistrement d'état est invalide (détail : { $detail })

@@ -1,11 +1,104 @@
 //! Why the engine, the medium or a run failed.
 
-use install::DiskChange;
+use install::doing::{Act, Object};
+use install::{DiskChange, Doing};
 
-use super::io_error;
 use super::refusal;
+use super::{io_error, keys};
 use crate::l10n::t;
 use crate::tui::failure::{InspectError, LoadError, RunError};
+
+/// What the engine was doing when an I/O error came.
+fn doing(d: &Doing) -> String {
+    let object = object(&d.object);
+    let act = match d.act {
+        Act::Opening => t!("doing-opening", object = object),
+        Act::OpeningToWrite => t!("doing-opening-to-write", object = object),
+        Act::OpeningToReadBack => t!("doing-opening-to-read-back", object = object),
+        Act::Reading => t!("doing-reading", object = object),
+        Act::ReadingBack => t!("doing-reading-back", object = object),
+        Act::Writing => t!("doing-writing", object = object),
+        Act::Zeroing => t!("doing-zeroing", object = object),
+        Act::Discarding => t!("doing-discarding", object = object),
+        Act::Flushing => t!("doing-flushing", object = object),
+        Act::Formatting => t!("doing-formatting", object = object),
+        Act::Removing => t!("doing-removing", object = object),
+    };
+    match d.at {
+        Some(at) => t!("doing-at", doing = act, offset = at.to_string()),
+        None => act,
+    }
+}
+
+/// What an act was on, as the act's message takes it (in French, with
+/// its "de").
+fn object(o: &Object) -> String {
+    let path = |p: &std::path::Path| p.display().to_string();
+    match o {
+        Object::Disk(p) => t!("doing-object-disk", path = path(p)),
+        Object::File(p) => t!("doing-object-file", path = path(p)),
+        Object::Payload(Some(p)) => t!("doing-object-payload-file", path = path(p)),
+        Object::Payload(None) => t!("doing-object-payload"),
+        Object::BootFile { path: p, package } => t!(
+            "doing-object-boot-file",
+            path = path(p),
+            package = package.as_str()
+        ),
+        Object::Slot(slot) => t!("doing-object-slot", slot = slot.to_string()),
+        Object::Partition(name) => t!("doing-object-partition", partition = *name),
+        Object::Esp => t!("doing-object-esp"),
+        Object::EspFile(p) => t!("doing-object-esp-file", path = p.as_str()),
+        Object::ConfigFile(p) => t!("doing-object-config-file", path = p.as_str()),
+        Object::StateRecord => t!("doing-object-state-record"),
+        Object::BootEntry(slot) => t!("doing-object-boot-entry", slot = slot.to_string()),
+        Object::PartitionTable => t!("doing-object-partition-table"),
+        Object::ProtectiveMbr => t!("doing-object-protective-mbr"),
+        Object::EfiVariable(name) => t!("doing-object-efi-variable", name = name.as_str()),
+        Object::Bytes { start, end } => t!(
+            "doing-object-bytes",
+            start = start.to_string(),
+            end = end.to_string()
+        ),
+    }
+}
+
+/// Why a payload's signatures are refused.
+fn untrusted(u: &payload::Untrusted) -> String {
+    use payload::Untrusted as U;
+    match u {
+        U::Mismatch { key } => t!("untrusted-mismatch", key = key.short()),
+        U::Revoked { key } => t!("untrusted-revoked", key = key.short()),
+        U::NotTrusted { key, trusted } => {
+            let trusted = if trusted.is_empty() {
+                t!("untrusted-no-key-trusted")
+            } else {
+                keys(trusted.iter().map(payload::Fingerprint::short))
+            };
+            t!(
+                "untrusted-not-trusted",
+                key = key.short(),
+                trusted = trusted
+            )
+        }
+        U::Unsigned => t!("untrusted-unsigned"),
+        U::NoKeyLeft => t!("untrusted-no-key-left"),
+    }
+}
+
+/// What a newer payload has that this installer does not read.
+fn newer(n: &payload::Newer) -> String {
+    match n {
+        payload::Newer::Format(format) => t!("newer-format", format = format.to_string()),
+        payload::Newer::Compression {
+            component,
+            compression,
+        } => t!(
+            "newer-compression",
+            component = component.escape_debug().to_string(),
+            compression = compression.escape_debug().to_string()
+        ),
+    }
+}
 
 /// Why the payload did not verify or could not be read.
 fn payload_error(e: &payload::Error) -> String {
@@ -45,13 +138,13 @@ fn payload_error(e: &payload::Error) -> String {
         } => match min_installer {
             Some(v) => t!(
                 "error-payload-newer-format-version",
-                what = what.as_str(),
+                what = newer(what),
                 version = v.to_string()
             ),
-            None => t!("error-payload-newer-format", what = what.as_str()),
+            None => t!("error-payload-newer-format", what = newer(what)),
         },
         P::SignatureFormat(d) => t!("error-payload-signature-format", detail = d.as_str()),
-        P::Untrusted(d) => t!("error-payload-signature", detail = d.as_str()),
+        P::Untrusted(u) => t!("error-payload-signature", detail = untrusted(u)),
         P::Key(d) => t!("error-payload-key", detail = d.as_str()),
         P::ChunkMismatch {
             component,
@@ -105,14 +198,10 @@ pub fn error(e: &install::Error) -> String {
     match e {
         E::Io { what, source } if install::is_disk_full(source) => t!(
             "error-disk-full",
-            what = what.as_str(),
+            what = doing(what),
             detail = source.to_string()
         ),
-        E::Io { what, source } => t!(
-            "error-io",
-            what = what.as_str(),
-            detail = source.to_string()
-        ),
+        E::Io { what, source } => t!("error-io", what = doing(what), detail = source.to_string()),
         E::Payload(p) => payload_error(p),
         E::Refused(r) => refusal(r),
         E::DiskChanged(c) => t!("error-disk-changed", change = disk_change(c)),
@@ -124,7 +213,7 @@ pub fn error(e: &install::Error) -> String {
         ),
         E::ReadBack { what, start, end } => t!(
             "error-read-back",
-            what = what.as_str(),
+            what = object(what),
             start = start.to_string(),
             end = end.to_string()
         ),
@@ -142,7 +231,7 @@ pub fn error(e: &install::Error) -> String {
         ),
         E::ReadBackIncomplete { what, at } => t!(
             "error-read-back-incomplete",
-            what = what.as_str(),
+            what = object(what),
             at = at.to_string()
         ),
         E::PayloadUsed => t!("error-payload-used"),
@@ -151,6 +240,7 @@ pub fn error(e: &install::Error) -> String {
         E::ThreadStopped(what) => t!("error-thread-stopped", what = *what),
         E::Medium(m) => t!("error-medium", detail = format!("{m:#}")),
         E::Cancelled => t!("error-cancelled"),
+        E::NoFreeBootOption => t!("error-no-free-boot-option"),
     }
 }
 

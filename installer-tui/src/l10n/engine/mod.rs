@@ -6,13 +6,14 @@
 //! types is what the log and the reports keep, next to that code; the
 //! English catalog says the same words.
 //!
-//! Some facts are English text made elsewhere and are shown as they are,
-//! after a translated sentence: what detection found on a disk, a damaged
-//! partition table's problems, what the engine was doing when an I/O
-//! error came (`error-io`), the configuration tools' findings (migrate),
-//! the state record's and file system checks' findings, a vendor's
-//! upgrade hint, the reason a payload's signature is refused. The
-//! operating system's own error message is kept as it is.
+//! What the engine was doing when an I/O error came, why a payload's
+//! signature is refused and what a newer payload asks for are typed facts
+//! too, said with `doing.ftl`. Some facts are English text made elsewhere
+//! and are shown as they are, after a translated sentence: what detection
+//! found on a disk, a damaged partition table's problems, the
+//! configuration tools' findings (migrate), the state record's and file
+//! system checks' findings, a vendor's upgrade hint. The operating
+//! system's own error message is kept as it is.
 
 mod answer;
 mod failure;

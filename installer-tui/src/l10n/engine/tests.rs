@@ -29,6 +29,61 @@ fn english_says_what_the_log_and_the_reports_keep() {
     for r in samples::refusals() {
         assert_eq!(in_lang(Lang::En, || refusal(&r)), r.to_string(), "{r:?}");
     }
+    for e in facts_of_failures() {
+        assert_eq!(in_lang(Lang::En, || error(&e)), e.to_string(), "{e:?}");
+    }
+}
+
+/// A failure for each fact the samples of every code do not show: what
+/// the engine was doing at an I/O error, why a signature is refused, what
+/// a newer payload asks for.
+fn facts_of_failures() -> Vec<install::Error> {
+    let mut all: Vec<install::Error> = samples::doings()
+        .into_iter()
+        .map(|d| install::Error::io(d, io::Error::from(io::ErrorKind::PermissionDenied)))
+        .collect();
+    all.extend(
+        samples::untrusted()
+            .into_iter()
+            .map(|u| install::Error::Payload(payload::Error::Untrusted(u))),
+    );
+    all.extend(samples::newer().into_iter().map(|what| {
+        install::Error::Payload(payload::Error::NewerFormat {
+            what,
+            min_installer: None,
+        })
+    }));
+    all
+}
+
+#[test]
+fn french_says_what_the_engine_was_doing_and_why_a_signature_is_refused() {
+    for e in facts_of_failures() {
+        let fr = in_lang(Lang::Fr, || error(&e));
+        assert_ne!(fr, e.to_string(), "{e:?} is not translated");
+    }
+    let write = samples::doings()
+        .into_iter()
+        .find(|d| d.at.is_some())
+        .expect("an act at a byte");
+    let e = install::Error::io(write, io::Error::from(io::ErrorKind::PermissionDenied));
+    assert_eq!(
+        in_lang(Lang::Fr, || error(&e)),
+        format!(
+            "erreur d'entrée-sortie pendant la relecture de l'emplacement b à l'octet 1048576 : {}",
+            io::Error::from(io::ErrorKind::PermissionDenied)
+        )
+    );
+    let none = install::Error::Payload(payload::Error::Untrusted(payload::Untrusted::NotTrusted {
+        key: payload::Fingerprint::parse(&"ab".repeat(32)).expect("a fingerprint"),
+        trusted: Vec::new(),
+    }));
+    assert_eq!(
+        in_lang(Lang::Fr, || error(&none)),
+        "la signature du paquet est refusée (détail : le paquet est signé par la clé \
+         abababababababab, à laquelle ce système ne fait pas confiance (clés de confiance : \
+         aucune))"
+    );
 }
 
 #[test]
@@ -114,9 +169,11 @@ fn payload_failures_a_technician_meets_are_in_french() {
     assert_eq!(
         fr("payload-newer-format"),
         "ce paquet demande un installateur plus récent : celui-ci ne sait pas lire \
-         compression xz ; utilisez l'installateur 2.0.0 ou plus récent"
+         le format de paquet 3 ; utilisez l'installateur 2.0.0 ou plus récent"
     );
-    assert!(fr("read-back").starts_with("la relecture de slot B trouve les octets 4096..8192"));
+    assert!(
+        fr("read-back").starts_with("la relecture de l'emplacement b trouve les octets 4096..8192")
+    );
     // A full disk says so, and keeps the system's own words.
     let full = fr("disk-full");
     assert!(full.starts_with("le disque est plein"), "{full}");

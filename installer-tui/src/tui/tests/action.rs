@@ -96,7 +96,7 @@ fn a_disk_that_cannot_be_inspected_says_why() {
     let _ = update(&mut app, press(KeyCode::Enter));
     assert_eq!(on(&app), "Inspecting");
     let why = install::Error::Io {
-        what: format!("opening {}", fx.blank.display()),
+        what: install::doing::Act::Opening.on(install::doing::Object::Disk(fx.blank.clone())),
         source: std::io::Error::from_raw_os_error(13), // EACCES
     };
     update(
