@@ -78,7 +78,7 @@ impl Component for DisksState {
             ]));
             lines.push(Line::from(format!("     {}", disk_summary(d))));
             for issue in d.issues.iter().take(2) {
-                lines.push(Line::from(format!("     ! {}", issue.message)));
+                lines.push(Line::from(format!("     ! {issue}")));
             }
         }
         if ctx.disks().is_empty() {

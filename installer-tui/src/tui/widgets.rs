@@ -210,7 +210,7 @@ fn content_summary(d: &DiskReport) -> String {
             )
         }
         Content::Blank => t!("content-blank"),
-        Content::Foreign { summary, .. } => t!("content-foreign", summary = summary.as_str()),
+        Content::Foreign { found, .. } => t!("content-foreign", summary = found.to_string()),
         Content::Unreadable { reason } => t!("content-unreadable", reason = reason.as_str()),
     }
 }
