@@ -4,8 +4,9 @@
 use crate::boot::{self, BootEntry, BootHealth};
 use crate::fat;
 use crate::layout::{self, Role, Slot};
-use crate::report::{FerryInstall, Issue, IssueKind, PartitionInfo, SlotReport};
-use crate::scan::describe;
+use crate::report::{
+    FatPartition, FerryInstall, Issue, IssueFact, PartitionInfo, PartitionRef, SlotReport,
+};
 use crate::state::{SlotState, StateRecord, MAX_STATE_SIZE};
 use std::io::{Read, Seek};
 
@@ -43,32 +44,23 @@ pub(crate) fn inspect<D: Read + Seek>(
             .filter(|p| p.name.as_deref() == Some(role.partition_name()))
             .collect();
         match matching.as_slice() {
-            [] => issues.push(Issue::new(
-                IssueKind::MissingPartition,
-                format!("the Ferry partition {} is missing", role.partition_name()),
-            )),
+            [] => issues.push(Issue::new(IssueFact::MissingPartition {
+                name: role.partition_name().to_string(),
+            })),
             [p, rest @ ..] => {
                 if !rest.is_empty() {
-                    issues.push(Issue::new(
-                        IssueKind::DuplicatePartition,
-                        format!(
-                            "{} partitions are named {}; partition {} is used",
-                            matching.len(),
-                            role.partition_name(),
-                            p.index
-                        ),
-                    ));
+                    issues.push(Issue::new(IssueFact::DuplicatePartition {
+                        name: role.partition_name().to_string(),
+                        count: matching.len() as u64,
+                        used: p.index,
+                    }));
                 }
                 if !p.type_id.eq_ignore_ascii_case(role.type_guid()) {
-                    issues.push(Issue::new(
-                        IssueKind::WrongPartitionType,
-                        format!(
-                            "partition {} has type {} instead of {}",
-                            describe(p.index, p.name.as_deref()),
-                            p.type_id,
-                            role.type_guid()
-                        ),
-                    ));
+                    issues.push(Issue::new(IssueFact::WrongPartitionType {
+                        partition: PartitionRef::new(p.index, p.name.as_deref()),
+                        found: p.type_id.clone(),
+                        expected: role.type_guid().to_string(),
+                    }));
                 }
             }
         }
@@ -87,15 +79,8 @@ pub(crate) fn inspect<D: Read + Seek>(
                 .map(|e| e.entries.iter().filter(|b| b.slot == slot).collect())
                 .unwrap_or_default();
             if entries.len() > 1 {
-                let files: Vec<&str> = entries.iter().map(|e| e.file.as_str()).collect();
-                issues.push(Issue::new(
-                    IssueKind::BootEntryDisagrees,
-                    format!(
-                        "slot {slot} has {} boot entries on the ESP: {}",
-                        files.len(),
-                        files.join(", ")
-                    ),
-                ));
+                let files = entries.iter().map(|e| e.file.clone()).collect();
+                issues.push(Issue::new(IssueFact::SeveralBootEntries { slot, files }));
             }
             SlotReport {
                 slot,
@@ -119,14 +104,9 @@ pub(crate) fn inspect<D: Read + Seek>(
     let boot_default = esp.as_ref().and_then(|e| {
         if let Some(d) = &e.default {
             if !e.entries.is_empty() && !e.entries.iter().any(|b| b.matches(d)) {
-                issues.push(Issue::new(
-                    IssueKind::DefaultBootDisagrees,
-                    format!(
-                        "the boot default {d:?} in {} matches no Ferry entry; the boot loader \
-                         starts the first one",
-                        layout::LOADER_CONF_PATH
-                    ),
-                ));
+                issues.push(Issue::new(IssueFact::DefaultMatchesNoEntry {
+                    default: d.clone(),
+                }));
             }
         }
         boot::default_entry(&e.entries, e.default.as_deref()).map(|b| b.slot)
@@ -163,21 +143,25 @@ fn open_fat<'a, D: Read + Seek>(
     dev: &'a mut D,
     size: u64,
     part: &PartitionInfo,
-    kind: IssueKind,
+    which: FatPartition,
     issues: &mut Vec<Issue>,
 ) -> Option<fat::FatVolume<'a, D>> {
-    let what = describe(part.index, part.name.as_deref());
+    let partition = PartitionRef::new(part.index, part.name.as_deref());
     if part.start.saturating_add(part.size) > size {
-        issues.push(Issue::new(
-            kind,
-            format!("partition {what} is cut off by the end of the disk"),
-        ));
+        issues.push(Issue::new(IssueFact::FatCutOff {
+            fat: which,
+            partition,
+        }));
         return None;
     }
     match fat::open(dev, part.start, part.size) {
         Ok(fs) => Some(fs),
-        Err(e) => {
-            issues.push(Issue::new(kind, format!("partition {what}: {e}")));
+        Err(cause) => {
+            issues.push(Issue::new(IssueFact::FatUnreadable {
+                fat: which,
+                partition,
+                cause,
+            }));
             None
         }
     }
@@ -189,24 +173,23 @@ fn read_config<D: Read + Seek>(
     part: &PartitionInfo,
     issues: &mut Vec<Issue>,
 ) -> Option<ConfigFacts> {
-    let fs = open_fat(dev, size, part, IssueKind::ConfigUnreadable, issues)?;
+    let fs = open_fat(dev, size, part, FatPartition::Config, issues)?;
     let record = match fat::read_file(&fs, layout::STATE_PATH, MAX_STATE_SIZE) {
         Ok(Some(bytes)) => match StateRecord::parse_bytes(&bytes) {
             Ok(r) => Some(r),
             Err(e) => {
-                issues.push(Issue::new(IssueKind::StateUnreadable, e.to_string()));
+                issues.push(Issue::new(IssueFact::StateUnreadable {
+                    cause: e.to_string(),
+                }));
                 None
             }
         },
         Ok(None) => {
-            issues.push(Issue::new(
-                IssueKind::StateMissing,
-                format!("the config partition has no {}", layout::STATE_PATH),
-            ));
+            issues.push(Issue::new(IssueFact::StateMissing));
             None
         }
-        Err(e) => {
-            issues.push(Issue::new(IssueKind::StateUnreadable, e));
+        Err(cause) => {
+            issues.push(Issue::new(IssueFact::StateUnreadable { cause }));
             None
         }
     };
@@ -223,19 +206,19 @@ fn read_esp<D: Read + Seek>(
     part: &PartitionInfo,
     issues: &mut Vec<Issue>,
 ) -> Option<EspFacts> {
-    let fs = open_fat(dev, size, part, IssueKind::EspUnreadable, issues)?;
+    let fs = open_fat(dev, size, part, FatPartition::Esp, issues)?;
     let files = match fat::list_dir(&fs, layout::LOADER_ENTRIES_DIR) {
         Ok(f) => f.unwrap_or_default(),
-        Err(e) => {
-            issues.push(Issue::new(IssueKind::EspUnreadable, e));
+        Err(cause) => {
+            issues.push(Issue::new(IssueFact::EspFilesUnreadable { cause }));
             return None;
         }
     };
     let default = match fat::read_file(&fs, layout::LOADER_CONF_PATH, MAX_LOADER_CONF) {
         Ok(Some(bytes)) => boot::loader_default(&String::from_utf8_lossy(&bytes)),
         Ok(None) => None,
-        Err(e) => {
-            issues.push(Issue::new(IssueKind::EspUnreadable, e));
+        Err(cause) => {
+            issues.push(Issue::new(IssueFact::EspFilesUnreadable { cause }));
             None
         }
     };
@@ -253,63 +236,59 @@ fn compare(
     boot_default: Option<Slot>,
     issues: &mut Vec<Issue>,
 ) {
-    let mut push = |kind, msg: String| issues.push(Issue::new(kind, msg));
+    let mut push = |fact| issues.push(Issue::new(fact));
     for s in slots {
         let slot = s.slot;
         let r = rec.slots.get(slot);
-        let release = r
-            .release
-            .as_ref()
-            .map(|v| format!(" (release {v})"))
-            .unwrap_or_default();
+        let release = r.release.clone();
         let installed = matches!(r.state, SlotState::Good | SlotState::New);
         if r.state == SlotState::Writing {
-            push(
-                IssueKind::HalfWrittenSlot,
-                format!("slot {slot} was being written{release} and the write did not finish; its content must not be trusted"),
-            );
+            push(IssueFact::HalfWrittenSlot {
+                slot,
+                release: release.clone(),
+            });
         }
         if installed && s.partition.is_none() {
-            push(
-                IssueKind::StateDisagreesWithDisk,
-                format!("the state record says slot {slot} holds a release{release}, but its partition {} is missing", slot.partition_name()),
-            );
+            push(IssueFact::SlotPartitionMissing {
+                slot,
+                release: release.clone(),
+            });
         }
         if installed && !s.config_dir {
-            push(
-                IssueKind::StateDisagreesWithDisk,
-                format!(
-                    "slot {slot} is {} but the config partition has no {}/",
-                    r.state.name(),
-                    slot.config_dir()
-                ),
-            );
+            push(IssueFact::ConfigDirMissing {
+                slot,
+                state: r.state,
+            });
         }
         match (r.state, s.boot) {
-            (SlotState::Good | SlotState::New, Some(BootHealth::NoEntry)) => push(
-                IssueKind::BootEntryDisagrees,
-                format!("slot {slot} is {} but the ESP has no boot entry for it", r.state.name()),
-            ),
-            (SlotState::Good, Some(BootHealth::Failed { tries_done })) => push(
-                IssueKind::BootEntryDisagrees,
-                format!("slot {slot} is recorded as good but its boot entry failed after {tries_done} tries"),
-            ),
-            (SlotState::Empty | SlotState::Writing, Some(BootHealth::Good | BootHealth::Trying { .. })) => push(
-                IssueKind::BootEntryDisagrees,
-                format!("slot {slot} is {} but has a bootable entry on the ESP", r.state.name()),
-            ),
+            (SlotState::Good | SlotState::New, Some(BootHealth::NoEntry)) => {
+                push(IssueFact::NoBootEntry {
+                    slot,
+                    state: r.state,
+                })
+            }
+            (SlotState::Good, Some(BootHealth::Failed { tries_done })) => {
+                push(IssueFact::GoodSlotFailed {
+                    slot,
+                    tries: tries_done,
+                })
+            }
+            (
+                SlotState::Empty | SlotState::Writing,
+                Some(BootHealth::Good | BootHealth::Trying { .. }),
+            ) => push(IssueFact::EmptySlotBootable {
+                slot,
+                state: r.state,
+            }),
             _ => {}
         }
         if let (SlotState::New, Some(BootHealth::Failed { tries_done })) = (r.state, s.boot) {
-            let then = if boot_default == Some(slot) {
-                "the boot loader still starts it".to_string()
-            } else {
-                format!("the machine starts slot {} instead", slot.other())
-            };
-            push(
-                IssueKind::SlotFailedToBoot,
-                format!("slot {slot}{release} failed to start {tries_done} times; {then}"),
-            );
+            push(IssueFact::SlotFailedToBoot {
+                slot,
+                release,
+                tries: tries_done,
+                still_default: boot_default == Some(slot),
+            });
         }
     }
     if let Some(d) = boot_default {
@@ -322,10 +301,10 @@ fn compare(
             Some(BootHealth::Failed { .. })
         );
         if d != rec.active && !failed {
-            push(
-                IssueKind::DefaultBootDisagrees,
-                format!("the state record makes slot {} active but the boot loader defaults to slot {d}", rec.active),
-            );
+            push(IssueFact::DefaultNotActive {
+                active: rec.active,
+                default: d,
+            });
         }
     }
 }

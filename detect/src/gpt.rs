@@ -107,7 +107,7 @@ pub struct GptTable {
 }
 
 /// A partition entry as a problem names it: number, name and sectors.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryExtent {
     /// 1-based index in the entry array.
     pub index: u32,
@@ -141,7 +141,8 @@ impl fmt::Display for EntryExtent {
 }
 
 /// What is wrong with the entries of a GPT whose checksums are right.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum EntryProblem {
     /// The last sector comes before the first.
     #[error("partition {part} ends before it starts")]

@@ -20,14 +20,17 @@ pub mod dmi;
 pub mod fat;
 mod ferry;
 pub mod firmware;
+pub mod foreign;
 pub mod gpt;
 pub mod guid;
 pub mod io;
+pub mod issue;
 pub mod layout;
 pub mod mbr;
 pub mod part_type;
 pub mod probe;
 pub mod report;
+pub mod samples;
 pub mod scan;
 pub mod state;
 pub mod whole;
@@ -37,8 +40,8 @@ pub use dmi::MachineIdentity;
 pub use firmware::Firmware;
 pub use layout::Slot;
 pub use report::{
-    Content, DiskReport, FerryInstall, Issue, IssueKind, PartitionInfo, PartitionTable, Reports,
-    ReportsError, SlotReport, REPORT_FORMAT,
+    Content, DiskReport, EmptyTable, FerryInstall, Foreign, Issue, IssueFact, IssueKind,
+    PartitionInfo, PartitionTable, Reports, ReportsError, SlotReport, REPORT_FORMAT,
 };
 pub use scan::scan;
 pub use state::{SlotRecord, SlotState, StateRecord, UnattendedRun};
@@ -131,17 +134,8 @@ pub fn check_across_disks(reports: &mut [DiskReport]) {
     }
     for r in reports.iter_mut().filter(|r| r.ferry().is_some()) {
         let me = r.path.display().to_string();
-        let others: Vec<&str> = ferry
-            .iter()
-            .filter(|p| **p != me)
-            .map(String::as_str)
-            .collect();
-        r.issues.push(Issue::new(
-            IssueKind::SeveralInstalls,
-            format!(
-                "Ferry is also installed on {}; the machine may boot either, so choose which disk to keep",
-                others.join(", ")
-            ),
-        ));
+        let others: Vec<String> = ferry.iter().filter(|p| **p != me).cloned().collect();
+        r.issues
+            .push(Issue::new(IssueFact::SeveralInstalls { others }));
     }
 }

@@ -3,8 +3,10 @@
 
 use crate::boot::BootHealth;
 use crate::firmware::Firmware;
+pub use crate::foreign::{EmptyTable, Foreign};
 use crate::gpt::GptCopy;
 use crate::guid::Guid;
+pub use crate::issue::{FatPartition, Issue, IssueFact, IssueKind, PartitionRef};
 use crate::layout::Slot;
 use crate::probe::Filesystem;
 use crate::state::{SlotState, StateRecord};
@@ -127,7 +129,7 @@ pub struct PartitionInfo {
 
 /// What a disk holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase", tag = "kind")]
+#[serde(into = "ContentDoc", from = "ContentDoc")]
 pub enum Content {
     /// A Ferry installation (possibly incomplete: see the issues).
     Ferry(Box<FerryInstall>),
@@ -135,8 +137,9 @@ pub enum Content {
     Foreign {
         /// Operating systems the partition types point at, e.g. `Windows`.
         looks_like: Vec<String>,
-        /// One line for a technician.
-        summary: String,
+        /// What was found; its English `Display` is the JSON's `summary`,
+        /// one line for a technician.
+        found: Foreign,
     },
     /// Nothing at all: no partition table (not even an empty one), no
     /// signature of any file system, volume manager, RAID member,
@@ -149,6 +152,52 @@ pub enum Content {
         /// Why, in a sentence.
         reason: String,
     },
+}
+
+/// [`Content`] as the JSON output carries it: a foreign disk's facts
+/// (`found`) and their English line (`summary`), which is made again from
+/// the facts when the document is read back.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "kind")]
+enum ContentDoc {
+    Ferry(Box<FerryInstall>),
+    Foreign {
+        looks_like: Vec<String>,
+        summary: String,
+        found: Foreign,
+    },
+    Blank,
+    Unreadable {
+        reason: String,
+    },
+}
+
+impl From<Content> for ContentDoc {
+    fn from(c: Content) -> Self {
+        match c {
+            Content::Ferry(f) => ContentDoc::Ferry(f),
+            Content::Foreign { looks_like, found } => ContentDoc::Foreign {
+                looks_like,
+                summary: found.to_string(),
+                found,
+            },
+            Content::Blank => ContentDoc::Blank,
+            Content::Unreadable { reason } => ContentDoc::Unreadable { reason },
+        }
+    }
+}
+
+impl From<ContentDoc> for Content {
+    fn from(c: ContentDoc) -> Self {
+        match c {
+            ContentDoc::Ferry(f) => Content::Ferry(f),
+            ContentDoc::Foreign {
+                looks_like, found, ..
+            } => Content::Foreign { looks_like, found },
+            ContentDoc::Blank => Content::Blank,
+            ContentDoc::Unreadable { reason } => Content::Unreadable { reason },
+        }
+    }
 }
 
 /// A Ferry installation as found on disk: the state record and the ESP.
@@ -207,72 +256,6 @@ pub struct SlotReport {
     pub boot_entry: Option<String>,
     /// `config/<slot>/` exists on the config partition.
     pub config_dir: bool,
-}
-
-/// Something on a disk that does not add up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Issue {
-    /// What kind of problem, for programs.
-    pub kind: IssueKind,
-    /// What is wrong, for people.
-    pub message: String,
-}
-
-impl Issue {
-    /// An issue of a kind with a message.
-    pub fn new(kind: IssueKind, message: impl Into<String>) -> Self {
-        Issue {
-            kind,
-            message: message.into(),
-        }
-    }
-}
-
-/// Kinds of inconsistency detection reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum IssueKind {
-    /// The primary GPT is damaged; the backup was used.
-    PrimaryGptDamaged,
-    /// The backup GPT is damaged or missing; the primary was used.
-    BackupGptDamaged,
-    /// Both GPT copies are valid but list different partitions.
-    GptCopiesDiffer,
-    /// A partition lies outside the disk or its usable area (often: a
-    /// truncated image), or ends before it starts.
-    PartitionOutsideDisk,
-    /// Two partitions overlap.
-    PartitionsOverlap,
-    /// A Ferry partition is missing.
-    MissingPartition,
-    /// A Ferry partition name appears twice.
-    DuplicatePartition,
-    /// A Ferry partition has an unexpected type GUID.
-    WrongPartitionType,
-    /// The config partition has no `state.toml`.
-    StateMissing,
-    /// `state.toml` exists but is not a valid state record.
-    StateUnreadable,
-    /// The config partition's FAT file system cannot be read.
-    ConfigUnreadable,
-    /// The ESP's FAT file system cannot be read.
-    EspUnreadable,
-    /// The state record and the partitions or directories disagree.
-    StateDisagreesWithDisk,
-    /// A slot is recorded as `writing`: a write started and did not finish.
-    HalfWrittenSlot,
-    /// The state record and a slot's boot entry disagree.
-    BootEntryDisagrees,
-    /// `loader.conf` boots another slot than the state record's active one.
-    DefaultBootDisagrees,
-    /// The active or default slot failed to boot (no tries left).
-    SlotFailedToBoot,
-    /// Ferry is installed on more than one disk.
-    SeveralInstalls,
-    /// The GPT was found with another logical sector size than the
-    /// device's: the kernel and the firmware do not see its partitions
-    /// (an image written for 512-byte sectors on a 4096-byte disk).
-    SectorSizeDiffers,
 }
 
 /// The layout of [`Reports`] this code writes and reads. It changes when a

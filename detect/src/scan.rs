@@ -8,7 +8,9 @@ use crate::layout::Role;
 use crate::mbr::{parse_mbr, Mbr};
 use crate::part_type::{gpt_type_name, mbr_type_name};
 use crate::probe::{identify, probe, Filesystem};
-use crate::report::{Content, Issue, IssueKind, PartitionInfo, PartitionTable};
+use crate::report::{
+    Content, Foreign, Issue, IssueFact, PartitionInfo, PartitionRef, PartitionTable,
+};
 use crate::whole;
 use std::io::{Read, Seek};
 
@@ -71,14 +73,10 @@ pub fn scan<D: Read + Seek>(dev: &mut D, size: u64, sector_size: u64) -> Scan {
             } = s.table
             {
                 if table != sector_size {
-                    s.issues.push(Issue::new(
-                        IssueKind::SectorSizeDiffers,
-                        format!(
-                            "the partition table is written for {table}-byte sectors, but the \
-                             disk has {sector_size}-byte sectors: the system and the firmware \
-                             do not see its partitions"
-                        ),
-                    ));
+                    s.issues.push(Issue::new(IssueFact::SectorSizeDiffers {
+                        table,
+                        disk: sector_size,
+                    }));
                 }
             }
             return s;
@@ -144,33 +142,20 @@ fn scan_gpt<D: Read + Seek>(dev: &mut D, size: u64, gpt: GptTable) -> Scan {
     let mut issues = Vec::new();
     let ss = gpt.sector_size;
     match (gpt.used, &gpt.primary_problem, &gpt.backup_problem) {
-        (GptCopy::Backup, Some(p), _) => issues.push(Issue::new(
-            IssueKind::PrimaryGptDamaged,
-            format!("the primary GPT is damaged ({p}); the partitions were read from the intact backup copy"),
-        )),
-        (GptCopy::Primary, _, Some(b)) => issues.push(Issue::new(
-            IssueKind::BackupGptDamaged,
-            format!("the backup GPT is damaged or missing ({b}); the primary copy was used"),
-        )),
+        (GptCopy::Backup, Some(p), _) => issues.push(Issue::new(IssueFact::PrimaryGptDamaged {
+            cause: p.clone(),
+        })),
+        (GptCopy::Primary, _, Some(b)) => {
+            issues.push(Issue::new(IssueFact::BackupGptDamaged { cause: b.clone() }))
+        }
         _ => {}
     }
     if gpt.copies_differ {
-        issues.push(Issue::new(
-            IssueKind::GptCopiesDiffer,
-            "the primary and backup GPT list different partitions; the primary was used",
-        ));
+        issues.push(Issue::new(IssueFact::GptCopiesDiffer));
     }
     // What is wrong with the entries, as the table's checks found it.
     for p in &gpt.problems {
-        let kind = if p.is_overlap() {
-            IssueKind::PartitionsOverlap
-        } else {
-            IssueKind::PartitionOutsideDisk
-        };
-        issues.push(Issue::new(
-            kind,
-            format!("the partition table is damaged: {p}"),
-        ));
+        issues.push(Issue::new(IssueFact::TableDamaged { problem: p.clone() }));
     }
     let mut partitions = Vec::new();
     for e in &gpt.entries {
@@ -263,14 +248,12 @@ fn foreign(partitions: &[PartitionInfo]) -> Content {
             }
         }
     }
-    let n = partitions.len();
-    let summary = match looks_like.as_slice() {
-        [] => format!("{n} partition(s) of other systems"),
-        names => format!("{n} partition(s), looks like {}", names.join(" and ")),
-    };
     Content::Foreign {
+        found: Foreign::Partitions {
+            count: partitions.len() as u64,
+            systems: looks_like.clone(),
+        },
         looks_like,
-        summary,
     }
 }
 
@@ -297,14 +280,6 @@ pub(crate) fn system_of(type_name: Option<&str>, fs: Option<&Filesystem>) -> Opt
     }
 }
 
-/// "3" or "3 (ferry-config)".
-pub(crate) fn describe(index: u32, name: Option<&str>) -> String {
-    match name {
-        Some(n) => format!("{index} ({n})"),
-        None => index.to_string(),
-    }
-}
-
 fn check_inside(
     issues: &mut Vec<Issue>,
     index: u32,
@@ -315,19 +290,17 @@ fn check_inside(
 ) {
     let end = start.saturating_add(len);
     if end > size {
-        issues.push(Issue::new(
-            IssueKind::PartitionOutsideDisk,
-            format!(
-                "partition {} ends at byte {end} but the disk has only {size} bytes (truncated image or wrong disk size)",
-                describe(index, name)
-            ),
-        ));
+        issues.push(Issue::new(IssueFact::PartitionPastEnd {
+            partition: PartitionRef::new(index, name),
+            end,
+            disk_size: size,
+        }));
     }
 }
 
 fn check_overlaps(issues: &mut Vec<Issue>, parts: &[PartitionInfo]) {
     // A hostile table can make every pair overlap; name a few, count the rest.
-    let (mut named, mut more) = (0usize, 0usize);
+    let (mut named, mut more) = (0usize, 0u64);
     for (i, a) in parts.iter().enumerate() {
         for b in &parts[i + 1..] {
             let (a_end, b_end) = (
@@ -340,21 +313,14 @@ fn check_overlaps(issues: &mut Vec<Issue>, parts: &[PartitionInfo]) {
                     continue;
                 }
                 named += 1;
-                issues.push(Issue::new(
-                    IssueKind::PartitionsOverlap,
-                    format!(
-                        "partitions {} and {} overlap",
-                        describe(a.index, a.name.as_deref()),
-                        describe(b.index, b.name.as_deref())
-                    ),
-                ));
+                issues.push(Issue::new(IssueFact::PartitionsOverlap {
+                    a: PartitionRef::new(a.index, a.name.as_deref()),
+                    b: PartitionRef::new(b.index, b.name.as_deref()),
+                }));
             }
         }
     }
     if more > 0 {
-        issues.push(Issue::new(
-            IssueKind::PartitionsOverlap,
-            format!("{more} more pairs of partitions overlap"),
-        ));
+        issues.push(Issue::new(IssueFact::MoreOverlaps { count: more }));
     }
 }

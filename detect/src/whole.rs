@@ -19,7 +19,7 @@
 //! unreadable, never blank.
 
 use crate::probe::{probe_all, Filesystem};
-use crate::report::{Content, PartitionTable};
+use crate::report::{Content, EmptyTable, Foreign, PartitionTable};
 use crate::scan::system_of;
 use std::io::{Read, Seek};
 
@@ -36,8 +36,8 @@ pub fn classify<D: Read + Seek>(
     let signatures = probe_all(dev, 0, size)
         .map_err(|e| format!("cannot read the disk to look for file systems: {e}"))?;
     let empty_table = match table {
-        PartitionTable::Mbr => Some("an empty MBR partition table"),
-        PartitionTable::Gpt { .. } => Some("an empty GPT"),
+        PartitionTable::Mbr => Some(EmptyTable::Mbr),
+        PartitionTable::Gpt { .. } => Some(EmptyTable::Gpt),
         PartitionTable::Damaged | PartitionTable::None => None,
     };
     if !signatures.is_empty() {
@@ -47,25 +47,22 @@ pub fn classify<D: Read + Seek>(
                 looks_like.push(os.to_string());
             }
         }
-        let what: Vec<String> = signatures.iter().map(describe).collect();
-        let table = match empty_table {
-            Some(t) => format!(", and {t}"),
-            None => ", no partition table".into(),
-        };
-        let summary = format!("{} on the whole disk{table}", what.join(" and "));
         return Ok((
             Content::Foreign {
                 looks_like,
-                summary,
+                found: Foreign::WholeDisk {
+                    signatures: signatures.clone(),
+                    table: empty_table,
+                },
             },
             signatures,
         ));
     }
-    if let Some(t) = empty_table {
+    if let Some(table) = empty_table {
         return Ok((
             Content::Foreign {
                 looks_like: Vec::new(),
-                summary: format!("{t} with no partitions"),
+                found: Foreign::EmptyTable { table },
             },
             signatures,
         ));
@@ -81,18 +78,10 @@ pub fn classify<D: Read + Seek>(
     } else {
         Content::Foreign {
             looks_like: Vec::new(),
-            summary: "data of an unknown kind, no partition table".into(),
+            found: Foreign::UnknownData,
         }
     };
     Ok((content, signatures))
-}
-
-/// `ext4 labelled "home"`.
-fn describe(f: &Filesystem) -> String {
-    match &f.label {
-        Some(l) => format!("{} labelled {l:?}", f.kind),
-        None => f.kind.clone(),
-    }
 }
 
 /// Whether bytes `[at, at + len)` of `dev` are all zero.
@@ -104,7 +93,7 @@ fn only_zeros<D: Read + Seek>(dev: &mut D, at: u64, len: usize) -> std::io::Resu
 
 #[cfg(test)]
 mod tests {
-    use crate::report::{Content, PartitionTable};
+    use crate::report::{Content, EmptyTable, Foreign, PartitionTable};
     use crate::scan::scan;
     use std::io::{self, Cursor, Read, Seek, SeekFrom};
 
@@ -182,10 +171,16 @@ mod tests {
             "{:?}",
             s.table
         );
-        let Content::Foreign { summary, .. } = &s.content else {
+        let Content::Foreign { found, .. } = &s.content else {
             panic!("expected foreign, got {:?}", s.content)
         };
-        assert!(summary.contains("empty GPT"), "{summary}");
+        assert_eq!(
+            found,
+            &Foreign::EmptyTable {
+                table: EmptyTable::Gpt
+            }
+        );
+        assert_eq!(found.to_string(), "an empty GPT with no partitions");
         // The header damaged: still not blank.
         let mut img = img;
         let last = img.len() - 512;

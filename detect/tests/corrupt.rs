@@ -49,9 +49,9 @@ fn damaged_primary_entry_array_falls_back_to_backup() {
         }
     ));
     assert!(
-        r.issues[0].message.contains("entry array checksum"),
+        r.issues[0].message().contains("entry array checksum"),
         "{}",
-        r.issues[0].message
+        r.issues[0].message()
     );
     assert!(r.ferry().is_some());
 }
@@ -127,7 +127,7 @@ fn truncated_images() {
     assert!(k.contains(&IssueKind::ConfigUnreadable), "{:#?}", r.issues);
     assert!(r.ferry().is_some());
     assert!(
-        r.issues.iter().any(|i| i.message.contains("truncated")),
+        r.issues.iter().any(|i| i.message().contains("truncated")),
         "{:#?}",
         r.issues
     );
@@ -156,7 +156,7 @@ fn damaged_fat_on_config_partition() {
     poke(&path, config + 11, &[0x00, 0x03]); // 768 bytes per sector
     let r = detect_path(&path);
     assert_eq!(kinds(&r), [IssueKind::ConfigUnreadable], "{:#?}", r.issues);
-    assert!(r.issues[0].message.contains("ferry-config"));
+    assert!(r.issues[0].message().contains("ferry-config"));
 }
 
 #[test]

@@ -62,7 +62,7 @@ fn reported(path: &Path, kind: IssueKind) {
     assert!(
         r.issues
             .iter()
-            .any(|i| i.kind == kind && i.message.contains("partition table is damaged")),
+            .any(|i| i.kind == kind && i.message().contains("partition table is damaged")),
         "{:#?}",
         r.issues
     );
@@ -209,7 +209,7 @@ fn a_header_whose_partition_area_covers_the_table() {
     assert!(
         r.issues[0].kind == IssueKind::PrimaryGptDamaged
             && r.issues[0]
-                .message
+                .message()
                 .contains("includes the partition entry array"),
         "{:#?}",
         r.issues

@@ -67,7 +67,7 @@ fn detect_in_time(paths: Vec<PathBuf>) -> Vec<DiskReport> {
 fn damaged(r: &DiskReport, kind: IssueKind) -> bool {
     r.issues
         .iter()
-        .any(|i| i.kind == kind && i.message.contains("damaged") && i.message.contains("loop"))
+        .any(|i| i.kind == kind && i.message().contains("damaged") && i.message().contains("loop"))
 }
 
 #[test]

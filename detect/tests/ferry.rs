@@ -108,7 +108,7 @@ fn upgrade_being_tried_and_failed_upgrade() {
     let r = detect_path(&path);
     assert_eq!(kinds(&r), [IssueKind::SlotFailedToBoot], "{:#?}", r.issues);
     assert_eq!(r.ferry().and_then(|f| f.boot_default), Some(Slot::A));
-    let m = &r.issues[0].message;
+    let m = &r.issues[0].message();
     assert!(
         m.contains("4.3.0") && m.contains("starts slot a instead"),
         "{m}"
@@ -120,7 +120,7 @@ fn upgrade_being_tried_and_failed_upgrade() {
     let (_d3, path) = image(&setup);
     let r = detect_path(&path);
     assert_eq!(r.ferry().and_then(|f| f.boot_default), Some(Slot::B));
-    let m = &r.issues[0].message;
+    let m = &r.issues[0].message();
     assert!(m.contains("the boot loader still starts it"), "{m}");
 }
 
@@ -136,7 +136,7 @@ fn half_written_inactive_slot_is_reported() {
     });
     let r = detect_path(&path);
     assert_eq!(kinds(&r), [IssueKind::HalfWrittenSlot], "{:#?}", r.issues);
-    assert!(r.issues[0].message.contains("slot b"));
+    assert!(r.issues[0].message().contains("slot b"));
     let b = r.ferry().and_then(|f| f.slot(Slot::B)).expect("slot b");
     assert_eq!(b.state, Some(SlotState::Writing));
 }
@@ -204,7 +204,7 @@ fn two_installs_on_two_disks() {
     let reports = detect_all(&[one.clone(), blank, two.clone()]);
     assert_eq!(kinds(&reports[0]), [IssueKind::SeveralInstalls]);
     assert!(reports[0].issues[0]
-        .message
+        .message()
         .contains(two.to_str().expect("utf-8")));
     assert!(reports[1].issues.is_empty());
     assert!(matches!(reports[1].content, Content::Blank));

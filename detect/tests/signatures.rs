@@ -71,7 +71,7 @@ impl Oracle {
 fn verdict(r: &DiskReport) -> String {
     match &r.content {
         Content::Blank => "blank".into(),
-        Content::Foreign { summary, .. } => format!("holds something: {summary}"),
+        Content::Foreign { found, .. } => format!("holds something: {found}"),
         Content::Ferry(_) => "holds something: Ferry".into(),
         Content::Unreadable { reason } => format!("holds something (unreadable): {reason}"),
     }

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use detect::gpt::GptCopy;
 use detect::layout::{self, Slot};
-use detect::{detect_path, Content, IssueKind, PartitionTable};
+use detect::{detect_path, Content, Foreign, IssueKind, PartitionTable};
 
 /// A Ferry layout made with sgdisk, FAT made with mkfs.fat, files copied
 /// with mcopy: what the install engine writes must look like this.
@@ -165,15 +165,18 @@ fn foreign_windows_gpt() {
             .and_then(|f| f.label.as_deref()),
         Some("SYSTEM")
     );
-    let Content::Foreign {
-        looks_like,
-        summary,
-    } = &r.content
-    else {
+    let Content::Foreign { looks_like, found } = &r.content else {
         panic!("expected foreign, got {:?}", r.content)
     };
     assert_eq!(looks_like, &["Windows"]);
-    assert!(summary.contains("4 partition"), "{summary}");
+    assert_eq!(
+        found,
+        &Foreign::Partitions {
+            count: 4,
+            systems: vec!["Windows".into()]
+        }
+    );
+    assert_eq!(found.to_string(), "4 partition(s), looks like Windows");
 }
 
 /// A Linux disk: ESP, root (ext4 superblock), swap.
@@ -268,9 +271,17 @@ fn unpartitioned_fat_stick() {
     mkfs_fat_image(&img, 8, "STICK", false, &[], &[]);
     let r = detect_path(&img);
     assert_eq!(r.table, PartitionTable::None);
-    let Content::Foreign { summary, .. } = &r.content else {
+    let Content::Foreign { found, .. } = &r.content else {
         panic!("expected foreign, got {:?}", r.content)
     };
+    assert_eq!(
+        found,
+        &Foreign::WholeDisk {
+            signatures: r.signatures.clone(),
+            table: None
+        }
+    );
+    let summary = found.to_string();
     assert!(
         summary.contains("FAT") && summary.contains("STICK"),
         "{summary}"
@@ -311,9 +322,9 @@ fn damaged_primary_gpt_made_by_sgdisk() {
     );
     assert_eq!(kinds(&r), [IssueKind::PrimaryGptDamaged]);
     assert!(
-        r.issues[0].message.contains("checksum"),
+        r.issues[0].message().contains("checksum"),
         "{}",
-        r.issues[0].message
+        r.issues[0].message()
     );
     assert_eq!(r.partitions.len(), 2);
 }

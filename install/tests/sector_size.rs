@@ -162,10 +162,10 @@ fn a_table_of_other_sectors_is_not_upgraded_but_wiped() {
         .find(|i| i.kind == IssueKind::SectorSizeDiffers)
         .expect("sector-size-differs");
     assert!(
-        differs.message.contains("written for 512-byte sectors")
-            && differs.message.contains("4096-byte sectors"),
+        differs.message().contains("written for 512-byte sectors")
+            && differs.message().contains("4096-byte sectors"),
         "{}",
-        differs.message
+        differs.message()
     );
     let refused = install::plan(&t, &open(&v2, &trust), &choice(Action::Upgrade)).unwrap_err();
     assert!(

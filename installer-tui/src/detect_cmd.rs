@@ -105,8 +105,8 @@ fn render_disk(out: &mut String, r: &DiskReport) {
     let _ = writeln!(out, "  Partition table: {table}");
     match &r.content {
         Content::Ferry(f) => render_ferry(out, f),
-        Content::Foreign { summary, .. } => {
-            let _ = writeln!(out, "  Content: other system: {summary}");
+        Content::Foreign { found, .. } => {
+            let _ = writeln!(out, "  Content: other system: {found}");
         }
         Content::Blank => {
             let _ = writeln!(out, "  Content: blank");
@@ -135,7 +135,7 @@ fn render_disk(out: &mut String, r: &DiskReport) {
     if !r.issues.is_empty() {
         let _ = writeln!(out, "  Problems:");
         for i in &r.issues {
-            let _ = writeln!(out, "    ! {}", i.message);
+            let _ = writeln!(out, "    ! {i}");
         }
     }
 }

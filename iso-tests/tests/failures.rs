@@ -223,7 +223,7 @@ fn falls_back_after_three_tries(sc: &mut Scenario, firmware: Firmware, disk: &st
     assert!(
         r.issues
             .iter()
-            .any(|i| i.kind == detect::IssueKind::SlotFailedToBoot && i.message.contains("1.2.0")),
+            .any(|i| i.kind == detect::IssueKind::SlotFailedToBoot && i.message().contains("1.2.0")),
         "{:#?}",
         r.issues
     );

@@ -37,9 +37,9 @@ pub(super) fn plan_fresh(
         match &target.report.content {
             Content::Blank => {}
             Content::Ferry(_) => return Err(Refusal::AlreadyInstalled),
-            Content::Foreign { summary, .. } => {
+            Content::Foreign { found, .. } => {
                 return Err(Refusal::NotBlank {
-                    summary: summary.clone(),
+                    summary: found.to_string(),
                 })
             }
             Content::Unreadable { reason } => {
@@ -190,8 +190,8 @@ pub(super) fn plan_fresh(
             product: f.product.clone(),
             release: from.clone(),
         }),
-        Content::Foreign { summary, .. } => notes.push(PlanNote::ForeignErased {
-            summary: summary.clone(),
+        Content::Foreign { found, .. } => notes.push(PlanNote::ForeignErased {
+            summary: found.to_string(),
         }),
         _ => {}
     }

@@ -511,7 +511,7 @@ pub(super) fn update_notes(
             detect::IssueKind::BootEntryDisagrees | detect::IssueKind::DefaultBootDisagrees
         ) {
             notes.push(PlanNote::SetRight {
-                issue: issue.message.clone(),
+                issue: issue.message(),
             });
         }
     }

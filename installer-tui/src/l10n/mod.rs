@@ -86,7 +86,8 @@ impl fmt::Display for Lang {
 
 /// The catalog files of one language, in the order they are loaded. One
 /// file per part of the installer: the screens, the engine's refusals
-/// and failures, the boot medium's own messages.
+/// and failures, the boot medium's own messages, what detection says
+/// about a disk.
 macro_rules! catalog {
     ($lang:literal) => {
         [
@@ -106,12 +107,16 @@ macro_rules! catalog {
                 "doing.ftl",
                 include_str!(concat!("../../locales/", $lang, "/doing.ftl")),
             ),
+            (
+                "detect.ftl",
+                include_str!(concat!("../../locales/", $lang, "/detect.ftl")),
+            ),
         ]
     };
 }
 
 /// The catalog files of `lang`: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 4] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 5] {
     match lang {
         Lang::En => catalog!("en"),
         Lang::Fr => catalog!("fr"),

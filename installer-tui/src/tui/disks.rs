@@ -10,6 +10,7 @@ use ratatui::Frame;
 
 use super::context::{Component, Context, Go};
 use super::widgets::{boxed, disk_summary, moved};
+use crate::l10n::engine::issue as detect_issue;
 use crate::l10n::size;
 
 /// The Disks screen.
@@ -78,7 +79,7 @@ impl Component for DisksState {
             ]));
             lines.push(Line::from(format!("     {}", disk_summary(d))));
             for issue in d.issues.iter().take(2) {
-                lines.push(Line::from(format!("     ! {}", issue.message)));
+                lines.push(Line::from(format!("     ! {}", detect_issue(issue))));
             }
         }
         if ctx.disks().is_empty() {

@@ -13,6 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::l10n::engine::foreign;
 use crate::l10n::{self, t};
 
 /// Borders drawn with ASCII, for consoles without line-drawing glyphs.
@@ -210,7 +211,7 @@ fn content_summary(d: &DiskReport) -> String {
             )
         }
         Content::Blank => t!("content-blank"),
-        Content::Foreign { summary, .. } => t!("content-foreign", summary = summary.as_str()),
+        Content::Foreign { found, .. } => t!("content-foreign", summary = foreign(found)),
         Content::Unreadable { reason } => t!("content-unreadable", reason = reason.as_str()),
     }
 }

@@ -4,23 +4,28 @@
 //! failure's code ([`install::Error::code`], [`install::Refusal::code`]):
 //! `refusal-<code>`, `error-<code>`. The English `Display` of the same
 //! types is what the log and the reports keep, next to that code; the
-//! English catalog says the same words.
+//! English catalog says the same words. What detection says about a disk
+//! (what else it holds, what does not add up) is said the same way with
+//! `detect.ftl` ([`foreign`], [`issue`]).
 //!
 //! What the engine was doing when an I/O error came, why a payload's
 //! signature is refused and what a newer payload asks for are typed facts
 //! too, said with `doing.ftl`. Some facts are English text made elsewhere
-//! and are shown as they are, after a translated sentence: what detection
-//! found on a disk, a damaged partition table's problems, the
+//! and are shown as they are, after a translated sentence: the summary of
+//! a foreign disk an install refuses or erases (the engine keeps it as
+//! text), a damaged partition table's problems in a refusal, the
 //! configuration tools' findings (migrate), the state record's and file
 //! system checks' findings, a vendor's upgrade hint. The operating
 //! system's own error message is kept as it is.
 
 mod answer;
+mod disk;
 mod failure;
 mod plan;
 mod refusal;
 
 pub use answer::answer_error;
+pub use disk::{foreign, issue};
 pub use failure::{inspect_error, load_error, run_error};
 pub use plan::{plan_lines, step};
 pub use refusal::refusal;

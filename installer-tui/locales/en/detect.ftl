@@ -1,0 +1,62 @@
+### Ferry installer: detect (English)
+###
+### What detection says about a disk: what else it holds, and what does
+### not add up on it. The English words are the ones `installer-tui
+### detect`, its JSON and the log keep. Names of formats and systems
+### (ext4, LVM2_member, NTFS, Windows), partition names and file names
+### stay as they are.
+
+## Words inside the sentences
+detect-and = { $first } and { $next }
+detect-signature-labelled = { $kind } labelled { $label }
+detect-empty-mbr = an empty MBR partition table
+detect-empty-gpt = an empty GPT
+detect-release = (release { $version })
+detect-extent = { $index } (sectors { $first } to { $last })
+detect-extent-named = { $index } ({ $name }, sectors { $first } to { $last })
+
+## What a disk holds besides Ferry
+detect-foreign-partitions = { $count } partition(s) of other systems
+detect-foreign-partitions-like = { $count } partition(s), looks like { $systems }
+detect-foreign-whole-disk = { $signatures } on the whole disk, no partition table
+detect-foreign-whole-disk-and-table = { $signatures } on the whole disk, and { $table }
+detect-foreign-empty-table = { $table } with no partitions
+detect-foreign-unknown-data = data of an unknown kind, no partition table
+
+## The partition table
+detect-sector-size-differs = the partition table is written for { $table }-byte sectors, but the disk has { $disk }-byte sectors: the system and the firmware do not see its partitions
+detect-primary-gpt-damaged = the primary GPT is damaged ({ $cause }); the partitions were read from the intact backup copy
+detect-backup-gpt-damaged = the backup GPT is damaged or missing ({ $cause }); the primary copy was used
+detect-gpt-copies-differ = the primary and backup GPT list different partitions; the primary was used
+detect-table-damaged = the partition table is damaged: { $problem }
+detect-entry-ends-before-start = partition { $part } ends before it starts
+detect-entry-past-end = partition { $part } runs past the end of the disk, which has { $sectors } sectors (truncated image or wrong disk size)
+detect-entry-outside-usable = partition { $part } lies outside sectors { $first } to { $last }, the area the GPT allows for partitions (the partition table itself lies outside it)
+detect-entry-more-bad = { $count } more partitions lie outside the disk or end before they start
+detect-partition-past-end = partition { $partition } ends at byte { $end } but the disk has only { $size } bytes (truncated image or wrong disk size)
+detect-partitions-overlap = partitions { $a } and { $b } overlap
+detect-more-overlaps = { $count } more pairs of partitions overlap
+
+## A Ferry installation's partitions and files
+detect-missing-partition = the Ferry partition { $name } is missing
+detect-duplicate-partition = { $count } partitions are named { $name }; partition { $used } is used
+detect-wrong-partition-type = partition { $partition } has type { $found } instead of { $expected }
+detect-fat-cut-off = partition { $partition } is cut off by the end of the disk
+detect-fat-unreadable = partition { $partition }: { $cause }
+detect-esp-files-unreadable = { $cause }
+detect-state-missing = the config partition has no { $path }
+detect-state-unreadable = { $cause }
+
+## The slots and their boot entries
+detect-slot-partition-missing = the state record says slot { $slot } holds a release{ $release }, but its partition { $partition } is missing
+detect-config-dir-missing = slot { $slot } is { $state } but the config partition has no { $dir }/
+detect-half-written-slot = slot { $slot } was being written{ $release } and the write did not finish; its content must not be trusted
+detect-several-boot-entries = slot { $slot } has { $count } boot entries on the ESP: { $files }
+detect-no-boot-entry = slot { $slot } is { $state } but the ESP has no boot entry for it
+detect-good-slot-failed = slot { $slot } is recorded as good but its boot entry failed after { $tries } tries
+detect-empty-slot-bootable = slot { $slot } is { $state } but has a bootable entry on the ESP
+detect-slot-failed-to-boot = slot { $slot }{ $release } failed to start { $tries } times; the machine starts slot { $other } instead
+detect-slot-failed-still-default = slot { $slot }{ $release } failed to start { $tries } times; the boot loader still starts it
+detect-default-matches-no-entry = the boot default { $default } in { $file } matches no Ferry entry; the boot loader starts the first one
+detect-default-not-active = the state record makes slot { $active } active but the boot loader defaults to slot { $default }
+detect-several-installs = Ferry is also installed on { $others }; the machine may boot either, so choose which disk to keep

@@ -1,0 +1,376 @@
+//! What detection says about a disk: what else it holds
+//! ([`detect::Foreign`]) and what does not add up on it
+//! ([`detect::Issue`]), with the catalog's `detect.ftl` messages. Names
+//! of formats and systems (`ext4`, `LVM2_member`, `NTFS`, `Windows`),
+//! partition names and file names stay as they are; a `cause` is what a
+//! lower reader (the GPT's checks, the FAT reader, the state record's
+//! parser) said, in English, after a translated sentence.
+
+use detect::gpt::{EntryExtent, EntryProblem};
+use detect::layout::{self, Slot};
+use detect::probe::Filesystem;
+use detect::report::{EmptyTable, Foreign, IssueFact};
+use detect::{Issue, SlotState};
+use std::fmt::Display;
+
+use crate::l10n::t;
+
+/// What a disk holds besides Ferry, in one line.
+pub fn foreign(f: &Foreign) -> String {
+    match f {
+        Foreign::Partitions { count, systems } if systems.is_empty() => {
+            t!("detect-foreign-partitions", count = *count)
+        }
+        Foreign::Partitions { count, systems } => t!(
+            "detect-foreign-partitions-like",
+            count = *count,
+            systems = and(systems.iter().cloned())
+        ),
+        Foreign::WholeDisk { signatures, table } => {
+            let signatures = and(signatures.iter().map(signature));
+            match table {
+                Some(t) => t!(
+                    "detect-foreign-whole-disk-and-table",
+                    signatures = signatures,
+                    table = empty_table(*t)
+                ),
+                None => t!("detect-foreign-whole-disk", signatures = signatures),
+            }
+        }
+        Foreign::EmptyTable { table } => {
+            t!("detect-foreign-empty-table", table = empty_table(*table))
+        }
+        Foreign::UnknownData => t!("detect-foreign-unknown-data"),
+    }
+}
+
+/// What does not add up on a disk, in one line.
+pub fn issue(i: &Issue) -> String {
+    issue_fact(&i.fact)
+}
+
+fn issue_fact(f: &IssueFact) -> String {
+    match f {
+        IssueFact::SectorSizeDiffers { table, disk } => t!(
+            "detect-sector-size-differs",
+            table = table.to_string(),
+            disk = disk.to_string()
+        ),
+        IssueFact::PrimaryGptDamaged { cause } => {
+            t!("detect-primary-gpt-damaged", cause = cause.as_str())
+        }
+        IssueFact::BackupGptDamaged { cause } => {
+            t!("detect-backup-gpt-damaged", cause = cause.as_str())
+        }
+        IssueFact::GptCopiesDiffer => t!("detect-gpt-copies-differ"),
+        IssueFact::TableDamaged { problem } => {
+            t!("detect-table-damaged", problem = entry_problem(problem))
+        }
+        IssueFact::PartitionPastEnd {
+            partition,
+            end,
+            disk_size,
+        } => t!(
+            "detect-partition-past-end",
+            partition = partition.to_string(),
+            end = end.to_string(),
+            size = disk_size.to_string()
+        ),
+        IssueFact::PartitionsOverlap { a, b } => t!(
+            "detect-partitions-overlap",
+            a = a.to_string(),
+            b = b.to_string()
+        ),
+        IssueFact::MoreOverlaps { count } => t!("detect-more-overlaps", count = *count),
+        IssueFact::MissingPartition { name } => {
+            t!("detect-missing-partition", name = name.as_str())
+        }
+        IssueFact::DuplicatePartition { name, count, used } => t!(
+            "detect-duplicate-partition",
+            name = name.as_str(),
+            count = *count,
+            used = used.to_string()
+        ),
+        IssueFact::WrongPartitionType {
+            partition,
+            found,
+            expected,
+        } => t!(
+            "detect-wrong-partition-type",
+            partition = partition.to_string(),
+            found = found.as_str(),
+            expected = expected.as_str()
+        ),
+        IssueFact::FatCutOff { partition, .. } => {
+            t!("detect-fat-cut-off", partition = partition.to_string())
+        }
+        IssueFact::FatUnreadable {
+            partition, cause, ..
+        } => t!(
+            "detect-fat-unreadable",
+            partition = partition.to_string(),
+            cause = cause.as_str()
+        ),
+        IssueFact::EspFilesUnreadable { cause } => {
+            t!("detect-esp-files-unreadable", cause = cause.as_str())
+        }
+        IssueFact::StateMissing => t!("detect-state-missing", path = layout::STATE_PATH),
+        IssueFact::StateUnreadable { cause } => {
+            t!("detect-state-unreadable", cause = cause.as_str())
+        }
+        IssueFact::SlotPartitionMissing { slot, release } => t!(
+            "detect-slot-partition-missing",
+            slot = slot.to_string(),
+            release = release_note(release.as_ref()),
+            partition = slot.partition_name()
+        ),
+        IssueFact::ConfigDirMissing { slot, state } => t!(
+            "detect-config-dir-missing",
+            slot = slot.to_string(),
+            state = slot_state(*state),
+            dir = slot.config_dir()
+        ),
+        IssueFact::HalfWrittenSlot { slot, release } => t!(
+            "detect-half-written-slot",
+            slot = slot.to_string(),
+            release = release_note(release.as_ref())
+        ),
+        IssueFact::SeveralBootEntries { slot, files } => t!(
+            "detect-several-boot-entries",
+            slot = slot.to_string(),
+            count = files.len(),
+            files = files.join(", ")
+        ),
+        IssueFact::NoBootEntry { slot, state } => t!(
+            "detect-no-boot-entry",
+            slot = slot.to_string(),
+            state = slot_state(*state)
+        ),
+        IssueFact::GoodSlotFailed { slot, tries } => t!(
+            "detect-good-slot-failed",
+            slot = slot.to_string(),
+            tries = *tries
+        ),
+        IssueFact::EmptySlotBootable { slot, state } => t!(
+            "detect-empty-slot-bootable",
+            slot = slot.to_string(),
+            state = slot_state(*state)
+        ),
+        IssueFact::SlotFailedToBoot {
+            slot,
+            release,
+            tries,
+            still_default,
+        } => failed_to_boot(*slot, release.as_ref(), *tries, *still_default),
+        IssueFact::DefaultMatchesNoEntry { default } => t!(
+            "detect-default-matches-no-entry",
+            default = format!("{default:?}"),
+            file = layout::LOADER_CONF_PATH
+        ),
+        IssueFact::DefaultNotActive { active, default } => t!(
+            "detect-default-not-active",
+            active = active.to_string(),
+            default = default.to_string()
+        ),
+        IssueFact::SeveralInstalls { others } => {
+            t!("detect-several-installs", others = others.join(", "))
+        }
+    }
+}
+
+fn failed_to_boot(
+    slot: Slot,
+    release: Option<&impl Display>,
+    tries: u32,
+    still_default: bool,
+) -> String {
+    let (slot_name, release) = (slot.to_string(), release_note(release));
+    if still_default {
+        t!(
+            "detect-slot-failed-still-default",
+            slot = slot_name,
+            release = release,
+            tries = tries
+        )
+    } else {
+        t!(
+            "detect-slot-failed-to-boot",
+            slot = slot_name,
+            release = release,
+            tries = tries,
+            other = slot.other().to_string()
+        )
+    }
+}
+
+/// What the GPT's checks found wrong with its entries.
+fn entry_problem(p: &EntryProblem) -> String {
+    match p {
+        EntryProblem::EndsBeforeStart { part } => {
+            t!("detect-entry-ends-before-start", part = extent(part))
+        }
+        EntryProblem::PastEnd { part, disk_sectors } => t!(
+            "detect-entry-past-end",
+            part = extent(part),
+            sectors = disk_sectors.to_string()
+        ),
+        EntryProblem::OutsideUsable {
+            part,
+            first_usable,
+            last_usable,
+        } => t!(
+            "detect-entry-outside-usable",
+            part = extent(part),
+            first = first_usable.to_string(),
+            last = last_usable.to_string()
+        ),
+        EntryProblem::Overlap { a, b } => {
+            t!("detect-partitions-overlap", a = extent(a), b = extent(b))
+        }
+        EntryProblem::MoreBadEntries { count } => {
+            t!("detect-entry-more-bad", count = *count)
+        }
+        EntryProblem::MoreOverlaps { count } => t!("detect-more-overlaps", count = *count),
+    }
+}
+
+/// `3 (ferry-config, sectors 2048 to 4095)`.
+fn extent(e: &EntryExtent) -> String {
+    let (first, last) = (e.first_lba.to_string(), e.last_lba.to_string());
+    if e.name.is_empty() {
+        t!(
+            "detect-extent",
+            index = e.index.to_string(),
+            first = first,
+            last = last
+        )
+    } else {
+        t!(
+            "detect-extent-named",
+            index = e.index.to_string(),
+            name = e.name.as_str(),
+            first = first,
+            last = last
+        )
+    }
+}
+
+/// ` (release 1.2.0)` after a slot, or nothing.
+fn release_note(v: Option<&impl Display>) -> String {
+    match v {
+        Some(v) => format!(" {}", t!("detect-release", version = v.to_string())),
+        None => String::new(),
+    }
+}
+
+fn slot_state(s: SlotState) -> String {
+    t!("engine-slot-state", state = s.name())
+}
+
+fn empty_table(t: EmptyTable) -> String {
+    match t {
+        EmptyTable::Mbr => t!("detect-empty-mbr"),
+        EmptyTable::Gpt => t!("detect-empty-gpt"),
+    }
+}
+
+/// `ext4 labelled "home"`, or `ext4`: the label as the English says it,
+/// quoted with its special characters escaped (a label is the disk's,
+/// not ours).
+fn signature(f: &Filesystem) -> String {
+    match &f.label {
+        Some(l) => t!(
+            "detect-signature-labelled",
+            kind = f.kind.as_str(),
+            label = format!("{l:?}")
+        ),
+        None => f.kind.clone(),
+    }
+}
+
+/// `a`, `a and b`, `a and b and c`, as the English says a list.
+fn and(items: impl IntoIterator<Item = String>) -> String {
+    items
+        .into_iter()
+        .reduce(|first, next| t!("detect-and", first = first, next = next))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use detect::{samples, Issue};
+
+    use super::{entry_problem, foreign, issue};
+    use crate::l10n::{set, Lang};
+
+    fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+        set(lang);
+        let out = f();
+        set(Lang::En);
+        out
+    }
+
+    #[test]
+    fn english_says_what_detection_prints() {
+        for f in samples::foreign() {
+            assert_eq!(in_lang(Lang::En, || foreign(&f)), f.to_string(), "{f:?}");
+        }
+        for fact in samples::issue_facts() {
+            let i = Issue::new(fact);
+            assert_eq!(in_lang(Lang::En, || issue(&i)), i.to_string(), "{i:?}");
+        }
+        for p in samples::entry_problems() {
+            assert_eq!(in_lang(Lang::En, || entry_problem(&p)), p.to_string());
+        }
+    }
+
+    #[test]
+    fn french_says_every_fact_in_french() {
+        for f in samples::foreign() {
+            let fr = in_lang(Lang::Fr, || foreign(&f));
+            assert_ne!(fr, f.to_string(), "{f:?} is not translated");
+        }
+        for fact in samples::issue_facts() {
+            let i = Issue::new(fact);
+            let fr = in_lang(Lang::Fr, || issue(&i));
+            assert_ne!(fr, i.to_string(), "{i:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn french_keeps_the_names_and_numbers() {
+        let found = samples::foreign();
+        assert_eq!(
+            in_lang(Lang::Fr, || foreign(&found[2])),
+            "5 partitions, qui ressemblent à Windows et Linux"
+        );
+        assert_eq!(
+            in_lang(Lang::Fr, || foreign(&found[0])),
+            "1 partition d'un autre système"
+        );
+        assert_eq!(
+            in_lang(Lang::Fr, || foreign(&found[5])),
+            "Linux RAID member (md 1.0) et FAT32 nommé \"STICK\" et BitLocker sur le disque \
+             entier, et une table de partitions MBR vide"
+        );
+        let facts = samples::issue_facts();
+        let fr = |i: usize| in_lang(Lang::Fr, || issue(&Issue::new(facts[i].clone())));
+        assert_eq!(
+            fr(4),
+            "la partition 2 finit à l'octet 21474836480, mais le disque n'a que 8589934592 \
+             octets (image tronquée ou mauvaise taille de disque)"
+        );
+        assert_eq!(fr(6), "1 autre paire de partitions se chevauche");
+        assert_eq!(
+            fr(23),
+            "l'emplacement b (version 1.2.0) n'a pas démarré (3 essais) ; la machine démarre \
+             l'emplacement a à la place"
+        );
+        // A sector number past what a float holds is said exactly.
+        let past_end = samples::entry_problems()[1].clone();
+        assert!(
+            in_lang(Lang::Fr, || entry_problem(&past_end)).contains("18446744073709551614"),
+            "{past_end:?}"
+        );
+    }
+}
