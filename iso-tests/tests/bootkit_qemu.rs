@@ -93,22 +93,25 @@ const ROOT_PARTUUID: &str = "5e1ec7ed-0000-4000-8000-00000000000a";
 fn demo_disk(dir: &Path, rootfs: &Path, schema: u32) -> (PathBuf, u64) {
     let disk = dir.join("disk.img");
     let mib = 1024 * 1024;
+    // The root partition holds the root image and 1 MiB.
+    let root_mib = bootkit::demo::ROOT_IMAGE_MIB + 1;
     std::fs::File::create(&disk)
         .unwrap()
-        .set_len(48 * mib)
+        .set_len((40 + root_mib) * mib)
         .unwrap();
     tool(Command::new("sgdisk").arg("-Z").arg(&disk));
     tool(
         Command::new("sgdisk")
             .args(["-n", "1:2048:+16M", "-t", "1:EF00", "-c", "1:ferry-esp"])
-            .args(["-n", "2:0:+9M", "-t", "2:8304", "-c", "2:ferry-root-a"])
+            .args(["-n", &format!("2:0:+{root_mib}M"), "-t", "2:8304"])
+            .args(["-c", "2:ferry-root-a"])
             .args(["-u", &format!("2:{ROOT_PARTUUID}")])
             .args(["-n", "3:0:+16M", "-t", "3:0700", "-c", "3:ferry-config"])
             .arg(&disk),
     );
     let esp_off = 2048 * 512;
     let root_off = esp_off + 16 * mib;
-    let config_off = root_off + 9 * mib;
+    let config_off = root_off + root_mib * mib;
 
     let fat = |name: &str, label: &str, files: &[(&str, Vec<u8>)]| -> PathBuf {
         let img = dir.join(name);

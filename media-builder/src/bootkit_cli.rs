@@ -132,8 +132,8 @@ pub fn demo_build(a: DemoBuildArgs) -> Result<()> {
         key: a.key,
         media_builder: std::env::current_exe().context("finding media-builder itself")?,
     })?;
-    for p in built {
-        println!("{}", p.display());
+    for b in built {
+        println!("{}: {}", b.path.display(), b.root_saving());
     }
     Ok(())
 }

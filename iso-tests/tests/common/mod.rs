@@ -289,12 +289,17 @@ pub fn usb_image(version: &str, answer: Option<&str>, out: &Path) -> PathBuf {
     out.to_path_buf()
 }
 
+/// The root slots of disks prepared on the host: the Demo Engine's root
+/// image and 8 MiB.
+pub const ROOT_SLOT_MIB: u64 = bootkit::demo::ROOT_IMAGE_MIB + 8;
+
+/// A small layout for disks prepared on the host (ESP, root, config, data
+/// in MiB: 64, [`ROOT_SLOT_MIB`], 40, 8): upgrades keep the layout they
+/// find.
+pub const SMALL_DISK_MIB: u64 = 64 + 2 * ROOT_SLOT_MIB + 40 + 8 + 8;
+
 /// Installs (or upgrades, or wipes) with the real engine on the host: the
 /// same code the installer runs in the machine.
-/// A small layout for disks prepared on the host (ESP, root, config, data
-/// in MiB: 64, 16, 40, 8): upgrades keep the layout they find.
-pub const SMALL_DISK_MIB: u64 = 64 + 2 * 16 + 40 + 8 + 8;
-
 pub fn host_apply(disk: &Path, version: &str, action: install::Action) -> Result<install::Report> {
     host_apply_with(disk, version, action, BootChain::Kit)
 }
@@ -316,7 +321,7 @@ pub fn host_apply_with(
     action: install::Action,
     chain: BootChain,
 ) -> Result<install::Report> {
-    host_apply_sized(disk, version, action, chain, 16 << 20)
+    host_apply_sized(disk, version, action, chain, ROOT_SLOT_MIB << 20)
 }
 
 /// [`host_apply_with`] with root slots of `root` bytes.
@@ -461,7 +466,7 @@ pub fn boot_installed_on(
 /// A disk with `version` installed by the engine on the host and booted
 /// once under OVMF, so its slot a has booted good.
 pub fn installed_disk(sc: &mut Scenario, file: &str, version: &str) -> PathBuf {
-    installed_disk_sized(sc, file, version, 16 << 20)
+    installed_disk_sized(sc, file, version, ROOT_SLOT_MIB << 20)
 }
 
 /// [`installed_disk`] with root slots of `root` bytes.
@@ -469,7 +474,7 @@ pub fn installed_disk_sized(sc: &mut Scenario, file: &str, version: &str, root: 
     let disk = sc.path(file);
     std::fs::File::create(&disk)
         .unwrap()
-        .set_len(SMALL_DISK_MIB * (1 << 20) - 2 * (16 << 20) + 2 * root)
+        .set_len(SMALL_DISK_MIB * (1 << 20) - 2 * (ROOT_SLOT_MIB << 20) + 2 * root)
         .unwrap();
     host_apply_sized(
         &disk,
