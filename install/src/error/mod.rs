@@ -326,7 +326,9 @@ pub fn problem_list(problems: &[EntryProblem]) -> String {
         .map(ToString::to_string)
         .collect();
     if problems.len() > SHOWN {
-        text.push(format!("and {} more problems", problems.len() - SHOWN));
+        let more = problems.len() - SHOWN;
+        let s = if more == 1 { "" } else { "s" };
+        text.push(format!("and {more} more problem{s}"));
     }
     text.join("; ")
 }

@@ -354,3 +354,63 @@ pub fn newer() -> Vec<payload::Newer> {
 fn header_field() -> payload::HeaderField {
     payload::HeaderField::Mode
 }
+
+/// Every note a plan can carry, with plausible facts; what detection found
+/// and the problems of a damaged table, one of every kind.
+pub fn plan_notes() -> Vec<crate::PlanNote> {
+    use crate::PlanNote;
+    let mut notes = vec![
+        PlanNote::FerryErased {
+            product: Some("demo-engine".into()),
+            release: Some(v("1.0.0")),
+        },
+        PlanNote::FerryErased {
+            product: Some("demo-engine".into()),
+            release: None,
+        },
+        PlanNote::FerryErased {
+            product: None,
+            release: Some(v("1.0.0")),
+        },
+        PlanNote::FerryErased {
+            product: None,
+            release: None,
+        },
+    ];
+    notes.extend(
+        detect::samples::foreign()
+            .into_iter()
+            .map(|found| PlanNote::ForeignErased { found }),
+    );
+    let problems = detect::samples::entry_problems();
+    for n in 1..=problems.len() {
+        notes.push(PlanNote::TableReplaced {
+            problems: problems[..n].to_vec(),
+        });
+    }
+    for slot in [Slot::A, Slot::B] {
+        for release in [Some(v("1.1.0")), None] {
+            notes.push(PlanNote::InterruptedWrite {
+                slot,
+                release: release.clone(),
+            });
+            notes.push(PlanNote::FailedToStart {
+                slot,
+                release: release.clone(),
+            });
+            notes.push(PlanNote::PreviousReplaced { slot, release });
+        }
+        notes.push(PlanNote::SwitchNotDone {
+            slot,
+            running: slot.other(),
+        });
+    }
+    notes.extend(
+        detect::samples::issue_facts()
+            .into_iter()
+            .map(|fact| PlanNote::SetRight {
+                issue: detect::Issue::new(fact),
+            }),
+    );
+    notes
+}

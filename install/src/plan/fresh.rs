@@ -11,7 +11,7 @@ use payload::{Kind, Manifest};
 use super::checks::{boot_files, keys_after, root_fits};
 use super::text::{fresh_steps, PlanNote};
 use super::{derived_guid, Action, Choice, Plan, PlannedPartition};
-use crate::error::{problem_list, Refusal};
+use crate::error::Refusal;
 use crate::source::PayloadInfo;
 use crate::target::{PartitionSizes, Target};
 
@@ -191,13 +191,13 @@ pub(super) fn plan_fresh(
             release: from.clone(),
         }),
         Content::Foreign { found, .. } => notes.push(PlanNote::ForeignErased {
-            summary: found.to_string(),
+            found: found.clone(),
         }),
         _ => {}
     }
     if !target.table_problems.is_empty() {
         notes.push(PlanNote::TableReplaced {
-            problems: problem_list(&target.table_problems),
+            problems: target.table_problems.clone(),
         });
     }
     let wipe = choice.action == Action::Wipe;

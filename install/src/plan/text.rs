@@ -392,11 +392,12 @@ pub enum PlanNote {
         product: Option<String>,
         release: Option<Version>,
     },
-    /// An install erases what else the disk holds (detection's summary,
-    /// in English).
-    ForeignErased { summary: String },
-    /// The damaged partition table is replaced (its problems, in English).
-    TableReplaced { problems: String },
+    /// An install erases what else the disk holds (what detection found).
+    ForeignErased { found: detect::Foreign },
+    /// The damaged partition table is replaced (what its checks found).
+    TableReplaced {
+        problems: Vec<detect::gpt::EntryProblem>,
+    },
     /// The slot written holds an interrupted write.
     InterruptedWrite {
         slot: Slot,
@@ -415,8 +416,8 @@ pub enum PlanNote {
         slot: Slot,
         release: Option<Version>,
     },
-    /// A detection issue this run sets right (its message, in English).
-    SetRight { issue: String },
+    /// A detection issue this run sets right.
+    SetRight { issue: detect::Issue },
 }
 
 impl fmt::Display for PlanNote {
@@ -436,10 +437,11 @@ impl fmt::Display for PlanNote {
                     .map(|v| format!(" ({v})"))
                     .unwrap_or_default()
             ),
-            PlanNote::ForeignErased { summary } => write!(f, "{summary}: it is erased"),
+            PlanNote::ForeignErased { found } => write!(f, "{found}: it is erased"),
             PlanNote::TableReplaced { problems } => write!(
                 f,
-                "the partition table is damaged ({problems}); the new one replaces it"
+                "the partition table is damaged ({}); the new one replaces it",
+                crate::problem_list(problems)
             ),
             PlanNote::InterruptedWrite { slot, release } => write!(
                 f,
@@ -511,7 +513,7 @@ pub(super) fn update_notes(
             detect::IssueKind::BootEntryDisagrees | detect::IssueKind::DefaultBootDisagrees
         ) {
             notes.push(PlanNote::SetRight {
-                issue: issue.message(),
+                issue: issue.clone(),
             });
         }
     }

@@ -7,6 +7,10 @@
 ### stay as they are.
 
 ## Words inside the sentences
+detect-more-problems = and { $count } more { $count ->
+    [one] problem
+   *[other] problems
+}
 detect-and = { $first } and { $next }
 detect-signature-labelled = { $kind } labelled { $label }
 detect-empty-mbr = an empty MBR partition table

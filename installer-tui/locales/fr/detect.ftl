@@ -8,6 +8,10 @@
 ### en anglais, après une phrase traduite.
 
 ## Mots dans les phrases
+detect-more-problems = et { $count ->
+    [one] un autre problème
+   *[other] { $count } autres problèmes
+}
 detect-and = { $first } et { $next }
 detect-signature-labelled = { $kind } nommé { $label }
 detect-empty-mbr = une table de partitions MBR vide

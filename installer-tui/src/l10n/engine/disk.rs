@@ -288,6 +288,17 @@ fn signature(f: &Filesystem) -> String {
     }
 }
 
+/// A damaged partition table's problems, the first three and how many
+/// more, as [`install::problem_list`] says them in English.
+pub fn problem_list(problems: &[EntryProblem]) -> String {
+    const SHOWN: usize = 3;
+    let mut text: Vec<String> = problems.iter().take(SHOWN).map(entry_problem).collect();
+    if problems.len() > SHOWN {
+        text.push(t!("detect-more-problems", count = problems.len() - SHOWN));
+    }
+    text.join("; ")
+}
+
 /// `a`, `a and b`, `a and b and c`, as the English says a list.
 fn and(items: impl IntoIterator<Item = String>) -> String {
     items

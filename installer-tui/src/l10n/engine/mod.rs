@@ -25,7 +25,7 @@ mod plan;
 mod refusal;
 
 pub use answer::answer_error;
-pub use disk::{foreign, issue};
+pub use disk::{foreign, issue, problem_list};
 pub use failure::{inspect_error, load_error, run_error};
 pub use plan::{plan_lines, step};
 pub use refusal::refusal;

@@ -265,11 +265,14 @@ pub fn note(n: &PlanNote) -> String {
             (None, Some(v)) => t!("note-unknown-erased-release", release = v),
             (None, None) => t!("note-unknown-erased"),
         },
-        PlanNote::ForeignErased { summary } => {
-            t!("note-foreign-erased", summary = summary.as_str())
+        PlanNote::ForeignErased { found } => {
+            t!("note-foreign-erased", summary = super::foreign(found))
         }
         PlanNote::TableReplaced { problems } => {
-            t!("note-table-replaced", problems = problems.as_str())
+            t!(
+                "note-table-replaced",
+                problems = super::problem_list(problems)
+            )
         }
         PlanNote::InterruptedWrite { slot, release: r } => match release(r) {
             Some(v) => t!(
@@ -300,6 +303,6 @@ pub fn note(n: &PlanNote) -> String {
             ),
             None => t!("note-previous-replaced", slot = slot.to_string()),
         },
-        PlanNote::SetRight { issue } => t!("note-set-right", issue = issue.as_str()),
+        PlanNote::SetRight { issue } => t!("note-set-right", issue = super::issue(issue)),
     }
 }

@@ -476,3 +476,24 @@ fn every_configuration_change_in_both_languages() {
         assert!(fr.starts_with("engine.toml : "), "{fr}");
     }
 }
+
+#[test]
+fn every_plan_note_in_english_is_what_the_log_keeps_and_french_differs() {
+    let notes = samples::plan_notes();
+    assert!(notes.len() > 40, "{} notes", notes.len());
+    for n in &notes {
+        let english = in_lang(Lang::En, || note(n));
+        assert_eq!(english, n.to_string());
+        assert_ne!(in_lang(Lang::Fr, || note(n)), english, "{n:?}");
+    }
+    let problems = notes
+        .iter()
+        .find(|n| matches!(n, install::PlanNote::TableReplaced { problems } if problems.len() == 4))
+        .expect("a table with four problems");
+    assert!(
+        in_lang(Lang::Fr, || note(problems)).contains("et un autre problème"),
+        "{}",
+        in_lang(Lang::Fr, || note(problems))
+    );
+    assert!(problems.to_string().contains("and 1 more problem)"));
+}
