@@ -64,7 +64,9 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                 let _ = tx.send(Msg::Inspected(r));
             }));
         }
-        Command::Apply(plan, cancel, continues) => {
+        Command::Apply(mut plan, cancel, continues) => {
+            // The report records the language the technician read.
+            plan.report_context.language = Some(lang.code().to_string());
             thread(Box::new(move || {
                 apply(&setup, &plan, cancel, continues, &tx)
             }));
