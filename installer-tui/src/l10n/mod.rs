@@ -102,12 +102,16 @@ macro_rules! catalog {
                 "boot.ftl",
                 include_str!(concat!("../../locales/", $lang, "/boot.ftl")),
             ),
+            (
+                "rest.ftl",
+                include_str!(concat!("../../locales/", $lang, "/rest.ftl")),
+            ),
         ]
     };
 }
 
 /// The catalog files of `lang`: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 3] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 4] {
     match lang {
         Lang::En => catalog!("en"),
         Lang::Fr => catalog!("fr"),

@@ -83,7 +83,7 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                 let r = setup
                     .medium
                     .check(&setup.trust, &mut progress)
-                    .map_err(|e| format!("{e:#}"));
+                    .map_err(std::sync::Arc::new);
                 let _ = tx.send(Msg::Checked(r));
             }));
         }

@@ -6,20 +6,25 @@
 //! types is what the log and the reports keep, next to that code; the
 //! English catalog says the same words.
 //!
-//! Some facts are English text made elsewhere and are shown as they are,
-//! after a translated sentence: what detection found on a disk, a damaged
-//! partition table's problems, what the engine was doing when an I/O
-//! error came (`error-io`), the configuration tools' findings (migrate),
-//! the state record's and file system checks' findings, a vendor's
-//! upgrade hint, the reason a payload's signature is refused. The
+//! The typed errors the engine's sentences nest (a migration's, the
+//! state record's, a FAT file system's, a write kept in its partition,
+//! the installer's medium) are said by `detail`. Some facts are English
+//! text made elsewhere and are shown as they are, after a translated
+//! sentence: what detection found on a disk, a damaged partition table's
+//! problems, what the engine was doing when an I/O error came
+//! (`error-io`), a parser's account of a document (TOML), the state
+//! record's broken rule, a vendor's upgrade hint, the reason a payload's
+//! signature is refused. The
 //! operating system's own error message is kept as it is.
 
 mod answer;
+mod detail;
 mod failure;
 mod plan;
 mod refusal;
 
 pub use answer::answer_error;
+pub use detail::{check_error, medium};
 pub use failure::{inspect_error, load_error, run_error};
 pub use plan::{plan_lines, step};
 pub use refusal::refusal;
