@@ -40,6 +40,22 @@ state-not-text = state record is not text (invalid UTF-8)
 state-unsupported-format = state record has format { $found }; this installer understands format { $known }
 state-malformed = state record is malformed: { $detail }
 state-invalid = state record is invalid: { $detail }
+state-rule-product-id = product id { $id } is not a valid product id
+state-rule-machine-id = machine id { $id } is not 32 hex digits
+state-rule-no-trusted-key = no trusted key fingerprints are recorded
+state-rule-too-many-trusted-keys = { $count } trusted keys is more than { $max }
+state-rule-trusted-key = trusted key fingerprint { $key } is not 64 hex digits (SHA-256)
+state-rule-too-many-revoked-keys = { $count } revoked keys is more than { $max }
+state-rule-revoked-key = revoked key fingerprint { $key } is not 64 hex digits (SHA-256)
+state-rule-trusted-and-revoked = key { $key } is both trusted and revoked
+state-rule-no-release = slot { $slot } is { $state } but names no release
+state-rule-no-config-schema = slot { $slot } is { $state } but names no config schema version
+state-rule-empty-with-release = slot { $slot } is empty but names a release or hotfixes
+state-rule-too-many-hotfixes = slot { $slot } lists more than { $max } hotfixes
+state-rule-hotfix-id = slot { $slot } lists an invalid hotfix id { $id }
+state-rule-answer-digest = the answer file digest { $digest } is not 64 hex digits (SHA-256)
+state-rule-medium-id = the medium id { $id } is not 1 to 64 printable characters
+state-rule-active-not-bootable = active slot { $slot } is { $state }, not a bootable slot
 
 ## FAT file systems
 fat-io = { $what }: { $detail }

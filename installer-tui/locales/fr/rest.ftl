@@ -40,6 +40,22 @@ state-not-text = l'enregistrement d'état n'est pas du texte (UTF-8 invalide)
 state-unsupported-format = l'enregistrement d'état est au format { $found } ; cet installateur lit le format { $known }
 state-malformed = l'enregistrement d'état est mal formé (détail : { $detail })
 state-invalid = l'enregistrement d'état enfreint une règle (détail : { $detail })
+state-rule-product-id = l'identifiant de produit { $id } n'est pas valide
+state-rule-machine-id = l'identifiant de machine { $id } n'est pas fait de 32 chiffres hexadécimaux
+state-rule-no-trusted-key = aucune empreinte de clé de confiance n'est enregistrée
+state-rule-too-many-trusted-keys = { $count } clés de confiance, c'est plus que { $max }
+state-rule-trusted-key = l'empreinte de clé de confiance { $key } n'est pas faite de 64 chiffres hexadécimaux (SHA-256)
+state-rule-too-many-revoked-keys = { $count } clés révoquées, c'est plus que { $max }
+state-rule-revoked-key = l'empreinte de clé révoquée { $key } n'est pas faite de 64 chiffres hexadécimaux (SHA-256)
+state-rule-trusted-and-revoked = la clé { $key } est à la fois reconnue et révoquée
+state-rule-no-release = l'emplacement { $slot } est « { $state } » mais ne nomme aucune version
+state-rule-no-config-schema = l'emplacement { $slot } est « { $state } » mais ne nomme aucune version de schéma de configuration
+state-rule-empty-with-release = l'emplacement { $slot } est vide mais nomme une version ou des correctifs
+state-rule-too-many-hotfixes = l'emplacement { $slot } liste plus de { $max } correctifs
+state-rule-hotfix-id = l'emplacement { $slot } liste un identifiant de correctif invalide, { $id }
+state-rule-answer-digest = l'empreinte du fichier de réponses { $digest } n'est pas faite de 64 chiffres hexadécimaux (SHA-256)
+state-rule-medium-id = l'identifiant de support { $id } n'est pas fait de 1 à 64 caractères imprimables
+state-rule-active-not-bootable = l'emplacement actif { $slot } est « { $state } », il ne peut pas démarrer
 
 ## Systèmes de fichiers FAT
 fat-io = { $what } : { $detail }

@@ -157,8 +157,64 @@ pub fn state(e: &detect::state::StateError) -> String {
         ),
         // The TOML parser's account of the record.
         S::Malformed(detail) => t!("state-malformed", detail = detail.as_str()),
-        // The rule broken, with the values concerned, in detection's words.
-        S::Invalid(detail) => t!("state-invalid", detail = detail.as_str()),
+        S::Invalid(rule) => t!("state-invalid", detail = state_rule(rule)),
+        // The TOML serializer's account.
+        S::Unwritable(detail) => t!("state-invalid", detail = detail.as_str()),
+    }
+}
+
+/// The rule of the state record a record breaks.
+fn state_rule(r: &detect::state::Rule) -> String {
+    use detect::state::Rule as R;
+    let quoted = |s: &str| format!("{s:?}");
+    let slot_state = |s: detect::SlotState| t!("engine-slot-state", state = s.name());
+    match r {
+        R::ProductId(id) => t!("state-rule-product-id", id = quoted(id)),
+        R::MachineId(id) => t!("state-rule-machine-id", id = quoted(id)),
+        R::NoTrustedKey => t!("state-rule-no-trusted-key"),
+        R::TooManyTrustedKeys { count, max } => t!(
+            "state-rule-too-many-trusted-keys",
+            count = count.to_string(),
+            max = max.to_string()
+        ),
+        R::TrustedKey(k) => t!("state-rule-trusted-key", key = quoted(k)),
+        R::TooManyRevokedKeys { count, max } => t!(
+            "state-rule-too-many-revoked-keys",
+            count = count.to_string(),
+            max = max.to_string()
+        ),
+        R::RevokedKey(k) => t!("state-rule-revoked-key", key = quoted(k)),
+        R::TrustedAndRevoked(k) => t!("state-rule-trusted-and-revoked", key = k.as_str()),
+        R::NoRelease { slot, state } => t!(
+            "state-rule-no-release",
+            slot = slot.to_string(),
+            state = slot_state(*state)
+        ),
+        R::NoConfigSchema { slot, state } => t!(
+            "state-rule-no-config-schema",
+            slot = slot.to_string(),
+            state = slot_state(*state)
+        ),
+        R::EmptyWithRelease { slot } => {
+            t!("state-rule-empty-with-release", slot = slot.to_string())
+        }
+        R::TooManyHotfixes { slot, max } => t!(
+            "state-rule-too-many-hotfixes",
+            slot = slot.to_string(),
+            max = max.to_string()
+        ),
+        R::HotfixId { slot, id } => t!(
+            "state-rule-hotfix-id",
+            slot = slot.to_string(),
+            id = quoted(id)
+        ),
+        R::AnswerDigest(d) => t!("state-rule-answer-digest", digest = quoted(d)),
+        R::MediumId(id) => t!("state-rule-medium-id", id = quoted(id)),
+        R::ActiveNotBootable { slot, state } => t!(
+            "state-rule-active-not-bootable",
+            slot = slot.to_string(),
+            state = slot_state(*state)
+        ),
     }
 }
 

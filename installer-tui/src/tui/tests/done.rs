@@ -39,8 +39,8 @@ fn interactive_upgrade_runs_the_engine_to_done() {
         .next()
         .expect("a report")
         .expect("its entry");
-    let report = install::Report::parse(&std::fs::read(report.path()).expect("report"))
-        .expect("a report");
+    let report =
+        install::Report::parse(&std::fs::read(report.path()).expect("report")).expect("a report");
     // The report records the language of the screens.
     assert_eq!(report.language.as_deref(), Some("en"));
     key(&mut app, KeyCode::Char('l'));

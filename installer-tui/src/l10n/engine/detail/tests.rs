@@ -132,14 +132,53 @@ fn migration_failures_in_both_languages() {
 
 #[test]
 fn state_record_refusals_in_both_languages() {
-    use detect::state::StateError as S;
+    use detect::state::{Rule as R, StateError as S};
     for e in [
         S::TooLarge(70_000),
         S::NotText,
         S::UnsupportedFormat { found: 2 },
         S::Malformed("missing field `format`".into()),
-        S::Invalid("no trusted key fingerprints are recorded".into()),
+        S::Unwritable("unsupported rust type".into()),
     ] {
+        both(&e, state);
+    }
+    let (a, b) = (detect::Slot::A, detect::Slot::B);
+    let good = detect::SlotState::Good;
+    let hex = || "zz".repeat(16);
+    for rule in [
+        R::ProductId("Acme Router".into()),
+        R::MachineId(hex()),
+        R::NoTrustedKey,
+        R::TooManyTrustedKeys { count: 65, max: 64 },
+        R::TrustedKey(hex()),
+        R::TooManyRevokedKeys {
+            count: 257,
+            max: 256,
+        },
+        R::RevokedKey(hex()),
+        R::TrustedAndRevoked("ab".repeat(32)),
+        R::NoRelease {
+            slot: a,
+            state: good,
+        },
+        R::NoConfigSchema {
+            slot: b,
+            state: detect::SlotState::New,
+        },
+        R::EmptyWithRelease { slot: a },
+        R::TooManyHotfixes { slot: b, max: 256 },
+        R::HotfixId {
+            slot: a,
+            id: "hf 7".into(),
+        },
+        R::AnswerDigest(hex()),
+        R::MediumId(String::new()),
+        R::ActiveNotBootable {
+            slot: b,
+            state: detect::SlotState::Writing,
+        },
+    ] {
+        let e = S::Invalid(rule);
         both(&e, state);
     }
     assert_eq!(
