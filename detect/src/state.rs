@@ -178,7 +178,50 @@ pub enum StateError {
     Malformed(String),
     /// Fields parse but break a rule.
     #[error("state record is invalid: {0}")]
-    Invalid(String),
+    Invalid(Rule),
+    /// The record could not be written as TOML (the serializer's words).
+    #[error("state record is invalid: {0}")]
+    Unwritable(String),
+}
+
+/// A rule of the state record that a record breaks, with the values
+/// concerned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rule {
+    #[error("product id {0:?} is not a valid product id")]
+    ProductId(String),
+    #[error("machine id {0:?} is not 32 hex digits")]
+    MachineId(String),
+    #[error("no trusted key fingerprints are recorded")]
+    NoTrustedKey,
+    #[error("{count} trusted keys is more than {max}")]
+    TooManyTrustedKeys { count: usize, max: usize },
+    #[error("trusted key fingerprint {0:?} is not 64 hex digits (SHA-256)")]
+    TrustedKey(String),
+    #[error("{count} revoked keys is more than {max}")]
+    TooManyRevokedKeys { count: usize, max: usize },
+    #[error("revoked key fingerprint {0:?} is not 64 hex digits (SHA-256)")]
+    RevokedKey(String),
+    #[error("key {0} is both trusted and revoked")]
+    TrustedAndRevoked(String),
+    /// A good or new slot without its release.
+    #[error("slot {slot} is {} but names no release", state.name())]
+    NoRelease { slot: Slot, state: SlotState },
+    /// A good or new slot without its configuration schema.
+    #[error("slot {slot} is {} but names no config schema version", state.name())]
+    NoConfigSchema { slot: Slot, state: SlotState },
+    #[error("slot {slot} is empty but names a release or hotfixes")]
+    EmptyWithRelease { slot: Slot },
+    #[error("slot {slot} lists more than {max} hotfixes")]
+    TooManyHotfixes { slot: Slot, max: usize },
+    #[error("slot {slot} lists an invalid hotfix id {id:?}")]
+    HotfixId { slot: Slot, id: String },
+    #[error("the answer file digest {0:?} is not 64 hex digits (SHA-256)")]
+    AnswerDigest(String),
+    #[error("the medium id {0:?} is not 1 to 64 printable characters")]
+    MediumId(String),
+    #[error("active slot {slot} is {}, not a bootable slot", state.name())]
+    ActiveNotBootable { slot: Slot, state: SlotState },
 }
 
 impl StateRecord {
@@ -219,110 +262,97 @@ impl StateRecord {
     /// the engine cannot write one detection would refuse.
     pub fn to_toml(&self) -> Result<String, StateError> {
         self.validate()?;
-        toml::to_string_pretty(self).map_err(|e| StateError::Invalid(e.to_string()))
+        toml::to_string_pretty(self).map_err(|e| StateError::Unwritable(e.to_string()))
     }
 
     /// Check the rules the type system does not.
     pub fn validate(&self) -> Result<(), StateError> {
-        let bad = |m: String| Err(StateError::Invalid(m));
+        let bad = |rule: Rule| Err(StateError::Invalid(rule));
         if self.format != STATE_FORMAT {
             return Err(StateError::UnsupportedFormat {
                 found: i64::from(self.format),
             });
         }
         if !is_product_id(&self.product) {
-            return bad(format!(
-                "product id {:?} is not a valid product id",
-                self.product
-            ));
+            return bad(Rule::ProductId(self.product.clone()));
         }
         if !is_hex(&self.machine_id, 32) {
-            return bad(format!(
-                "machine id {:?} is not 32 hex digits",
-                self.machine_id
-            ));
+            return bad(Rule::MachineId(self.machine_id.clone()));
         }
         if self.trusted_keys.is_empty() {
-            return bad("no trusted key fingerprints are recorded".into());
+            return bad(Rule::NoTrustedKey);
         }
         if self.trusted_keys.len() > MAX_KEYS {
-            return bad(format!(
-                "{} trusted keys is more than {MAX_KEYS}",
-                self.trusted_keys.len()
-            ));
+            return bad(Rule::TooManyTrustedKeys {
+                count: self.trusted_keys.len(),
+                max: MAX_KEYS,
+            });
         }
         if let Some(k) = self.trusted_keys.iter().find(|k| !is_hex(k, 64)) {
-            return bad(format!(
-                "trusted key fingerprint {k:?} is not 64 hex digits (SHA-256)"
-            ));
+            return bad(Rule::TrustedKey(k.clone()));
         }
         if self.revoked_keys.len() > MAX_REVOKED {
-            return bad(format!(
-                "{} revoked keys is more than {MAX_REVOKED}",
-                self.revoked_keys.len()
-            ));
+            return bad(Rule::TooManyRevokedKeys {
+                count: self.revoked_keys.len(),
+                max: MAX_REVOKED,
+            });
         }
         if let Some(k) = self.revoked_keys.iter().find(|k| !is_hex(k, 64)) {
-            return bad(format!(
-                "revoked key fingerprint {k:?} is not 64 hex digits (SHA-256)"
-            ));
+            return bad(Rule::RevokedKey(k.clone()));
         }
         if let Some(k) = self
             .trusted_keys
             .iter()
             .find(|k| self.revoked_keys.contains(k))
         {
-            return bad(format!("key {k} is both trusted and revoked"));
+            return bad(Rule::TrustedAndRevoked(k.clone()));
         }
         for slot in Slot::ALL {
             let r = self.slots.get(slot);
-            let name = format!("slot {slot}");
-            match r.state {
+            let state = r.state;
+            match state {
                 SlotState::Good | SlotState::New => {
                     if r.release.is_none() {
-                        return bad(format!("{name} is {} but names no release", r.state.name()));
+                        return bad(Rule::NoRelease { slot, state });
                     }
                     if r.config_schema.is_none() {
-                        return bad(format!(
-                            "{name} is {} but names no config schema version",
-                            r.state.name()
-                        ));
+                        return bad(Rule::NoConfigSchema { slot, state });
                     }
                 }
                 SlotState::Empty => {
                     if r.release.is_some() || !r.hotfixes.is_empty() {
-                        return bad(format!("{name} is empty but names a release or hotfixes"));
+                        return bad(Rule::EmptyWithRelease { slot });
                     }
                 }
                 SlotState::Writing => {}
             }
             if r.hotfixes.len() > MAX_HOTFIXES {
-                return bad(format!("{name} lists more than {MAX_HOTFIXES} hotfixes"));
+                return bad(Rule::TooManyHotfixes {
+                    slot,
+                    max: MAX_HOTFIXES,
+                });
             }
             if let Some(h) = r.hotfixes.iter().find(|h| !is_hotfix_id(h)) {
-                return bad(format!("{name} lists an invalid hotfix id {h:?}"));
+                return bad(Rule::HotfixId {
+                    slot,
+                    id: h.clone(),
+                });
             }
         }
         if let Some(run) = &self.unattended {
             if !is_hex(&run.answer_sha256, 64) {
-                return bad(format!(
-                    "the answer file digest {:?} is not 64 hex digits (SHA-256)",
-                    run.answer_sha256
-                ));
+                return bad(Rule::AnswerDigest(run.answer_sha256.clone()));
             }
             if let Some(m) = run.medium.as_deref().filter(|m| !is_hotfix_id(m)) {
-                return bad(format!(
-                    "the medium id {m:?} is not 1 to 64 printable characters"
-                ));
+                return bad(Rule::MediumId(m.to_string()));
             }
         }
         let active = self.slots.get(self.active);
         if !matches!(active.state, SlotState::Good | SlotState::New) {
-            return bad(format!(
-                "active slot {} is {}, not a bootable slot",
-                self.active,
-                active.state.name()
-            ));
+            return bad(Rule::ActiveNotBootable {
+                slot: self.active,
+                state: active.state,
+            });
         }
         Ok(())
     }

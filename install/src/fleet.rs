@@ -102,6 +102,11 @@ pub struct MachineStatus {
     pub when: String,
     /// Why it failed, was cancelled or is pending.
     pub reason: Option<String>,
+    /// The failure's stable code (`read-back`, `disk-full`...), when the
+    /// report records one.
+    pub error_code: Option<String>,
+    /// The language the installer's screens spoke, when recorded.
+    pub language: Option<String>,
     /// The medium it came from.
     pub medium: Option<String>,
     /// The installer that did it.
@@ -288,6 +293,8 @@ fn status_of(r: &Report, at: &str) -> MachineStatus {
             &r.finished
         }),
         reason: opt(reason),
+        error_code: opt(r.error_code.clone()),
+        language: opt(r.language.clone()),
         medium: opt(r.medium.clone()),
         installer_version: opt(r.installer_version.clone()),
         signer: opt(r.signer.clone()),

@@ -67,6 +67,10 @@ pub struct ReportContext {
     pub disk_serial: Option<String>,
     /// The installer's log, whose end the report carries.
     pub log: Option<PathBuf>,
+    /// The language the technician read the installer in (`en`, `fr`),
+    /// set by the front end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 impl ReportContext {
@@ -77,6 +81,7 @@ impl ReportContext {
             disk_model: target.report.model.clone(),
             disk_serial: target.report.serial.clone(),
             log: choice.log.clone(),
+            language: None,
         }
     }
 }
@@ -168,6 +173,12 @@ pub struct Report {
     /// written before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
+    /// The language the installer's screens spoke during the run (`en`,
+    /// `fr`): the reports stay in English, the technician may not have
+    /// read it. Absent from reports of runs without screens and from
+    /// reports written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// Where copies of this report were written.
     pub saved_to: Vec<String>,
     /// The end of the installer's log when the report was written, at most
@@ -231,6 +242,7 @@ impl Report {
             result: Outcome::Failed,
             error: None,
             error_code: None,
+            language: plan.report_context.language.clone(),
             saved_to: Vec::new(),
             log: None,
             log_skipped: 0,
@@ -406,6 +418,20 @@ mod tests {
         );
         assert_eq!((r.log.as_deref(), r.log_skipped), (None, 0));
         assert_eq!(r.error_code, None);
+        assert_eq!(r.language, None);
+    }
+
+    #[test]
+    fn the_language_of_the_screens_is_recorded_when_known() {
+        let mut r = Report::parse(WRITTEN.as_bytes()).expect("a report");
+        let json = serde_json::to_vec_pretty(&r).expect("JSON");
+        let value: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+        assert!(value.get("language").is_none(), "no language, no field");
+        r.language = Some("fr".into());
+        let json = serde_json::to_vec_pretty(&r).expect("JSON");
+        let value: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+        assert_eq!(value["language"], "fr");
+        assert_eq!(Report::parse(&json).expect("read back"), r);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context};
+
 use detect::io::Slice;
 use medium::iso::{Iso, IsoFile};
 use medium::stick::{self, Stick};
@@ -50,15 +51,19 @@ pub type CheckProgress<'a> = &'a mut dyn FnMut(u64, u64);
 
 impl BootMedium {
     /// Open the medium at `path`: a directory, an ISO or a stick.
-    pub fn open(path: &Path) -> anyhow::Result<BootMedium> {
+    pub fn open(path: &Path) -> Result<BootMedium, OpenError> {
         if path.is_dir() {
             return open_dir(path);
         }
-        let mut f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let mut f = File::open(path).map_err(|source| OpenError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         if let Ok(mut iso) = Iso::open(&mut f) {
-            let info = iso
-                .medium_info()
-                .with_context(|| format!("reading the medium description on {}", path.display()))?;
+            let info = iso.medium_info().map_err(|source| OpenError::Description {
+                path: path.to_path_buf(),
+                source,
+            })?;
             return Ok(BootMedium {
                 path: path.to_path_buf(),
                 kind: Kind::Iso,
@@ -66,12 +71,11 @@ impl BootMedium {
                 info: Some(info),
             });
         }
-        let info = with_stick(path, false, |s| Ok(s.info()?)).with_context(|| {
-            format!(
-                "{} is neither a Ferry ISO nor a Ferry stick",
-                path.display()
-            )
-        })?;
+        let info =
+            with_stick(path, false, |s| Ok(s.info()?)).map_err(|error| OpenError::NotFerry {
+                path: path.to_path_buf(),
+                error,
+            })?;
         Ok(BootMedium {
             path: path.to_path_buf(),
             kind: Kind::Stick,
@@ -258,12 +262,15 @@ impl BootMedium {
         &self,
         trust: &payload::TrustStore,
         progress: CheckProgress<'_>,
-    ) -> anyhow::Result<Checked> {
+    ) -> Result<Checked, CheckError> {
         if self.kind == Kind::Iso {
-            let f = File::open(&self.path)?;
+            let f = File::open(&self.path).map_err(|source| CheckError::Open {
+                path: self.path.clone(),
+                source,
+            })?;
             let report = medium::checksum::check(BufReader::with_capacity(1 << 20, f), progress)?;
             if !report.ok() {
-                bail!("the medium's checksum does not match: it is damaged or was written badly");
+                return Err(CheckError::ChecksumMismatch);
             }
             return Ok(Checked::Iso {
                 bytes: report.bytes,
@@ -285,25 +292,76 @@ impl BootMedium {
         let mut done = 0u64;
         let several = self.payloads.len() > 1;
         for name in &self.payloads {
-            done = self.with_payload(name, |r| -> anyhow::Result<u64> {
-                let mut counted = Counted {
-                    inner: r,
-                    done,
-                    total,
-                    progress: &mut *progress,
-                };
-                let checked = payload::PayloadReader::open(&mut counted, trust)
-                    .and_then(|p| p.verify_rest(|_| {}));
-                match checked {
-                    Err(e) if several => Err(anyhow!(e).context(format!("checking {name}"))),
-                    other => other.map(|_| counted.done).map_err(Into::into),
-                }
-            })??;
+            let named = || several.then(|| name.clone());
+            done = self
+                .with_payload(name, |r| -> Result<u64, payload::Error> {
+                    let mut counted = Counted {
+                        inner: r,
+                        done,
+                        total,
+                        progress: &mut *progress,
+                    };
+                    payload::PayloadReader::open(&mut counted, trust)
+                        .and_then(|p| p.verify_rest(|_| {}))?;
+                    Ok(counted.done)
+                })
+                .map_err(|error| CheckError::Unreadable {
+                    name: named(),
+                    error,
+                })?
+                .map_err(|source| CheckError::Payload {
+                    name: named(),
+                    source: Box::new(install::Error::Payload(source)),
+                })?;
         }
         Ok(Checked::Payloads {
             count: self.payloads.len(),
             bytes: done,
         })
+    }
+}
+
+/// Why a check of the whole medium failed: the medium cannot be used. The
+/// English `Display` is the log's; the Check screen says it in its
+/// language ([`CheckError::sentence`]).
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// The image or drive could not be opened.
+    #[error("opening {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The ISO could not be read through (no volume descriptor, a read
+    /// error, shorter than its volume).
+    #[error(transparent)]
+    Iso(#[from] medium::Error),
+    /// The ISO was read whole and its embedded checksum does not match.
+    #[error("the medium's checksum does not match: it is damaged or was written badly")]
+    ChecksumMismatch,
+    /// A payload file could not be opened on the medium.
+    #[error("{}{error:#}", name.as_deref().map(|n| format!("checking {n}: ")).unwrap_or_default())]
+    Unreadable {
+        /// The payload's name, when the medium has several.
+        name: Option<String>,
+        error: anyhow::Error,
+    },
+    /// A payload does not verify: its signature, a chunk's digest, its
+    /// container.
+    #[error("{}{source}", name.as_deref().map(|n| format!("checking {n}: ")).unwrap_or_default())]
+    Payload {
+        /// The payload's name, when the medium has several.
+        name: Option<String>,
+        /// Always [`install::Error::Payload`]: the engine's words for it.
+        source: Box<install::Error>,
+    },
+}
+
+impl CheckError {
+    /// The sentence the Check screen shows, in this thread's language.
+    pub fn sentence(&self) -> String {
+        crate::l10n::engine::check_error(self)
     }
 }
 
@@ -335,10 +393,15 @@ impl Checked {
     }
 }
 
-fn open_dir(path: &Path) -> anyhow::Result<BootMedium> {
+fn open_dir(path: &Path) -> Result<BootMedium, OpenError> {
     let dir = path.join(PAYLOAD_DIR);
     let info = match std::fs::read_to_string(path.join(medium::INFO_PATH)) {
-        Ok(text) => Some(MediumInfo::parse(&text)?),
+        Ok(text) => Some(
+            MediumInfo::parse(&text).map_err(|source| OpenError::Description {
+                path: path.to_path_buf(),
+                source,
+            })?,
+        ),
         Err(_) => None,
     };
     let payloads = match &info {
@@ -347,7 +410,10 @@ fn open_dir(path: &Path) -> anyhow::Result<BootMedium> {
             // Every `*.upg`: which is for what is read from their signed
             // manifests when they are loaded.
             let mut upg: Vec<String> = std::fs::read_dir(&dir)
-                .with_context(|| format!("reading {}", dir.display()))?
+                .map_err(|source| OpenError::Open {
+                    path: dir.clone(),
+                    source,
+                })?
                 .filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .filter(|n| n.ends_with(".upg"))
@@ -355,14 +421,13 @@ fn open_dir(path: &Path) -> anyhow::Result<BootMedium> {
                 .collect();
             upg.sort();
             if upg.is_empty() {
-                bail!("{} holds no payload (*.upg)", dir.display());
+                return Err(OpenError::NoPayload { dir });
             }
             if upg.len() > medium::MAX_PAYLOADS {
-                bail!(
-                    "{} holds more than {} payloads",
-                    dir.display(),
-                    medium::MAX_PAYLOADS
-                );
+                return Err(OpenError::TooManyPayloads {
+                    dir,
+                    max: medium::MAX_PAYLOADS,
+                });
             }
             upg
         }
@@ -373,6 +438,66 @@ fn open_dir(path: &Path) -> anyhow::Result<BootMedium> {
         info,
         payloads,
     })
+}
+
+/// Why a medium cannot be opened: the English `Display` is the log's; the
+/// console says it in the chosen language ([`OpenError::sentence`]).
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The image, device or directory could not be opened.
+    #[error("opening {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Its `ferry/medium.toml` cannot be read.
+    #[error("reading the medium description on {}: {source}", path.display())]
+    Description {
+        path: PathBuf,
+        #[source]
+        source: medium::Error,
+    },
+    /// Neither an ISO nor a stick: what reading it as a stick found.
+    #[error("{} is neither a Ferry ISO nor a Ferry stick: {error:#}", path.display())]
+    NotFerry { path: PathBuf, error: anyhow::Error },
+    /// A directory without a payload.
+    #[error("{} holds no payload (*.upg)", dir.display())]
+    NoPayload { dir: PathBuf },
+    /// A directory with more payloads than a medium carries.
+    #[error("{} holds more than {max} payloads", dir.display())]
+    TooManyPayloads { dir: PathBuf, max: usize },
+}
+
+impl OpenError {
+    /// The sentence the console shows, in this thread's language.
+    pub fn sentence(&self) -> String {
+        let shown = |p: &Path| p.display().to_string();
+        match self {
+            OpenError::Open { path, source } => t!(
+                "medium-open-failed",
+                path = shown(path),
+                detail = source.to_string()
+            ),
+            OpenError::Description { path, source } => t!(
+                "medium-open-description",
+                path = shown(path),
+                detail = crate::l10n::engine::medium(source)
+            ),
+            // What reading it as a stick found: the medium code's words.
+            OpenError::NotFerry { path, error } => t!(
+                "medium-open-not-ferry",
+                path = shown(path),
+                detail = format!("{error:#}")
+            ),
+            OpenError::NoPayload { dir } => t!("medium-open-no-payload", dir = shown(dir)),
+            OpenError::TooManyPayloads { dir, max } => t!(
+                "medium-open-too-many-payloads",
+                dir = shown(dir),
+                max = max.to_string()
+            ),
+        }
+    }
 }
 
 fn with_stick<T>(

@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use install::PartitionSizes;
 use std::path::PathBuf;
 
-use crate::l10n::Lang;
+use crate::l10n::{t, Lang};
 
 /// Ferry installer: upgrade or reinstall this machine from the boot medium.
 ///
@@ -203,16 +203,18 @@ pub struct ApplyArgs {
     pub report_dir: Option<PathBuf>,
 }
 
-/// `--layout-mib ESP,ROOT,CONFIG,MIN_DATA`: four sizes in MiB.
+/// `--lang CODE`: a language the installer speaks. The refusal is in the
+/// language of `ferry.lang=` (set before the command line is read).
 fn parse_lang(code: &str) -> Result<Lang, String> {
     Lang::from_code(code).ok_or_else(|| {
         let known: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
-        format!("{code}: the installer speaks {}", known.join(", "))
+        t!("cli-lang-unknown", code = code, known = known.join(", "))
     })
 }
 
+/// `--layout-mib ESP,ROOT,CONFIG,MIN_DATA`: four sizes in MiB.
 fn parse_layout(l: &str) -> Result<PartitionSizes, String> {
-    let expected = || format!("{l}: four sizes in MiB expected (ESP,ROOT,CONFIG,MIN_DATA)");
+    let expected = || t!("cli-layout-expected", layout = l);
     let mib: Vec<u64> = l
         .split(',')
         .map(|v| {

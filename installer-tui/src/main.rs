@@ -15,6 +15,10 @@ use clap::Parser;
 use cli::{Cmd, Command};
 
 fn main() -> anyhow::Result<()> {
+    // The language of ferry.lang= (English without it) before anything is
+    // said: a refused option, a medium not found. `--lang` and an answer
+    // file's language come later, for the screens.
+    l10n::set(boot_medium::boot_lang());
     let cmd = Cmd::parse();
     match cmd.command {
         None => tui_cmd::run(cmd.tui),

@@ -5,10 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
 use payload::TrustStore;
 
-use crate::boot_medium::BootMedium;
+use crate::boot_medium::{BootMedium, OpenError};
 use crate::cli::TuiArgs;
 use crate::l10n::{self, t, Lang};
 use crate::tui::context::{Exit, Setup};
@@ -56,10 +55,61 @@ pub fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Run the interactive installer and exit with its code.
+/// Why the installer could not start its screens. Printed on the console
+/// in the chosen language ([`StartError::sentence`]); the English
+/// `Display` is the same sentence in English.
+#[derive(Debug)]
+pub enum StartError {
+    /// The machine's drives could not be listed (`/sys/block`).
+    Drives(std::io::Error),
+    /// The boot medium was not found, or several drives could be it.
+    BootMedium(medium::Error),
+    /// The medium given with `--medium` cannot be used.
+    Medium(OpenError),
+    /// No key to trust in `dir`, nor given with `--trust`.
+    NoKey { dir: &'static str },
+    /// A key to trust cannot be read.
+    Keys(payload::Error),
+    /// The screens could not start on this terminal.
+    Screens(anyhow::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&l10n::in_english(|| self.sentence()))
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl StartError {
+    /// The sentence the console shows, in this thread's language.
+    pub fn sentence(&self) -> String {
+        match self {
+            StartError::Drives(e) => t!("console-drives", detail = e.to_string()),
+            StartError::BootMedium(e) => l10n::engine::medium(e),
+            StartError::Medium(e) => e.sentence(),
+            StartError::NoKey { dir } => t!("console-no-key", dir = *dir),
+            // The key file's problem, in the key reader's words.
+            StartError::Keys(e) => t!("console-keys", detail = e.to_string()),
+            // What the terminal refused, with the system's message.
+            StartError::Screens(e) => t!("console-screens", detail = format!("{e:#}")),
+        }
+    }
+}
+
+/// Run the interactive installer and exit with its code. A failure to
+/// start is said on the console in the chosen language (exit code 1).
 pub fn run(args: TuiArgs) -> anyhow::Result<()> {
-    let setup = setup(&args)?;
-    let exit = crate::tui::run(setup)?;
+    let started =
+        setup(&args).and_then(|setup| crate::tui::run(setup).map_err(StartError::Screens));
+    let exit = match started {
+        Ok(exit) => exit,
+        Err(e) => {
+            eprintln!("{}", t!("console-failed", error = e.sentence()));
+            std::process::exit(1);
+        }
+    };
     let code = exit_code(exit);
     if args.medium.is_some() && exit != Exit::Quit {
         eprintln!(
@@ -74,14 +124,15 @@ pub fn run(args: TuiArgs) -> anyhow::Result<()> {
     std::process::exit(code);
 }
 
-fn trust(paths: &[PathBuf]) -> anyhow::Result<TrustStore> {
+fn trust(paths: &[PathBuf]) -> Result<TrustStore, StartError> {
     let trust = if paths.is_empty() {
-        TrustStore::load_dir(Path::new(KEYS_DIR))?
+        TrustStore::load_dir(Path::new(KEYS_DIR))
     } else {
-        TrustStore::load(paths)?
-    };
+        TrustStore::load(paths)
+    }
+    .map_err(StartError::Keys)?;
     if trust.is_empty() {
-        bail!("{}", t!("console-no-key", dir = KEYS_DIR));
+        return Err(StartError::NoKey { dir: KEYS_DIR });
     }
     Ok(trust)
 }
@@ -93,17 +144,14 @@ const MEDIUM_WAIT_SECS: u64 = 60;
 
 /// `find_medium`, retried until the medium appears or `secs` have passed.
 /// Two media that could each be the boot medium end the wait at once.
-fn wait_for_medium(id: Option<&str>, secs: u64) -> anyhow::Result<BootMedium> {
+fn wait_for_medium(id: Option<&str>, secs: u64) -> Result<BootMedium, StartError> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
     let mut said = false;
     loop {
         match find_medium(id) {
             Ok(m) => return Ok(m),
             Err(e) if std::time::Instant::now() >= deadline => return Err(e),
-            Err(e)
-                if e.downcast_ref::<medium::Error>()
-                    .is_some_and(|e| matches!(e, medium::Error::SeveralBootMedia { .. })) =>
-            {
+            Err(e @ StartError::BootMedium(medium::Error::SeveralBootMedia { .. })) => {
                 return Err(e)
             }
             Err(_) => {
@@ -118,17 +166,17 @@ fn wait_for_medium(id: Option<&str>, secs: u64) -> anyhow::Result<BootMedium> {
 }
 
 /// Find the boot medium among the machine's drives ([`BootMedium::find`]).
-fn find_medium(id: Option<&str>) -> anyhow::Result<BootMedium> {
+fn find_medium(id: Option<&str>) -> Result<BootMedium, StartError> {
     let devices = detect::enumerate_with(&detect::EnumerateOptions {
         cd_drives: true,
         ..Default::default()
     })
-    .context("listing the machine's drives")?;
-    Ok(BootMedium::find(&devices, id)?)
+    .map_err(StartError::Drives)?;
+    BootMedium::find(&devices, id).map_err(StartError::BootMedium)
 }
 
 /// Work out what the installer runs on.
-pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
+pub fn setup(args: &TuiArgs) -> Result<Setup, StartError> {
     let boot = args.medium.is_none();
     let cmdline = if boot {
         std::fs::read_to_string("/proc/cmdline").unwrap_or_default()
@@ -141,7 +189,7 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
     let (lang, lang_unknown) = language(args.lang, param(&params, "ferry.lang"));
     l10n::set(lang);
     let medium = match &args.medium {
-        Some(p) => BootMedium::open(p)?,
+        Some(p) => BootMedium::open(p).map_err(StartError::Medium)?,
         None => wait_for_medium(
             param(&params, "ferry.medium"),
             param(&params, "ferry.medium-wait")
@@ -153,7 +201,7 @@ pub fn setup(args: &TuiArgs) -> anyhow::Result<Setup> {
         args.disks.clone()
     } else if boot {
         let exclude: Vec<PathBuf> = medium.device().map(Path::to_path_buf).into_iter().collect();
-        detect::enumerate(&exclude).context("listing the machine's disks")?
+        detect::enumerate(&exclude).map_err(StartError::Drives)?
     } else {
         Vec::new()
     };
@@ -249,6 +297,36 @@ mod tests {
         // The engine's list of answer-file languages is the catalogs'.
         let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
         assert_eq!(codes, install::answers::LANGUAGES);
+    }
+
+    #[test]
+    fn a_failed_start_is_said_in_the_chosen_language() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::create_dir(dir.path().join(medium::PAYLOAD_DIR)).expect("ferry/");
+        let Err(e) = BootMedium::open(dir.path()).map_err(StartError::Medium) else {
+            panic!("a medium without a payload opens");
+        };
+        let ferry = dir.path().join(medium::PAYLOAD_DIR).display().to_string();
+        assert_eq!(e.to_string(), format!("{ferry} holds no payload (*.upg)"));
+        l10n::set(Lang::Fr);
+        let fr = e.sentence();
+        let none = StartError::BootMedium(medium::Error::BootMediumNotFound {
+            id: Some("0123456789abcdef".into()),
+            others: Vec::new(),
+        })
+        .sentence();
+        let no_key = StartError::NoKey { dir: KEYS_DIR }.sentence();
+        l10n::set(Lang::En);
+        assert_eq!(fr, format!("{ferry} ne contient aucun paquet (*.upg)"));
+        assert_eq!(
+            none,
+            "le support de démarrage (identifiant 0123456789abcdef) est introuvable : le DVD \
+             ou la clé est-il toujours en place ?"
+        );
+        assert!(no_key.starts_with("aucune clé de confiance"), "{no_key}");
+        // The log's English is the engine's own.
+        let e = StartError::BootMedium(medium::Error::NoChecksum);
+        assert_eq!(e.to_string(), medium::Error::NoChecksum.to_string());
     }
 
     #[test]

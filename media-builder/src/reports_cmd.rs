@@ -164,8 +164,8 @@ fn from_stick(path: &Path, fleet: &mut Fleet, budget: &mut usize) -> Result<()> 
 }
 
 /// The columns of the text summary.
-const HEADER: [&str; 8] = [
-    "MACHINE", "MODEL", "SERIAL", "DISK", "VERSION", "STATUS", "WHEN", "REASON",
+const HEADER: [&str; 9] = [
+    "MACHINE", "MODEL", "SERIAL", "DISK", "VERSION", "STATUS", "WHEN", "CODE", "REASON",
 ];
 
 /// One aligned line per machine, then a count per status.
@@ -173,7 +173,7 @@ pub fn text(machines: &[MachineStatus]) -> String {
     if machines.is_empty() {
         return "No reports found.\n".into();
     }
-    let rows: Vec<[String; 8]> = machines
+    let rows: Vec<[String; 9]> = machines
         .iter()
         .map(|m| {
             let model = [m.vendor.as_deref(), m.model.as_deref()]
@@ -192,6 +192,7 @@ pub fn text(machines: &[MachineStatus]) -> String {
                 },
                 m.status.name().to_string(),
                 m.when.clone(),
+                dash(m.error_code.as_deref().unwrap_or_default()),
                 m.reason.clone().unwrap_or_default(),
             ]
         })
@@ -264,6 +265,8 @@ pub fn csv(machines: &[MachineStatus]) -> String {
         "status",
         "when",
         "reason",
+        "error_code",
+        "language",
         "medium",
         "installer_version",
         "signer",
@@ -288,6 +291,8 @@ pub fn csv(machines: &[MachineStatus]) -> String {
             m.status.name().to_string(),
             m.when.clone(),
             o(&m.reason),
+            o(&m.error_code),
+            o(&m.language),
             o(&m.medium),
             o(&m.installer_version),
             o(&m.signer),

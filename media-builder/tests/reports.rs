@@ -69,7 +69,11 @@ impl Site {
             vendor: Some("QEMU".into()),
             model: Some("Standard PC".into()),
         });
-        let plan = install::plan(&inspect(&disk), &open(&self.upg, &self.trust), &c).expect("plan");
+        let mut plan =
+            install::plan(&inspect(&disk), &open(&self.upg, &self.trust), &c).expect("plan");
+        // The installer records the language of its screens; SN-2's
+        // technician read French.
+        plan.report_context.language = (serial == "SN-2").then(|| "fr".to_string());
         let mut dev = DiskFile::open(&disk).expect("disk");
         let upg = self.upg.clone();
         let file = move || {
@@ -141,6 +145,10 @@ fn a_stick_after_several_runs_shows_each_machine_once() {
     assert!(row("SN-2").contains("the payload"), "{text}");
     assert!(row("SN-3").contains("Pending"), "{text}");
     assert!(row("SN-3").contains("never finished"), "{text}");
+    // The failure's code in its column, a dash where there is none.
+    let code = lines[0].find("CODE").expect("CODE");
+    assert!(row("SN-2")[code..].starts_with("payload-"), "{text}");
+    assert!(row("SN-3")[code..].starts_with("- "), "{text}");
     assert!(
         text.contains("3 machines: 1 Installed, 1 Failed, 1 Pending"),
         "{text}"
@@ -169,6 +177,12 @@ fn a_stick_after_several_runs_shows_each_machine_once() {
         "{csv}"
     );
     assert!(rows[1].contains(",2,"), "two runs of SN-1: {csv}");
+    assert!(
+        rows[0].contains(",status,when,reason,error_code,language,medium,"),
+        "{csv}"
+    );
+    assert!(rows[2].contains(",payload-"), "{csv}");
+    assert!(rows[2].contains(",fr,"), "{csv}");
 
     let json: serde_json::Value =
         serde_json::from_str(&reports(&["--json", stick.to_str().expect("path")])).expect("JSON");
@@ -179,6 +193,12 @@ fn a_stick_after_several_runs_shows_each_machine_once() {
         .map(|m| m["status"].as_str().expect("status"))
         .collect();
     assert_eq!(statuses, ["Installed", "Failed", "Pending"]);
+    let machines = json["machines"].as_array().expect("machines");
+    assert_eq!(machines[0]["error_code"], serde_json::Value::Null);
+    assert!(machines[1]["error_code"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("payload-")));
+    assert_eq!(machines[1]["language"], "fr");
 
     // A directory of copies: the stick's reports, one that is not a
     // report, and the stick itself beside them, read together.

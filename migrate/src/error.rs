@@ -9,7 +9,6 @@ use crate::value::ValueType;
 /// is returned: `plan` is pure and `apply` writes into a fresh directory that
 /// only takes the target's place once every file is complete.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// The migration set is larger than any real one could be.
     #[error("migrations.toml is {size} bytes, more than the {limit} bytes allowed")]
@@ -74,7 +73,6 @@ pub struct Failure {
 
 /// Why a step could not apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Reason {
     /// The step requires the key and it is not there.
     Missing,

@@ -118,8 +118,8 @@ pub enum Refusal {
         medium: Option<String>,
     },
     /// An install (not a wipe) on a disk that holds something else.
-    #[error("the disk is not empty ({summary}); only a wipe installs on it")]
-    NotBlank { summary: String },
+    #[error("the disk is not empty ({found}); only a wipe installs on it")]
+    NotBlank { found: detect::Foreign },
     /// An install (not a wipe) on a disk that cannot be read.
     #[error("the disk holds something unreadable ({reason}); only a wipe installs on it")]
     Unreadable { reason: String },

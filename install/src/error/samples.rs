@@ -60,7 +60,7 @@ pub fn refusals() -> Vec<Refusal> {
             medium: Some("2026-11-30-a".into()),
         },
         Refusal::NotBlank {
-            summary: "an ext4 file system".into(),
+            found: detect::samples::foreign().remove(0),
         },
         Refusal::Unreadable {
             reason: "the GPT header checksum is wrong".into(),

@@ -39,7 +39,7 @@ pub(super) fn plan_fresh(
             Content::Ferry(_) => return Err(Refusal::AlreadyInstalled),
             Content::Foreign { found, .. } => {
                 return Err(Refusal::NotBlank {
-                    summary: found.to_string(),
+                    found: found.clone(),
                 })
             }
             Content::Unreadable { reason } => {

@@ -111,12 +111,16 @@ macro_rules! catalog {
                 "detect.ftl",
                 include_str!(concat!("../../locales/", $lang, "/detect.ftl")),
             ),
+            (
+                "details.ftl",
+                include_str!(concat!("../../locales/", $lang, "/details.ftl")),
+            ),
         ]
     };
 }
 
 /// The catalog files of `lang`: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 5] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 6] {
     match lang {
         Lang::En => catalog!("en"),
         Lang::Fr => catalog!("fr"),

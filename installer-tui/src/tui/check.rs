@@ -1,6 +1,7 @@
 //! Check this medium: read all of it and compare with its checksums.
 
 use crate::l10n::t;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -10,6 +11,7 @@ use ratatui::Frame;
 
 use super::context::{Component, Context, Go};
 use super::widgets::{bar, clock, text};
+use crate::boot_medium::{CheckError, Checked};
 use crate::l10n::{decimal, size};
 
 /// The Check this medium screen.
@@ -19,7 +21,7 @@ pub struct CheckState {
     pub done: u64,
     pub total: u64,
     /// What the check found, once it is over.
-    pub result: Option<Result<crate::boot_medium::Checked, String>>,
+    pub result: Option<Result<Checked, Arc<CheckError>>>,
     pub started: Option<Instant>,
 }
 
@@ -80,7 +82,7 @@ impl Component for CheckState {
             }
             Some(Err(e)) => {
                 lines.push(Line::from(t!("check-failed")));
-                lines.push(Line::from(e.clone()));
+                lines.push(Line::from(e.sentence()));
                 lines.push(Line::from(t!("check-failed-advice")));
                 t!("hints-enter-back")
             }

@@ -45,7 +45,7 @@ pub enum Msg {
     /// Bytes of the medium checked.
     CheckProgress(u64, u64),
     /// The medium check finished.
-    Checked(Result<crate::boot_medium::Checked, String>),
+    Checked(Result<crate::boot_medium::Checked, std::sync::Arc<crate::boot_medium::CheckError>>),
     /// Whether the other console's installer is writing now.
     OtherBusy(bool),
     /// The keyboard layout was set, or why not.

@@ -64,7 +64,9 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                 let _ = tx.send(Msg::Inspected(r));
             }));
         }
-        Command::Apply(plan, cancel, continues) => {
+        Command::Apply(mut plan, cancel, continues) => {
+            // The report records the language the technician read.
+            plan.report_context.language = Some(lang.code().to_string());
             thread(Box::new(move || {
                 apply(&setup, &plan, cancel, continues, &tx)
             }));
@@ -81,7 +83,7 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                 let r = setup
                     .medium
                     .check(&setup.trust, &mut progress)
-                    .map_err(|e| format!("{e:#}"));
+                    .map_err(std::sync::Arc::new);
                 let _ = tx.send(Msg::Checked(r));
             }));
         }

@@ -3,7 +3,7 @@
 use install::doing::{Act, Object};
 use install::{DiskChange, Doing};
 
-use super::refusal;
+use super::{detail, refusal};
 use super::{io_error, keys};
 use crate::l10n::t;
 use crate::tui::failure::{InspectError, LoadError, RunError};
@@ -205,7 +205,7 @@ pub fn error(e: &install::Error) -> String {
         E::Payload(p) => payload_error(p),
         E::Refused(r) => refusal(r),
         E::DiskChanged(c) => t!("error-disk-changed", change = disk_change(c)),
-        E::Window(w) => t!("error-write-outside-partition", detail = w.to_string()),
+        E::Window(w) => t!("error-write-outside-partition", detail = detail::window(w)),
         E::PayloadChanged { planned, found } => t!(
             "error-payload-changed",
             planned = planned.as_str(),
@@ -217,17 +217,17 @@ pub fn error(e: &install::Error) -> String {
             start = start.to_string(),
             end = end.to_string()
         ),
-        E::Migrations(m) => t!("error-payload-migrations", detail = m.to_string()),
+        E::Migrations(m) => t!("error-payload-migrations", detail = detail::migrate(m)),
         E::DefaultConfig { component, source } => t!(
             "error-payload-default-config",
             component = component.as_str(),
-            detail = source.to_string()
+            detail = detail::migrate(source)
         ),
-        E::State(s) => t!("error-state-record", detail = s.to_string()),
+        E::State(s) => t!("error-state-record", detail = detail::state(s)),
         E::Fat { partition, source } => t!(
             "error-file-system",
             partition = *partition,
-            detail = source.to_string()
+            detail = detail::fat(source)
         ),
         E::ReadBackIncomplete { what, at } => t!(
             "error-read-back-incomplete",

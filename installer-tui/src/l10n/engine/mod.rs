@@ -10,21 +10,23 @@
 //!
 //! What the engine was doing when an I/O error came, why a payload's
 //! signature is refused and what a newer payload asks for are typed facts
-//! too, said with `doing.ftl`. Some facts are English text made elsewhere
-//! and are shown as they are, after a translated sentence: the summary of
-//! a foreign disk an install refuses or erases (the engine keeps it as
-//! text), a damaged partition table's problems in a refusal, the
-//! configuration tools' findings (migrate), the state record's and file
-//! system checks' findings, a vendor's upgrade hint. The operating
-//! system's own error message is kept as it is.
+//! too, said with `doing.ftl`; the typed errors the engine's sentences
+//! nest (a migration's, the state record's, a FAT file system's, a write
+//! kept in its partition, the installer's medium) are said by `detail`
+//! with `details.ftl`. Some facts are English text made elsewhere and are
+//! shown as they are, after a translated sentence: a parser's account of
+//! a document (TOML), a vendor's upgrade hint. The operating system's own
+//! error message is kept as it is.
 
 mod answer;
+mod detail;
 mod disk;
 mod failure;
 mod plan;
 mod refusal;
 
 pub use answer::answer_error;
+pub use detail::{check_error, medium};
 pub use disk::{foreign, issue, problem_list};
 pub use failure::{inspect_error, load_error, run_error};
 pub use plan::{plan_lines, step};

@@ -4,6 +4,7 @@ use install::Refusal;
 use payload::Kind;
 
 use super::answer::answer_mismatch;
+use super::detail::{migrate, state};
 use super::{action, keys};
 use crate::l10n::{size, t};
 
@@ -20,7 +21,7 @@ pub fn refusal(r: &Refusal) -> String {
         }
         Refusal::NoDefaultConfig => t!("refusal-no-default-config"),
         Refusal::DefaultConfig(e) => {
-            t!("refusal-default-config-unreadable", detail = e.to_string())
+            t!("refusal-default-config-unreadable", detail = migrate(e))
         }
         Refusal::SchemaDisagrees { manifest, recorded } => t!(
             "refusal-schema-disagrees",
@@ -29,7 +30,7 @@ pub fn refusal(r: &Refusal) -> String {
         ),
         Refusal::TrustUpdate(e) => t!("refusal-trust-update", detail = e.to_string()),
         Refusal::NoKeyLeft => t!("refusal-no-key-left"),
-        Refusal::InvalidState(e) => t!("refusal-invalid-state", detail = e.to_string()),
+        Refusal::InvalidState(e) => t!("refusal-invalid-state", detail = state(e)),
         Refusal::BiosMode { action: a } => t!("refusal-bios-mode", action = action(*a)),
         Refusal::DiskUnusable { disk, reason } => match reason {
             Some(reason) => t!(
@@ -82,12 +83,12 @@ pub fn refusal(r: &Refusal) -> String {
                 version = version.to_string()
             ),
         },
-        Refusal::NotBlank { summary } => t!("refusal-not-blank", summary = summary.as_str()),
+        Refusal::NotBlank { found } => t!("refusal-not-blank", summary = super::foreign(found)),
         Refusal::Unreadable { reason } => t!("refusal-unreadable", reason = reason.as_str()),
         Refusal::DamagedPartitionTable { disk, problems } => t!(
             "refusal-damaged-partition-table",
             disk = disk.display().to_string(),
-            problems = install::problem_list(problems)
+            problems = super::problem_list(problems)
         ),
         Refusal::NoInstallation { disk, action: a } => t!(
             "refusal-no-installation",
@@ -200,7 +201,7 @@ pub fn refusal(r: &Refusal) -> String {
             needed = size(*needed),
             free = size(*free)
         ),
-        Refusal::Migration(e) => t!("refusal-migration", detail = e.to_string()),
+        Refusal::Migration(e) => t!("refusal-migration", detail = migrate(e)),
         Refusal::NoMigrations { from, to } => t!(
             "refusal-no-migrations",
             from = from.to_string(),

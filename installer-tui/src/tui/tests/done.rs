@@ -34,10 +34,15 @@ fn interactive_upgrade_runs_the_engine_to_done() {
         f.slot(detect::Slot::B).and_then(|s| s.release.clone()),
         Some(payload::Version::new(1, 1, 0))
     );
-    assert!(std::fs::read_dir(fx.medium.join("ferry/reports"))
+    let report = std::fs::read_dir(fx.medium.join("ferry/reports"))
         .expect("reports on the medium")
         .next()
-        .is_some());
+        .expect("a report")
+        .expect("its entry");
+    let report =
+        install::Report::parse(&std::fs::read(report.path()).expect("report")).expect("a report");
+    // The report records the language of the screens.
+    assert_eq!(report.language.as_deref(), Some("en"));
     key(&mut app, KeyCode::Char('l'));
     has(&app, &["Log", "[1/"]);
     key(&mut app, KeyCode::Char('l'));

@@ -1,0 +1,445 @@
+//! What the engine's sentences nest after their own words: why a
+//! configuration cannot be migrated, why a state record is refused, what
+//! is wrong with a FAT file system, a write refused outside its
+//! partition, why the installer's own medium cannot be read, why the
+//! check of the medium failed. Each is a typed error of its own crate;
+//! here it is said in the screens' language, and in English exactly as
+//! its `Display` (the log's words), which the tests check.
+//!
+//! A few facts are text made by a parser (the TOML parser's account of a
+//! document, the migration set's validation) or an operating system
+//! message: those are shown as they are, as a detail.
+
+use std::path::Path;
+
+use crate::boot_medium::CheckError;
+use crate::l10n::t;
+
+/// Why a configuration cannot be migrated (`migrate::Error`).
+pub fn migrate(e: &migrate::Error) -> String {
+    use migrate::Error as M;
+    match e {
+        M::SpecTooLarge { size, limit } => t!(
+            "migrate-spec-too-large",
+            size = size.to_string(),
+            limit = limit.to_string()
+        ),
+        // The TOML parser's or the set's validation's own account.
+        M::Spec(detail) => t!("migrate-spec", detail = detail.as_str()),
+        // How the set's chain breaks, in the set's own terms (the versions
+        // and hints its author wrote).
+        M::NoPath { from, to, reason } => t!(
+            "migrate-no-path",
+            from = from.to_string(),
+            to = to.to_string(),
+            detail = reason.as_str()
+        ),
+        M::SchemaMismatch {
+            file,
+            found,
+            expected,
+        } => t!(
+            "migrate-schema-mismatch",
+            file = file.as_str(),
+            found = found.to_string(),
+            expected = expected.to_string()
+        ),
+        // What reading the document found: mostly the TOML parser's words.
+        M::Document { file, reason } => t!(
+            "migrate-document",
+            file = file.as_str(),
+            detail = reason.as_str()
+        ),
+        M::Migration(f) => failure(f),
+        M::TargetNotEmpty { path } => t!("migrate-target-not-empty", path = shown(path)),
+        M::Io { path, source } => t!(
+            "migrate-io",
+            path = shown(path),
+            detail = source.to_string()
+        ),
+    }
+}
+
+/// A migration step that cannot apply.
+fn failure(f: &migrate::Failure) -> String {
+    t!(
+        "migrate-failure",
+        file = f.file.as_str(),
+        key = f.key.as_str(),
+        from = f.from_schema.to_string(),
+        to = f.to_schema.to_string(),
+        reason = reason(&f.reason)
+    )
+}
+
+fn reason(r: &migrate::Reason) -> String {
+    use migrate::Reason as R;
+    match r {
+        R::Missing => t!("migrate-reason-missing"),
+        R::WrongType { expected, found } => t!(
+            "migrate-reason-wrong-type",
+            expected = value_type(*expected),
+            found = value_type(*found)
+        ),
+        R::OutOfRange { value, min, max } => {
+            let value = value.to_string();
+            match (min, max) {
+                (Some(min), Some(max)) => t!(
+                    "migrate-reason-out-of-range-between",
+                    value = value,
+                    min = min.to_string(),
+                    max = max.to_string()
+                ),
+                (Some(min), None) => t!(
+                    "migrate-reason-out-of-range-min",
+                    value = value,
+                    min = min.to_string()
+                ),
+                (None, Some(max)) => t!(
+                    "migrate-reason-out-of-range-max",
+                    value = value,
+                    max = max.to_string()
+                ),
+                (None, None) => t!("migrate-reason-out-of-range", value = value),
+            }
+        }
+        R::Exists { target } => t!("migrate-reason-exists", target = target.as_str()),
+        R::NotATable { key } => t!("migrate-reason-not-a-table", key = key.as_str()),
+        R::NotAnArrayOfTables => t!("migrate-reason-not-an-array-of-tables"),
+        R::Unmapped { value } => t!("migrate-reason-unmapped", value = value.as_str()),
+        R::TooFewParts {
+            separator,
+            expected,
+            found,
+        } => t!(
+            "migrate-reason-too-few-parts",
+            separator = format!("{separator:?}"),
+            expected = expected.to_string(),
+            found = found.to_string()
+        ),
+        R::NotAnInteger { part } => {
+            t!("migrate-reason-not-an-integer", part = format!("{part:?}"))
+        }
+    }
+}
+
+/// A value's type, with its article (`an integer`, `un entier`).
+fn value_type(v: migrate::ValueType) -> String {
+    use migrate::ValueType as V;
+    t!(
+        "migrate-value-type",
+        kind = match v {
+            V::String => "string",
+            V::Integer => "integer",
+            V::Float => "float",
+            V::Boolean => "boolean",
+            V::Datetime => "datetime",
+            V::Array => "array",
+            V::Table => "table",
+        }
+    )
+}
+
+/// Why a state record is refused (`detect::state::StateError`).
+pub fn state(e: &detect::state::StateError) -> String {
+    use detect::state::StateError as S;
+    match e {
+        S::TooLarge(size) => t!(
+            "state-too-large",
+            size = size.to_string(),
+            max = detect::state::MAX_STATE_SIZE.to_string()
+        ),
+        S::NotText => t!("state-not-text"),
+        S::UnsupportedFormat { found } => t!(
+            "state-unsupported-format",
+            found = found.to_string(),
+            known = detect::state::STATE_FORMAT.to_string()
+        ),
+        // The TOML parser's account of the record.
+        S::Malformed(detail) => t!("state-malformed", detail = detail.as_str()),
+        S::Invalid(rule) => t!("state-invalid", detail = state_rule(rule)),
+        // The TOML serializer's account.
+        S::Unwritable(detail) => t!("state-invalid", detail = detail.as_str()),
+    }
+}
+
+/// The rule of the state record a record breaks.
+fn state_rule(r: &detect::state::Rule) -> String {
+    use detect::state::Rule as R;
+    let quoted = |s: &str| format!("{s:?}");
+    let slot_state = |s: detect::SlotState| t!("engine-slot-state", state = s.name());
+    match r {
+        R::ProductId(id) => t!("state-rule-product-id", id = quoted(id)),
+        R::MachineId(id) => t!("state-rule-machine-id", id = quoted(id)),
+        R::NoTrustedKey => t!("state-rule-no-trusted-key"),
+        R::TooManyTrustedKeys { count, max } => t!(
+            "state-rule-too-many-trusted-keys",
+            count = count.to_string(),
+            max = max.to_string()
+        ),
+        R::TrustedKey(k) => t!("state-rule-trusted-key", key = quoted(k)),
+        R::TooManyRevokedKeys { count, max } => t!(
+            "state-rule-too-many-revoked-keys",
+            count = count.to_string(),
+            max = max.to_string()
+        ),
+        R::RevokedKey(k) => t!("state-rule-revoked-key", key = quoted(k)),
+        R::TrustedAndRevoked(k) => t!("state-rule-trusted-and-revoked", key = k.as_str()),
+        R::NoRelease { slot, state } => t!(
+            "state-rule-no-release",
+            slot = slot.to_string(),
+            state = slot_state(*state)
+        ),
+        R::NoConfigSchema { slot, state } => t!(
+            "state-rule-no-config-schema",
+            slot = slot.to_string(),
+            state = slot_state(*state)
+        ),
+        R::EmptyWithRelease { slot } => {
+            t!("state-rule-empty-with-release", slot = slot.to_string())
+        }
+        R::TooManyHotfixes { slot, max } => t!(
+            "state-rule-too-many-hotfixes",
+            slot = slot.to_string(),
+            max = max.to_string()
+        ),
+        R::HotfixId { slot, id } => t!(
+            "state-rule-hotfix-id",
+            slot = slot.to_string(),
+            id = quoted(id)
+        ),
+        R::AnswerDigest(d) => t!("state-rule-answer-digest", digest = quoted(d)),
+        R::MediumId(id) => t!("state-rule-medium-id", id = quoted(id)),
+        R::ActiveNotBootable { slot, state } => t!(
+            "state-rule-active-not-bootable",
+            slot = slot.to_string(),
+            state = slot_state(*state)
+        ),
+    }
+}
+
+/// What is wrong with a FAT file system (`fat::Error`).
+pub fn fat(e: &::fat::Error) -> String {
+    use ::fat::Error as F;
+    match e {
+        // What the volume code was reading, and the system's message.
+        F::Io { what, source } => t!("fat-io", what = what.as_str(), detail = source.to_string()),
+        F::BadLabel(label) => t!("fat-bad-label", label = format!("{label:?}")),
+        F::FileTooLarge { path, size } => t!(
+            "fat-file-too-large",
+            path = path.as_str(),
+            size = size.to_string()
+        ),
+        // The boot sector's fields found wrong, in the volume code's words.
+        F::NotFat(detail) => t!("fat-not-fat", detail = detail.as_str()),
+        F::BadPath(path) => t!("fat-bad-path", path = path.as_str()),
+        F::BadSectorSize(size) => t!("fat-bad-sector-size", size = size.to_string()),
+        F::ChainLoop { cluster, next } => t!(
+            "fat-chain-loop",
+            cluster = cluster.to_string(),
+            next = next.to_string()
+        ),
+        // `why` is one of a few fixed phrases of the chain check.
+        F::BadLink { cluster, next, why } => t!(
+            "fat-bad-link",
+            cluster = cluster.to_string(),
+            next = next.to_string(),
+            why = *why
+        ),
+        F::TooManyClusters { clusters, max } => t!(
+            "fat-too-many-clusters",
+            clusters = clusters.to_string(),
+            max = max.to_string()
+        ),
+        F::BadStart {
+            name: Some(name),
+            cluster,
+        } => t!(
+            "fat-bad-start-entry",
+            name = format!("{name:?}"),
+            cluster = cluster.to_string()
+        ),
+        F::BadStart {
+            name: None,
+            cluster,
+        } => t!("fat-bad-start-root", cluster = cluster.to_string()),
+        F::TooManyDirectories { max } => {
+            t!("fat-too-many-directories", max = max.to_string())
+        }
+    }
+}
+
+/// A write the engine refused because it would leave its partition, or a
+/// plan whose partitions do not fit the disk (`install::WindowError`),
+/// for `install::Error::Window`'s sentence.
+pub fn window(e: &install::WindowError) -> String {
+    use install::WindowError as W;
+    match e {
+        W::Overflow {
+            partition,
+            start,
+            size,
+        } => t!(
+            "window-overflow",
+            partition = *partition,
+            start = start.to_string(),
+            size = size.to_string()
+        ),
+        W::Unaligned {
+            partition,
+            start,
+            size,
+            sector_size,
+        } => t!(
+            "window-unaligned",
+            partition = *partition,
+            start = start.to_string(),
+            size = size.to_string(),
+            sector_size = sector_size.to_string()
+        ),
+        W::Outside {
+            partition,
+            start,
+            end,
+            area_start,
+            area_end,
+        } => t!(
+            "window-outside",
+            partition = *partition,
+            start = start.to_string(),
+            end = end.to_string(),
+            area_start = area_start.to_string(),
+            area_end = area_end.to_string()
+        ),
+        W::Overlap {
+            partition,
+            start,
+            end,
+            other,
+            other_start,
+            other_end,
+        } => t!(
+            "window-overlap",
+            partition = *partition,
+            start = start.to_string(),
+            end = end.to_string(),
+            other = *other,
+            other_start = other_start.to_string(),
+            other_end = other_end.to_string()
+        ),
+        W::PastPartitionEnd {
+            partition,
+            offset,
+            len,
+            size,
+        } => t!(
+            "window-past-partition-end",
+            partition = *partition,
+            offset = offset.to_string(),
+            len = len.to_string(),
+            size = size.to_string()
+        ),
+        W::PastDiskEnd {
+            start,
+            len,
+            disk_size,
+        } => t!(
+            "window-past-disk-end",
+            start = start.to_string(),
+            len = len.to_string(),
+            disk_size = disk_size.to_string()
+        ),
+    }
+}
+
+/// Why the installer's own medium cannot be read or found
+/// (`medium::Error`).
+pub fn medium(e: &medium::Error) -> String {
+    use medium::Error as M;
+    match e {
+        // What the reader was reading, and the system's message.
+        M::Io { what, source } => t!(
+            "medium-io",
+            what = what.as_str(),
+            detail = source.to_string()
+        ),
+        // The volume descriptor's or directory's fields found wrong.
+        M::NotIso(detail) => t!("medium-not-iso", detail = detail.as_str()),
+        M::Damaged(detail) => t!("medium-damaged", detail = detail.as_str()),
+        M::NotFound(path) => t!("medium-not-found", path = path.as_str()),
+        M::TooLarge { path, size, max } => t!(
+            "medium-too-large",
+            path = path.as_str(),
+            size = size.to_string(),
+            max = max.to_string()
+        ),
+        M::NoChecksum => t!("medium-no-checksum"),
+        // `medium.toml`'s parser's account.
+        M::Invalid(detail) => t!("medium-invalid", detail = detail.as_str()),
+        M::Fat(e) => fat(e),
+        M::BootMediumNotFound { id, others } => match (id, others.is_empty()) {
+            (None, true) => t!("medium-boot-not-found"),
+            (Some(id), true) => t!("medium-boot-not-found-id", id = id.as_str()),
+            (None, false) => t!("medium-boot-not-found-others", others = list(others)),
+            (Some(id), false) => t!(
+                "medium-boot-not-found-id-others",
+                id = id.as_str(),
+                others = list(others)
+            ),
+        },
+        M::SeveralBootMedia { id, devices } => match id {
+            Some(id) => t!(
+                "medium-several-id",
+                devices = list(devices),
+                id = id.as_str()
+            ),
+            None => t!("medium-several", devices = list(devices)),
+        },
+    }
+}
+
+/// Why the check of the whole medium failed.
+pub fn check_error(e: &CheckError) -> String {
+    match e {
+        CheckError::Open { path, source } => t!(
+            "check-error-open",
+            path = shown(path),
+            detail = source.to_string()
+        ),
+        CheckError::Iso(e) => medium(e),
+        CheckError::ChecksumMismatch => t!("check-error-checksum"),
+        // The medium's reader's reason, as the medium code gives it (an
+        // ISO's directory, a stick's file system, the system's message).
+        CheckError::Unreadable { name, error } => match name {
+            Some(name) => t!(
+                "check-error-unreadable-named",
+                name = name.as_str(),
+                detail = format!("{error:#}")
+            ),
+            None => t!("check-error-unreadable", detail = format!("{error:#}")),
+        },
+        CheckError::Payload { name, source } => match name {
+            Some(name) => t!(
+                "check-error-payload-named",
+                name = name.as_str(),
+                error = super::failure::error(source)
+            ),
+            None => super::failure::error(source),
+        },
+    }
+}
+
+fn shown(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn list(paths: &[std::path::PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests;

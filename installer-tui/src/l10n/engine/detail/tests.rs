@@ -1,0 +1,370 @@
+//! Every nested failure in English (the log's words) and in French.
+
+use std::io;
+use std::path::PathBuf;
+
+use super::*;
+use crate::l10n::{set, Lang};
+
+/// Each rendering in English and in French, with the English `Display`.
+fn both<E: std::fmt::Display>(e: &E, render: impl Fn(&E) -> String) -> (String, String) {
+    set(Lang::En);
+    let en = render(e);
+    set(Lang::Fr);
+    let fr = render(e);
+    set(Lang::En);
+    assert_eq!(en, e.to_string(), "the English is the log's");
+    assert_ne!(fr, en, "{en} is not translated");
+    assert!(!fr.trim().is_empty());
+    (en, fr)
+}
+
+fn migrate_errors() -> Vec<migrate::Error> {
+    use migrate::{Error as M, Reason as R, ValueType as V};
+    let failure = |reason| {
+        M::Migration(migrate::Failure {
+            file: "engine.toml".into(),
+            key: "vm[name = \"db\"].memory".into(),
+            from_schema: 1,
+            to_schema: 2,
+            reason,
+        })
+    };
+    let mut all = vec![
+        M::SpecTooLarge {
+            size: 2 << 20,
+            limit: 1 << 20,
+        },
+        M::Spec("line 3: expected a table".into()),
+        M::NoPath {
+            from: 1,
+            to: 3,
+            reason: "no migration starts at schema 2".into(),
+        },
+        M::SchemaMismatch {
+            file: "schema.toml".into(),
+            found: 1,
+            expected: 2,
+        },
+        M::Document {
+            file: "net.toml".into(),
+            reason: "not UTF-8 text".into(),
+        },
+        M::TargetNotEmpty {
+            path: PathBuf::from("/config/b"),
+        },
+        M::Io {
+            path: PathBuf::from("/config/b/net.toml"),
+            source: io::Error::from_raw_os_error(5),
+        },
+    ];
+    let types = [
+        V::String,
+        V::Integer,
+        V::Float,
+        V::Boolean,
+        V::Datetime,
+        V::Array,
+        V::Table,
+    ];
+    for (i, expected) in types.into_iter().enumerate() {
+        all.push(failure(R::WrongType {
+            expected,
+            found: types[(i + 1) % types.len()],
+        }));
+    }
+    for (min, max) in [
+        (Some(1), Some(9)),
+        (Some(1), None),
+        (None, Some(9)),
+        (None, None),
+    ] {
+        all.push(failure(R::OutOfRange {
+            value: 12,
+            min,
+            max,
+        }));
+    }
+    all.extend(
+        [
+            R::Missing,
+            R::Exists {
+                target: "net.address".into(),
+            },
+            R::NotATable { key: "net".into() },
+            R::NotAnArrayOfTables,
+            R::Unmapped {
+                value: "\"verbose\"".into(),
+            },
+            R::TooFewParts {
+                separator: ":".into(),
+                expected: 2,
+                found: 1,
+            },
+            R::NotAnInteger { part: "80a".into() },
+        ]
+        .map(failure),
+    );
+    all
+}
+
+#[test]
+fn migration_failures_in_both_languages() {
+    for e in migrate_errors() {
+        both(&e, migrate);
+    }
+    let e = migrate::Error::Migration(migrate::Failure {
+        file: "engine.toml".into(),
+        key: "net.mtu".into(),
+        from_schema: 1,
+        to_schema: 2,
+        reason: migrate::Reason::WrongType {
+            expected: migrate::ValueType::Integer,
+            found: migrate::ValueType::String,
+        },
+    });
+    assert_eq!(
+        both(&e, migrate).1,
+        "engine.toml : impossible de migrer net.mtu (du schéma 1 au schéma 2) : la valeur \
+         devait être un entier, c'est une chaîne"
+    );
+}
+
+#[test]
+fn state_record_refusals_in_both_languages() {
+    use detect::state::{Rule as R, StateError as S};
+    for e in [
+        S::TooLarge(70_000),
+        S::NotText,
+        S::UnsupportedFormat { found: 2 },
+        S::Malformed("missing field `format`".into()),
+        S::Unwritable("unsupported rust type".into()),
+    ] {
+        both(&e, state);
+    }
+    let (a, b) = (detect::Slot::A, detect::Slot::B);
+    let good = detect::SlotState::Good;
+    let hex = || "zz".repeat(16);
+    for rule in [
+        R::ProductId("Acme Router".into()),
+        R::MachineId(hex()),
+        R::NoTrustedKey,
+        R::TooManyTrustedKeys { count: 65, max: 64 },
+        R::TrustedKey(hex()),
+        R::TooManyRevokedKeys {
+            count: 257,
+            max: 256,
+        },
+        R::RevokedKey(hex()),
+        R::TrustedAndRevoked("ab".repeat(32)),
+        R::NoRelease {
+            slot: a,
+            state: good,
+        },
+        R::NoConfigSchema {
+            slot: b,
+            state: detect::SlotState::New,
+        },
+        R::EmptyWithRelease { slot: a },
+        R::TooManyHotfixes { slot: b, max: 256 },
+        R::HotfixId {
+            slot: a,
+            id: "hf 7".into(),
+        },
+        R::AnswerDigest(hex()),
+        R::MediumId(String::new()),
+        R::ActiveNotBootable {
+            slot: b,
+            state: detect::SlotState::Writing,
+        },
+    ] {
+        let e = S::Invalid(rule);
+        both(&e, state);
+    }
+    assert_eq!(
+        both(&S::UnsupportedFormat { found: 2 }, state).1,
+        "l'enregistrement d'état est au format 2 ; cet installateur lit le format 1"
+    );
+}
+
+#[test]
+fn fat_failures_in_both_languages() {
+    use fat::Error as F;
+    for e in [
+        F::Io {
+            what: "reading the boot sector".into(),
+            source: io::Error::from_raw_os_error(5),
+        },
+        F::BadLabel("FERRY ESP TOO LONG".into()),
+        F::FileTooLarge {
+            path: "EFI/ferry/a/initrd.img".into(),
+            size: 5 << 30,
+        },
+        F::NotFat("no boot signature".into()),
+        F::BadPath("a/../b".into()),
+        F::BadSectorSize(520),
+        F::ChainLoop {
+            cluster: 7,
+            next: 3,
+        },
+        F::BadLink {
+            cluster: 7,
+            next: 900_000,
+            why: "which is outside the volume",
+        },
+        F::TooManyClusters {
+            clusters: 1 << 26,
+            max: 1 << 24,
+        },
+        F::BadStart {
+            name: Some("LOADER".into()),
+            cluster: 1 << 20,
+        },
+        F::BadStart {
+            name: None,
+            cluster: 1 << 20,
+        },
+        F::TooManyDirectories { max: 4096 },
+    ] {
+        both(&e, fat);
+    }
+}
+
+#[test]
+fn writes_outside_their_partition_in_both_languages() {
+    use install::WindowError as W;
+    for e in [
+        W::Overflow {
+            partition: "ferry-root-b",
+            start: u64::MAX - 10,
+            size: 4096,
+        },
+        W::Unaligned {
+            partition: "ferry-root-b",
+            start: 1 << 20,
+            size: 1000,
+            sector_size: 512,
+        },
+        W::Outside {
+            partition: "ferry-data",
+            start: 1 << 30,
+            end: 2 << 30,
+            area_start: 1 << 20,
+            area_end: 1 << 30,
+        },
+        W::Overlap {
+            partition: "ferry-root-a",
+            start: 1 << 20,
+            end: 3 << 20,
+            other: "ferry-root-b",
+            other_start: 2 << 20,
+            other_end: 4 << 20,
+        },
+        W::PastPartitionEnd {
+            partition: "ferry-esp",
+            offset: 4096,
+            len: 8192,
+            size: 8192,
+        },
+        W::PastDiskEnd {
+            start: 1 << 30,
+            len: 1 << 20,
+            disk_size: 1 << 30,
+        },
+    ] {
+        both(&e, window);
+    }
+}
+
+#[test]
+fn the_installers_medium_in_both_languages() {
+    use medium::Error as M;
+    let sdb = PathBuf::from("/dev/sdb");
+    let sdc = PathBuf::from("/dev/sdc");
+    for e in [
+        M::Io {
+            what: "reading sector 16".into(),
+            source: io::Error::from_raw_os_error(5),
+        },
+        M::NotIso("no primary volume descriptor".into()),
+        M::Damaged("a directory record runs past its sector".into()),
+        M::NotFound("ferry/medium.toml".into()),
+        M::TooLarge {
+            path: "ferry/answer.toml".into(),
+            size: 2 << 20,
+            max: 1 << 20,
+        },
+        M::NoChecksum,
+        M::Invalid("medium.toml: missing field `id`".into()),
+        M::Fat(fat::Error::BadSectorSize(520)),
+        M::BootMediumNotFound {
+            id: None,
+            others: Vec::new(),
+        },
+        M::BootMediumNotFound {
+            id: Some("0123456789abcdef".into()),
+            others: Vec::new(),
+        },
+        M::BootMediumNotFound {
+            id: None,
+            others: vec![sdb.clone()],
+        },
+        M::BootMediumNotFound {
+            id: Some("0123456789abcdef".into()),
+            others: vec![sdb.clone(), sdc.clone()],
+        },
+        M::SeveralBootMedia {
+            id: Some("0123456789abcdef".into()),
+            devices: vec![sdb.clone(), sdc.clone()],
+        },
+        M::SeveralBootMedia {
+            id: None,
+            devices: vec![sdb, sdc],
+        },
+    ] {
+        both(&e, medium);
+    }
+}
+
+#[test]
+fn a_failed_medium_check_in_both_languages() {
+    let payload = || {
+        Box::new(install::Error::Payload(payload::Error::ChunkMismatch {
+            component: "root.img".into(),
+            chunk: 3,
+            start: 3 << 20,
+            end: 4 << 20,
+        }))
+    };
+    for e in [
+        CheckError::Open {
+            path: PathBuf::from("/dev/sr0"),
+            source: io::Error::from_raw_os_error(123),
+        },
+        CheckError::Iso(medium::Error::NotIso("no primary volume descriptor".into())),
+        CheckError::ChecksumMismatch,
+        CheckError::Unreadable {
+            name: None,
+            error: anyhow::anyhow!("no such file"),
+        },
+        CheckError::Unreadable {
+            name: Some("acme-2.0.upg".into()),
+            error: anyhow::anyhow!("no such file"),
+        },
+        CheckError::Payload {
+            name: None,
+            source: payload(),
+        },
+        CheckError::Payload {
+            name: Some("acme-2.0.upg".into()),
+            source: payload(),
+        },
+    ] {
+        both(&e, CheckError::sentence);
+    }
+    assert_eq!(
+        both(&CheckError::ChecksumMismatch, check_error).1,
+        "la somme de contrôle du support ne correspond pas : il est endommagé ou a été \
+         mal écrit"
+    );
+}
