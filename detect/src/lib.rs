@@ -33,6 +33,7 @@ pub mod report;
 pub mod samples;
 pub mod scan;
 pub mod state;
+pub mod unreadable;
 pub mod whole;
 
 pub use device::{enumerate, enumerate_with, Disk, EnumerateOptions};
@@ -45,6 +46,7 @@ pub use report::{
 };
 pub use scan::scan;
 pub use state::{SlotRecord, SlotState, StateRecord, UnattendedRun};
+pub use unreadable::Unreadable;
 
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
@@ -83,7 +85,7 @@ pub fn detect_path(path: &Path) -> DiskReport {
             partitions: Vec::new(),
             signatures: Vec::new(),
             content: Content::Unreadable {
-                reason: e.to_string(),
+                why: Unreadable::from(&e),
             },
             issues: Vec::new(),
         },

@@ -149,8 +149,8 @@ pub enum Content {
     Blank,
     /// Could not be read or made sense of.
     Unreadable {
-        /// Why, in a sentence.
-        reason: String,
+        /// Why.
+        why: crate::Unreadable,
     },
 }
 
@@ -169,6 +169,7 @@ enum ContentDoc {
     Blank,
     Unreadable {
         reason: String,
+        why: crate::Unreadable,
     },
 }
 
@@ -182,7 +183,10 @@ impl From<Content> for ContentDoc {
                 found,
             },
             Content::Blank => ContentDoc::Blank,
-            Content::Unreadable { reason } => ContentDoc::Unreadable { reason },
+            Content::Unreadable { why } => ContentDoc::Unreadable {
+                reason: why.to_string(),
+                why,
+            },
         }
     }
 }
@@ -195,7 +199,7 @@ impl From<ContentDoc> for Content {
                 looks_like, found, ..
             } => Content::Foreign { looks_like, found },
             ContentDoc::Blank => Content::Blank,
-            ContentDoc::Unreadable { reason } => Content::Unreadable { reason },
+            ContentDoc::Unreadable { why, .. } => Content::Unreadable { why },
         }
     }
 }

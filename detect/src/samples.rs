@@ -7,6 +7,7 @@ use crate::layout::Slot;
 use crate::probe::Filesystem;
 use crate::report::{EmptyTable, FatPartition, Foreign, IssueFact, PartitionRef};
 use crate::state::SlotState;
+use crate::Unreadable;
 use semver::Version;
 
 fn extent(index: u32, name: &str, first_lba: u64, last_lba: u64) -> EntryExtent {
@@ -230,6 +231,41 @@ pub fn foreign() -> Vec<Foreign> {
     ]
 }
 
+/// Every reason a disk is unreadable.
+pub fn unreadable() -> Vec<Unreadable> {
+    vec![
+        Unreadable::Open {
+            path: "/dev/sdc".into(),
+            cause: "No medium found (os error 123)".into(),
+        },
+        Unreadable::SectorSize {
+            path: "/dev/sdc".into(),
+            cause: "Inappropriate ioctl for device (os error 25)".into(),
+        },
+        Unreadable::Size {
+            path: "/dev/sdc".into(),
+            cause: "Input/output error (os error 5)".into(),
+        },
+        Unreadable::Empty,
+        Unreadable::SmallerThanASector { size: 100 },
+        Unreadable::FirstSector {
+            cause: "Input/output error (os error 5)".into(),
+        },
+        Unreadable::Probe {
+            cause: "Input/output error (os error 5)".into(),
+        },
+        Unreadable::At {
+            at: 1_048_576,
+            cause: "Input/output error (os error 5)".into(),
+        },
+        Unreadable::GptDamaged {
+            primary: "header checksum does not match".into(),
+            backup: "no GPT signature".into(),
+        },
+        Unreadable::ProtectiveWithoutGpt,
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +409,31 @@ mod tests {
             "the partition table is damaged: partitions 1 (ferry-esp, sectors 2048 to \
              1050623) and 2 (ferry-root-a, sectors 1048576 to 17825791) overlap"
         );
+    }
+
+    #[test]
+    fn every_reason_a_disk_is_unreadable_is_sampled() {
+        let index = |u: &Unreadable| match u {
+            Unreadable::Open { .. } => 0,
+            Unreadable::SectorSize { .. } => 1,
+            Unreadable::Size { .. } => 2,
+            Unreadable::Empty => 3,
+            Unreadable::SmallerThanASector { .. } => 4,
+            Unreadable::FirstSector { .. } => 5,
+            Unreadable::Probe { .. } => 6,
+            Unreadable::At { .. } => 7,
+            Unreadable::GptDamaged { .. } => 8,
+            Unreadable::ProtectiveWithoutGpt => 9,
+        };
+        let seen: Vec<usize> = unreadable().iter().map(index).collect();
+        assert_eq!(seen, (0..10).collect::<Vec<_>>());
+        for u in unreadable() {
+            let doc = serde_json::to_string(&u).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Unreadable>(&doc).unwrap(),
+                u,
+                "{doc}"
+            );
+        }
     }
 }

@@ -11,6 +11,7 @@ use crate::probe::{identify, probe, Filesystem};
 use crate::report::{
     Content, Foreign, Issue, IssueFact, PartitionInfo, PartitionRef, PartitionTable,
 };
+use crate::unreadable::Unreadable;
 use crate::whole;
 use std::io::{Read, Seek};
 
@@ -34,12 +35,12 @@ pub struct Scan {
 }
 
 impl Scan {
-    fn unreadable(table: PartitionTable, reason: String) -> Self {
+    fn unreadable(table: PartitionTable, why: Unreadable) -> Self {
         Scan {
             table,
             partitions: Vec::new(),
             signatures: Vec::new(),
-            content: Content::Unreadable { reason },
+            content: Content::Unreadable { why },
             issues: Vec::new(),
         }
     }
@@ -49,20 +50,22 @@ impl Scan {
 /// `sector_size` bytes, holds.
 pub fn scan<D: Read + Seek>(dev: &mut D, size: u64, sector_size: u64) -> Scan {
     if size == 0 {
-        return Scan::unreadable(
-            PartitionTable::None,
-            "the disk is empty (0 bytes): no medium, or a truncated image".into(),
-        );
+        return Scan::unreadable(PartitionTable::None, Unreadable::Empty);
     }
     if size < 512 {
         return Scan::unreadable(
             PartitionTable::None,
-            format!("the disk has only {size} bytes, less than one sector"),
+            Unreadable::SmallerThanASector { size },
         );
     }
     let mut sector0 = [0u8; 512];
     if let Err(e) = read_at(dev, 0, &mut sector0) {
-        return Scan::unreadable(PartitionTable::None, format!("cannot read sector 0: {e}"));
+        return Scan::unreadable(
+            PartitionTable::None,
+            Unreadable::FirstSector {
+                cause: e.to_string(),
+            },
+        );
     }
     let mbr = parse_mbr(&sector0);
     match read_gpt_first(dev, size, sector_size) {
@@ -84,16 +87,15 @@ pub fn scan<D: Read + Seek>(dev: &mut D, size: u64, sector_size: u64) -> Scan {
         Err(GptReadError::Damaged { primary, backup }) => {
             return Scan::unreadable(
                 PartitionTable::Damaged,
-                format!("the GPT is damaged in both copies (primary: {primary}; backup: {backup})"),
+                Unreadable::GptDamaged { primary, backup },
             )
         }
         Err(GptReadError::NotGpt) => {}
     }
     match mbr {
-        Mbr::Protective => Scan::unreadable(
-            PartitionTable::Damaged,
-            "a protective MBR announces a GPT, but no GPT header was found".into(),
-        ),
+        Mbr::Protective => {
+            Scan::unreadable(PartitionTable::Damaged, Unreadable::ProtectiveWithoutGpt)
+        }
         // A boot sector of a file system on the whole disk (FAT, NTFS) also
         // ends in 0x55AA and often has an all-zero "partition table";
         // otherwise an MBR without entries is an empty partition table.

@@ -32,9 +32,10 @@ pub fn classify<D: Read + Seek>(
     dev: &mut D,
     size: u64,
     table: &PartitionTable,
-) -> Result<(Content, Vec<Filesystem>), String> {
-    let signatures = probe_all(dev, 0, size)
-        .map_err(|e| format!("cannot read the disk to look for file systems: {e}"))?;
+) -> Result<(Content, Vec<Filesystem>), crate::Unreadable> {
+    let signatures = probe_all(dev, 0, size).map_err(|e| crate::Unreadable::Probe {
+        cause: e.to_string(),
+    })?;
     let empty_table = match table {
         PartitionTable::Mbr => Some(EmptyTable::Mbr),
         PartitionTable::Gpt { .. } => Some(EmptyTable::Gpt),
@@ -71,7 +72,10 @@ pub fn classify<D: Read + Seek>(
     let n = usize::try_from(size).map_or(ZERO_CHECK_LEN, |s| s.min(ZERO_CHECK_LEN));
     let tail = size.saturating_sub(n as u64);
     let zero = |dev: &mut D, at: u64| {
-        only_zeros(dev, at, n).map_err(|e| format!("cannot read the disk at byte {at}: {e}"))
+        only_zeros(dev, at, n).map_err(|e| crate::Unreadable::At {
+            at,
+            cause: e.to_string(),
+        })
     };
     let content = if zero(dev, 0)? && zero(dev, tail)? {
         Content::Blank

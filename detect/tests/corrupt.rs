@@ -95,9 +95,13 @@ fn both_copies_damaged_is_unreadable() {
     poke(&path, size - 512 + 16, &[1, 2, 3, 4]);
     let r = detect_path(&path);
     assert_eq!(r.table, PartitionTable::Damaged);
-    let Content::Unreadable { reason } = &r.content else {
+    let Content::Unreadable {
+        why: why @ detect::Unreadable::GptDamaged { .. },
+    } = &r.content
+    else {
         panic!("expected unreadable, got {:?}", r.content)
     };
+    let reason = why.to_string();
     assert!(
         reason.contains("primary") && reason.contains("backup"),
         "{reason}"
@@ -187,10 +191,13 @@ fn blank_and_random_images() {
     );
 
     let r = detect_path(&dir.path().join("missing.img"));
-    let Content::Unreadable { reason } = &r.content else {
+    let Content::Unreadable {
+        why: why @ detect::Unreadable::Open { .. },
+    } = &r.content
+    else {
         panic!("expected unreadable")
     };
-    assert!(reason.contains("missing.img"), "{reason}");
+    assert!(why.to_string().contains("missing.img"), "{why}");
 }
 
 #[test]
@@ -200,9 +207,12 @@ fn protective_mbr_without_gpt_is_unreadable() {
     poke(&path, 512, &[0u8; 8]);
     poke(&path, size - 512, &[0u8; 8]);
     let r = detect_path(&path);
-    assert!(
-        matches!(&r.content, Content::Unreadable { reason } if reason.contains("protective MBR"))
-    );
+    assert!(matches!(
+        &r.content,
+        Content::Unreadable {
+            why: detect::Unreadable::ProtectiveWithoutGpt
+        }
+    ));
 }
 
 /// A hand-made GPT with valid checksums and 8192 entries that all overlap:

@@ -73,7 +73,7 @@ fn verdict(r: &DiskReport) -> String {
         Content::Blank => "blank".into(),
         Content::Foreign { found, .. } => format!("holds something: {found}"),
         Content::Ferry(_) => "holds something: Ferry".into(),
-        Content::Unreadable { reason } => format!("holds something (unreadable): {reason}"),
+        Content::Unreadable { why } => format!("holds something (unreadable): {why}"),
     }
 }
 

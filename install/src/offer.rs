@@ -359,7 +359,9 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(single(&Content::Blank), [(Action::Install, 0)]);
-        let foreign = Content::Unreadable { reason: "x".into() };
+        let foreign = Content::Unreadable {
+            why: detect::Unreadable::Empty,
+        };
         assert_eq!(single(&foreign), [(Action::Wipe, 0)]);
         assert!(offers(&Content::Blank, None, &[]).is_empty());
         // A medium of one hotfix: no upgrade line, as before several

@@ -111,8 +111,8 @@ fn render_disk(out: &mut String, r: &DiskReport) {
         Content::Blank => {
             let _ = writeln!(out, "  Content: blank");
         }
-        Content::Unreadable { reason } => {
-            let _ = writeln!(out, "  Content: unreadable: {reason}");
+        Content::Unreadable { why } => {
+            let _ = writeln!(out, "  Content: unreadable: {why}");
         }
     }
     if !r.partitions.is_empty() {

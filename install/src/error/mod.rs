@@ -69,11 +69,15 @@ pub enum Refusal {
     BiosMode { action: Action },
 
     /// The disk reads as empty or cannot be read at all.
-    #[error("{} cannot be used: {}", disk.display(), reason.as_deref().unwrap_or("it is empty"))]
+    #[error(
+        "{} cannot be used: {}",
+        disk.display(),
+        reason.as_ref().map_or("it is empty".to_string(), ToString::to_string)
+    )]
     DiskUnusable {
         disk: PathBuf,
         /// What detection found wrong; `None`: the disk has no bytes.
-        reason: Option<String>,
+        reason: Option<detect::Unreadable>,
     },
     /// The disk's logical sectors are neither 512 nor 4096 bytes.
     #[error(
@@ -121,8 +125,8 @@ pub enum Refusal {
     #[error("the disk is not empty ({found}); only a wipe installs on it")]
     NotBlank { found: detect::Foreign },
     /// An install (not a wipe) on a disk that cannot be read.
-    #[error("the disk holds something unreadable ({reason}); only a wipe installs on it")]
-    Unreadable { reason: String },
+    #[error("the disk holds something unreadable ({why}); only a wipe installs on it")]
+    Unreadable { why: detect::Unreadable },
     /// An upgrade or hotfix of a disk whose partition table lists
     /// partitions that overlap, end before they start or lie outside the
     /// disk or the area the table allows: the slot written would not be

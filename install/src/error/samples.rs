@@ -63,7 +63,7 @@ pub fn refusals() -> Vec<Refusal> {
             found: detect::samples::foreign().remove(0),
         },
         Refusal::Unreadable {
-            reason: "the GPT header checksum is wrong".into(),
+            why: detect::Unreadable::ProtectiveWithoutGpt,
         },
         Refusal::DamagedPartitionTable {
             disk: disk.clone(),

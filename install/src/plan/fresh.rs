@@ -42,11 +42,7 @@ pub(super) fn plan_fresh(
                     found: found.clone(),
                 })
             }
-            Content::Unreadable { reason } => {
-                return Err(Refusal::Unreadable {
-                    reason: reason.clone(),
-                })
-            }
+            Content::Unreadable { why } => return Err(Refusal::Unreadable { why: why.clone() }),
         }
     }
     if let (Some(run), Some(install)) = (&choice.unattended, existing) {

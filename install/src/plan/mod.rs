@@ -429,7 +429,7 @@ pub fn plan(target: &Target, payload: &PayloadInfo, choice: &Choice) -> Result<P
         return Err(Refusal::DiskUnusable {
             disk: target.path().to_path_buf(),
             reason: match &target.report.content {
-                Content::Unreadable { reason } => Some(reason.clone()),
+                Content::Unreadable { why } => Some(why.clone()),
                 _ => None,
             },
         });

@@ -64,3 +64,15 @@ detect-slot-failed-still-default = slot { $slot }{ $release } failed to start { 
 detect-default-matches-no-entry = the boot default { $default } in { $file } matches no Ferry entry; the boot loader starts the first one
 detect-default-not-active = the state record makes slot { $active } active but the boot loader defaults to slot { $default }
 detect-several-installs = Ferry is also installed on { $others }; the machine may boot either, so choose which disk to keep
+
+## Why a disk cannot be read
+detect-unreadable-open = cannot open { $path }: { $cause }
+detect-unreadable-sector-size = cannot find the sector size of { $path }: { $cause }
+detect-unreadable-size = cannot find the size of { $path }: { $cause }
+detect-unreadable-empty = the disk is empty (0 bytes): no medium, or a truncated image
+detect-unreadable-smaller-than-a-sector = the disk has only { $size } bytes, less than one sector
+detect-unreadable-first-sector = cannot read sector 0: { $cause }
+detect-unreadable-probe = cannot read the disk to look for file systems: { $cause }
+detect-unreadable-at = cannot read the disk at byte { $at }: { $cause }
+detect-unreadable-gpt-damaged = the GPT is damaged in both copies (primary: { $primary }; backup: { $backup })
+detect-unreadable-protective-without-gpt = a protective MBR announces a GPT, but no GPT header was found

@@ -86,3 +86,15 @@ detect-slot-failed-still-default = l'emplacement { $slot }{ $release } n'a pas d
 detect-default-matches-no-entry = le démarrage par défaut { $default } de { $file } ne correspond à aucune entrée Ferry ; le chargeur de démarrage lance la première
 detect-default-not-active = l'enregistrement d'état rend actif l'emplacement { $active }, mais le chargeur de démarrage démarre par défaut l'emplacement { $default }
 detect-several-installs = Ferry est aussi installé sur { $others } ; la machine peut démarrer l'un ou l'autre : choisissez le disque à garder
+
+## Why a disk cannot be read
+detect-unreadable-open = { $path } ne s'ouvre pas : { $cause }
+detect-unreadable-sector-size = la taille des secteurs de { $path } est introuvable : { $cause }
+detect-unreadable-size = la taille de { $path } est introuvable : { $cause }
+detect-unreadable-empty = le disque est vide (0 octet) : pas de support, ou une image tronquée
+detect-unreadable-smaller-than-a-sector = le disque n'a que { $size } octets, moins d'un secteur
+detect-unreadable-first-sector = le secteur 0 est illisible : { $cause }
+detect-unreadable-probe = le disque ne peut pas être lu pour y chercher des systèmes de fichiers : { $cause }
+detect-unreadable-at = le disque est illisible à l'octet { $at } : { $cause }
+detect-unreadable-gpt-damaged = la GPT est endommagée dans ses deux copies (principale : { $primary } ; secours : { $backup })
+detect-unreadable-protective-without-gpt = un MBR de protection annonce une GPT, mais aucun en-tête GPT n'a été trouvé

@@ -212,7 +212,9 @@ fn content_summary(d: &DiskReport) -> String {
         }
         Content::Blank => t!("content-blank"),
         Content::Foreign { found, .. } => t!("content-foreign", summary = foreign(found)),
-        Content::Unreadable { reason } => t!("content-unreadable", reason = reason.as_str()),
+        Content::Unreadable { why } => {
+            t!("content-unreadable", reason = l10n::engine::unreadable(why))
+        }
     }
 }
 

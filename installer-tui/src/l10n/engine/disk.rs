@@ -10,7 +10,7 @@ use detect::gpt::{EntryExtent, EntryProblem};
 use detect::layout::{self, Slot};
 use detect::probe::Filesystem;
 use detect::report::{EmptyTable, Foreign, IssueFact};
-use detect::{Issue, SlotState};
+use detect::{Issue, SlotState, Unreadable};
 use std::fmt::Display;
 
 use crate::l10n::t;
@@ -288,6 +288,50 @@ fn signature(f: &Filesystem) -> String {
     }
 }
 
+/// Why a disk could not be read. What the system or a GPT header's checks
+/// said stays in their words.
+pub fn unreadable(u: &Unreadable) -> String {
+    match u {
+        Unreadable::Open { path, cause } => t!(
+            "detect-unreadable-open",
+            path = path.display().to_string(),
+            cause = cause.as_str()
+        ),
+        Unreadable::SectorSize { path, cause } => t!(
+            "detect-unreadable-sector-size",
+            path = path.display().to_string(),
+            cause = cause.as_str()
+        ),
+        Unreadable::Size { path, cause } => t!(
+            "detect-unreadable-size",
+            path = path.display().to_string(),
+            cause = cause.as_str()
+        ),
+        Unreadable::Empty => t!("detect-unreadable-empty"),
+        Unreadable::SmallerThanASector { size } => {
+            t!(
+                "detect-unreadable-smaller-than-a-sector",
+                size = size.to_string()
+            )
+        }
+        Unreadable::FirstSector { cause } => {
+            t!("detect-unreadable-first-sector", cause = cause.as_str())
+        }
+        Unreadable::Probe { cause } => t!("detect-unreadable-probe", cause = cause.as_str()),
+        Unreadable::At { at, cause } => t!(
+            "detect-unreadable-at",
+            at = at.to_string(),
+            cause = cause.as_str()
+        ),
+        Unreadable::GptDamaged { primary, backup } => t!(
+            "detect-unreadable-gpt-damaged",
+            primary = primary.as_str(),
+            backup = backup.as_str()
+        ),
+        Unreadable::ProtectiveWithoutGpt => t!("detect-unreadable-protective-without-gpt"),
+    }
+}
+
 /// A damaged partition table's problems, the first three and how many
 /// more, as [`install::problem_list`] says them in English.
 pub fn problem_list(problems: &[EntryProblem]) -> String {
@@ -311,7 +355,7 @@ fn and(items: impl IntoIterator<Item = String>) -> String {
 mod tests {
     use detect::{samples, Issue};
 
-    use super::{entry_problem, foreign, issue};
+    use super::{entry_problem, foreign, issue, unreadable};
     use crate::l10n::{set, Lang};
 
     fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
@@ -333,6 +377,9 @@ mod tests {
         for p in samples::entry_problems() {
             assert_eq!(in_lang(Lang::En, || entry_problem(&p)), p.to_string());
         }
+        for u in samples::unreadable() {
+            assert_eq!(in_lang(Lang::En, || unreadable(&u)), u.to_string());
+        }
     }
 
     #[test]
@@ -345,6 +392,10 @@ mod tests {
             let i = Issue::new(fact);
             let fr = in_lang(Lang::Fr, || issue(&i));
             assert_ne!(fr, i.to_string(), "{i:?} is not translated");
+        }
+        for u in samples::unreadable() {
+            let fr = in_lang(Lang::Fr, || unreadable(&u));
+            assert_ne!(fr, u.to_string(), "{u:?} is not translated");
         }
     }
 

@@ -27,7 +27,7 @@ mod refusal;
 
 pub use answer::answer_error;
 pub use detail::{check_error, medium};
-pub use disk::{foreign, issue, problem_list};
+pub use disk::{foreign, issue, problem_list, unreadable};
 pub use failure::{inspect_error, load_error, run_error};
 pub use plan::{plan_lines, step};
 pub use refusal::refusal;

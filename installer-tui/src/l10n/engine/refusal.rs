@@ -36,7 +36,7 @@ pub fn refusal(r: &Refusal) -> String {
             Some(reason) => t!(
                 "refusal-disk-unusable",
                 disk = disk.display().to_string(),
-                reason = reason.as_str()
+                reason = super::unreadable(reason)
             ),
             None => t!(
                 "refusal-disk-unusable-empty",
@@ -84,7 +84,7 @@ pub fn refusal(r: &Refusal) -> String {
             ),
         },
         Refusal::NotBlank { found } => t!("refusal-not-blank", summary = super::foreign(found)),
-        Refusal::Unreadable { reason } => t!("refusal-unreadable", reason = reason.as_str()),
+        Refusal::Unreadable { why } => t!("refusal-unreadable", reason = super::unreadable(why)),
         Refusal::DamagedPartitionTable { disk, problems } => t!(
             "refusal-damaged-partition-table",
             disk = disk.display().to_string(),
