@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use sha2::{Digest, Sha256};
 
 use crate::container::Source;
-use crate::Error;
+use crate::{Cut, Error};
 
 /// Upper bound on bytes held in flight, whatever the chunk size.
 const MAX_IN_FLIGHT_BYTES: u64 = 32 * 1024 * 1024;
@@ -87,8 +87,11 @@ where
         if buf.as_ref().len() != len {
             buf = make(len);
         }
-        src.fill(buf.as_mut(), &|| {
-            format!("{what} (bytes {start}..{})", start + len as u64)
+        src.fill(buf.as_mut(), &|| Cut::Bytes {
+            component: what.to_string(),
+            chunk: None,
+            start,
+            end: start + len as u64,
         })?;
         let (tx, rx) = mpsc::sync_channel(1);
         rayon::spawn(move || {

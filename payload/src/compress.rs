@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::chunks::{in_flight, ordered};
 use crate::container::Source;
 use crate::manifest::{Chunk, Component, Compression, Sha256Digest};
-use crate::Error;
+use crate::{Cut, Error};
 
 /// zstd's default level, and what `zstd -3` uses.
 pub const DEFAULT_ZSTD_LEVEL: i32 = 3;
@@ -135,8 +135,11 @@ pub fn compress_component<R: Read, W: Write>(
             let len = chunk_size.min(size - start) as usize;
             let mut input = spare.borrow_mut().pop().unwrap_or_default();
             input.resize(len, 0);
-            src.fill(&mut input, &|| {
-                format!("{name} (bytes {start}..{})", start + len as u64)
+            src.fill(&mut input, &|| Cut::Bytes {
+                component: name.to_string(),
+                chunk: None,
+                start,
+                end: start + len as u64,
             })?;
             whole.update(&input);
             Ok(Job { input, level })

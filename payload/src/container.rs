@@ -7,7 +7,7 @@
 
 use std::io::{self, Read};
 
-use crate::Error;
+use crate::{Cut, Error, Section};
 
 pub const MANIFEST_NAME: &str = "manifest.toml";
 pub const SIGNATURE_NAME: &str = "manifest.sig";
@@ -133,18 +133,18 @@ impl<R: Read> Source<R> {
         Source { inner, offset: 0 }
     }
 
-    /// Fills `buf` completely; end of file is reported as truncation of `what`.
-    pub fn fill(&mut self, buf: &mut [u8], what: &dyn Fn() -> String) -> Result<(), Error> {
+    /// Fills `buf` completely; end of file is reported as truncation in
+    /// the part `what` names.
+    pub fn fill(&mut self, buf: &mut [u8], what: &dyn Fn() -> Cut) -> Result<(), Error> {
         match self.inner.read_exact(buf) {
             Ok(()) => {
                 self.offset += buf.len() as u64;
                 Ok(())
             }
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Err(Error::Truncated(format!(
-                "{} (the file stops before byte {})",
-                what(),
-                self.offset + buf.len() as u64
-            ))),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Err(Error::Truncated {
+                cut: what(),
+                at: self.offset + buf.len() as u64,
+            }),
             Err(e) => Err(Error::io(
                 format!("reading {} at byte {}", what(), self.offset),
                 e,
@@ -188,16 +188,16 @@ impl<R: Read> Source<R> {
 
     /// Reads the next header block. `None` is an all-zero block (the start of
     /// the end-of-archive marker).
-    pub fn header(&mut self, expecting: &str) -> Result<Option<Member>, Error> {
+    pub fn header(&mut self, expecting: Section) -> Result<Option<Member>, Error> {
         let offset = self.offset;
         let mut block = [0u8; BLOCK as usize];
-        self.fill(&mut block, &|| format!("the header of {expecting}"))?;
+        self.fill(&mut block, &|| Cut::Header(expecting.clone()))?;
         parse_header(&block, offset)
     }
 
     /// Skips the zero padding after a member of `size` bytes; anything but
     /// zeros there is hidden data and refused.
-    pub fn padding(&mut self, size: u64, member: &str) -> Result<(), Error> {
+    pub fn padding(&mut self, size: u64, member: Section) -> Result<(), Error> {
         let pad = (BLOCK - size % BLOCK) % BLOCK;
         if pad == 0 {
             return Ok(());
@@ -205,7 +205,7 @@ impl<R: Read> Source<R> {
         let offset = self.offset;
         let mut buf = [0u8; BLOCK as usize];
         let buf = &mut buf[..pad as usize];
-        self.fill(buf, &|| format!("the padding after {member}"))?;
+        self.fill(buf, &|| Cut::Padding(member.clone()))?;
         if buf.iter().any(|&b| b != 0) {
             return Err(Error::Container {
                 offset,

@@ -16,8 +16,8 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("the payload ends early: {0}")]
-    Truncated(String),
+    #[error("the payload ends early: {cut} (the file stops before byte {at})")]
+    Truncated { cut: Cut, at: u64 },
 
     #[error("not a Ferry payload: {0}")]
     NotAPayload(String),
@@ -167,6 +167,74 @@ impl Error {
         match self {
             Error::Key(msg) => Error::Key(format!("{}: {msg}", path.display())),
             other => other,
+        }
+    }
+}
+
+/// A part of a payload, as a truncation or damage names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Section {
+    Manifest,
+    Signature,
+    Component(String),
+    /// Where the end-of-archive marker belongs.
+    End,
+}
+
+impl std::fmt::Display for Section {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Section::Manifest => f.write_str("the manifest"),
+            Section::Signature => f.write_str("the signature"),
+            Section::Component(name) => write!(f, "component '{name}'"),
+            Section::End => f.write_str("the end of the payload"),
+        }
+    }
+}
+
+/// Where a payload's file stops too early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cut {
+    /// In the tar header of that section.
+    Header(Section),
+    /// In the manifest or the signature, read whole.
+    Whole(Section),
+    /// In the zeros that pad that section to its last block.
+    Padding(Section),
+    /// In the second block of the end-of-archive marker.
+    EndMarker,
+    /// In bytes `start..end` of a component (of its chunk `chunk` when it
+    /// is stored in frames; uncompressed offsets otherwise).
+    Bytes {
+        component: String,
+        chunk: Option<u64>,
+        start: u64,
+        end: u64,
+    },
+}
+
+impl std::fmt::Display for Cut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cut::Header(s) => write!(f, "the header of {s}"),
+            Cut::Whole(s) => write!(f, "{s}"),
+            Cut::Padding(s) => write!(f, "the padding after {s}"),
+            Cut::EndMarker => f.write_str("the end-of-archive marker"),
+            Cut::Bytes {
+                component,
+                chunk: None,
+                start,
+                end,
+            } => write!(f, "component '{component}' (bytes {start}..{end})"),
+            Cut::Bytes {
+                component,
+                chunk: Some(i),
+                start,
+                end,
+            } => write!(
+                f,
+                "component '{component}' (chunk {i}, bytes {start}..{end})"
+            ),
         }
     }
 }

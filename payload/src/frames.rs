@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::chunks::{in_flight, ordered};
 use crate::container::Source;
 use crate::manifest::{max_stored_len, Chunk, Component};
-use crate::Error;
+use crate::{Cut, Error};
 
 /// One piece of a component, as a reader delivers it.
 #[derive(Debug)]
@@ -134,8 +134,11 @@ where
                 Some(Chunk::Frame { sha256, stored }) if stored <= max_stored_len(len) => {
                     let mut buf = spare_in.borrow_mut().pop().unwrap_or_default();
                     buf.resize(stored as usize, 0);
-                    src.fill(&mut buf, &|| {
-                        format!("component '{name}' (chunk {index}, bytes {start}..{end})")
+                    src.fill(&mut buf, &|| Cut::Bytes {
+                        component: name.to_string(),
+                        chunk: Some(index),
+                        start,
+                        end,
                     })?;
                     let mut out = spare_out.borrow_mut().pop().unwrap_or_default();
                     if out.as_ref().len() as u64 != len {
@@ -208,8 +211,11 @@ pub(crate) fn check_frames<R: Read>(
                 Some(Chunk::Frame { stored, .. }) if stored <= max_stored_len(len) => {
                     let mut buf = spare.borrow_mut().pop().unwrap_or_default();
                     buf.resize(stored as usize, 0);
-                    src.fill(&mut buf, &|| {
-                        format!("component '{name}' (chunk {index}, bytes {start}..{end})")
+                    src.fill(&mut buf, &|| Cut::Bytes {
+                        component: name.to_string(),
+                        chunk: Some(index),
+                        start,
+                        end,
                     })?;
                     Ok(buf)
                 }

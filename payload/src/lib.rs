@@ -26,7 +26,7 @@ mod upgrade;
 pub use build::{build, hash_component, BuildPhase, BuildSpec};
 pub use compress::{compress_component, Storing, DEFAULT_ZSTD_LEVEL};
 pub use container::{HeaderField, MANIFEST_NAME, SIGNATURE_NAME};
-pub use error::{Error, Newer, Untrusted};
+pub use error::{Cut, Error, Newer, Section, Untrusted};
 pub use frames::{decompress_exact, Piece};
 pub use keys::{Fingerprint, PublicKey, SecretKey};
 pub use manifest::{

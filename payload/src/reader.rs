@@ -12,7 +12,7 @@ use crate::frames::{check_frames, read_frames, Piece};
 use crate::keys::Fingerprint;
 use crate::manifest::{Chunk, Component, Compression, Manifest, Sha256Digest, MAX_MANIFEST_BYTES};
 use crate::signature::{SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};
-use crate::Error;
+use crate::{Cut, Error, Section};
 
 /// A payload whose manifest has verified, with its components still to read.
 #[derive(Debug)]
@@ -169,7 +169,7 @@ impl<R: Read> PayloadReader<R> {
         match component.compression {
             Compression::None => for_each_chunk_in(
                 &mut self.src,
-                &format!("component '{name}'"),
+                name,
                 component.size,
                 component.chunk_size,
                 make,
@@ -226,7 +226,7 @@ impl<R: Read> PayloadReader<R> {
                 c.name
             )));
         }
-        match self.src.header("the end of the payload")? {
+        match self.src.header(Section::End)? {
             None => {}
             Some(m) => {
                 let reason = if self.manifest.component(&m.name).is_some() {
@@ -242,8 +242,7 @@ impl<R: Read> PayloadReader<R> {
         }
         let offset = self.src.offset;
         let mut second = [0u8; BLOCK as usize];
-        self.src
-            .fill(&mut second, &|| "the end-of-archive marker".to_string())?;
+        self.src.fill(&mut second, &|| Cut::EndMarker)?;
         if second.iter().any(|&b| b != 0) {
             return Err(Error::Container {
                 offset,
@@ -307,7 +306,7 @@ impl<R: Read> PayloadReader<R> {
             match component.compression {
                 Compression::None => for_each_chunk_in(
                     &mut self.src,
-                    &format!("component '{name}'"),
+                    name,
                     component.size,
                     component.chunk_size,
                     |len| vec![0u8; len],
@@ -332,7 +331,7 @@ impl<R: Read> PayloadReader<R> {
     fn begin_component(&mut self, component: &Component) -> Result<(), Error> {
         let member = self
             .src
-            .header(&format!("component '{}'", component.name))?;
+            .header(Section::Component(component.name.clone()))?;
         check_member(member.as_ref(), component, &self.manifest, self.mtime)
     }
 
@@ -340,7 +339,7 @@ impl<R: Read> PayloadReader<R> {
     fn end_component(&mut self, component: &Component) -> Result<(), Error> {
         self.src.padding(
             component.stored_size(),
-            &format!("component '{}'", component.name),
+            Section::Component(component.name.clone()),
         )?;
         self.next += 1;
         Ok(())
@@ -401,7 +400,7 @@ fn check_member(
 /// before a byte of either is held. Returns them with the modification time
 /// both headers carry (the manifest, once trusted, says which it must be).
 fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>, u64), Error> {
-    let first = match src.header("the manifest") {
+    let first = match src.header(Section::Manifest) {
         Ok(Some(m)) => m,
         Ok(None) => return Err(Error::NotAPayload("the file starts with zeros".into())),
         Err(Error::Container { .. }) => {
@@ -417,11 +416,15 @@ fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>, u64), Er
             first.name.escape_debug()
         )));
     }
-    let manifest = read_small(src, &first, MAX_MANIFEST_BYTES, |size, max| {
-        Error::ManifestTooLarge { size, max }
-    })?;
+    let manifest = read_small(
+        src,
+        &first,
+        Section::Manifest,
+        MAX_MANIFEST_BYTES,
+        |size, max| Error::ManifestTooLarge { size, max },
+    )?;
     let second = src
-        .header("the signature")?
+        .header(Section::Signature)?
         .ok_or_else(|| Error::NotAPayload(format!("{SIGNATURE_NAME} is missing")))?;
     if second.name != SIGNATURE_NAME {
         return Err(Error::NotAPayload(format!(
@@ -436,15 +439,22 @@ fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>, u64), Er
             field: HeaderField::Mtime,
         });
     }
-    let sig = read_small(src, &second, MAX_SIGNATURE_BYTES, |size, max| {
-        Error::SignatureFormat(format!("it is {size} bytes, more than the {max} allowed"))
-    })?;
+    let sig = read_small(
+        src,
+        &second,
+        Section::Signature,
+        MAX_SIGNATURE_BYTES,
+        |size, max| {
+            Error::SignatureFormat(format!("it is {size} bytes, more than the {max} allowed"))
+        },
+    )?;
     Ok((manifest, sig, first.mtime))
 }
 
 fn read_small<R: Read>(
     src: &mut Source<R>,
     member: &Member,
+    section: Section,
     max: u64,
     too_large: impl Fn(u64, u64) -> Error,
 ) -> Result<Vec<u8>, Error> {
@@ -452,8 +462,8 @@ fn read_small<R: Read>(
         return Err(too_large(member.size, max));
     }
     let mut bytes = vec![0u8; member.size as usize];
-    src.fill(&mut bytes, &|| member.name.clone())?;
-    src.padding(member.size, &member.name)?;
+    src.fill(&mut bytes, &|| Cut::Whole(section.clone()))?;
+    src.padding(member.size, section)?;
     Ok(bytes)
 }
 

@@ -55,21 +55,39 @@ fn truncation_at_any_point_is_an_error() {
         assert!(
             matches!(
                 err,
-                Error::Truncated(_) | Error::NotAPayload(_) | Error::Layout(_)
+                Error::Truncated { .. } | Error::NotAPayload(_) | Error::Layout(_)
             ),
             "cut at {cut}: {msg}"
         );
     }
     // Cut inside the end-of-archive marker.
     let err = verify(&bytes[..bytes.len() - 512], &t).unwrap_err();
-    assert!(matches!(err, Error::Truncated(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Truncated {
+                cut: payload::Cut::EndMarker,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn empty_and_random_files_are_not_payloads() {
     let t = trust(&[&key(1)]);
     let err = verify(&[], &t).unwrap_err();
-    assert!(matches!(err, Error::Truncated(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Truncated {
+                cut: payload::Cut::Header(payload::Section::Manifest),
+                at: 512
+            }
+        ),
+        "{err}"
+    );
     let random = data(100_000, 99);
     let err = verify(&random, &t).unwrap_err();
     assert!(matches!(err, Error::NotAPayload(_)), "{err}");
@@ -507,7 +525,7 @@ fn checking_stored_bytes_of_raw_components_is_the_full_check() {
     for cut in (3000..s.bytes.len() - 1024).step_by(20_011) {
         let e = check(&s.bytes[..cut]).expect_err(&format!("cut at {cut} passed"));
         assert!(
-            matches!(e, Error::Truncated(_) | Error::Layout(_)),
+            matches!(e, Error::Truncated { .. } | Error::Layout(_)),
             "cut at {cut}: {e}"
         );
     }

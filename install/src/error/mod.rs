@@ -538,7 +538,7 @@ pub fn is_disk_full(e: &io::Error) -> bool {
 pub fn payload_code(e: &payload::Error) -> &'static str {
     match e {
         payload::Error::Io { .. } => "payload-io",
-        payload::Error::Truncated(_) => "payload-truncated",
+        payload::Error::Truncated { .. } => "payload-truncated",
         payload::Error::NotAPayload(_) => "payload-not-a-payload",
         payload::Error::Container { .. } => "payload-container",
         payload::Error::NonCanonicalHeader { .. } => "payload-header",

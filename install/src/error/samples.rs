@@ -184,7 +184,15 @@ pub fn payload_errors() -> Vec<payload::Error> {
             context: "reading the payload".into(),
             source: io::Error::from(io::ErrorKind::UnexpectedEof),
         },
-        payload::Error::Truncated("in component root.img".into()),
+        payload::Error::Truncated {
+            cut: payload::Cut::Bytes {
+                component: "root.img".into(),
+                chunk: Some(17),
+                start: 17 << 20,
+                end: 18 << 20,
+            },
+            at: 2_105_344,
+        },
         payload::Error::NotAPayload("no manifest".into()),
         payload::Error::Container {
             offset: 512,
@@ -349,6 +357,30 @@ pub fn newer() -> Vec<payload::Newer> {
             compression: "xz".into(),
         },
     ]
+}
+
+/// Every place a payload's file can stop too early.
+pub fn cuts() -> Vec<payload::Cut> {
+    use payload::{Cut, Section};
+    let sections = [
+        Section::Manifest,
+        Section::Signature,
+        Section::Component("root.img".into()),
+        Section::End,
+    ];
+    let mut cuts: Vec<Cut> = sections.iter().cloned().map(Cut::Header).collect();
+    cuts.extend(sections.iter().cloned().map(Cut::Whole));
+    cuts.extend(sections.iter().cloned().map(Cut::Padding));
+    cuts.push(Cut::EndMarker);
+    for chunk in [None, Some(3)] {
+        cuts.push(Cut::Bytes {
+            component: "root.img".into(),
+            chunk,
+            start: 3 << 20,
+            end: 4 << 20,
+        });
+    }
+    cuts
 }
 
 fn header_field() -> payload::HeaderField {

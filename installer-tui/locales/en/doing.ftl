@@ -51,3 +51,27 @@ untrusted-no-key-left = the payload would revoke every trusted key, leaving none
 ## What a newer payload has that this installer does not read
 newer-format = it is payload format { $format }
 newer-compression = component '{ $component }' is compressed with '{ $compression }'
+
+## Where a payload's file stops too early ($section: manifest, signature,
+## component (named $name) or end)
+cut-header = the header of { $section ->
+    [manifest] the manifest
+    [signature] the signature
+    [end] the end of the payload
+   *[component] component '{ $name }'
+}
+cut-whole = { $section ->
+    [manifest] the manifest
+    [signature] the signature
+    [end] the end of the payload
+   *[component] component '{ $name }'
+}
+cut-padding = the padding after { $section ->
+    [manifest] the manifest
+    [signature] the signature
+    [end] the end of the payload
+   *[component] component '{ $name }'
+}
+cut-end-marker = the end-of-archive marker
+cut-bytes = component '{ $component }' (bytes { $start }..{ $end })
+cut-chunk = component '{ $component }' (chunk { $chunk }, bytes { $start }..{ $end })

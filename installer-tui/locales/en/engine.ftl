@@ -108,7 +108,7 @@ error-cancelled = cancelled by the technician
 
 ## The payload's checks
 error-payload-io = the payload: { $context }: { $detail }
-error-payload-truncated = the payload: the payload ends early: { $detail }
+error-payload-truncated = the payload: the payload ends early: { $cut } (the file stops before byte { $at })
 error-payload-not-a-payload = the payload: not a Ferry payload: { $detail }
 error-payload-container = the payload: the payload's container is damaged at byte { $offset }: { $reason }
 error-payload-header = the payload: the payload's container is damaged at byte { $offset }: the header of member '{ $member }' has a { $field } that payload build never writes

@@ -50,3 +50,27 @@ untrusted-no-key-left = le paquet révoquerait toutes les clés de confiance, et
 ## Ce qu'un paquet plus récent contient que cet installateur ne lit pas
 newer-format = le format de paquet { $format }
 newer-compression = la compression « { $compression } » du composant « { $component } »
+
+## Where a payload's file stops too early ($section: manifest, signature,
+## component (named $name) or end)
+cut-header = { $section ->
+    [manifest] l'en-tête du manifeste
+    [signature] l'en-tête de la signature
+    [end] l'en-tête attendu à la fin du paquet
+   *[component] l'en-tête du composant « { $name } »
+}
+cut-whole = { $section ->
+    [manifest] le manifeste
+    [signature] la signature
+    [end] la fin du paquet
+   *[component] le composant « { $name } »
+}
+cut-padding = { $section ->
+    [manifest] le remplissage après le manifeste
+    [signature] le remplissage après la signature
+    [end] le remplissage de la fin du paquet
+   *[component] le remplissage après le composant « { $name } »
+}
+cut-end-marker = la marque de fin d'archive
+cut-bytes = le composant « { $component } » (octets { $start } à { $end })
+cut-chunk = le composant « { $component } » (bloc { $chunk }, octets { $start } à { $end })

@@ -109,7 +109,7 @@ error-cancelled = annulé par le technicien
 
 ## Les vérifications du paquet
 error-payload-io = le paquet n'a pas pu être lu ({ $context }) : { $detail }
-error-payload-truncated = le paquet est tronqué, il se termine trop tôt (détail : { $detail })
+error-payload-truncated = le paquet est tronqué : le fichier s'arrête avant l'octet { $at }, dans { $cut }
 error-payload-not-a-payload = ce n'est pas un paquet Ferry (détail : { $detail })
 error-payload-container = l'enveloppe du paquet est endommagée à l'octet { $offset } (détail : { $reason })
 error-payload-header = l'enveloppe du paquet est endommagée à l'octet { $offset } : l'en-tête du membre « { $member } » a un champ { $field } que payload build n'écrit jamais

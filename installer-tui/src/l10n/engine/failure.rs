@@ -109,7 +109,9 @@ fn payload_error(e: &payload::Error) -> String {
             context = context.as_str(),
             detail = io_error(source)
         ),
-        P::Truncated(d) => t!("error-payload-truncated", detail = d.as_str()),
+        P::Truncated { cut: c, at } => {
+            t!("error-payload-truncated", cut = cut(c), at = at.to_string())
+        }
         P::NotAPayload(d) => t!("error-payload-not-a-payload", detail = d.as_str()),
         P::Container { offset, reason } => t!(
             "error-payload-container",
@@ -279,5 +281,62 @@ pub fn run_error(e: &RunError) -> String {
             medium = medium.display().to_string(),
             detail = error(source)
         ),
+    }
+}
+
+/// Where a payload's file stops too early. The part is given to the
+/// catalog as a selector, so each language says "the header of the
+/// manifest" its own way (French contracts "de le" into "du").
+fn cut(c: &payload::Cut) -> String {
+    use payload::Cut;
+    match c {
+        Cut::Header(s) => {
+            let (section, name) = section(s);
+            t!("cut-header", section = section, name = name)
+        }
+        Cut::Whole(s) => {
+            let (section, name) = section(s);
+            t!("cut-whole", section = section, name = name)
+        }
+        Cut::Padding(s) => {
+            let (section, name) = section(s);
+            t!("cut-padding", section = section, name = name)
+        }
+        Cut::EndMarker => t!("cut-end-marker"),
+        Cut::Bytes {
+            component,
+            chunk: None,
+            start,
+            end,
+        } => t!(
+            "cut-bytes",
+            component = component.as_str(),
+            start = start.to_string(),
+            end = end.to_string()
+        ),
+        Cut::Bytes {
+            component,
+            chunk: Some(i),
+            start,
+            end,
+        } => t!(
+            "cut-chunk",
+            component = component.as_str(),
+            chunk = i.to_string(),
+            start = start.to_string(),
+            end = end.to_string()
+        ),
+    }
+}
+
+/// A part of a payload as the catalog's selector and the component's
+/// name.
+fn section(s: &payload::Section) -> (&'static str, &str) {
+    use payload::Section;
+    match s {
+        Section::Manifest => ("manifest", ""),
+        Section::Signature => ("signature", ""),
+        Section::Component(name) => ("component", name.as_str()),
+        Section::End => ("end", ""),
     }
 }

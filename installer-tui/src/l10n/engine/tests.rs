@@ -47,6 +47,11 @@ fn facts_of_failures() -> Vec<install::Error> {
             .into_iter()
             .map(|u| install::Error::Payload(payload::Error::Untrusted(u))),
     );
+    all.extend(
+        samples::cuts()
+            .into_iter()
+            .map(|cut| install::Error::Payload(payload::Error::Truncated { cut, at: 4_096 })),
+    );
     all.extend(samples::newer().into_iter().map(|what| {
         install::Error::Payload(payload::Error::NewerFormat {
             what,
@@ -496,4 +501,27 @@ fn every_plan_note_in_english_is_what_the_log_keeps_and_french_differs() {
         in_lang(Lang::Fr, || note(problems))
     );
     assert!(problems.to_string().contains("and 1 more problem)"));
+}
+
+#[test]
+fn a_truncated_payload_says_where_it_stops_in_french() {
+    let cut = |cut| install::Error::Payload(payload::Error::Truncated { cut, at: 512 });
+    assert_eq!(
+        in_lang(Lang::Fr, || error(&cut(payload::Cut::Header(
+            payload::Section::Manifest
+        )))),
+        "le paquet est tronqué : le fichier s'arrête avant l'octet 512, dans l'en-tête du manifeste"
+    );
+    let e = cut(payload::Cut::Bytes {
+        component: "rootfs.img".into(),
+        chunk: Some(3),
+        start: 10,
+        end: 20,
+    });
+    assert_eq!(
+        in_lang(Lang::En, || error(&e)),
+        "the payload: the payload ends early: component 'rootfs.img' (chunk 3, bytes 10..20) \
+         (the file stops before byte 512)"
+    );
+    assert_eq!(e.to_string(), in_lang(Lang::En, || error(&e)));
 }
