@@ -4,10 +4,9 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 pub use install::answers::{AnswerError, AnswerFile, AnswerProblem, Finish};
 
-use crate::boot_medium::BootMedium;
+use crate::boot_medium::{BootMedium, ReadError};
 
 /// The answer file, first match: `explicit` (`--answer`), the kernel
 /// parameter `ferry.answer=` (`none`: no answer file; an absolute path in
@@ -19,28 +18,34 @@ pub fn find(
     param: Option<&str>,
     medium: &BootMedium,
 ) -> Option<Result<AnswerFile, AnswerError>> {
-    let read = |source: String, text: anyhow::Result<Option<String>>| match text {
+    // The reason stays English: `AnswerProblem::Unreadable` carries text
+    // (the log's words), said after a translated sentence.
+    let read = |source: String, text: Result<Option<String>, ReadError>| match text {
         Ok(Some(t)) => Some(AnswerFile::parse(&source, &t)),
         Ok(None) => None,
-        Err(e) => Some(Err(AnswerError::unreadable(source, format!("{e:#}")))),
+        Err(e) => Some(Err(AnswerError::unreadable(source, e.to_string()))),
+    };
+    let from_file = |p: &Path| {
+        std::fs::read_to_string(p)
+            .map(Some)
+            .map_err(|source| ReadError::Read {
+                path: p.to_path_buf(),
+                source,
+            })
     };
     if let Some(p) = explicit {
-        let text = std::fs::read_to_string(p)
-            .map(Some)
-            .with_context(|| format!("reading {}", p.display()));
-        return read(p.display().to_string(), text);
+        return read(p.display().to_string(), from_file(p));
     }
     match param {
         Some("none") => None,
-        Some(p) if Path::new(p).is_absolute() && Path::new(p).exists() => read(
-            p.to_string(),
-            std::fs::read_to_string(p).map(Some).map_err(Into::into),
-        ),
+        Some(p) if Path::new(p).is_absolute() && Path::new(p).exists() => {
+            read(p.to_string(), from_file(Path::new(p)))
+        }
         Some(p) => {
             let rel = p.trim_start_matches('/');
             let text = medium.read_file(rel).and_then(|t| {
-                t.map(Some).ok_or_else(|| {
-                    anyhow::anyhow!("no such file on the medium or in the initramfs")
+                t.map(Some).ok_or_else(|| ReadError::Missing {
+                    file: rel.to_string(),
                 })
             });
             read(format!("{p} (ferry.answer)"), text)

@@ -9,7 +9,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{bail, Context};
 
 use detect::io::Slice;
 use medium::iso::{Iso, IsoFile};
@@ -17,6 +17,34 @@ use medium::stick::{self, Stick};
 use medium::{MediumInfo, ANSWER_PATH, PAYLOAD_DIR, REPORTS_DIR};
 
 use crate::l10n::Lang;
+
+/// Why a file on the medium could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{} carries no payload {name}", medium.display())]
+    NoPayload { medium: PathBuf, name: String },
+    #[error("opening {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("reading {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Iso(#[from] medium::Error),
+    /// The stick's partition or file system (their readers' words).
+    #[error("{0:#}")]
+    Stick(anyhow::Error),
+    #[error("no such file on the medium or in the initramfs")]
+    Missing { file: String },
+    #[error("{file} is larger than {max} bytes")]
+    TooLarge { file: String, max: u64 },
+    #[error("{file} is not UTF-8 text")]
+    NotText { file: String },
+}
 
 /// Largest answer file read.
 const MAX_ANSWER: u64 = 1 << 20;
@@ -146,21 +174,26 @@ impl BootMedium {
         &self,
         name: &str,
         f: impl FnOnce(&mut dyn Read) -> T,
-    ) -> anyhow::Result<T> {
+    ) -> Result<T, ReadError> {
         if !self.payloads.iter().any(|n| n == name) {
-            bail!("{} carries no payload {name}", self.path.display());
+            return Err(ReadError::NoPayload {
+                medium: self.path.clone(),
+                name: name.to_string(),
+            });
         }
+        let open = |path: &Path| {
+            File::open(path).map_err(|source| ReadError::Open {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
         match self.kind {
             Kind::Dir => {
-                let p = self.payload_path(name);
-                let file = File::open(&p).with_context(|| format!("opening {}", p.display()))?;
+                let file = open(&self.payload_path(name))?;
                 Ok(f(&mut BufReader::with_capacity(1 << 20, file)))
             }
             Kind::Iso => {
-                let mut iso = Iso::open(
-                    File::open(&self.path)
-                        .with_context(|| format!("opening {}", self.path.display()))?,
-                )?;
+                let mut iso = Iso::open(open(&self.path)?)?;
                 let entry = iso.find(&format!("{PAYLOAD_DIR}/{name}"))?;
                 let file = IsoFile::new(iso.into_inner(), &entry);
                 Ok(f(&mut BufReader::with_capacity(1 << 20, file)))
@@ -168,17 +201,18 @@ impl BootMedium {
             Kind::Stick => with_stick(&self.path, false, |s| {
                 let (mut stream, _) = s.payload_named(name)?;
                 Ok(f(&mut BufReader::with_capacity(1 << 20, &mut stream)))
-            }),
+            })
+            .map_err(ReadError::Stick),
         }
     }
 
     /// The answer file the medium carries, if any.
-    pub fn answer(&self) -> anyhow::Result<Option<String>> {
+    pub fn answer(&self) -> Result<Option<String>, ReadError> {
         self.read_file(ANSWER_PATH)
     }
 
     /// A small text file on the medium, by its path from the medium's root.
-    pub fn read_file(&self, rel: &str) -> anyhow::Result<Option<String>> {
+    pub fn read_file(&self, rel: &str) -> Result<Option<String>, ReadError> {
         let bytes = match self.kind {
             Kind::Dir => {
                 let p = self.path.join(rel);
@@ -188,12 +222,15 @@ impl BootMedium {
                 let mut buf = Vec::new();
                 File::open(&p)
                     .and_then(|f| f.take(MAX_ANSWER + 1).read_to_end(&mut buf))
-                    .with_context(|| format!("reading {}", p.display()))?;
+                    .map_err(|source| ReadError::Read { path: p, source })?;
                 buf
             }
             Kind::Iso => {
-                let mut iso = Iso::open(File::open(&self.path)?)?;
-                match iso.read(rel, MAX_ANSWER) {
+                let file = File::open(&self.path).map_err(|source| ReadError::Open {
+                    path: self.path.clone(),
+                    source,
+                })?;
+                match Iso::open(file)?.read(rel, MAX_ANSWER) {
                     Ok(b) => b,
                     Err(medium::Error::NotFound(_)) => return Ok(None),
                     Err(e) => return Err(e.into()),
@@ -206,18 +243,25 @@ impl BootMedium {
                         return Ok(None);
                     }
                     Ok(Some(s.volume().read(&rel, MAX_ANSWER)?))
-                })? {
+                })
+                .map_err(ReadError::Stick)?
+                {
                     Some(b) => b,
                     None => return Ok(None),
                 }
             }
         };
         if bytes.len() as u64 > MAX_ANSWER {
-            bail!("{rel} is larger than {MAX_ANSWER} bytes");
+            return Err(ReadError::TooLarge {
+                file: rel.to_string(),
+                max: MAX_ANSWER,
+            });
         }
         String::from_utf8(bytes)
             .map(Some)
-            .map_err(|_| anyhow!("{rel} is not UTF-8 text"))
+            .map_err(|_| ReadError::NotText {
+                file: rel.to_string(),
+            })
     }
 
     /// Directories the engine copies the report into: only a directory
@@ -345,7 +389,7 @@ pub enum CheckError {
     Unreadable {
         /// The payload's name, when the medium has several.
         name: Option<String>,
-        error: anyhow::Error,
+        error: ReadError,
     },
     /// A payload does not verify: its signature, a chunk's digest, its
     /// container.

@@ -117,3 +117,11 @@ console-screens = the screens cannot start on this terminal: { $detail }
 ## The command line
 cli-lang-unknown = { $code }: the installer speaks { $known }
 cli-layout-expected = { $layout }: four sizes in MiB expected (ESP,ROOT,CONFIG,MIN_DATA)
+
+## Why a file on the installer's medium cannot be read
+read-no-payload = { $medium } carries no payload { $name }
+read-open = opening { $path }: { $detail }
+read-read = reading { $path }: { $detail }
+read-missing = no such file on the medium or in the initramfs
+read-too-large = { $file } is larger than { $max } bytes
+read-not-text = { $file } is not UTF-8 text

@@ -117,3 +117,11 @@ console-screens = les écrans ne peuvent pas démarrer sur ce terminal (détail 
 ## La ligne de commande
 cli-lang-unknown = { $code } : l'installateur parle { $known }
 cli-layout-expected = { $layout } : quatre tailles en MiB attendues (ESP,ROOT,CONFIG,MIN_DATA)
+
+## Why a file on the installer's medium cannot be read
+read-no-payload = { $medium } ne porte pas de paquet { $name }
+read-open = ouverture de { $path } : { $detail }
+read-read = lecture de { $path } : { $detail }
+read-missing = ce fichier n'est ni sur le support ni dans l'initramfs
+read-too-large = { $file } dépasse { $max } octets
+read-not-text = { $file } n'est pas du texte UTF-8

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 pub enum LoadError {
     /// The medium could not be read (a stick's file system, an ISO).
     #[error("{0:#}")]
-    Medium(anyhow::Error),
+    Medium(crate::boot_medium::ReadError),
     /// The payload did not verify.
     #[error(transparent)]
     Payload(install::Error),

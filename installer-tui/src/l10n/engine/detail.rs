@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use crate::boot_medium::CheckError;
+use crate::boot_medium::{CheckError, ReadError};
 use crate::l10n::t;
 
 /// Why a configuration cannot be migrated (`migrate::Error`).
@@ -414,9 +414,9 @@ pub fn check_error(e: &CheckError) -> String {
             Some(name) => t!(
                 "check-error-unreadable-named",
                 name = name.as_str(),
-                detail = format!("{error:#}")
+                detail = read_error(error)
             ),
-            None => t!("check-error-unreadable", detail = format!("{error:#}")),
+            None => t!("check-error-unreadable", detail = read_error(error)),
         },
         CheckError::Payload { name, source } => match name {
             Some(name) => t!(
@@ -443,3 +443,34 @@ fn list(paths: &[std::path::PathBuf]) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Why a file on the installer's medium could not be read. A stick's
+/// partition and file system readers speak in their own (English) words.
+pub fn read_error(e: &ReadError) -> String {
+    match e {
+        ReadError::NoPayload { medium, name } => t!(
+            "read-no-payload",
+            medium = medium.display().to_string(),
+            name = name.as_str()
+        ),
+        ReadError::Open { path, source } => t!(
+            "read-open",
+            path = path.display().to_string(),
+            detail = source.to_string()
+        ),
+        ReadError::Read { path, source } => t!(
+            "read-read",
+            path = path.display().to_string(),
+            detail = source.to_string()
+        ),
+        ReadError::Iso(m) => medium(m),
+        ReadError::Stick(e) => format!("{e:#}"),
+        ReadError::Missing { .. } => t!("read-missing"),
+        ReadError::TooLarge { file, max } => t!(
+            "read-too-large",
+            file = file.as_str(),
+            max = max.to_string()
+        ),
+        ReadError::NotText { file } => t!("read-not-text", file = file.as_str()),
+    }
+}

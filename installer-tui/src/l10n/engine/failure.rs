@@ -249,7 +249,7 @@ pub fn error(e: &install::Error) -> String {
 /// Why the medium cannot be used.
 pub fn load_error(e: &LoadError) -> String {
     match e {
-        LoadError::Medium(m) => t!("load-medium", detail = format!("{m:#}")),
+        LoadError::Medium(m) => t!("load-medium", detail = detail::read_error(m)),
         LoadError::Payload(e) => error(e),
         LoadError::OnePayload { name, source } => t!(
             "load-one-payload",

@@ -217,10 +217,17 @@ fn the_installers_own_failures_in_both_languages() {
         in_lang(Lang::Fr, || load_error(&one)),
         "acme-2.0.fpk : le paquet a déjà été lu : un plan ne s'applique qu'une fois"
     );
-    let medium = LoadError::Medium(anyhow::anyhow!("no file system"));
+    let medium = LoadError::Medium(crate::boot_medium::ReadError::TooLarge {
+        file: "ferry/answer.toml".into(),
+        max: 65536,
+    });
     assert_eq!(
         in_lang(Lang::Fr, || load_error(&medium)),
-        "le support est illisible (détail : no file system)"
+        "le support est illisible (détail : ferry/answer.toml dépasse 65536 octets)"
+    );
+    assert_eq!(
+        in_lang(Lang::En, || load_error(&medium)),
+        medium.to_string()
     );
 
     let id = InspectError::MachineId("no random source".into());

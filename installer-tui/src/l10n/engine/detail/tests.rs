@@ -345,11 +345,17 @@ fn a_failed_medium_check_in_both_languages() {
         CheckError::ChecksumMismatch,
         CheckError::Unreadable {
             name: None,
-            error: anyhow::anyhow!("no such file"),
+            error: crate::boot_medium::ReadError::Open {
+                path: PathBuf::from("/dev/sr0"),
+                source: io::Error::from_raw_os_error(123),
+            },
         },
         CheckError::Unreadable {
             name: Some("acme-2.0.upg".into()),
-            error: anyhow::anyhow!("no such file"),
+            error: crate::boot_medium::ReadError::NoPayload {
+                medium: PathBuf::from("/dev/sr0"),
+                name: "acme-2.0.upg".into(),
+            },
         },
         CheckError::Payload {
             name: None,
