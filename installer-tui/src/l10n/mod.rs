@@ -213,10 +213,15 @@ pub fn current() -> Lang {
 /// `f` with this thread's messages in English: for the log, whatever the
 /// screens speak.
 pub fn in_english<T>(f: impl FnOnce() -> T) -> T {
-    let lang = current();
-    set(Lang::En);
-    let out = f();
+    in_lang(Lang::En, f)
+}
+
+/// `f` with this thread's messages in `lang`, then as they were.
+pub fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let before = current();
     set(lang);
+    let out = f();
+    set(before);
     out
 }
 

@@ -356,14 +356,7 @@ mod tests {
     use detect::{samples, Issue};
 
     use super::{entry_problem, foreign, issue, unreadable};
-    use crate::l10n::{set, Lang};
-
-    fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
-        set(lang);
-        let out = f();
-        set(Lang::En);
-        out
-    }
+    use crate::l10n::{in_lang, Lang};
 
     #[test]
     fn english_says_what_detection_prints() {

@@ -10,16 +10,8 @@ use super::failure::error;
 use super::plan::{change, note};
 use super::*;
 use crate::answer::{AnswerError, AnswerProblem};
-use crate::l10n::{set, Lang};
+use crate::l10n::{in_lang, Lang};
 use crate::tui::failure::{InspectError, LoadError, RunError};
-
-/// Runs `f` with the screens in `lang`, then back in English.
-fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
-    set(lang);
-    let out = f();
-    set(Lang::En);
-    out
-}
 
 #[test]
 fn english_says_what_the_log_and_the_reports_keep() {
