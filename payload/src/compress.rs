@@ -101,7 +101,7 @@ fn compress_chunk(job: Job) -> Done {
 
 /// Whether every byte is zero. Folding blocks of 4 KiB with OR lets the
 /// compiler compare them a vector at a time; `iter().all`, which stops at
-/// the first non-zero byte, goes a byte at a time and cost a tenth of the
+/// the first non-zero byte, goes a byte at a time and cost 4 % of the
 /// build's CPU on an image with free space.
 fn is_all_zero(bytes: &[u8]) -> bool {
     bytes
