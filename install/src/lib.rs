@@ -53,7 +53,9 @@ pub use device::{Device, DiskFile, DiskReader};
 pub use error::doing::{self, Doing};
 #[doc(hidden)]
 pub use error::samples;
-pub use error::{is_disk_full, payload_code, problem_list, DiskChange, Error, Refusal};
+pub use error::{
+    is_disk_full, payload_code, problem_list, DiskChange, Error, Refusal, PROBLEMS_SHOWN,
+};
 pub use plan::{
     config_migration, derived_guid, installer_version, new_machine_id, plan, Action, BootChain,
     Choice, MigrationPreview, Plan, PlanNote, PlannedPartition, Shim, Step, StepFacts, StepKind,

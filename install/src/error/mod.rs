@@ -321,9 +321,13 @@ pub enum Refusal {
     BadMachineId { id: String },
 }
 
+/// How many of a damaged table's problems a sentence names; the rest are
+/// counted. Front ends that say them in another language follow it.
+pub const PROBLEMS_SHOWN: usize = 3;
+
 /// The first few problems of a damaged table, for one sentence.
 pub fn problem_list(problems: &[EntryProblem]) -> String {
-    const SHOWN: usize = 3;
+    const SHOWN: usize = PROBLEMS_SHOWN;
     let mut text: Vec<String> = problems
         .iter()
         .take(SHOWN)

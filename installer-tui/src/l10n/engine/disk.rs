@@ -335,7 +335,7 @@ pub fn unreadable(u: &Unreadable) -> String {
 /// A damaged partition table's problems, the first three and how many
 /// more, as [`install::problem_list`] says them in English.
 pub fn problem_list(problems: &[EntryProblem]) -> String {
-    const SHOWN: usize = 3;
+    const SHOWN: usize = install::PROBLEMS_SHOWN;
     let mut text: Vec<String> = problems.iter().take(SHOWN).map(entry_problem).collect();
     if problems.len() > SHOWN {
         text.push(t!("detect-more-problems", count = problems.len() - SHOWN));
