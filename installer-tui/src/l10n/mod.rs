@@ -25,6 +25,8 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub mod engine;
+mod os;
+pub use os::os_error;
 #[cfg(test)]
 mod guide_tests;
 #[cfg(test)]
@@ -87,7 +89,7 @@ impl fmt::Display for Lang {
 /// The catalog files of one language, in the order they are loaded. One
 /// file per part of the installer: the screens, the engine's refusals
 /// and failures, the boot medium's own messages, what detection says
-/// about a disk.
+/// about a disk, what the operating system said.
 macro_rules! catalog {
     ($lang:literal) => {
         [
@@ -115,12 +117,16 @@ macro_rules! catalog {
                 "details.ftl",
                 include_str!(concat!("../../locales/", $lang, "/details.ftl")),
             ),
+            (
+                "os.ftl",
+                include_str!(concat!("../../locales/", $lang, "/os.ftl")),
+            ),
         ]
     };
 }
 
 /// The catalog files of `lang`: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 6] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 7] {
     match lang {
         Lang::En => catalog!("en"),
         Lang::Fr => catalog!("fr"),

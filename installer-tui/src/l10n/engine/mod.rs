@@ -26,7 +26,7 @@ mod plan;
 mod refusal;
 
 pub use answer::answer_error;
-pub use detail::{check_error, medium};
+pub use detail::{check_error, fat, medium};
 pub use disk::{foreign, issue, problem_list, unreadable};
 pub use failure::{inspect_error, load_error, run_error};
 pub use plan::{plan_lines, step};
@@ -36,7 +36,7 @@ use std::io;
 
 use install::Action;
 
-use super::t;
+use super::{os_error, t};
 
 #[cfg(test)]
 mod tests;
@@ -46,13 +46,13 @@ fn action(a: Action) -> String {
     t!("engine-action", action = a.name())
 }
 
-/// An I/O error: the operating system's message as it is, after a
-/// sentence when the disk is full.
+/// An I/O error: the operating system's message, after a sentence when
+/// the disk is full.
 fn io_error(e: &io::Error) -> String {
     if install::is_disk_full(e) {
-        t!("engine-io-disk-full", detail = e.to_string())
+        t!("engine-io-disk-full", detail = os_error(e))
     } else {
-        e.to_string()
+        os_error(e)
     }
 }
 
