@@ -27,11 +27,16 @@ fn uuid(text: &str) -> Result<uuid::Uuid, Error> {
     })
 }
 
+/// A failure writing the table: the system's error when the disk refused
+/// a write (said in the technician's language), the `gpt` crate's own
+/// otherwise (a value out of range, which the checked plan rules out).
 fn gpt_err(e: gpt::GptError) -> Error {
-    Error::io(
-        Act::Writing.on(Object::PartitionTable),
-        io::Error::other(e.to_string()),
-    )
+    use gpt::header::HeaderError;
+    let source = match e {
+        gpt::GptError::Io(e) | gpt::GptError::Header(HeaderError::Io(e)) => e,
+        other => io::Error::other(other.to_string()),
+    };
+    Error::io(Act::Writing.on(Object::PartitionTable), source)
 }
 
 /// Write a protective MBR and both GPT copies listing `parts`, in the
@@ -81,10 +86,11 @@ pub fn write<D: Device>(
     gpt::mbr::ProtectiveMBR::with_lb_size(mbr_size)
         .overwrite_lba0(dev)
         .map_err(|e| {
-            Error::io(
-                Act::Writing.on(Object::ProtectiveMbr),
-                io::Error::other(e.to_string()),
-            )
+            let source = match e {
+                gpt::mbr::MBRError::Io(e) => e,
+                other => io::Error::other(other.to_string()),
+            };
+            Error::io(Act::Writing.on(Object::ProtectiveMbr), source)
         })?;
     Ok(())
 }
