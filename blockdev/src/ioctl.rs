@@ -42,7 +42,7 @@ pub fn logical_block_size(file: &File) -> io::Result<u64> {
     u64::try_from(size)
         .ok()
         .filter(|s| s.is_power_of_two())
-        .ok_or_else(|| io::Error::other(format!("the device reports sectors of {size} bytes")))
+        .ok_or_else(|| crate::Bound::SectorSize { size: size.into() }.into_io())
 }
 
 /// Tell the device the byte range holds nothing (BLKDISCARD).

@@ -4,6 +4,7 @@
 //! ([`DiskFacts`]: the one way Ferry names a disk; [`inspect()`]: whether
 //! anything uses it).
 
+mod bound;
 mod direct;
 pub mod inspect;
 mod ioctl;
@@ -11,6 +12,7 @@ mod mounts;
 mod open;
 pub mod sysfs;
 
+pub use bound::Bound;
 pub use direct::{
     direct_refused, drop_cache, is_aligned, reopen_direct, stop_direct, AlignedBuf, ALIGN,
 };

@@ -7,6 +7,8 @@
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
+use blockdev::Bound;
+
 /// A byte range `[start, start + len)` of an inner device, addressed from 0.
 ///
 /// Reads stop at the end of the range (short read, then EOF); writes past the
@@ -22,9 +24,9 @@ pub struct Slice<D> {
 impl<D: Seek> Slice<D> {
     /// Expose `len` bytes of `inner` starting at byte `start`.
     pub fn new(inner: D, start: u64, len: u64) -> io::Result<Self> {
-        start.checked_add(len).ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "partition range overflows")
-        })?;
+        start
+            .checked_add(len)
+            .ok_or(Bound::RangeOverflow { start, len })?;
         Ok(Slice {
             inner,
             start,
@@ -77,10 +79,11 @@ impl<D: Write + Seek> Write for Slice<D> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let room = usize::try_from(self.remaining()).unwrap_or(usize::MAX);
         if room == 0 && !buf.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::WriteZero,
-                "write past the end of the partition",
-            ));
+            return Err(Bound::WritePastPartitionEnd {
+                at: self.pos,
+                len: self.len,
+            }
+            .into());
         }
         let want = buf.len().min(room);
         self.seek_inner()?;
@@ -101,12 +104,7 @@ impl<D: Seek> Seek for Slice<D> {
             SeekFrom::End(d) => self.len.checked_add_signed(d),
             SeekFrom::Current(d) => self.pos.checked_add_signed(d),
         };
-        let target = target.ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "seek before start of partition",
-            )
-        })?;
+        let target = target.ok_or(Bound::SeekBeforeStart)?;
         // Like a file, seeking past the end is allowed; reads there give EOF.
         self.pos = target;
         Ok(target)
@@ -132,10 +130,7 @@ impl<D: Seek> Seek for ReadOnly<D> {
 
 impl<D> Write for ReadOnly<D> {
     fn write(&mut self, _buf: &[u8]) -> io::Result<usize> {
-        Err(io::Error::new(
-            io::ErrorKind::PermissionDenied,
-            "device is opened read-only for detection",
-        ))
+        Err(Bound::ReadOnly.into())
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -8,7 +8,7 @@ use std::os::unix::fs::{FileExt, FileTypeExt};
 use std::path::{Path, PathBuf};
 
 pub use blockdev::AlignedBuf;
-use blockdev::{drop_cache, is_aligned, reopen_direct, Access, ALIGN};
+use blockdev::{drop_cache, is_aligned, reopen_direct, Access, Bound, ALIGN};
 
 /// What the engine needs of a disk beyond reading and writing.
 pub trait Device: Read + Write + Seek + fmt::Debug {
@@ -176,10 +176,7 @@ impl Device for DiskFile {
         if end > self.size {
             // Past the end, a hole would not grow the file: refuse as a
             // write past the end of the disk would be.
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("bytes {offset}..{end} are past the end of the disk"),
-            ));
+            return Err(Bound::PastDiskEnd { start: offset, end }.into());
         }
         let (Ok(off), Ok(n)) = (i64::try_from(offset), i64::try_from(len)) else {
             return write_zeros(self, offset, len);
@@ -386,10 +383,12 @@ fn read_direct(
     while got < head + len {
         match file.read_at(&mut window[got..], start + got as u64) {
             Ok(0) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the disk ended before the range read back",
-                ))
+                return Err(Bound::EndedEarly {
+                    at: start + got as u64,
+                    start: offset,
+                    end: offset + len as u64,
+                }
+                .into())
             }
             Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

@@ -137,8 +137,7 @@ impl<D: Read + Seek> Seek for BlockCache<D> {
             SeekFrom::End(d) => self.len.checked_add_signed(d),
             SeekFrom::Current(d) => self.pos.checked_add_signed(d),
         };
-        self.pos = new
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        self.pos = new.ok_or_else(|| blockdev::Bound::SeekBeforeStart.into_io())?;
         Ok(self.pos)
     }
 }

@@ -69,3 +69,13 @@ os-kind-interrupted = operation interrupted
 os-kind-unsupported = unsupported
 os-kind-unexpected-eof = unexpected end of file
 os-kind-out-of-memory = out of memory
+
+## An access refused outside a disk or a partition
+
+os-bound-range-overflow = the range of { $len } bytes at byte { $start } ends past the largest byte offset
+os-bound-seek-before-start = a seek before the start of the device or partition
+os-bound-write-past-partition-end = a write past the end of the partition (at byte { $at } of { $len })
+os-bound-past-disk-end = bytes { $start }..{ $end } are past the end of the disk
+os-bound-ended-early = the disk ended at byte { $at }, before the range { $start }..{ $end } read back
+os-bound-sector-size = the device reports sectors of { $size } bytes
+os-bound-read-only = the disk is opened read-only for detection; nothing was written

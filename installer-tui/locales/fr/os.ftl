@@ -69,3 +69,13 @@ os-kind-interrupted = opération interrompue
 os-kind-unsupported = opération non prise en charge
 os-kind-unexpected-eof = fin de fichier inattendue
 os-kind-out-of-memory = mémoire insuffisante
+
+## Un accès refusé hors d'un disque ou d'une partition
+
+os-bound-range-overflow = la plage de { $len } octets à l'octet { $start } finit au-delà du plus grand décalage possible
+os-bound-seek-before-start = un déplacement avant le début du périphérique ou de la partition
+os-bound-write-past-partition-end = une écriture au-delà de la fin de la partition (à l'octet { $at } sur { $len })
+os-bound-past-disk-end = les octets { $start }..{ $end } sont au-delà de la fin du disque
+os-bound-ended-early = le disque s'est terminé à l'octet { $at }, avant la plage { $start }..{ $end } à relire
+os-bound-sector-size = le périphérique annonce des secteurs de { $size } octets
+os-bound-read-only = le disque est ouvert en lecture seule pour la détection ; rien n'a été écrit

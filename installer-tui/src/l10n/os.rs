@@ -8,7 +8,7 @@
 //! standard library made it (its own message for a kind, such as a short
 //! read's "failed to fill whole buffer", is said by the kind too), and through the engine's own renderings
 //! when it carries one of Ferry's typed errors (a disk in use, a damaged
-//! FAT). The English catalog holds the C library's and the standard
+//! FAT, an access outside a disk or a partition). The English catalog holds the C library's and the standard
 //! library's own words, so an English screen says what the log keeps;
 //! the tests check that against this machine's C library.
 //!
@@ -39,10 +39,44 @@ fn carried(inner: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<St
     if let Some(busy) = inner.downcast_ref::<blockdev::InUse>() {
         return Some(t!("os-in-use", path = busy.path.display().to_string()));
     }
+    if let Some(b) = inner.downcast_ref::<blockdev::Bound>() {
+        return Some(bound(b));
+    }
     if let Some(fat) = inner.downcast_ref::<fat::Error>() {
         return Some(super::engine::fat(fat));
     }
     None
+}
+
+/// An access refused because it falls outside a disk or a partition.
+fn bound(b: &blockdev::Bound) -> String {
+    use blockdev::Bound as B;
+    match b {
+        B::RangeOverflow { start, len } => t!(
+            "os-bound-range-overflow",
+            start = start.to_string(),
+            len = len.to_string()
+        ),
+        B::SeekBeforeStart => t!("os-bound-seek-before-start"),
+        B::WritePastPartitionEnd { at, len } => t!(
+            "os-bound-write-past-partition-end",
+            at = at.to_string(),
+            len = len.to_string()
+        ),
+        B::PastDiskEnd { start, end } => t!(
+            "os-bound-past-disk-end",
+            start = start.to_string(),
+            end = end.to_string()
+        ),
+        B::EndedEarly { at, start, end } => t!(
+            "os-bound-ended-early",
+            at = at.to_string(),
+            start = start.to_string(),
+            end = end.to_string()
+        ),
+        B::SectorSize { size } => t!("os-bound-sector-size", size = size.to_string()),
+        B::ReadOnly => t!("os-bound-read-only"),
+    }
 }
 
 /// The catalog's words for an error number, `None` for a number it does
@@ -272,5 +306,28 @@ mod tests {
         let (en, fr) = both(&loops);
         assert_eq!(en, loops.to_string());
         assert_ne!(fr, en);
+    }
+
+    #[test]
+    fn an_access_outside_a_disk_is_said_by_its_facts() {
+        use blockdev::Bound as B;
+        for b in [
+            B::RangeOverflow { start: 1, len: 2 },
+            B::SeekBeforeStart,
+            B::WritePastPartitionEnd { at: 8, len: 8 },
+            B::PastDiskEnd { start: 4, end: 9 },
+            B::EndedEarly {
+                at: 5,
+                start: 0,
+                end: 9,
+            },
+            B::SectorSize { size: 520 },
+            B::ReadOnly,
+        ] {
+            let e = b.clone().into_io();
+            let (en, fr) = both(&e);
+            assert_eq!(en, e.to_string(), "{b:?}");
+            assert_ne!(fr, en, "{b:?} is not in French");
+        }
     }
 }
