@@ -90,8 +90,7 @@ impl StartError {
             StartError::BootMedium(e) => l10n::engine::medium(e),
             StartError::Medium(e) => e.sentence(),
             StartError::NoKey { dir } => t!("console-no-key", dir = *dir),
-            // The key file's problem, in the key reader's words.
-            StartError::Keys(e) => t!("console-keys", detail = e.to_string()),
+            StartError::Keys(e) => t!("console-keys", detail = l10n::engine::payload_error(e)),
             // What the terminal refused, with the system's message.
             StartError::Screens(e) => t!("console-screens", detail = format!("{e:#}")),
         }

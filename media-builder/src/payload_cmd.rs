@@ -143,7 +143,11 @@ pub fn build(args: PayloadBuildArgs) -> Result<()> {
                 "the release cannot be installed: it has no {} (a release carries the root \
                  image, the kernel, the initrd and its default configuration; see \
                  docs/keys-and-payloads.md)",
-                missing.join(", ")
+                missing
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
     }

@@ -24,7 +24,7 @@ use crate::product::{self, InstallDefinition};
 use crate::reader::{PayloadReader, Verified};
 use crate::signature::{SignatureFile, TrustStore};
 use crate::upgrade::default_upgrades_from;
-use crate::Error;
+use crate::{BuildProblem, Error, IoContext, ManifestProblem, Section};
 
 /// Everything a payload is made of, before hashing.
 #[derive(Debug, Clone)]
@@ -114,25 +114,24 @@ pub fn build(
     progress: &mut dyn FnMut(BuildPhase, u64, u64),
 ) -> Result<Verified, Error> {
     if keys.is_empty() {
-        return Err(Error::Build("no signing key given".into()));
+        return Err(Error::Build(BuildProblem::NoKey));
     }
     // Everything that can be checked without the data is checked before an
     // hour of hashing: an empty component list stands in for the real one.
     manifest_for(spec, Vec::new())
         .map(drop)
         .or_else(|e| match e {
-            Error::Manifest(m) if m.contains("no components") => Ok(()),
+            Error::Manifest(ManifestProblem::NoComponents) => Ok(()),
             other => Err(other),
         })?;
     let mut files = Vec::with_capacity(spec.components.len());
     for (name, path) in &spec.components {
         check_component_name(name)?;
         refuse_same_file(path, out)?;
-        let file =
-            File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        let file = File::open(path).map_err(|e| Error::io(IoContext::Opening(path.clone()), e))?;
         let size = file
             .metadata()
-            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?
+            .map_err(|e| Error::io(IoContext::Reading(path.clone()), e))?
             .len();
         files.push((name.clone(), path.clone(), size));
     }
@@ -141,14 +140,11 @@ pub fn build(
         let size_of = |name: &str| files.iter().find(|f| f.0 == name).map_or(0, |f| f.2);
         let missing = product::missing_for_install(files.iter().map(|f| f.0.as_str()));
         if !missing.is_empty() {
-            return Err(Error::Build(format!(
-                "the release cannot be installed: it has no {}",
-                missing.join(", ")
-            )));
+            return Err(Error::Build(BuildProblem::NotInstallable { missing }));
         }
         let boot = size_of(product::KERNEL).saturating_add(size_of(product::INITRD));
         product::check_fits(def, size_of(product::ROOTFS), boot)
-            .map_err(|e| Error::Build(format!("the release does not fit its layout: {e}")))?;
+            .map_err(|e| Error::Build(BuildProblem::DoesNotFit(e)))?;
     }
 
     let dir = match out.parent() {
@@ -163,9 +159,16 @@ pub fn build(
         .suffix(".partial")
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
         .tempfile_in(&dir)
-        .map_err(|e| Error::io(format!("creating a file in {}", dir.display()), e))?;
+        .map_err(|e| Error::io(IoContext::Creating { dir: dir.clone() }, e))?;
     let mtime = member_mtime(spec.created);
-    let wrote = |e: std::io::Error| Error::io(format!("writing {}", out.display()), e);
+    let wrote = |e: std::io::Error| {
+        Error::io(
+            IoContext::Writing {
+                out: out.to_path_buf(),
+            },
+            e,
+        )
+    };
 
     // Every component is read once, hashed (and compressed) and written
     // straight behind the space kept for the manifest and the signatures;
@@ -174,8 +177,7 @@ pub fn build(
     let mut at = head.len();
     let mut done = 0u64;
     for (name, path, size) in &files {
-        let input =
-            File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        let input = File::open(path).map_err(|e| Error::io(IoContext::Opening(path.clone()), e))?;
         let mut step = |n| {
             done += n;
             progress(BuildPhase::Hashing, done, total);
@@ -221,8 +223,7 @@ pub fn build(
     // (`payload verify` does that). The file takes its name only once both
     // the read-back and the flush to the disk have succeeded.
     let trust = TrustStore::with_keys(keys.iter().map(|k| k.public()));
-    let reopened =
-        File::open(tmp.path()).map_err(|e| Error::io("reading the new payload back", e))?;
+    let reopened = File::open(tmp.path()).map_err(|e| Error::io(IoContext::ReadingBack, e))?;
     let stored_total: u64 = manifest
         .components
         .iter()
@@ -241,20 +242,17 @@ pub fn build(
             .unwrap_or_else(|_| Err(std::io::Error::other("the flushing thread stopped")));
         (synced, verified)
     });
-    synced.map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
-    let verified = verified.map_err(|e| {
-        Error::Build(format!(
-            "the payload written does not verify ({e}); did an input file change while building?"
-        ))
-    })?;
+    synced.map_err(wrote)?;
+    let verified =
+        verified.map_err(|e| Error::Build(BuildProblem::WrittenDoesNotVerify(Box::new(e))))?;
     if verified.manifest != manifest {
-        return Err(Error::Build(
-            "the payload read back differs from the one written".into(),
-        ));
+        return Err(Error::Build(BuildProblem::ReadBackDiffers));
     }
     tmp.persist(out).map_err(|e| {
         Error::io(
-            format!("renaming the new payload to {}", out.display()),
+            IoContext::Renaming {
+                out: out.to_path_buf(),
+            },
             e.error,
         )
     })?;
@@ -269,31 +267,24 @@ fn manifest_for(spec: &BuildSpec, components: Vec<Component>) -> Result<Manifest
         .created
         .to_offset(time::UtcOffset::UTC)
         .format(&time::format_description::well_known::Rfc3339)
-        .map_err(|e| Error::Build(format!("the creation time cannot be written: {e}")))?;
+        .map_err(|_| {
+            Error::Build(BuildProblem::CreationTime {
+                year: spec.created.to_offset(time::UtcOffset::UTC).year(),
+            })
+        })?;
     let (upgrades_from, applies_to) = match spec.kind {
         Kind::Release => {
             let req = match &spec.upgrades_from {
                 Some(_) if spec.first_release => {
-                    return Err(Error::Build(
-                        "the product's first release upgrades nothing: give 'upgrades-from' \
-                         or say it is the first, not both"
-                            .into(),
-                    ))
+                    return Err(Error::Build(BuildProblem::FirstReleaseUpgrades))
                 }
                 _ if spec.first_release => None,
                 Some(r) => Some(r.clone()),
                 None => default_upgrades_from(&spec.version)
                     .ok_or_else(|| {
-                        Error::Build(format!(
-                            "{} starts a new major version, so 'one release back' is not known: \
-                         say which releases may upgrade to it (e.g. '>={}.N.0, <{}' \
-                         with N the last minor release of {}), or, if it is the product's \
-                         first release, say so (upgrades-from = \"none\")",
-                            spec.version,
-                            spec.version.major.saturating_sub(1),
-                            spec.version,
-                            spec.version.major.saturating_sub(1)
-                        ))
+                        Error::Build(BuildProblem::NoDefaultUpgrades {
+                            version: spec.version.clone(),
+                        })
                     })
                     .map(Some)?,
             };
@@ -350,8 +341,14 @@ fn copy_component<R: Read>(
     let mut whole = Sha256::new();
     let mut chunks = Vec::with_capacity(size.div_ceil(chunk_size.max(1)) as usize);
     for_each_chunk(&mut src, name, size, chunk_size, |_, bytes, digest| {
-        out.write_all(bytes)
-            .map_err(|e| Error::io(format!("writing {name} into the payload"), e))?;
+        out.write_all(bytes).map_err(|e| {
+            Error::io(
+                IoContext::WritingComponent {
+                    component: name.to_string(),
+                },
+                e,
+            )
+        })?;
         whole.update(bytes);
         chunks.push(Chunk::Raw(Sha256Digest(digest)));
         progress(bytes.len() as u64);
@@ -457,11 +454,11 @@ impl Head {
         keys: &[&SecretKey],
         mtime: u64,
     ) -> Result<(), Error> {
-        let text = padded(manifest.to_toml()?, self.manifest, "manifest")?;
+        let text = padded(manifest.to_toml()?, self.manifest, Section::Manifest)?;
         let signatures = padded(
             SignatureFile::sign(text.as_bytes(), keys).to_toml(),
             self.signatures,
-            "signature file",
+            Section::Signature,
         )?;
         let mut head = Vec::with_capacity(self.len() as usize);
         for (name, text) in [(MANIFEST_NAME, &text), (SIGNATURE_NAME, &signatures)] {
@@ -470,17 +467,15 @@ impl Head {
             head.extend_from_slice(&ZEROS[..padding(text.len() as u64)]);
         }
         file.write_all_at(&head, 0)
-            .map_err(|e| Error::io("writing the manifest into the payload", e))
+            .map_err(|e| Error::io(IoContext::WritingManifest, e))
     }
 }
 
 /// `text` grown to `len` bytes with line ends, which TOML ignores.
-fn padded(mut text: String, len: u64, what: &str) -> Result<String, Error> {
-    let short = len.checked_sub(text.len() as u64).ok_or_else(|| {
-        Error::Build(format!(
-            "the {what} came out longer than the space kept for it"
-        ))
-    })?;
+fn padded(mut text: String, len: u64, what: Section) -> Result<String, Error> {
+    let short = len
+        .checked_sub(text.len() as u64)
+        .ok_or(Error::Build(BuildProblem::Outgrew(what)))?;
     text.extend(std::iter::repeat_n('\n', short as usize));
     Ok(text)
 }
@@ -489,10 +484,9 @@ fn refuse_same_file(input: &Path, out: &Path) -> Result<(), Error> {
     use std::os::unix::fs::MetadataExt;
     if let (Ok(a), Ok(b)) = (std::fs::metadata(input), std::fs::metadata(out)) {
         if a.dev() == b.dev() && a.ino() == b.ino() {
-            return Err(Error::Build(format!(
-                "the output {} is also an input component",
-                out.display()
-            )));
+            return Err(Error::Build(BuildProblem::OutputIsInput {
+                out: out.to_path_buf(),
+            }));
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use sha2::{Digest, Sha256};
 
 use crate::container::Source;
-use crate::{Cut, Error};
+use crate::{BuildProblem, Cut, Error};
 
 /// Upper bound on bytes held in flight, whatever the chunk size.
 const MAX_IN_FLIGHT_BYTES: u64 = 32 * 1024 * 1024;
@@ -74,7 +74,7 @@ where
             // A worker only drops its sender after sending.
             let (index, mut buf, digest) = rx
                 .recv()
-                .map_err(|_| Error::Build("a hashing thread stopped unexpectedly".into()))?;
+                .map_err(|_| Error::Build(BuildProblem::ThreadStopped))?;
             each(index, &mut buf, digest)?;
             spare.push(buf);
             Ok(())
@@ -133,7 +133,7 @@ where
         // A worker only drops its sender after sending.
         let out = rx
             .recv()
-            .map_err(|_| Error::Build("a worker thread stopped unexpectedly".into()))?;
+            .map_err(|_| Error::Build(BuildProblem::ThreadStopped))?;
         deliver(index, out)
     };
     for index in 0..count {

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::chunks::{in_flight, ordered};
 use crate::container::Source;
 use crate::manifest::{Chunk, Component, Compression, Sha256Digest};
-use crate::{Cut, Error};
+use crate::{BuildProblem, Cut, Error, IoContext};
 
 /// zstd's default level, and what `zstd -3` uses.
 pub const DEFAULT_ZSTD_LEVEL: i32 = 3;
@@ -28,10 +28,9 @@ impl Storing {
     /// Parses `none`, `zstd` or `zstd:LEVEL` (1 to 22).
     pub fn parse(text: &str) -> Result<Storing, Error> {
         let bad = || {
-            Error::Build(format!(
-                "compression '{}' is not known: use 'zstd', 'zstd:LEVEL' (1 to 22) or 'none'",
-                text.escape_debug()
-            ))
+            Error::Build(BuildProblem::UnknownCompression {
+                text: text.to_string(),
+            })
         };
         match text.split_once(':') {
             None if text == "none" => Ok(Storing::Raw),
@@ -63,7 +62,7 @@ struct Job {
 
 struct Done {
     input: Vec<u8>,
-    chunk: Result<(Chunk, Vec<u8>), String>,
+    chunk: std::io::Result<(Chunk, Vec<u8>)>,
 }
 
 thread_local! {
@@ -91,7 +90,6 @@ fn compress_chunk(job: Job) -> Done {
                 let stored = frame.len() as u64;
                 (Chunk::Frame { sha256, stored }, frame)
             })
-            .map_err(|e| e.to_string())
     };
     Done {
         input: job.input,
@@ -146,12 +144,23 @@ pub fn compress_component<R: Read, W: Write>(
         },
         compress_chunk,
         |index, done| {
-            let (chunk, frame) = done.chunk.map_err(|reason| {
-                Error::Build(format!("compressing chunk {index} of {name}: {reason}"))
+            let (chunk, frame) = done.chunk.map_err(|e| {
+                Error::io(
+                    IoContext::Compressing {
+                        component: name.to_string(),
+                        chunk: index,
+                    },
+                    e,
+                )
             })?;
-            spool
-                .write_all(&frame)
-                .map_err(|e| Error::io(format!("spooling the compressed {name}"), e))?;
+            spool.write_all(&frame).map_err(|e| {
+                Error::io(
+                    IoContext::WritingComponent {
+                        component: name.to_string(),
+                    },
+                    e,
+                )
+            })?;
             chunks.push(chunk);
             progress(done.input.len() as u64);
             spare.borrow_mut().push(done.input);

@@ -7,7 +7,7 @@
 
 use std::io::{self, Read};
 
-use crate::{Cut, Error, Section};
+use crate::{BuildProblem, Cut, Damage, Error, IoContext, MemberKind, Section};
 
 pub const MANIFEST_NAME: &str = "manifest.toml";
 pub const SIGNATURE_NAME: &str = "manifest.sig";
@@ -146,7 +146,10 @@ impl<R: Read> Source<R> {
                 at: self.offset + buf.len() as u64,
             }),
             Err(e) => Err(Error::io(
-                format!("reading {} at byte {}", what(), self.offset),
+                IoContext::ReadingPart {
+                    part: what(),
+                    at: self.offset,
+                },
                 e,
             )),
         }
@@ -158,7 +161,9 @@ impl<R: Read> Source<R> {
     pub fn expect_end(&mut self, name: &str) -> Result<(), Error> {
         let mut probe = [0u8; 1];
         if self.read_some(&mut probe)? != 0 {
-            return Err(Error::Build(format!("{name} grew while it was being read")));
+            return Err(Error::Build(BuildProblem::Grew {
+                component: name.to_string(),
+            }));
         }
         Ok(())
     }
@@ -172,12 +177,7 @@ impl<R: Read> Source<R> {
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(Error::io(
-                        format!("reading the payload at byte {}", self.offset),
-                        e,
-                    ))
-                }
+                Err(e) => return Err(Error::io(IoContext::ReadingPayload { at: self.offset }, e)),
             }
         }
     }
@@ -209,7 +209,7 @@ impl<R: Read> Source<R> {
         if buf.iter().any(|&b| b != 0) {
             return Err(Error::Container {
                 offset,
-                reason: format!("the padding after {member} holds data"),
+                reason: Damage::Padding(member),
             });
         }
         Ok(())
@@ -220,12 +220,12 @@ pub(crate) fn parse_header(block: &[u8; 512], offset: u64) -> Result<Option<Memb
     if block.iter().all(|&b| b == 0) {
         return Ok(None);
     }
-    let bad = |reason: String| Err(Error::Container { offset, reason });
+    let bad = |reason: Damage| Err(Error::Container { offset, reason });
     // Checksum: the unsigned sum of the header with its checksum field read
     // as eight spaces.
     let stored = match parse_octal(&block[148..156]) {
         Some(v) => v,
-        None => return bad("the header checksum field is not a number".into()),
+        None => return bad(Damage::ChecksumField),
     };
     let sum: u64 = block
         .iter()
@@ -239,49 +239,30 @@ pub(crate) fn parse_header(block: &[u8; 512], offset: u64) -> Result<Option<Memb
         })
         .sum();
     if sum != stored {
-        return bad("the header checksum does not match (this is not a tar header)".into());
+        return bad(Damage::Checksum);
     }
     if &block[257..263] != b"ustar\0" || &block[263..265] != b"00" {
-        return bad("the header is not a POSIX ustar header".into());
+        return bad(Damage::NotUstar);
     }
     let name = match field_str(&block[0..100]) {
         Some(n) if !n.is_empty() => n,
-        _ => return bad("the member name is empty or not text".into()),
+        _ => return bad(Damage::NoName),
     };
     if block[345..500].iter().any(|&b| b != 0) {
-        return bad(format!(
-            "member '{}' uses a path prefix; payload members have plain names",
-            name.escape_debug()
-        ));
+        return bad(Damage::PathPrefix { member: name });
     }
     match block[156] {
         b'0' | 0 => {}
-        t => {
-            let what = match t {
-                b'1' => "a hard link",
-                b'2' => "a symbolic link",
-                b'3' => "a character device",
-                b'4' => "a block device",
-                b'5' => "a directory",
-                b'6' => "a FIFO",
-                b'x' | b'g' => "an extended (pax) header",
-                b'L' | b'K' => "a GNU long-name record",
-                _ => "not a plain file",
-            };
-            return bad(format!(
-                "member '{}' is {what}; a payload holds only plain files",
-                name.escape_debug()
-            ));
+        flag => {
+            return bad(Damage::NotPlainFile {
+                member: name,
+                kind: MemberKind::of(flag),
+            })
         }
     }
     let size = match parse_number(&block[124..136]) {
         Some(s) => s,
-        None => {
-            return bad(format!(
-                "member '{}' has an unreadable size",
-                name.escape_debug()
-            ))
-        }
+        None => return bad(Damage::Size { member: name }),
     };
     let noncanonical = |field| Error::NonCanonicalHeader {
         offset,
@@ -365,7 +346,7 @@ pub(crate) fn member_mtime(created: time::OffsetDateTime) -> u64 {
 pub(crate) fn header_for(name: &str, size: u64, mtime: u64) -> Result<tar::Header, Error> {
     let mut h = tar::Header::new_ustar();
     h.set_path(name)
-        .map_err(|e| Error::Build(format!("member name '{name}': {e}")))?;
+        .map_err(|_| Error::Build(BuildProblem::MemberName { name: name.into() }))?;
     h.set_size(size);
     h.set_mode(0o644);
     h.set_uid(0);

@@ -1,6 +1,16 @@
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{Fingerprint, HeaderField};
+
+mod build;
+mod container;
+mod keys;
+mod manifest;
+
+pub use build::BuildProblem;
+pub use container::{Damage, FrameProblem, LayoutProblem, MemberKind, NotPayload};
+pub use keys::{KeyProblem, SignatureProblem};
+pub use manifest::ManifestProblem;
 
 /// Everything that can go wrong reading, verifying or building a payload.
 ///
@@ -11,7 +21,7 @@ use crate::{Fingerprint, HeaderField};
 pub enum Error {
     #[error("{context}: {source}")]
     Io {
-        context: String,
+        context: IoContext,
         #[source]
         source: std::io::Error,
     },
@@ -20,10 +30,10 @@ pub enum Error {
     Truncated { cut: Cut, at: u64 },
 
     #[error("not a Ferry payload: {0}")]
-    NotAPayload(String),
+    NotAPayload(NotPayload),
 
     #[error("the payload's container is damaged at byte {offset}: {reason}")]
-    Container { offset: u64, reason: String },
+    Container { offset: u64, reason: Damage },
 
     #[error(
         "the payload's container is damaged at byte {offset}: the header of member '{}' \
@@ -40,7 +50,7 @@ pub enum Error {
     ManifestTooLarge { size: u64, max: u64 },
 
     #[error("the manifest is not valid: {0}")]
-    Manifest(String),
+    Manifest(ManifestProblem),
 
     /// A payload this code cannot read: a newer format, or a compression it
     /// does not know. `min_installer` is what the payload says it needs.
@@ -57,13 +67,13 @@ pub enum Error {
     },
 
     #[error("the signature file is not valid: {0}")]
-    SignatureFormat(String),
+    SignatureFormat(SignatureProblem),
 
     #[error("{0}")]
     Untrusted(Untrusted),
 
     #[error("{0}")]
-    Key(String),
+    Key(KeyProblem),
 
     #[error(
         "the payload is damaged: {component} bytes {start}..{end} (chunk {chunk}) \
@@ -77,7 +87,7 @@ pub enum Error {
     },
 
     #[error("the payload is damaged: {0}")]
-    Layout(String),
+    Layout(LayoutProblem),
 
     #[error(
         "the payload is damaged: {component} bytes {start}..{end} (chunk {chunk}) \
@@ -88,11 +98,11 @@ pub enum Error {
         chunk: u64,
         start: u64,
         end: u64,
-        reason: String,
+        reason: FrameProblem,
     },
 
     #[error("cannot build the payload: {0}")]
-    Build(String),
+    Build(BuildProblem),
 }
 
 /// What a payload from a newer installer has that this one does not
@@ -156,19 +166,67 @@ fn short_keys(keys: &[Fingerprint]) -> String {
 }
 
 impl Error {
-    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Error {
-        Error::Io {
-            context: context.into(),
-            source,
-        }
+    pub(crate) fn io(context: IoContext, source: std::io::Error) -> Error {
+        Error::Io { context, source }
     }
 
+    /// A key's problem, said of the key file at `path`.
     pub(crate) fn in_file(self, path: &Path) -> Error {
         match self {
-            Error::Key(msg) => Error::Key(format!("{}: {msg}", path.display())),
+            Error::Key(problem) => Error::Key(problem.in_file(path)),
             other => other,
         }
     }
+}
+
+/// What the payload code was reading or writing when the operating system
+/// refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IoContext {
+    /// A part of the payload, from byte `at`.
+    #[error("reading {part} at byte {at}")]
+    ReadingPart { part: Cut, at: u64 },
+    /// The payload past its last member, from byte `at`.
+    #[error("reading the payload at byte {at}")]
+    ReadingPayload { at: u64 },
+    /// The reader's caller taking a component's verified bytes (writing
+    /// them where they go).
+    #[error("writing {component}")]
+    Delivering { component: String },
+    /// A component's input file or a key file.
+    #[error("opening {}", .0.display())]
+    Opening(PathBuf),
+    /// A component's input file or a key file.
+    #[error("reading {}", .0.display())]
+    Reading(PathBuf),
+    /// The new payload's temporary file, in the output's directory.
+    #[error("creating a file in {}", .dir.display())]
+    Creating { dir: PathBuf },
+    /// The new payload, written to its temporary file for `out`.
+    #[error("writing {}", .out.display())]
+    Writing { out: PathBuf },
+    /// A component's bytes, written into the new payload.
+    #[error("writing {component} into the payload")]
+    WritingComponent { component: String },
+    /// The manifest and the signatures, written at the new payload's start.
+    #[error("writing the manifest into the payload")]
+    WritingManifest,
+    /// The new payload, read back to be checked.
+    #[error("reading the new payload back")]
+    ReadingBack,
+    /// The new payload, taking its final name.
+    #[error("renaming the new payload to {}", .out.display())]
+    Renaming { out: PathBuf },
+    /// A directory of trusted keys.
+    #[error("listing the keys in {}", .dir.display())]
+    ListingKeys { dir: PathBuf },
+    /// Chunk `chunk` of a component, compressed by zstd (which reports
+    /// its own failures as I/O errors).
+    #[error("compressing chunk {chunk} of {component}")]
+    Compressing { component: String, chunk: u64 },
+    /// The operating system's random numbers, for a new key.
+    #[error("getting random numbers for a new key")]
+    Randomness,
 }
 
 /// A part of a payload, as a truncation or damage names it.

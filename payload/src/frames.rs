@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::chunks::{in_flight, ordered};
 use crate::container::Source;
 use crate::manifest::{max_stored_len, Chunk, Component};
-use crate::{Cut, Error};
+use crate::{Cut, Error, FrameProblem, LayoutProblem};
 
 /// One piece of a component, as a reader delivers it.
 #[derive(Debug)]
@@ -47,7 +47,7 @@ enum FrameError {
     /// The stored bytes are not the signed ones.
     Digest,
     /// Signed, but not a frame of the signed length.
-    Decode(String),
+    Decode(FrameProblem),
 }
 
 thread_local! {
@@ -81,26 +81,35 @@ fn decode<B: AsMut<[u8]>>(job: Job<B>) -> Done<B> {
 
 /// Decompresses `frame` into `out`, which it must fill exactly: a frame
 /// that would expand beyond `out` stops at its end (an error), one that
-/// gives less is an error too. The error says why, for a technician.
+/// gives less is an error too. The error says why.
 /// Public for the fuzz target; readers call it only on signed frames.
-pub fn decompress_exact(frame: &[u8], out: &mut [u8]) -> Result<(), String> {
+pub fn decompress_exact(frame: &[u8], out: &mut [u8]) -> Result<(), FrameProblem> {
+    let len = out.len() as u64;
     let got = DECOMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
         let d = match &mut *cell {
             Some(d) => d,
-            None => cell.insert(zstd::bulk::Decompressor::new().map_err(|e| e.to_string())?),
+            None => cell.insert(zstd::bulk::Decompressor::new().map_err(|e| {
+                FrameProblem::NoDecompressor {
+                    detail: e.to_string(),
+                }
+            })?),
         };
         d.decompress_to_buffer(frame, out).map_err(|e| {
-            let e = e.to_string();
-            if e.contains("too small") {
-                format!("it expands beyond {} bytes", out.len())
+            // zstd tells a full buffer only in its message.
+            let detail = e.to_string();
+            if detail.contains("too small") {
+                FrameProblem::Beyond { len }
             } else {
-                format!("it is not a valid zstd frame ({e})")
+                FrameProblem::NotZstd { detail }
             }
         })
     })?;
-    if got != out.len() {
-        return Err(format!("it expands to {got} bytes, not {}", out.len()));
+    if got as u64 != len {
+        return Err(FrameProblem::Short {
+            got: got as u64,
+            len,
+        });
     }
     Ok(())
 }
@@ -150,10 +159,7 @@ where
                         out,
                     })
                 }
-                _ => Err(Error::Layout(format!(
-                    "component '{name}' chunk {index} is not a frame of at most {} bytes",
-                    max_stored_len(len)
-                ))),
+                _ => Err(not_a_frame(name, index, len)),
             }
         },
         decode::<B>,
@@ -179,6 +185,16 @@ where
             }
         },
     )
+}
+
+/// The error of chunk `index` of `component`, of `len` bytes, that the
+/// manifest does not give as a frame a reader may take.
+fn not_a_frame(component: &str, index: u64, len: u64) -> Error {
+    Error::Layout(LayoutProblem::NotAFrame {
+        component: component.to_string(),
+        chunk: index,
+        max: max_stored_len(len),
+    })
 }
 
 fn stored_digest(stored: Vec<u8>) -> (Vec<u8>, [u8; 32]) {
@@ -219,10 +235,7 @@ pub(crate) fn check_frames<R: Read>(
                     })?;
                     Ok(buf)
                 }
-                _ => Err(Error::Layout(format!(
-                    "component '{name}' chunk {index} is not a frame of at most {} bytes",
-                    max_stored_len(len)
-                ))),
+                _ => Err(not_a_frame(name, index, len)),
             }
         },
         stored_digest,

@@ -8,7 +8,10 @@ use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-use crate::Error;
+use crate::{Error, IoContext, KeyProblem};
+
+/// Key files are a few hundred bytes; a larger one is refused unread.
+const MAX_KEY_FILE_BYTES: u64 = 16 * 1024;
 
 /// The SHA-256 of a public key's SPKI DER encoding, the same value
 /// `openssl pkey -pubin -outform DER | sha256sum` prints.
@@ -34,9 +37,9 @@ impl Fingerprint {
         let text = text.strip_prefix("sha256:").unwrap_or(text);
         let mut bytes = [0u8; 32];
         hex::decode_to_slice(text, &mut bytes).map_err(|_| {
-            Error::Key(format!(
-                "'{text}' is not a key fingerprint (64 hexadecimal digits)"
-            ))
+            Error::Key(KeyProblem::NotAFingerprint {
+                text: text.to_string(),
+            })
         })?;
         Ok(Fingerprint(bytes))
     }
@@ -90,15 +93,17 @@ impl SecretKey {
     /// A new key from the operating system's random number generator.
     pub fn generate() -> Result<SecretKey, Error> {
         let mut seed = [0u8; 32];
-        getrandom::getrandom(&mut seed)
-            .map_err(|e| Error::Key(format!("no randomness for a new key: {e}")))?;
+        getrandom::getrandom(&mut seed).map_err(|e| Error::io(IoContext::Randomness, e.into()))?;
         Ok(SecretKey(SigningKey::from_bytes(&seed)))
     }
 
     pub fn from_pem(pem: &str) -> Result<SecretKey, Error> {
-        SigningKey::from_pkcs8_pem(pem)
-            .map(SecretKey)
-            .map_err(|e| Error::Key(format!("not an ed25519 private key in PKCS#8 PEM: {e}")))
+        SigningKey::from_pkcs8_pem(pem).map(SecretKey).map_err(|e| {
+            Error::Key(KeyProblem::NotPrivateKey {
+                file: None,
+                detail: e.to_string(),
+            })
+        })
     }
 
     pub fn load(path: &Path) -> Result<SecretKey, Error> {
@@ -141,8 +146,12 @@ impl PublicKey {
     /// Parses an SPKI PEM public key. Small-order ("weak") keys are refused:
     /// a signature made for one cannot bind a message to a signer.
     pub fn from_pem(pem: &str) -> Result<PublicKey, Error> {
-        let key = VerifyingKey::from_public_key_pem(pem)
-            .map_err(|e| Error::Key(format!("not an ed25519 public key in SPKI PEM: {e}")))?;
+        let key = VerifyingKey::from_public_key_pem(pem).map_err(|e| {
+            Error::Key(KeyProblem::NotPublicKey {
+                file: None,
+                detail: e.to_string(),
+            })
+        })?;
         PublicKey::checked(key)
     }
 
@@ -152,17 +161,18 @@ impl PublicKey {
         use base64::Engine as _;
         let der = base64::engine::general_purpose::STANDARD
             .decode(text.trim())
-            .map_err(|_| Error::Key("a listed public key is not valid base64".into()))?;
-        let key = VerifyingKey::from_public_key_der(&der)
-            .map_err(|e| Error::Key(format!("a listed public key is not ed25519 SPKI: {e}")))?;
+            .map_err(|_| Error::Key(KeyProblem::ListedNotBase64))?;
+        let key = VerifyingKey::from_public_key_der(&der).map_err(|e| {
+            Error::Key(KeyProblem::ListedNotSpki {
+                detail: e.to_string(),
+            })
+        })?;
         PublicKey::checked(key)
     }
 
     fn checked(key: VerifyingKey) -> Result<PublicKey, Error> {
         if key.is_weak() {
-            return Err(Error::Key(
-                "the public key is a small-order point and cannot be trusted".into(),
-            ));
+            return Err(Error::Key(KeyProblem::Weak { file: None }));
         }
         Ok(PublicKey(key))
     }
@@ -196,21 +206,20 @@ impl PublicKey {
     }
 }
 
-/// Key files are a few hundred bytes; refuse to slurp anything large.
+/// A key file's text, at most [`MAX_KEY_FILE_BYTES`] of it.
 fn read_key_file(path: &Path) -> Result<String, Error> {
     use std::io::Read;
-    const MAX: u64 = 16 * 1024;
     let file = std::fs::File::open(path)
-        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        .map_err(|e| Error::io(IoContext::Opening(path.to_path_buf()), e))?;
     let mut text = String::new();
-    file.take(MAX + 1)
+    file.take(MAX_KEY_FILE_BYTES + 1)
         .read_to_string(&mut text)
-        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-    if text.len() as u64 > MAX {
-        return Err(Error::Key(format!(
-            "{} is too large to be a key file",
-            path.display()
-        )));
+        .map_err(|e| Error::io(IoContext::Reading(path.to_path_buf()), e))?;
+    if text.len() as u64 > MAX_KEY_FILE_BYTES {
+        return Err(Error::Key(KeyProblem::FileTooLarge {
+            file: path.to_path_buf(),
+            max: MAX_KEY_FILE_BYTES,
+        }));
     }
     Ok(text)
 }

@@ -26,7 +26,10 @@ mod upgrade;
 pub use build::{build, hash_component, BuildPhase, BuildSpec};
 pub use compress::{compress_component, Storing, DEFAULT_ZSTD_LEVEL};
 pub use container::{HeaderField, MANIFEST_NAME, SIGNATURE_NAME};
-pub use error::{Cut, Error, Newer, Section, Untrusted};
+pub use error::{
+    BuildProblem, Cut, Damage, Error, FrameProblem, IoContext, KeyProblem, LayoutProblem,
+    ManifestProblem, MemberKind, Newer, NotPayload, Section, SignatureProblem, Untrusted,
+};
 pub use frames::{decompress_exact, Piece};
 pub use keys::{Fingerprint, PublicKey, SecretKey};
 pub use manifest::{
@@ -38,4 +41,5 @@ pub use product::InstallDefinition;
 pub use reader::{read_unverified, PayloadReader, Unverified, Verified};
 pub use semver::{Version, VersionReq};
 pub use signature::{SignatureEntry, SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};
+pub use toml_syntax::{Position, SyntaxError};
 pub use upgrade::{default_upgrades_from, Refusal};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::keys::{Fingerprint, PublicKey};
 use crate::product::InstallDefinition;
-use crate::{Error, Newer};
+use crate::{Error, ManifestProblem as Problem, Newer};
 
 /// The newest manifest format this code reads and writes: format 2 adds
 /// compressed components (and zero chunks) to format 1.
@@ -359,13 +359,13 @@ impl Manifest {
                 max: MAX_MANIFEST_BYTES,
             });
         }
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| Error::Manifest("it is not UTF-8 text".into()))?;
-        let probe: toml::Table =
-            toml::from_str(text).map_err(|e| Error::Manifest(toml_message(&e)))?;
+        let text = std::str::from_utf8(bytes).map_err(|_| Error::Manifest(Problem::NotText))?;
+        let syntax = |e: toml::de::Error| {
+            Error::Manifest(Problem::Syntax(toml_syntax::SyntaxError::from_de(&e, text)))
+        };
+        let probe: toml::Table = toml::from_str(text).map_err(syntax)?;
         check_readable(&probe)?;
-        let manifest: Manifest =
-            toml::from_str(text).map_err(|e| Error::Manifest(toml_message(&e)))?;
+        let manifest: Manifest = toml::from_str(text).map_err(syntax)?;
         manifest.validate()?;
         Ok(manifest)
     }
@@ -383,7 +383,11 @@ impl Manifest {
     /// The bytes that get signed. Parsing them back gives the same manifest.
     pub fn to_toml(&self) -> Result<String, Error> {
         self.validate()?;
-        let body = toml::to_string(self).map_err(|e| Error::Manifest(e.to_string()))?;
+        // The serializer refuses only what a valid manifest has not: a
+        // number above i64::MAX (validation bounds every size, count and
+        // chunk length far below), a map with keys that are not strings
+        // (there is none).
+        let body = toml::to_string(self).expect("a valid manifest always serializes");
         Ok(format!("# Ferry payload manifest\n{body}"))
     }
 
@@ -428,90 +432,63 @@ impl Manifest {
     }
 
     pub fn validate(&self) -> Result<(), Error> {
-        let bad = |msg: String| Err(Error::Manifest(msg));
+        let bad = |problem: Problem| Err(Error::Manifest(problem));
         if !(FORMAT_1..=FORMAT).contains(&self.format) {
-            return bad(format!(
-                "it is format {}; this tool reads formats {FORMAT_1} to {FORMAT}",
-                self.format
-            ));
+            return bad(Problem::Format {
+                format: self.format,
+            });
         }
         // Compressed components say so themselves (`check_chunks`).
         if self.format < FORMAT && (self.install.is_some() || self.first_release) {
-            return bad(format!(
-                "'[install]' and 'first-release' need format 2; it says format {}",
-                self.format
-            ));
+            return bad(Problem::NeedsFormat2 {
+                format: self.format,
+            });
         }
         if let Some(def) = &self.install {
             def.validate()
-                .map_err(|e| Error::Manifest(format!("[install]: {e}")))?;
+                .map_err(|e| Error::Manifest(Problem::Install(e)))?;
         }
         if !valid_product_id(&self.product) {
-            return bad(format!(
-                "product id '{}' must be 1-64 lowercase letters, digits or '-'",
-                self.product
-            ));
+            return bad(Problem::ProductId {
+                id: self.product.clone(),
+            });
         }
         if self.created_time().is_none() {
-            return bad(format!(
-                "'created' ({}) is not an RFC 3339 time",
-                self.created
-            ));
+            return bad(Problem::Created {
+                created: self.created.clone(),
+            });
         }
         match self.kind {
             Kind::Release => {
                 match (&self.upgrades_from, self.first_release) {
-                    (None, false) => {
-                        return bad("a release must say which versions it upgrades \
-                             ('upgrades-from'), or that it is the first ('first-release')"
-                            .into())
-                    }
-                    (Some(_), true) => {
-                        return bad("the first release upgrades nothing: \
-                             'upgrades-from' and 'first-release' exclude each other"
-                            .into())
-                    }
+                    (None, false) => return bad(Problem::NoUpgradeRule),
+                    (Some(_), true) => return bad(Problem::FirstReleaseUpgrades),
                     _ => {}
                 }
                 if self.applies_to.is_some()
                     || self.hotfix_id.is_some()
                     || !self.includes_hotfixes.is_empty()
                 {
-                    return bad(
-                        "'applies-to', 'hotfix-id' and 'includes-hotfixes' belong to hotfixes, \
-                         not releases"
-                            .into(),
-                    );
+                    return bad(Problem::HotfixKeysInRelease);
                 }
             }
             Kind::Hotfix => {
                 let Some(base) = &self.applies_to else {
-                    return bad(
-                        "a hotfix must name the release it applies to ('applies-to')".into(),
-                    );
+                    return bad(Problem::NoAppliesTo);
                 };
                 if *base != self.version {
-                    return bad(format!(
-                        "a hotfix carries the version of the release it fixes: \
-                         'version' is {} but 'applies-to' is {base}",
-                        self.version
-                    ));
+                    return bad(Problem::AppliesToDiffers {
+                        version: self.version.clone(),
+                        applies_to: base.clone(),
+                    });
                 }
                 match &self.hotfix_id {
                     Some(id) if valid_hotfix_id(id) => {}
-                    Some(id) => {
-                        return bad(format!(
-                            "hotfix id '{id}' must be 1-32 letters, digits, '.', '_' or '-'"
-                        ))
-                    }
-                    None => return bad("a hotfix must have an id ('hotfix-id')".into()),
+                    Some(id) => return bad(Problem::HotfixId { id: id.clone() }),
+                    None => return bad(Problem::NoHotfixId),
                 }
                 if self.upgrades_from.is_some() || self.first_release || self.install.is_some() {
-                    return bad(
-                        "'upgrades-from', 'first-release' and '[install]' belong to releases, \
-                         not hotfixes"
-                            .into(),
-                    );
+                    return bad(Problem::ReleaseKeysInHotfix);
                 }
                 self.check_included_hotfixes()?;
             }
@@ -519,49 +496,50 @@ impl Manifest {
         if let Some(trust) = &self.trust {
             trust.public_keys()?;
             if trust.keys.is_empty() && trust.revoke.is_empty() {
-                return bad("[trust] is empty".into());
+                return bad(Problem::EmptyTrust);
             }
         }
         if self.components.is_empty() {
-            return bad("it lists no components".into());
+            return bad(Problem::NoComponents);
         }
         if self.components.len() > MAX_COMPONENTS {
-            return bad(format!(
-                "it lists {} components, more than the {MAX_COMPONENTS} allowed",
-                self.components.len()
-            ));
+            return bad(Problem::TooManyComponents {
+                count: self.components.len(),
+            });
         }
         let mut names = std::collections::BTreeSet::new();
         for c in &self.components {
             check_component_name(&c.name)?;
+            let component = || c.name.clone();
             if !names.insert(c.name.as_str()) {
-                return bad(format!("component '{}' is listed twice", c.name));
+                return bad(Problem::ComponentTwice {
+                    component: component(),
+                });
             }
             if c.size > MAX_COMPONENT_SIZE {
-                return bad(format!(
-                    "component '{}' claims {} bytes, more than the {} allowed",
-                    c.name, c.size, MAX_COMPONENT_SIZE
-                ));
+                return bad(Problem::ComponentTooLarge {
+                    component: component(),
+                    size: c.size,
+                });
             }
             if !c.chunk_size.is_power_of_two()
                 || !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&c.chunk_size)
             {
-                return bad(format!(
-                    "component '{}' has chunk size {}; it must be a power of two \
-                     from {MIN_CHUNK_SIZE} to {MAX_CHUNK_SIZE}",
-                    c.name, c.chunk_size
-                ));
+                return bad(Problem::ChunkSize {
+                    component: component(),
+                    chunk_size: c.chunk_size,
+                });
             }
             check_chunks(self.format, c)?;
-            let want = Component::expected_chunks(c.size, c.chunk_size);
-            if c.chunks.len() as u64 != want {
-                return bad(format!(
-                    "component '{}' lists {} chunk checksums; {} bytes in chunks of {} need {want}",
-                    c.name,
-                    c.chunks.len(),
-                    c.size,
-                    c.chunk_size
-                ));
+            let needed = Component::expected_chunks(c.size, c.chunk_size);
+            if c.chunks.len() as u64 != needed {
+                return bad(Problem::ChunkCount {
+                    component: component(),
+                    listed: c.chunks.len(),
+                    size: c.size,
+                    chunk_size: c.chunk_size,
+                    needed,
+                });
             }
         }
         Ok(())
@@ -570,27 +548,20 @@ impl Manifest {
 
 impl Manifest {
     fn check_included_hotfixes(&self) -> Result<(), Error> {
-        let bad = |msg: String| Err(Error::Manifest(msg));
+        let bad = |problem: Problem| Err(Error::Manifest(problem));
         let list = &self.includes_hotfixes;
         if list.len() > MAX_INCLUDED_HOTFIXES {
-            return bad(format!(
-                "'includes-hotfixes' lists {} hotfixes, more than the {MAX_INCLUDED_HOTFIXES} \
-                 allowed",
-                list.len()
-            ));
+            return bad(Problem::TooManyIncluded { count: list.len() });
         }
         for (i, id) in list.iter().enumerate() {
             if !valid_hotfix_id(id) {
-                return bad(format!(
-                    "included hotfix id '{}' must be 1-32 letters, digits, '.', '_' or '-'",
-                    id.escape_debug()
-                ));
+                return bad(Problem::IncludedId { id: id.clone() });
             }
             if Some(id) == self.hotfix_id.as_ref() {
-                return bad(format!("hotfix {id} lists itself in 'includes-hotfixes'"));
+                return bad(Problem::IncludesItself { id: id.clone() });
             }
             if list[..i].contains(id) {
-                return bad(format!("'includes-hotfixes' lists {id} twice"));
+                return bad(Problem::IncludedTwice { id: id.clone() });
             }
         }
         Ok(())
@@ -616,8 +587,8 @@ fn check_readable(probe: &toml::Table) -> Result<(), Error> {
                 min_installer: needs(),
             })
         }
-        Some(_) => return Err(Error::Manifest("'format' is not a number".into())),
-        None => return Err(Error::Manifest("'format' is missing".into())),
+        Some(_) => return Err(Error::Manifest(Problem::FormatNotANumber)),
+        None => return Err(Error::Manifest(Problem::NoFormat)),
     }
     let components = probe.get("component").and_then(|v| v.as_array());
     for c in components.into_iter().flatten() {
@@ -643,38 +614,43 @@ fn check_readable(probe: &toml::Table) -> Result<(), Error> {
 /// stored as it is, every entry a plain digest; compressed (format 2 only),
 /// every entry a frame of a bounded length or a zero chunk.
 fn check_chunks(format: u32, c: &Component) -> Result<(), Error> {
-    let bad = |msg: String| Err(Error::Manifest(msg));
+    let bad = |problem: Problem| Err(Error::Manifest(problem));
+    let component = || c.name.clone();
     match c.compression {
         Compression::None => {
-            if let Some(i) = c.chunks.iter().position(|k| !matches!(k, Chunk::Raw(_))) {
-                return bad(format!(
-                    "component '{}' is not compressed, yet chunk {i} is '{}'",
-                    c.name, c.chunks[i]
-                ));
+            let not_raw = (0u64..)
+                .zip(&c.chunks)
+                .find(|(_, k)| !matches!(k, Chunk::Raw(_)));
+            if let Some((chunk, entry)) = not_raw {
+                return bad(Problem::NotCompressed {
+                    component: component(),
+                    chunk,
+                    entry: *entry,
+                });
             }
         }
         Compression::Zstd => {
             if format < FORMAT {
-                return bad(format!(
-                    "component '{}' is compressed, which format {format} does not allow \
-                     (format {FORMAT} does)",
-                    c.name
-                ));
+                return bad(Problem::CompressedInFormat {
+                    component: component(),
+                    format,
+                });
             }
-            for (i, k) in c.chunks.iter().enumerate() {
+            for (chunk, k) in (0u64..).zip(&c.chunks) {
                 match k {
                     Chunk::Raw(_) => {
-                        return bad(format!(
-                            "component '{}' is compressed, yet chunk {i} has no stored length",
-                            c.name
-                        ))
+                        return bad(Problem::NoStoredLength {
+                            component: component(),
+                            chunk,
+                        })
                     }
                     Chunk::Frame { stored, .. } if *stored > max_stored_len(c.chunk_size) => {
-                        return bad(format!(
-                            "component '{}' chunk {i} claims {stored} stored bytes, more than \
-                             a frame of {} bytes ever takes",
-                            c.name, c.chunk_size
-                        ))
+                        return bad(Problem::StoredTooLong {
+                            component: component(),
+                            chunk,
+                            stored: *stored,
+                            chunk_size: c.chunk_size,
+                        })
                     }
                     _ => {}
                 }
@@ -694,16 +670,12 @@ pub fn check_component_name(name: &str) -> Result<(), Error> {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
         && name.as_bytes()[0].is_ascii_alphanumeric();
     if !ok {
-        return Err(Error::Manifest(format!(
-            "component name '{}' is not allowed: use 1-100 letters, digits, '.', '_' or '-', \
-             starting with a letter or digit (no '/', no '..')",
-            name.escape_debug()
-        )));
+        return Err(Error::Manifest(Problem::ComponentName {
+            name: name.into(),
+        }));
     }
     if name == crate::container::MANIFEST_NAME || name == crate::container::SIGNATURE_NAME {
-        return Err(Error::Manifest(format!(
-            "'{name}' cannot be a component name"
-        )));
+        return Err(Error::Manifest(Problem::ReservedName { name: name.into() }));
     }
     Ok(())
 }
@@ -724,14 +696,4 @@ pub(crate) fn valid_hotfix_id(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
         && id.as_bytes()[0].is_ascii_alphanumeric()
-}
-
-/// toml's messages include a snippet of the input; keep the first line and
-/// the position so the message stays one readable line.
-fn toml_message(e: &toml::de::Error) -> String {
-    let msg = e.message().trim().replace('\n', "; ");
-    match e.span() {
-        Some(span) => format!("{msg} (at byte {})", span.start),
-        None => msg,
-    }
 }

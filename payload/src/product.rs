@@ -47,8 +47,11 @@ pub const CONFIG_PREFIX: &str = "config-";
 /// Why an install definition is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DefinitionError {
-    #[error("{text:?} is not a size: {reason}")]
-    BadSize { text: String, reason: String },
+    /// A size that is not one (its text is in the error).
+    #[error("{0}")]
+    BadSize(units::SizeError),
+    #[error("{text:?} is not a size: a share is a whole number of percent, e.g. 25%")]
+    BadShare { text: String },
     #[error("'{key}' is {bytes} bytes, not a whole number of MiB")]
     NotMib { key: &'static str, bytes: u64 },
     #[error("'{key}' is {}, less than the {} it needs at least", units::size(*bytes), units::size(*min))]
@@ -107,18 +110,12 @@ impl PartSize {
             let percent = number
                 .trim()
                 .parse::<u64>()
-                .map_err(|_| DefinitionError::BadSize {
-                    text: text.into(),
-                    reason: "a share is a whole number of percent, e.g. 25%".into(),
-                })?;
+                .map_err(|_| DefinitionError::BadShare { text: text.into() })?;
             return Ok(PartSize::Percent(percent));
         }
         units::parse_size(t)
             .map(PartSize::Bytes)
-            .map_err(|e| DefinitionError::BadSize {
-                text: text.into(),
-                reason: e.to_string(),
-            })
+            .map_err(DefinitionError::BadSize)
     }
 
     fn check(self, key: &'static str, min: u64) -> Result<(), DefinitionError> {
@@ -374,19 +371,38 @@ fn check_cmdline(cmdline: &str) -> Result<(), DefinitionError> {
 }
 
 /// What a release needs for an install, besides the definition: a root
-/// image, a kernel, an initrd and a default configuration. The names of
-/// what is missing, in that order; empty when nothing is.
-pub fn missing_for_install<'a>(components: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+/// image, a kernel, an initrd and a default configuration. What is
+/// missing, in that order; empty when nothing is.
+pub fn missing_for_install<'a>(components: impl IntoIterator<Item = &'a str>) -> Vec<Needed> {
     let names: Vec<&str> = components.into_iter().collect();
-    let mut missing: Vec<String> = [ROOTFS, KERNEL, INITRD]
+    let mut missing: Vec<Needed> = [ROOTFS, KERNEL, INITRD]
         .into_iter()
         .filter(|n| !names.contains(n))
-        .map(String::from)
+        .map(Needed::Component)
         .collect();
     if !names.iter().any(|n| config_document(n).is_some()) {
-        missing.push(format!("default configuration ({CONFIG_PREFIX}*.toml)"));
+        missing.push(Needed::DefaultConfig);
     }
     missing
+}
+
+/// What an install needs of a release: one of its components by name,
+/// or a default configuration (any `config-*.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needed {
+    Component(&'static str),
+    DefaultConfig,
+}
+
+impl fmt::Display for Needed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Needed::Component(name) => f.write_str(name),
+            Needed::DefaultConfig => {
+                write!(f, "default configuration ({CONFIG_PREFIX}*.toml)")
+            }
+        }
+    }
 }
 
 /// The configuration document a component carries, if it is one:
@@ -566,13 +582,18 @@ mod tests {
     fn an_install_needs_its_components() {
         let all = ["config-ferry.toml", "vmlinuz", "initrd.img", "rootfs.img"];
         assert!(missing_for_install(all).is_empty());
+        let missing = missing_for_install(["rootfs.img", "config-.toml"]);
         assert_eq!(
-            missing_for_install(["rootfs.img", "config-.toml"]),
-            vec![
-                "vmlinuz".to_string(),
-                "initrd.img".into(),
-                "default configuration (config-*.toml)".into()
+            missing,
+            [
+                Needed::Component("vmlinuz"),
+                Needed::Component("initrd.img"),
+                Needed::DefaultConfig
             ]
+        );
+        assert_eq!(
+            missing[2].to_string(),
+            "default configuration (config-*.toml)"
         );
     }
 }

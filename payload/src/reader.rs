@@ -12,7 +12,10 @@ use crate::frames::{check_frames, read_frames, Piece};
 use crate::keys::Fingerprint;
 use crate::manifest::{Chunk, Component, Compression, Manifest, Sha256Digest, MAX_MANIFEST_BYTES};
 use crate::signature::{SignatureFile, TrustStore, MAX_SIGNATURE_BYTES};
-use crate::{Cut, Error, Section};
+use crate::{
+    Cut, Damage, Error, IoContext, LayoutProblem, ManifestProblem, NotPayload, Section,
+    SignatureProblem,
+};
 
 /// A payload whose manifest has verified, with its components still to read.
 #[derive(Debug)]
@@ -50,10 +53,11 @@ impl<R: Read> PayloadReader<R> {
         let sigs = SignatureFile::parse(&sig_bytes)?;
         let signers = trust.verify(&manifest_bytes, &sigs)?;
         let manifest = Manifest::parse(&manifest_bytes)?;
-        let mtime = manifest
-            .created_time()
-            .map(member_mtime)
-            .ok_or_else(|| Error::Manifest(format!("'{}' is not a time", manifest.created)))?;
+        let mtime = manifest.created_time().map(member_mtime).ok_or_else(|| {
+            Error::Manifest(ManifestProblem::Created {
+                created: manifest.created.clone(),
+            })
+        })?;
         // The headers are not signed; their time must be the signed one.
         if head_mtime != mtime {
             return Err(Error::NonCanonicalHeader {
@@ -159,13 +163,18 @@ impl<R: Read> PayloadReader<R> {
         B: AsRef<[u8]> + AsMut<[u8]> + Default + Send + 'static,
     {
         let Some(component) = self.manifest.components.get(self.next).cloned() else {
-            return Err(Error::Layout(
-                "every component has already been read".into(),
-            ));
+            return Err(Error::Layout(LayoutProblem::AllRead));
         };
         self.begin_component(&component)?;
         let name = component.name.as_str();
-        let wrote = |e| Error::io(format!("writing {name}"), e);
+        let wrote = |e| {
+            Error::io(
+                IoContext::Delivering {
+                    component: name.to_string(),
+                },
+                e,
+            )
+        };
         match component.compression {
             Compression::None => for_each_chunk_in(
                 &mut self.src,
@@ -203,10 +212,11 @@ impl<R: Read> PayloadReader<R> {
     pub fn read_component_to_vec(&mut self, max: u64) -> Result<(Component, Vec<u8>), Error> {
         if let Some(c) = self.next_component() {
             if c.size > max {
-                return Err(Error::Layout(format!(
-                    "component '{}' is {} bytes, more than the {max} expected",
-                    c.name, c.size
-                )));
+                return Err(Error::Layout(LayoutProblem::TooLarge {
+                    component: c.name.clone(),
+                    size: c.size,
+                    max,
+                }));
             }
         }
         let mut out = Vec::new();
@@ -221,23 +231,19 @@ impl<R: Read> PayloadReader<R> {
     /// marker (and the zero padding tar programs add).
     pub fn finish(mut self) -> Result<Verified, Error> {
         if let Some(c) = self.next_component() {
-            return Err(Error::Layout(format!(
-                "component '{}' was not read",
-                c.name
-            )));
+            return Err(Error::Layout(LayoutProblem::NotRead {
+                component: c.name.clone(),
+            }));
         }
         match self.src.header(Section::End)? {
             None => {}
             Some(m) => {
-                let reason = if self.manifest.component(&m.name).is_some() {
-                    format!("component '{}' appears twice", m.name)
+                let problem = if self.manifest.component(&m.name).is_some() {
+                    LayoutProblem::Twice { component: m.name }
                 } else {
-                    format!(
-                        "member '{}' is not listed in the manifest",
-                        m.name.escape_debug()
-                    )
+                    LayoutProblem::Unlisted { member: m.name }
                 };
-                return Err(Error::Layout(reason));
+                return Err(Error::Layout(problem));
             }
         }
         let offset = self.src.offset;
@@ -246,7 +252,7 @@ impl<R: Read> PayloadReader<R> {
         if second.iter().any(|&b| b != 0) {
             return Err(Error::Container {
                 offset,
-                reason: "the end-of-archive marker is damaged".into(),
+                reason: Damage::EndMarker,
             });
         }
         // Zeros up to the end of the last tar record are padding; anything
@@ -260,9 +266,7 @@ impl<R: Read> PayloadReader<R> {
             }
             let past = self.src.offset - end;
             if buf[..n].iter().any(|&b| b != 0) || past > RECORD {
-                return Err(Error::Layout(format!(
-                    "there are bytes after the end of the payload (from byte {end})"
-                )));
+                return Err(Error::Layout(LayoutProblem::Trailing { at: end }));
             }
         }
         Ok(Verified {
@@ -357,34 +361,30 @@ fn check_member(
     mtime: u64,
 ) -> Result<(), Error> {
     let Some(member) = member else {
-        return Err(Error::Layout(format!(
-            "component '{}' is missing (the payload ends after the previous one)",
-            component.name
-        )));
+        return Err(Error::Layout(LayoutProblem::Missing {
+            component: component.name.clone(),
+        }));
     };
     if member.name != component.name {
-        let reason = if manifest.component(&member.name).is_some() {
-            format!(
-                "component '{}' is where '{}' should be: the components are out of order or repeated",
-                member.name, component.name
-            )
+        let name = member.name.clone();
+        let problem = if manifest.component(&member.name).is_some() {
+            LayoutProblem::OutOfOrder {
+                found: name,
+                expected: component.name.clone(),
+            }
         } else if member.name == MANIFEST_NAME || member.name == SIGNATURE_NAME {
-            format!("a second '{}' follows the signature", member.name)
+            LayoutProblem::SecondHead { member: name }
         } else {
-            format!(
-                "member '{}' is not listed in the manifest",
-                member.name.escape_debug()
-            )
+            LayoutProblem::Unlisted { member: name }
         };
-        return Err(Error::Layout(reason));
+        return Err(Error::Layout(problem));
     }
     if member.size != component.stored_size() {
-        return Err(Error::Layout(format!(
-            "component '{}' is {} bytes in the container but {} in the manifest",
-            component.name,
-            member.size,
-            component.stored_size()
-        )));
+        return Err(Error::Layout(LayoutProblem::SizeDiffers {
+            component: component.name.clone(),
+            container: member.size,
+            manifest: component.stored_size(),
+        }));
     }
     if member.mtime != mtime {
         return Err(Error::NonCanonicalHeader {
@@ -402,19 +402,14 @@ fn check_member(
 fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>, u64), Error> {
     let first = match src.header(Section::Manifest) {
         Ok(Some(m)) => m,
-        Ok(None) => return Err(Error::NotAPayload("the file starts with zeros".into())),
-        Err(Error::Container { .. }) => {
-            return Err(Error::NotAPayload(
-                "the file does not start with a tar header".into(),
-            ))
-        }
+        Ok(None) => return Err(Error::NotAPayload(NotPayload::Zeros)),
+        Err(Error::Container { .. }) => return Err(Error::NotAPayload(NotPayload::NoTarHeader)),
         Err(e) => return Err(e),
     };
     if first.name != MANIFEST_NAME {
-        return Err(Error::NotAPayload(format!(
-            "its first member is '{}', not {MANIFEST_NAME}",
-            first.name.escape_debug()
-        )));
+        return Err(Error::NotAPayload(NotPayload::FirstMember {
+            name: first.name,
+        }));
     }
     let manifest = read_small(
         src,
@@ -425,12 +420,11 @@ fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>, u64), Er
     )?;
     let second = src
         .header(Section::Signature)?
-        .ok_or_else(|| Error::NotAPayload(format!("{SIGNATURE_NAME} is missing")))?;
+        .ok_or(Error::NotAPayload(NotPayload::NoSignature))?;
     if second.name != SIGNATURE_NAME {
-        return Err(Error::NotAPayload(format!(
-            "the member after the manifest is '{}', not {SIGNATURE_NAME}",
-            second.name.escape_debug()
-        )));
+        return Err(Error::NotAPayload(NotPayload::SecondMember {
+            name: second.name,
+        }));
     }
     if second.mtime != first.mtime {
         return Err(Error::NonCanonicalHeader {
@@ -444,9 +438,7 @@ fn read_head<R: Read>(src: &mut Source<R>) -> Result<(Vec<u8>, Vec<u8>, u64), Er
         &second,
         Section::Signature,
         MAX_SIGNATURE_BYTES,
-        |size, max| {
-            Error::SignatureFormat(format!("it is {size} bytes, more than the {max} allowed"))
-        },
+        |size, max| Error::SignatureFormat(SignatureProblem::TooLarge { size, max }),
     )?;
     Ok((manifest, sig, first.mtime))
 }

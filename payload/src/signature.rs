@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::keys::{Fingerprint, PublicKey, SecretKey};
 use crate::manifest::TrustUpdate;
-use crate::{Error, Untrusted};
+use crate::{Error, SignatureProblem, Untrusted};
 
 /// `manifest.sig` larger than this is refused unread.
 pub const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
@@ -48,23 +48,26 @@ impl SignatureFile {
 
     pub fn parse(bytes: &[u8]) -> Result<SignatureFile, Error> {
         if bytes.len() as u64 > MAX_SIGNATURE_BYTES {
-            return Err(Error::SignatureFormat(format!(
-                "it is {} bytes, more than the {MAX_SIGNATURE_BYTES} allowed",
-                bytes.len()
-            )));
+            return Err(Error::SignatureFormat(SignatureProblem::TooLarge {
+                size: bytes.len() as u64,
+                max: MAX_SIGNATURE_BYTES,
+            }));
         }
         let text = std::str::from_utf8(bytes)
-            .map_err(|_| Error::SignatureFormat("it is not UTF-8 text".into()))?;
-        let file: SignatureFile =
-            toml::from_str(text).map_err(|e| Error::SignatureFormat(e.message().to_string()))?;
+            .map_err(|_| Error::SignatureFormat(SignatureProblem::NotText))?;
+        let file: SignatureFile = toml::from_str(text).map_err(|e| {
+            Error::SignatureFormat(SignatureProblem::Syntax(toml_syntax::SyntaxError::from_de(
+                &e, text,
+            )))
+        })?;
         if file.signatures.is_empty() {
-            return Err(Error::SignatureFormat("it holds no signature".into()));
+            return Err(Error::SignatureFormat(SignatureProblem::Empty));
         }
         if file.signatures.len() > MAX_SIGNATURES {
-            return Err(Error::SignatureFormat(format!(
-                "it holds {} signatures, more than the {MAX_SIGNATURES} allowed",
-                file.signatures.len()
-            )));
+            return Err(Error::SignatureFormat(SignatureProblem::TooMany {
+                count: file.signatures.len(),
+                max: MAX_SIGNATURES,
+            }));
         }
         for s in &file.signatures {
             s.signature()?;
@@ -82,12 +85,12 @@ impl SignatureEntry {
     fn signature(&self) -> Result<Signature, Error> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(self.ed25519.trim())
-            .map_err(|_| Error::SignatureFormat("a signature is not valid base64".into()))?;
+            .map_err(|_| Error::SignatureFormat(SignatureProblem::NotBase64 { key: self.key }))?;
         let bytes: [u8; 64] = bytes.as_slice().try_into().map_err(|_| {
-            Error::SignatureFormat(format!(
-                "a signature is {} bytes; ed25519 signatures are 64",
-                bytes.len()
-            ))
+            Error::SignatureFormat(SignatureProblem::Length {
+                key: self.key,
+                len: bytes.len(),
+            })
         })?;
         Ok(Signature::from_bytes(&bytes))
     }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Error, PublicKey, TrustStore};
+use crate::{Error, IoContext, PublicKey, TrustStore};
 
 impl TrustStore {
     /// Trusts every public key in `paths`; the first file that is not a
@@ -27,7 +27,14 @@ impl TrustStore {
 
 /// The `*.pub` files in `dir`, sorted by name.
 fn key_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let listing = |e| Error::io(format!("listing the keys in {}", dir.display()), e);
+    let listing = |e| {
+        Error::io(
+            IoContext::ListingKeys {
+                dir: dir.to_path_buf(),
+            },
+            e,
+        )
+    };
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

@@ -309,3 +309,29 @@ fn the_format_2_fuzz_seed_parses_and_writes_back() {
     let again = Manifest::parse(m.to_toml().unwrap().as_bytes()).unwrap();
     assert_eq!(again, m);
 }
+
+#[test]
+fn a_syntax_error_gives_its_line_and_column_and_the_rules_their_facts() {
+    use payload::{ManifestProblem, Position};
+    let text = good_text().replace("kind = \"release\"", "kind = = \"release\"");
+    let line = 1 + text
+        .lines()
+        .position(|l| l.starts_with("kind = ="))
+        .unwrap();
+    match Manifest::parse(text.as_bytes()) {
+        Err(Error::Manifest(ManifestProblem::Syntax(s))) => {
+            assert_eq!(s.at, Some(Position { line, column: 8 }), "{s}");
+            assert!(!s.message.contains('\n'), "{s:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut m = release_manifest("1.1.0", vec![component("rootfs.img", &data(100_000, 1))]);
+    m.components[0].chunk_size = 1000;
+    match m.validate() {
+        Err(Error::Manifest(ManifestProblem::ChunkSize {
+            component,
+            chunk_size: 1000,
+        })) => assert_eq!(component, "rootfs.img"),
+        other => panic!("{other:?}"),
+    }
+}

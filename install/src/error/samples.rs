@@ -32,7 +32,9 @@ pub fn refusals() -> Vec<Refusal> {
             manifest: 3,
             recorded: 2,
         },
-        Refusal::TrustUpdate(Arc::new(payload::Error::Key("not a key".into()))),
+        Refusal::TrustUpdate(Arc::new(payload::Error::Key(
+            payload::KeyProblem::ListedNotBase64,
+        ))),
         Refusal::NoKeyLeft,
         Refusal::InvalidState(Arc::new(StateError::NotText)),
         Refusal::BiosMode {
@@ -181,7 +183,7 @@ pub fn refusals() -> Vec<Refusal> {
 pub fn payload_errors() -> Vec<payload::Error> {
     vec![
         payload::Error::Io {
-            context: "reading the payload".into(),
+            context: payload::IoContext::ReadingPayload { at: 4096 },
             source: io::Error::from(io::ErrorKind::UnexpectedEof),
         },
         payload::Error::Truncated {
@@ -193,10 +195,10 @@ pub fn payload_errors() -> Vec<payload::Error> {
             },
             at: 2_105_344,
         },
-        payload::Error::NotAPayload("no manifest".into()),
+        payload::Error::NotAPayload(payload::NotPayload::NoTarHeader),
         payload::Error::Container {
             offset: 512,
-            reason: "bad header checksum".into(),
+            reason: payload::Damage::Checksum,
         },
         payload::Error::NonCanonicalHeader {
             offset: 512,
@@ -207,29 +209,36 @@ pub fn payload_errors() -> Vec<payload::Error> {
             size: 2 << 20,
             max: 1 << 20,
         },
-        payload::Error::Manifest("missing field version".into()),
+        payload::Error::Manifest(payload::ManifestProblem::NoComponents),
         payload::Error::NewerFormat {
             what: payload::Newer::Format(3),
             min_installer: Some(semver::Version::new(2, 0, 0)),
         },
-        payload::Error::SignatureFormat("not base64".into()),
+        payload::Error::SignatureFormat(payload::SignatureProblem::NotBase64 { key: key() }),
         payload::Error::Untrusted(payload::Untrusted::Mismatch { key: key() }),
-        payload::Error::Key("not a key".into()),
+        payload::Error::Key(payload::KeyProblem::Weak {
+            file: Some("/etc/ferry/keys/acme.pub".into()),
+        }),
         payload::Error::ChunkMismatch {
             component: "root.img".into(),
             chunk: 3,
             start: 3 << 20,
             end: 4 << 20,
         },
-        payload::Error::Layout("chunks overlap".into()),
+        payload::Error::Layout(payload::LayoutProblem::Missing {
+            component: "root.img".into(),
+        }),
         payload::Error::BadFrame {
             component: "root.img".into(),
             chunk: 3,
             start: 3 << 20,
             end: 4 << 20,
-            reason: "unknown frame descriptor".into(),
+            reason: payload::FrameProblem::Short {
+                got: 4096,
+                len: 1 << 20,
+            },
         },
-        payload::Error::Build("no kernel".into()),
+        payload::Error::Build(payload::BuildProblem::NoKey),
     ]
 }
 
@@ -381,6 +390,404 @@ pub fn cuts() -> Vec<payload::Cut> {
         });
     }
     cuts
+}
+
+/// Why a file is not a payload, every reason.
+pub fn not_payloads() -> Vec<payload::NotPayload> {
+    use payload::NotPayload as N;
+    vec![
+        N::Zeros,
+        N::NoTarHeader,
+        N::FirstMember {
+            name: "root.img".into(),
+        },
+        N::NoSignature,
+        N::SecondMember {
+            name: "vmlinuz".into(),
+        },
+    ]
+}
+
+/// Every damage of the container, each member kind once.
+pub fn damages() -> Vec<payload::Damage> {
+    use payload::{Damage as D, MemberKind as K, Section};
+    let member = || "root.img".to_string();
+    let mut all = vec![
+        D::Padding(Section::Manifest),
+        D::Padding(Section::Signature),
+        D::Padding(Section::Component(member())),
+        D::Padding(Section::End),
+        D::ChecksumField,
+        D::Checksum,
+        D::NotUstar,
+        D::NoName,
+        D::PathPrefix { member: member() },
+        D::Size { member: member() },
+        D::EndMarker,
+    ];
+    all.extend(
+        [
+            K::HardLink,
+            K::Symlink,
+            K::CharDevice,
+            K::BlockDevice,
+            K::Directory,
+            K::Fifo,
+            K::Pax,
+            K::GnuLongName,
+            K::Other,
+        ]
+        .map(|kind| D::NotPlainFile {
+            member: member(),
+            kind,
+        }),
+    );
+    all
+}
+
+/// A TOML parser's account of a document, at a line and column.
+fn syntax_error() -> payload::SyntaxError {
+    payload::SyntaxError {
+        at: Some(payload::Position { line: 3, column: 7 }),
+        message: "expected `=`".into(),
+    }
+}
+
+/// Every rule a manifest can break, with plausible facts.
+pub fn manifest_problems() -> Vec<payload::ManifestProblem> {
+    use payload::ManifestProblem as M;
+    let c = || "root.img".to_string();
+    let mut all = vec![
+        M::NotText,
+        M::Syntax(syntax_error()),
+        M::Syntax(payload::SyntaxError {
+            at: None,
+            message: "missing field `version`".into(),
+        }),
+        M::NoFormat,
+        M::FormatNotANumber,
+        M::Format { format: 0 },
+        M::NeedsFormat2 { format: 1 },
+        M::ProductId {
+            id: "Acme Router".into(),
+        },
+        M::Created {
+            created: "yesterday".into(),
+        },
+        M::NoUpgradeRule,
+        M::FirstReleaseUpgrades,
+        M::HotfixKeysInRelease,
+        M::NoAppliesTo,
+        M::AppliesToDiffers {
+            version: v("2.0.1"),
+            applies_to: v("2.0.0"),
+        },
+        M::HotfixId { id: "hf/7".into() },
+        M::NoHotfixId,
+        M::ReleaseKeysInHotfix,
+        M::TooManyIncluded { count: 300 },
+        M::IncludedId { id: "hf 6".into() },
+        M::IncludesItself { id: "hf-7".into() },
+        M::IncludedTwice { id: "hf-6".into() },
+        M::EmptyTrust,
+        M::NoComponents,
+        M::TooManyComponents { count: 65 },
+        M::ComponentName {
+            name: "../etc".into(),
+        },
+        M::ReservedName {
+            name: "manifest.sig".into(),
+        },
+        M::ComponentTwice { component: c() },
+        M::ComponentTooLarge {
+            component: c(),
+            size: 1 << 41,
+        },
+        M::ChunkSize {
+            component: c(),
+            chunk_size: 1000,
+        },
+        M::ChunkCount {
+            component: c(),
+            listed: 3,
+            size: 4 << 20,
+            chunk_size: 1 << 20,
+            needed: 4,
+        },
+        M::NotCompressed {
+            component: c(),
+            chunk: 2,
+            entry: payload::Chunk::Zero,
+        },
+        M::CompressedInFormat {
+            component: c(),
+            format: 1,
+        },
+        M::NoStoredLength {
+            component: c(),
+            chunk: 2,
+        },
+        M::StoredTooLong {
+            component: c(),
+            chunk: 2,
+            stored: 2 << 20,
+            chunk_size: 1 << 20,
+        },
+    ];
+    all.extend(definition_errors().into_iter().map(M::Install));
+    all
+}
+
+/// Every way an `[install]` table can be refused.
+fn definition_errors() -> Vec<payload::product::DefinitionError> {
+    use payload::product::DefinitionError as D;
+    let mut all: Vec<D> = size_errors().into_iter().map(D::BadSize).collect();
+    all.extend([
+        D::BadShare {
+            text: "a quarter%".into(),
+        },
+        D::NotMib {
+            key: "slot",
+            bytes: 1000,
+        },
+        D::TooSmall {
+            key: "esp",
+            bytes: 1 << 20,
+            min: 64 << 20,
+        },
+        D::TooLarge {
+            key: "slot",
+            bytes: 1 << 60,
+        },
+        D::BadPercent {
+            key: "slot",
+            percent: 120,
+        },
+        D::SharesTooLarge { percent: 110 },
+        D::CmdlineCharacter {
+            found: '\n',
+            at: 12,
+        },
+        D::CmdlineTooLong { len: 5000 },
+        D::CmdlineFerryArgument {
+            argument: "ferry.slot",
+        },
+        D::BadTitle,
+    ]);
+    all
+}
+
+/// Every size the size reader refuses.
+fn size_errors() -> Vec<units::SizeError> {
+    use units::SizeError as S;
+    vec![
+        S::Empty,
+        S::NotANumber {
+            text: "1.5G".into(),
+        },
+        S::UnknownUnit {
+            text: "8X".into(),
+            unit: "X".into(),
+        },
+        S::TooLarge {
+            text: "99999999999T".into(),
+        },
+    ]
+}
+
+/// Every reason a signature file is refused.
+pub fn signature_problems() -> Vec<payload::SignatureProblem> {
+    use payload::SignatureProblem as S;
+    vec![
+        S::TooLarge {
+            size: 70_000,
+            max: 65_536,
+        },
+        S::NotText,
+        S::Syntax(syntax_error()),
+        S::Empty,
+        S::TooMany { count: 17, max: 16 },
+        S::NotBase64 { key: key() },
+        S::Length {
+            key: key(),
+            len: 63,
+        },
+    ]
+}
+
+/// Every reason a key cannot be used, in a file and not.
+pub fn key_problems() -> Vec<payload::KeyProblem> {
+    use payload::KeyProblem as K;
+    let file = || Some(PathBuf::from("/etc/ferry/keys/acme.pub"));
+    let detail = || "PEM Base64 error: invalid Base64 encoding".to_string();
+    vec![
+        K::NotAFingerprint { text: "abc".into() },
+        K::NotPrivateKey {
+            file: None,
+            detail: detail(),
+        },
+        K::NotPrivateKey {
+            file: Some("acme.key".into()),
+            detail: detail(),
+        },
+        K::NotPublicKey {
+            file: None,
+            detail: detail(),
+        },
+        K::NotPublicKey {
+            file: file(),
+            detail: detail(),
+        },
+        K::ListedNotBase64,
+        K::ListedNotSpki {
+            detail: "ASN.1 error: unexpected end".into(),
+        },
+        K::Weak { file: None },
+        K::Weak { file: file() },
+        K::FileTooLarge {
+            file: PathBuf::from("/etc/ferry/keys/big.pub"),
+            max: 16_384,
+        },
+    ]
+}
+
+/// Every member out of its place.
+pub fn layout_problems() -> Vec<payload::LayoutProblem> {
+    use payload::LayoutProblem as L;
+    let c = || "root.img".to_string();
+    vec![
+        L::AllRead,
+        L::TooLarge {
+            component: "migrations.toml".into(),
+            size: 20 << 20,
+            max: 16 << 20,
+        },
+        L::NotRead { component: c() },
+        L::Twice { component: c() },
+        L::Unlisted {
+            member: "extra.bin".into(),
+        },
+        L::Trailing { at: 10_240 },
+        L::Missing { component: c() },
+        L::OutOfOrder {
+            found: "vmlinuz".into(),
+            expected: c(),
+        },
+        L::SecondHead {
+            member: "manifest.toml".into(),
+        },
+        L::SizeDiffers {
+            component: c(),
+            container: 4096,
+            manifest: 8192,
+        },
+        L::NotAFrame {
+            component: c(),
+            chunk: 3,
+            max: 1_049_624,
+        },
+    ]
+}
+
+/// Every reason a signed frame does not decompress.
+pub fn frame_problems() -> Vec<payload::FrameProblem> {
+    use payload::FrameProblem as F;
+    vec![
+        F::Beyond { len: 1 << 20 },
+        F::Short {
+            got: 4096,
+            len: 1 << 20,
+        },
+        F::NotZstd {
+            detail: "Unknown frame descriptor".into(),
+        },
+        F::NoDecompressor {
+            detail: "Allocation error".into(),
+        },
+    ]
+}
+
+/// Everything the payload code reads or writes, as an I/O error names
+/// it.
+pub fn io_contexts() -> Vec<payload::IoContext> {
+    use payload::IoContext as I;
+    let file = || PathBuf::from("/srv/release/root.img");
+    let out = || PathBuf::from("/srv/out/acme-2.0.0.upg");
+    vec![
+        I::ReadingPart {
+            part: payload::Cut::Whole(payload::Section::Manifest),
+            at: 512,
+        },
+        I::ReadingPayload { at: 4096 },
+        I::Delivering {
+            component: "root.img".into(),
+        },
+        I::Opening(file()),
+        I::Reading(file()),
+        I::Creating {
+            dir: "/srv/out".into(),
+        },
+        I::Writing { out: out() },
+        I::WritingComponent {
+            component: "root.img".into(),
+        },
+        I::WritingManifest,
+        I::ReadingBack,
+        I::Renaming { out: out() },
+        I::ListingKeys {
+            dir: "/etc/ferry/keys".into(),
+        },
+        I::Compressing {
+            component: "root.img".into(),
+            chunk: 3,
+        },
+        I::Randomness,
+    ]
+}
+
+/// Every reason a build stops.
+pub fn build_problems() -> Vec<payload::BuildProblem> {
+    use payload::product::{FitError, Needed};
+    use payload::BuildProblem as B;
+    vec![
+        B::NoKey,
+        B::UnknownCompression { text: "xz".into() },
+        B::Grew {
+            component: "root.img".into(),
+        },
+        B::MemberName {
+            name: "a".repeat(101),
+        },
+        B::NotInstallable {
+            missing: vec![Needed::Component("vmlinuz"), Needed::DefaultConfig],
+        },
+        B::DoesNotFit(FitError::Slot {
+            rootfs: 9 << 30,
+            slot: 8 << 30,
+        }),
+        B::DoesNotFit(FitError::Esp {
+            needed: 600 << 20,
+            esp: 512 << 20,
+        }),
+        B::WrittenDoesNotVerify(Box::new(payload::Error::ChunkMismatch {
+            component: "root.img".into(),
+            chunk: 3,
+            start: 3 << 20,
+            end: 4 << 20,
+        })),
+        B::ReadBackDiffers,
+        B::CreationTime { year: 10_000 },
+        B::FirstReleaseUpgrades,
+        B::NoDefaultUpgrades {
+            version: v("3.0.0"),
+        },
+        B::Outgrew(payload::Section::Manifest),
+        B::Outgrew(payload::Section::Signature),
+        B::OutputIsInput {
+            out: "/srv/out/acme-2.0.0.upg".into(),
+        },
+        B::ThreadStopped,
+    ]
 }
 
 fn header_field() -> payload::HeaderField {

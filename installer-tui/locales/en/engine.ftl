@@ -106,24 +106,6 @@ error-thread-stopped = the { $what } stopped unexpectedly
 error-medium = { $detail }
 error-cancelled = cancelled by the technician
 
-## The payload's checks
-error-payload-io = the payload: { $context }: { $detail }
-error-payload-truncated = the payload: the payload ends early: { $cut } (the file stops before byte { $at })
-error-payload-not-a-payload = the payload: not a Ferry payload: { $detail }
-error-payload-container = the payload: the payload's container is damaged at byte { $offset }: { $reason }
-error-payload-header = the payload: the payload's container is damaged at byte { $offset }: the header of member '{ $member }' has a { $field } that payload build never writes
-error-payload-manifest-too-large = the payload: the manifest is { $size } bytes, more than the { $max } bytes allowed
-error-payload-manifest = the payload: the manifest is not valid: { $detail }
-error-payload-newer-format = the payload: this payload needs a newer installer: { $what }, which this one does not read
-error-payload-newer-format-version = the payload: this payload needs a newer installer: { $what }, which this one does not read; use installer { $version } or newer
-error-payload-signature-format = the payload: the signature file is not valid: { $detail }
-error-payload-signature = the payload: { $detail }
-error-payload-key = the payload: { $detail }
-error-payload-digest = the payload: the payload is damaged: { $component } bytes { $start }..{ $end } (chunk { $chunk }) do not match the signed checksum
-error-payload-layout = the payload: the payload is damaged: { $detail }
-error-payload-frame = the payload: the payload is damaged: { $component } bytes { $start }..{ $end } (chunk { $chunk }) do not decompress to the signed length: { $reason }
-error-payload-build = the payload: cannot build the payload: { $detail }
-
 ## The installer's own failures around the engine
 load-medium = { $detail }
 load-one-payload = { $name }: { $detail }

@@ -111,7 +111,7 @@ medium-open-too-many-payloads = { $dir } contient plus de { $max } paquets
 ## Affiché sur la console quand les écrans ne peuvent pas démarrer
 console-failed = L'installateur ne peut pas démarrer : { $error }
 console-drives = impossible de lister les lecteurs de la machine (détail : { $detail })
-console-keys = les clés de confiance sont illisibles (détail : { $detail })
+console-keys = les clés de confiance sont illisibles : { $detail }
 console-screens = les écrans ne peuvent pas démarrer sur ce terminal (détail : { $detail })
 
 ## La ligne de commande

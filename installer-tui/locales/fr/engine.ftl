@@ -31,7 +31,7 @@ refusal-missing-component = le paquet n'a pas de composant { $component } ; il n
 refusal-no-default-config = le paquet ne contient aucune configuration par défaut (composants config-*.toml)
 refusal-default-config-unreadable = la configuration par défaut est illisible (détail : { $detail })
 refusal-schema-disagrees = le manifeste indique le schéma de configuration { $manifest }, mais la configuration par défaut indique { $recorded }
-refusal-trust-update = la mise à jour des clés du paquet est illisible (détail : { $detail })
+refusal-trust-update = la mise à jour des clés du paquet est illisible : { $detail }
 refusal-no-key-left = le paquet révoquerait toutes les clés reconnues par le système : il n'en resterait aucune pour vérifier le paquet suivant
 refusal-invalid-state = l'enregistrement d'état serait invalide (détail : { $detail })
 refusal-bios-mode = cette machine a démarré l'installateur en mode BIOS ancien, et le système installé ne démarre qu'en UEFI : « { $action } » est refusé, rien n'a été écrit. Redémarrez et choisissez l'entrée UEFI de la clé dans le menu de démarrage du micrologiciel (un DVD : l'entrée UEFI du lecteur)
@@ -106,24 +106,6 @@ error-plan-incomplete = le plan est incomplet (il manque : { $what })
 error-thread-stopped = une tâche interne ({ $what }) s'est arrêtée de façon inattendue
 error-medium = le support n'a pas pu fournir le paquet : { $detail }
 error-cancelled = annulé par le technicien
-
-## Les vérifications du paquet
-error-payload-io = le paquet n'a pas pu être lu ({ $context }) : { $detail }
-error-payload-truncated = le paquet est tronqué : le fichier s'arrête avant l'octet { $at }, dans { $cut }
-error-payload-not-a-payload = ce n'est pas un paquet Ferry (détail : { $detail })
-error-payload-container = l'enveloppe du paquet est endommagée à l'octet { $offset } (détail : { $reason })
-error-payload-header = l'enveloppe du paquet est endommagée à l'octet { $offset } : l'en-tête du membre « { $member } » a un champ { $field } que payload build n'écrit jamais
-error-payload-manifest-too-large = le manifeste du paquet fait { $size } octets, plus que les { $max } octets permis
-error-payload-manifest = le manifeste du paquet n'est pas valide (détail : { $detail })
-error-payload-newer-format = ce paquet demande un installateur plus récent : celui-ci ne sait pas lire { $what }
-error-payload-newer-format-version = ce paquet demande un installateur plus récent : celui-ci ne sait pas lire { $what } ; utilisez l'installateur { $version } ou plus récent
-error-payload-signature-format = le fichier de signature du paquet n'est pas valide (détail : { $detail })
-error-payload-signature = la signature du paquet est refusée (détail : { $detail })
-error-payload-key = une clé du paquet est illisible (détail : { $detail })
-error-payload-digest = le paquet est endommagé : les octets { $start }..{ $end } de { $component } (bloc { $chunk }) ne correspondent pas à la somme de contrôle signée
-error-payload-layout = le paquet est endommagé (détail : { $detail })
-error-payload-frame = le paquet est endommagé : les octets { $start }..{ $end } de { $component } (bloc { $chunk }) ne se décompressent pas à la longueur signée (détail : { $reason })
-error-payload-build = le paquet ne peut pas être construit (détail : { $detail })
 
 ## Les échecs de l'installateur autour du moteur
 load-medium = le support est illisible (détail : { $detail })

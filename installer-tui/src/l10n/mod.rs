@@ -118,6 +118,10 @@ macro_rules! catalog {
                 include_str!(concat!("../../locales/", $lang, "/details.ftl")),
             ),
             (
+                "payload.ftl",
+                include_str!(concat!("../../locales/", $lang, "/payload.ftl")),
+            ),
+            (
                 "os.ftl",
                 include_str!(concat!("../../locales/", $lang, "/os.ftl")),
             ),
@@ -126,7 +130,7 @@ macro_rules! catalog {
 }
 
 /// The catalog files of `lang`: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 7] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 8] {
     match lang {
         Lang::En => catalog!("en"),
         Lang::Fr => catalog!("fr"),

@@ -3,8 +3,8 @@
 use install::doing::{Act, Object};
 use install::{DiskChange, Doing};
 
-use super::{detail, refusal};
-use super::{io_error, keys};
+use super::payload_error::payload_error;
+use super::{detail, io_error, refusal};
 use crate::l10n::t;
 use crate::tui::failure::{InspectError, LoadError, RunError};
 
@@ -62,123 +62,6 @@ fn object(o: &Object) -> String {
     }
 }
 
-/// Why a payload's signatures are refused.
-fn untrusted(u: &payload::Untrusted) -> String {
-    use payload::Untrusted as U;
-    match u {
-        U::Mismatch { key } => t!("untrusted-mismatch", key = key.short()),
-        U::Revoked { key } => t!("untrusted-revoked", key = key.short()),
-        U::NotTrusted { key, trusted } => {
-            let trusted = if trusted.is_empty() {
-                t!("untrusted-no-key-trusted")
-            } else {
-                keys(trusted.iter().map(payload::Fingerprint::short))
-            };
-            t!(
-                "untrusted-not-trusted",
-                key = key.short(),
-                trusted = trusted
-            )
-        }
-        U::Unsigned => t!("untrusted-unsigned"),
-        U::NoKeyLeft => t!("untrusted-no-key-left"),
-    }
-}
-
-/// What a newer payload has that this installer does not read.
-fn newer(n: &payload::Newer) -> String {
-    match n {
-        payload::Newer::Format(format) => t!("newer-format", format = format.to_string()),
-        payload::Newer::Compression {
-            component,
-            compression,
-        } => t!(
-            "newer-compression",
-            component = component.escape_debug().to_string(),
-            compression = compression.escape_debug().to_string()
-        ),
-    }
-}
-
-/// Why the payload did not verify or could not be read.
-fn payload_error(e: &payload::Error) -> String {
-    use payload::Error as P;
-    match e {
-        P::Io { context, source } => t!(
-            "error-payload-io",
-            context = context.as_str(),
-            detail = io_error(source)
-        ),
-        P::Truncated { cut: c, at } => {
-            t!("error-payload-truncated", cut = cut(c), at = at.to_string())
-        }
-        P::NotAPayload(d) => t!("error-payload-not-a-payload", detail = d.as_str()),
-        P::Container { offset, reason } => t!(
-            "error-payload-container",
-            offset = offset.to_string(),
-            reason = reason.as_str()
-        ),
-        P::NonCanonicalHeader {
-            offset,
-            member,
-            field,
-        } => t!(
-            "error-payload-header",
-            offset = offset.to_string(),
-            member = member.escape_debug().to_string(),
-            field = field.to_string()
-        ),
-        P::ManifestTooLarge { size, max } => t!(
-            "error-payload-manifest-too-large",
-            size = size.to_string(),
-            max = max.to_string()
-        ),
-        P::Manifest(d) => t!("error-payload-manifest", detail = d.as_str()),
-        P::NewerFormat {
-            what,
-            min_installer,
-        } => match min_installer {
-            Some(v) => t!(
-                "error-payload-newer-format-version",
-                what = newer(what),
-                version = v.to_string()
-            ),
-            None => t!("error-payload-newer-format", what = newer(what)),
-        },
-        P::SignatureFormat(d) => t!("error-payload-signature-format", detail = d.as_str()),
-        P::Untrusted(u) => t!("error-payload-signature", detail = untrusted(u)),
-        P::Key(d) => t!("error-payload-key", detail = d.as_str()),
-        P::ChunkMismatch {
-            component,
-            chunk,
-            start,
-            end,
-        } => t!(
-            "error-payload-digest",
-            component = component.as_str(),
-            chunk = chunk.to_string(),
-            start = start.to_string(),
-            end = end.to_string()
-        ),
-        P::Layout(d) => t!("error-payload-layout", detail = d.as_str()),
-        P::BadFrame {
-            component,
-            chunk,
-            start,
-            end,
-            reason,
-        } => t!(
-            "error-payload-frame",
-            component = component.as_str(),
-            chunk = chunk.to_string(),
-            start = start.to_string(),
-            end = end.to_string(),
-            reason = reason.as_str()
-        ),
-        P::Build(d) => t!("error-payload-build", detail = d.as_str()),
-    }
-}
-
 /// How the disk differs from the one the plan was made for.
 fn disk_change(c: &DiskChange) -> String {
     match c {
@@ -204,7 +87,7 @@ pub fn error(e: &install::Error) -> String {
             detail = source.to_string()
         ),
         E::Io { what, source } => t!("error-io", what = doing(what), detail = source.to_string()),
-        E::Payload(p) => payload_error(p),
+        E::Payload(p) => t!("error-payload", error = payload_error(p)),
         E::Refused(r) => refusal(r),
         E::DiskChanged(c) => t!("error-disk-changed", change = disk_change(c)),
         E::Window(w) => t!("error-write-outside-partition", detail = detail::window(w)),
@@ -281,62 +164,5 @@ pub fn run_error(e: &RunError) -> String {
             medium = medium.display().to_string(),
             detail = error(source)
         ),
-    }
-}
-
-/// Where a payload's file stops too early. The part is given to the
-/// catalog as a selector, so each language says "the header of the
-/// manifest" its own way (French contracts "de le" into "du").
-fn cut(c: &payload::Cut) -> String {
-    use payload::Cut;
-    match c {
-        Cut::Header(s) => {
-            let (section, name) = section(s);
-            t!("cut-header", section = section, name = name)
-        }
-        Cut::Whole(s) => {
-            let (section, name) = section(s);
-            t!("cut-whole", section = section, name = name)
-        }
-        Cut::Padding(s) => {
-            let (section, name) = section(s);
-            t!("cut-padding", section = section, name = name)
-        }
-        Cut::EndMarker => t!("cut-end-marker"),
-        Cut::Bytes {
-            component,
-            chunk: None,
-            start,
-            end,
-        } => t!(
-            "cut-bytes",
-            component = component.as_str(),
-            start = start.to_string(),
-            end = end.to_string()
-        ),
-        Cut::Bytes {
-            component,
-            chunk: Some(i),
-            start,
-            end,
-        } => t!(
-            "cut-chunk",
-            component = component.as_str(),
-            chunk = i.to_string(),
-            start = start.to_string(),
-            end = end.to_string()
-        ),
-    }
-}
-
-/// A part of a payload as the catalog's selector and the component's
-/// name.
-fn section(s: &payload::Section) -> (&'static str, &str) {
-    use payload::Section;
-    match s {
-        Section::Manifest => ("manifest", ""),
-        Section::Signature => ("signature", ""),
-        Section::Component(name) => ("component", name.as_str()),
-        Section::End => ("end", ""),
     }
 }

@@ -10,18 +10,23 @@
 //!
 //! What the engine was doing when an I/O error came, why a payload's
 //! signature is refused and what a newer payload asks for are typed facts
-//! too, said with `doing.ftl`; the typed errors the engine's sentences
-//! nest (a migration's, the state record's, a FAT file system's, a write
-//! kept in its partition, the installer's medium) are said by `detail`
-//! with `details.ftl`. Some facts are English text made elsewhere and are
-//! shown as they are, after a translated sentence: a parser's account of
-//! a document (TOML), a vendor's upgrade hint. The operating system's own
-//! error message is kept as it is.
+//! too, said with `doing.ftl`. Why a payload is refused or could not be
+//! read or built (every check of `payload::Error`, with its part, member,
+//! key or component) is said by [`payload_error()`] with `payload.ftl`,
+//! under the one `error-payload` of every `payload-*` code. The typed
+//! errors the engine's sentences nest (a migration's, the state
+//! record's, a FAT file system's, a write kept in its partition, the
+//! installer's medium) are said by `detail` with `details.ftl`. Some
+//! facts are English text made elsewhere and are shown as they are, after
+//! a translated sentence: a parser's account of a document (TOML, a key's
+//! PEM, a zstd frame), a vendor's upgrade hint. The operating system's
+//! own error message is kept as it is.
 
 mod answer;
 mod detail;
 mod disk;
 mod failure;
+mod payload_error;
 mod plan;
 mod refusal;
 
@@ -29,6 +34,7 @@ pub use answer::answer_error;
 pub use detail::{check_error, fat, medium};
 pub use disk::{foreign, issue, problem_list, unreadable};
 pub use failure::{inspect_error, load_error, run_error};
+pub use payload_error::payload_error;
 pub use plan::{plan_lines, step};
 pub use refusal::refusal;
 

@@ -5,6 +5,7 @@ use payload::Kind;
 
 use super::answer::answer_mismatch;
 use super::detail::{migrate, state};
+use super::payload_error::payload_error;
 use super::{action, keys};
 use crate::l10n::{size, t};
 
@@ -28,7 +29,7 @@ pub fn refusal(r: &Refusal) -> String {
             manifest = manifest.to_string(),
             recorded = recorded.to_string()
         ),
-        Refusal::TrustUpdate(e) => t!("refusal-trust-update", detail = e.to_string()),
+        Refusal::TrustUpdate(e) => t!("refusal-trust-update", detail = payload_error(e)),
         Refusal::NoKeyLeft => t!("refusal-no-key-left"),
         Refusal::InvalidState(e) => t!("refusal-invalid-state", detail = state(e)),
         Refusal::BiosMode { action: a } => t!("refusal-bios-mode", action = action(*a)),

@@ -77,9 +77,9 @@ fn french_says_what_the_engine_was_doing_and_why_a_signature_is_refused() {
     }));
     assert_eq!(
         in_lang(Lang::Fr, || error(&none)),
-        "la signature du paquet est refusée (détail : le paquet est signé par la clé \
+        "la signature du paquet est refusée : le paquet est signé par la clé \
          abababababababab, à laquelle ce système ne fait pas confiance (clés de confiance : \
-         aucune))"
+         aucune)"
     );
 }
 
