@@ -5,10 +5,10 @@
 
 ## Migrating a configuration
 migrate-spec-too-large = migrations.toml is { $size } bytes, more than the { $limit } bytes allowed
-migrate-spec = migrations.toml is not valid: { $detail }
-migrate-no-path = cannot migrate the configuration from schema { $from } to schema { $to }: { $detail }
+migrate-spec = migrations.toml is not valid: { $problem }
+migrate-no-path = cannot migrate the configuration from schema { $from } to schema { $to }: { $reason }
 migrate-schema-mismatch = { $file }: the configuration is at schema { $found }, but schema { $expected } was expected
-migrate-document = { $file }: { $detail }
+migrate-document = { $file }: { $problem }
 migrate-target-not-empty = { $path }: the target configuration directory is not empty; clear it before migrating into it
 migrate-io = { $path }: { $detail }
 migrate-failure = { $file }: cannot migrate { $key } (schema { $from } to { $to }): { $reason }

@@ -5,10 +5,10 @@
 
 ## Migrer une configuration
 migrate-spec-too-large = migrations.toml fait { $size } octets, plus que les { $limit } octets permis
-migrate-spec = migrations.toml n'est pas valide (détail : { $detail })
-migrate-no-path = impossible de migrer la configuration du schéma { $from } au schéma { $to } (détail : { $detail })
+migrate-spec = migrations.toml n'est pas valide : { $problem }
+migrate-no-path = impossible de migrer la configuration du schéma { $from } au schéma { $to } : { $reason }
 migrate-schema-mismatch = { $file } : la configuration est au schéma { $found }, alors que le schéma { $expected } était attendu
-migrate-document = { $file } est illisible (détail : { $detail })
+migrate-document = { $file } est illisible : { $problem }
 migrate-target-not-empty = { $path } : le répertoire de configuration cible n'est pas vide ; videz-le avant d'y migrer
 migrate-io = { $path } : { $detail }
 migrate-failure = { $file } : impossible de migrer { $key } (du schéma { $from } au schéma { $to }) : { $reason }
