@@ -34,11 +34,12 @@ pub fn state(e: &detect::state::StateError) -> String {
             found = found.to_string(),
             known = detect::state::STATE_FORMAT.to_string()
         ),
-        // The TOML parser's account of the record.
-        S::Malformed(detail) => t!("state-malformed", detail = detail.as_str()),
-        S::Invalid(rule) => t!("state-invalid", detail = state_rule(rule)),
-        // The TOML serializer's account.
-        S::Unwritable(detail) => t!("state-invalid", detail = detail.as_str()),
+        S::Malformed(syntax) => t!("state-malformed", syntax = toml_syntax(syntax)),
+        S::NoFormat => t!("state-no-format"),
+        S::FormatNotNumber => t!("state-format-not-number"),
+        S::Invalid(rule) => t!("state-invalid", rule = state_rule(rule)),
+        // The serializer's own account is the log's, as the error's source.
+        S::Unwritable(_) => t!("state-unwritable"),
     }
 }
 
@@ -94,6 +95,8 @@ fn state_rule(r: &detect::state::Rule) -> String {
             slot = slot.to_string(),
             state = slot_state(*state)
         ),
+        // The field's name in the record, in every language.
+        R::Time { field } => t!("state-rule-time", field = field.to_string()),
     }
 }
 

@@ -320,15 +320,22 @@ fn a_parser_error_without_a_position_is_its_words() {
     assert_eq!(migrate(&e), e.to_string());
 }
 
+/// What the TOML serializer says of a value it cannot write.
+fn unwritable() -> toml::ser::Error {
+    toml::to_string(&None::<u8>).expect_err("a lone None is not a document")
+}
+
 #[test]
 fn state_record_refusals_in_both_languages() {
-    use detect::state::{Rule as R, StateError as S};
+    use detect::state::{Rule as R, StateError as S, TimeField};
     for e in [
         S::TooLarge(70_000),
         S::NotText,
         S::UnsupportedFormat { found: 2 },
-        S::Malformed("missing field `format`".into()),
-        S::Unwritable("unsupported rust type".into()),
+        S::Malformed(syntax(true)),
+        S::NoFormat,
+        S::FormatNotNumber,
+        S::Unwritable(unwritable()),
     ] {
         both(&e, state);
     }
@@ -366,6 +373,12 @@ fn state_record_refusals_in_both_languages() {
         R::ActiveNotBootable {
             slot: b,
             state: detect::SlotState::Writing,
+        },
+        R::Time {
+            field: TimeField::InstalledAt,
+        },
+        R::Time {
+            field: TimeField::WrittenAt(b),
         },
     ] {
         let e = S::Invalid(rule);
