@@ -1,7 +1,7 @@
 //! The migration-set parser refuses anything it does not fully understand.
 #![allow(clippy::unwrap_used)]
 
-use migrate::{MigrationSet, Op, MAX_SPEC_SIZE};
+use migrate::{Error, MigrationSet, Op, OpAt, OpProblem, SpecError, StepAt, MAX_SPEC_SIZE};
 
 fn refusal(spec: &str) -> String {
     let err = MigrationSet::parse(spec.as_bytes()).unwrap_err();
@@ -130,6 +130,59 @@ fn files_and_keys_are_checked() {
         one_op("op = \"move\"\nfile = \"a.toml\"\nkey = \"a\"\nto = \"a.b\"\n"),
         "cannot move a to a.b",
     );
+}
+
+#[test]
+fn a_refusal_names_the_step_the_operation_and_the_rule_as_facts() {
+    let spec = "schema = 3\n[[step]]\nfrom = 1\nto = 2\n[[step]]\nfrom = 2\nto = 3\n\
+                [[step.op]]\nop = \"drop\"\nfile = \"a.toml\"\nkey = \"x\"\n\
+                [[step.op]]\nop = \"for-each\"\nfile = \"a.toml\"\narray = \"vm\"\n\
+                [[step.op.do]]\nop = \"split\"\nkey = \"a\"\nseparator = \"\"\n\
+                into = [{ key = \"b\" }, { key = \"c\" }]\n";
+    let err = MigrationSet::parse(spec.as_bytes()).unwrap_err();
+    let Error::Spec(SpecError::Op { step, op }) = &err else {
+        panic!("not an operation's refusal: {err}");
+    };
+    assert_eq!(
+        *step,
+        StepAt {
+            index: 2,
+            from: 2,
+            to: 3
+        }
+    );
+    assert_eq!((op.index, op.name), (2, "for-each"));
+    let OpProblem::InForEach { array, op: inner } = &op.problem else {
+        panic!("not inside for-each: {err}");
+    };
+    assert_eq!(array.to_string(), "vm");
+    assert_eq!(
+        **inner,
+        OpAt {
+            index: 1,
+            name: "split",
+            problem: OpProblem::EmptySeparator
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "migrations.toml is not valid: step 2 (schema 2 to 3), op 2 (for-each): in vm, \
+         op 1 (split): the separator is empty"
+    );
+}
+
+#[test]
+fn a_syntax_error_has_its_line_and_column() {
+    let err = MigrationSet::parse(b"schema = 2\n[[step]\nfrom = 1\n").unwrap_err();
+    let Error::Spec(SpecError::Syntax(syntax)) = &err else {
+        panic!("not a syntax error: {err}");
+    };
+    assert_eq!(
+        syntax.at.map(|at| (at.line, at.column)),
+        Some((2, 7)),
+        "{err}"
+    );
+    assert!(!syntax.message.contains('\n'), "{err}");
 }
 
 #[test]
