@@ -302,8 +302,8 @@ fn migration_failures_in_both_languages() {
     };
     assert_eq!(
         both(&e, migrate).1,
-        "vms.toml est illisible : ce n'est pas du TOML valide : ligne 3, colonne 7 : invalid \
-         table header expected `.`, `]]`"
+        "vms.toml : ce n'est pas du TOML valide : ligne 3, colonne 7 : invalid table header \
+         expected `.`, `]]`"
     );
 }
 
