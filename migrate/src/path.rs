@@ -12,27 +12,47 @@ pub const SCHEMA_FILE: &str = "ferry.toml";
 
 /// A dotted key path such as `network.address`: bare TOML keys only
 /// (`A-Z a-z 0-9 _ -`), so the written form is unambiguous.
+///
+/// A migration set's keys are read as they are written and checked with
+/// the rest of the set ([`KeyPath::check`]), so that what is wrong with
+/// one is a typed fact of the set's refusal, not words inside the TOML
+/// parser's account; a set is never returned with a key that fails.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
-#[serde(try_from = "String")]
+#[serde(from = "Unchecked")]
 pub struct KeyPath(Vec<String>);
+
+/// A key path as the set writes it, before [`KeyPath::check`].
+#[derive(serde::Deserialize)]
+struct Unchecked(String);
+
+impl From<Unchecked> for KeyPath {
+    fn from(text: Unchecked) -> Self {
+        KeyPath(text.0.split('.').map(str::to_owned).collect())
+    }
+}
 
 impl KeyPath {
     /// Parses `a.b.c`; the error says what is wrong with it.
     pub fn parse(text: &str) -> Result<Self, KeyPathError> {
-        let segments: Vec<String> = text.split('.').map(str::to_owned).collect();
-        if segments.len() > MAX_SEGMENTS {
-            return Err(KeyPathError {
-                key: text.to_owned(),
-                problem: NameProblem::TooManyParts { max: MAX_SEGMENTS },
-            });
+        let path = KeyPath::from(Unchecked(text.to_owned()));
+        path.check()?;
+        Ok(path)
+    }
+
+    /// What is wrong with the path, if anything: too many parts, or a
+    /// part that is not a bare key.
+    pub(crate) fn check(&self) -> Result<(), KeyPathError> {
+        let wrong = |problem| KeyPathError {
+            key: self.to_string(),
+            problem,
+        };
+        if self.0.len() > MAX_SEGMENTS {
+            return Err(wrong(NameProblem::TooManyParts { max: MAX_SEGMENTS }));
         }
-        for segment in &segments {
-            check_key_name(segment).map_err(|problem| KeyPathError {
-                key: text.to_owned(),
-                problem,
-            })?;
+        for segment in &self.0 {
+            check_key_name(segment).map_err(wrong)?;
         }
-        Ok(KeyPath(segments))
+        Ok(())
     }
 
     pub fn segments(&self) -> &[String] {
@@ -65,21 +85,12 @@ impl KeyPath {
     }
 }
 
-/// A key path a migration set gives that is not one. It reaches the set's
-/// reader through serde, which keeps only its text: the parser's account
-/// of the set then carries it as its own words.
+/// A key path that is not one, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("key {key:?}: {problem}")]
 pub struct KeyPathError {
     pub key: String,
     pub problem: NameProblem,
-}
-
-impl TryFrom<String> for KeyPath {
-    type Error = KeyPathError;
-    fn try_from(text: String) -> Result<Self, KeyPathError> {
-        KeyPath::parse(&text)
-    }
 }
 
 impl fmt::Display for KeyPath {

@@ -240,6 +240,23 @@ impl Op {
             Op::ForEach(op) => op.file.as_deref(),
         }
     }
+
+    /// Every key path the operation names (not those of a `for-each`'s
+    /// operations).
+    fn keys(&self) -> Vec<&KeyPath> {
+        match self {
+            Op::Rename(op) => vec![&op.key],
+            Op::Move(op) => vec![&op.key, &op.to],
+            Op::Split(op) => std::iter::once(&op.key)
+                .chain(op.into.iter().map(|p| &p.key))
+                .collect(),
+            Op::SetDefault(op) => vec![&op.key],
+            Op::Drop(op) => vec![&op.key],
+            Op::MapValues(op) => vec![&op.key],
+            Op::Check(op) => vec![&op.key],
+            Op::ForEach(op) => std::iter::once(&op.array).chain(&op.label).collect(),
+        }
+    }
 }
 
 impl MigrationSet {
@@ -359,6 +376,9 @@ fn validate_op(op: &Op, depth: usize) -> Result<(), OpProblem> {
         (Some(file), 0) => check_document_name(file).map_err(OpProblem::File)?,
         (Some(_), _) => return Err(OpProblem::FileInForEach),
         (None, _) => {}
+    }
+    for key in op.keys() {
+        key.check().map_err(OpProblem::Key)?;
     }
     match op {
         Op::Rename(op) => {

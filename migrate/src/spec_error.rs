@@ -5,7 +5,7 @@
 use toml_syntax::SyntaxError;
 
 use crate::error::Reason;
-use crate::path::{KeyPath, NameProblem};
+use crate::path::{KeyPath, KeyPathError, NameProblem};
 use crate::value::ValueType;
 
 /// What is wrong with `migrations.toml`.
@@ -56,6 +56,9 @@ pub struct OpAt {
 pub enum OpProblem {
     #[error("names no file")]
     NoFile,
+    /// A key path it names.
+    #[error("{0}")]
+    Key(KeyPathError),
     /// The document it names (`file` or `to-file`).
     #[error("{0}")]
     File(NameProblem),

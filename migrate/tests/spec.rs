@@ -1,7 +1,10 @@
 //! The migration-set parser refuses anything it does not fully understand.
 #![allow(clippy::unwrap_used)]
 
-use migrate::{Error, MigrationSet, Op, OpAt, OpProblem, SpecError, StepAt, MAX_SPEC_SIZE};
+use migrate::{
+    Error, KeyPathError, MigrationSet, NameProblem, Op, OpAt, OpProblem, SpecError, StepAt,
+    MAX_SPEC_SIZE,
+};
 
 fn refusal(spec: &str) -> String {
     let err = MigrationSet::parse(spec.as_bytes()).unwrap_err();
@@ -169,6 +172,34 @@ fn a_refusal_names_the_step_the_operation_and_the_rule_as_facts() {
         "migrations.toml is not valid: step 2 (schema 2 to 3), op 2 (for-each): in vm, \
          op 1 (split): the separator is empty"
     );
+}
+
+#[test]
+fn a_key_that_is_not_a_bare_key_path_is_a_fact_of_its_operation() {
+    let spec = "op = \"for-each\"\nfile = \"a.toml\"\narray = \"vm\"\nlabel = \"the name\"\n\
+                [[step.op.do]]\nop = \"drop\"\nkey = \"x\"\n";
+    let err = MigrationSet::parse(
+        format!("schema = 2\n[[step]]\nfrom = 1\nto = 2\n[[step.op]]\n{spec}").as_bytes(),
+    )
+    .unwrap_err();
+    let Error::Spec(SpecError::Op { op, .. }) = &err else {
+        panic!("not an operation's refusal: {err}");
+    };
+    assert_eq!(
+        op.problem,
+        OpProblem::Key(KeyPathError {
+            key: "the name".into(),
+            problem: NameProblem::KeyCharacter {
+                name: "the name".into(),
+                character: ' ',
+            },
+        }),
+        "{err}"
+    );
+    assert!(err.to_string().ends_with(
+        "op 1 (for-each): key \"the name\": key name \"the name\" has ' '; \
+         only letters, digits, '_' and '-' are allowed"
+    ));
 }
 
 #[test]

@@ -18,6 +18,7 @@ migrate-spec-op-at = op { $index } ({ $name }): { $problem }
 
 ## An operation of a step
 migrate-op-no-file = names no file
+migrate-key-path = key { $key }: { $problem }
 migrate-op-file-in-for-each = has a file inside for-each; it acts on each element
 migrate-op-rename-to-itself = renames a key to its own name
 migrate-op-move-to-file-in-for-each = moves to another file inside for-each

@@ -17,6 +17,7 @@ migrate-spec-op-at = opération { $index } ({ $name }) : { $problem }
 
 ## Une opération d'une étape
 migrate-op-no-file = ne nomme aucun fichier
+migrate-key-path = clé { $key } : { $problem }
 migrate-op-file-in-for-each = nomme un fichier dans un for-each, qui agit sur chaque élément
 migrate-op-rename-to-itself = renomme une clé en son propre nom
 migrate-op-move-to-file-in-for-each = déplace vers un autre fichier dans un for-each

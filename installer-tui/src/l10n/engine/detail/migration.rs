@@ -97,6 +97,11 @@ fn op_problem(p: &OpProblem) -> String {
     let key = |k: &migrate::KeyPath| k.to_string();
     match p {
         P::NoFile => t!("migrate-op-no-file"),
+        P::Key(k) => t!(
+            "migrate-key-path",
+            key = format!("{:?}", k.key),
+            problem = name(&k.problem)
+        ),
         P::File(n) | P::NewName(n) => name(n),
         P::FileInForEach => t!("migrate-op-file-in-for-each"),
         P::RenameToItself => t!("migrate-op-rename-to-itself"),

@@ -206,6 +206,13 @@ fn op_problems() -> Vec<OpProblem> {
     ];
     all.extend(name_problems().into_iter().map(P::File));
     all.push(P::NewName(NameProblem::EmptyKey));
+    all.push(P::Key(migrate::KeyPathError {
+        key: "vm.the name".into(),
+        problem: NameProblem::KeyCharacter {
+            name: "the name".into(),
+            character: ' ',
+        },
+    }));
     all
 }
 
