@@ -10,6 +10,7 @@ use crate::layout::Slot;
 use semver::Version;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use toml_syntax::SyntaxError;
 
 /// The `format` this code reads and writes.
 pub const STATE_FORMAT: u32 = 1;
@@ -173,15 +174,29 @@ pub enum StateError {
         /// The `format` found.
         found: i64,
     },
-    /// Not TOML, or not the fields of a state record.
+    /// Not TOML, or not the fields of a state record: the parser's
+    /// account, with its position.
     #[error("state record is malformed: {0}")]
-    Malformed(String),
+    Malformed(SyntaxError),
+    /// No `format`: not a state record, or one from before any Ferry.
+    #[error("state record is malformed: missing field `format`")]
+    NoFormat,
+    /// `format` is there but is not a whole number.
+    #[error("state record is malformed: `format` is not a number")]
+    FormatNotNumber,
     /// Fields parse but break a rule.
     #[error("state record is invalid: {0}")]
     Invalid(Rule),
-    /// The record could not be written as TOML (the serializer's words).
-    #[error("state record is invalid: {0}")]
-    Unwritable(String),
+    /// The TOML serializer refused a record. It cannot for a record that
+    /// passed [`StateRecord::validate`]: every field is a string, a whole
+    /// number, a list of strings or a table, which TOML holds, and the
+    /// times, the only values whose writing can fail (RFC 3339 has years
+    /// 0 to 9999 and offsets in whole minutes), are checked by
+    /// [`Rule::Time`]. It is an error rather than a panic so a field added
+    /// later that TOML cannot hold stops a write, not the installer; the
+    /// serializer's account stays its source for the log.
+    #[error("state record cannot be written as TOML")]
+    Unwritable(#[source] toml::ser::Error),
 }
 
 /// A rule of the state record that a record breaks, with the values
@@ -222,6 +237,23 @@ pub enum Rule {
     MediumId(String),
     #[error("active slot {slot} is {}, not a bootable slot", state.name())]
     ActiveNotBootable { slot: Slot, state: SlotState },
+    /// A time a state record cannot hold: RFC 3339 writes years 0 to 9999
+    /// and offsets in whole minutes.
+    #[error(
+        "{field} is not a time a state record can hold: years 0 to 9999, offsets in whole minutes"
+    )]
+    Time { field: TimeField },
+}
+
+/// A time of the state record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TimeField {
+    /// When the machine was installed.
+    #[error("installed_at")]
+    InstalledAt,
+    /// When a slot was written.
+    #[error("slots.{0}.written_at")]
+    WrittenAt(Slot),
 }
 
 impl StateRecord {
@@ -239,21 +271,21 @@ impl StateRecord {
         if text.len() > MAX_STATE_SIZE {
             return Err(StateError::TooLarge(text.len()));
         }
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| StateError::Malformed(one_line(&e.to_string())))?;
+        let malformed = |e: toml::de::Error| StateError::Malformed(SyntaxError::from_de(&e, text));
+        let table: toml::Table = toml::from_str(text).map_err(malformed)?;
         // Look at `format` first, so a newer record is refused as newer
         // rather than as "unknown field".
         match table.get("format") {
-            None => return Err(StateError::Malformed("missing field `format`".into())),
+            None => return Err(StateError::NoFormat),
             Some(toml::Value::Integer(n)) if *n == i64::from(STATE_FORMAT) => {}
             Some(toml::Value::Integer(n)) => {
                 return Err(StateError::UnsupportedFormat { found: *n })
             }
-            Some(_) => return Err(StateError::Malformed("`format` is not a number".into())),
+            Some(_) => return Err(StateError::FormatNotNumber),
         }
-        let record: StateRecord = table
-            .try_into()
-            .map_err(|e: toml::de::Error| StateError::Malformed(one_line(&e.to_string())))?;
+        // Read again from the text (at most 64 KiB), not from the table, so
+        // a field the record refuses has its line and column.
+        let record: StateRecord = toml::from_str(text).map_err(malformed)?;
         record.validate()?;
         Ok(record)
     }
@@ -262,7 +294,7 @@ impl StateRecord {
     /// the engine cannot write one detection would refuse.
     pub fn to_toml(&self) -> Result<String, StateError> {
         self.validate()?;
-        toml::to_string_pretty(self).map_err(|e| StateError::Unwritable(e.to_string()))
+        toml::to_string_pretty(self).map_err(StateError::Unwritable)
     }
 
     /// Check the rules the type system does not.
@@ -347,6 +379,16 @@ impl StateRecord {
                 return bad(Rule::MediumId(m.to_string()));
             }
         }
+        let times = [
+            (TimeField::InstalledAt, Some(self.installed_at)),
+            (TimeField::WrittenAt(Slot::A), self.slots.a.written_at),
+            (TimeField::WrittenAt(Slot::B), self.slots.b.written_at),
+        ];
+        for (field, at) in times {
+            if at.is_some_and(|t| !is_rfc3339(t)) {
+                return bad(Rule::Time { field });
+            }
+        }
         let active = self.slots.get(self.active);
         if !matches!(active.state, SlotState::Good | SlotState::New) {
             return bad(Rule::ActiveNotBootable {
@@ -381,10 +423,10 @@ fn is_hex(s: &str, len: usize) -> bool {
             .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
 }
 
-/// Error texts from `toml` span several lines with a source excerpt; a
-/// report wants one line.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// A time RFC 3339 can write: a year of four digits, an offset in whole
+/// minutes.
+fn is_rfc3339(t: OffsetDateTime) -> bool {
+    (0..=9999).contains(&t.year()) && t.offset().seconds_past_minute() == 0
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Runs the operations of a migration step over documents held in memory.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use toml_edit::{DocumentMut, Item, Value};
@@ -33,17 +34,13 @@ impl<'a> Documents<'a> {
     /// Runs `f` on the root table of `file`, wrapped as an item so the same
     /// code edits documents and elements of arrays.
     fn with_root<R>(&mut self, file: &str, f: impl FnOnce(&mut Item) -> R) -> Result<R, Error> {
-        if !self.open.contains_key(file) {
-            let doc = match self.source.get(file) {
+        let doc = match self.open.entry(file.to_owned()) {
+            Entry::Occupied(open) => open.into_mut(),
+            Entry::Vacant(slot) => slot.insert(match self.source.get(file) {
                 Some(bytes) => parse_document(file, bytes)?,
                 None => DocumentMut::new(),
-            };
-            self.open.insert(file.to_owned(), doc);
-        }
-        let doc = self
-            .open
-            .get_mut(file)
-            .ok_or_else(|| Error::document(file, "could not be opened"))?;
+            }),
+        };
         let mut root = Item::Table(std::mem::take(doc.as_table_mut()));
         let result = f(&mut root);
         if let Item::Table(table) = root {
@@ -101,17 +98,15 @@ impl Scope<'_> {
     }
 }
 
-/// Runs one top-level operation of `step`, appending what it changed.
+/// Runs one top-level operation of `step` on `file`, the document it
+/// names, appending what it changed.
 pub(crate) fn run(
     docs: &mut Documents<'_>,
     step: &Step,
     op: &Op,
+    file: &str,
     out: &mut Vec<Change>,
 ) -> Result<(), Error> {
-    // Validation guarantees a file at the top level.
-    let file = op
-        .file()
-        .ok_or_else(|| Error::Spec(format!("{} names no file", op.name())))?;
     let scope = Scope {
         file,
         prefix: String::new(),

@@ -3,6 +3,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use toml_syntax::SyntaxError;
+
+use crate::path::NameProblem;
+use crate::spec_error::SpecError;
 use crate::value::ValueType;
 
 /// Everything that can stop a migration. Nothing is written when any of these
@@ -15,10 +19,10 @@ pub enum Error {
     SpecTooLarge { size: usize, limit: usize },
     /// The migration set does not parse or does not validate.
     #[error("migrations.toml is not valid: {0}")]
-    Spec(String),
+    Spec(#[from] SpecError),
     /// The release cannot migrate a configuration of this schema.
     #[error("cannot migrate the configuration from schema {from} to schema {to}: {reason}")]
-    NoPath { from: u32, to: u32, reason: String },
+    NoPath { from: u32, to: u32, reason: NoPath },
     /// The configuration does not record the schema the caller expected.
     #[error("{file}: the configuration is at schema {found}, but schema {expected} was expected")]
     SchemaMismatch {
@@ -28,7 +32,10 @@ pub enum Error {
     },
     /// A document is unreadable: not UTF-8, not TOML, too large, badly named.
     #[error("{file}: {reason}")]
-    Document { file: String, reason: String },
+    Document {
+        file: String,
+        reason: DocumentProblem,
+    },
     /// A migration step could not apply to the configuration.
     #[error(transparent)]
     Migration(#[from] Failure),
@@ -45,10 +52,10 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn document(file: &str, reason: impl Into<String>) -> Self {
+    pub(crate) fn document(file: &str, reason: DocumentProblem) -> Self {
         Error::Document {
             file: file.to_owned(),
-            reason: reason.into(),
+            reason,
         }
     }
 
@@ -56,6 +63,51 @@ impl Error {
         let path = path.into();
         move |source| Error::Io { path, source }
     }
+}
+
+/// Why the set has no chain of steps from a configuration's schema to the
+/// release's. The set's format has no words of its author for this: every
+/// reason is one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NoPath {
+    #[error("the configuration is newer than this release; downgrades are not supported")]
+    Downgrade,
+    /// Asked for a schema past the release's own.
+    #[error("this release's configuration is schema {schema}")]
+    PastRelease { schema: u32 },
+    /// The configuration (at schema `from`) is older than the set's
+    /// first step.
+    #[error(
+        "this release migrates configurations from schema {oldest} on; \
+         upgrade first with a release that migrates schema {from}"
+    )]
+    TooOld { oldest: u32, from: u32 },
+}
+
+/// What reading a configuration document found wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentProblem {
+    /// Not UTF-8: the first byte that is not.
+    #[error("not UTF-8 text (an invalid byte at offset {offset})")]
+    NotText { offset: usize },
+    /// The TOML parser's account.
+    #[error("not valid TOML: {0}")]
+    Syntax(SyntaxError),
+    #[error("{0}")]
+    Name(NameProblem),
+    #[error("{size} bytes, more than the {max} allowed")]
+    TooLarge { size: usize, max: usize },
+    #[error("the configuration has more than {max} files")]
+    TooManyFiles { max: usize },
+    #[error("not a regular file; a configuration directory holds only files")]
+    NotAFile,
+    /// `ferry.toml` is missing.
+    #[error("missing: the configuration does not record its schema")]
+    NoSchemaFile,
+    #[error("has no `schema` key")]
+    NoSchemaKey,
+    #[error("`schema` must be a whole number, 1 or more")]
+    BadSchema,
 }
 
 /// A step that cannot apply: which file, which key, which step, and why.

@@ -5,7 +5,7 @@ use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::error::Error;
+use crate::error::{DocumentProblem, Error};
 use crate::plan::MigrationPlan;
 use crate::tree::{ConfigTree, MAX_FILE_SIZE};
 
@@ -27,10 +27,7 @@ impl ConfigTree {
             let name = entry.file_name();
             let name = name.to_string_lossy();
             if !file_type.is_file() {
-                return Err(Error::document(
-                    &name,
-                    "not a regular file; a configuration directory holds only files",
-                ));
+                return Err(Error::document(&name, DocumentProblem::NotAFile));
             }
             let mut bytes = Vec::new();
             File::open(&path)

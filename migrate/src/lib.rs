@@ -24,17 +24,19 @@ mod fs;
 mod path;
 mod plan;
 mod spec;
+mod spec_error;
 mod tree;
 mod value;
 
 pub use change::{Change, ChangeKind};
-pub use error::{Error, Failure, Reason};
+pub use error::{DocumentProblem, Error, Failure, NoPath, Reason};
 pub use fs::{apply, write_tree};
-pub use path::{KeyPath, SCHEMA_FILE};
+pub use path::{KeyPath, KeyPathError, NameProblem, SCHEMA_FILE};
 pub use plan::{plan, plan_upgrade, DocumentDiff, MigrationPlan};
 pub use spec::{
     Check, DropKey, ForEach, MapValues, Mapping, MigrationSet, Move, Op, Rename, SetDefault, Split,
     SplitPart, Step, Unmapped, MAX_SPEC_SIZE,
 };
+pub use spec_error::{OpAt, OpProblem, RangeProblem, SpecError, StepAt};
 pub use tree::{ConfigTree, MAX_FILES, MAX_FILE_SIZE};
 pub use value::ValueType;

@@ -10,6 +10,7 @@ use crate::engine::{self, Documents};
 use crate::error::Error;
 use crate::path::SCHEMA_FILE;
 use crate::spec::MigrationSet;
+use crate::spec_error::{OpAt, OpProblem, SpecError, StepAt};
 use crate::tree::ConfigTree;
 
 /// Lines of context around each change in the diffs.
@@ -52,9 +53,25 @@ pub fn plan(
     let steps = set.chain(from, to)?;
     let mut docs = Documents::new(source);
     let mut changes = Vec::new();
-    for step in steps {
-        for op in &step.ops {
-            engine::run(&mut docs, step, op, &mut changes)?;
+    // The chain starts at `from`: its first step is the set's step number
+    // `from - oldest + 1`.
+    let first = (from - set.oldest()) as usize + 1;
+    for (i, step) in steps.iter().enumerate() {
+        for (j, op) in step.ops.iter().enumerate() {
+            // Validation guarantees a file at the top level.
+            let file = op.file().ok_or_else(|| SpecError::Op {
+                step: StepAt {
+                    index: first + i,
+                    from: step.from,
+                    to: step.to,
+                },
+                op: OpAt {
+                    index: j + 1,
+                    name: op.name(),
+                    problem: OpProblem::NoFile,
+                },
+            })?;
+            engine::run(&mut docs, step, op, file, &mut changes)?;
         }
     }
     let mut migrated = docs.finish()?;

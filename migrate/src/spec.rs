@@ -7,8 +7,11 @@
 
 use serde::Deserialize;
 
-use crate::error::Error;
+use toml_syntax::SyntaxError;
+
+use crate::error::{Error, NoPath};
 use crate::path::{check_document_name, check_key_name, KeyPath};
+use crate::spec_error::{OpAt, OpProblem, RangeProblem, SpecError, StepAt};
 use crate::value::{Expect, ValueType};
 
 /// Largest `migrations.toml` accepted; real ones are a few KiB.
@@ -237,6 +240,23 @@ impl Op {
             Op::ForEach(op) => op.file.as_deref(),
         }
     }
+
+    /// Every key path the operation names (not those of a `for-each`'s
+    /// operations).
+    fn keys(&self) -> Vec<&KeyPath> {
+        match self {
+            Op::Rename(op) => vec![&op.key],
+            Op::Move(op) => vec![&op.key, &op.to],
+            Op::Split(op) => std::iter::once(&op.key)
+                .chain(op.into.iter().map(|p| &p.key))
+                .collect(),
+            Op::SetDefault(op) => vec![&op.key],
+            Op::Drop(op) => vec![&op.key],
+            Op::MapValues(op) => vec![&op.key],
+            Op::Check(op) => vec![&op.key],
+            Op::ForEach(op) => std::iter::once(&op.array).chain(&op.label).collect(),
+        }
+    }
 }
 
 impl MigrationSet {
@@ -248,14 +268,16 @@ impl MigrationSet {
                 limit: MAX_SPEC_SIZE,
             });
         }
-        let text =
-            std::str::from_utf8(bytes).map_err(|e| Error::Spec(format!("not UTF-8 text: {e}")))?;
-        let raw: RawSet = toml::from_str(text).map_err(|e| Error::Spec(e.to_string()))?;
+        let text = std::str::from_utf8(bytes).map_err(|e| SpecError::NotText {
+            offset: e.valid_up_to(),
+        })?;
+        let raw: RawSet =
+            toml::from_str(text).map_err(|e| SpecError::Syntax(SyntaxError::from_de(&e, text)))?;
         let set = MigrationSet {
             schema: raw.schema,
             steps: raw.step,
         };
-        set.validate().map_err(Error::Spec)?;
+        set.validate()?;
         Ok(set)
     }
 
@@ -276,61 +298,71 @@ impl MigrationSet {
 
     /// The steps that take `from` to `to`, or why there are none.
     pub(crate) fn chain(&self, from: u32, to: u32) -> Result<&[Step], Error> {
-        let no_path = |reason: String| Error::NoPath { from, to, reason };
+        let no_path = |reason: NoPath| Error::NoPath { from, to, reason };
         if from > to {
-            return Err(no_path(
-                "the configuration is newer than this release; downgrades are not supported".into(),
-            ));
+            return Err(no_path(NoPath::Downgrade));
         }
         if to > self.schema {
-            return Err(no_path(format!(
-                "this release's configuration is schema {}",
-                self.schema
-            )));
+            return Err(no_path(NoPath::PastRelease {
+                schema: self.schema,
+            }));
         }
         if from < self.oldest() {
-            return Err(no_path(format!(
-                "this release migrates configurations from schema {} on; \
-                 upgrade first with a release that migrates schema {from}",
-                self.oldest()
-            )));
+            return Err(no_path(NoPath::TooOld {
+                oldest: self.oldest(),
+                from,
+            }));
         }
-        // Validation made the steps contiguous from `oldest` to `schema`.
+        // Validation made the steps contiguous from `oldest` to `schema`,
+        // and `oldest <= from <= to <= schema` here: the range is always
+        // there. Were it not, the set would end before `to`.
         let start = (from - self.oldest()) as usize;
         let end = (to - self.oldest()) as usize;
         self.steps
             .get(start..end)
-            .ok_or_else(|| no_path("the migration steps are incomplete".into()))
+            .ok_or(no_path(NoPath::PastRelease {
+                schema: self.schema,
+            }))
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), SpecError> {
         if self.schema == 0 {
-            return Err("schema must be 1 or more".into());
+            return Err(SpecError::ZeroSchema);
         }
         for (i, step) in self.steps.iter().enumerate() {
-            let name = format!("step {} (schema {} to {})", i + 1, step.from, step.to);
+            let at = StepAt {
+                index: i + 1,
+                from: step.from,
+                to: step.to,
+            };
             if step.from == 0 || step.to != step.from.saturating_add(1) {
-                return Err(format!("{name}: a step goes from schema N to N+1"));
+                return Err(SpecError::NotOneStep { step: at });
             }
             if let Some(prev) = i.checked_sub(1).and_then(|p| self.steps.get(p)) {
                 if step.from != prev.to {
-                    return Err(format!(
-                        "{name}: steps must follow each other; the one before ends at schema {}",
-                        prev.to
-                    ));
+                    return Err(SpecError::NotFollowing {
+                        step: at,
+                        previous_end: prev.to,
+                    });
                 }
             }
             for (j, op) in step.ops.iter().enumerate() {
-                validate_op(op, 0)
-                    .map_err(|e| format!("{name}, op {} ({}): {e}", j + 1, op.name()))?;
+                validate_op(op, 0).map_err(|problem| SpecError::Op {
+                    step: at,
+                    op: OpAt {
+                        index: j + 1,
+                        name: op.name(),
+                        problem,
+                    },
+                })?;
             }
         }
         if let Some(last) = self.steps.last() {
             if last.to != self.schema {
-                return Err(format!(
-                    "the last step ends at schema {} but schema is {}",
-                    last.to, self.schema
-                ));
+                return Err(SpecError::LastStepEnd {
+                    end: last.to,
+                    schema: self.schema,
+                });
             }
         }
         Ok(())
@@ -338,58 +370,71 @@ impl MigrationSet {
 }
 
 /// Checks one operation; `depth` counts enclosing `for-each`.
-fn validate_op(op: &Op, depth: usize) -> Result<(), String> {
+fn validate_op(op: &Op, depth: usize) -> Result<(), OpProblem> {
     match (op.file(), depth) {
-        (None, 0) => return Err("names no file".into()),
-        (Some(file), 0) => check_document_name(file)?,
-        (Some(_), _) => return Err("has a file inside for-each; it acts on each element".into()),
+        (None, 0) => return Err(OpProblem::NoFile),
+        (Some(file), 0) => check_document_name(file).map_err(OpProblem::File)?,
+        (Some(_), _) => return Err(OpProblem::FileInForEach),
         (None, _) => {}
+    }
+    for key in op.keys() {
+        key.check().map_err(OpProblem::Key)?;
     }
     match op {
         Op::Rename(op) => {
-            check_key_name(&op.to)?;
+            check_key_name(&op.to).map_err(OpProblem::NewName)?;
             if op.to == op.key.leaf() {
-                return Err("renames a key to its own name".into());
+                return Err(OpProblem::RenameToItself);
             }
             check_expect(&expect(op.value_type, op.min, op.max))
         }
         Op::Move(op) => {
             if let Some(file) = &op.to_file {
                 if depth > 0 {
-                    return Err("moves to another file inside for-each".into());
+                    return Err(OpProblem::MoveToFileInForEach);
                 }
-                check_document_name(file)?;
+                check_document_name(file).map_err(OpProblem::File)?;
             }
             let same_file = op.to_file.is_none() || op.to_file == op.file;
             if same_file && (op.to.is_within(&op.key) || op.key.is_within(&op.to)) {
-                return Err(format!("cannot move {} to {}", op.key, op.to));
+                return Err(OpProblem::MoveIntoItself {
+                    key: op.key.clone(),
+                    to: op.to.clone(),
+                });
             }
             check_expect(&expect(op.value_type, op.min, op.max))
         }
         Op::Split(op) => {
             if op.separator.is_empty() {
-                return Err("the separator is empty".into());
+                return Err(OpProblem::EmptySeparator);
             }
             if op.into.len() < 2 {
-                return Err("a split needs at least two keys in `into`".into());
+                return Err(OpProblem::TooFewParts);
             }
             for (i, part) in op.into.iter().enumerate() {
                 if op.into[..i].iter().any(|p| p.key == part.key) {
-                    return Err(format!("{} appears twice in `into`", part.key));
+                    return Err(OpProblem::PartTwice {
+                        key: part.key.clone(),
+                    });
                 }
                 if op
                     .into
                     .iter()
                     .any(|p| p.key != part.key && p.key.is_within(&part.key))
                 {
-                    return Err(format!("{} holds another part", part.key));
+                    return Err(OpProblem::PartHoldsAnother {
+                        key: part.key.clone(),
+                    });
                 }
                 let e = expect(part.value_type, part.min, part.max);
-                if !matches!(
-                    e.value_type,
-                    None | Some(ValueType::String) | Some(ValueType::Integer)
-                ) {
-                    return Err(format!("{}: a part is a string or an integer", part.key));
+                if let Some(found) = e
+                    .value_type
+                    .filter(|t| !matches!(t, ValueType::String | ValueType::Integer))
+                {
+                    return Err(OpProblem::PartType {
+                        key: part.key.clone(),
+                        found,
+                    });
                 }
                 check_expect(&e)?;
                 if let Some(default) = &part.default {
@@ -399,7 +444,10 @@ fn validate_op(op: &Op, depth: usize) -> Result<(), String> {
                         ..e
                     }
                     .check_plain(default)
-                    .map_err(|r| format!("{}: the default does not fit: {r}", part.key))?;
+                    .map_err(|reason| OpProblem::PartDefault {
+                        key: part.key.clone(),
+                        reason,
+                    })?;
                 }
             }
             Ok(())
@@ -407,17 +455,18 @@ fn validate_op(op: &Op, depth: usize) -> Result<(), String> {
         Op::SetDefault(op) => {
             let e = expect(op.value_type, op.min, op.max);
             check_expect(&e)?;
-            e.check_plain(&op.value)
-                .map_err(|r| format!("the default does not fit: {r}"))
+            e.check_plain(&op.value).map_err(OpProblem::Default)
         }
         Op::Drop(_) => Ok(()),
         Op::MapValues(op) => {
             if op.map.is_empty() {
-                return Err("the map is empty".into());
+                return Err(OpProblem::EmptyMap);
             }
             for (i, m) in op.map.iter().enumerate() {
                 if op.map[..i].iter().any(|n| n.from == m.from) {
-                    return Err(format!("the map lists {} twice", m.from));
+                    return Err(OpProblem::MapTwice {
+                        value: m.from.to_string(),
+                    });
                 }
             }
             Ok(())
@@ -425,19 +474,24 @@ fn validate_op(op: &Op, depth: usize) -> Result<(), String> {
         Op::Check(op) => {
             let e = expect(op.value_type, op.min, op.max);
             if e == Expect::default() {
-                return Err("declares no type, min or max to check".into());
+                return Err(OpProblem::NothingToCheck);
             }
             check_expect(&e)
         }
         Op::ForEach(op) => {
             if depth + 1 > MAX_FOR_EACH_DEPTH {
-                return Err(format!(
-                    "for-each nests more than {MAX_FOR_EACH_DEPTH} deep"
-                ));
+                return Err(OpProblem::TooDeep {
+                    max: MAX_FOR_EACH_DEPTH,
+                });
             }
             for (j, inner) in op.ops.iter().enumerate() {
-                validate_op(inner, depth + 1).map_err(|e| {
-                    format!("in {}, op {} ({}): {e}", op.array, j + 1, inner.name())
+                validate_op(inner, depth + 1).map_err(|problem| OpProblem::InForEach {
+                    array: op.array.clone(),
+                    op: Box::new(OpAt {
+                        index: j + 1,
+                        name: inner.name(),
+                        problem,
+                    }),
                 })?;
             }
             Ok(())
@@ -453,15 +507,15 @@ pub(crate) fn expect(value_type: Option<ValueType>, min: Option<i64>, max: Optio
     }
 }
 
-fn check_expect(e: &Expect) -> Result<(), String> {
+fn check_expect(e: &Expect) -> Result<(), OpProblem> {
     if let (Some(min), Some(max)) = (e.min, e.max) {
         if min > max {
-            return Err(format!("min {min} is greater than max {max}"));
+            return Err(OpProblem::Range(RangeProblem::MinAboveMax { min, max }));
         }
     }
     let ranged = e.min.is_some() || e.max.is_some();
     if ranged && !matches!(e.value_type, None | Some(ValueType::Integer)) {
-        return Err("min and max apply to integers only".into());
+        return Err(OpProblem::Range(RangeProblem::NotInteger));
     }
     Ok(())
 }

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use toml_edit::{DocumentMut, Item};
 
-use crate::error::Error;
+use toml_syntax::SyntaxError;
+
+use crate::error::{DocumentProblem, Error};
 use crate::path::{check_file_name, SCHEMA_FILE};
 
 /// Most files a configuration directory may hold.
@@ -30,21 +32,21 @@ impl ConfigTree {
     /// Adds or replaces a file. Names are plain file names; sizes and
     /// counts are capped so a damaged partition cannot exhaust memory.
     pub fn insert(&mut self, name: &str, bytes: impl Into<Vec<u8>>) -> Result<(), Error> {
-        check_file_name(name).map_err(|reason| Error::document(name, reason))?;
+        check_file_name(name).map_err(|e| Error::document(name, DocumentProblem::Name(e)))?;
         let bytes = bytes.into();
         if bytes.len() > MAX_FILE_SIZE {
             return Err(Error::document(
                 name,
-                format!(
-                    "{} bytes, more than the {MAX_FILE_SIZE} allowed",
-                    bytes.len()
-                ),
+                DocumentProblem::TooLarge {
+                    size: bytes.len(),
+                    max: MAX_FILE_SIZE,
+                },
             ));
         }
         if !self.files.contains_key(name) && self.files.len() >= MAX_FILES {
             return Err(Error::document(
                 name,
-                format!("the configuration has more than {MAX_FILES} files"),
+                DocumentProblem::TooManyFiles { max: MAX_FILES },
             ));
         }
         self.files.insert(name.to_owned(), bytes);
@@ -77,12 +79,9 @@ impl ConfigTree {
 
     /// The schema recorded in `ferry.toml` (`schema = N`).
     pub fn schema(&self) -> Result<u32, Error> {
-        let bytes = self.get(SCHEMA_FILE).ok_or_else(|| {
-            Error::document(
-                SCHEMA_FILE,
-                "missing: the configuration does not record its schema",
-            )
-        })?;
+        let bytes = self
+            .get(SCHEMA_FILE)
+            .ok_or_else(|| Error::document(SCHEMA_FILE, DocumentProblem::NoSchemaFile))?;
         let doc = parse_document(SCHEMA_FILE, bytes)?;
         read_schema(&doc)
     }
@@ -110,25 +109,32 @@ impl ConfigTree {
 fn read_schema(doc: &DocumentMut) -> Result<u32, Error> {
     let value = doc
         .get("schema")
-        .ok_or_else(|| Error::document(SCHEMA_FILE, "has no `schema` key"))?;
+        .ok_or_else(|| Error::document(SCHEMA_FILE, DocumentProblem::NoSchemaKey))?;
     value
         .as_integer()
         .and_then(|n| u32::try_from(n).ok())
         .filter(|n| *n >= 1)
-        .ok_or_else(|| Error::document(SCHEMA_FILE, "`schema` must be a whole number, 1 or more"))
+        .ok_or_else(|| Error::document(SCHEMA_FILE, DocumentProblem::BadSchema))
 }
 
 fn document_text<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, Error> {
-    std::str::from_utf8(bytes).map_err(|e| Error::document(name, format!("not UTF-8 text: {e}")))
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::document(
+            name,
+            DocumentProblem::NotText {
+                offset: e.valid_up_to(),
+            },
+        )
+    })
 }
 
-/// Parses a document, naming the file and line on error.
+/// Parses a document, naming the file, line and column on error.
 pub(crate) fn parse_document(name: &str, bytes: &[u8]) -> Result<DocumentMut, Error> {
     let text = document_text(name, bytes)?;
     text.parse::<DocumentMut>().map_err(|e| {
         Error::document(
             name,
-            format!("not valid TOML: {}", e.to_string().trim_end()),
+            DocumentProblem::Syntax(SyntaxError::from_edit(&e, text)),
         )
     })
 }

@@ -175,7 +175,14 @@ fn the_same_schema_migrates_to_an_identical_copy() {
 fn a_newer_configuration_is_refused() {
     let err = plan_upgrade(&demo_migrations("1.1.0"), &demo_config(3)).unwrap_err();
     assert!(
-        matches!(err, Error::NoPath { from: 3, to: 2, .. }),
+        matches!(
+            err,
+            Error::NoPath {
+                from: 3,
+                to: 2,
+                reason: migrate::NoPath::Downgrade
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(

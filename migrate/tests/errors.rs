@@ -5,7 +5,7 @@
 mod common;
 
 use common::{demo_migrations, fixture};
-use migrate::{plan_upgrade, ConfigTree, Error, Failure, Reason, ValueType};
+use migrate::{plan_upgrade, ConfigTree, DocumentProblem, Error, Failure, Reason, ValueType};
 
 /// The hand-edited 1.0 fixture with one text replaced in one document.
 fn edited(file: &str, from: &str, to: &str) -> ConfigTree {
@@ -124,7 +124,29 @@ fn documents_that_are_not_toml_name_the_file() {
     let tree = edited("vms.toml", "[[vm]]", "[[vm]");
     let err = plan_upgrade(&demo_migrations("2.0.0"), &tree).unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("vms.toml: not valid TOML"), "{text}");
+    assert!(
+        text.starts_with("vms.toml: not valid TOML: line "),
+        "{text}"
+    );
+    let Error::Document {
+        file,
+        reason: DocumentProblem::Syntax(syntax),
+    } = err
+    else {
+        panic!("not a syntax error: {text}");
+    };
+    assert_eq!(file, "vms.toml");
+    let line = syntax.at.map(|at| at.line);
+    // The first `[[vm]]`, now `[[vm]`, is where the parser stops.
+    let wanted = tree
+        .text("vms.toml")
+        .unwrap()
+        .unwrap()
+        .lines()
+        .position(|l| l == "[[vm]")
+        .map(|i| i + 1);
+    assert_eq!(line, wanted, "{text}");
+    assert!(!text.contains('\n'), "{text}");
 }
 
 #[test]

@@ -1,7 +1,10 @@
 //! The migration-set parser refuses anything it does not fully understand.
 #![allow(clippy::unwrap_used)]
 
-use migrate::{MigrationSet, Op, MAX_SPEC_SIZE};
+use migrate::{
+    Error, KeyPathError, MigrationSet, NameProblem, Op, OpAt, OpProblem, SpecError, StepAt,
+    MAX_SPEC_SIZE,
+};
 
 fn refusal(spec: &str) -> String {
     let err = MigrationSet::parse(spec.as_bytes()).unwrap_err();
@@ -133,6 +136,87 @@ fn files_and_keys_are_checked() {
 }
 
 #[test]
+fn a_refusal_names_the_step_the_operation_and_the_rule_as_facts() {
+    let spec = "schema = 3\n[[step]]\nfrom = 1\nto = 2\n[[step]]\nfrom = 2\nto = 3\n\
+                [[step.op]]\nop = \"drop\"\nfile = \"a.toml\"\nkey = \"x\"\n\
+                [[step.op]]\nop = \"for-each\"\nfile = \"a.toml\"\narray = \"vm\"\n\
+                [[step.op.do]]\nop = \"split\"\nkey = \"a\"\nseparator = \"\"\n\
+                into = [{ key = \"b\" }, { key = \"c\" }]\n";
+    let err = MigrationSet::parse(spec.as_bytes()).unwrap_err();
+    let Error::Spec(SpecError::Op { step, op }) = &err else {
+        panic!("not an operation's refusal: {err}");
+    };
+    assert_eq!(
+        *step,
+        StepAt {
+            index: 2,
+            from: 2,
+            to: 3
+        }
+    );
+    assert_eq!((op.index, op.name), (2, "for-each"));
+    let OpProblem::InForEach { array, op: inner } = &op.problem else {
+        panic!("not inside for-each: {err}");
+    };
+    assert_eq!(array.to_string(), "vm");
+    assert_eq!(
+        **inner,
+        OpAt {
+            index: 1,
+            name: "split",
+            problem: OpProblem::EmptySeparator
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "migrations.toml is not valid: step 2 (schema 2 to 3), op 2 (for-each): in vm, \
+         op 1 (split): the separator is empty"
+    );
+}
+
+#[test]
+fn a_key_that_is_not_a_bare_key_path_is_a_fact_of_its_operation() {
+    let spec = "op = \"for-each\"\nfile = \"a.toml\"\narray = \"vm\"\nlabel = \"the name\"\n\
+                [[step.op.do]]\nop = \"drop\"\nkey = \"x\"\n";
+    let err = MigrationSet::parse(
+        format!("schema = 2\n[[step]]\nfrom = 1\nto = 2\n[[step.op]]\n{spec}").as_bytes(),
+    )
+    .unwrap_err();
+    let Error::Spec(SpecError::Op { op, .. }) = &err else {
+        panic!("not an operation's refusal: {err}");
+    };
+    assert_eq!(
+        op.problem,
+        OpProblem::Key(KeyPathError {
+            key: "the name".into(),
+            problem: NameProblem::KeyCharacter {
+                name: "the name".into(),
+                character: ' ',
+            },
+        }),
+        "{err}"
+    );
+    assert!(err.to_string().ends_with(
+        "op 1 (for-each): key \"the name\": key name \"the name\" has ' '; \
+         only letters, digits, '_' and '-' are allowed"
+    ));
+}
+
+#[test]
+fn a_syntax_error_has_its_line_and_column() {
+    let err = MigrationSet::parse(b"schema = 2\n[[step]\nfrom = 1\n").unwrap_err();
+    let Error::Spec(SpecError::Syntax(syntax)) = &err else {
+        panic!("not a syntax error: {err}");
+    };
+    assert_eq!(
+        syntax.at.map(|at| (at.line, at.column)),
+        Some((2, 7)),
+        "{err}"
+    );
+    assert!(!syntax.message.contains('\n'), "{err}");
+}
+
+#[test]
 fn for_each_bodies_act_on_elements_only() {
     let spec = "op = \"for-each\"\nfile = \"a.toml\"\narray = \"vm\"\n[[step.op.do]]\nop = \"drop\"\nfile = \"a.toml\"\nkey = \"x\"\n";
     assert_refused(
@@ -230,7 +314,10 @@ fn size_and_encoding_are_capped() {
         MigrationSet::parse(b"schema = 1\n# \xff\n")
             .unwrap_err()
             .to_string(),
-        "not UTF-8",
+        "not UTF-8 text (an invalid byte at offset 13)",
     );
-    assert_refused(refusal("schema = "), "TOML parse error");
+    assert_refused(
+        refusal("schema = \n"),
+        "migrations.toml is not valid: line 1, column 10: invalid string",
+    );
 }

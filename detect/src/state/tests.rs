@@ -164,3 +164,69 @@ fn keeps_the_unattended_run_and_reads_records_without_one() {
         assert!(e.to_string().contains(expect), "{to}: {e}");
     }
 }
+
+#[test]
+fn a_malformed_record_says_where() {
+    let text = SAMPLE.replace("release = \"4.2.0\"", "release = \"four\"");
+    let line = text
+        .lines()
+        .position(|l| l == "release = \"four\"")
+        .map(|i| i + 1);
+    match StateRecord::parse(&text) {
+        Err(StateError::Malformed(e)) => {
+            assert_eq!(e.at.map(|at| at.line), line, "{e}");
+            assert!(!e.message.contains('\n'), "{e}");
+        }
+        other => panic!("not malformed: {other:?}"),
+    }
+    match StateRecord::parse("format = 1\nproduct = \n") {
+        Err(StateError::Malformed(e)) => assert_eq!(e.at.map(|at| at.line), Some(2), "{e}"),
+        other => panic!("not malformed: {other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_or_textual_format_is_named() {
+    let e = StateRecord::parse("product = 'x'").expect_err("no format");
+    assert!(matches!(e, StateError::NoFormat), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "state record is malformed: missing field `format`"
+    );
+    let text = SAMPLE.replace("format = 1", "format = \"1\"");
+    let e = StateRecord::parse(&text).expect_err("a string");
+    assert!(matches!(e, StateError::FormatNotNumber), "{e}");
+}
+
+#[test]
+fn times_rfc_3339_cannot_write_are_refused_before_writing() {
+    let sample = StateRecord::parse(SAMPLE).expect("sample");
+    let mut r = sample.clone();
+    r.installed_at = r.installed_at.replace_year(-1).expect("year -1");
+    assert!(matches!(
+        r.to_toml(),
+        Err(StateError::Invalid(Rule::Time {
+            field: TimeField::InstalledAt
+        }))
+    ));
+    let mut r = sample;
+    let odd = time::UtcOffset::from_hms(1, 0, 30).expect("offset");
+    r.slots.a.written_at = r.slots.a.written_at.map(|t| t.to_offset(odd));
+    let e = r.to_toml().expect_err("an offset with seconds");
+    assert!(
+        matches!(
+            e,
+            StateError::Invalid(Rule::Time {
+                field: TimeField::WrittenAt(Slot::A)
+            })
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "state record is invalid: slots.a.written_at is not a time a state record can hold: \
+         years 0 to 9999, offsets in whole minutes"
+    );
+    // Without the rule the serializer would have refused it.
+    assert!(toml::to_string_pretty(&r).is_err());
+}

@@ -12,7 +12,7 @@ fn key() -> Fingerprint {
 }
 
 fn migrate_error() -> migrate::Error {
-    migrate::Error::Spec("line 3: expected a table".into())
+    migrate::Error::Spec(migrate::SpecError::LastStepEnd { end: 2, schema: 3 })
 }
 
 /// Every refusal, each with plausible facts.

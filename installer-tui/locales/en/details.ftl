@@ -5,10 +5,10 @@
 
 ## Migrating a configuration
 migrate-spec-too-large = migrations.toml is { $size } bytes, more than the { $limit } bytes allowed
-migrate-spec = migrations.toml is not valid: { $detail }
-migrate-no-path = cannot migrate the configuration from schema { $from } to schema { $to }: { $detail }
+migrate-spec = migrations.toml is not valid: { $problem }
+migrate-no-path = cannot migrate the configuration from schema { $from } to schema { $to }: { $reason }
 migrate-schema-mismatch = { $file }: the configuration is at schema { $found }, but schema { $expected } was expected
-migrate-document = { $file }: { $detail }
+migrate-document = { $file }: { $problem }
 migrate-target-not-empty = { $path }: the target configuration directory is not empty; clear it before migrating into it
 migrate-io = { $path }: { $detail }
 migrate-failure = { $file }: cannot migrate { $key } (schema { $from } to { $to }): { $reason }
@@ -38,8 +38,12 @@ migrate-value-type = { $kind ->
 state-too-large = state record is { $size } bytes, more than the { $max } bytes a real one can be
 state-not-text = state record is not text (invalid UTF-8)
 state-unsupported-format = state record has format { $found }; this installer understands format { $known }
-state-malformed = state record is malformed: { $detail }
-state-invalid = state record is invalid: { $detail }
+state-malformed = state record is malformed: { $syntax }
+state-no-format = state record is malformed: missing field `format`
+state-format-not-number = state record is malformed: `format` is not a number
+state-unwritable = state record cannot be written as TOML
+state-invalid = state record is invalid: { $rule }
+state-rule-time = { $field } is not a time a state record can hold: years 0 to 9999, offsets in whole minutes
 state-rule-product-id = product id { $id } is not a valid product id
 state-rule-machine-id = machine id { $id } is not 32 hex digits
 state-rule-no-trusted-key = no trusted key fingerprints are recorded

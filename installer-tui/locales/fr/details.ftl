@@ -5,10 +5,10 @@
 
 ## Migrer une configuration
 migrate-spec-too-large = migrations.toml fait { $size } octets, plus que les { $limit } octets permis
-migrate-spec = migrations.toml n'est pas valide (détail : { $detail })
-migrate-no-path = impossible de migrer la configuration du schéma { $from } au schéma { $to } (détail : { $detail })
+migrate-spec = migrations.toml n'est pas valide : { $problem }
+migrate-no-path = impossible de migrer la configuration du schéma { $from } au schéma { $to } : { $reason }
 migrate-schema-mismatch = { $file } : la configuration est au schéma { $found }, alors que le schéma { $expected } était attendu
-migrate-document = { $file } est illisible (détail : { $detail })
+migrate-document = { $file } : { $problem }
 migrate-target-not-empty = { $path } : le répertoire de configuration cible n'est pas vide ; videz-le avant d'y migrer
 migrate-io = { $path } : { $detail }
 migrate-failure = { $file } : impossible de migrer { $key } (du schéma { $from } au schéma { $to }) : { $reason }
@@ -38,8 +38,12 @@ migrate-value-type = { $kind ->
 state-too-large = l'enregistrement d'état fait { $size } octets, plus que les { $max } octets d'un enregistrement réel
 state-not-text = l'enregistrement d'état n'est pas du texte (UTF-8 invalide)
 state-unsupported-format = l'enregistrement d'état est au format { $found } ; cet installateur lit le format { $known }
-state-malformed = l'enregistrement d'état est mal formé (détail : { $detail })
-state-invalid = l'enregistrement d'état enfreint une règle (détail : { $detail })
+state-malformed = l'enregistrement d'état est mal formé : { $syntax }
+state-no-format = l'enregistrement d'état est mal formé : le champ `format` manque
+state-format-not-number = l'enregistrement d'état est mal formé : `format` n'est pas un nombre
+state-unwritable = l'enregistrement d'état ne peut pas être écrit en TOML
+state-invalid = l'enregistrement d'état enfreint une règle : { $rule }
+state-rule-time = { $field } n'est pas une date qu'un enregistrement d'état peut contenir : années de 0 à 9999, décalages horaires en minutes entières
 state-rule-product-id = l'identifiant de produit { $id } n'est pas valide
 state-rule-machine-id = l'identifiant de machine { $id } n'est pas fait de 32 chiffres hexadécimaux
 state-rule-no-trusted-key = aucune empreinte de clé de confiance n'est enregistrée

@@ -122,6 +122,10 @@ macro_rules! catalog {
                 include_str!(concat!("../../locales/", $lang, "/payload.ftl")),
             ),
             (
+                "migrate.ftl",
+                include_str!(concat!("../../locales/", $lang, "/migrate.ftl")),
+            ),
+            (
                 "os.ftl",
                 include_str!(concat!("../../locales/", $lang, "/os.ftl")),
             ),
@@ -130,7 +134,7 @@ macro_rules! catalog {
 }
 
 /// The catalog files of `lang`: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 8] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 9] {
     match lang {
         Lang::En => catalog!("en"),
         Lang::Fr => catalog!("fr"),

@@ -7,138 +7,17 @@
 //! its `Display` (the log's words), which the tests check.
 //!
 //! A few facts are text made by a parser (the TOML parser's account of a
-//! document, the migration set's validation) or an operating system
-//! message: those are shown as they are, as a detail.
+//! document, after its line and column) or an operating system message:
+//! those are shown as they are, as a detail.
 
 use std::path::Path;
 
 use crate::boot_medium::{CheckError, ReadError};
 use crate::l10n::t;
 
-/// Why a configuration cannot be migrated (`migrate::Error`).
-pub fn migrate(e: &migrate::Error) -> String {
-    use migrate::Error as M;
-    match e {
-        M::SpecTooLarge { size, limit } => t!(
-            "migrate-spec-too-large",
-            size = size.to_string(),
-            limit = limit.to_string()
-        ),
-        // The TOML parser's or the set's validation's own account.
-        M::Spec(detail) => t!("migrate-spec", detail = detail.as_str()),
-        // How the set's chain breaks, in the set's own terms (the versions
-        // and hints its author wrote).
-        M::NoPath { from, to, reason } => t!(
-            "migrate-no-path",
-            from = from.to_string(),
-            to = to.to_string(),
-            detail = reason.as_str()
-        ),
-        M::SchemaMismatch {
-            file,
-            found,
-            expected,
-        } => t!(
-            "migrate-schema-mismatch",
-            file = file.as_str(),
-            found = found.to_string(),
-            expected = expected.to_string()
-        ),
-        // What reading the document found: mostly the TOML parser's words.
-        M::Document { file, reason } => t!(
-            "migrate-document",
-            file = file.as_str(),
-            detail = reason.as_str()
-        ),
-        M::Migration(f) => failure(f),
-        M::TargetNotEmpty { path } => t!("migrate-target-not-empty", path = shown(path)),
-        M::Io { path, source } => t!(
-            "migrate-io",
-            path = shown(path),
-            detail = source.to_string()
-        ),
-    }
-}
+mod migration;
 
-/// A migration step that cannot apply.
-fn failure(f: &migrate::Failure) -> String {
-    t!(
-        "migrate-failure",
-        file = f.file.as_str(),
-        key = f.key.as_str(),
-        from = f.from_schema.to_string(),
-        to = f.to_schema.to_string(),
-        reason = reason(&f.reason)
-    )
-}
-
-fn reason(r: &migrate::Reason) -> String {
-    use migrate::Reason as R;
-    match r {
-        R::Missing => t!("migrate-reason-missing"),
-        R::WrongType { expected, found } => t!(
-            "migrate-reason-wrong-type",
-            expected = value_type(*expected),
-            found = value_type(*found)
-        ),
-        R::OutOfRange { value, min, max } => {
-            let value = value.to_string();
-            match (min, max) {
-                (Some(min), Some(max)) => t!(
-                    "migrate-reason-out-of-range-between",
-                    value = value,
-                    min = min.to_string(),
-                    max = max.to_string()
-                ),
-                (Some(min), None) => t!(
-                    "migrate-reason-out-of-range-min",
-                    value = value,
-                    min = min.to_string()
-                ),
-                (None, Some(max)) => t!(
-                    "migrate-reason-out-of-range-max",
-                    value = value,
-                    max = max.to_string()
-                ),
-                (None, None) => t!("migrate-reason-out-of-range", value = value),
-            }
-        }
-        R::Exists { target } => t!("migrate-reason-exists", target = target.as_str()),
-        R::NotATable { key } => t!("migrate-reason-not-a-table", key = key.as_str()),
-        R::NotAnArrayOfTables => t!("migrate-reason-not-an-array-of-tables"),
-        R::Unmapped { value } => t!("migrate-reason-unmapped", value = value.as_str()),
-        R::TooFewParts {
-            separator,
-            expected,
-            found,
-        } => t!(
-            "migrate-reason-too-few-parts",
-            separator = format!("{separator:?}"),
-            expected = expected.to_string(),
-            found = found.to_string()
-        ),
-        R::NotAnInteger { part } => {
-            t!("migrate-reason-not-an-integer", part = format!("{part:?}"))
-        }
-    }
-}
-
-/// A value's type, with its article (`an integer`, `un entier`).
-fn value_type(v: migrate::ValueType) -> String {
-    use migrate::ValueType as V;
-    t!(
-        "migrate-value-type",
-        kind = match v {
-            V::String => "string",
-            V::Integer => "integer",
-            V::Float => "float",
-            V::Boolean => "boolean",
-            V::Datetime => "datetime",
-            V::Array => "array",
-            V::Table => "table",
-        }
-    )
-}
+pub use migration::migrate;
 
 /// Why a state record is refused (`detect::state::StateError`).
 pub fn state(e: &detect::state::StateError) -> String {
@@ -155,11 +34,12 @@ pub fn state(e: &detect::state::StateError) -> String {
             found = found.to_string(),
             known = detect::state::STATE_FORMAT.to_string()
         ),
-        // The TOML parser's account of the record.
-        S::Malformed(detail) => t!("state-malformed", detail = detail.as_str()),
-        S::Invalid(rule) => t!("state-invalid", detail = state_rule(rule)),
-        // The TOML serializer's account.
-        S::Unwritable(detail) => t!("state-invalid", detail = detail.as_str()),
+        S::Malformed(syntax) => t!("state-malformed", syntax = toml_syntax(syntax)),
+        S::NoFormat => t!("state-no-format"),
+        S::FormatNotNumber => t!("state-format-not-number"),
+        S::Invalid(rule) => t!("state-invalid", rule = state_rule(rule)),
+        // The serializer's own account is the log's, as the error's source.
+        S::Unwritable(_) => t!("state-unwritable"),
     }
 }
 
@@ -215,6 +95,22 @@ fn state_rule(r: &detect::state::Rule) -> String {
             slot = slot.to_string(),
             state = slot_state(*state)
         ),
+        // The field's name in the record, in every language.
+        R::Time { field } => t!("state-rule-time", field = field.to_string()),
+    }
+}
+
+/// What a TOML parser found wrong in a document: where, in the
+/// technician's language, and the parser's own words.
+fn toml_syntax(e: &toml_syntax::SyntaxError) -> String {
+    match e.at {
+        Some(at) => t!(
+            "toml-syntax-at",
+            line = at.line.to_string(),
+            column = at.column.to_string(),
+            detail = e.message.as_str()
+        ),
+        None => e.message.clone(),
     }
 }
 

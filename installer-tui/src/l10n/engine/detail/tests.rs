@@ -3,6 +3,11 @@
 use std::io;
 use std::path::PathBuf;
 
+use migrate::{
+    DocumentProblem, NameProblem, NoPath, OpAt, OpProblem, RangeProblem, SpecError, StepAt,
+};
+use toml_syntax::{Position, SyntaxError};
+
 use super::*;
 use crate::l10n::{set, Lang};
 
@@ -35,20 +40,10 @@ fn migrate_errors() -> Vec<migrate::Error> {
             size: 2 << 20,
             limit: 1 << 20,
         },
-        M::Spec("line 3: expected a table".into()),
-        M::NoPath {
-            from: 1,
-            to: 3,
-            reason: "no migration starts at schema 2".into(),
-        },
         M::SchemaMismatch {
             file: "schema.toml".into(),
             found: 1,
             expected: 2,
-        },
-        M::Document {
-            file: "net.toml".into(),
-            reason: "not UTF-8 text".into(),
         },
         M::TargetNotEmpty {
             path: PathBuf::from("/config/b"),
@@ -85,6 +80,23 @@ fn migrate_errors() -> Vec<migrate::Error> {
             max,
         }));
     }
+    all.extend(spec_errors().into_iter().map(M::Spec));
+    all.extend(
+        [
+            NoPath::Downgrade,
+            NoPath::PastRelease { schema: 3 },
+            NoPath::TooOld { oldest: 2, from: 1 },
+        ]
+        .map(|reason| M::NoPath {
+            from: 1,
+            to: 3,
+            reason,
+        }),
+    );
+    all.extend(document_problems().into_iter().map(|reason| M::Document {
+        file: "net.toml".into(),
+        reason,
+    }));
     all.extend(
         [
             R::Missing,
@@ -108,6 +120,152 @@ fn migrate_errors() -> Vec<migrate::Error> {
     all
 }
 
+/// Where a TOML parser stopped in a document, and its words.
+fn syntax(at: bool) -> SyntaxError {
+    SyntaxError {
+        at: at.then_some(Position { line: 3, column: 7 }),
+        message: "invalid table header expected `.`, `]]`".into(),
+    }
+}
+
+/// Every name problem, as a key or a file name.
+fn name_problems() -> Vec<NameProblem> {
+    use NameProblem as N;
+    vec![
+        N::EmptyKey,
+        N::KeyTooLong { max: 64 },
+        N::KeyCharacter {
+            name: "a b".into(),
+            character: ' ',
+        },
+        N::TooManyParts { max: 16 },
+        N::FileNameLength { max: 64 },
+        N::HiddenFile {
+            name: ".net.toml".into(),
+        },
+        N::FileCharacter {
+            name: "etc/net.toml".into(),
+            character: '/',
+        },
+        N::NotTomlDocument {
+            name: "notes.txt".into(),
+        },
+        N::SchemaFile,
+    ]
+}
+
+/// Every rule an operation of a migration set can break.
+fn op_problems() -> Vec<OpProblem> {
+    use OpProblem as P;
+    let key = |k: &str| migrate::KeyPath::parse(k).expect("a key path");
+    let mut all = vec![
+        P::NoFile,
+        P::FileInForEach,
+        P::RenameToItself,
+        P::MoveToFileInForEach,
+        P::MoveIntoItself {
+            key: key("net"),
+            to: key("net.v4"),
+        },
+        P::EmptySeparator,
+        P::TooFewParts,
+        P::PartTwice { key: key("port") },
+        P::PartHoldsAnother { key: key("net") },
+        P::PartType {
+            key: key("port"),
+            found: migrate::ValueType::Float,
+        },
+        P::PartDefault {
+            key: key("prefix"),
+            reason: migrate::Reason::WrongType {
+                expected: migrate::ValueType::Integer,
+                found: migrate::ValueType::String,
+            },
+        },
+        P::Default(migrate::Reason::OutOfRange {
+            value: 0,
+            min: Some(1),
+            max: None,
+        }),
+        P::EmptyMap,
+        P::MapTwice {
+            value: "\"virtio\"".into(),
+        },
+        P::NothingToCheck,
+        P::Range(RangeProblem::MinAboveMax { min: 5, max: 1 }),
+        P::Range(RangeProblem::NotInteger),
+        P::TooDeep { max: 4 },
+        P::InForEach {
+            array: key("vm"),
+            op: Box::new(OpAt {
+                index: 2,
+                name: "drop",
+                problem: P::FileInForEach,
+            }),
+        },
+    ];
+    all.extend(name_problems().into_iter().map(P::File));
+    all.push(P::NewName(NameProblem::EmptyKey));
+    all.push(P::Key(migrate::KeyPathError {
+        key: "vm.the name".into(),
+        problem: NameProblem::KeyCharacter {
+            name: "the name".into(),
+            character: ' ',
+        },
+    }));
+    all
+}
+
+/// Every way a migration set is refused.
+fn spec_errors() -> Vec<SpecError> {
+    use SpecError as S;
+    let step = StepAt {
+        index: 2,
+        from: 2,
+        to: 3,
+    };
+    let mut all = vec![
+        S::NotText { offset: 13 },
+        S::Syntax(syntax(true)),
+        S::ZeroSchema,
+        S::NotOneStep { step },
+        S::NotFollowing {
+            step,
+            previous_end: 1,
+        },
+        S::LastStepEnd { end: 2, schema: 5 },
+    ];
+    all.extend(op_problems().into_iter().map(|problem| S::Op {
+        step,
+        op: OpAt {
+            index: 4,
+            name: "split",
+            problem,
+        },
+    }));
+    all
+}
+
+/// Every way a configuration document is refused.
+fn document_problems() -> Vec<DocumentProblem> {
+    use DocumentProblem as D;
+    let mut all = vec![
+        D::NotText { offset: 40 },
+        D::Syntax(syntax(true)),
+        D::TooLarge {
+            size: 2 << 20,
+            max: 1 << 20,
+        },
+        D::TooManyFiles { max: 256 },
+        D::NotAFile,
+        D::NoSchemaFile,
+        D::NoSchemaKey,
+        D::BadSchema,
+    ];
+    all.extend(name_problems().into_iter().map(D::Name));
+    all
+}
+
 #[test]
 fn migration_failures_in_both_languages() {
     for e in migrate_errors() {
@@ -128,17 +286,63 @@ fn migration_failures_in_both_languages() {
         "engine.toml : impossible de migrer net.mtu (du schéma 1 au schéma 2) : la valeur \
          devait être un entier, c'est une chaîne"
     );
+    let e = migrate::Error::Spec(SpecError::Op {
+        step: StepAt {
+            index: 2,
+            from: 2,
+            to: 3,
+        },
+        op: OpAt {
+            index: 4,
+            name: "split",
+            problem: OpProblem::TooFewParts,
+        },
+    });
+    assert_eq!(
+        both(&e, migrate).1,
+        "migrations.toml n'est pas valide : étape 2 (du schéma 2 au schéma 3), opération 4 \
+         (split) : un split demande au moins deux clés dans `into`"
+    );
+    let e = migrate::Error::Document {
+        file: "vms.toml".into(),
+        reason: DocumentProblem::Syntax(syntax(true)),
+    };
+    assert_eq!(
+        both(&e, migrate).1,
+        "vms.toml : ce n'est pas du TOML valide : ligne 3, colonne 7 : invalid table header \
+         expected `.`, `]]`"
+    );
+}
+
+#[test]
+fn a_parser_error_without_a_position_is_its_words() {
+    let e = migrate::Error::Spec(SpecError::Syntax(syntax(false)));
+    set(Lang::Fr);
+    let fr = migrate(&e);
+    set(Lang::En);
+    assert_eq!(
+        fr,
+        "migrations.toml n'est pas valide : invalid table header expected `.`, `]]`"
+    );
+    assert_eq!(migrate(&e), e.to_string());
+}
+
+/// What the TOML serializer says of a value it cannot write.
+fn unwritable() -> toml::ser::Error {
+    toml::to_string(&None::<u8>).expect_err("a lone None is not a document")
 }
 
 #[test]
 fn state_record_refusals_in_both_languages() {
-    use detect::state::{Rule as R, StateError as S};
+    use detect::state::{Rule as R, StateError as S, TimeField};
     for e in [
         S::TooLarge(70_000),
         S::NotText,
         S::UnsupportedFormat { found: 2 },
-        S::Malformed("missing field `format`".into()),
-        S::Unwritable("unsupported rust type".into()),
+        S::Malformed(syntax(true)),
+        S::NoFormat,
+        S::FormatNotNumber,
+        S::Unwritable(unwritable()),
     ] {
         both(&e, state);
     }
@@ -176,6 +380,12 @@ fn state_record_refusals_in_both_languages() {
         R::ActiveNotBootable {
             slot: b,
             state: detect::SlotState::Writing,
+        },
+        R::Time {
+            field: TimeField::InstalledAt,
+        },
+        R::Time {
+            field: TimeField::WrittenAt(b),
         },
     ] {
         let e = S::Invalid(rule);
