@@ -115,12 +115,16 @@ macro_rules! catalog {
                 "details.ftl",
                 include_str!(concat!("../../locales/", $lang, "/details.ftl")),
             ),
+            (
+                "reading.ftl",
+                include_str!(concat!("../../locales/", $lang, "/reading.ftl")),
+            ),
         ]
     };
 }
 
 /// The catalog files of `lang`: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 6] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 7] {
     match lang {
         Lang::En => catalog!("en"),
         Lang::Fr => catalog!("fr"),

@@ -223,28 +223,42 @@ pub fn fat(e: &::fat::Error) -> String {
     use ::fat::Error as F;
     match e {
         // What the volume code was reading, and the system's message.
-        F::Io { what, source } => t!("fat-io", what = what.as_str(), detail = source.to_string()),
+        F::Io { what, source } => t!(
+            "fat-io",
+            what = fat_access(what),
+            detail = source.to_string()
+        ),
         F::BadLabel(label) => t!("fat-bad-label", label = format!("{label:?}")),
         F::FileTooLarge { path, size } => t!(
             "fat-file-too-large",
             path = path.as_str(),
             size = size.to_string()
         ),
-        // The boot sector's fields found wrong, in the volume code's words.
-        F::NotFat(detail) => t!("fat-not-fat", detail = detail.as_str()),
+        F::NotFat(why) => t!("fat-not-fat", reason = boot_sector(why)),
         F::BadPath(path) => t!("fat-bad-path", path = path.as_str()),
+        F::NoDirectory { dir, part } => {
+            t!("fat-no-directory", dir = dir.as_str(), part = part.as_str())
+        }
+        F::NotADirectory { dir, part } => t!(
+            "fat-not-a-directory",
+            dir = dir.as_str(),
+            part = part.as_str()
+        ),
+        F::NoFile { path } => t!("fat-no-file", path = path.as_str()),
         F::BadSectorSize(size) => t!("fat-bad-sector-size", size = size.to_string()),
         F::ChainLoop { cluster, next } => t!(
             "fat-chain-loop",
             cluster = cluster.to_string(),
             next = next.to_string()
         ),
-        // `why` is one of a few fixed phrases of the chain check.
         F::BadLink { cluster, next, why } => t!(
             "fat-bad-link",
             cluster = cluster.to_string(),
             next = next.to_string(),
-            why = *why
+            why = match why {
+                ::fat::LinkProblem::Outside => "outside",
+                ::fat::LinkProblem::Free => "free",
+            }
         ),
         F::TooManyClusters { clusters, max } => t!(
             "fat-too-many-clusters",
@@ -265,6 +279,66 @@ pub fn fat(e: &::fat::Error) -> String {
         } => t!("fat-bad-start-root", cluster = cluster.to_string()),
         F::TooManyDirectories { max } => {
             t!("fat-too-many-directories", max = max.to_string())
+        }
+        F::InUse => t!("fat-in-use"),
+    }
+}
+
+/// What the FAT volume code was reading or writing (`fat::Access`).
+fn fat_access(a: &::fat::Access) -> String {
+    use ::fat::Access as A;
+    match a {
+        A::Measure => t!("fat-access-measure"),
+        A::Rewind => t!("fat-access-rewind"),
+        A::Format { size, label } => t!(
+            "fat-access-format",
+            size = size.to_string(),
+            label = format!("{label:?}")
+        ),
+        A::Mount => t!("fat-access-mount"),
+        A::BootSector => t!("fat-access-boot-sector"),
+        A::Table => t!("fat-access-table"),
+        A::ReadFsInfo => t!("fat-access-read-fsinfo"),
+        A::WriteFsInfo => t!("fat-access-write-fsinfo"),
+        A::ReadDirectory => t!("fat-access-read-directory"),
+        A::WriteDirectory => t!("fat-access-write-directory"),
+        A::FreeSpace => t!("fat-access-free-space"),
+        A::CreateDirectory { path } => t!("fat-access-create-directory", path = path.as_str()),
+        A::OpenDirectory { path } => t!("fat-access-open-directory", path = path.as_str()),
+        A::List { path } => t!("fat-access-list", path = path.as_str()),
+        A::CreateFile { path } => t!("fat-access-create-file", path = path.as_str()),
+        A::Truncate { path } => t!("fat-access-truncate", path = path.as_str()),
+        A::ReadSource { path } => t!("fat-access-read-source", path = path.as_str()),
+        A::WriteFile { path } => t!("fat-access-write-file", path = path.as_str()),
+        A::OpenFile { path } => t!("fat-access-open-file", path = path.as_str()),
+        A::ReadFile { path } => t!("fat-access-read-file", path = path.as_str()),
+        A::Remove { path } => t!("fat-access-remove", path = path.as_str()),
+        A::Close => t!("fat-access-close"),
+        A::Flush => t!("fat-access-flush"),
+    }
+}
+
+/// Why a volume's first sector is not a FAT boot sector
+/// (`fat::BootSector`).
+fn boot_sector(b: &::fat::BootSector) -> String {
+    use ::fat::BootSector as B;
+    match b {
+        B::NoSignature => t!("fat-boot-no-signature"),
+        B::SectorSize { bytes } => t!("fat-boot-sector-size", bytes = bytes.to_string()),
+        B::ClusterSize { sectors } => {
+            t!("fat-boot-cluster-size", sectors = sectors.to_string())
+        }
+        B::NoReservedSectors => t!("fat-boot-no-reserved-sectors"),
+        B::NoTables => t!("fat-boot-no-tables"),
+        B::EmptyTables => t!("fat-boot-empty-tables"),
+        B::AreasOverflow => t!("fat-boot-areas-overflow"),
+        B::DataPastEnd { data, total } => t!(
+            "fat-boot-data-past-end",
+            data = data.to_string(),
+            total = total.to_string()
+        ),
+        B::TableTooLarge { bytes } => {
+            t!("fat-boot-table-too-large", bytes = bytes.to_string())
         }
     }
 }

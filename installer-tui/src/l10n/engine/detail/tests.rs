@@ -187,21 +187,78 @@ fn state_record_refusals_in_both_languages() {
     );
 }
 
-#[test]
-fn fat_failures_in_both_languages() {
-    use fat::Error as F;
-    for e in [
-        F::Io {
-            what: "reading the boot sector".into(),
-            source: io::Error::from_raw_os_error(5),
+/// Every way a FAT volume can fail, each variant of its nested facts once.
+fn fat_errors() -> Vec<fat::Error> {
+    use fat::{Access as A, BootSector as B, Error as F};
+    let path = || "EFI/ferry/a/initrd.img".to_string();
+    let accesses = [
+        A::Measure,
+        A::Rewind,
+        A::Format {
+            size: 64 << 20,
+            label: "FERRY-ESP".into(),
         },
+        A::Mount,
+        A::BootSector,
+        A::Table,
+        A::ReadFsInfo,
+        A::WriteFsInfo,
+        A::ReadDirectory,
+        A::WriteDirectory,
+        A::FreeSpace,
+        A::CreateDirectory { path: path() },
+        A::OpenDirectory { path: path() },
+        A::List { path: path() },
+        A::CreateFile { path: path() },
+        A::Truncate { path: path() },
+        A::ReadSource { path: path() },
+        A::WriteFile { path: path() },
+        A::OpenFile { path: path() },
+        A::ReadFile { path: path() },
+        A::Remove { path: path() },
+        A::Close,
+        A::Flush,
+    ];
+    let boot = [
+        B::NoSignature,
+        B::SectorSize { bytes: 520 },
+        B::ClusterSize { sectors: 3 },
+        B::NoReservedSectors,
+        B::NoTables,
+        B::EmptyTables,
+        B::AreasOverflow,
+        B::DataPastEnd {
+            data: 4100,
+            total: 4096,
+        },
+        B::TableTooLarge { bytes: 1 << 40 },
+    ];
+    let mut all: Vec<F> = accesses
+        .into_iter()
+        .map(|what| F::Io {
+            what,
+            source: io::Error::from_raw_os_error(5),
+        })
+        .collect();
+    all.extend(boot.into_iter().map(F::NotFat));
+    all.extend([
         F::BadLabel("FERRY ESP TOO LONG".into()),
         F::FileTooLarge {
-            path: "EFI/ferry/a/initrd.img".into(),
+            path: path(),
             size: 5 << 30,
         },
-        F::NotFat("no boot signature".into()),
         F::BadPath("a/../b".into()),
+        F::NoDirectory {
+            dir: "EFI/BOOT".into(),
+            part: "BOOT".into(),
+        },
+        F::NotADirectory {
+            dir: "EFI/BOOT".into(),
+            part: "EFI".into(),
+        },
+        F::NoFile {
+            path: "EFI/BOOT/BOOTX64.NEW".into(),
+        },
         F::BadSectorSize(520),
         F::ChainLoop {
             cluster: 7,
@@ -210,7 +267,12 @@ fn fat_failures_in_both_languages() {
         F::BadLink {
             cluster: 7,
             next: 900_000,
-            why: "which is outside the volume",
+            why: fat::LinkProblem::Outside,
+        },
+        F::BadLink {
+            cluster: 7,
+            next: 9,
+            why: fat::LinkProblem::Free,
         },
         F::TooManyClusters {
             clusters: 1 << 26,
@@ -225,9 +287,22 @@ fn fat_failures_in_both_languages() {
             cluster: 1 << 20,
         },
         F::TooManyDirectories { max: 4096 },
-    ] {
+        F::InUse,
+    ]);
+    all
+}
+
+#[test]
+fn fat_failures_in_both_languages() {
+    for e in fat_errors() {
         both(&e, fat);
     }
+    let e = fat::Error::NotFat(fat::BootSector::SectorSize { bytes: 520 });
+    assert_eq!(
+        both(&e, fat).1,
+        "ce n'est pas un système de fichiers FAT : le secteur de démarrage indique des \
+         secteurs de 520 octets (512, 1024, 2048 ou 4096 attendus)"
+    );
 }
 
 #[test]
