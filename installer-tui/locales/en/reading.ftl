@@ -58,18 +58,45 @@ fat-boot-table-too-large = the allocation table ({ $bytes } bytes) does not fit 
 
 ## The installer's own medium
 medium-io = { $what }: { $detail }
-medium-not-iso = not an ISO 9660 medium: { $detail }
-medium-damaged = the medium is damaged: { $detail }
+medium-not-iso = not an ISO 9660 medium: { $reason }
+medium-damaged = the medium is damaged: { $reason }
 medium-not-found = { $path }: no such file on the medium
 medium-too-large = { $path }: { $size } bytes is more than the { $max } bytes allowed
 medium-no-checksum = the medium carries no checksum
-medium-invalid = { $detail }
+medium-invalid = { $path }: { $reason }
 medium-boot-not-found = the boot medium was not found: is the DVD or stick still in?
 medium-boot-not-found-id = the boot medium (id { $id }) was not found: is the DVD or stick still in?
 medium-boot-not-found-others = the boot medium was not found; other Ferry media: { $others }: is the DVD or stick still in?
 medium-boot-not-found-id-others = the boot medium (id { $id }) was not found; other Ferry media: { $others }: is the DVD or stick still in?
 medium-several-id = { $devices } each hold a Ferry medium with id { $id }, and medium.toml is not signed: the installer cannot tell which one it started from. Remove every medium but the one to install from, then start again
 medium-several = { $devices } each hold a Ferry medium and the boot command line names none (ferry.medium=), and medium.toml is not signed: the installer cannot tell which one it started from. Remove every medium but the one to install from, then start again
+medium-not-a-directory = { $path } is not a directory
+medium-is-a-directory = { $path } is a directory
+medium-no-gpt = the stick has no GPT
+medium-no-partition = no partition named { $name } on the stick
+medium-bad-report-name = { $name } is not a report file name
+medium-access-rewind = rewinding the medium
+medium-access-volume-descriptor = reading the volume descriptor at block { $block }
+medium-access-directory = reading the directory at block { $block }
+medium-access-file = reading { $path }
+medium-access-at = reading the medium at byte { $offset }
+medium-access-gpt-header = reading the GPT header
+medium-access-gpt-entries = reading GPT entries
+medium-not-iso-no-cd001 = no CD001 volume descriptor at block { $block }
+medium-not-iso-no-primary = no primary volume descriptor
+medium-not-iso-block-size = its blocks are { $size } bytes, not 2048
+medium-damage-directory-too-large = a directory of { $len } bytes, more than the { $max } a Ferry medium has
+medium-damage-directory-past-end = the directory at block { $block } lies past the end of the volume
+medium-damage-too-many-extents = { $name }: more than { $max } extents
+medium-damage-file-past-end = { $name } lies past the end of the volume
+medium-damage-short = it ends after { $read } bytes of { $total }
+medium-damage-gpt-header = the GPT header is not valid
+medium-damage-partition-range = the { $name } partition has a bad range (sectors { $first } to { $last })
+medium-damage-parts-size = the parts of { $name } hold { $total } bytes, medium.toml says { $expected }
+medium-info-format = format { $found } is newer than this installer
+medium-info-too-many-payloads = more than { $max } payloads
+medium-info-bad-name = { $name } is not a payload file name
+medium-info-listed-twice = { $name } is listed twice
 
 ## Opening a medium
 medium-open-failed = opening { $path }: { $detail }
@@ -85,3 +112,7 @@ read-read = reading { $path }: { $detail }
 read-missing = no such file on the medium or in the initramfs
 read-too-large = { $file } is larger than { $max } bytes
 read-not-text = { $file } is not UTF-8 text
+
+## What the TOML parser found wrong in a document
+read-toml-syntax-at = line { $line }, column { $column }: { $message }
+read-toml-syntax = { $message }

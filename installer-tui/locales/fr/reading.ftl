@@ -58,18 +58,45 @@ fat-boot-table-too-large = la table d'allocation ({ $bytes } octets) ne tient pa
 
 ## Le support de l'installateur
 medium-io = { $what } : { $detail }
-medium-not-iso = ce n'est pas un support ISO 9660 (détail : { $detail })
-medium-damaged = le support est endommagé (détail : { $detail })
+medium-not-iso = ce n'est pas un support ISO 9660 : { $reason }
+medium-damaged = le support est endommagé : { $reason }
 medium-not-found = { $path } : ce fichier n'est pas sur le support
 medium-too-large = { $path } : { $size } octets, plus que les { $max } octets permis
 medium-no-checksum = le support ne porte pas de somme de contrôle
-medium-invalid = medium.toml est invalide (détail : { $detail })
+medium-invalid = { $path } est invalide : { $reason }
 medium-boot-not-found = le support de démarrage est introuvable : le DVD ou la clé est-il toujours en place ?
 medium-boot-not-found-id = le support de démarrage (identifiant { $id }) est introuvable : le DVD ou la clé est-il toujours en place ?
 medium-boot-not-found-others = le support de démarrage est introuvable (autres supports Ferry : { $others }) : le DVD ou la clé est-il toujours en place ?
 medium-boot-not-found-id-others = le support de démarrage (identifiant { $id }) est introuvable (autres supports Ferry : { $others }) : le DVD ou la clé est-il toujours en place ?
 medium-several-id = { $devices } portent chacun un support Ferry d'identifiant { $id }, et medium.toml n'est pas signé : l'installateur ne peut pas savoir depuis lequel il a démarré. Retirez tous les supports sauf celui de l'installation, puis redémarrez
 medium-several = { $devices } portent chacun un support Ferry, la ligne de commande du noyau n'en nomme aucun (ferry.medium=), et medium.toml n'est pas signé : l'installateur ne peut pas savoir depuis lequel il a démarré. Retirez tous les supports sauf celui de l'installation, puis redémarrez
+medium-not-a-directory = { $path } n'est pas un répertoire
+medium-is-a-directory = { $path } est un répertoire
+medium-no-gpt = la clé n'a pas de table de partitions GPT
+medium-no-partition = aucune partition nommée { $name } sur la clé
+medium-bad-report-name = { $name } n'est pas un nom de fichier de rapport
+medium-access-rewind = retour au début du support
+medium-access-volume-descriptor = lecture du descripteur de volume au bloc { $block }
+medium-access-directory = lecture du répertoire au bloc { $block }
+medium-access-file = lecture de { $path }
+medium-access-at = lecture du support à l'octet { $offset }
+medium-access-gpt-header = lecture de l'en-tête GPT
+medium-access-gpt-entries = lecture des entrées GPT
+medium-not-iso-no-cd001 = pas de descripteur de volume CD001 au bloc { $block }
+medium-not-iso-no-primary = pas de descripteur de volume primaire
+medium-not-iso-block-size = ses blocs font { $size } octets, pas 2048
+medium-damage-directory-too-large = un répertoire de { $len } octets, plus que les { $max } d'un support Ferry
+medium-damage-directory-past-end = le répertoire au bloc { $block } est au-delà de la fin du volume
+medium-damage-too-many-extents = { $name } : plus de { $max } étendues
+medium-damage-file-past-end = { $name } est au-delà de la fin du volume
+medium-damage-short = il s'arrête après { $read } octets sur { $total }
+medium-damage-gpt-header = l'en-tête GPT n'est pas valide
+medium-damage-partition-range = la partition { $name } a des limites invalides (secteurs { $first } à { $last })
+medium-damage-parts-size = les morceaux de { $name } font { $total } octets, medium.toml en annonce { $expected }
+medium-info-format = le format { $found } est plus récent que cet installateur
+medium-info-too-many-payloads = plus de { $max } paquets
+medium-info-bad-name = { $name } n'est pas un nom de fichier de paquet
+medium-info-listed-twice = { $name } figure deux fois dans la liste
 
 ## Ouvrir un support
 medium-open-failed = impossible d'ouvrir { $path } (détail : { $detail })
@@ -78,10 +105,14 @@ medium-open-not-ferry = { $path } n'est ni un ISO Ferry ni une clé Ferry (déta
 medium-open-no-payload = { $dir } ne contient aucun paquet (*.upg)
 medium-open-too-many-payloads = { $dir } contient plus de { $max } paquets
 
-## Why a file on the installer's medium cannot be read
+## Pourquoi un fichier du support de l'installateur est illisible
 read-no-payload = { $medium } ne porte pas de paquet { $name }
 read-open = ouverture de { $path } : { $detail }
 read-read = lecture de { $path } : { $detail }
 read-missing = ce fichier n'est ni sur le support ni dans l'initramfs
 read-too-large = { $file } dépasse { $max } octets
 read-not-text = { $file } n'est pas du texte UTF-8
+
+## Ce que l'analyseur TOML a trouvé d'incorrect dans un document
+read-toml-syntax-at = ligne { $line }, colonne { $column } : { $message }
+read-toml-syntax = { $message }

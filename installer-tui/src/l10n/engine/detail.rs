@@ -434,12 +434,11 @@ pub fn medium(e: &medium::Error) -> String {
         // What the reader was reading, and the system's message.
         M::Io { what, source } => t!(
             "medium-io",
-            what = what.as_str(),
+            what = medium_access(what),
             detail = source.to_string()
         ),
-        // The volume descriptor's or directory's fields found wrong.
-        M::NotIso(detail) => t!("medium-not-iso", detail = detail.as_str()),
-        M::Damaged(detail) => t!("medium-damaged", detail = detail.as_str()),
+        M::NotIso(why) => t!("medium-not-iso", reason = not_iso(why)),
+        M::Damaged(d) => t!("medium-damaged", reason = damage(d)),
         M::NotFound(path) => t!("medium-not-found", path = path.as_str()),
         M::TooLarge { path, size, max } => t!(
             "medium-too-large",
@@ -448,8 +447,19 @@ pub fn medium(e: &medium::Error) -> String {
             max = max.to_string()
         ),
         M::NoChecksum => t!("medium-no-checksum"),
-        // `medium.toml`'s parser's account.
-        M::Invalid(detail) => t!("medium-invalid", detail = detail.as_str()),
+        M::Invalid(p) => t!(
+            "medium-invalid",
+            path = medium::INFO_PATH,
+            reason = info_problem(p)
+        ),
+        M::NotText { path } => t!("read-not-text", file = path.as_str()),
+        M::NotADirectory { path } => t!("medium-not-a-directory", path = path.as_str()),
+        M::IsADirectory { path } => t!("medium-is-a-directory", path = path.as_str()),
+        M::NoGpt => t!("medium-no-gpt"),
+        M::NoPartition => t!("medium-no-partition", name = medium::stick::PARTITION_NAME),
+        M::BadReportName { name } => {
+            t!("medium-bad-report-name", name = format!("{name:?}"))
+        }
         M::Fat(e) => fat(e),
         M::BootMediumNotFound { id, others } => match (id, others.is_empty()) {
             (None, true) => t!("medium-boot-not-found"),
@@ -469,6 +479,104 @@ pub fn medium(e: &medium::Error) -> String {
             ),
             None => t!("medium-several", devices = list(devices)),
         },
+    }
+}
+
+/// What the medium's reader was reading (`medium::Access`).
+fn medium_access(a: &medium::Access) -> String {
+    use medium::Access as A;
+    match a {
+        A::Rewind => t!("medium-access-rewind"),
+        A::VolumeDescriptor { block } => {
+            t!("medium-access-volume-descriptor", block = block.to_string())
+        }
+        A::Directory { block } => t!("medium-access-directory", block = block.to_string()),
+        A::File { path } => t!("medium-access-file", path = path.as_str()),
+        A::At { offset } => t!("medium-access-at", offset = offset.to_string()),
+        A::GptHeader => t!("medium-access-gpt-header"),
+        A::GptEntries => t!("medium-access-gpt-entries"),
+    }
+}
+
+/// Why a medium is not an ISO 9660 volume.
+fn not_iso(n: &medium::NotIso) -> String {
+    use medium::NotIso as N;
+    match n {
+        N::NoCd001 { block } => t!("medium-not-iso-no-cd001", block = block.to_string()),
+        N::NoPrimary => t!("medium-not-iso-no-primary"),
+        N::BlockSize { size } => t!("medium-not-iso-block-size", size = size.to_string()),
+    }
+}
+
+/// What is damaged on a medium.
+fn damage(d: &medium::Damage) -> String {
+    use medium::Damage as D;
+    match d {
+        D::DirectoryTooLarge { len, max } => t!(
+            "medium-damage-directory-too-large",
+            len = len.to_string(),
+            max = max.to_string()
+        ),
+        D::DirectoryPastEnd { block } => t!(
+            "medium-damage-directory-past-end",
+            block = block.to_string()
+        ),
+        D::TooManyExtents { name, max } => t!(
+            "medium-damage-too-many-extents",
+            name = name.as_str(),
+            max = max.to_string()
+        ),
+        D::FilePastEnd { name } => t!("medium-damage-file-past-end", name = name.as_str()),
+        D::Short { read, total } => t!(
+            "medium-damage-short",
+            read = read.to_string(),
+            total = total.to_string()
+        ),
+        D::GptHeader => t!("medium-damage-gpt-header"),
+        D::PartitionRange { first, last } => t!(
+            "medium-damage-partition-range",
+            name = medium::stick::PARTITION_NAME,
+            first = first.to_string(),
+            last = last.to_string()
+        ),
+        D::PartsSize {
+            name,
+            total,
+            expected,
+        } => t!(
+            "medium-damage-parts-size",
+            name = name.as_str(),
+            total = total.to_string(),
+            expected = expected.to_string()
+        ),
+    }
+}
+
+/// What `medium.toml` says that the installer cannot take.
+fn info_problem(p: &medium::InfoProblem) -> String {
+    use medium::InfoProblem as I;
+    match p {
+        I::Syntax(s) => toml_syntax(s),
+        I::Format { found } => t!("medium-info-format", found = found.to_string()),
+        I::TooManyPayloads { max } => {
+            t!("medium-info-too-many-payloads", max = max.to_string())
+        }
+        I::BadName { name } => t!("medium-info-bad-name", name = format!("{name:?}")),
+        I::ListedTwice { name } => t!("medium-info-listed-twice", name = name.as_str()),
+    }
+}
+
+/// What the TOML parser found wrong in a document: where, in the
+/// screens' language, and the parser's own words.
+pub fn toml_syntax(s: &toml_syntax::SyntaxError) -> String {
+    match s.at {
+        Some(at) => t!(
+            "read-toml-syntax-at",
+            line = at.line.to_string(),
+            column = at.column.to_string(),
+            message = s.message.as_str()
+        ),
+        None => t!("read-toml-syntax", message = s.message.as_str()),
     }
 }
 

@@ -357,12 +357,6 @@ fn the_installers_medium_in_both_languages() {
     let sdb = PathBuf::from("/dev/sdb");
     let sdc = PathBuf::from("/dev/sdc");
     for e in [
-        M::Io {
-            what: "reading sector 16".into(),
-            source: io::Error::from_raw_os_error(5),
-        },
-        M::NotIso("no primary volume descriptor".into()),
-        M::Damaged("a directory record runs past its sector".into()),
         M::NotFound("ferry/medium.toml".into()),
         M::TooLarge {
             path: "ferry/answer.toml".into(),
@@ -370,7 +364,20 @@ fn the_installers_medium_in_both_languages() {
             max: 1 << 20,
         },
         M::NoChecksum,
-        M::Invalid("medium.toml: missing field `id`".into()),
+        M::NotText {
+            path: "ferry/medium.toml".into(),
+        },
+        M::NotADirectory {
+            path: "ferry/medium.toml".into(),
+        },
+        M::IsADirectory {
+            path: "ferry".into(),
+        },
+        M::NoGpt,
+        M::NoPartition,
+        M::BadReportName {
+            name: "../x.json".into(),
+        },
         M::Fat(fat::Error::BadSectorSize(520)),
         M::BootMediumNotFound {
             id: None,
@@ -399,6 +406,98 @@ fn the_installers_medium_in_both_languages() {
     ] {
         both(&e, medium);
     }
+    for e in medium_facts() {
+        both(&e, medium);
+    }
+    let e = M::Invalid(medium::InfoProblem::Syntax(syntax_error()));
+    assert_eq!(
+        both(&e, medium).1,
+        "ferry/medium.toml est invalide : ligne 3, colonne 7 : expected `=`"
+    );
+}
+
+/// What the TOML parser says about line 3.
+pub(super) fn syntax_error() -> toml_syntax::SyntaxError {
+    toml_syntax::SyntaxError {
+        at: Some(toml_syntax::Position { line: 3, column: 7 }),
+        message: "expected `=`".into(),
+    }
+}
+
+/// The medium's errors with nested facts, each variant of them once.
+fn medium_facts() -> Vec<medium::Error> {
+    use medium::{Access as A, Damage as D, Error as M, InfoProblem as I, NotIso as N};
+    let mut all: Vec<M> = [
+        A::Rewind,
+        A::VolumeDescriptor { block: 16 },
+        A::Directory { block: 23 },
+        A::File {
+            path: "ferry/medium.toml".into(),
+        },
+        A::At { offset: 1 << 30 },
+        A::GptHeader,
+        A::GptEntries,
+    ]
+    .into_iter()
+    .map(|what| M::Io {
+        what,
+        source: io::Error::from_raw_os_error(5),
+    })
+    .collect();
+    all.extend(
+        [
+            N::NoCd001 { block: 17 },
+            N::NoPrimary,
+            N::BlockSize { size: 512 },
+        ]
+        .map(M::NotIso),
+    );
+    all.extend(
+        [
+            D::DirectoryTooLarge {
+                len: 32 << 20,
+                max: 16 << 20,
+            },
+            D::DirectoryPastEnd { block: 90_000 },
+            D::TooManyExtents {
+                name: "acme-2.0.upg".into(),
+                max: 4096,
+            },
+            D::FilePastEnd {
+                name: "acme-2.0.upg".into(),
+            },
+            D::Short {
+                read: 1 << 20,
+                total: 4 << 20,
+            },
+            D::GptHeader,
+            D::PartitionRange {
+                first: 90,
+                last: 10,
+            },
+            D::PartsSize {
+                name: "acme-2.0.upg".into(),
+                total: 100,
+                expected: 120,
+            },
+        ]
+        .map(M::Damaged),
+    );
+    all.extend(
+        [
+            I::Syntax(syntax_error()),
+            I::Format { found: 2 },
+            I::TooManyPayloads { max: 64 },
+            I::BadName {
+                name: "../x.upg".into(),
+            },
+            I::ListedTwice {
+                name: "acme-2.0.upg".into(),
+            },
+        ]
+        .map(M::Invalid),
+    );
+    all
 }
 
 #[test]
@@ -416,7 +515,7 @@ fn a_failed_medium_check_in_both_languages() {
             path: PathBuf::from("/dev/sr0"),
             source: io::Error::from_raw_os_error(123),
         },
-        CheckError::Iso(medium::Error::NotIso("no primary volume descriptor".into())),
+        CheckError::Iso(medium::Error::NotIso(medium::NotIso::NoPrimary)),
         CheckError::ChecksumMismatch,
         CheckError::Unreadable {
             name: None,
