@@ -101,7 +101,7 @@ medium-info-listed-twice = { $name } is listed twice
 ## Opening a medium
 medium-open-failed = opening { $path }: { $detail }
 medium-open-description = reading the medium description on { $path }: { $detail }
-medium-open-not-ferry = { $path } is neither a Ferry ISO nor a Ferry stick: { $detail }
+medium-open-not-ferry = { $path } is neither a Ferry ISO nor a Ferry stick: { $reason }
 medium-open-no-payload = { $dir } holds no payload (*.upg)
 medium-open-too-many-payloads = { $dir } holds more than { $max } payloads
 

@@ -101,7 +101,7 @@ medium-info-listed-twice = { $name } figure deux fois dans la liste
 ## Ouvrir un support
 medium-open-failed = impossible d'ouvrir { $path } (détail : { $detail })
 medium-open-description = la description du support sur { $path } est illisible : { $detail }
-medium-open-not-ferry = { $path } n'est ni un ISO Ferry ni une clé Ferry (détail : { $detail })
+medium-open-not-ferry = { $path } n'est ni un ISO Ferry ni une clé Ferry : { $reason }
 medium-open-no-payload = { $dir } ne contient aucun paquet (*.upg)
 medium-open-too-many-payloads = { $dir } contient plus de { $max } paquets
 

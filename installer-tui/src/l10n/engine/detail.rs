@@ -626,8 +626,7 @@ fn list(paths: &[std::path::PathBuf]) -> String {
 #[cfg(test)]
 mod tests;
 
-/// Why a file on the installer's medium could not be read. A stick's
-/// partition and file system readers speak in their own (English) words.
+/// Why a file on the installer's medium could not be read.
 pub fn read_error(e: &ReadError) -> String {
     match e {
         ReadError::NoPayload { medium, name } => t!(
@@ -645,8 +644,7 @@ pub fn read_error(e: &ReadError) -> String {
             path = path.display().to_string(),
             detail = source.to_string()
         ),
-        ReadError::Iso(m) => medium(m),
-        ReadError::Stick(e) => format!("{e:#}"),
+        ReadError::Medium(m) => medium(m),
         ReadError::Missing { .. } => t!("read-missing"),
         ReadError::TooLarge { file, max } => t!(
             "read-too-large",

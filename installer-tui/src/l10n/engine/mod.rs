@@ -11,9 +11,10 @@
 //! What the engine was doing when an I/O error came, why a payload's
 //! signature is refused and what a newer payload asks for are typed facts
 //! too, said with `doing.ftl`; the typed errors the engine's sentences
-//! nest (a migration's, the state record's, a FAT file system's, a write
-//! kept in its partition, the installer's medium) are said by `detail`
-//! with `details.ftl`. Some facts are English text made elsewhere and are
+//! nest (a migration's, the state record's, a write kept in its
+//! partition) are said by `detail` with `details.ftl`; a FAT file
+//! system's, the installer's medium's and the answer file's with
+//! `reading.ftl`. Some facts are English text made elsewhere and are
 //! shown as they are, after a translated sentence: a parser's account of
 //! a document (TOML), a vendor's upgrade hint. The operating system's own
 //! error message is kept as it is.
@@ -26,7 +27,7 @@ mod plan;
 mod refusal;
 
 pub use answer::answer_error;
-pub use detail::{check_error, medium};
+pub use detail::{check_error, medium, read_error};
 pub use disk::{foreign, issue, problem_list, unreadable};
 pub use failure::{inspect_error, load_error, run_error};
 pub use plan::{plan_lines, step};

@@ -548,3 +548,81 @@ fn a_failed_medium_check_in_both_languages() {
          mal écrit"
     );
 }
+
+/// Every reason a file on the medium cannot be read.
+fn read_errors() -> Vec<ReadError> {
+    let sdb = || PathBuf::from("/dev/sdb");
+    vec![
+        ReadError::NoPayload {
+            medium: sdb(),
+            name: "acme-2.0.upg".into(),
+        },
+        ReadError::Open {
+            path: sdb(),
+            source: io::Error::from_raw_os_error(13),
+        },
+        ReadError::Read {
+            path: PathBuf::from("/answer.toml"),
+            source: io::Error::from_raw_os_error(5),
+        },
+        ReadError::Medium(medium::Error::NotIso(medium::NotIso::NoPrimary)),
+        // A stick's partition table, then its file system.
+        ReadError::Medium(medium::Error::NoPartition),
+        ReadError::Medium(medium::Error::Fat(fat::Error::NotFat(
+            fat::BootSector::NoSignature,
+        ))),
+        ReadError::Missing {
+            file: "ferry/other.toml".into(),
+        },
+        ReadError::TooLarge {
+            file: "ferry/answer.toml".into(),
+            max: 1 << 20,
+        },
+        ReadError::NotText {
+            file: "ferry/answer.toml".into(),
+        },
+    ]
+}
+
+#[test]
+fn a_file_the_medium_cannot_give_in_both_languages() {
+    for e in read_errors() {
+        both(&e, read_error);
+    }
+    use crate::boot_medium::OpenError;
+    let sdb = || PathBuf::from("/dev/sdb");
+    let mut opens = vec![
+        OpenError::Open {
+            path: sdb(),
+            source: io::Error::from_raw_os_error(13),
+        },
+        OpenError::Description {
+            path: sdb(),
+            source: medium::Error::Invalid(medium::InfoProblem::Format { found: 2 }),
+        },
+        OpenError::NoPayload {
+            dir: PathBuf::from("/media/ferry"),
+        },
+        OpenError::TooManyPayloads {
+            dir: PathBuf::from("/media/ferry"),
+            max: 64,
+        },
+    ];
+    opens.extend(
+        read_errors()
+            .into_iter()
+            .map(|error| OpenError::NotFerry { path: sdb(), error }),
+    );
+    for e in opens {
+        both(&e, OpenError::sentence);
+    }
+    let e = OpenError::NotFerry {
+        path: sdb(),
+        error: ReadError::Medium(medium::Error::NoGpt),
+    };
+    assert_eq!(
+        both(&e, OpenError::sentence).1,
+        "/dev/sdb n'est ni un ISO Ferry ni une clé Ferry : la clé n'a pas de table de \
+         partitions GPT"
+    );
+}
