@@ -116,3 +116,9 @@ read-not-text = { $file } is not UTF-8 text
 ## What the TOML parser found wrong in a document
 read-toml-syntax-at = line { $line }, column { $column }: { $message }
 read-toml-syntax = { $message }
+
+## The answer file
+answer-unreadable = { $file } cannot be read: { $reason }
+answer-not-toml-at = not valid TOML at column { $column }: { $message }
+answer-not-toml = not valid TOML: { $message }
+answer-document-not-toml = { $document } of the release is not TOML: { $reason }

@@ -135,8 +135,6 @@ run-medium-gone = le support { $medium } a été retiré ou ne répond plus pend
 ## Le fichier de réponses
 answer-error = { $source }, ligne { $line } : { $problem }
 answer-error-key = { $source }, ligne { $line }, clé { $key } : { $problem }
-answer-unreadable = illisible : { $detail }
-answer-not-toml = TOML invalide : { $detail }
 answer-unknown-key = clé inconnue ; clés possibles : { $expected }
 answer-no-install-table = la table [install] est absente
 answer-not-a-table = une table est attendue
@@ -170,7 +168,6 @@ answer-erase-not-confirmed = { $disk } n'est pas vide et serait effacé : ajoute
 answer-not-offered = « { $action } » n'est pas proposé pour ce disque
 answer-schema-document = { $document } est écrit par Ferry et ne peut pas recevoir de réponses
 answer-no-document = la version n'a pas de document { $document }
-answer-document-not-toml = { $document } de la version n'est pas du TOML (détail : { $detail })
 answer-bad-key = { $document } : { $key } : ce n'est pas une clé pointée
 answer-no-table = { $document } : { $key } : la version n'a pas de table { $table }
 answer-no-key = { $document } : { $key } : la version n'a pas cette clé (les réponses ne peuvent modifier que des réglages existants)

@@ -116,3 +116,9 @@ read-not-text = { $file } n'est pas du texte UTF-8
 ## Ce que l'analyseur TOML a trouvé d'incorrect dans un document
 read-toml-syntax-at = ligne { $line }, colonne { $column } : { $message }
 read-toml-syntax = { $message }
+
+## Le fichier de réponses
+answer-unreadable = le fichier de réponses { $file } est illisible : { $reason }
+answer-not-toml-at = ce n'est pas du TOML valide, colonne { $column } : { $message }
+answer-not-toml = ce n'est pas du TOML valide : { $message }
+answer-document-not-toml = { $document } de la version n'est pas du TOML : { $reason }

@@ -26,7 +26,9 @@ mod failure;
 mod plan;
 mod refusal;
 
-pub use answer::answer_error;
+#[cfg(test)]
+use answer::answer_error;
+pub use answer::answer_file_error;
 pub use detail::{check_error, medium, read_error};
 pub use disk::{foreign, issue, problem_list, unreadable};
 pub use failure::{inspect_error, load_error, run_error};
