@@ -39,7 +39,7 @@ impl Answers {
                 text.parse()
                     .map_err(|e: toml_edit::TomlError| AnswerMismatch::NotToml {
                         document: document(),
-                        error: toml_syntax::SyntaxError::from_edit(&e, &text),
+                        error: toml_syntax::SyntaxError::from_edit(&e, text),
                     })?;
             for (key, value) in keys {
                 set(&mut parsed, doc, key, value)?;
