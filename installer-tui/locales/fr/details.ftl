@@ -68,8 +68,8 @@ window-past-disk-end = { $len } octets à partir de l'octet { $start } dépassen
 ## La vérification de tout le support
 check-error-open = impossible d'ouvrir { $path } (détail : { $detail })
 check-error-checksum = la somme de contrôle du support ne correspond pas : il est endommagé ou a été mal écrit
-check-error-unreadable = le paquet est illisible sur le support (détail : { $detail })
-check-error-unreadable-named = le paquet { $name } est illisible sur le support (détail : { $detail })
+check-error-unreadable = le paquet est illisible sur le support : { $detail }
+check-error-unreadable-named = le paquet { $name } est illisible sur le support : { $detail }
 check-error-payload-named = { $name } : { $error }
 
 ## Affiché sur la console quand les écrans ne peuvent pas démarrer

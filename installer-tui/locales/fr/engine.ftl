@@ -126,7 +126,7 @@ error-payload-frame = le paquet est endommagé : les octets { $start }..{ $end }
 error-payload-build = le paquet ne peut pas être construit (détail : { $detail })
 
 ## Les échecs de l'installateur autour du moteur
-load-medium = le support est illisible (détail : { $detail })
+load-medium = le support est illisible : { $detail }
 load-one-payload = { $name } : { $detail }
 inspect-machine-id = le choix d'un identifiant de machine a échoué (détail : { $detail })
 run-open = impossible d'ouvrir { $disk } en écriture : { $detail }
