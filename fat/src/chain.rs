@@ -40,7 +40,7 @@ use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 
 use crate::repair::{first_cluster, is_subdirectory, Geometry, Kind, Slot, ENTRY, MAX_DIRS};
-use crate::Error;
+use crate::{Access, BootSector, Error, LinkProblem};
 
 /// Most clusters whose chains are checked (128 MiB of memory at most): a
 /// 512 GiB volume of 32 KiB clusters, far more than any Ferry volume.
@@ -91,7 +91,7 @@ fn check_starts<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<(), Error>
                 let n = usize::try_from(len - done).map_or(buf.len(), |l| l.min(buf.len()));
                 disk.seek(SeekFrom::Start(off + done))
                     .and_then(|_| disk.read_exact(&mut buf[..n]))
-                    .map_err(Error::io("reading a directory"))?;
+                    .map_err(Error::io(Access::ReadDirectory))?;
                 for e in buf[..n].chunks_exact(ENTRY) {
                     let e = match Slot::of(e) {
                         Slot::End => break 'extents,
@@ -142,11 +142,9 @@ fn read_links<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<Vec<u32>, Er
     // an entry; `fatfs` fails reading those, it does not loop on them.
     let entries = wanted.min(g.fat_bytes.saturating_mul(8) / bits);
     let table_bytes = (entries * bits).div_ceil(8);
-    let damaged =
-        |cluster: u32, next: u32, why: &'static str| Error::BadLink { cluster, next, why };
+    let damaged = |cluster: u32, next: u32, why| Error::BadLink { cluster, next, why };
     let raw = read_table(disk, g.fat_start, table_bytes)?;
-    let count = usize::try_from(entries)
-        .map_err(|_| Error::NotFat("the allocation table does not fit in memory".into()))?;
+    let count = usize::try_from(entries).map_err(|_| too_large(table_bytes))?;
     let mut next = vec![0u32; count];
     let entry = |c: usize| -> u32 {
         match g.kind {
@@ -170,7 +168,7 @@ fn read_links<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<Vec<u32>, Er
         // `c` < entries <= 2^24 + 2: it fits in 32 bits.
         let here = c as u32;
         if v < 2 || u64::from(v) >= wanted {
-            return Err(damaged(here, v, "which is outside the volume"));
+            return Err(damaged(here, v, LinkProblem::Outside));
         }
         *slot = v;
     }
@@ -178,7 +176,7 @@ fn read_links<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<Vec<u32>, Er
     for (c, &n) in next.iter().enumerate().skip(2) {
         let n = n as usize;
         if n != 0 && n < count && entry(n) == 0 {
-            return Err(damaged(c as u32, n as u32, "which is marked free"));
+            return Err(damaged(c as u32, n as u32, LinkProblem::Free));
         }
     }
     Ok(next)
@@ -186,16 +184,18 @@ fn read_links<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<Vec<u32>, Er
 
 /// The first `len` bytes of the allocation table, read in 1 MiB pieces.
 fn read_table<D: Read + Seek>(disk: &mut D, start: u64, len: u64) -> Result<Vec<u8>, Error> {
-    let len = usize::try_from(len)
-        .map_err(|_| Error::NotFat("the allocation table does not fit in memory".into()))?;
+    let len = usize::try_from(len).map_err(|_| too_large(len))?;
     let mut raw = vec![0u8; len];
     disk.seek(SeekFrom::Start(start))
-        .map_err(Error::io("reading the FAT"))?;
+        .map_err(Error::io(Access::Table))?;
     for piece in raw.chunks_mut(1 << 20) {
-        disk.read_exact(piece)
-            .map_err(Error::io("reading the FAT"))?;
+        disk.read_exact(piece).map_err(Error::io(Access::Table))?;
     }
     Ok(raw)
+}
+
+fn too_large(bytes: u64) -> Error {
+    Error::NotFat(BootSector::TableTooLarge { bytes })
 }
 
 /// Find a chain that comes back to a cluster it passed. Each cluster is

@@ -5,7 +5,8 @@ use std::io;
 pub enum Error {
     #[error("{what}: {source}")]
     Io {
-        what: String,
+        /// What the volume code was reading or writing.
+        what: Access,
         #[source]
         source: io::Error,
     },
@@ -14,9 +15,23 @@ pub enum Error {
     #[error("{path}: {size} bytes is more than a FAT file can hold (4 GiB - 1)")]
     FileTooLarge { path: String, size: u64 },
     #[error("not a FAT file system: {0}")]
-    NotFat(String),
+    NotFat(BootSector),
     #[error("{0} is not a valid path on a FAT volume")]
     BadPath(String),
+    /// A directory on the way to a file is not there.
+    #[error("{dir}: no directory {part} on the FAT volume")]
+    NoDirectory {
+        /// The whole directory path asked for.
+        dir: String,
+        /// The part of it that is missing.
+        part: String,
+    },
+    /// A part of a directory path is a file.
+    #[error("{dir}: {part} is a file, not a directory")]
+    NotADirectory { dir: String, part: String },
+    /// The file asked for is not in its directory.
+    #[error("{path}: no such file on the FAT volume")]
+    NoFile { path: String },
     #[error("{0}-byte sectors: a FAT volume has sectors of 512, 1024, 2048 or 4096 bytes")]
     BadSectorSize(u16),
     /// A cluster chain comes back to a cluster it already passed: whatever
@@ -34,7 +49,7 @@ pub enum Error {
     BadLink {
         cluster: u32,
         next: u32,
-        why: &'static str,
+        why: LinkProblem,
     },
     #[error(
         "the FAT file system has {clusters} clusters, more than the {max} whose chains \
@@ -58,11 +73,100 @@ pub enum Error {
          before reading it"
     )]
     TooManyDirectories { max: usize },
+    /// The volume is closed while a file or directory of it is still open.
+    #[error("the FAT volume cannot be closed: the disk is still in use")]
+    InUse,
+}
+
+/// What the volume code was reading or writing when the disk (or the
+/// `fatfs` code on top of it) failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Access {
+    #[error("measuring the disk to format")]
+    Measure,
+    #[error("rewinding the disk")]
+    Rewind,
+    #[error("formatting a {size}-byte FAT volume {label:?}")]
+    Format { size: u64, label: String },
+    /// `fatfs` reading the boot sector and the FSInfo sector to open the
+    /// volume (its own checks of the boot sector fail here too).
+    #[error("opening the FAT file system")]
+    Mount,
+    #[error("reading the FAT boot sector")]
+    BootSector,
+    #[error("reading the FAT")]
+    Table,
+    #[error("reading the FAT32 FSInfo sector")]
+    ReadFsInfo,
+    #[error("writing the FAT32 FSInfo sector")]
+    WriteFsInfo,
+    #[error("reading a directory")]
+    ReadDirectory,
+    #[error("writing a directory")]
+    WriteDirectory,
+    #[error("reading free space")]
+    FreeSpace,
+    #[error("creating directory {path}")]
+    CreateDirectory { path: String },
+    #[error("opening directory {path}")]
+    OpenDirectory { path: String },
+    #[error("listing {path}")]
+    List { path: String },
+    #[error("creating {path}")]
+    CreateFile { path: String },
+    #[error("truncating {path}")]
+    Truncate { path: String },
+    #[error("reading the source of {path}")]
+    ReadSource { path: String },
+    #[error("writing {path}")]
+    WriteFile { path: String },
+    #[error("opening {path}")]
+    OpenFile { path: String },
+    #[error("reading {path}")]
+    ReadFile { path: String },
+    #[error("removing {path}")]
+    Remove { path: String },
+    #[error("closing the FAT volume")]
+    Close,
+    #[error("flushing the FAT volume")]
+    Flush,
+}
+
+/// Why the first sector of a volume is not a FAT boot sector, or
+/// describes a volume that cannot be: its fields, checked in order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BootSector {
+    #[error("the boot sector does not end with the boot signature 55 AA")]
+    NoSignature,
+    #[error("the boot sector gives {bytes}-byte sectors (512, 1024, 2048 or 4096 expected)")]
+    SectorSize { bytes: u16 },
+    #[error("the boot sector gives {sectors} sectors per cluster, not a power of two")]
+    ClusterSize { sectors: u8 },
+    #[error("the boot sector gives no reserved sectors")]
+    NoReservedSectors,
+    #[error("the boot sector gives no allocation table")]
+    NoTables,
+    #[error("the boot sector gives allocation tables of 0 sectors")]
+    EmptyTables,
+    #[error("the boot sector's areas overflow")]
+    AreasOverflow,
+    #[error("the data area starts at sector {data}, past the end of the volume ({total} sectors)")]
+    DataPastEnd { data: u64, total: u64 },
+    #[error("the allocation table ({bytes} bytes) does not fit in memory")]
+    TableTooLarge { bytes: u64 },
+}
+
+/// Why a cluster may not link to the one it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LinkProblem {
+    #[error("which is outside the volume")]
+    Outside,
+    #[error("which is marked free")]
+    Free,
 }
 
 impl Error {
-    pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(io::Error) -> Error {
-        let what = what.into();
+    pub(crate) fn io(what: Access) -> impl FnOnce(io::Error) -> Error {
         move |source| Error::Io { what, source }
     }
 }

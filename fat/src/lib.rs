@@ -26,7 +26,7 @@ mod volume;
 
 pub use chain::{check_chains, MAX_CHECKED_CLUSTERS};
 pub use clock::FixedTime;
-pub use error::Error;
+pub use error::{Access, BootSector, Error, LinkProblem};
 pub use repair::{repair, RepairReport};
 pub use shared::SharedDisk;
 pub use swap::swap_files;

@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom, Write};
 
-use crate::Error;
+use crate::{Access, BootSector, Error};
 
 pub(crate) const ENTRY: usize = 32;
 pub(crate) const ATTR_LFN: u8 = 0x0F;
@@ -64,7 +64,7 @@ impl Geometry {
         let mut bs = [0u8; 512];
         disk.seek(SeekFrom::Start(0))
             .and_then(|_| disk.read_exact(&mut bs))
-            .map_err(Error::io("reading the FAT boot sector"))?;
+            .map_err(Error::io(Access::BootSector))?;
         let u16_at = |o: usize| u16::from_le_bytes([bs[o], bs[o + 1]]) as u64;
         let u32_at = |o: usize| u32::from_le_bytes([bs[o], bs[o + 1], bs[o + 2], bs[o + 3]]) as u64;
         let bps = u16_at(11);
@@ -82,25 +82,37 @@ impl Geometry {
         } else {
             u32_at(36)
         };
-        if !matches!(bps, 512 | 1024 | 2048 | 4096)
-            || spc == 0
-            || !spc.is_power_of_two()
-            || reserved == 0
-            || fats == 0
-            || fat_size == 0
-            || bs[510..512] != [0x55, 0xAA]
-        {
-            return Err(Error::NotFat("the boot sector is not a FAT BPB".into()));
+        let refuse = |why| Err(Error::NotFat(why));
+        if bs[510..512] != [0x55, 0xAA] {
+            return refuse(BootSector::NoSignature);
+        }
+        if !matches!(bps, 512 | 1024 | 2048 | 4096) {
+            return refuse(BootSector::SectorSize { bytes: bps as u16 });
+        }
+        if !spc.is_power_of_two() {
+            return refuse(BootSector::ClusterSize { sectors: bs[13] });
+        }
+        if reserved == 0 {
+            return refuse(BootSector::NoReservedSectors);
+        }
+        if fats == 0 {
+            return refuse(BootSector::NoTables);
+        }
+        if fat_size == 0 {
+            return refuse(BootSector::EmptyTables);
         }
         // The fields are at most 32 bits wide, so none of this can overflow
         // 64 bits; checked all the same, as every offset read from a disk.
-        let overflow = || Error::NotFat("the boot sector's areas overflow".into());
+        let overflow = || Error::NotFat(BootSector::AreasOverflow);
         let root_sectors = (root_entries * ENTRY as u64).div_ceil(bps);
         let fat_sectors = fats.checked_mul(fat_size).ok_or_else(overflow)?;
         let root_sector = reserved.checked_add(fat_sectors).ok_or_else(overflow)?;
         let data_sector = root_sector.checked_add(root_sectors).ok_or_else(overflow)?;
         if data_sector >= total {
-            return Err(Error::NotFat("the data area starts past the end".into()));
+            return refuse(BootSector::DataPastEnd {
+                data: data_sector,
+                total,
+            });
         }
         let clusters = (total - data_sector) / spc;
         let sector_bytes = |n: u64| n.checked_mul(bps).ok_or_else(overflow);
@@ -150,7 +162,7 @@ impl Geometry {
         let mut b = [0u8; 4];
         disk.seek(SeekFrom::Start(self.fat_start + off))
             .and_then(|_| disk.read_exact(&mut b[..len as usize]))
-            .map_err(Error::io("reading the FAT"))?;
+            .map_err(Error::io(Access::Table))?;
         let v = u32::from_le_bytes(b);
         let next = match self.kind {
             Kind::Fat12 if c & 1 == 1 => v >> 4 & 0xFFF,
@@ -255,7 +267,7 @@ pub fn repair<D: Read + Write + Seek>(disk: &mut D) -> Result<RepairReport, Erro
                 let n = (len - done).min(buf.len() as u64) as usize;
                 disk.seek(SeekFrom::Start(off + done))
                     .and_then(|_| disk.read_exact(&mut buf[..n]))
-                    .map_err(Error::io("reading a directory"))?;
+                    .map_err(Error::io(Access::ReadDirectory))?;
                 if !head_done {
                     head_done = true;
                     report.directories += 1;
@@ -263,7 +275,7 @@ pub fn repair<D: Read + Write + Seek>(disk: &mut D) -> Result<RepairReport, Erro
                         if fix_head(&mut buf[..n], dir, parent, g.kind) {
                             disk.seek(SeekFrom::Start(off + done))
                                 .and_then(|_| disk.write_all(&buf[..n]))
-                                .map_err(Error::io("writing a directory"))?;
+                                .map_err(Error::io(Access::WriteDirectory))?;
                             report.repaired += 1;
                         }
                     }
@@ -300,7 +312,7 @@ fn write_free_count<D: Read + Write + Seek>(disk: &mut D, g: &Geometry) -> Resul
     let mut bs = [0u8; 512];
     disk.seek(SeekFrom::Start(0))
         .and_then(|_| disk.read_exact(&mut bs))
-        .map_err(Error::io("reading the FAT boot sector"))?;
+        .map_err(Error::io(Access::BootSector))?;
     let info_sector = u64::from(u16::from_le_bytes([bs[48], bs[49]]));
     if info_sector == 0 || info_sector == 0xFFFF || info_sector * g.bytes_per_sector >= g.fat_start
     {
@@ -310,7 +322,7 @@ fn write_free_count<D: Read + Write + Seek>(disk: &mut D, g: &Geometry) -> Resul
     let mut info = [0u8; 512];
     disk.seek(SeekFrom::Start(info_at))
         .and_then(|_| disk.read_exact(&mut info))
-        .map_err(Error::io("reading the FAT32 FSInfo sector"))?;
+        .map_err(Error::io(Access::ReadFsInfo))?;
     if info[0..4] != *b"RRaA" || info[484..488] != *b"rrAa" {
         return Ok(false);
     }
@@ -319,11 +331,11 @@ fn write_free_count<D: Read + Write + Seek>(disk: &mut D, g: &Geometry) -> Resul
     let mut buf = vec![0u8; 1 << 20];
     let mut done = 0u64;
     disk.seek(SeekFrom::Start(g.fat_start))
-        .map_err(Error::io("reading the FAT"))?;
+        .map_err(Error::io(Access::Table))?;
     while done < entries {
         let n = ((entries - done) * 4).min(buf.len() as u64) as usize;
         disk.read_exact(&mut buf[..n])
-            .map_err(Error::io("reading the FAT"))?;
+            .map_err(Error::io(Access::Table))?;
         for (i, e) in buf[..n].chunks_exact(4).enumerate() {
             if done + i as u64 >= 2
                 && u32::from_le_bytes([e[0], e[1], e[2], e[3]]) & 0x0FFF_FFFF == 0
@@ -338,7 +350,7 @@ fn write_free_count<D: Read + Write + Seek>(disk: &mut D, g: &Geometry) -> Resul
     }
     disk.seek(SeekFrom::Start(info_at + 488))
         .and_then(|_| disk.write_all(&free.to_le_bytes()))
-        .map_err(Error::io("writing the FAT32 FSInfo sector"))?;
+        .map_err(Error::io(Access::WriteFsInfo))?;
     Ok(true)
 }
 
@@ -380,4 +392,61 @@ fn fix_head(buf: &mut [u8], me: u32, parent: u32, kind: Kind) -> bool {
     }
     buf[..used * ENTRY].copy_from_slice(&head);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use super::*;
+
+    /// A boot sector of 512-byte sectors, 1 per cluster, 1 reserved, 2
+    /// tables of 8 sectors, 512 root entries, 4096 sectors in all.
+    fn sector() -> Vec<u8> {
+        let mut bs = vec![0u8; 4096 * 512];
+        bs[11..13].copy_from_slice(&512u16.to_le_bytes());
+        bs[13] = 1;
+        bs[14..16].copy_from_slice(&1u16.to_le_bytes());
+        bs[16] = 2;
+        bs[17..19].copy_from_slice(&512u16.to_le_bytes());
+        bs[19..21].copy_from_slice(&4096u16.to_le_bytes());
+        bs[22..24].copy_from_slice(&8u16.to_le_bytes());
+        bs[510..512].copy_from_slice(&[0x55, 0xAA]);
+        bs
+    }
+
+    fn why(bs: Vec<u8>) -> Option<BootSector> {
+        match Geometry::read(&mut Cursor::new(bs)) {
+            Err(Error::NotFat(why)) => Some(why),
+            Ok(_) => None,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn the_boot_sector_field_found_wrong_is_named() {
+        assert_eq!(why(sector()), None);
+        let with = |at: usize, bytes: &[u8]| {
+            let mut bs = sector();
+            bs[at..at + bytes.len()].copy_from_slice(bytes);
+            why(bs)
+        };
+        assert_eq!(with(510, &[0, 0]), Some(BootSector::NoSignature));
+        assert_eq!(
+            with(11, &520u16.to_le_bytes()),
+            Some(BootSector::SectorSize { bytes: 520 })
+        );
+        assert_eq!(with(13, &[3]), Some(BootSector::ClusterSize { sectors: 3 }));
+        assert_eq!(with(14, &[0, 0]), Some(BootSector::NoReservedSectors));
+        assert_eq!(with(16, &[0]), Some(BootSector::NoTables));
+        assert_eq!(with(22, &[0, 0]), Some(BootSector::EmptyTables));
+        // 1 + 2 * 8 + 32 root sectors: the data area starts at sector 49.
+        assert_eq!(
+            with(19, &40u16.to_le_bytes()),
+            Some(BootSector::DataPastEnd {
+                data: 49,
+                total: 40
+            })
+        );
+    }
 }

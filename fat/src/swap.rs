@@ -10,7 +10,7 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use crate::repair::{first_cluster, Geometry, Slot, ATTR_DIR, ENTRY};
-use crate::Error;
+use crate::{Access, Error};
 
 /// A write at most this large, aligned to it, is atomic on any disk (the
 /// smallest logical sector).
@@ -49,7 +49,7 @@ fn find<D: Read + Seek>(
         let mut buf = vec![0u8; len as usize];
         disk.seek(SeekFrom::Start(off))
             .and_then(|_| disk.read_exact(&mut buf))
-            .map_err(Error::io("reading a directory"))?;
+            .map_err(Error::io(Access::ReadDirectory))?;
         for (i, e) in buf.chunks_exact(ENTRY).enumerate() {
             match Slot::of(e) {
                 Slot::End => return Ok(None),
@@ -81,10 +81,15 @@ pub fn swap_files<D: Read + Write + Seek>(
     let mut cluster = g.root_cluster;
     for part in dir.split('/').filter(|p| !p.is_empty()) {
         let sn = short_name(part).ok_or_else(|| Error::BadPath(dir.to_string()))?;
-        let (_, e) = find(disk, &g, cluster, &sn)?
-            .ok_or_else(|| Error::BadPath(format!("{dir} (no {part})")))?;
+        let (_, e) = find(disk, &g, cluster, &sn)?.ok_or_else(|| Error::NoDirectory {
+            dir: dir.to_string(),
+            part: part.to_string(),
+        })?;
         if e[11] & ATTR_DIR == 0 {
-            return Err(Error::BadPath(format!("{dir} ({part} is a file)")));
+            return Err(Error::NotADirectory {
+                dir: dir.to_string(),
+                part: part.to_string(),
+            });
         }
         cluster = first_cluster(&e, g.kind);
         if !g.valid(cluster) {
@@ -96,7 +101,9 @@ pub fn swap_files<D: Read + Write + Seek>(
     }
     let entry = |disk: &mut D, name: &str| -> Result<(u64, [u8; ENTRY]), Error> {
         let sn = short_name(name).ok_or_else(|| Error::BadPath(name.to_string()))?;
-        find(disk, &g, cluster, &sn)?.ok_or_else(|| Error::BadPath(format!("{dir}/{name}")))
+        find(disk, &g, cluster, &sn)?.ok_or_else(|| Error::NoFile {
+            path: format!("{dir}/{name}"),
+        })
     };
     let (at_a, ea) = entry(disk, a)?;
     let (at_b, eb) = entry(disk, b)?;
@@ -107,7 +114,7 @@ pub fn swap_files<D: Read + Write + Seek>(
     let mut buf = [0u8; ATOMIC as usize];
     disk.seek(SeekFrom::Start(block))
         .and_then(|_| disk.read_exact(&mut buf))
-        .map_err(Error::io("reading a directory"))?;
+        .map_err(Error::io(Access::ReadDirectory))?;
     // First cluster (high and low halves), write time and date, size.
     let (ia, ib) = ((at_a - block) as usize, (at_b - block) as usize);
     for r in [20..22, 22..26, 26..28, 28..32] {
@@ -117,7 +124,7 @@ pub fn swap_files<D: Read + Write + Seek>(
     disk.seek(SeekFrom::Start(block))
         .and_then(|_| disk.write_all(&buf))
         .and_then(|_| disk.flush())
-        .map_err(Error::io("writing a directory"))?;
+        .map_err(Error::io(Access::WriteDirectory))?;
     Ok(true)
 }
 

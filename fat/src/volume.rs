@@ -4,7 +4,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use fatfs::{FileSystem, FormatVolumeOptions, FsOptions};
 
-use crate::{repair, Error, FixedTime, SharedDisk};
+use crate::{repair, Access, Error, FixedTime, SharedDisk};
 
 /// The largest file FAT can hold: 4 GiB - 1 bytes.
 pub const MAX_FILE_SIZE: u64 = u32::MAX as u64;
@@ -120,10 +120,10 @@ pub fn format<D: Read + Write + Seek>(
     let mut shared = SharedDisk::new(disk);
     let size = shared
         .seek(SeekFrom::End(0))
-        .map_err(Error::io("measuring the disk to format"))?;
+        .map_err(Error::io(Access::Measure))?;
     shared
         .seek(SeekFrom::Start(0))
-        .map_err(Error::io("rewinding the disk to format"))?;
+        .map_err(Error::io(Access::Rewind))?;
     let volume_id = options.volume_id.unwrap_or_else(|| {
         let mut h = crc32fast::Hasher::new();
         h.update(&label);
@@ -143,10 +143,10 @@ pub fn format<D: Read + Write + Seek>(
     if let Some(c) = options.cluster_size {
         fo = fo.bytes_per_cluster(c);
     }
-    fatfs::format_volume(&mut shared, fo).map_err(Error::io(format!(
-        "formatting a {size}-byte FAT volume {:?}",
-        options.label
-    )))?;
+    fatfs::format_volume(&mut shared, fo).map_err(Error::io(Access::Format {
+        size,
+        label: options.label.clone(),
+    }))?;
     Volume::from_shared(shared, options.time)
 }
 
@@ -175,13 +175,15 @@ impl<D: Read + Write + Seek> Volume<D> {
     }
 
     fn from_shared(mut disk: SharedDisk<D>, time: FixedTime) -> Result<Volume<D>, Error> {
+        // The boot sector's fields first, in this crate's terms: a disk
+        // that holds no FAT at all is said so, with the field that shows it.
+        crate::repair::Geometry::read(&mut disk)?;
         disk.seek(SeekFrom::Start(0))
-            .map_err(Error::io("rewinding the disk"))?;
+            .map_err(Error::io(Access::Rewind))?;
         let options = FsOptions::new()
             .update_accessed_date(false)
             .time_provider(time.provider());
-        let fs =
-            FileSystem::new(disk.clone(), options).map_err(|e| Error::NotFat(e.to_string()))?;
+        let fs = FileSystem::new(disk.clone(), options).map_err(Error::io(Access::Mount))?;
         // `fatfs` follows chains without a bound: refuse a volume where one
         // loops before anything walks it (see `chain.rs`).
         crate::check_chains(&mut disk.clone())?;
@@ -217,7 +219,7 @@ impl<D: Read + Write + Seek> Volume<D> {
 
     /// Bytes still free.
     pub fn free_bytes(&self) -> Result<u64, Error> {
-        let s = self.fs.stats().map_err(Error::io("reading free space"))?;
+        let s = self.fs.stats().map_err(Error::io(Access::FreeSpace))?;
         Ok(u64::from(s.free_clusters()) * u64::from(s.cluster_size()))
     }
 
@@ -228,7 +230,7 @@ impl<D: Read + Write + Seek> Volume<D> {
         for p in &parts {
             dir = dir
                 .create_dir(p)
-                .map_err(Error::io(format!("creating directory {path}")))?;
+                .map_err(Error::io(Access::CreateDirectory { path: path.into() }))?;
         }
         repair(&mut self.disk.clone())?;
         Ok(())
@@ -251,13 +253,15 @@ impl<D: Read + Write + Seek> Volume<D> {
             self.fs
                 .root_dir()
                 .open_dir(&parents.join("/"))
-                .map_err(Error::io(format!("opening the directory of {path}")))?
+                .map_err(Error::io(Access::OpenDirectory {
+                    path: parents.join("/"),
+                }))?
         };
         let mut file = dir
             .create_file(name)
-            .map_err(Error::io(format!("creating {path}")))?;
+            .map_err(Error::io(Access::CreateFile { path: path.into() }))?;
         file.truncate()
-            .map_err(Error::io(format!("truncating {path}")))?;
+            .map_err(Error::io(Access::Truncate { path: path.into() }))?;
         let mut buf = vec![0u8; 256 << 10];
         let mut total = 0u64;
         loop {
@@ -265,7 +269,7 @@ impl<D: Read + Write + Seek> Volume<D> {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Error::io(format!("reading the source of {path}"))(e)),
+                Err(e) => return Err(Error::io(Access::ReadSource { path: path.into() })(e)),
             };
             total += n as u64;
             if total > MAX_FILE_SIZE {
@@ -275,9 +279,10 @@ impl<D: Read + Write + Seek> Volume<D> {
                 });
             }
             file.write_all(&buf[..n])
-                .map_err(Error::io(format!("writing {path}")))?;
+                .map_err(Error::io(Access::WriteFile { path: path.into() }))?;
         }
-        file.flush().map_err(Error::io(format!("writing {path}")))?;
+        file.flush()
+            .map_err(Error::io(Access::WriteFile { path: path.into() }))?;
         Ok(total)
     }
 
@@ -292,7 +297,7 @@ impl<D: Read + Write + Seek> Volume<D> {
         self.fs
             .root_dir()
             .open_file(path.trim_start_matches('/'))
-            .map_err(Error::io(format!("opening {path}")))
+            .map_err(Error::io(Access::OpenFile { path: path.into() }))
     }
 
     /// Read a whole file, refusing one larger than `max` bytes.
@@ -302,7 +307,7 @@ impl<D: Read + Write + Seek> Volume<D> {
         (&mut f)
             .take(max + 1)
             .read_to_end(&mut out)
-            .map_err(Error::io(format!("reading {path}")))?;
+            .map_err(Error::io(Access::ReadFile { path: path.into() }))?;
         if out.len() as u64 > max {
             return Err(Error::FileTooLarge {
                 path: path.into(),
@@ -341,11 +346,11 @@ impl<D: Read + Write + Seek> Volume<D> {
             self.fs
                 .root_dir()
                 .open_dir(&parts.join("/"))
-                .map_err(Error::io(format!("opening directory {path}")))?
+                .map_err(Error::io(Access::OpenDirectory { path: path.into() }))?
         };
         let mut out = Vec::new();
         for e in dir.iter() {
-            let e = e.map_err(Error::io(format!("listing {path}")))?;
+            let e = e.map_err(Error::io(Access::List { path: path.into() }))?;
             let name = e.file_name();
             if name == "." || name == ".." {
                 continue;
@@ -361,21 +366,19 @@ impl<D: Read + Write + Seek> Volume<D> {
         self.fs
             .root_dir()
             .remove(path.trim_start_matches('/'))
-            .map_err(Error::io(format!("removing {path}")))
+            .map_err(Error::io(Access::Remove { path: path.into() }))
     }
 
     /// Repair directories, write the free-space record, and give the disk
     /// back. Every volume should be closed this way.
     pub fn close(self) -> Result<D, Error> {
         let Volume { fs, mut disk } = self;
-        fs.unmount().map_err(Error::io("closing the FAT volume"))?;
+        fs.unmount().map_err(Error::io(Access::Close))?;
         repair(&mut disk)?;
-        disk.flush().map_err(Error::io("flushing the FAT volume"))?;
-        let mut d = disk
-            .into_inner()
-            .map_err(|_| Error::NotFat("the disk is still in use".into()))?;
+        disk.flush().map_err(Error::io(Access::Flush))?;
+        let mut d = disk.into_inner().map_err(|_| Error::InUse)?;
         d.seek(SeekFrom::Start(0))
-            .map_err(Error::io("rewinding the disk"))?;
+            .map_err(Error::io(Access::Rewind))?;
         Ok(d)
     }
 }

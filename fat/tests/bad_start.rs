@@ -124,7 +124,9 @@ fn a_fat12_root_area_entry_is_checked_too() {
         let mut f = v.open_file("data.bin")?;
         let mut out = Vec::new();
         f.read_to_end(&mut out).map_err(|source| fat::Error::Io {
-            what: "reading".into(),
+            what: fat::Access::ReadFile {
+                path: "data.bin".into(),
+            },
             source,
         })?;
         Ok(())

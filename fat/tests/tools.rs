@@ -402,12 +402,24 @@ fn swap_files_trades_contents_with_one_write() {
         let mut f = v.close().unwrap();
         fsck_clean(&path, 0);
         // Names that are not there, or not 8.3, are errors; nothing written.
-        for (d, a, b) in [
-            ("EFI/BOOT", "BOOTX64.EFI", "BOOTX64.NEW"),
-            ("EFI/NONE", "BOOTX64.EFI", "GRUBX64.EFI"),
-            ("EFI/BOOT", "BOOTX64.EFI", "grubx64.efi"),
+        for (d, a, b, why) in [
+            ("EFI/BOOT", "BOOTX64.EFI", "BOOTX64.NEW", "no such file"),
+            (
+                "EFI/NONE",
+                "BOOTX64.EFI",
+                "GRUBX64.EFI",
+                "no directory NONE",
+            ),
+            (
+                "EFI/BOOT/BOOTX64.EFI",
+                "A.EFI",
+                "B.EFI",
+                "BOOTX64.EFI is a file",
+            ),
+            ("EFI/BOOT", "BOOTX64.EFI", "grubx64.efi", "not a valid path"),
         ] {
-            assert!(fat::swap_files(&mut f, d, a, b).is_err(), "{d}/{a} {b}");
+            let e = fat::swap_files(&mut f, d, a, b).expect_err(d);
+            assert!(e.to_string().contains(why), "{d}/{a} {b}: {e}");
         }
         drop(f);
         fsck_clean(&path, 0);

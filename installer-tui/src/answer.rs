@@ -3,10 +3,28 @@
 //! `docs/answer-file.md`).
 
 use std::path::Path;
+use std::sync::Arc;
 
 pub use install::answers::{AnswerError, AnswerFile, AnswerProblem, Finish};
 
 use crate::boot_medium::{BootMedium, ReadError};
+
+/// Why the answer file found cannot be followed: it cannot be read, or
+/// what it says is wrong (the engine's [`AnswerError`], with its line and
+/// key). The English `Display` is the log's; the screens say it in their
+/// language (`l10n::engine::answer_file_error`).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AnswerFileError {
+    #[error("{file} cannot be read: {error}")]
+    Unreadable {
+        /// Where the file was looked for, as the messages name it.
+        file: String,
+        #[source]
+        error: Arc<ReadError>,
+    },
+    #[error(transparent)]
+    Invalid(#[from] AnswerError),
+}
 
 /// The answer file, first match: `explicit` (`--answer`), the kernel
 /// parameter `ferry.answer=` (`none`: no answer file; an absolute path in
@@ -17,13 +35,14 @@ pub fn find(
     explicit: Option<&Path>,
     param: Option<&str>,
     medium: &BootMedium,
-) -> Option<Result<AnswerFile, AnswerError>> {
-    // The reason stays English: `AnswerProblem::Unreadable` carries text
-    // (the log's words), said after a translated sentence.
-    let read = |source: String, text: Result<Option<String>, ReadError>| match text {
-        Ok(Some(t)) => Some(AnswerFile::parse(&source, &t)),
+) -> Option<Result<AnswerFile, AnswerFileError>> {
+    let read = |file: String, text: Result<Option<String>, ReadError>| match text {
+        Ok(Some(t)) => Some(AnswerFile::parse(&file, &t).map_err(AnswerFileError::from)),
         Ok(None) => None,
-        Err(e) => Some(Err(AnswerError::unreadable(source, e.to_string()))),
+        Err(e) => Some(Err(AnswerFileError::Unreadable {
+            file,
+            error: Arc::new(e),
+        })),
     };
     let from_file = |p: &Path| {
         std::fs::read_to_string(p)

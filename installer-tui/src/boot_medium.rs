@@ -6,10 +6,10 @@
 
 use crate::l10n::t;
 use std::fs::{File, OpenOptions};
-use std::io::{BufReader, Read, Seek};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 
 use detect::io::Slice;
 use medium::iso::{Iso, IsoFile};
@@ -33,11 +33,10 @@ pub enum ReadError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The ISO's reader, or the stick's (its partition table, its FAT
+    /// file system).
     #[error(transparent)]
-    Iso(#[from] medium::Error),
-    /// The stick's partition or file system (their readers' words).
-    #[error("{0:#}")]
-    Stick(anyhow::Error),
+    Medium(#[from] medium::Error),
     #[error("no such file on the medium or in the initramfs")]
     Missing { file: String },
     #[error("{file} is larger than {max} bytes")]
@@ -99,11 +98,10 @@ impl BootMedium {
                 info: Some(info),
             });
         }
-        let info =
-            with_stick(path, false, |s| Ok(s.info()?)).map_err(|error| OpenError::NotFerry {
-                path: path.to_path_buf(),
-                error,
-            })?;
+        let info = with_stick(path, Stick::info).map_err(|error| OpenError::NotFerry {
+            path: path.to_path_buf(),
+            error,
+        })?;
         Ok(BootMedium {
             path: path.to_path_buf(),
             kind: Kind::Stick,
@@ -198,11 +196,10 @@ impl BootMedium {
                 let file = IsoFile::new(iso.into_inner(), &entry);
                 Ok(f(&mut BufReader::with_capacity(1 << 20, file)))
             }
-            Kind::Stick => with_stick(&self.path, false, |s| {
+            Kind::Stick => with_stick(&self.path, |s| {
                 let (mut stream, _) = s.payload_named(name)?;
                 Ok(f(&mut BufReader::with_capacity(1 << 20, &mut stream)))
-            })
-            .map_err(ReadError::Stick),
+            }),
         }
     }
 
@@ -238,14 +235,12 @@ impl BootMedium {
             }
             Kind::Stick => {
                 let rel = rel.to_string();
-                match with_stick(&self.path, false, |s| {
+                match with_stick(&self.path, |s| {
                     if !s.volume().exists(&rel) {
                         return Ok(None);
                     }
                     Ok(Some(s.volume().read(&rel, MAX_ANSWER)?))
-                })
-                .map_err(ReadError::Stick)?
-                {
+                })? {
                     Some(b) => b,
                     None => return Ok(None),
                 }
@@ -285,7 +280,13 @@ impl BootMedium {
         if self.kind != Kind::Stick {
             bail!("{} is not written to", self.path.display());
         }
-        with_stick(&self.path, true, |s| Ok(s.write_report(name, json)?))
+        let s = open_stick(&self.path, true)?;
+        s.write_report(name, json)?;
+        // Closing writes (and tidies) the file system. What was written is
+        // flushed to the stick at once: a report must be there even if the
+        // stick is pulled or the power cut a moment later.
+        s.close()?.into_inner().sync_all()?;
+        Ok(())
     }
 
     /// Open the tray when the medium is a disc in a CD/DVD drive, so that
@@ -503,8 +504,12 @@ pub enum OpenError {
         source: medium::Error,
     },
     /// Neither an ISO nor a stick: what reading it as a stick found.
-    #[error("{} is neither a Ferry ISO nor a Ferry stick: {error:#}", path.display())]
-    NotFerry { path: PathBuf, error: anyhow::Error },
+    #[error("{} is neither a Ferry ISO nor a Ferry stick: {error}", path.display())]
+    NotFerry {
+        path: PathBuf,
+        #[source]
+        error: ReadError,
+    },
     /// A directory without a payload.
     #[error("{} holds no payload (*.upg)", dir.display())]
     NoPayload { dir: PathBuf },
@@ -528,11 +533,11 @@ impl OpenError {
                 path = shown(path),
                 detail = crate::l10n::engine::medium(source)
             ),
-            // What reading it as a stick found: the medium code's words.
+            // What reading it as a stick found.
             OpenError::NotFerry { path, error } => t!(
                 "medium-open-not-ferry",
                 path = shown(path),
-                detail = format!("{error:#}")
+                reason = crate::l10n::engine::read_error(error)
             ),
             OpenError::NoPayload { dir } => t!("medium-open-no-payload", dir = shown(dir)),
             OpenError::TooManyPayloads { dir, max } => t!(
@@ -544,29 +549,34 @@ impl OpenError {
     }
 }
 
-fn with_stick<T>(
-    path: &Path,
-    write: bool,
-    f: impl FnOnce(&Stick<Slice<File>>) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
+/// The FAT file system of the stick at `path`, opened (read-write with
+/// `write`).
+fn open_stick(path: &Path, write: bool) -> Result<Stick<Slice<File>>, ReadError> {
     let mut file = OpenOptions::new()
         .read(true)
         .write(write)
         .open(path)
-        .with_context(|| format!("opening {}", path.display()))?;
+        .map_err(|source| ReadError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let (start, len) = stick::find_partition(&mut file)?;
-    file.rewind()?;
-    let s = Stick::open(Slice::new(file, start, len)?)?;
-    let out = f(&s)?;
-    // Closing writes (and tidies) the file system: only after writing. A
-    // stick only read from is left as it is, so a stick pulled out while
-    // the payload was read reports the read that failed, not the close.
-    // What was written is flushed to the stick at once: a report must be
-    // there even if the stick is pulled or the power cut a moment later.
-    if write {
-        s.close()?.into_inner().sync_all()?;
-    }
-    Ok(out)
+    // `find_partition` checked that the range fits: this cannot fail.
+    let partition = Slice::new(file, start, len).map_err(|source| ReadError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Stick::open(partition)?)
+}
+
+/// `f` on the stick at `path`, opened for reading. A stick only read from
+/// is left as it is (not closed, which writes), so a stick pulled out
+/// while the payload was read reports the read that failed.
+fn with_stick<T>(
+    path: &Path,
+    f: impl FnOnce(&Stick<Slice<File>>) -> Result<T, medium::Error>,
+) -> Result<T, ReadError> {
+    Ok(f(&open_stick(path, false)?)?)
 }
 
 struct Counted<'a, R: ?Sized> {

@@ -18,7 +18,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use md5::{Digest as _, Md5};
 
-use crate::Error;
+use crate::{Access, Damage, Error, NotIso};
 
 pub const SECTOR: u64 = 2048;
 /// Byte offset of the PVD's application-use area in the image.
@@ -259,16 +259,16 @@ pub fn check<R: Read + Seek>(
     let mut pvd = [0u8; SECTOR as usize];
     dev.seek(SeekFrom::Start(16 * SECTOR))
         .and_then(|_| dev.read_exact(&mut pvd))
-        .map_err(|_| Error::NotIso("no primary volume descriptor".into()))?;
+        .map_err(Error::io(Access::VolumeDescriptor { block: 16 }))?;
     if pvd[0] != 1 || &pvd[1..6] != b"CD001" {
-        return Err(Error::NotIso("no primary volume descriptor".into()));
+        return Err(Error::NotIso(NotIso::NoPrimary));
     }
     let blocks = u32::from_le_bytes([pvd[80], pvd[81], pvd[82], pvd[83]]);
     let total = u64::from(blocks) * SECTOR;
     let want = Sums::parse(&pvd[883..883 + APP_USE_LEN]).ok_or(Error::NoChecksum)?;
     let mut hasher = ImageHasher::new(total, want.md5.is_some());
     dev.seek(SeekFrom::Start(0))
-        .map_err(Error::io("rewinding the medium"))?;
+        .map_err(Error::io(Access::Rewind))?;
     let mut buf = vec![0u8; CHUNK];
     let mut done = 0u64;
     while done < total {
@@ -277,18 +277,17 @@ pub fn check<R: Read + Seek>(
         while got < n {
             match dev.read(&mut buf[got..n]) {
                 Ok(0) => {
-                    return Err(Error::Damaged(format!(
-                        "it ends after {} bytes of {total}",
-                        done + got as u64
-                    )))
+                    return Err(Error::Damaged(Damage::Short {
+                        read: done + got as u64,
+                        total,
+                    }))
                 }
                 Ok(k) => got += k,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    return Err(Error::Damaged(format!(
-                        "reading at byte {}: {e}",
-                        done + got as u64
-                    )))
+                    return Err(Error::io(Access::At {
+                        offset: done + got as u64,
+                    })(e))
                 }
             }
         }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::{Error, InfoProblem};
 
 /// Where things live on every Ferry medium (ISO and USB alike).
 pub const PAYLOAD_DIR: &str = "ferry";
@@ -74,35 +74,39 @@ impl PayloadFile {
 impl MediumInfo {
     pub const MAX_BYTES: u64 = 64 << 10;
 
+    /// `medium.toml` as read from a medium: text, then parsed.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<MediumInfo, Error> {
+        let text = String::from_utf8(bytes).map_err(|_| Error::NotText {
+            path: INFO_PATH.into(),
+        })?;
+        MediumInfo::parse(&text)
+    }
+
     pub fn parse(text: &str) -> Result<MediumInfo, Error> {
-        let info: MediumInfo = toml::from_str(text)
-            .map_err(|e| Error::Invalid(format!("{INFO_PATH}: {}", e.message())))?;
+        let invalid = |p| Err(Error::Invalid(p));
+        let info: MediumInfo = match toml::from_str(text) {
+            Ok(info) => info,
+            Err(e) => return invalid(toml_syntax::SyntaxError::from_de(&e, text).into()),
+        };
         if info.format != 1 {
-            return Err(Error::Invalid(format!(
-                "{INFO_PATH}: format {} is newer than this installer",
-                info.format
-            )));
+            return invalid(InfoProblem::Format { found: info.format });
         }
         let safe = |n: &str| {
             !n.is_empty() && !n.contains('/') && !n.contains('\\') && n != "." && n != ".."
         };
         let all = info.payloads();
         if all.len() > MAX_PAYLOADS {
-            return Err(Error::Invalid(format!(
-                "{INFO_PATH}: more than {MAX_PAYLOADS} payloads"
-            )));
+            return invalid(InfoProblem::TooManyPayloads { max: MAX_PAYLOADS });
         }
         for (i, p) in all.iter().enumerate() {
-            if !safe(&p.name) || !p.parts.iter().all(|n| safe(n)) {
-                return Err(Error::Invalid(format!(
-                    "{INFO_PATH}: bad payload file name"
-                )));
+            let names = std::iter::once(&p.name).chain(&p.parts);
+            if let Some(bad) = names.into_iter().find(|n| !safe(n)) {
+                return invalid(InfoProblem::BadName { name: bad.clone() });
             }
             if all[..i].iter().any(|q| q.name == p.name) {
-                return Err(Error::Invalid(format!(
-                    "{INFO_PATH}: {} is listed twice",
-                    p.name
-                )));
+                return invalid(InfoProblem::ListedTwice {
+                    name: p.name.clone(),
+                });
             }
         }
         Ok(info)
@@ -161,29 +165,56 @@ mod tests {
 
     #[test]
     fn hostile_payload_lists_are_refused() {
-        for (what, text) in [
-            ("path", format!("{HEAD}{}", more("../p-1.1.0.upg"))),
-            ("empty", format!("{HEAD}{}", more(""))),
-            ("twice", format!("{HEAD}{}", more("p-2.0.0.upg"))),
+        let bad_name = |n: &str| InfoProblem::BadName { name: n.into() };
+        for (text, why) in [
             (
-                "part path",
-                format!("{HEAD}{}parts = [\"a/b\"]\n", more("p-1.1.0.upg")),
+                format!("{HEAD}{}", more("../p-1.1.0.upg")),
+                bad_name("../p-1.1.0.upg"),
+            ),
+            (format!("{HEAD}{}", more("")), bad_name("")),
+            (
+                format!("{HEAD}{}", more("p-2.0.0.upg")),
+                InfoProblem::ListedTwice {
+                    name: "p-2.0.0.upg".into(),
+                },
             ),
             (
-                "too many",
+                format!("{HEAD}{}parts = [\"a/b\"]\n", more("p-1.1.0.upg")),
+                bad_name("a/b"),
+            ),
+            (
                 format!(
                     "{HEAD}{}",
                     (0..=MAX_PAYLOADS)
                         .map(|i| more(&format!("p-{i}.upg")))
                         .collect::<String>()
                 ),
+                InfoProblem::TooManyPayloads { max: MAX_PAYLOADS },
             ),
-            ("unknown key", format!("{HEAD}{}sha = 1\n", more("x.upg"))),
+            (
+                HEAD.replace("format = 1", "format = 2"),
+                InfoProblem::Format { found: 2 },
+            ),
         ] {
-            assert!(
-                matches!(MediumInfo::parse(&text), Err(Error::Invalid(_))),
-                "{what}"
-            );
+            match MediumInfo::parse(&text) {
+                Err(Error::Invalid(p)) => assert_eq!(p, why),
+                other => panic!("{why}: {other:?}"),
+            }
         }
+    }
+
+    #[test]
+    fn a_key_the_format_lacks_is_refused_at_its_line() {
+        let text = format!("{HEAD}{}sha = 1\n", more("x.upg"));
+        match MediumInfo::parse(&text) {
+            Err(Error::Invalid(InfoProblem::Syntax(s))) => {
+                assert_eq!(s.at.map(|p| p.line), Some(15), "{s}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            MediumInfo::from_bytes(vec![0xFF]),
+            Err(Error::NotText { .. })
+        ));
     }
 }

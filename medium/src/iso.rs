@@ -7,7 +7,7 @@
 use std::io::{self, Read, Seek, SeekFrom};
 
 use crate::checksum::SECTOR;
-use crate::{Error, MediumInfo, INFO_PATH};
+use crate::{Access, Damage, Error, MediumInfo, NotIso, INFO_PATH};
 
 const MAX_DIR_BYTES: u32 = 16 << 20;
 const MAX_DEPTH: usize = 32;
@@ -46,9 +46,9 @@ impl<R: Read + Seek> Iso<R> {
         for block in 16..32u64 {
             dev.seek(SeekFrom::Start(block * SECTOR))
                 .and_then(|_| dev.read_exact(&mut pvd))
-                .map_err(|e| Error::NotIso(format!("reading volume descriptors: {e}")))?;
+                .map_err(Error::io(Access::VolumeDescriptor { block }))?;
             if &pvd[1..6] != b"CD001" {
-                return Err(Error::NotIso("no CD001 volume descriptor".into()));
+                return Err(Error::NotIso(NotIso::NoCd001 { block }));
             }
             match pvd[0] {
                 1 => {
@@ -60,10 +60,11 @@ impl<R: Read + Seek> Iso<R> {
             }
         }
         if !found {
-            return Err(Error::NotIso("no primary volume descriptor".into()));
+            return Err(Error::NotIso(NotIso::NoPrimary));
         }
-        if u16::from_le_bytes([pvd[128], pvd[129]]) != SECTOR as u16 {
-            return Err(Error::NotIso("block size is not 2048".into()));
+        let block_size = u16::from_le_bytes([pvd[128], pvd[129]]);
+        if block_size != SECTOR as u16 {
+            return Err(Error::NotIso(NotIso::BlockSize { size: block_size }));
         }
         let label = String::from_utf8_lossy(&pvd[40..72]).trim_end().to_string();
         let volume_blocks = both32(&pvd[80..84]);
@@ -101,18 +102,19 @@ impl<R: Read + Seek> Iso<R> {
 
     fn read_extent(&mut self, lba: u32, len: u32) -> Result<Vec<u8>, Error> {
         if len > MAX_DIR_BYTES {
-            return Err(Error::Damaged(format!("a directory of {len} bytes")));
+            return Err(Error::Damaged(Damage::DirectoryTooLarge {
+                len,
+                max: MAX_DIR_BYTES,
+            }));
         }
         if u64::from(lba) * SECTOR + u64::from(len) > self.volume_bytes() {
-            return Err(Error::Damaged(format!(
-                "a directory at block {lba} lies past the end of the volume"
-            )));
+            return Err(Error::Damaged(Damage::DirectoryPastEnd { block: lba }));
         }
         let mut buf = vec![0u8; len as usize];
         self.dev
             .seek(SeekFrom::Start(u64::from(lba) * SECTOR))
             .and_then(|_| self.dev.read_exact(&mut buf))
-            .map_err(|e| Error::Damaged(format!("reading a directory at block {lba}: {e}")))?;
+            .map_err(Error::io(Access::Directory { block: lba }))?;
         Ok(buf)
     }
 
@@ -138,7 +140,10 @@ impl<R: Read + Seek> Iso<R> {
             let entry = match pending.take() {
                 Some(mut e) if e.name == name => {
                     if e.extents.len() >= MAX_EXTENTS {
-                        return Err(Error::Damaged(format!("{name}: too many extents")));
+                        return Err(Error::Damaged(Damage::TooManyExtents {
+                            name,
+                            max: MAX_EXTENTS,
+                        }));
                     }
                     e.extents.push((lba, len));
                     e.size += u64::from(len);
@@ -166,10 +171,9 @@ impl<R: Read + Seek> Iso<R> {
         for e in &out {
             for &(lba, len) in &e.extents {
                 if u64::from(lba) * SECTOR + u64::from(len) > self.volume_bytes() {
-                    return Err(Error::Damaged(format!(
-                        "{} lies past the end of the volume",
-                        e.name
-                    )));
+                    return Err(Error::Damaged(Damage::FilePastEnd {
+                        name: e.name.clone(),
+                    }));
                 }
             }
         }
@@ -191,7 +195,7 @@ impl<R: Read + Seek> Iso<R> {
         } else {
             let e = self.find(path)?;
             if !e.is_dir {
-                return Err(Error::Invalid(format!("{path} is not a directory")));
+                return Err(Error::NotADirectory { path: path.into() });
             }
             e.extents[0]
         };
@@ -226,7 +230,7 @@ impl<R: Read + Seek> Iso<R> {
     pub fn open_file(&mut self, path: &str) -> Result<IsoFile<&mut R>, Error> {
         let e = self.find(path)?;
         if e.is_dir {
-            return Err(Error::Invalid(format!("{path} is a directory")));
+            return Err(Error::IsADirectory { path: path.into() });
         }
         Ok(IsoFile::new(&mut self.dev, &e))
     }
@@ -243,16 +247,14 @@ impl<R: Read + Seek> Iso<R> {
         }
         let mut out = Vec::with_capacity(f.size as usize);
         f.read_to_end(&mut out)
-            .map_err(|e| Error::Damaged(format!("reading {path}: {e}")))?;
+            .map_err(Error::io(Access::File { path: path.into() }))?;
         Ok(out)
     }
 
     /// `/ferry/medium.toml`.
     pub fn medium_info(&mut self) -> Result<MediumInfo, Error> {
         let bytes = self.read(INFO_PATH, MediumInfo::MAX_BYTES)?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Error::Invalid(format!("{INFO_PATH} is not UTF-8")))?;
-        MediumInfo::parse(&text)
+        MediumInfo::from_bytes(bytes)
     }
 
     pub fn device(&mut self) -> &mut R {

@@ -27,7 +27,7 @@ pub mod iso;
 mod select;
 pub mod stick;
 
-pub use error::Error;
+pub use error::{Access, Damage, Error, InfoProblem, NotIso};
 pub use info::{
     MediumInfo, PayloadFile, ANSWER_PATH, INFO_PATH, MAX_PAYLOADS, PAYLOAD_DIR, REPORTS_DIR,
 };

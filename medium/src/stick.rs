@@ -6,7 +6,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use fat::{FixedTime, SharedDisk, Volume};
 
-use crate::{Error, MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
+use crate::{Access, Damage, Error, MediumInfo, ANSWER_PATH, INFO_PATH, PAYLOAD_DIR, REPORTS_DIR};
 
 /// GPT partition name of the stick's FAT partition.
 pub const PARTITION_NAME: &str = "FERRY";
@@ -31,10 +31,10 @@ pub fn find_partition<D: Read + Seek>(disk: &mut D) -> Result<(u64, u64), Error>
             // A disk shorter than the second sector size holds no table
             // of that size.
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {}
-            Err(e) => return Err(Error::io("reading the GPT header")(e)),
+            Err(e) => return Err(Error::io(Access::GptHeader)(e)),
         }
     }
-    Err(Error::Invalid("the stick has no GPT".into()))
+    Err(Error::NoGpt)
 }
 
 /// The FERRY partition in the entries of GPT header `hdr`, in sectors of
@@ -43,20 +43,19 @@ fn find_in<D: Read + Seek>(disk: &mut D, hdr: &[u8; 92], ss: u64) -> Result<(u64
     let lba = u64::from_le_bytes(hdr[72..80].try_into().unwrap_or_default());
     let count = u32::from_le_bytes(hdr[80..84].try_into().unwrap_or_default());
     let size = u32::from_le_bytes(hdr[84..88].try_into().unwrap_or_default()) as usize;
+    let bad_header = || Error::Damaged(Damage::GptHeader);
     let Some(array) = lba.checked_mul(ss) else {
-        return Err(Error::Damaged("the GPT header is not valid".into()));
+        return Err(bad_header());
     };
     if !(128..=1024).contains(&size) || count > 1024 {
-        return Err(Error::Damaged("the GPT header is not valid".into()));
+        return Err(bad_header());
     }
     let mut entry = vec![0u8; size];
     for i in 0..u64::from(count) {
-        let at = array
-            .checked_add(i * size as u64)
-            .ok_or_else(|| Error::Damaged("the GPT header is not valid".into()))?;
+        let at = array.checked_add(i * size as u64).ok_or_else(bad_header)?;
         disk.seek(SeekFrom::Start(at))
             .and_then(|_| disk.read_exact(&mut entry))
-            .map_err(Error::io("reading GPT entries"))?;
+            .map_err(Error::io(Access::GptEntries))?;
         let name: Vec<u16> = entry[56..128]
             .chunks_exact(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
@@ -65,19 +64,20 @@ fn find_in<D: Read + Seek>(disk: &mut D, hdr: &[u8; 92], ss: u64) -> Result<(u64
         if String::from_utf16_lossy(&name) == PARTITION_NAME {
             let first = u64::from_le_bytes(entry[32..40].try_into().unwrap_or_default());
             let last = u64::from_le_bytes(entry[40..48].try_into().unwrap_or_default());
+            // The end too must be a byte offset: a slice of the stick is
+            // made of start and length.
             let bytes = (last.checked_sub(first))
                 .and_then(|n| n.checked_add(1))
                 .and_then(|n| n.checked_mul(ss))
-                .zip(first.checked_mul(ss));
+                .zip(first.checked_mul(ss))
+                .filter(|(len, start)| start.checked_add(*len).is_some());
             let Some((len, start)) = bytes else {
-                return Err(Error::Damaged("the FERRY partition has a bad range".into()));
+                return Err(Error::Damaged(Damage::PartitionRange { first, last }));
             };
             return Ok((start, len));
         }
     }
-    Err(Error::Invalid(format!(
-        "no partition named {PARTITION_NAME} on the stick"
-    )))
+    Err(Error::NoPartition)
 }
 
 /// The stick's FAT partition, opened read-write.
@@ -100,10 +100,7 @@ impl<D: Read + Write + Seek> Stick<D> {
     }
 
     pub fn info(&self) -> Result<MediumInfo, Error> {
-        let bytes = self.volume.read(INFO_PATH, MediumInfo::MAX_BYTES)?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Error::Invalid(format!("{INFO_PATH} is not UTF-8")))?;
-        MediumInfo::parse(&text)
+        MediumInfo::from_bytes(self.volume.read(INFO_PATH, MediumInfo::MAX_BYTES)?)
     }
 
     /// The main payload as one stream, parts joined, with its total size.
@@ -135,10 +132,11 @@ impl<D: Read + Write + Seek> Stick<D> {
             total += size;
         }
         if total != file.size {
-            return Err(Error::Damaged(format!(
-                "the parts of {name} hold {total} bytes, medium.toml says {}",
-                file.size
-            )));
+            return Err(Error::Damaged(Damage::PartsSize {
+                name: name.to_string(),
+                total,
+                expected: file.size,
+            }));
         }
         Ok((
             PayloadStream {
@@ -159,15 +157,15 @@ impl<D: Read + Write + Seek> Stick<D> {
         let bytes = self.volume.read(ANSWER_PATH, MAX_ANSWER_BYTES)?;
         String::from_utf8(bytes)
             .map(Some)
-            .map_err(|_| Error::Invalid(format!("{ANSWER_PATH} is not UTF-8")))
+            .map_err(|_| Error::NotText {
+                path: ANSWER_PATH.into(),
+            })
     }
 
     /// Write `ferry/reports/NAME`.
     pub fn write_report(&self, name: &str, data: &[u8]) -> Result<(), Error> {
         if name.is_empty() || name.contains('/') || name.contains('\\') || name.starts_with('.') {
-            return Err(Error::Invalid(format!(
-                "{name:?} is not a report file name"
-            )));
+            return Err(Error::BadReportName { name: name.into() });
         }
         self.volume.create_dir(REPORTS_DIR)?;
         self.volume.write(&format!("{REPORTS_DIR}/{name}"), data)?;
@@ -215,7 +213,7 @@ impl<D: Read + Write + Seek> Read for PayloadStream<'_, D> {
             self.current = Some(
                 self.volume
                     .open_file(&path)
-                    .map_err(|e| io::Error::new(io::ErrorKind::NotFound, e.to_string()))?,
+                    .map_err(|e| io::Error::new(io::ErrorKind::NotFound, e))?,
             );
         }
     }

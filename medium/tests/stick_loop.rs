@@ -17,7 +17,9 @@ fn read_stick(img: Vec<u8>) -> Result<(), medium::Error> {
         let (mut payload, _) = stick.payload()?;
         std::io::copy(&mut (&mut payload).take(1 << 20), &mut std::io::sink()).map_err(
             |source| medium::Error::Io {
-                what: "reading the payload".into(),
+                what: medium::Access::File {
+                    path: "the payload".into(),
+                },
                 source,
             },
         )?;

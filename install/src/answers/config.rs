@@ -39,7 +39,7 @@ impl Answers {
                 text.parse()
                     .map_err(|e: toml_edit::TomlError| AnswerMismatch::NotToml {
                         document: document(),
-                        reason: e.message().trim().to_string(),
+                        error: toml_syntax::SyntaxError::from_edit(&e, text),
                     })?;
             for (key, value) in keys {
                 set(&mut parsed, doc, key, value)?;
@@ -64,8 +64,11 @@ pub enum AnswerMismatch {
     #[error("the release has no document {document}")]
     NoDocument { document: String },
     /// The release's document does not parse.
-    #[error("{document} of the release is not TOML: {reason}")]
-    NotToml { document: String, reason: String },
+    #[error("{document} of the release is not TOML: {error}")]
+    NotToml {
+        document: String,
+        error: toml_syntax::SyntaxError,
+    },
     /// The key is not a dotted path.
     #[error("{document}: {key}: not a dotted key")]
     BadKey { document: String, key: String },

@@ -37,27 +37,17 @@ impl fmt::Display for AnswerError {
 
 impl std::error::Error for AnswerError {}
 
-impl AnswerError {
-    /// The file cannot be read at all: `reason` says why.
-    pub fn unreadable(source: impl Into<String>, reason: impl Into<String>) -> AnswerError {
-        AnswerError {
-            source: source.into(),
-            line: 1,
-            key: String::new(),
-            problem: AnswerProblem::Unreadable(reason.into()),
-        }
-    }
-}
-
 /// What is wrong with an answer file.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AnswerProblem {
-    /// Reading the file failed.
-    #[error("cannot be read: {0}")]
-    Unreadable(String),
-    /// The file is not TOML.
-    #[error("not valid TOML: {0}")]
-    NotToml(String),
+    /// The file is not TOML: the parser's account. Its line is the
+    /// error's; the column is said here.
+    #[error(
+        "not valid TOML{}: {}",
+        .0.at.map(|p| format!(" at column {}", p.column)).unwrap_or_default(),
+        .0.message
+    )]
+    NotToml(toml_syntax::SyntaxError),
     /// A key the format does not have: a typo is not ignored.
     #[error("unknown key; expected one of: {}", expected.join(", "))]
     UnknownKey { expected: &'static [&'static str] },

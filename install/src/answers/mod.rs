@@ -170,11 +170,8 @@ impl AnswerFile {
     pub fn parse(source: &str, text: &str) -> Result<AnswerFile, AnswerError> {
         let cx = Ctx { source, text };
         let doc = ImDocument::parse(text).map_err(|e| {
-            cx.err(
-                e.span(),
-                "",
-                AnswerProblem::NotToml(e.message().trim().to_string()),
-            )
+            let syntax = toml_syntax::SyntaxError::from_edit(&e, text);
+            cx.err(e.span(), "", AnswerProblem::NotToml(syntax))
         })?;
         let root = doc.as_table();
         cx.only(root, "", ROOT_KEYS)?;
@@ -458,7 +455,7 @@ mod tests {
             ("[install]\naction = \"auto\"\ndisk = \"only\"\n[finish]\naction = \"halt\"\n", 5, "finish.action", "not a finish"),
             ("[install]\naction = \"upgrade\"\ndisk = \"only\"\n[config.\"engine.toml\"]\nx = 1\n", 4, "config", "fresh install"),
             ("[install]\naction = \"install\"\ndisk = \"only\"\n[config]\nengine = 1\n", 5, "config.engine", "document"),
-            ("[install]\naction = \"install\"\ndisk = \"only\"\n\n[install\n", 5, "", "not valid TOML"),
+            ("[install]\naction = \"install\"\ndisk = \"only\"\n\n[install\n", 5, "", "not valid TOML at column 9"),
             ("[instal]\naction = \"install\"\n", 1, "instal", "unknown key"),
             ("language = \"de\"\n[install]\naction = \"auto\"\ndisk = \"only\"\n", 1, "language", "say \"en\" or \"fr\""),
             ("language = 1\n[install]\naction = \"auto\"\ndisk = \"only\"\n", 1, "language", "a string"),

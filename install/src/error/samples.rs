@@ -279,7 +279,7 @@ pub fn errors() -> Vec<Error> {
         Error::Fat {
             partition: "ferry-esp",
             source: fat::Error::Io {
-                what: "reading the boot sector".into(),
+                what: fat::Access::BootSector,
                 source: io::Error::from(io::ErrorKind::UnexpectedEof),
             },
         },

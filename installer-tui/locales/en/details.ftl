@@ -1,6 +1,6 @@
 # What the engine's sentences nest after their own words: the migration
-# of a configuration, the state record, a FAT file system, a write
-# outside its partition, the installer's own medium, the medium check.
+# of a configuration, the state record, a write outside its partition,
+# the medium check. (A FAT file system and the medium: reading.ftl.)
 # The English says exactly what the log and the reports keep.
 
 ## Migrating a configuration
@@ -61,20 +61,6 @@ state-rule-answer-digest = the answer file digest { $digest } is not 64 hex digi
 state-rule-medium-id = the medium id { $id } is not 1 to 64 printable characters
 state-rule-active-not-bootable = active slot { $slot } is { $state }, not a bootable slot
 
-## FAT file systems
-fat-io = { $what }: { $detail }
-fat-bad-label = volume label { $label } is not 1 to 11 characters of A-Z, 0-9, space, - or _
-fat-file-too-large = { $path }: { $size } bytes is more than a FAT file can hold (4 GiB - 1)
-fat-not-fat = not a FAT file system: { $detail }
-fat-bad-path = { $path } is not a valid path on a FAT volume
-fat-bad-sector-size = { $size }-byte sectors: a FAT volume has sectors of 512, 1024, 2048 or 4096 bytes
-fat-chain-loop = the FAT file system is damaged: a loop in its cluster chains (cluster { $cluster } leads back to cluster { $next }); repair it with fsck.fat or reformat the partition
-fat-bad-link = the FAT file system is damaged: cluster { $cluster } leads to cluster { $next }, { $why }; repair it with fsck.fat or reformat the partition
-fat-too-many-clusters = the FAT file system has { $clusters } clusters, more than the { $max } whose chains can be checked before reading it
-fat-bad-start-entry = the FAT file system is damaged: the directory entry { $name } starts at cluster { $cluster }, which is outside the volume; repair it with fsck.fat or reformat the partition
-fat-bad-start-root = the FAT file system is damaged: the root directory starts at cluster { $cluster }, which is outside the volume; repair it with fsck.fat or reformat the partition
-fat-too-many-directories = the FAT file system has more than { $max } directories, more than can be checked before reading it
-
 ## Writes kept inside their partition
 window-overflow = partition { $partition } starts at byte { $start } and has { $size } bytes: it ends past the largest byte offset
 window-unaligned = partition { $partition } (from byte { $start }, { $size } bytes) is not a whole, non-zero number of { $sector_size }-byte sectors
@@ -83,34 +69,12 @@ window-overlap = partitions { $partition } (bytes { $start }..{ $end }) and { $o
 window-past-partition-end = a write of { $len } bytes at byte { $offset } of partition { $partition } would end past its end ({ $size } bytes)
 window-past-disk-end = { $len } bytes from byte { $start } run past the end of the disk ({ $disk_size } bytes)
 
-## The installer's own medium
-medium-io = { $what }: { $detail }
-medium-not-iso = not an ISO 9660 medium: { $detail }
-medium-damaged = the medium is damaged: { $detail }
-medium-not-found = { $path }: no such file on the medium
-medium-too-large = { $path }: { $size } bytes is more than the { $max } bytes allowed
-medium-no-checksum = the medium carries no checksum
-medium-invalid = { $detail }
-medium-boot-not-found = the boot medium was not found: is the DVD or stick still in?
-medium-boot-not-found-id = the boot medium (id { $id }) was not found: is the DVD or stick still in?
-medium-boot-not-found-others = the boot medium was not found; other Ferry media: { $others }: is the DVD or stick still in?
-medium-boot-not-found-id-others = the boot medium (id { $id }) was not found; other Ferry media: { $others }: is the DVD or stick still in?
-medium-several-id = { $devices } each hold a Ferry medium with id { $id }, and medium.toml is not signed: the installer cannot tell which one it started from. Remove every medium but the one to install from, then start again
-medium-several = { $devices } each hold a Ferry medium and the boot command line names none (ferry.medium=), and medium.toml is not signed: the installer cannot tell which one it started from. Remove every medium but the one to install from, then start again
-
 ## The check of the whole medium
 check-error-open = opening { $path }: { $detail }
 check-error-checksum = the medium's checksum does not match: it is damaged or was written badly
 check-error-unreadable = { $detail }
 check-error-unreadable-named = checking { $name }: { $detail }
 check-error-payload-named = checking { $name }: { $error }
-
-## Opening a medium
-medium-open-failed = opening { $path }: { $detail }
-medium-open-description = reading the medium description on { $path }: { $detail }
-medium-open-not-ferry = { $path } is neither a Ferry ISO nor a Ferry stick: { $detail }
-medium-open-no-payload = { $dir } holds no payload (*.upg)
-medium-open-too-many-payloads = { $dir } holds more than { $max } payloads
 
 ## Printed on the console when the screens cannot start
 console-failed = The installer cannot start: { $error }
@@ -121,11 +85,3 @@ console-screens = the screens cannot start on this terminal: { $detail }
 ## The command line
 cli-lang-unknown = { $code }: the installer speaks { $known }
 cli-layout-expected = { $layout }: four sizes in MiB expected (ESP,ROOT,CONFIG,MIN_DATA)
-
-## Why a file on the installer's medium cannot be read
-read-no-payload = { $medium } carries no payload { $name }
-read-open = opening { $path }: { $detail }
-read-read = reading { $path }: { $detail }
-read-missing = no such file on the medium or in the initramfs
-read-too-large = { $file } is larger than { $max } bytes
-read-not-text = { $file } is not UTF-8 text

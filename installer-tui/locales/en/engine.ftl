@@ -116,8 +116,6 @@ run-medium-gone = the medium { $medium } was removed or stopped answering while 
 ## The answer file
 answer-error = { $source } line { $line }: { $problem }
 answer-error-key = { $source } line { $line }, key { $key }: { $problem }
-answer-unreadable = cannot be read: { $detail }
-answer-not-toml = not valid TOML: { $detail }
 answer-unknown-key = unknown key; expected one of: { $expected }
 answer-no-install-table = the [install] table is missing
 answer-not-a-table = must be a table
@@ -151,7 +149,6 @@ answer-erase-not-confirmed = { $disk } is not empty and would be erased: add con
 answer-not-offered = { $action } is not offered for this disk
 answer-schema-document = { $document } is written by Ferry and cannot be answered
 answer-no-document = the release has no document { $document }
-answer-document-not-toml = { $document } of the release is not TOML: { $detail }
 answer-bad-key = { $document }: { $key }: not a dotted key
 answer-no-table = { $document }: { $key }: the release has no table { $table }
 answer-no-key = { $document }: { $key }: the release has no such key (answers may only change existing settings)

@@ -3,9 +3,6 @@
 # that break them. The English says exactly what the log and the reports
 # keep (`migrate::Error`'s own words).
 
-## Where a TOML parser stopped, before its own words
-toml-syntax-at = line { $line }, column { $column }: { $detail }
-
 ## The migration set, migrations.toml
 migrate-not-text = not UTF-8 text (an invalid byte at offset { $offset })
 migrate-spec-zero-schema = schema must be 1 or more

@@ -72,7 +72,6 @@ payload-damage-size = member '{ $member }' has an unreadable size
 payload-damage-end-marker = the end-of-archive marker is damaged
 
 ## Where a TOML parser found a document wrong ($message: its own words)
-payload-syntax-at = line { $line }, column { $column }: { $message }
 
 ## What is wrong with the manifest
 payload-manifest-not-text = it is not UTF-8 text

@@ -1,7 +1,7 @@
 # Ce que les phrases du moteur emboîtent après leurs propres mots : la
-# migration d'une configuration, l'enregistrement d'état, un système de
-# fichiers FAT, une écriture hors de sa partition, le support de
-# l'installateur, la vérification du support.
+# migration d'une configuration, l'enregistrement d'état, une écriture
+# hors de sa partition, la vérification du support. (Un système de
+# fichiers FAT et le support : reading.ftl.)
 
 ## Migrer une configuration
 migrate-spec-too-large = migrations.toml fait { $size } octets, plus que les { $limit } octets permis
@@ -61,20 +61,6 @@ state-rule-answer-digest = l'empreinte du fichier de réponses { $digest } n'est
 state-rule-medium-id = l'identifiant de support { $id } n'est pas fait de 1 à 64 caractères imprimables
 state-rule-active-not-bootable = l'emplacement actif { $slot } est « { $state } », il ne peut pas démarrer
 
-## Systèmes de fichiers FAT
-fat-io = { $what } : { $detail }
-fat-bad-label = le nom de volume { $label } n'est pas fait de 1 à 11 caractères parmi A-Z, 0-9, espace, - et _
-fat-file-too-large = { $path } : { $size } octets, c'est plus qu'un fichier FAT ne peut contenir (4 GiB - 1)
-fat-not-fat = ce n'est pas un système de fichiers FAT (détail : { $detail })
-fat-bad-path = { $path } n'est pas un chemin valide sur un volume FAT
-fat-bad-sector-size = secteurs de { $size } octets : un volume FAT a des secteurs de 512, 1024, 2048 ou 4096 octets
-fat-chain-loop = le système de fichiers FAT est endommagé : ses chaînes de clusters forment une boucle (le cluster { $cluster } ramène au cluster { $next }) ; réparez-le avec fsck.fat ou reformatez la partition
-fat-bad-link = le système de fichiers FAT est endommagé : le cluster { $cluster } mène au cluster { $next } (détail : { $why }) ; réparez-le avec fsck.fat ou reformatez la partition
-fat-too-many-clusters = le système de fichiers FAT a { $clusters } clusters, plus que les { $max } dont les chaînes peuvent être vérifiées avant de le lire
-fat-bad-start-entry = le système de fichiers FAT est endommagé : l'entrée de répertoire { $name } commence au cluster { $cluster }, hors du volume ; réparez-le avec fsck.fat ou reformatez la partition
-fat-bad-start-root = le système de fichiers FAT est endommagé : le répertoire racine commence au cluster { $cluster }, hors du volume ; réparez-le avec fsck.fat ou reformatez la partition
-fat-too-many-directories = le système de fichiers FAT a plus de { $max } répertoires, plus qu'il n'est possible d'en vérifier avant de le lire
-
 ## Les écritures gardées dans leur partition
 window-overflow = la partition { $partition } commence à l'octet { $start } et fait { $size } octets : elle finirait au-delà du plus grand décalage possible
 window-unaligned = la partition { $partition } (à partir de l'octet { $start }, { $size } octets) n'est pas un nombre entier et non nul de secteurs de { $sector_size } octets
@@ -83,34 +69,12 @@ window-overlap = les partitions { $partition } (octets { $start }..{ $end }) et 
 window-past-partition-end = une écriture de { $len } octets à l'octet { $offset } de la partition { $partition } dépasserait sa fin ({ $size } octets)
 window-past-disk-end = { $len } octets à partir de l'octet { $start } dépassent la fin du disque ({ $disk_size } octets)
 
-## Le support de l'installateur
-medium-io = { $what } : { $detail }
-medium-not-iso = ce n'est pas un support ISO 9660 (détail : { $detail })
-medium-damaged = le support est endommagé (détail : { $detail })
-medium-not-found = { $path } : ce fichier n'est pas sur le support
-medium-too-large = { $path } : { $size } octets, plus que les { $max } octets permis
-medium-no-checksum = le support ne porte pas de somme de contrôle
-medium-invalid = medium.toml est invalide (détail : { $detail })
-medium-boot-not-found = le support de démarrage est introuvable : le DVD ou la clé est-il toujours en place ?
-medium-boot-not-found-id = le support de démarrage (identifiant { $id }) est introuvable : le DVD ou la clé est-il toujours en place ?
-medium-boot-not-found-others = le support de démarrage est introuvable (autres supports Ferry : { $others }) : le DVD ou la clé est-il toujours en place ?
-medium-boot-not-found-id-others = le support de démarrage (identifiant { $id }) est introuvable (autres supports Ferry : { $others }) : le DVD ou la clé est-il toujours en place ?
-medium-several-id = { $devices } portent chacun un support Ferry d'identifiant { $id }, et medium.toml n'est pas signé : l'installateur ne peut pas savoir depuis lequel il a démarré. Retirez tous les supports sauf celui de l'installation, puis redémarrez
-medium-several = { $devices } portent chacun un support Ferry, la ligne de commande du noyau n'en nomme aucun (ferry.medium=), et medium.toml n'est pas signé : l'installateur ne peut pas savoir depuis lequel il a démarré. Retirez tous les supports sauf celui de l'installation, puis redémarrez
-
 ## La vérification de tout le support
 check-error-open = impossible d'ouvrir { $path } (détail : { $detail })
 check-error-checksum = la somme de contrôle du support ne correspond pas : il est endommagé ou a été mal écrit
-check-error-unreadable = le paquet est illisible sur le support (détail : { $detail })
-check-error-unreadable-named = le paquet { $name } est illisible sur le support (détail : { $detail })
+check-error-unreadable = le paquet est illisible sur le support : { $detail }
+check-error-unreadable-named = le paquet { $name } est illisible sur le support : { $detail }
 check-error-payload-named = { $name } : { $error }
-
-## Ouvrir un support
-medium-open-failed = impossible d'ouvrir { $path } (détail : { $detail })
-medium-open-description = la description du support sur { $path } est illisible : { $detail }
-medium-open-not-ferry = { $path } n'est ni un ISO Ferry ni une clé Ferry (détail : { $detail })
-medium-open-no-payload = { $dir } ne contient aucun paquet (*.upg)
-medium-open-too-many-payloads = { $dir } contient plus de { $max } paquets
 
 ## Affiché sur la console quand les écrans ne peuvent pas démarrer
 console-failed = L'installateur ne peut pas démarrer : { $error }
@@ -121,11 +85,3 @@ console-screens = les écrans ne peuvent pas démarrer sur ce terminal (détail 
 ## La ligne de commande
 cli-lang-unknown = { $code } : l'installateur parle { $known }
 cli-layout-expected = { $layout } : quatre tailles en MiB attendues (ESP,ROOT,CONFIG,MIN_DATA)
-
-## Why a file on the installer's medium cannot be read
-read-no-payload = { $medium } ne porte pas de paquet { $name }
-read-open = ouverture de { $path } : { $detail }
-read-read = lecture de { $path } : { $detail }
-read-missing = ce fichier n'est ni sur le support ni dans l'initramfs
-read-too-large = { $file } dépasse { $max } octets
-read-not-text = { $file } n'est pas du texte UTF-8

@@ -108,7 +108,7 @@ error-medium = le support n'a pas pu fournir le paquet : { $detail }
 error-cancelled = annulé par le technicien
 
 ## Les échecs de l'installateur autour du moteur
-load-medium = le support est illisible (détail : { $detail })
+load-medium = le support est illisible : { $detail }
 load-one-payload = { $name } : { $detail }
 inspect-machine-id = le choix d'un identifiant de machine a échoué (détail : { $detail })
 run-open = impossible d'ouvrir { $disk } en écriture : { $detail }
@@ -117,8 +117,6 @@ run-medium-gone = le support { $medium } a été retiré ou ne répond plus pend
 ## Le fichier de réponses
 answer-error = { $source }, ligne { $line } : { $problem }
 answer-error-key = { $source }, ligne { $line }, clé { $key } : { $problem }
-answer-unreadable = illisible : { $detail }
-answer-not-toml = TOML invalide : { $detail }
 answer-unknown-key = clé inconnue ; clés possibles : { $expected }
 answer-no-install-table = la table [install] est absente
 answer-not-a-table = une table est attendue
@@ -152,7 +150,6 @@ answer-erase-not-confirmed = { $disk } n'est pas vide et serait effacé : ajoute
 answer-not-offered = « { $action } » n'est pas proposé pour ce disque
 answer-schema-document = { $document } est écrit par Ferry et ne peut pas recevoir de réponses
 answer-no-document = la version n'a pas de document { $document }
-answer-document-not-toml = { $document } de la version n'est pas du TOML (détail : { $detail })
 answer-bad-key = { $document } : { $key } : ce n'est pas une clé pointée
 answer-no-table = { $document } : { $key } : la version n'a pas de table { $table }
 answer-no-key = { $document } : { $key } : la version n'a pas cette clé (les réponses ne peuvent modifier que des réglages existants)

@@ -2,9 +2,6 @@
 # de configuration est refusé : les règles du jeu et des documents, avec
 # les faits qui les enfreignent.
 
-## Où un analyseur TOML s'est arrêté, avant ses propres mots
-toml-syntax-at = ligne { $line }, colonne { $column } : { $detail }
-
 ## Le jeu de migrations, migrations.toml
 migrate-not-text = ce n'est pas du texte UTF-8 (octet invalide à la position { $offset })
 migrate-spec-zero-schema = schema doit valoir 1 ou plus

@@ -71,7 +71,6 @@ payload-damage-size = la taille du membre « { $member } » est illisible
 payload-damage-end-marker = la marque de fin d'archive est endommagée
 
 ## Où un analyseur TOML a trouvé une erreur ($message : ses propres mots)
-payload-syntax-at = ligne { $line }, colonne { $column } : { $message }
 
 ## Ce qui ne va pas dans le manifeste
 payload-manifest-not-text = ce n'est pas du texte UTF-8

@@ -129,12 +129,16 @@ macro_rules! catalog {
                 "os.ftl",
                 include_str!(concat!("../../locales/", $lang, "/os.ftl")),
             ),
+            (
+                "reading.ftl",
+                include_str!(concat!("../../locales/", $lang, "/reading.ftl")),
+            ),
         ]
     };
 }
 
 /// The catalog files of `lang`: (file name, text).
-pub fn sources(lang: Lang) -> [(&'static str, &'static str); 9] {
+pub fn sources(lang: Lang) -> [(&'static str, &'static str); 10] {
     match lang {
         Lang::En => catalog!("en"),
         Lang::Fr => catalog!("fr"),

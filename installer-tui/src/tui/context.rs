@@ -16,7 +16,7 @@ use ratatui::Frame;
 
 use super::failure::{InspectError, LoadError};
 use super::log::Log;
-use crate::answer::{AnswerError, AnswerFile, Finish};
+use crate::answer::{AnswerFile, AnswerFileError, Finish};
 use crate::boot_medium::BootMedium;
 use crate::l10n::Lang;
 
@@ -40,7 +40,7 @@ pub struct Setup {
     /// The shim before it, if the medium has one.
     pub shim: Option<install::Shim>,
     /// The answer file, if one was found, or why it could not be read.
-    pub answer: Option<Result<AnswerFile, AnswerError>>,
+    pub answer: Option<Result<AnswerFile, AnswerFileError>>,
     /// The write lock both consoles' installers share, if any.
     pub lock: Option<PathBuf>,
     /// Where the log is written, if anywhere.

@@ -7,16 +7,20 @@ use install::Refusal;
 
 use super::context::{Context, Countdown, Go, Picked, Planned};
 use super::widgets::{action_code, logged};
-use crate::answer::{AnswerError, AnswerProblem, Finish};
+use crate::answer::{AnswerFileError, AnswerProblem, Finish};
 use crate::l10n::{engine, t, t_log};
 
-fn give_up(ctx: &mut Context, e: &AnswerError) -> Go {
+fn give_up(ctx: &mut Context, e: impl Into<AnswerFileError>) -> Go {
+    let e = e.into();
     ctx.log
         .push(t_log!("notice-continuing", error = e.to_string()).to_string());
     ctx.unattended = None;
     Go::Welcome {
         at: 'i',
-        notice: Some(t!("notice-continuing", error = engine::answer_error(e))),
+        notice: Some(t!(
+            "notice-continuing",
+            error = engine::answer_file_error(&e)
+        )),
     }
 }
 
@@ -24,7 +28,7 @@ fn give_up(ctx: &mut Context, e: &AnswerError) -> Go {
 pub fn start(ctx: &mut Context) -> Option<Go> {
     let answer = match ctx.setup.answer.clone() {
         None => return None,
-        Some(Err(e)) => return Some(give_up(ctx, &e)),
+        Some(Err(e)) => return Some(give_up(ctx, e)),
         Some(Ok(a)) => a,
     };
     ctx.log.push(format!("answer file: {}", answer.source));
@@ -33,7 +37,7 @@ pub fn start(ctx: &mut Context) -> Option<Go> {
             ctx.unattended = Some(answer);
             Some(Go::Inspect(i))
         }
-        Err(e) => Some(give_up(ctx, &e)),
+        Err(e) => Some(give_up(ctx, e)),
     }
 }
 
@@ -48,12 +52,12 @@ pub fn choose(ctx: &mut Context, planned: Planned, cursor: usize) -> Go {
     };
     let action = match answer.action_for(&disk) {
         Ok(a) => a,
-        Err(e) => return give_up(ctx, &e),
+        Err(e) => return give_up(ctx, e),
     };
     let Some(i) = planned.choices.iter().position(|c| c.action == action) else {
         return give_up(
             ctx,
-            &answer.key_error("action", AnswerProblem::NotOffered(action)),
+            answer.key_error("action", AnswerProblem::NotOffered(action)),
         );
     };
     match planned.choices[i].plan.clone() {
@@ -96,7 +100,7 @@ pub fn choose(ctx: &mut Context, planned: Planned, cursor: usize) -> Go {
                 )),
             }
         }
-        Err(why) => give_up(ctx, &answer.refused(why)),
+        Err(why) => give_up(ctx, answer.refused(why)),
     }
 }
 

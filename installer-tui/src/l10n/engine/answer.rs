@@ -1,12 +1,25 @@
 //! What is wrong with the answer file.
 
 use super::action;
+use super::detail::{read_error, toml_syntax};
 use super::refusal;
-use crate::answer::{AnswerError, AnswerProblem};
+use crate::answer::{AnswerError, AnswerFileError, AnswerProblem};
 use crate::l10n::t;
 
+/// Why the answer file found cannot be followed.
+pub fn answer_file_error(e: &AnswerFileError) -> String {
+    match e {
+        AnswerFileError::Unreadable { file, error } => t!(
+            "answer-unreadable",
+            file = file.as_str(),
+            reason = read_error(error)
+        ),
+        AnswerFileError::Invalid(e) => answer_error(e),
+    }
+}
+
 /// What is wrong with the answer file.
-pub fn answer_error(e: &AnswerError) -> String {
+pub(super) fn answer_error(e: &AnswerError) -> String {
     let problem = answer_problem(&e.problem);
     if e.key.is_empty() {
         t!(
@@ -30,8 +43,15 @@ pub fn answer_error(e: &AnswerError) -> String {
 fn answer_problem(p: &AnswerProblem) -> String {
     use AnswerProblem as A;
     match p {
-        A::Unreadable(d) => t!("answer-unreadable", detail = d.as_str()),
-        A::NotToml(d) => t!("answer-not-toml", detail = d.as_str()),
+        // Its line is the error's; the column, and the parser's words.
+        A::NotToml(s) => match s.at {
+            Some(at) => t!(
+                "answer-not-toml-at",
+                column = at.column.to_string(),
+                message = s.message.as_str()
+            ),
+            None => t!("answer-not-toml", message = s.message.as_str()),
+        },
         A::UnknownKey { expected } => t!("answer-unknown-key", expected = expected.join(", ")),
         A::NoInstallTable => t!("answer-no-install-table"),
         A::NotATable => t!("answer-not-a-table"),
@@ -90,10 +110,10 @@ pub(super) fn answer_mismatch(m: &install::AnswerMismatch) -> String {
             t!("answer-schema-document", document = document.as_str())
         }
         M::NoDocument { document } => t!("answer-no-document", document = document.as_str()),
-        M::NotToml { document, reason } => t!(
+        M::NotToml { document, error } => t!(
             "answer-document-not-toml",
             document = document.as_str(),
-            detail = reason.as_str()
+            reason = toml_syntax(error)
         ),
         M::BadKey { document, key } => t!(
             "answer-bad-key",
@@ -132,5 +152,78 @@ pub(super) fn answer_mismatch(m: &install::AnswerMismatch) -> String {
             document = document.as_str(),
             detail = source.to_string()
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::boot_medium::ReadError;
+    use crate::l10n::{in_lang, Lang};
+
+    fn syntax(at: bool) -> toml_syntax::SyntaxError {
+        toml_syntax::SyntaxError {
+            at: at.then_some(toml_syntax::Position { line: 5, column: 9 }),
+            message: "invalid table header".into(),
+        }
+    }
+
+    /// The answer file's errors that carry facts from outside the engine:
+    /// the reader's, the TOML parser's.
+    fn errors() -> Vec<AnswerFileError> {
+        let at = |problem| {
+            AnswerFileError::Invalid(AnswerError {
+                source: "ferry/answer.toml".into(),
+                line: 5,
+                key: String::new(),
+                problem,
+            })
+        };
+        vec![
+            AnswerFileError::Unreadable {
+                file: "ferry/answer.toml".into(),
+                error: Arc::new(ReadError::Medium(medium::Error::Fat(
+                    fat::Error::ChainLoop {
+                        cluster: 7,
+                        next: 3,
+                    },
+                ))),
+            },
+            AnswerFileError::Unreadable {
+                file: "/x.toml (ferry.answer)".into(),
+                error: Arc::new(ReadError::Missing {
+                    file: "x.toml".into(),
+                }),
+            },
+            at(AnswerProblem::NotToml(syntax(true))),
+            at(AnswerProblem::NotToml(syntax(false))),
+            at(AnswerProblem::Mismatch(Box::new(
+                install::AnswerMismatch::NotToml {
+                    document: "engine.toml".into(),
+                    error: syntax(true),
+                },
+            ))),
+        ]
+    }
+
+    #[test]
+    fn unreadable_and_malformed_answer_files_in_both_languages() {
+        for e in errors() {
+            let en = in_lang(Lang::En, || answer_file_error(&e));
+            assert_eq!(en, e.to_string());
+            let fr = in_lang(Lang::Fr, || answer_file_error(&e));
+            assert_ne!(fr, en);
+        }
+        assert_eq!(
+            in_lang(Lang::Fr, || answer_file_error(&errors()[2])),
+            "ferry/answer.toml, ligne 5 : ce n'est pas du TOML valide, colonne 9 : \
+             invalid table header"
+        );
+        assert_eq!(
+            errors()[2].to_string(),
+            "ferry/answer.toml line 5: not valid TOML at column 9: invalid table header"
+        );
     }
 }

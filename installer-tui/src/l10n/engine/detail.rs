@@ -100,47 +100,47 @@ fn state_rule(r: &detect::state::Rule) -> String {
     }
 }
 
-/// What a TOML parser found wrong in a document: where, in the
-/// technician's language, and the parser's own words.
-fn toml_syntax(e: &toml_syntax::SyntaxError) -> String {
-    match e.at {
-        Some(at) => t!(
-            "toml-syntax-at",
-            line = at.line.to_string(),
-            column = at.column.to_string(),
-            detail = e.message.as_str()
-        ),
-        None => e.message.clone(),
-    }
-}
-
 /// What is wrong with a FAT file system (`fat::Error`).
 pub fn fat(e: &::fat::Error) -> String {
     use ::fat::Error as F;
     match e {
         // What the volume code was reading, and the system's message.
-        F::Io { what, source } => t!("fat-io", what = what.as_str(), detail = source.to_string()),
+        F::Io { what, source } => t!(
+            "fat-io",
+            what = fat_access(what),
+            detail = source.to_string()
+        ),
         F::BadLabel(label) => t!("fat-bad-label", label = format!("{label:?}")),
         F::FileTooLarge { path, size } => t!(
             "fat-file-too-large",
             path = path.as_str(),
             size = size.to_string()
         ),
-        // The boot sector's fields found wrong, in the volume code's words.
-        F::NotFat(detail) => t!("fat-not-fat", detail = detail.as_str()),
+        F::NotFat(why) => t!("fat-not-fat", reason = boot_sector(why)),
         F::BadPath(path) => t!("fat-bad-path", path = path.as_str()),
+        F::NoDirectory { dir, part } => {
+            t!("fat-no-directory", dir = dir.as_str(), part = part.as_str())
+        }
+        F::NotADirectory { dir, part } => t!(
+            "fat-not-a-directory",
+            dir = dir.as_str(),
+            part = part.as_str()
+        ),
+        F::NoFile { path } => t!("fat-no-file", path = path.as_str()),
         F::BadSectorSize(size) => t!("fat-bad-sector-size", size = size.to_string()),
         F::ChainLoop { cluster, next } => t!(
             "fat-chain-loop",
             cluster = cluster.to_string(),
             next = next.to_string()
         ),
-        // `why` is one of a few fixed phrases of the chain check.
         F::BadLink { cluster, next, why } => t!(
             "fat-bad-link",
             cluster = cluster.to_string(),
             next = next.to_string(),
-            why = *why
+            why = match why {
+                ::fat::LinkProblem::Outside => "outside",
+                ::fat::LinkProblem::Free => "free",
+            }
         ),
         F::TooManyClusters { clusters, max } => t!(
             "fat-too-many-clusters",
@@ -161,6 +161,66 @@ pub fn fat(e: &::fat::Error) -> String {
         } => t!("fat-bad-start-root", cluster = cluster.to_string()),
         F::TooManyDirectories { max } => {
             t!("fat-too-many-directories", max = max.to_string())
+        }
+        F::InUse => t!("fat-in-use"),
+    }
+}
+
+/// What the FAT volume code was reading or writing (`fat::Access`).
+fn fat_access(a: &::fat::Access) -> String {
+    use ::fat::Access as A;
+    match a {
+        A::Measure => t!("fat-access-measure"),
+        A::Rewind => t!("fat-access-rewind"),
+        A::Format { size, label } => t!(
+            "fat-access-format",
+            size = size.to_string(),
+            label = format!("{label:?}")
+        ),
+        A::Mount => t!("fat-access-mount"),
+        A::BootSector => t!("fat-access-boot-sector"),
+        A::Table => t!("fat-access-table"),
+        A::ReadFsInfo => t!("fat-access-read-fsinfo"),
+        A::WriteFsInfo => t!("fat-access-write-fsinfo"),
+        A::ReadDirectory => t!("fat-access-read-directory"),
+        A::WriteDirectory => t!("fat-access-write-directory"),
+        A::FreeSpace => t!("fat-access-free-space"),
+        A::CreateDirectory { path } => t!("fat-access-create-directory", path = path.as_str()),
+        A::OpenDirectory { path } => t!("fat-access-open-directory", path = path.as_str()),
+        A::List { path } => t!("fat-access-list", path = path.as_str()),
+        A::CreateFile { path } => t!("fat-access-create-file", path = path.as_str()),
+        A::Truncate { path } => t!("fat-access-truncate", path = path.as_str()),
+        A::ReadSource { path } => t!("fat-access-read-source", path = path.as_str()),
+        A::WriteFile { path } => t!("fat-access-write-file", path = path.as_str()),
+        A::OpenFile { path } => t!("fat-access-open-file", path = path.as_str()),
+        A::ReadFile { path } => t!("fat-access-read-file", path = path.as_str()),
+        A::Remove { path } => t!("fat-access-remove", path = path.as_str()),
+        A::Close => t!("fat-access-close"),
+        A::Flush => t!("fat-access-flush"),
+    }
+}
+
+/// Why a volume's first sector is not a FAT boot sector
+/// (`fat::BootSector`).
+fn boot_sector(b: &::fat::BootSector) -> String {
+    use ::fat::BootSector as B;
+    match b {
+        B::NoSignature => t!("fat-boot-no-signature"),
+        B::SectorSize { bytes } => t!("fat-boot-sector-size", bytes = bytes.to_string()),
+        B::ClusterSize { sectors } => {
+            t!("fat-boot-cluster-size", sectors = sectors.to_string())
+        }
+        B::NoReservedSectors => t!("fat-boot-no-reserved-sectors"),
+        B::NoTables => t!("fat-boot-no-tables"),
+        B::EmptyTables => t!("fat-boot-empty-tables"),
+        B::AreasOverflow => t!("fat-boot-areas-overflow"),
+        B::DataPastEnd { data, total } => t!(
+            "fat-boot-data-past-end",
+            data = data.to_string(),
+            total = total.to_string()
+        ),
+        B::TableTooLarge { bytes } => {
+            t!("fat-boot-table-too-large", bytes = bytes.to_string())
         }
     }
 }
@@ -256,12 +316,11 @@ pub fn medium(e: &medium::Error) -> String {
         // What the reader was reading, and the system's message.
         M::Io { what, source } => t!(
             "medium-io",
-            what = what.as_str(),
+            what = medium_access(what),
             detail = source.to_string()
         ),
-        // The volume descriptor's or directory's fields found wrong.
-        M::NotIso(detail) => t!("medium-not-iso", detail = detail.as_str()),
-        M::Damaged(detail) => t!("medium-damaged", detail = detail.as_str()),
+        M::NotIso(why) => t!("medium-not-iso", reason = not_iso(why)),
+        M::Damaged(d) => t!("medium-damaged", reason = damage(d)),
         M::NotFound(path) => t!("medium-not-found", path = path.as_str()),
         M::TooLarge { path, size, max } => t!(
             "medium-too-large",
@@ -270,8 +329,19 @@ pub fn medium(e: &medium::Error) -> String {
             max = max.to_string()
         ),
         M::NoChecksum => t!("medium-no-checksum"),
-        // `medium.toml`'s parser's account.
-        M::Invalid(detail) => t!("medium-invalid", detail = detail.as_str()),
+        M::Invalid(p) => t!(
+            "medium-invalid",
+            path = medium::INFO_PATH,
+            reason = info_problem(p)
+        ),
+        M::NotText { path } => t!("read-not-text", file = path.as_str()),
+        M::NotADirectory { path } => t!("medium-not-a-directory", path = path.as_str()),
+        M::IsADirectory { path } => t!("medium-is-a-directory", path = path.as_str()),
+        M::NoGpt => t!("medium-no-gpt"),
+        M::NoPartition => t!("medium-no-partition", name = medium::stick::PARTITION_NAME),
+        M::BadReportName { name } => {
+            t!("medium-bad-report-name", name = format!("{name:?}"))
+        }
         M::Fat(e) => fat(e),
         M::BootMediumNotFound { id, others } => match (id, others.is_empty()) {
             (None, true) => t!("medium-boot-not-found"),
@@ -291,6 +361,104 @@ pub fn medium(e: &medium::Error) -> String {
             ),
             None => t!("medium-several", devices = list(devices)),
         },
+    }
+}
+
+/// What the medium's reader was reading (`medium::Access`).
+fn medium_access(a: &medium::Access) -> String {
+    use medium::Access as A;
+    match a {
+        A::Rewind => t!("medium-access-rewind"),
+        A::VolumeDescriptor { block } => {
+            t!("medium-access-volume-descriptor", block = block.to_string())
+        }
+        A::Directory { block } => t!("medium-access-directory", block = block.to_string()),
+        A::File { path } => t!("medium-access-file", path = path.as_str()),
+        A::At { offset } => t!("medium-access-at", offset = offset.to_string()),
+        A::GptHeader => t!("medium-access-gpt-header"),
+        A::GptEntries => t!("medium-access-gpt-entries"),
+    }
+}
+
+/// Why a medium is not an ISO 9660 volume.
+fn not_iso(n: &medium::NotIso) -> String {
+    use medium::NotIso as N;
+    match n {
+        N::NoCd001 { block } => t!("medium-not-iso-no-cd001", block = block.to_string()),
+        N::NoPrimary => t!("medium-not-iso-no-primary"),
+        N::BlockSize { size } => t!("medium-not-iso-block-size", size = size.to_string()),
+    }
+}
+
+/// What is damaged on a medium.
+fn damage(d: &medium::Damage) -> String {
+    use medium::Damage as D;
+    match d {
+        D::DirectoryTooLarge { len, max } => t!(
+            "medium-damage-directory-too-large",
+            len = len.to_string(),
+            max = max.to_string()
+        ),
+        D::DirectoryPastEnd { block } => t!(
+            "medium-damage-directory-past-end",
+            block = block.to_string()
+        ),
+        D::TooManyExtents { name, max } => t!(
+            "medium-damage-too-many-extents",
+            name = name.as_str(),
+            max = max.to_string()
+        ),
+        D::FilePastEnd { name } => t!("medium-damage-file-past-end", name = name.as_str()),
+        D::Short { read, total } => t!(
+            "medium-damage-short",
+            read = read.to_string(),
+            total = total.to_string()
+        ),
+        D::GptHeader => t!("medium-damage-gpt-header"),
+        D::PartitionRange { first, last } => t!(
+            "medium-damage-partition-range",
+            name = medium::stick::PARTITION_NAME,
+            first = first.to_string(),
+            last = last.to_string()
+        ),
+        D::PartsSize {
+            name,
+            total,
+            expected,
+        } => t!(
+            "medium-damage-parts-size",
+            name = name.as_str(),
+            total = total.to_string(),
+            expected = expected.to_string()
+        ),
+    }
+}
+
+/// What `medium.toml` says that the installer cannot take.
+fn info_problem(p: &medium::InfoProblem) -> String {
+    use medium::InfoProblem as I;
+    match p {
+        I::Syntax(s) => toml_syntax(s),
+        I::Format { found } => t!("medium-info-format", found = found.to_string()),
+        I::TooManyPayloads { max } => {
+            t!("medium-info-too-many-payloads", max = max.to_string())
+        }
+        I::BadName { name } => t!("medium-info-bad-name", name = format!("{name:?}")),
+        I::ListedTwice { name } => t!("medium-info-listed-twice", name = name.as_str()),
+    }
+}
+
+/// What the TOML parser found wrong in a document: where, in the
+/// screens' language, and the parser's own words.
+pub fn toml_syntax(s: &toml_syntax::SyntaxError) -> String {
+    match s.at {
+        Some(at) => t!(
+            "read-toml-syntax-at",
+            line = at.line.to_string(),
+            column = at.column.to_string(),
+            message = s.message.as_str()
+        ),
+        None => t!("read-toml-syntax", message = s.message.as_str()),
     }
 }
 
@@ -340,8 +508,7 @@ fn list(paths: &[std::path::PathBuf]) -> String {
 #[cfg(test)]
 mod tests;
 
-/// Why a file on the installer's medium could not be read. A stick's
-/// partition and file system readers speak in their own (English) words.
+/// Why a file on the installer's medium could not be read.
 pub fn read_error(e: &ReadError) -> String {
     match e {
         ReadError::NoPayload { medium, name } => t!(
@@ -359,8 +526,7 @@ pub fn read_error(e: &ReadError) -> String {
             path = path.display().to_string(),
             detail = source.to_string()
         ),
-        ReadError::Iso(m) => medium(m),
-        ReadError::Stick(e) => format!("{e:#}"),
+        ReadError::Medium(m) => medium(m),
         ReadError::Missing { .. } => t!("read-missing"),
         ReadError::TooLarge { file, max } => t!(
             "read-too-large",

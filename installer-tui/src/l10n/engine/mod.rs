@@ -15,8 +15,9 @@
 //! key or component) is said by [`payload_error()`] with `payload.ftl`,
 //! under the one `error-payload` of every `payload-*` code. The typed
 //! errors the engine's sentences nest (a migration's, the state
-//! record's, a FAT file system's, a write kept in its partition, the
-//! installer's medium) are said by `detail` with `details.ftl`. Some
+//! record's, a write kept in its partition) are said by `detail` with
+//! `details.ftl`; a FAT file system's, the installer's medium's and the
+//! answer file's with `reading.ftl`. Some
 //! facts are English text made elsewhere and are shown as they are, after
 //! a translated sentence: a parser's account of a document (TOML, a key's
 //! PEM, a zstd frame), a vendor's upgrade hint. The operating system's
@@ -30,8 +31,10 @@ mod payload_error;
 mod plan;
 mod refusal;
 
-pub use answer::answer_error;
-pub use detail::{check_error, fat, medium};
+#[cfg(test)]
+use answer::answer_error;
+pub use answer::answer_file_error;
+pub use detail::{check_error, fat, medium, read_error};
 pub use disk::{foreign, issue, problem_list, unreadable};
 pub use failure::{inspect_error, load_error, run_error};
 pub use payload_error::payload_error;

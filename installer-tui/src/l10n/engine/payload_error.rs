@@ -205,15 +205,7 @@ fn member_kind(k: MemberKind) -> &'static str {
 
 /// Where a TOML parser found a document wrong, and its own words.
 pub(super) fn syntax(s: &SyntaxError) -> String {
-    match s.at {
-        Some(at) => t!(
-            "payload-syntax-at",
-            line = at.line.to_string(),
-            column = at.column.to_string(),
-            message = s.message.as_str()
-        ),
-        None => s.message.clone(),
-    }
+    super::detail::toml_syntax(s)
 }
 
 /// What is wrong with the signature file.

@@ -215,7 +215,7 @@ fn the_installers_own_failures_in_both_languages() {
     });
     assert_eq!(
         in_lang(Lang::Fr, || load_error(&medium)),
-        "le support est illisible (détail : ferry/answer.toml dépasse 65536 octets)"
+        "le support est illisible : ferry/answer.toml dépasse 65536 octets"
     );
     assert_eq!(
         in_lang(Lang::En, || load_error(&medium)),

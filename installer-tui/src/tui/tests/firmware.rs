@@ -96,7 +96,7 @@ fn bios_mode_refuses_an_answer_files_install_and_writes_nothing() {
     s.answer = Some(AnswerFile::parse(
         "answer.toml",
         "[install]\naction = \"auto\"\ndisk = \"only\"\n[finish]\naction = \"reboot\"\ndelay = 0\n",
-    ));
+    ).map_err(Into::into));
     let mut app = App::new(s);
     settle(&mut app, vec![Command::Load]);
     assert_eq!(on(&app), "Welcome");

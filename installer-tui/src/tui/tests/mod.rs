@@ -206,7 +206,7 @@ fn started(fx: &Fixture, disks: &[&Path]) -> App {
 
 fn answered(fx: &Fixture, disks: &[&Path], text: &str) -> App {
     let mut s = setup(fx, disks);
-    s.answer = Some(AnswerFile::parse("answer.toml", text));
+    s.answer = Some(AnswerFile::parse("answer.toml", text).map_err(Into::into));
     let mut app = App::new(s);
     settle(&mut app, vec![Command::Load]);
     app

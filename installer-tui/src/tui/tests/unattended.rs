@@ -68,10 +68,13 @@ fn a_key_stops_the_countdown() {
 fn unattended_progress_says_so() {
     let fx = super::fixture();
     let mut s = setup(&fx, &[&fx.installed]);
-    s.answer = Some(AnswerFile::parse(
-        "answer.toml",
-        "[install]\naction = \"upgrade\"\ndisk = \"only\"\n",
-    ));
+    s.answer = Some(
+        AnswerFile::parse(
+            "answer.toml",
+            "[install]\naction = \"upgrade\"\ndisk = \"only\"\n",
+        )
+        .map_err(Into::into),
+    );
     let mut app = App::new(s);
     let held = settle_but(&mut app, vec![Command::Load], writes);
     assert_eq!(held.len(), 1);
@@ -164,7 +167,7 @@ fn an_unattended_wipe_is_not_repeated_at_the_next_boot() {
     // A run from the answer file, with the eject it asks for held back.
     let run = || {
         let mut s = setup(&fx, &[&fx.installed]);
-        s.answer = Some(AnswerFile::parse("answer.toml", answer));
+        s.answer = Some(AnswerFile::parse("answer.toml", answer).map_err(Into::into));
         let mut app = App::new(s);
         let ejects = settle_but(&mut app, vec![Command::Load], |c| {
             matches!(c, Command::Eject)

@@ -397,21 +397,78 @@ fn state_record_refusals_in_both_languages() {
     );
 }
 
-#[test]
-fn fat_failures_in_both_languages() {
-    use fat::Error as F;
-    for e in [
-        F::Io {
-            what: "reading the boot sector".into(),
-            source: io::Error::from_raw_os_error(5),
+/// Every way a FAT volume can fail, each variant of its nested facts once.
+fn fat_errors() -> Vec<fat::Error> {
+    use fat::{Access as A, BootSector as B, Error as F};
+    let path = || "EFI/ferry/a/initrd.img".to_string();
+    let accesses = [
+        A::Measure,
+        A::Rewind,
+        A::Format {
+            size: 64 << 20,
+            label: "FERRY-ESP".into(),
         },
+        A::Mount,
+        A::BootSector,
+        A::Table,
+        A::ReadFsInfo,
+        A::WriteFsInfo,
+        A::ReadDirectory,
+        A::WriteDirectory,
+        A::FreeSpace,
+        A::CreateDirectory { path: path() },
+        A::OpenDirectory { path: path() },
+        A::List { path: path() },
+        A::CreateFile { path: path() },
+        A::Truncate { path: path() },
+        A::ReadSource { path: path() },
+        A::WriteFile { path: path() },
+        A::OpenFile { path: path() },
+        A::ReadFile { path: path() },
+        A::Remove { path: path() },
+        A::Close,
+        A::Flush,
+    ];
+    let boot = [
+        B::NoSignature,
+        B::SectorSize { bytes: 520 },
+        B::ClusterSize { sectors: 3 },
+        B::NoReservedSectors,
+        B::NoTables,
+        B::EmptyTables,
+        B::AreasOverflow,
+        B::DataPastEnd {
+            data: 4100,
+            total: 4096,
+        },
+        B::TableTooLarge { bytes: 1 << 40 },
+    ];
+    let mut all: Vec<F> = accesses
+        .into_iter()
+        .map(|what| F::Io {
+            what,
+            source: io::Error::from_raw_os_error(5),
+        })
+        .collect();
+    all.extend(boot.into_iter().map(F::NotFat));
+    all.extend([
         F::BadLabel("FERRY ESP TOO LONG".into()),
         F::FileTooLarge {
-            path: "EFI/ferry/a/initrd.img".into(),
+            path: path(),
             size: 5 << 30,
         },
-        F::NotFat("no boot signature".into()),
         F::BadPath("a/../b".into()),
+        F::NoDirectory {
+            dir: "EFI/BOOT".into(),
+            part: "BOOT".into(),
+        },
+        F::NotADirectory {
+            dir: "EFI/BOOT".into(),
+            part: "EFI".into(),
+        },
+        F::NoFile {
+            path: "EFI/BOOT/BOOTX64.NEW".into(),
+        },
         F::BadSectorSize(520),
         F::ChainLoop {
             cluster: 7,
@@ -420,7 +477,12 @@ fn fat_failures_in_both_languages() {
         F::BadLink {
             cluster: 7,
             next: 900_000,
-            why: "which is outside the volume",
+            why: fat::LinkProblem::Outside,
+        },
+        F::BadLink {
+            cluster: 7,
+            next: 9,
+            why: fat::LinkProblem::Free,
         },
         F::TooManyClusters {
             clusters: 1 << 26,
@@ -435,9 +497,22 @@ fn fat_failures_in_both_languages() {
             cluster: 1 << 20,
         },
         F::TooManyDirectories { max: 4096 },
-    ] {
+        F::InUse,
+    ]);
+    all
+}
+
+#[test]
+fn fat_failures_in_both_languages() {
+    for e in fat_errors() {
         both(&e, fat);
     }
+    let e = fat::Error::NotFat(fat::BootSector::SectorSize { bytes: 520 });
+    assert_eq!(
+        both(&e, fat).1,
+        "ce n'est pas un système de fichiers FAT : le secteur de démarrage indique des \
+         secteurs de 520 octets (512, 1024, 2048 ou 4096 attendus)"
+    );
 }
 
 #[test]
@@ -492,12 +567,6 @@ fn the_installers_medium_in_both_languages() {
     let sdb = PathBuf::from("/dev/sdb");
     let sdc = PathBuf::from("/dev/sdc");
     for e in [
-        M::Io {
-            what: "reading sector 16".into(),
-            source: io::Error::from_raw_os_error(5),
-        },
-        M::NotIso("no primary volume descriptor".into()),
-        M::Damaged("a directory record runs past its sector".into()),
         M::NotFound("ferry/medium.toml".into()),
         M::TooLarge {
             path: "ferry/answer.toml".into(),
@@ -505,7 +574,20 @@ fn the_installers_medium_in_both_languages() {
             max: 1 << 20,
         },
         M::NoChecksum,
-        M::Invalid("medium.toml: missing field `id`".into()),
+        M::NotText {
+            path: "ferry/medium.toml".into(),
+        },
+        M::NotADirectory {
+            path: "ferry/medium.toml".into(),
+        },
+        M::IsADirectory {
+            path: "ferry".into(),
+        },
+        M::NoGpt,
+        M::NoPartition,
+        M::BadReportName {
+            name: "../x.json".into(),
+        },
         M::Fat(fat::Error::BadSectorSize(520)),
         M::BootMediumNotFound {
             id: None,
@@ -534,6 +616,98 @@ fn the_installers_medium_in_both_languages() {
     ] {
         both(&e, medium);
     }
+    for e in medium_facts() {
+        both(&e, medium);
+    }
+    let e = M::Invalid(medium::InfoProblem::Syntax(syntax_error()));
+    assert_eq!(
+        both(&e, medium).1,
+        "ferry/medium.toml est invalide : ligne 3, colonne 7 : expected `=`"
+    );
+}
+
+/// What the TOML parser says about line 3.
+pub(super) fn syntax_error() -> toml_syntax::SyntaxError {
+    toml_syntax::SyntaxError {
+        at: Some(toml_syntax::Position { line: 3, column: 7 }),
+        message: "expected `=`".into(),
+    }
+}
+
+/// The medium's errors with nested facts, each variant of them once.
+fn medium_facts() -> Vec<medium::Error> {
+    use medium::{Access as A, Damage as D, Error as M, InfoProblem as I, NotIso as N};
+    let mut all: Vec<M> = [
+        A::Rewind,
+        A::VolumeDescriptor { block: 16 },
+        A::Directory { block: 23 },
+        A::File {
+            path: "ferry/medium.toml".into(),
+        },
+        A::At { offset: 1 << 30 },
+        A::GptHeader,
+        A::GptEntries,
+    ]
+    .into_iter()
+    .map(|what| M::Io {
+        what,
+        source: io::Error::from_raw_os_error(5),
+    })
+    .collect();
+    all.extend(
+        [
+            N::NoCd001 { block: 17 },
+            N::NoPrimary,
+            N::BlockSize { size: 512 },
+        ]
+        .map(M::NotIso),
+    );
+    all.extend(
+        [
+            D::DirectoryTooLarge {
+                len: 32 << 20,
+                max: 16 << 20,
+            },
+            D::DirectoryPastEnd { block: 90_000 },
+            D::TooManyExtents {
+                name: "acme-2.0.upg".into(),
+                max: 4096,
+            },
+            D::FilePastEnd {
+                name: "acme-2.0.upg".into(),
+            },
+            D::Short {
+                read: 1 << 20,
+                total: 4 << 20,
+            },
+            D::GptHeader,
+            D::PartitionRange {
+                first: 90,
+                last: 10,
+            },
+            D::PartsSize {
+                name: "acme-2.0.upg".into(),
+                total: 100,
+                expected: 120,
+            },
+        ]
+        .map(M::Damaged),
+    );
+    all.extend(
+        [
+            I::Syntax(syntax_error()),
+            I::Format { found: 2 },
+            I::TooManyPayloads { max: 64 },
+            I::BadName {
+                name: "../x.upg".into(),
+            },
+            I::ListedTwice {
+                name: "acme-2.0.upg".into(),
+            },
+        ]
+        .map(M::Invalid),
+    );
+    all
 }
 
 #[test]
@@ -551,7 +725,7 @@ fn a_failed_medium_check_in_both_languages() {
             path: PathBuf::from("/dev/sr0"),
             source: io::Error::from_raw_os_error(123),
         },
-        CheckError::Iso(medium::Error::NotIso("no primary volume descriptor".into())),
+        CheckError::Iso(medium::Error::NotIso(medium::NotIso::NoPrimary)),
         CheckError::ChecksumMismatch,
         CheckError::Unreadable {
             name: None,
@@ -582,5 +756,83 @@ fn a_failed_medium_check_in_both_languages() {
         both(&CheckError::ChecksumMismatch, check_error).1,
         "la somme de contrôle du support ne correspond pas : il est endommagé ou a été \
          mal écrit"
+    );
+}
+
+/// Every reason a file on the medium cannot be read.
+fn read_errors() -> Vec<ReadError> {
+    let sdb = || PathBuf::from("/dev/sdb");
+    vec![
+        ReadError::NoPayload {
+            medium: sdb(),
+            name: "acme-2.0.upg".into(),
+        },
+        ReadError::Open {
+            path: sdb(),
+            source: io::Error::from_raw_os_error(13),
+        },
+        ReadError::Read {
+            path: PathBuf::from("/answer.toml"),
+            source: io::Error::from_raw_os_error(5),
+        },
+        ReadError::Medium(medium::Error::NotIso(medium::NotIso::NoPrimary)),
+        // A stick's partition table, then its file system.
+        ReadError::Medium(medium::Error::NoPartition),
+        ReadError::Medium(medium::Error::Fat(fat::Error::NotFat(
+            fat::BootSector::NoSignature,
+        ))),
+        ReadError::Missing {
+            file: "ferry/other.toml".into(),
+        },
+        ReadError::TooLarge {
+            file: "ferry/answer.toml".into(),
+            max: 1 << 20,
+        },
+        ReadError::NotText {
+            file: "ferry/answer.toml".into(),
+        },
+    ]
+}
+
+#[test]
+fn a_file_the_medium_cannot_give_in_both_languages() {
+    for e in read_errors() {
+        both(&e, read_error);
+    }
+    use crate::boot_medium::OpenError;
+    let sdb = || PathBuf::from("/dev/sdb");
+    let mut opens = vec![
+        OpenError::Open {
+            path: sdb(),
+            source: io::Error::from_raw_os_error(13),
+        },
+        OpenError::Description {
+            path: sdb(),
+            source: medium::Error::Invalid(medium::InfoProblem::Format { found: 2 }),
+        },
+        OpenError::NoPayload {
+            dir: PathBuf::from("/media/ferry"),
+        },
+        OpenError::TooManyPayloads {
+            dir: PathBuf::from("/media/ferry"),
+            max: 64,
+        },
+    ];
+    opens.extend(
+        read_errors()
+            .into_iter()
+            .map(|error| OpenError::NotFerry { path: sdb(), error }),
+    );
+    for e in opens {
+        both(&e, OpenError::sentence);
+    }
+    let e = OpenError::NotFerry {
+        path: sdb(),
+        error: ReadError::Medium(medium::Error::NoGpt),
+    };
+    assert_eq!(
+        both(&e, OpenError::sentence).1,
+        "/dev/sdb n'est ni un ISO Ferry ni une clé Ferry : la clé n'a pas de table de \
+         partitions GPT"
     );
 }
