@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use sha2::{Digest, Sha256};
 
 use crate::container::Source;
-use crate::{BuildProblem, Cut, Error};
+use crate::{Cut, Error};
 
 /// Upper bound on bytes held in flight, whatever the chunk size.
 const MAX_IN_FLIGHT_BYTES: u64 = 32 * 1024 * 1024;
@@ -72,9 +72,7 @@ where
     let mut deliver =
         |rx: mpsc::Receiver<(u64, B, [u8; 32])>, spare: &mut Vec<B>| -> Result<(), Error> {
             // A worker only drops its sender after sending.
-            let (index, mut buf, digest) = rx
-                .recv()
-                .map_err(|_| Error::Build(BuildProblem::ThreadStopped))?;
+            let (index, mut buf, digest) = rx.recv().map_err(|_| Error::WorkerStopped)?;
             each(index, &mut buf, digest)?;
             spare.push(buf);
             Ok(())
@@ -131,9 +129,7 @@ where
     let mut pending: VecDeque<(u64, mpsc::Receiver<O>)> = VecDeque::with_capacity(in_flight);
     let mut take = |index: u64, rx: mpsc::Receiver<O>| -> Result<(), Error> {
         // A worker only drops its sender after sending.
-        let out = rx
-            .recv()
-            .map_err(|_| Error::Build(BuildProblem::ThreadStopped))?;
+        let out = rx.recv().map_err(|_| Error::WorkerStopped)?;
         deliver(index, out)
     };
     for index in 0..count {

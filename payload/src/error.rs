@@ -103,6 +103,11 @@ pub enum Error {
 
     #[error("cannot build the payload: {0}")]
     Build(BuildProblem),
+
+    /// One of the threads that hash, compress, check or decompress chunks
+    /// ended without an answer: reading, verifying or building alike.
+    #[error("a worker thread that hashes or checks the payload's chunks stopped unexpectedly")]
+    WorkerStopped,
 }
 
 /// What a payload from a newer installer has that this one does not

@@ -556,6 +556,7 @@ pub fn payload_code(e: &payload::Error) -> &'static str {
         payload::Error::Layout(_) => "payload-layout",
         payload::Error::BadFrame { .. } => "payload-frame",
         payload::Error::Build(_) => "payload-build",
+        payload::Error::WorkerStopped => "payload-worker-stopped",
     }
 }
 

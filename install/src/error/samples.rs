@@ -239,6 +239,7 @@ pub fn payload_errors() -> Vec<payload::Error> {
             },
         },
         payload::Error::Build(payload::BuildProblem::NoKey),
+        payload::Error::WorkerStopped,
     ]
 }
 
@@ -786,7 +787,6 @@ pub fn build_problems() -> Vec<payload::BuildProblem> {
         B::OutputIsInput {
             out: "/srv/out/acme-2.0.0.upg".into(),
         },
-        B::ThreadStopped,
     ]
 }
 

@@ -26,6 +26,7 @@ payload-error-digest = the payload is damaged: { $component } bytes { $start }..
 payload-error-layout = the payload is damaged: { $problem }
 payload-error-frame = the payload is damaged: { $component } bytes { $start }..{ $end } (chunk { $chunk }) do not decompress to the signed length: { $reason }
 payload-error-build = cannot build the payload: { $problem }
+payload-error-worker-stopped = a worker thread that hashes or checks the payload's chunks stopped unexpectedly
 
 ## What was being read or written at an I/O error
 payload-io-reading-part = reading { $part } at byte { $at }
@@ -178,4 +179,3 @@ payload-build-first-release-upgrades = the product's first release upgrades noth
 payload-build-no-default-upgrades = { $version } starts a new major version, so 'one release back' is not known: say which releases may upgrade to it (e.g. '>={ $previous }.N.0, <{ $version }' with N the last minor release of { $previous }), or, if it is the product's first release, say so (upgrades-from = "none")
 payload-build-outgrew = { $part } came out longer than the space kept for it
 payload-build-output-is-input = the output { $path } is also an input component
-payload-build-thread-stopped = a worker thread stopped unexpectedly

@@ -25,6 +25,7 @@ payload-error-digest = le paquet est endommagé : les octets { $start }..{ $end 
 payload-error-layout = le paquet est endommagé : { $problem }
 payload-error-frame = le paquet est endommagé : les octets { $start }..{ $end } de { $component } (bloc { $chunk }) ne se décompressent pas à la longueur signée : { $reason }
 payload-error-build = le paquet ne peut pas être construit : { $problem }
+payload-error-worker-stopped = une tâche interne qui calcule ou vérifie les sommes des blocs du paquet s'est arrêtée de façon inattendue
 
 ## Ce qui était lu ou écrit lors d'une erreur d'entrée-sortie
 payload-io-reading-part = en lisant { $part } à l'octet { $at }
@@ -177,4 +178,3 @@ payload-build-first-release-upgrades = la première version du produit ne met ri
 payload-build-no-default-upgrades = { $version } commence une nouvelle version majeure : la « version précédente » n'est donc pas connue ; indiquez quelles versions peuvent passer à celle-ci (par exemple '>={ $previous }.N.0, <{ $version }', N étant la dernière version mineure de { $previous }), ou, si c'est la première version du produit, dites-le (upgrades-from = "none")
 payload-build-outgrew = { $part } dépasse la place qui lui était réservée
 payload-build-output-is-input = la sortie { $path } est aussi un composant d'entrée
-payload-build-thread-stopped = une tâche de travail s'est arrêtée de façon inattendue

@@ -60,9 +60,6 @@ pub enum BuildProblem {
     Outgrew(Section),
     #[error("the output {} is also an input component", out.display())]
     OutputIsInput { out: PathBuf },
-    /// One of the threads that hash, compress or check chunks.
-    #[error("a worker thread stopped unexpectedly")]
-    ThreadStopped,
 }
 
 /// What a release lacks, as a list: "vmlinuz, initrd.img".

@@ -99,6 +99,7 @@ pub fn payload_error(e: &payload::Error) -> String {
             reason = frame(reason)
         ),
         P::Build(p) => t!("payload-error-build", problem = build(p)),
+        P::WorkerStopped => t!("payload-error-worker-stopped"),
     }
 }
 
@@ -369,7 +370,6 @@ fn build(p: &BuildProblem) -> String {
             t!("payload-build-outgrew", part = part)
         }
         B::OutputIsInput { out } => t!("payload-build-output-is-input", path = path(out)),
-        B::ThreadStopped => t!("payload-build-thread-stopped"),
     }
 }
 
