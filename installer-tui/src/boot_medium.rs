@@ -526,7 +526,7 @@ impl OpenError {
             OpenError::Open { path, source } => t!(
                 "medium-open-failed",
                 path = shown(path),
-                detail = source.to_string()
+                detail = crate::l10n::os_error(source)
             ),
             OpenError::Description { path, source } => t!(
                 "medium-open-description",

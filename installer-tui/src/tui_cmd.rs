@@ -71,7 +71,7 @@ pub enum StartError {
     /// A key to trust cannot be read.
     Keys(payload::Error),
     /// The screens could not start on this terminal.
-    Screens(anyhow::Error),
+    Screens(crate::tui::failure::TerminalError),
 }
 
 impl std::fmt::Display for StartError {
@@ -86,13 +86,15 @@ impl StartError {
     /// The sentence the console shows, in this thread's language.
     pub fn sentence(&self) -> String {
         match self {
-            StartError::Drives(e) => t!("console-drives", detail = e.to_string()),
+            StartError::Drives(e) => t!("console-drives", detail = l10n::os_error(e)),
             StartError::BootMedium(e) => l10n::engine::medium(e),
             StartError::Medium(e) => e.sentence(),
             StartError::NoKey { dir } => t!("console-no-key", dir = *dir),
             StartError::Keys(e) => t!("console-keys", detail = l10n::engine::payload_error(e)),
             // What the terminal refused, with the system's message.
-            StartError::Screens(e) => t!("console-screens", detail = format!("{e:#}")),
+            StartError::Screens(e) => {
+                t!("console-screens", detail = l10n::engine::terminal_error(e))
+            }
         }
     }
 }

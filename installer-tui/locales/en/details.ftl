@@ -81,6 +81,16 @@ console-failed = The installer cannot start: { $error }
 console-drives = the machine's drives cannot be listed: { $detail }
 console-keys = the trusted keys cannot be read: { $detail }
 console-screens = the screens cannot start on this terminal: { $detail }
+# What the screens were asking of the terminal when it refused
+terminal-error = { $act }: { $detail }
+terminal-raw-mode = switching the terminal to raw mode
+terminal-alternate-screen = switching to the terminal's alternate screen
+terminal-measure = measuring the terminal
+terminal-clear = clearing the screen
+terminal-draw = drawing the screen
+terminal-wait = waiting for a key
+terminal-read-key = reading a key
+terminal-resize = following the terminal's new size
 
 ## The command line
 cli-lang-unknown = { $code }: the installer speaks { $known }

@@ -81,6 +81,16 @@ console-failed = L'installateur ne peut pas démarrer : { $error }
 console-drives = impossible de lister les lecteurs de la machine (détail : { $detail })
 console-keys = les clés de confiance sont illisibles : { $detail }
 console-screens = les écrans ne peuvent pas démarrer sur ce terminal (détail : { $detail })
+# Ce que les écrans demandaient au terminal quand il a refusé
+terminal-error = { $act } : { $detail }
+terminal-raw-mode = passage du terminal en mode brut
+terminal-alternate-screen = passage à l'écran secondaire du terminal
+terminal-measure = mesure du terminal
+terminal-clear = effacement de l'écran
+terminal-draw = affichage de l'écran
+terminal-wait = attente d'une touche
+terminal-read-key = lecture d'une touche
+terminal-resize = prise en compte de la nouvelle taille du terminal
 
 ## La ligne de commande
 cli-lang-unknown = { $code } : l'installateur parle { $known }

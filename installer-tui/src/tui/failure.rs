@@ -29,7 +29,7 @@ pub enum InspectError {
     #[error(transparent)]
     Disk(install::Error),
     #[error("choosing a machine id: {0}")]
-    MachineId(Box<dyn std::error::Error + Send + Sync>),
+    MachineId(std::io::Error),
 }
 
 /// Why a run failed (the Failed screen's "What failed").
@@ -63,4 +63,41 @@ pub enum RunError {
 pub struct Failed {
     pub error: RunError,
     pub report: Option<Box<install::Report>>,
+}
+
+/// Why the screens stopped: the terminal refused what they asked of it.
+#[derive(Debug, thiserror::Error)]
+#[error("{act}: {source}")]
+pub struct TerminalError {
+    pub act: TerminalAct,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// What the screens were asking of the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TerminalAct {
+    #[error("switching the terminal to raw mode")]
+    RawMode,
+    #[error("switching to the terminal's alternate screen")]
+    AlternateScreen,
+    #[error("measuring the terminal")]
+    Measure,
+    #[error("clearing the screen")]
+    Clear,
+    #[error("drawing the screen")]
+    Draw,
+    #[error("waiting for a key")]
+    Wait,
+    #[error("reading a key")]
+    ReadKey,
+    #[error("following the terminal's new size")]
+    Resize,
+}
+
+impl TerminalAct {
+    /// The error of this act failing with `source`.
+    pub fn failed(self) -> impl FnOnce(std::io::Error) -> TerminalError {
+        move |source| TerminalError { act: self, source }
+    }
 }

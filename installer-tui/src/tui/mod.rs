@@ -39,7 +39,6 @@ use std::io::{self, Stdout};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
@@ -50,6 +49,7 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 use app::App;
 use context::{Context, Exit, Setup};
 use event::{Command, Event};
+use failure::{TerminalAct as Act, TerminalError};
 
 /// The size assumed when the terminal does not say (a serial line).
 pub const FALLBACK: (u16, u16) = (80, 24);
@@ -67,28 +67,30 @@ pub fn restore() {
 /// The terminal the screens are drawn on.
 type Term = Terminal<CrosstermBackend<console::Output<Stdout>>>;
 
-fn open_terminal() -> anyhow::Result<Term> {
+fn open_terminal() -> Result<Term, TerminalError> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         hook(info);
     }));
-    terminal::enable_raw_mode().context("switching the terminal to raw mode")?;
-    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    terminal::enable_raw_mode().map_err(Act::RawMode.failed())?;
+    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)
+        .map_err(Act::AlternateScreen.failed())?;
     let backend = CrosstermBackend::new(console::Output::new(io::stdout()));
     let viewport = match terminal::size() {
         Ok((w, h)) if w >= 20 && h >= 10 => Viewport::Fullscreen,
         _ => Viewport::Fixed(Rect::new(0, 0, FALLBACK.0, FALLBACK.1)),
     };
-    let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport })?;
+    let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport })
+        .map_err(Act::Measure.failed())?;
     // At boot the console still shows the kernel's messages, and ratatui
     // skips the blank cells of its first frame: empty the screen first.
-    console::full_redraw(&mut terminal).context("clearing the screen")?;
+    console::full_redraw(&mut terminal).map_err(Act::Clear.failed())?;
     Ok(terminal)
 }
 
 /// Run the installer until the technician leaves it.
-pub fn run(setup: Setup) -> anyhow::Result<Exit> {
+pub fn run(setup: Setup) -> Result<Exit, TerminalError> {
     if let Some(log) = &setup.log_file {
         // Not fatal: the screens work without it, and the message is seen
         // before the first frame.
@@ -119,16 +121,18 @@ fn carry_out(ctx: &Context, cmds: Vec<Command>, tx: &mpsc::Sender<event::Msg>) {
     }
 }
 
-fn event_loop(terminal: &mut Term, setup: Setup) -> anyhow::Result<Exit> {
+fn event_loop(terminal: &mut Term, setup: Setup) -> Result<Exit, TerminalError> {
     let (tx, rx) = mpsc::channel();
     let mut screen = console::Console::new(setup.boot);
     let mut app = App::new(setup);
     carry_out(&app.ctx, vec![Command::Load], &tx);
     let mut lock_checked = Instant::now();
     loop {
-        let frame = terminal.draw(|f| draw::draw(f, &app))?;
+        let frame = terminal
+            .draw(|f| draw::draw(f, &app))
+            .map_err(Act::Draw.failed())?;
         if screen.after_draw(frame.buffer) {
-            console::full_redraw(terminal)?;
+            console::full_redraw(terminal).map_err(Act::Clear.failed())?;
             continue;
         }
         if let Some(exit) = app.ctx.exit {
@@ -136,8 +140,8 @@ fn event_loop(terminal: &mut Term, setup: Setup) -> anyhow::Result<Exit> {
         }
         // Set where the screen may hold what the installer did not draw.
         let mut redraw = false;
-        if crossterm::event::poll(Duration::from_millis(100))? {
-            match crossterm::event::read()? {
+        if crossterm::event::poll(Duration::from_millis(100)).map_err(Act::Wait.failed())? {
+            match crossterm::event::read().map_err(Act::ReadKey.failed())? {
                 TermEvent::Key(k) if k.kind != KeyEventKind::Release && is_redraw_key(&k) => {
                     redraw = true;
                 }
@@ -146,7 +150,7 @@ fn event_loop(terminal: &mut Term, setup: Setup) -> anyhow::Result<Exit> {
                     carry_out(&app.ctx, cmds, &tx);
                 }
                 TermEvent::Resize(..) => {
-                    terminal.autoresize()?;
+                    terminal.autoresize().map_err(Act::Resize.failed())?;
                     redraw = true;
                 }
                 _ => {}
@@ -159,7 +163,7 @@ fn event_loop(terminal: &mut Term, setup: Setup) -> anyhow::Result<Exit> {
             carry_out(&app.ctx, cmds, &tx);
         }
         if redraw {
-            console::full_redraw(terminal)?;
+            console::full_redraw(terminal).map_err(Act::Clear.failed())?;
         }
         let cmds = event::update(&mut app, Event::Tick);
         carry_out(&app.ctx, cmds, &tx);

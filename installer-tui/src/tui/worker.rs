@@ -56,7 +56,7 @@ pub fn spawn(cmd: Command, ctx: &Context, tx: Sender<Msg>) {
                     .map_err(InspectError::Disk)
                     .and_then(|target| {
                         let id = install::new_machine_id()
-                            .map_err(|e| InspectError::MachineId(Box::new(e)))?;
+                            .map_err(|e| InspectError::MachineId(e.into()))?;
                         let choices =
                             action::choices(&setup, &loaded.payloads, &target, &id, &given);
                         Ok((Box::new(target), choices))

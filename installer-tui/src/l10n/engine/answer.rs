@@ -150,7 +150,7 @@ pub(super) fn answer_mismatch(m: &install::AnswerMismatch) -> String {
         M::Tree { document, source } => t!(
             "answer-tree",
             document = document.as_str(),
-            detail = source.to_string()
+            detail = super::detail::migrate(source)
         ),
     }
 }

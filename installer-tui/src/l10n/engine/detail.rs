@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use crate::boot_medium::{CheckError, ReadError};
-use crate::l10n::t;
+use crate::l10n::{os_error, t};
 
 mod migration;
 
@@ -105,11 +105,7 @@ pub fn fat(e: &::fat::Error) -> String {
     use ::fat::Error as F;
     match e {
         // What the volume code was reading, and the system's message.
-        F::Io { what, source } => t!(
-            "fat-io",
-            what = fat_access(what),
-            detail = source.to_string()
-        ),
+        F::Io { what, source } => t!("fat-io", what = fat_access(what), detail = os_error(source)),
         F::BadLabel(label) => t!("fat-bad-label", label = format!("{label:?}")),
         F::FileTooLarge { path, size } => t!(
             "fat-file-too-large",
@@ -317,7 +313,7 @@ pub fn medium(e: &medium::Error) -> String {
         M::Io { what, source } => t!(
             "medium-io",
             what = medium_access(what),
-            detail = source.to_string()
+            detail = os_error(source)
         ),
         M::NotIso(why) => t!("medium-not-iso", reason = not_iso(why)),
         M::Damaged(d) => t!("medium-damaged", reason = damage(d)),
@@ -468,7 +464,7 @@ pub fn check_error(e: &CheckError) -> String {
         CheckError::Open { path, source } => t!(
             "check-error-open",
             path = shown(path),
-            detail = source.to_string()
+            detail = os_error(source)
         ),
         CheckError::Iso(e) => medium(e),
         CheckError::ChecksumMismatch => t!("check-error-checksum"),
@@ -519,12 +515,12 @@ pub fn read_error(e: &ReadError) -> String {
         ReadError::Open { path, source } => t!(
             "read-open",
             path = path.display().to_string(),
-            detail = source.to_string()
+            detail = os_error(source)
         ),
         ReadError::Read { path, source } => t!(
             "read-read",
             path = path.display().to_string(),
-            detail = source.to_string()
+            detail = os_error(source)
         ),
         ReadError::Medium(m) => medium(m),
         ReadError::Missing { .. } => t!("read-missing"),

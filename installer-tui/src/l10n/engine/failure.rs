@@ -5,8 +5,8 @@ use install::{DiskChange, Doing};
 
 use super::payload_error::payload_error;
 use super::{detail, io_error, refusal};
-use crate::l10n::t;
-use crate::tui::failure::{InspectError, LoadError, RunError};
+use crate::l10n::{os_error, t};
+use crate::tui::failure::{InspectError, LoadError, RunError, TerminalAct, TerminalError};
 
 /// What the engine was doing when an I/O error came.
 fn doing(d: &Doing) -> String {
@@ -84,9 +84,9 @@ pub fn error(e: &install::Error) -> String {
         E::Io { what, source } if install::is_disk_full(source) => t!(
             "error-disk-full",
             what = doing(what),
-            detail = source.to_string()
+            detail = os_error(source)
         ),
-        E::Io { what, source } => t!("error-io", what = doing(what), detail = source.to_string()),
+        E::Io { what, source } => t!("error-io", what = doing(what), detail = os_error(source)),
         E::Payload(p) => t!("error-payload", error = payload_error(p)),
         E::Refused(r) => refusal(r),
         E::DiskChanged(c) => t!("error-disk-changed", change = disk_change(c)),
@@ -123,9 +123,22 @@ pub fn error(e: &install::Error) -> String {
         E::BadGuid { guid } => t!("error-plan-guid", guid = format!("{guid:?}")),
         E::PlanIncomplete(what) => t!("error-plan-incomplete", what = what.as_str()),
         E::ThreadStopped(what) => t!("error-thread-stopped", what = *what),
-        E::Medium(m) => t!("error-medium", detail = format!("{m:#}")),
+        E::Medium(m) => t!("error-medium", detail = medium_error(m.as_ref())),
         E::Cancelled => t!("error-cancelled"),
         E::NoFreeBootOption => t!("error-no-free-boot-option"),
+    }
+}
+
+/// Why the medium failed while a run read the payload from it: the
+/// installer's own [`ReadError`](crate::boot_medium::ReadError) in the
+/// engine's error, or what the system said.
+fn medium_error(m: &(dyn std::error::Error + Send + Sync + 'static)) -> String {
+    if let Some(r) = m.downcast_ref::<crate::boot_medium::ReadError>() {
+        detail::read_error(r)
+    } else if let Some(e) = m.downcast_ref::<std::io::Error>() {
+        os_error(e)
+    } else {
+        t!("os-text", detail = m.to_string())
     }
 }
 
@@ -146,7 +159,7 @@ pub fn load_error(e: &LoadError) -> String {
 pub fn inspect_error(e: &InspectError) -> String {
     match e {
         InspectError::Disk(e) => error(e),
-        InspectError::MachineId(m) => t!("inspect-machine-id", detail = m.to_string()),
+        InspectError::MachineId(m) => t!("inspect-machine-id", detail = os_error(m)),
     }
 }
 
@@ -165,4 +178,20 @@ pub fn run_error(e: &RunError) -> String {
             detail = error(source)
         ),
     }
+}
+
+/// Why the screens stopped: what they asked of the terminal, and what the
+/// system said.
+pub fn terminal_error(e: &TerminalError) -> String {
+    let act = match e.act {
+        TerminalAct::RawMode => t!("terminal-raw-mode"),
+        TerminalAct::AlternateScreen => t!("terminal-alternate-screen"),
+        TerminalAct::Measure => t!("terminal-measure"),
+        TerminalAct::Clear => t!("terminal-clear"),
+        TerminalAct::Draw => t!("terminal-draw"),
+        TerminalAct::Wait => t!("terminal-wait"),
+        TerminalAct::ReadKey => t!("terminal-read-key"),
+        TerminalAct::Resize => t!("terminal-resize"),
+    };
+    t!("terminal-error", act = act, detail = os_error(&e.source))
 }

@@ -21,7 +21,8 @@
 //! facts are English text made elsewhere and are shown as they are, after
 //! a translated sentence: a parser's account of a document (TOML, a key's
 //! PEM, a zstd frame), a vendor's upgrade hint. The operating system's
-//! own error message is kept as it is.
+//! error is said by [`os_error`] (its number, its kind, or one of
+//! Ferry's errors it carries).
 
 mod answer;
 mod detail;
@@ -36,7 +37,7 @@ use answer::answer_error;
 pub use answer::answer_file_error;
 pub use detail::{check_error, fat, medium, read_error};
 pub use disk::{foreign, issue, problem_list, unreadable};
-pub use failure::{inspect_error, load_error, run_error};
+pub use failure::{inspect_error, load_error, run_error, terminal_error};
 pub use payload_error::payload_error;
 pub use plan::{plan_lines, step};
 pub use refusal::refusal;

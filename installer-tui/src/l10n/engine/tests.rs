@@ -11,7 +11,7 @@ use super::plan::{change, note};
 use super::*;
 use crate::answer::{AnswerError, AnswerProblem};
 use crate::l10n::{in_lang, Lang};
-use crate::tui::failure::{InspectError, LoadError, RunError};
+use crate::tui::failure::{InspectError, LoadError, RunError, TerminalAct};
 
 #[test]
 fn english_says_what_the_log_and_the_reports_keep() {
@@ -66,10 +66,8 @@ fn french_says_what_the_engine_was_doing_and_why_a_signature_is_refused() {
     let e = install::Error::io(write, io::Error::from(io::ErrorKind::PermissionDenied));
     assert_eq!(
         in_lang(Lang::Fr, || error(&e)),
-        format!(
-            "erreur d'entrée-sortie pendant la relecture de l'emplacement b à l'octet 1048576 : {}",
-            io::Error::from(io::ErrorKind::PermissionDenied)
-        )
+        "erreur d'entrée-sortie pendant la relecture de l'emplacement b à l'octet 1048576 : \
+         permission refusée"
     );
     let none = install::Error::Payload(payload::Error::Untrusted(payload::Untrusted::NotTrusted {
         key: payload::Fingerprint::parse(&"ab".repeat(32)).expect("a fingerprint"),
@@ -171,11 +169,11 @@ fn payload_failures_a_technician_meets_are_in_french() {
     assert!(
         fr("read-back").starts_with("la relecture de l'emplacement b trouve les octets 4096..8192")
     );
-    // A full disk says so, and keeps the system's own words.
+    // A full disk says so, and what the system said, in French too.
     let full = fr("disk-full");
     assert!(full.starts_with("le disque est plein"), "{full}");
     assert!(
-        full.contains(&io::Error::from_raw_os_error(28).to_string()),
+        full.ends_with("plus de place sur le périphérique (erreur système 28)"),
         "{full}"
     );
 }
@@ -222,12 +220,37 @@ fn the_installers_own_failures_in_both_languages() {
         medium.to_string()
     );
 
-    let id = InspectError::MachineId("no random source".into());
+    // getrandom(2) missing from the kernel.
+    let id = InspectError::MachineId(io::Error::from_raw_os_error(38));
     assert_eq!(in_lang(Lang::En, || inspect_error(&id)), id.to_string());
     assert_eq!(
         in_lang(Lang::Fr, || inspect_error(&id)),
-        "le choix d'un identifiant de machine a échoué (détail : no random source)"
+        "le choix d'un identifiant de machine a échoué (détail : fonction non disponible \
+         dans ce noyau (erreur système 38))"
     );
+
+    // The medium fails while a run reads the payload from it: the
+    // installer's own reading error inside the engine's.
+    let read = install::Error::Medium(Box::new(crate::boot_medium::ReadError::Read {
+        path: PathBuf::from("/run/ferry/medium/ferry/acme-2.0.fpk"),
+        source: io::Error::from_raw_os_error(5),
+    }));
+    assert_eq!(in_lang(Lang::En, || error(&read)), read.to_string());
+    let fr_read = in_lang(Lang::Fr, || error(&read));
+    assert!(
+        fr_read.contains("/run/ferry/medium/ferry/acme-2.0.fpk")
+            && fr_read.contains("erreur d'entrée-sortie (erreur système 5)"),
+        "{fr_read}"
+    );
+    // A serial line that is not a terminal.
+    let tty = TerminalAct::RawMode.failed()(io::Error::from_raw_os_error(25));
+    assert_eq!(in_lang(Lang::En, || terminal_error(&tty)), tty.to_string());
+    assert_eq!(
+        in_lang(Lang::Fr, || terminal_error(&tty)),
+        "passage du terminal en mode brut : opération impossible sur ce périphérique \
+         (erreur système 25)"
+    );
+
     let disk = InspectError::Disk(install::Error::Cancelled);
     assert_eq!(
         in_lang(Lang::Fr, || inspect_error(&disk)),

@@ -4,7 +4,7 @@
 use migrate::{DocumentProblem, NameProblem, NoPath, OpAt, OpProblem, RangeProblem, SpecError};
 
 use super::{shown, toml_syntax};
-use crate::l10n::t;
+use crate::l10n::{os_error, t};
 
 /// Why a configuration cannot be migrated (`migrate::Error`).
 pub fn migrate(e: &migrate::Error) -> String {
@@ -39,11 +39,7 @@ pub fn migrate(e: &migrate::Error) -> String {
         ),
         M::Migration(f) => failure(f),
         M::TargetNotEmpty { path } => t!("migrate-target-not-empty", path = shown(path)),
-        M::Io { path, source } => t!(
-            "migrate-io",
-            path = shown(path),
-            detail = source.to_string()
-        ),
+        M::Io { path, source } => t!("migrate-io", path = shown(path), detail = os_error(source)),
     }
 }
 
