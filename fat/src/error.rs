@@ -76,6 +76,10 @@ pub enum Error {
     /// The volume is closed while a file or directory of it is still open.
     #[error("the FAT volume cannot be closed: the disk is still in use")]
     InUse,
+    /// A position before the start of the disk was asked for (`fatfs`
+    /// reading a damaged volume); carried in the `io::Error` it sees.
+    #[error("seek before the start of the disk")]
+    SeekBeforeStart,
 }
 
 /// What the volume code was reading or writing when the disk (or the

@@ -84,8 +84,5 @@ impl<D: Seek> Seek for SharedDisk<D> {
 }
 
 fn bad_seek() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        "seek before the start of the disk",
-    )
+    io::Error::new(io::ErrorKind::InvalidInput, crate::Error::SeekBeforeStart)
 }

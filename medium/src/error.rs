@@ -36,6 +36,10 @@ pub enum Error {
     /// A file was asked for, and the path names a directory.
     #[error("{path} is a directory")]
     IsADirectory { path: String },
+    /// A position before the start of a file on the medium was asked for;
+    /// carried in the `io::Error` its reader sees.
+    #[error("seek before the start of the file")]
+    SeekBeforeStart,
     #[error("the stick has no GPT")]
     NoGpt,
     #[error("no partition named {} on the stick", PARTITION_NAME)]

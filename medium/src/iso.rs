@@ -385,10 +385,7 @@ impl<R: Read + Seek> Seek for IsoFile<R> {
             SeekFrom::End(d) => self.size.checked_add_signed(d),
         };
         self.pos = new.ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "seek before the start of the file",
-            )
+            io::Error::new(io::ErrorKind::InvalidInput, crate::Error::SeekBeforeStart)
         })?;
         Ok(self.pos)
     }

@@ -8,7 +8,8 @@
 //! standard library made it (its own message for a kind, such as a short
 //! read's "failed to fill whole buffer", is said by the kind too), and through the engine's own renderings
 //! when it carries one of Ferry's typed errors (a disk in use, a damaged
-//! FAT, an access outside a disk or a partition). The English catalog holds the C library's and the standard
+//! FAT, an access outside a disk or a partition, a seek before the start
+//! of a FAT volume or of a file on the medium). The English catalog holds the C library's and the standard
 //! library's own words, so an English screen says what the log keeps;
 //! the tests check that against this machine's C library.
 //!
@@ -44,6 +45,9 @@ fn carried(inner: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<St
     }
     if let Some(fat) = inner.downcast_ref::<fat::Error>() {
         return Some(super::engine::fat(fat));
+    }
+    if let Some(medium) = inner.downcast_ref::<medium::Error>() {
+        return Some(super::engine::medium(medium));
     }
     None
 }
@@ -285,7 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn a_disk_in_use_and_a_damaged_fat_are_said_by_their_facts() {
+    fn a_disk_in_use_a_damaged_fat_and_a_bad_seek_are_said_by_their_facts() {
         let busy = io::Error::new(
             ErrorKind::ResourceBusy,
             blockdev::InUse {
@@ -306,6 +310,17 @@ mod tests {
         let (en, fr) = both(&loops);
         assert_eq!(en, loops.to_string());
         assert_ne!(fr, en);
+
+        // What the FAT and ISO readers refuse inside the io::Error that
+        // fatfs and a payload's reader see.
+        let fat = io::Error::new(ErrorKind::InvalidInput, fat::Error::SeekBeforeStart);
+        let (en, fr) = both(&fat);
+        assert_eq!(en, fat.to_string());
+        assert_eq!(fr, "déplacement demandé avant le début du disque");
+        let iso = io::Error::new(ErrorKind::InvalidInput, medium::Error::SeekBeforeStart);
+        let (en, fr) = both(&iso);
+        assert_eq!(en, iso.to_string());
+        assert_eq!(fr, "déplacement demandé avant le début du fichier");
     }
 
     #[test]

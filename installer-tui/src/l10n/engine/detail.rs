@@ -159,6 +159,7 @@ pub fn fat(e: &::fat::Error) -> String {
             t!("fat-too-many-directories", max = max.to_string())
         }
         F::InUse => t!("fat-in-use"),
+        F::SeekBeforeStart => t!("fat-seek-before-start"),
     }
 }
 
@@ -335,6 +336,7 @@ pub fn medium(e: &medium::Error) -> String {
         M::IsADirectory { path } => t!("medium-is-a-directory", path = path.as_str()),
         M::NoGpt => t!("medium-no-gpt"),
         M::NoPartition => t!("medium-no-partition", name = medium::stick::PARTITION_NAME),
+        M::SeekBeforeStart => t!("medium-seek-before-start"),
         M::BadReportName { name } => {
             t!("medium-bad-report-name", name = format!("{name:?}"))
         }

@@ -498,6 +498,7 @@ fn fat_errors() -> Vec<fat::Error> {
         },
         F::TooManyDirectories { max: 4096 },
         F::InUse,
+        F::SeekBeforeStart,
     ]);
     all
 }
@@ -585,6 +586,7 @@ fn the_installers_medium_in_both_languages() {
         },
         M::NoGpt,
         M::NoPartition,
+        M::SeekBeforeStart,
         M::BadReportName {
             name: "../x.json".into(),
         },
