@@ -62,9 +62,7 @@ pub fn scan<D: Read + Seek>(dev: &mut D, size: u64, sector_size: u64) -> Scan {
     if let Err(e) = read_at(dev, 0, &mut sector0) {
         return Scan::unreadable(
             PartitionTable::None,
-            Unreadable::FirstSector {
-                cause: e.to_string(),
-            },
+            Unreadable::FirstSector { error: (&e).into() },
         );
     }
     let mbr = parse_mbr(&sector0);

@@ -51,6 +51,17 @@ detect-esp-files-unreadable = { $cause }
 detect-state-missing = the config partition has no { $path }
 detect-state-unreadable = { $cause }
 
+## What the FAT reader found on a Ferry partition
+detect-fat-boot-sector-unreadable = cannot read the boot sector: { $error }
+detect-fat-larger-than-partition = FAT file system claims { $size } bytes but its partition has { $partition }
+detect-fat-rewind = cannot rewind the partition: { $error }
+detect-fat-refused = not a readable FAT file system: { $error }
+detect-fat-open-file = cannot open { $path }: { $error }
+detect-fat-read-file = cannot read { $path }: { $error }
+detect-fat-file-too-large = { $path } is larger than { $max } bytes
+detect-fat-open-directory = cannot open directory { $path }: { $error }
+detect-fat-list = cannot list { $path }: { $error }
+
 ## The slots and their boot entries
 detect-slot-partition-missing = the state record says slot { $slot } holds a release{ $release }, but its partition { $partition } is missing
 detect-config-dir-missing = slot { $slot } is { $state } but the config partition has no { $dir }/

@@ -64,6 +64,17 @@ detect-esp-files-unreadable = les fichiers de démarrage de l'ESP sont illisible
 detect-state-missing = la partition de configuration n'a pas de fichier { $path }
 detect-state-unreadable = l'enregistrement d'état est illisible : { $cause }
 
+## Ce que le lecteur FAT a trouvé sur une partition Ferry
+detect-fat-boot-sector-unreadable = le secteur de démarrage est illisible : { $error }
+detect-fat-larger-than-partition = le système de fichiers FAT annonce { $size } octets, mais sa partition n'en a que { $partition }
+detect-fat-rewind = la partition ne peut pas être relue depuis son début : { $error }
+detect-fat-refused = ce n'est pas un système de fichiers FAT lisible : { $error }
+detect-fat-open-file = le fichier { $path } ne s'ouvre pas : { $error }
+detect-fat-read-file = le fichier { $path } est illisible : { $error }
+detect-fat-file-too-large = le fichier { $path } fait plus de { $max } octets
+detect-fat-open-directory = le dossier { $path } ne s'ouvre pas : { $error }
+detect-fat-list = le contenu du dossier { $path } ne peut pas être lu : { $error }
+
 ## Les emplacements et leurs entrées de démarrage
 detect-slot-partition-missing = l'enregistrement d'état indique que l'emplacement { $slot } contient une version{ $release }, mais sa partition { $partition } est absente
 detect-config-dir-missing = l'emplacement { $slot } est { $state }, mais la partition de configuration n'a pas de dossier { $dir }/
