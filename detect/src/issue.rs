@@ -4,7 +4,7 @@
 //! the same facts in its own language.
 
 use crate::fat::FatProblem;
-use crate::gpt::EntryProblem;
+use crate::gpt::{CopyProblem, EntryProblem};
 use crate::layout::{self, Slot};
 use crate::state::{RecordProblem, SlotState};
 use semver::Version;
@@ -164,9 +164,9 @@ impl FatPartition {
     }
 }
 
-/// What detection found that does not add up, with its facts. Text
-/// inside (a `cause`) is what the GPT's header checks said, in English;
-/// the FAT reader's and the state record's findings are typed.
+/// What detection found that does not add up, with its facts: what the
+/// GPT's checks, the FAT reader and the state record's parser found are
+/// typed problems.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum IssueFact {
@@ -181,12 +181,12 @@ pub enum IssueFact {
     /// The primary GPT is damaged; the backup was used.
     PrimaryGptDamaged {
         /// What is wrong with the primary copy.
-        cause: String,
+        problem: CopyProblem,
     },
     /// The backup GPT is damaged or missing; the primary was used.
     BackupGptDamaged {
         /// What is wrong with the backup copy.
-        cause: String,
+        problem: CopyProblem,
     },
     /// Both GPT copies are valid but list different partitions.
     GptCopiesDiffer,
@@ -405,14 +405,14 @@ impl fmt::Display for IssueFact {
                 "the partition table is written for {table}-byte sectors, but the disk has \
                  {disk}-byte sectors: the system and the firmware do not see its partitions"
             ),
-            F::PrimaryGptDamaged { cause } => write!(
+            F::PrimaryGptDamaged { problem } => write!(
                 f,
-                "the primary GPT is damaged ({cause}); the partitions were read from the \
+                "the primary GPT is damaged ({problem}); the partitions were read from the \
                  intact backup copy"
             ),
-            F::BackupGptDamaged { cause } => write!(
+            F::BackupGptDamaged { problem } => write!(
                 f,
-                "the backup GPT is damaged or missing ({cause}); the primary copy was used"
+                "the backup GPT is damaged or missing ({problem}); the primary copy was used"
             ),
             F::GptCopiesDiffer => f.write_str(
                 "the primary and backup GPT list different partitions; the primary was used",

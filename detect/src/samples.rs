@@ -1,10 +1,10 @@
 //! One value of every variant of [`IssueFact`] and [`Foreign`] (and of
-//! what they carry: [`EntryProblem`], [`EmptyTable`], [`FatProblem`],
-//! [`RecordProblem`]), for the tests of the front ends that say them in
-//! other languages.
+//! what they carry: [`EntryProblem`], [`CopyProblem`], [`EmptyTable`],
+//! [`FatProblem`], [`RecordProblem`]), for the tests of the front ends
+//! that say them in other languages.
 
 use crate::fat::FatProblem;
-use crate::gpt::{EntryExtent, EntryProblem};
+use crate::gpt::{CopyProblem, EntryExtent, EntryProblem, TableSector};
 use crate::layout::Slot;
 use crate::probe::Filesystem;
 use crate::report::{EmptyTable, FatPartition, Foreign, IssueFact, PartitionRef};
@@ -129,6 +129,61 @@ fn part(index: u32, name: Option<&str>) -> PartitionRef {
     PartitionRef::new(index, name)
 }
 
+/// Every reason a copy of the GPT is unusable, with each sector of the
+/// table the area for partitions may cover.
+pub fn copy_problems() -> Vec<CopyProblem> {
+    let mut problems = vec![
+        CopyProblem::TooShort,
+        CopyProblem::NoSignature,
+        CopyProblem::HeaderSize { size: 600 },
+        CopyProblem::HeaderChecksum,
+        CopyProblem::WrongPlace {
+            says: 16_777_215,
+            read_from: 1,
+        },
+        CopyProblem::EntrySize { size: 100 },
+        CopyProblem::ArrayTooLarge { bytes: 2_097_152 },
+        CopyProblem::UsableReversed,
+        CopyProblem::ArrayBeyondEnd,
+        CopyProblem::ArrayOverlapsHeader,
+    ];
+    for (what, lba) in [
+        (TableSector::ProtectiveMbr, 0),
+        (TableSector::ThisHeader, 1),
+        (TableSector::OtherHeader, 16_777_215),
+    ] {
+        problems.push(CopyProblem::AreaIncludes {
+            first: 0,
+            last: 16_777_215,
+            what,
+            lba,
+        });
+    }
+    problems.extend([
+        CopyProblem::AreaIncludesArray {
+            first: 2,
+            last: 16_777_182,
+            array_first: 2,
+            array_last: 33,
+        },
+        CopyProblem::SectorBeyondEnd { lba: u64::MAX },
+        CopyProblem::ReadSector {
+            lba: 16_777_215,
+            error: eio(),
+        },
+        CopyProblem::BackupBeyondEnd {
+            lba: 33_554_431,
+            sectors: 16_777_216,
+        },
+        CopyProblem::ArrayPastEnd,
+        CopyProblem::ReadArray {
+            error: SystemError::text("failed to fill whole buffer"),
+        },
+        CopyProblem::ArrayChecksum,
+    ]);
+    problems
+}
+
 /// Every problem of a GPT's entries, with an unnamed partition and
 /// sector numbers past what a float holds exactly.
 pub fn entry_problems() -> Vec<EntryProblem> {
@@ -164,10 +219,10 @@ pub fn issue_facts() -> Vec<IssueFact> {
             disk: 4096,
         },
         IssueFact::PrimaryGptDamaged {
-            cause: "header checksum is wrong".into(),
+            problem: CopyProblem::HeaderChecksum,
         },
         IssueFact::BackupGptDamaged {
-            cause: "no GPT signature".into(),
+            problem: CopyProblem::NoSignature,
         },
         IssueFact::GptCopiesDiffer,
         IssueFact::PartitionPastEnd {
@@ -298,6 +353,11 @@ pub fn issue_facts() -> Vec<IssueFact> {
             .map(|problem| IssueFact::TableDamaged { problem }),
     );
     facts.extend(
+        copy_problems()
+            .into_iter()
+            .map(|problem| IssueFact::BackupGptDamaged { problem }),
+    );
+    facts.extend(
         fat_problems()
             .into_iter()
             .map(|problem| IssueFact::FatUnreadable {
@@ -386,8 +446,8 @@ pub fn unreadable() -> Vec<Unreadable> {
             error: eio(),
         },
         Unreadable::GptDamaged {
-            primary: "header checksum does not match".into(),
-            backup: "no GPT signature".into(),
+            primary: CopyProblem::HeaderChecksum,
+            backup: CopyProblem::NoSignature,
         },
         Unreadable::ProtectiveWithoutGpt,
     ]
@@ -443,6 +503,41 @@ mod tests {
             EntryProblem::Overlap { .. } => 3,
             EntryProblem::MoreBadEntries { .. } => 4,
             EntryProblem::MoreOverlaps { .. } => 5,
+        }
+    }
+
+    fn copy_variant(p: &CopyProblem) -> u32 {
+        use CopyProblem as C;
+        match p {
+            C::TooShort => 0,
+            C::NoSignature => 1,
+            C::HeaderSize { .. } => 2,
+            C::HeaderChecksum => 3,
+            C::WrongPlace { .. } => 4,
+            C::EntrySize { .. } => 5,
+            C::ArrayTooLarge { .. } => 6,
+            C::UsableReversed => 7,
+            C::ArrayBeyondEnd => 8,
+            C::ArrayOverlapsHeader => 9,
+            C::AreaIncludes {
+                what: TableSector::ProtectiveMbr,
+                ..
+            } => 10,
+            C::AreaIncludes {
+                what: TableSector::ThisHeader,
+                ..
+            } => 11,
+            C::AreaIncludes {
+                what: TableSector::OtherHeader,
+                ..
+            } => 12,
+            C::AreaIncludesArray { .. } => 13,
+            C::SectorBeyondEnd { .. } => 14,
+            C::ReadSector { .. } => 15,
+            C::BackupBeyondEnd { .. } => 16,
+            C::ArrayPastEnd => 17,
+            C::ReadArray { .. } => 18,
+            C::ArrayChecksum => 19,
         }
     }
 
@@ -503,6 +598,8 @@ mod tests {
     fn the_samples_show_every_variant() {
         let facts: BTreeSet<u32> = issue_facts().iter().map(fact_variant).collect();
         assert_eq!(facts, all(28));
+        let copy: BTreeSet<u32> = copy_problems().iter().map(copy_variant).collect();
+        assert_eq!(copy, all(20));
         let fat: BTreeSet<u32> = fat_problems().iter().map(fat_variant).collect();
         assert_eq!(fat, all(18));
         let record: BTreeSet<u32> = record_problems().iter().map(record_variant).collect();

@@ -1,14 +1,14 @@
 //! Why a disk could not be read or made sense of, as facts. The English
 //! `Display` is the `reason` of the JSON output and what the log keeps; a
 //! front end says the same facts in its own language. What the operating
-//! system said is kept in its words with its error number; what a GPT
-//! header's checks said, in their words.
+//! system said is kept in its words with its error number.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;
 
 use crate::device::DeviceError;
+use crate::gpt::CopyProblem;
 use crate::system::SystemError;
 
 /// Why a disk is unreadable. What the system said is a [`SystemError`]:
@@ -54,8 +54,11 @@ pub enum Unreadable {
         #[serde(flatten)]
         error: SystemError,
     },
-    /// Both copies of the GPT header fail their checks.
-    GptDamaged { primary: String, backup: String },
+    /// Both copies of the GPT fail their checks.
+    GptDamaged {
+        primary: CopyProblem,
+        backup: CopyProblem,
+    },
     /// A protective MBR announces a GPT that is not there.
     ProtectiveWithoutGpt,
 }

@@ -106,6 +106,14 @@ fn both_copies_damaged_is_unreadable() {
         reason.contains("primary") && reason.contains("backup"),
         "{reason}"
     );
+    // The CRC field of both headers was overwritten.
+    assert_eq!(
+        why,
+        &detect::Unreadable::GptDamaged {
+            primary: detect::gpt::CopyProblem::HeaderChecksum,
+            backup: detect::gpt::CopyProblem::HeaderChecksum,
+        }
+    );
 }
 
 #[test]

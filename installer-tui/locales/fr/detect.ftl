@@ -54,6 +54,29 @@ detect-more-overlaps = { $count ->
    *[other] { $count } autres paires de partitions se chevauchent
 }
 
+## Pourquoi une copie de la GPT est inutilisable
+detect-gpt-too-short = le secteur de l'en-tête est trop court
+detect-gpt-no-signature = pas de signature GPT
+detect-gpt-header-size = la taille d'en-tête { $size } n'est pas valide
+detect-gpt-header-checksum = la somme de contrôle de l'en-tête est fausse
+detect-gpt-wrong-place = l'en-tête se dit au secteur { $says }, mais a été lu au secteur { $read_from }
+detect-gpt-entry-size = la taille d'entrée de partition { $size } n'est pas valide
+detect-gpt-array-too-large = une table d'entrées de partition de { $bytes } octets est invraisemblablement grande
+detect-gpt-usable-reversed = le premier secteur utilisable se trouve après le dernier
+detect-gpt-array-beyond-end = la table d'entrées de partition se trouve au-delà de la fin du disque
+detect-gpt-array-overlaps-header = la table d'entrées de partition chevauche l'en-tête
+detect-gpt-area-includes = la zone réservée aux partitions (secteurs { $first } à { $last }) contient { $what } (secteur { $lba })
+detect-gpt-area-includes-array = la zone réservée aux partitions (secteurs { $first } à { $last }) contient la table d'entrées de partition (secteurs { $array_first } à { $array_last })
+detect-gpt-sector-beyond-end = le secteur { $lba } se trouve au-delà de la fin du disque
+detect-gpt-read-sector = le secteur { $lba } est illisible : { $error }
+detect-gpt-backup-beyond-end = l'en-tête de secours au secteur { $lba } se trouve au-delà de la fin du disque ({ $sectors } secteurs)
+detect-gpt-array-past-end = la table d'entrées de partition dépasse la fin du disque
+detect-gpt-read-array = la table d'entrées de partition est illisible : { $error }
+detect-gpt-array-checksum = la somme de contrôle de la table d'entrées de partition est fausse
+detect-gpt-sector-protective-mbr = le MBR de protection
+detect-gpt-sector-this-header = cet en-tête
+detect-gpt-sector-other-header = l'en-tête de l'autre copie
+
 ## Les partitions et les fichiers d'une installation Ferry
 detect-missing-partition = la partition Ferry { $name } est absente
 detect-duplicate-partition = { $count } partitions s'appellent { $name } ; la partition { $used } est utilisée

@@ -2,13 +2,13 @@
 //! ([`detect::Foreign`]) and what does not add up on it
 //! ([`detect::Issue`]), with the catalog's `detect.ftl` messages. Names
 //! of formats and systems (`ext4`, `LVM2_member`, `NTFS`, `Windows`),
-//! partition names and file names stay as they are; a `cause` is what
-//! the GPT's header checks said, in English, after a translated sentence.
-//! What the FAT reader found is said with the `fat` crate's renderings
+//! partition names and file names stay as they are. What the GPT's
+//! checks found is said with `detect.ftl`; what the FAT reader found with
+//! the `fat` crate's renderings
 //! (`reading.ftl`) where it is that crate's finding, the state record's
 //! problems with `details.ftl`, and the system's errors by their number.
 
-use detect::gpt::{EntryExtent, EntryProblem};
+use detect::gpt::{CopyProblem, EntryExtent, EntryProblem, TableSector};
 use detect::layout::{self, Slot};
 use detect::probe::Filesystem;
 use detect::report::{EmptyTable, Foreign, IssueFact};
@@ -59,11 +59,11 @@ fn issue_fact(f: &IssueFact) -> String {
             table = table.to_string(),
             disk = disk.to_string()
         ),
-        IssueFact::PrimaryGptDamaged { cause } => {
-            t!("detect-primary-gpt-damaged", cause = cause.as_str())
+        IssueFact::PrimaryGptDamaged { problem } => {
+            t!("detect-primary-gpt-damaged", cause = copy_problem(problem))
         }
-        IssueFact::BackupGptDamaged { cause } => {
-            t!("detect-backup-gpt-damaged", cause = cause.as_str())
+        IssueFact::BackupGptDamaged { problem } => {
+            t!("detect-backup-gpt-damaged", cause = copy_problem(problem))
         }
         IssueFact::GptCopiesDiffer => t!("detect-gpt-copies-differ"),
         IssueFact::TableDamaged { problem } => {
@@ -204,6 +204,76 @@ fn failed_to_boot(
             tries = tries,
             other = slot.other().to_string()
         )
+    }
+}
+
+/// Why a copy of the GPT is unusable.
+fn copy_problem(p: &CopyProblem) -> String {
+    use CopyProblem as C;
+    match p {
+        C::TooShort => t!("detect-gpt-too-short"),
+        C::NoSignature => t!("detect-gpt-no-signature"),
+        C::HeaderSize { size } => t!("detect-gpt-header-size", size = size.to_string()),
+        C::HeaderChecksum => t!("detect-gpt-header-checksum"),
+        C::WrongPlace { says, read_from } => t!(
+            "detect-gpt-wrong-place",
+            says = says.to_string(),
+            read_from = read_from.to_string()
+        ),
+        C::EntrySize { size } => t!("detect-gpt-entry-size", size = size.to_string()),
+        C::ArrayTooLarge { bytes } => {
+            t!("detect-gpt-array-too-large", bytes = bytes.to_string())
+        }
+        C::UsableReversed => t!("detect-gpt-usable-reversed"),
+        C::ArrayBeyondEnd => t!("detect-gpt-array-beyond-end"),
+        C::ArrayOverlapsHeader => t!("detect-gpt-array-overlaps-header"),
+        C::AreaIncludes {
+            first,
+            last,
+            what,
+            lba,
+        } => t!(
+            "detect-gpt-area-includes",
+            first = first.to_string(),
+            last = last.to_string(),
+            what = table_sector(*what),
+            lba = lba.to_string()
+        ),
+        C::AreaIncludesArray {
+            first,
+            last,
+            array_first,
+            array_last,
+        } => t!(
+            "detect-gpt-area-includes-array",
+            first = first.to_string(),
+            last = last.to_string(),
+            array_first = array_first.to_string(),
+            array_last = array_last.to_string()
+        ),
+        C::SectorBeyondEnd { lba } => t!("detect-gpt-sector-beyond-end", lba = lba.to_string()),
+        C::ReadSector { lba, error } => t!(
+            "detect-gpt-read-sector",
+            lba = lba.to_string(),
+            error = system_error(error)
+        ),
+        C::BackupBeyondEnd { lba, sectors } => t!(
+            "detect-gpt-backup-beyond-end",
+            lba = lba.to_string(),
+            sectors = sectors.to_string()
+        ),
+        C::ArrayPastEnd => t!("detect-gpt-array-past-end"),
+        C::ReadArray { error } => t!("detect-gpt-read-array", error = system_error(error)),
+        C::ArrayChecksum => t!("detect-gpt-array-checksum"),
+    }
+}
+
+/// A sector of the GPT itself.
+fn table_sector(s: TableSector) -> String {
+    match s {
+        TableSector::ProtectiveMbr => t!("detect-gpt-sector-protective-mbr"),
+        TableSector::ThisHeader => t!("detect-gpt-sector-this-header"),
+        TableSector::OtherHeader => t!("detect-gpt-sector-other-header"),
     }
 }
 
@@ -350,7 +420,7 @@ fn signature(f: &Filesystem) -> String {
 }
 
 /// Why a disk could not be read. The system's error is said by its
-/// number; what a GPT header's checks said stays in their words.
+/// number.
 pub fn unreadable(u: &Unreadable) -> String {
     match u {
         Unreadable::Open { path, error } => t!(
@@ -389,8 +459,8 @@ pub fn unreadable(u: &Unreadable) -> String {
         ),
         Unreadable::GptDamaged { primary, backup } => t!(
             "detect-unreadable-gpt-damaged",
-            primary = primary.as_str(),
-            backup = backup.as_str()
+            primary = copy_problem(primary),
+            backup = copy_problem(backup)
         ),
         Unreadable::ProtectiveWithoutGpt => t!("detect-unreadable-protective-without-gpt"),
     }
@@ -484,6 +554,11 @@ mod tests {
             fr(23),
             "l'emplacement b (version 1.2.0) n'a pas démarré (3 essais) ; la machine démarre \
              l'emplacement a à la place"
+        );
+        assert_eq!(
+            fr(1),
+            "la GPT principale est endommagée (la somme de contrôle de l'en-tête est fausse) ; \
+             les partitions ont été lues dans la copie de secours, intacte"
         );
         assert_eq!(
             fr(12),
