@@ -156,11 +156,11 @@ fn open_fat<'a, D: Read + Seek>(
     }
     match fat::open(dev, part.start, part.size) {
         Ok(fs) => Some(fs),
-        Err(cause) => {
+        Err(problem) => {
             issues.push(Issue::new(IssueFact::FatUnreadable {
                 fat: which,
                 partition,
-                cause,
+                problem,
             }));
             None
         }
@@ -179,7 +179,7 @@ fn read_config<D: Read + Seek>(
             Ok(r) => Some(r),
             Err(e) => {
                 issues.push(Issue::new(IssueFact::StateUnreadable {
-                    cause: e.to_string(),
+                    problem: (&e).into(),
                 }));
                 None
             }
@@ -188,8 +188,8 @@ fn read_config<D: Read + Seek>(
             issues.push(Issue::new(IssueFact::StateMissing));
             None
         }
-        Err(cause) => {
-            issues.push(Issue::new(IssueFact::StateUnreadable { cause }));
+        Err(problem) => {
+            issues.push(Issue::new(IssueFact::StateFileUnreadable { problem }));
             None
         }
     };
@@ -209,16 +209,16 @@ fn read_esp<D: Read + Seek>(
     let fs = open_fat(dev, size, part, FatPartition::Esp, issues)?;
     let files = match fat::list_dir(&fs, layout::LOADER_ENTRIES_DIR) {
         Ok(f) => f.unwrap_or_default(),
-        Err(cause) => {
-            issues.push(Issue::new(IssueFact::EspFilesUnreadable { cause }));
+        Err(problem) => {
+            issues.push(Issue::new(IssueFact::EspFilesUnreadable { problem }));
             return None;
         }
     };
     let default = match fat::read_file(&fs, layout::LOADER_CONF_PATH, MAX_LOADER_CONF) {
         Ok(Some(bytes)) => boot::loader_default(&String::from_utf8_lossy(&bytes)),
         Ok(None) => None,
-        Err(cause) => {
-            issues.push(Issue::new(IssueFact::EspFilesUnreadable { cause }));
+        Err(problem) => {
+            issues.push(Issue::new(IssueFact::EspFilesUnreadable { problem }));
             None
         }
     };

@@ -19,6 +19,7 @@
 use crate::guid::Guid;
 use crate::io::read_at;
 use crate::layout::SECTOR_SIZES;
+use crate::system::SystemError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::{Read, Seek};
@@ -96,9 +97,9 @@ pub struct GptTable {
     /// Used entries, in array order.
     pub entries: Vec<GptEntry>,
     /// Why the primary copy was not usable, if it was not.
-    pub primary_problem: Option<String>,
+    pub primary_problem: Option<CopyProblem>,
     /// Why the backup copy was not usable, if it was not.
-    pub backup_problem: Option<String>,
+    pub backup_problem: Option<CopyProblem>,
     /// Both copies are valid but list different partitions.
     pub copies_differ: bool,
     /// What is wrong with the used copy's entries ([`check_entries`]);
@@ -281,10 +282,107 @@ pub enum GptReadError {
     /// A GPT signature is there but neither copy passes its checks.
     Damaged {
         /// What is wrong with the primary copy.
-        primary: String,
+        primary: CopyProblem,
         /// What is wrong with the backup copy.
-        backup: String,
+        backup: CopyProblem,
     },
+}
+
+/// Why one copy of the GPT (its header or its entry array) is unusable,
+/// as its checks found it, in the order they run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum CopyProblem {
+    /// The sector is shorter than a header.
+    #[error("header sector is too short")]
+    TooShort,
+    /// No `EFI PART` signature.
+    #[error("no GPT signature")]
+    NoSignature,
+    /// The header's size field is smaller than a header or larger than
+    /// its sector.
+    #[error("header size {size} is invalid")]
+    HeaderSize { size: u32 },
+    /// The header's CRC does not match.
+    #[error("header checksum is wrong")]
+    HeaderChecksum,
+    /// The header names another sector as its own.
+    #[error("header says it is at sector {says} but was read from sector {read_from}")]
+    WrongPlace { says: u64, read_from: u64 },
+    /// Entries of fewer than 128 bytes or not a multiple of 8.
+    #[error("partition entry size {size} is invalid")]
+    EntrySize { size: u32 },
+    /// More than the entry array detection reads.
+    #[error("partition entry array of {bytes} bytes is implausibly large")]
+    ArrayTooLarge { bytes: u64 },
+    /// The area for partitions ends before it starts.
+    #[error("first usable sector lies after the last usable sector")]
+    UsableReversed,
+    /// The entry array starts past the end of the disk.
+    #[error("partition entry array lies beyond the end of the disk")]
+    ArrayBeyondEnd,
+    /// The entry array covers sector 0 or the header.
+    #[error("partition entry array overlaps the header")]
+    ArrayOverlapsHeader,
+    /// The area for partitions covers a sector of the table.
+    #[error("the area for partitions (sectors {first} to {last}) includes {what} (sector {lba})")]
+    AreaIncludes {
+        first: u64,
+        last: u64,
+        what: TableSector,
+        lba: u64,
+    },
+    /// The area for partitions covers the entry array.
+    #[error(
+        "the area for partitions (sectors {first} to {last}) includes the partition entry \
+         array (sectors {array_first} to {array_last})"
+    )]
+    AreaIncludesArray {
+        first: u64,
+        last: u64,
+        array_first: u64,
+        array_last: u64,
+    },
+    /// The header's sector lies past what the disk addresses.
+    #[error("sector {lba} lies beyond the end of the disk")]
+    SectorBeyondEnd { lba: u64 },
+    /// The header's sector could not be read.
+    #[error("cannot read sector {lba}: {error}")]
+    ReadSector {
+        lba: u64,
+        #[serde(flatten)]
+        error: SystemError,
+    },
+    /// The primary header puts the backup past the end of the disk.
+    #[error("backup header at sector {lba} lies beyond the end of the disk ({sectors} sectors)")]
+    BackupBeyondEnd { lba: u64, sectors: u64 },
+    /// The entry array runs past the end of the disk.
+    #[error("partition entry array runs past the end of the disk")]
+    ArrayPastEnd,
+    /// The entry array could not be read.
+    #[error("cannot read the partition entry array: {error}")]
+    ReadArray {
+        #[serde(flatten)]
+        error: SystemError,
+    },
+    /// The entry array's CRC does not match.
+    #[error("partition entry array checksum is wrong")]
+    ArrayChecksum,
+}
+
+/// A sector the GPT itself holds, which no partition may cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "kebab-case")]
+pub enum TableSector {
+    /// Sector 0.
+    #[error("the protective MBR")]
+    ProtectiveMbr,
+    /// The header being checked.
+    #[error("this header")]
+    ThisHeader,
+    /// The other copy's header.
+    #[error("the other copy's header")]
+    OtherHeader,
 }
 
 /// Parse and check a GPT header sector. `expected_lba` is where it was read
@@ -293,22 +391,23 @@ pub fn parse_header(
     sector: &[u8],
     expected_lba: u64,
     disk_sectors: u64,
-) -> Result<GptHeader, String> {
+) -> Result<GptHeader, CopyProblem> {
     if sector.len() < HEADER_LEN {
-        return Err("header sector is too short".into());
+        return Err(CopyProblem::TooShort);
     }
     if &sector[0..8] != b"EFI PART" {
-        return Err("no GPT signature".into());
+        return Err(CopyProblem::NoSignature);
     }
-    let header_size = le32(sector, 12) as usize;
+    let size = le32(sector, 12);
+    let header_size = usize::try_from(size).unwrap_or(usize::MAX);
     if header_size < HEADER_LEN || header_size > sector.len() {
-        return Err(format!("header size {header_size} is invalid"));
+        return Err(CopyProblem::HeaderSize { size });
     }
     let stored_crc = le32(sector, 16);
     let mut copy = sector[..header_size].to_vec();
     copy[16..20].fill(0);
     if crc32fast::hash(&copy) != stored_crc {
-        return Err("header checksum is wrong".into());
+        return Err(CopyProblem::HeaderChecksum);
     }
     let h = GptHeader {
         my_lba: le64(sector, 24),
@@ -322,25 +421,23 @@ pub fn parse_header(
         entries_crc: le32(sector, 88),
     };
     if h.my_lba != expected_lba {
-        return Err(format!(
-            "header says it is at sector {} but was read from sector {expected_lba}",
-            h.my_lba
-        ));
+        return Err(CopyProblem::WrongPlace {
+            says: h.my_lba,
+            read_from: expected_lba,
+        });
     }
     if h.entry_size < 128 || !h.entry_size.is_multiple_of(8) {
-        return Err(format!("partition entry size {} is invalid", h.entry_size));
+        return Err(CopyProblem::EntrySize { size: h.entry_size });
     }
     let array = u64::from(h.entry_count) * u64::from(h.entry_size);
     if array > MAX_ENTRY_ARRAY {
-        return Err(format!(
-            "partition entry array of {array} bytes is implausibly large"
-        ));
+        return Err(CopyProblem::ArrayTooLarge { bytes: array });
     }
     if h.first_usable > h.last_usable.saturating_add(1) {
-        return Err("first usable sector lies after the last usable sector".into());
+        return Err(CopyProblem::UsableReversed);
     }
     if h.entries_lba >= disk_sectors {
-        return Err("partition entry array lies beyond the end of the disk".into());
+        return Err(CopyProblem::ArrayBeyondEnd);
     }
     // The entry array in sectors; `array` is at most 1 MiB, so no overflow
     // but on a hostile `entries_lba`, which is checked.
@@ -348,31 +445,34 @@ pub fn parse_header(
     let array_last = h
         .entries_lba
         .checked_add(array.div_ceil(ss).max(1) - 1)
-        .ok_or("partition entry array lies beyond the end of the disk")?;
+        .ok_or(CopyProblem::ArrayBeyondEnd)?;
     let array_sectors = h.entries_lba..=array_last;
     if array_sectors.contains(&0) || array_sectors.contains(&expected_lba) {
-        return Err("partition entry array overlaps the header".into());
+        return Err(CopyProblem::ArrayOverlapsHeader);
     }
     // Partitions may use only sectors that hold no part of the table.
     let usable = h.first_usable..=h.last_usable;
     for (what, lba) in [
-        ("the protective MBR", 0),
-        ("this header", expected_lba),
-        ("the other copy's header", h.alternate_lba),
+        (TableSector::ProtectiveMbr, 0),
+        (TableSector::ThisHeader, expected_lba),
+        (TableSector::OtherHeader, h.alternate_lba),
     ] {
         if usable.contains(&lba) {
-            return Err(format!(
-                "the area for partitions (sectors {} to {}) includes {what} (sector {lba})",
-                h.first_usable, h.last_usable
-            ));
+            return Err(CopyProblem::AreaIncludes {
+                first: h.first_usable,
+                last: h.last_usable,
+                what,
+                lba,
+            });
         }
     }
     if h.entries_lba <= h.last_usable && array_last >= h.first_usable {
-        return Err(format!(
-            "the area for partitions (sectors {} to {}) includes the partition entry array \
-             (sectors {} to {array_last})",
-            h.first_usable, h.last_usable, h.entries_lba
-        ));
+        return Err(CopyProblem::AreaIncludesArray {
+            first: h.first_usable,
+            last: h.last_usable,
+            array_first: h.entries_lba,
+            array_last,
+        });
     }
     Ok(h)
 }
@@ -455,12 +555,13 @@ fn read_with_sector_size<D: Read + Seek>(
             backup_lbas.insert(0, h.alternate_lba);
         }
     }
-    let mut backup = Err(Problem::Missing("no GPT signature".into()));
+    let mut backup = Err(Problem::Missing);
     for lba in backup_lbas {
         backup = if lba >= sectors {
-            Err(Problem::Damaged(format!(
-                "backup header at sector {lba} lies beyond the end of the disk ({sectors} sectors)"
-            )))
+            Err(Problem::Damaged(CopyProblem::BackupBeyondEnd {
+                lba,
+                sectors,
+            }))
         } else {
             read_copy(dev, lba, sectors, ss)
         };
@@ -468,8 +569,8 @@ fn read_with_sector_size<D: Read + Seek>(
             break;
         }
     }
-    let text = |p: &Result<Copy, Problem>| p.as_ref().err().map(|p| p.text().to_string());
-    let (primary_problem, backup_problem) = (text(&primary), text(&backup));
+    let problem = |p: &Result<Copy, Problem>| p.as_ref().err().map(Problem::problem);
+    let (primary_problem, backup_problem) = (problem(&primary), problem(&backup));
     match (primary, backup) {
         (Ok((header, entries)), backup) => {
             let copies_differ =
@@ -495,24 +596,25 @@ fn read_with_sector_size<D: Read + Seek>(
             backup_problem,
             copies_differ: false,
         }),
-        (Err(Problem::Missing(_)), Err(Problem::Missing(_))) => Err(GptReadError::NotGpt),
+        (Err(Problem::Missing), Err(Problem::Missing)) => Err(GptReadError::NotGpt),
         (Err(p), Err(b)) => Err(GptReadError::Damaged {
-            primary: p.text().to_string(),
-            backup: b.text().to_string(),
+            primary: p.problem(),
+            backup: b.problem(),
         }),
     }
 }
 
 /// Why one copy is unusable: no signature at all, or damaged.
 enum Problem {
-    Missing(String),
-    Damaged(String),
+    Missing,
+    Damaged(CopyProblem),
 }
 
 impl Problem {
-    fn text(&self) -> &str {
+    fn problem(&self) -> CopyProblem {
         match self {
-            Problem::Missing(s) | Problem::Damaged(s) => s,
+            Problem::Missing => CopyProblem::NoSignature,
+            Problem::Damaged(p) => p.clone(),
         }
     }
 }
@@ -523,12 +625,16 @@ fn read_copy<D: Read + Seek>(
     sectors: u64,
     ss: u64,
 ) -> Result<Copy, Problem> {
-    let beyond = || Problem::Damaged(format!("sector {lba} lies beyond the end of the disk"));
+    let beyond = || Problem::Damaged(CopyProblem::SectorBeyondEnd { lba });
     let mut sector = vec![0u8; usize::try_from(ss).map_err(|_| beyond())?];
-    read_at(dev, lba.checked_mul(ss).ok_or_else(beyond)?, &mut sector)
-        .map_err(|e| Problem::Damaged(format!("cannot read sector {lba}: {e}")))?;
+    read_at(dev, lba.checked_mul(ss).ok_or_else(beyond)?, &mut sector).map_err(|e| {
+        Problem::Damaged(CopyProblem::ReadSector {
+            lba,
+            error: (&e).into(),
+        })
+    })?;
     if &sector[0..8] != b"EFI PART" {
-        return Err(Problem::Missing("no GPT signature".into()));
+        return Err(Problem::Missing);
     }
     let header = parse_header(&sector, lba, sectors).map_err(Problem::Damaged)?;
     // At most MAX_ENTRY_ARRAY, as parse_header checked.
@@ -540,17 +646,13 @@ fn read_copy<D: Read + Seek>(
             .and_then(|s| s.checked_add(len))
             .is_some_and(|end| end <= sectors.saturating_mul(ss)),
     ) else {
-        return Err(Problem::Damaged(
-            "partition entry array runs past the end of the disk".into(),
-        ));
+        return Err(Problem::Damaged(CopyProblem::ArrayPastEnd));
     };
     let mut array = vec![0u8; len as usize];
     read_at(dev, start, &mut array)
-        .map_err(|e| Problem::Damaged(format!("cannot read the partition entry array: {e}")))?;
+        .map_err(|e| Problem::Damaged(CopyProblem::ReadArray { error: (&e).into() }))?;
     if crc32fast::hash(&array) != header.entries_crc {
-        return Err(Problem::Damaged(
-            "partition entry array checksum is wrong".into(),
-        ));
+        return Err(Problem::Damaged(CopyProblem::ArrayChecksum));
     }
     let entries = parse_entries(&array, header.entry_size as usize);
     Ok((header, entries))

@@ -3,9 +3,10 @@
 //! `installer-tui detect` and its JSON (`message`) say; a front end says
 //! the same facts in its own language.
 
-use crate::gpt::EntryProblem;
+use crate::fat::FatProblem;
+use crate::gpt::{CopyProblem, EntryProblem};
 use crate::layout::{self, Slot};
-use crate::state::SlotState;
+use crate::state::{RecordProblem, SlotState};
 use semver::Version;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -163,9 +164,9 @@ impl FatPartition {
     }
 }
 
-/// What detection found that does not add up, with its facts. Text
-/// inside (a `cause`) is what a lower reader (the GPT's checks, the FAT
-/// reader, the state record's parser) said, in English.
+/// What detection found that does not add up, with its facts: what the
+/// GPT's checks, the FAT reader and the state record's parser found are
+/// typed problems.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum IssueFact {
@@ -180,12 +181,12 @@ pub enum IssueFact {
     /// The primary GPT is damaged; the backup was used.
     PrimaryGptDamaged {
         /// What is wrong with the primary copy.
-        cause: String,
+        problem: CopyProblem,
     },
     /// The backup GPT is damaged or missing; the primary was used.
     BackupGptDamaged {
         /// What is wrong with the backup copy.
-        cause: String,
+        problem: CopyProblem,
     },
     /// Both GPT copies are valid but list different partitions.
     GptCopiesDiffer,
@@ -252,20 +253,25 @@ pub enum IssueFact {
         /// The partition.
         partition: PartitionRef,
         /// What the FAT reader found.
-        cause: String,
+        problem: FatProblem,
     },
     /// The ESP opened but its boot entries or `loader.conf` cannot be
     /// read.
     EspFilesUnreadable {
         /// What the FAT reader found.
-        cause: String,
+        problem: FatProblem,
     },
     /// The config partition has no state record.
     StateMissing,
-    /// The state record cannot be read or is not valid.
+    /// The state record's file cannot be read from the config partition.
+    StateFileUnreadable {
+        /// What the FAT reader found.
+        problem: FatProblem,
+    },
+    /// The state record is not valid.
     StateUnreadable {
-        /// What the reader or the parser found.
-        cause: String,
+        /// What the parser found.
+        problem: RecordProblem,
     },
     /// The state record says a slot holds a release; its partition is
     /// missing.
@@ -367,7 +373,7 @@ impl IssueFact {
             F::FatCutOff { fat, .. } | F::FatUnreadable { fat, .. } => fat.unreadable(),
             F::EspFilesUnreadable { .. } => K::EspUnreadable,
             F::StateMissing => K::StateMissing,
-            F::StateUnreadable { .. } => K::StateUnreadable,
+            F::StateFileUnreadable { .. } | F::StateUnreadable { .. } => K::StateUnreadable,
             F::SlotPartitionMissing { .. } | F::ConfigDirMissing { .. } => {
                 K::StateDisagreesWithDisk
             }
@@ -399,14 +405,14 @@ impl fmt::Display for IssueFact {
                 "the partition table is written for {table}-byte sectors, but the disk has \
                  {disk}-byte sectors: the system and the firmware do not see its partitions"
             ),
-            F::PrimaryGptDamaged { cause } => write!(
+            F::PrimaryGptDamaged { problem } => write!(
                 f,
-                "the primary GPT is damaged ({cause}); the partitions were read from the \
+                "the primary GPT is damaged ({problem}); the partitions were read from the \
                  intact backup copy"
             ),
-            F::BackupGptDamaged { cause } => write!(
+            F::BackupGptDamaged { problem } => write!(
                 f,
-                "the backup GPT is damaged or missing ({cause}); the primary copy was used"
+                "the backup GPT is damaged or missing ({problem}); the primary copy was used"
             ),
             F::GptCopiesDiffer => f.write_str(
                 "the primary and backup GPT list different partitions; the primary was used",
@@ -440,9 +446,12 @@ impl fmt::Display for IssueFact {
                 write!(f, "partition {partition} is cut off by the end of the disk")
             }
             F::FatUnreadable {
-                partition, cause, ..
-            } => write!(f, "partition {partition}: {cause}"),
-            F::EspFilesUnreadable { cause } | F::StateUnreadable { cause } => f.write_str(cause),
+                partition, problem, ..
+            } => write!(f, "partition {partition}: {problem}"),
+            F::EspFilesUnreadable { problem } | F::StateFileUnreadable { problem } => {
+                problem.fmt(f)
+            }
+            F::StateUnreadable { problem } => problem.fmt(f),
             F::StateMissing => write!(f, "the config partition has no {}", layout::STATE_PATH),
             F::SlotPartitionMissing { slot, release } => write!(
                 f,

@@ -33,11 +33,13 @@ pub mod report;
 pub mod samples;
 pub mod scan;
 pub mod state;
+pub mod system;
 pub mod unreadable;
 pub mod whole;
 
 pub use device::{enumerate, enumerate_with, Disk, EnumerateOptions};
 pub use dmi::MachineIdentity;
+pub use fat::FatProblem;
 pub use firmware::Firmware;
 pub use layout::Slot;
 pub use report::{
@@ -46,6 +48,7 @@ pub use report::{
 };
 pub use scan::scan;
 pub use state::{SlotRecord, SlotState, StateRecord, UnattendedRun};
+pub use system::SystemError;
 pub use unreadable::Unreadable;
 
 use std::io::{Read, Seek};

@@ -264,8 +264,10 @@ pub struct SlotReport {
 
 /// The layout of [`Reports`] this code writes and reads. It changes when a
 /// field is removed or changes meaning; fields may be added within a
-/// format, so readers ignore fields they do not know.
-pub const REPORT_FORMAT: u32 = 1;
+/// format, so readers ignore fields they do not know. Format 2: the GPT's
+/// checks', the FAT reader's and the state record's findings are typed
+/// facts, no longer English text.
+pub const REPORT_FORMAT: u32 = 2;
 
 /// What `installer-tui detect --json` prints: the format number, then one
 /// report per disk.

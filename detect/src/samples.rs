@@ -1,14 +1,120 @@
 //! One value of every variant of [`IssueFact`] and [`Foreign`] (and of
-//! what they carry: [`EntryProblem`], [`EmptyTable`]), for the tests of
-//! the front ends that say them in other languages.
+//! what they carry: [`EntryProblem`], [`CopyProblem`], [`EmptyTable`],
+//! [`FatProblem`], [`RecordProblem`]), for the tests of the front ends
+//! that say them in other languages.
 
-use crate::gpt::{EntryExtent, EntryProblem};
+use crate::fat::FatProblem;
+use crate::gpt::{CopyProblem, EntryExtent, EntryProblem, TableSector};
 use crate::layout::Slot;
 use crate::probe::Filesystem;
 use crate::report::{EmptyTable, FatPartition, Foreign, IssueFact, PartitionRef};
-use crate::state::SlotState;
-use crate::Unreadable;
+use crate::state::{RecordProblem, Rule, SlotState};
+use crate::{SystemError, Unreadable};
 use semver::Version;
+use toml_syntax::{Position, SyntaxError};
+
+/// An error the system gave with its number, in this machine's words.
+fn eio() -> SystemError {
+    SystemError::from(&std::io::Error::from_raw_os_error(5))
+}
+
+/// What the FAT reader finds, every kind of it: the boot sector's checks
+/// and the chains' (the `fat` crate's), a volume larger than its
+/// partition, and files and directories that cannot be read, with a
+/// system error that has a number and one that is only text.
+pub fn fat_problems() -> Vec<FatProblem> {
+    use ::fat::{Access, BootSector, LinkProblem};
+    vec![
+        FatProblem::BootSectorUnreadable { error: eio() },
+        FatProblem::NotFat {
+            boot_sector: BootSector::NoSignature,
+        },
+        FatProblem::NotFat {
+            boot_sector: BootSector::DataPastEnd {
+                data: 8192,
+                total: 4096,
+            },
+        },
+        FatProblem::LargerThanPartition {
+            size: 268_435_456,
+            partition: 134_217_728,
+        },
+        FatProblem::Io {
+            what: Access::Table,
+            error: eio(),
+        },
+        FatProblem::ChainLoop {
+            cluster: 7,
+            next: 3,
+        },
+        FatProblem::BadLink {
+            cluster: 9,
+            next: 1_000_000,
+            why: LinkProblem::Outside,
+        },
+        FatProblem::TooManyClusters {
+            clusters: 20_000_000,
+            max: ::fat::MAX_CHECKED_CLUSTERS,
+        },
+        FatProblem::BadStart {
+            name: Some("CONFIG".into()),
+            cluster: 999_999,
+        },
+        FatProblem::BadStart {
+            name: None,
+            cluster: 0,
+        },
+        FatProblem::TooManyDirectories { max: 65_536 },
+        FatProblem::Rewind { error: eio() },
+        FatProblem::Refused {
+            error: SystemError::text("invalid bytes_per_sector value in BPB"),
+        },
+        FatProblem::OpenFile {
+            path: "state.toml".into(),
+            error: eio(),
+        },
+        FatProblem::ReadFile {
+            path: "loader/loader.conf".into(),
+            error: eio(),
+        },
+        FatProblem::FileTooLarge {
+            path: "state.toml".into(),
+            max: 65_536,
+        },
+        FatProblem::OpenDirectory {
+            path: "loader/entries".into(),
+            error: SystemError::text("invalid directory entry"),
+        },
+        FatProblem::List {
+            path: "loader/entries".into(),
+            error: eio(),
+        },
+    ]
+}
+
+/// Every reason a state record is refused.
+pub fn record_problems() -> Vec<RecordProblem> {
+    vec![
+        RecordProblem::TooLarge { size: 70_000 },
+        RecordProblem::NotText,
+        RecordProblem::UnsupportedFormat { found: 9 },
+        RecordProblem::Malformed {
+            syntax: SyntaxError {
+                at: Some(Position {
+                    line: 2,
+                    column: 11,
+                }),
+                message: "invalid array, expected `]`".into(),
+            },
+        },
+        RecordProblem::NoFormat,
+        RecordProblem::FormatNotNumber,
+        RecordProblem::Invalid {
+            rule: Rule::NoTrustedKey,
+        },
+        RecordProblem::Unwritable,
+    ]
+}
 
 fn extent(index: u32, name: &str, first_lba: u64, last_lba: u64) -> EntryExtent {
     EntryExtent {
@@ -21,6 +127,61 @@ fn extent(index: u32, name: &str, first_lba: u64, last_lba: u64) -> EntryExtent 
 
 fn part(index: u32, name: Option<&str>) -> PartitionRef {
     PartitionRef::new(index, name)
+}
+
+/// Every reason a copy of the GPT is unusable, with each sector of the
+/// table the area for partitions may cover.
+pub fn copy_problems() -> Vec<CopyProblem> {
+    let mut problems = vec![
+        CopyProblem::TooShort,
+        CopyProblem::NoSignature,
+        CopyProblem::HeaderSize { size: 600 },
+        CopyProblem::HeaderChecksum,
+        CopyProblem::WrongPlace {
+            says: 16_777_215,
+            read_from: 1,
+        },
+        CopyProblem::EntrySize { size: 100 },
+        CopyProblem::ArrayTooLarge { bytes: 2_097_152 },
+        CopyProblem::UsableReversed,
+        CopyProblem::ArrayBeyondEnd,
+        CopyProblem::ArrayOverlapsHeader,
+    ];
+    for (what, lba) in [
+        (TableSector::ProtectiveMbr, 0),
+        (TableSector::ThisHeader, 1),
+        (TableSector::OtherHeader, 16_777_215),
+    ] {
+        problems.push(CopyProblem::AreaIncludes {
+            first: 0,
+            last: 16_777_215,
+            what,
+            lba,
+        });
+    }
+    problems.extend([
+        CopyProblem::AreaIncludesArray {
+            first: 2,
+            last: 16_777_182,
+            array_first: 2,
+            array_last: 33,
+        },
+        CopyProblem::SectorBeyondEnd { lba: u64::MAX },
+        CopyProblem::ReadSector {
+            lba: 16_777_215,
+            error: eio(),
+        },
+        CopyProblem::BackupBeyondEnd {
+            lba: 33_554_431,
+            sectors: 16_777_216,
+        },
+        CopyProblem::ArrayPastEnd,
+        CopyProblem::ReadArray {
+            error: SystemError::text("failed to fill whole buffer"),
+        },
+        CopyProblem::ArrayChecksum,
+    ]);
+    problems
 }
 
 /// Every problem of a GPT's entries, with an unnamed partition and
@@ -58,10 +219,10 @@ pub fn issue_facts() -> Vec<IssueFact> {
             disk: 4096,
         },
         IssueFact::PrimaryGptDamaged {
-            cause: "header checksum is wrong".into(),
+            problem: CopyProblem::HeaderChecksum,
         },
         IssueFact::BackupGptDamaged {
-            cause: "no GPT signature".into(),
+            problem: CopyProblem::NoSignature,
         },
         IssueFact::GptCopiesDiffer,
         IssueFact::PartitionPastEnd {
@@ -95,14 +256,23 @@ pub fn issue_facts() -> Vec<IssueFact> {
         IssueFact::FatUnreadable {
             fat: FatPartition::Esp,
             partition: part(1, Some("ferry-esp")),
-            cause: "the FAT file system is damaged: cluster 7 loops back".into(),
+            problem: FatProblem::ChainLoop {
+                cluster: 7,
+                next: 3,
+            },
         },
         IssueFact::EspFilesUnreadable {
-            cause: "cannot list loader/entries: Input/output error".into(),
+            problem: FatProblem::List {
+                path: "loader/entries".into(),
+                error: eio(),
+            },
         },
         IssueFact::StateMissing,
-        IssueFact::StateUnreadable {
-            cause: "state record is not text (invalid UTF-8)".into(),
+        IssueFact::StateFileUnreadable {
+            problem: FatProblem::FileTooLarge {
+                path: "state.toml".into(),
+                max: 65_536,
+            },
         },
         IssueFact::SlotPartitionMissing {
             slot: Slot::B,
@@ -182,6 +352,25 @@ pub fn issue_facts() -> Vec<IssueFact> {
             .into_iter()
             .map(|problem| IssueFact::TableDamaged { problem }),
     );
+    facts.extend(
+        copy_problems()
+            .into_iter()
+            .map(|problem| IssueFact::BackupGptDamaged { problem }),
+    );
+    facts.extend(
+        fat_problems()
+            .into_iter()
+            .map(|problem| IssueFact::FatUnreadable {
+                fat: FatPartition::Esp,
+                partition: part(1, Some("ferry-esp")),
+                problem,
+            }),
+    );
+    facts.extend(
+        record_problems()
+            .into_iter()
+            .map(|problem| IssueFact::StateUnreadable { problem }),
+    );
     facts
 }
 
@@ -236,31 +425,29 @@ pub fn unreadable() -> Vec<Unreadable> {
     vec![
         Unreadable::Open {
             path: "/dev/sdc".into(),
-            cause: "No medium found (os error 123)".into(),
+            error: SystemError::from(&std::io::Error::from_raw_os_error(123)),
         },
         Unreadable::SectorSize {
             path: "/dev/sdc".into(),
-            cause: "Inappropriate ioctl for device (os error 25)".into(),
+            error: SystemError::from(&std::io::Error::from_raw_os_error(25)),
         },
         Unreadable::Size {
             path: "/dev/sdc".into(),
-            cause: "Input/output error (os error 5)".into(),
+            error: eio(),
         },
         Unreadable::Empty,
         Unreadable::SmallerThanASector { size: 100 },
-        Unreadable::FirstSector {
-            cause: "Input/output error (os error 5)".into(),
-        },
+        Unreadable::FirstSector { error: eio() },
         Unreadable::Probe {
-            cause: "Input/output error (os error 5)".into(),
+            error: SystemError::text("failed to fill whole buffer"),
         },
         Unreadable::At {
             at: 1_048_576,
-            cause: "Input/output error (os error 5)".into(),
+            error: eio(),
         },
         Unreadable::GptDamaged {
-            primary: "header checksum does not match".into(),
-            backup: "no GPT signature".into(),
+            primary: CopyProblem::HeaderChecksum,
+            backup: CopyProblem::NoSignature,
         },
         Unreadable::ProtectiveWithoutGpt,
     ]
@@ -293,6 +480,7 @@ mod tests {
             F::EspFilesUnreadable { .. } => 13,
             F::StateMissing => 14,
             F::StateUnreadable { .. } => 15,
+            F::StateFileUnreadable { .. } => 27,
             F::SlotPartitionMissing { .. } => 16,
             F::ConfigDirMissing { .. } => 17,
             F::HalfWrittenSlot { .. } => 18,
@@ -318,6 +506,81 @@ mod tests {
         }
     }
 
+    fn copy_variant(p: &CopyProblem) -> u32 {
+        use CopyProblem as C;
+        match p {
+            C::TooShort => 0,
+            C::NoSignature => 1,
+            C::HeaderSize { .. } => 2,
+            C::HeaderChecksum => 3,
+            C::WrongPlace { .. } => 4,
+            C::EntrySize { .. } => 5,
+            C::ArrayTooLarge { .. } => 6,
+            C::UsableReversed => 7,
+            C::ArrayBeyondEnd => 8,
+            C::ArrayOverlapsHeader => 9,
+            C::AreaIncludes {
+                what: TableSector::ProtectiveMbr,
+                ..
+            } => 10,
+            C::AreaIncludes {
+                what: TableSector::ThisHeader,
+                ..
+            } => 11,
+            C::AreaIncludes {
+                what: TableSector::OtherHeader,
+                ..
+            } => 12,
+            C::AreaIncludesArray { .. } => 13,
+            C::SectorBeyondEnd { .. } => 14,
+            C::ReadSector { .. } => 15,
+            C::BackupBeyondEnd { .. } => 16,
+            C::ArrayPastEnd => 17,
+            C::ReadArray { .. } => 18,
+            C::ArrayChecksum => 19,
+        }
+    }
+
+    fn fat_variant(p: &FatProblem) -> u32 {
+        use FatProblem as P;
+        match p {
+            P::BootSectorUnreadable { .. } => 0,
+            P::NotFat {
+                boot_sector: ::fat::BootSector::NoSignature,
+            } => 1,
+            P::NotFat { .. } => 2,
+            P::LargerThanPartition { .. } => 3,
+            P::Io { .. } => 4,
+            P::ChainLoop { .. } => 5,
+            P::BadLink { .. } => 6,
+            P::TooManyClusters { .. } => 7,
+            P::BadStart { name: Some(_), .. } => 8,
+            P::BadStart { name: None, .. } => 9,
+            P::TooManyDirectories { .. } => 10,
+            P::Rewind { .. } => 11,
+            P::Refused { .. } => 12,
+            P::OpenFile { .. } => 13,
+            P::ReadFile { .. } => 14,
+            P::FileTooLarge { .. } => 15,
+            P::OpenDirectory { .. } => 16,
+            P::List { .. } => 17,
+        }
+    }
+
+    fn record_variant(p: &RecordProblem) -> u32 {
+        use RecordProblem as R;
+        match p {
+            R::TooLarge { .. } => 0,
+            R::NotText => 1,
+            R::UnsupportedFormat { .. } => 2,
+            R::Malformed { .. } => 3,
+            R::NoFormat => 4,
+            R::FormatNotNumber => 5,
+            R::Invalid { .. } => 6,
+            R::Unwritable => 7,
+        }
+    }
+
     fn foreign_variant(f: &Foreign) -> u32 {
         match f {
             Foreign::Partitions { .. } => 0,
@@ -334,7 +597,13 @@ mod tests {
     #[test]
     fn the_samples_show_every_variant() {
         let facts: BTreeSet<u32> = issue_facts().iter().map(fact_variant).collect();
-        assert_eq!(facts, all(27));
+        assert_eq!(facts, all(28));
+        let copy: BTreeSet<u32> = copy_problems().iter().map(copy_variant).collect();
+        assert_eq!(copy, all(20));
+        let fat: BTreeSet<u32> = fat_problems().iter().map(fat_variant).collect();
+        assert_eq!(fat, all(18));
+        let record: BTreeSet<u32> = record_problems().iter().map(record_variant).collect();
+        assert_eq!(record, all(8));
         let problems: BTreeSet<u32> = entry_problems().iter().map(problem_variant).collect();
         assert_eq!(problems, all(6));
         let found: BTreeSet<u32> = foreign().iter().map(foreign_variant).collect();
@@ -427,6 +696,13 @@ mod tests {
         };
         let seen: Vec<usize> = unreadable().iter().map(index).collect();
         assert_eq!(seen, (0..10).collect::<Vec<_>>());
+        // The system's words stay the `cause`; its number is beside them.
+        let size = serde_json::to_value(&unreadable()[2]).expect("JSON");
+        assert_eq!(size["cause"], eio().cause);
+        assert_eq!(size["errno"], 5);
+        let probe = serde_json::to_value(&unreadable()[6]).expect("JSON");
+        assert_eq!(probe["cause"], "failed to fill whole buffer");
+        assert!(probe.get("errno").is_none(), "{probe}");
         for u in unreadable() {
             let doc = serde_json::to_string(&u).unwrap();
             assert_eq!(

@@ -62,9 +62,7 @@ pub fn scan<D: Read + Seek>(dev: &mut D, size: u64, sector_size: u64) -> Scan {
     if let Err(e) = read_at(dev, 0, &mut sector0) {
         return Scan::unreadable(
             PartitionTable::None,
-            Unreadable::FirstSector {
-                cause: e.to_string(),
-            },
+            Unreadable::FirstSector { error: (&e).into() },
         );
     }
     let mbr = parse_mbr(&sector0);
@@ -145,11 +143,11 @@ fn scan_gpt<D: Read + Seek>(dev: &mut D, size: u64, gpt: GptTable) -> Scan {
     let ss = gpt.sector_size;
     match (gpt.used, &gpt.primary_problem, &gpt.backup_problem) {
         (GptCopy::Backup, Some(p), _) => issues.push(Issue::new(IssueFact::PrimaryGptDamaged {
-            cause: p.clone(),
+            problem: p.clone(),
         })),
-        (GptCopy::Primary, _, Some(b)) => {
-            issues.push(Issue::new(IssueFact::BackupGptDamaged { cause: b.clone() }))
-        }
+        (GptCopy::Primary, _, Some(b)) => issues.push(Issue::new(IssueFact::BackupGptDamaged {
+            problem: b.clone(),
+        })),
         _ => {}
     }
     if gpt.copies_differ {

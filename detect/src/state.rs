@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use toml_syntax::SyntaxError;
 
+mod problem;
+
+pub use problem::RecordProblem;
+
 /// The `format` this code reads and writes.
 pub const STATE_FORMAT: u32 = 1;
 /// Largest state record we parse; a real one is well under 4 KiB.
@@ -201,7 +205,8 @@ pub enum StateError {
 
 /// A rule of the state record that a record breaks, with the values
 /// concerned.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Rule {
     #[error("product id {0:?} is not a valid product id")]
     ProductId(String),
@@ -246,7 +251,8 @@ pub enum Rule {
 }
 
 /// A time of the state record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TimeField {
     /// When the machine was installed.
     #[error("installed_at")]

@@ -33,9 +33,8 @@ pub fn classify<D: Read + Seek>(
     size: u64,
     table: &PartitionTable,
 ) -> Result<(Content, Vec<Filesystem>), crate::Unreadable> {
-    let signatures = probe_all(dev, 0, size).map_err(|e| crate::Unreadable::Probe {
-        cause: e.to_string(),
-    })?;
+    let signatures =
+        probe_all(dev, 0, size).map_err(|e| crate::Unreadable::Probe { error: (&e).into() })?;
     let empty_table = match table {
         PartitionTable::Mbr => Some(EmptyTable::Mbr),
         PartitionTable::Gpt { .. } => Some(EmptyTable::Gpt),
@@ -74,7 +73,7 @@ pub fn classify<D: Read + Seek>(
     let zero = |dev: &mut D, at: u64| {
         only_zeros(dev, at, n).map_err(|e| crate::Unreadable::At {
             at,
-            cause: e.to_string(),
+            error: (&e).into(),
         })
     };
     let content = if zero(dev, 0)? && zero(dev, tail)? {

@@ -106,6 +106,14 @@ fn both_copies_damaged_is_unreadable() {
         reason.contains("primary") && reason.contains("backup"),
         "{reason}"
     );
+    // The CRC field of both headers was overwritten.
+    assert_eq!(
+        why,
+        &detect::Unreadable::GptDamaged {
+            primary: detect::gpt::CopyProblem::HeaderChecksum,
+            backup: detect::gpt::CopyProblem::HeaderChecksum,
+        }
+    );
 }
 
 #[test]
@@ -161,6 +169,40 @@ fn damaged_fat_on_config_partition() {
     let r = detect_path(&path);
     assert_eq!(kinds(&r), [IssueKind::ConfigUnreadable], "{:#?}", r.issues);
     assert!(r.issues[0].message().contains("ferry-config"));
+    assert!(
+        matches!(
+            &r.issues[0].fact,
+            detect::IssueFact::FatUnreadable {
+                fat: detect::report::FatPartition::Config,
+                problem: detect::FatProblem::NotFat {
+                    boot_sector: fat::BootSector::SectorSize { bytes: 768 }
+                },
+                ..
+            }
+        ),
+        "{:#?}",
+        r.issues
+    );
+}
+
+#[test]
+fn fat_larger_than_its_partition() {
+    let (_d, path) = ferry_image();
+    let r = detect_path(&path);
+    let config = partition_start(&r, "ferry-config");
+    // The 16-bit total sector count is 0 on these volumes: make the
+    // 32-bit one claim 2^31 sectors of 512 bytes (1 TiB).
+    poke(&path, config + 19, &[0, 0]);
+    poke(&path, config + 32, &[0, 0, 0, 0x80]);
+    let r = detect_path(&path);
+    assert_eq!(kinds(&r), [IssueKind::ConfigUnreadable], "{:#?}", r.issues);
+    match &r.issues[0].fact {
+        detect::IssueFact::FatUnreadable {
+            problem: detect::FatProblem::LargerThanPartition { size, partition },
+            ..
+        } => assert!(size > partition && *size == 1 << 40, "{size} {partition}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use detect::gpt::{read_gpt, EntryExtent, EntryProblem, GptCopy, GptReadError};
+use detect::gpt::{
+    read_gpt, CopyProblem, EntryExtent, EntryProblem, GptCopy, GptReadError, TableSector,
+};
 use detect::{detect_path, Content, IssueKind, PartitionTable};
 use testkit::gpt::{edit_gpt, field, lbas, put64, sectors, set_lbas};
 
@@ -223,8 +225,20 @@ fn a_header_whose_partition_area_covers_the_table() {
     else {
         panic!("read a damaged table")
     };
-    assert!(primary.contains("the protective MBR"), "{primary}");
-    assert!(backup.contains("the protective MBR"), "{backup}");
+    for p in [&primary, &backup] {
+        assert!(
+            matches!(
+                p,
+                CopyProblem::AreaIncludes {
+                    what: TableSector::ProtectiveMbr,
+                    lba: 0,
+                    ..
+                }
+            ),
+            "{p:?}"
+        );
+        assert!(p.to_string().contains("the protective MBR"), "{p}");
+    }
     let r = detect_path(&path);
     assert_eq!(r.table, PartitionTable::Damaged);
     assert!(matches!(r.content, Content::Unreadable { .. }));
@@ -240,8 +254,31 @@ fn a_header_whose_partition_area_covers_the_table() {
     else {
         panic!("read a damaged table")
     };
-    assert!(primary.contains("the other copy's header"), "{primary}");
-    assert!(backup.contains("this header"), "{backup}");
+    assert!(
+        matches!(
+            primary,
+            CopyProblem::AreaIncludes {
+                what: TableSector::OtherHeader,
+                ..
+            }
+        ),
+        "{primary:?}"
+    );
+    assert!(
+        primary.to_string().contains("the other copy's header"),
+        "{primary}"
+    );
+    assert!(
+        matches!(
+            backup,
+            CopyProblem::AreaIncludes {
+                what: TableSector::ThisHeader,
+                ..
+            }
+        ),
+        "{backup:?}"
+    );
+    assert!(backup.to_string().contains("this header"), "{backup}");
 }
 
 /// All 128 entries past the end of the disk, and all at the same sectors:

@@ -11,7 +11,7 @@ use testkit::fat_loop;
 
 use common::{create_sparse, partition_start, sgdisk, splice, STATE_A_GOOD};
 use detect::layout::{self, Slot};
-use detect::{detect_all, DiskReport, IssueKind};
+use detect::{detect_all, DiskReport, FatProblem, IssueFact, IssueKind};
 
 /// A Ferry layout with a 40 MiB FAT32 ESP and config partition; `damage`
 /// may break either volume before it is written into the disk.
@@ -65,9 +65,18 @@ fn detect_in_time(paths: Vec<PathBuf>) -> Vec<DiskReport> {
 }
 
 fn damaged(r: &DiskReport, kind: IssueKind) -> bool {
-    r.issues
-        .iter()
-        .any(|i| i.kind == kind && i.message().contains("damaged") && i.message().contains("loop"))
+    r.issues.iter().any(|i| {
+        i.kind == kind
+            && i.message().contains("damaged")
+            && i.message().contains("loop")
+            && matches!(
+                i.fact,
+                IssueFact::FatUnreadable {
+                    problem: FatProblem::ChainLoop { .. },
+                    ..
+                }
+            )
+    })
 }
 
 #[test]

@@ -6,9 +6,14 @@ mod common;
 use common::*;
 use detect::boot::BootHealth;
 use detect::gpt::GptCopy;
-use detect::layout::{Role, Slot};
-use detect::{detect_all, detect_path, Content, IssueKind, PartitionTable, SlotState};
+use detect::layout::{self, Role, Slot};
+use detect::report::IssueFact;
+use detect::state::{RecordProblem, MAX_STATE_SIZE};
+use detect::{detect_all, detect_path, Content, FatProblem, IssueKind, PartitionTable, SlotState};
 use std::path::PathBuf;
+
+/// Whether a fact is the one a case expects.
+type IsFact = fn(&IssueFact) -> bool;
 
 fn image(setup: &FerrySetup) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tmp");
@@ -178,18 +183,50 @@ fn missing_or_garbage_state_record() {
     assert_eq!(kinds(&r), [IssueKind::StateMissing]);
     assert_eq!(r.ferry().and_then(|f| f.product.clone()), None);
 
-    for garbage in [
-        "\u{0}\u{1}binary",
-        "format = 1\nproduct = [",
-        "format = 9\n",
-        &"x".repeat(70_000),
-    ] {
+    let too_large = "x".repeat(70_000);
+    let cases: [(&str, IsFact); 4] = [
+        ("\u{0}\u{1}binary", |f| {
+            matches!(
+                f,
+                IssueFact::StateUnreadable {
+                    problem: RecordProblem::Malformed { syntax }
+                } if syntax.at.is_some_and(|at| at.line == 1)
+            )
+        }),
+        ("format = 1\nproduct = [", |f| {
+            matches!(
+                f,
+                IssueFact::StateUnreadable {
+                    problem: RecordProblem::Malformed { syntax }
+                } if syntax.at.is_some()
+            )
+        }),
+        ("format = 9\n", |f| {
+            matches!(
+                f,
+                IssueFact::StateUnreadable {
+                    problem: RecordProblem::UnsupportedFormat { found: 9 }
+                }
+            )
+        }),
+        // Larger than the reader takes: refused before it is parsed.
+        (&too_large, |f| {
+            matches!(
+                f,
+                IssueFact::StateFileUnreadable {
+                    problem: FatProblem::FileTooLarge { path, max }
+                } if path == layout::STATE_PATH && *max == MAX_STATE_SIZE as u64
+            )
+        }),
+    ];
+    for (garbage, fact) in cases {
         let (_d, path) = image(&FerrySetup {
             state: Some(garbage.to_string()),
             ..FerrySetup::default()
         });
         let r = detect_path(&path);
         assert_eq!(kinds(&r), [IssueKind::StateUnreadable], "{:#?}", r.issues);
+        assert!(fact(&r.issues[0].fact), "{:#?}", r.issues);
         assert!(r.ferry().is_some());
     }
 }

@@ -45,7 +45,7 @@ fn reports_read_back_as_written() {
     assert_eq!(back.disks[2].signatures, reports.disks[2].signatures);
     assert_eq!(back.disks[2].signatures[0].kind, "FAT12");
     let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
-    assert_eq!(v["format"], 1);
+    assert_eq!(v["format"], 2);
     assert_eq!(v["disks"][1]["content"]["kind"], "blank");
     // Image files: no machine's firmware, and no field for it.
     assert!(v.get("firmware").is_none(), "{json}");
@@ -71,16 +71,16 @@ fn a_newer_format_is_refused_as_newer() {
     let (_dir, reports) = reports();
     let mut v: serde_json::Value =
         serde_json::from_str(&reports.to_json().expect("JSON")).expect("JSON");
-    v["format"] = 2.into();
+    v["format"] = 3.into();
     // A newer format may change anything: it is refused before its fields
     // are looked at.
     v["disks"] = "changed".into();
-    let err = Reports::from_json(&v.to_string()).expect_err("format 2");
+    let err = Reports::from_json(&v.to_string()).expect_err("format 3");
     assert!(
-        matches!(err, ReportsError::UnsupportedFormat { found: 2 }),
+        matches!(err, ReportsError::UnsupportedFormat { found: 3 }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("format 2"), "{err}");
+    assert!(err.to_string().contains("format 3"), "{err}");
 
     for bad in [r#"{"disks": []}"#, r#"{"format": "1", "disks": []}"#, "[]"] {
         assert!(
@@ -89,7 +89,7 @@ fn a_newer_format_is_refused_as_newer() {
         );
     }
     assert!(matches!(
-        Reports::from_json("{\"format\": 1, \"disks\": 3}"),
+        Reports::from_json("{\"format\": 2, \"disks\": 3}"),
         Err(ReportsError::Malformed { .. })
     ));
     assert!(matches!(
@@ -97,6 +97,6 @@ fn a_newer_format_is_refused_as_newer() {
         Err(ReportsError::Malformed { .. })
     ));
     // Fields added within a format are ignored.
-    let added = r#"{"format": 1, "disks": [], "made_by": "a later Ferry"}"#;
+    let added = r#"{"format": 2, "disks": [], "made_by": "a later Ferry"}"#;
     assert!(Reports::from_json(added).expect("read").disks.is_empty());
 }

@@ -64,6 +64,15 @@ pub fn check_chains<D: Read + Seek>(disk: &mut D) -> Result<(), Error> {
     check_starts(disk, &g)
 }
 
+/// The bytes the FAT volume at byte 0 of `disk` says it spans (its total
+/// sectors times their size), once its boot sector passed the checks
+/// [`check_chains`] starts with: a reader compares it with the partition
+/// the volume lies in before reading anything else. The disk position is
+/// left anywhere.
+pub fn volume_size<D: Read + Seek>(disk: &mut D) -> Result<u64, Error> {
+    Geometry::read(disk).map(|g| g.volume_bytes)
+}
+
 /// Walk every directory from the root and check where each entry's chain
 /// starts. Runs after [`find_loop`], so every directory's chain ends.
 fn check_starts<D: Read + Seek>(disk: &mut D, g: &Geometry) -> Result<(), Error> {

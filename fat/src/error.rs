@@ -1,5 +1,7 @@
 use std::io;
 
+use serde::{Deserialize, Serialize};
+
 /// What went wrong with a FAT volume, in words an admin understands.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -84,7 +86,8 @@ pub enum Error {
 
 /// What the volume code was reading or writing when the disk (or the
 /// `fatfs` code on top of it) failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "access")]
 pub enum Access {
     #[error("measuring the disk to format")]
     Measure,
@@ -138,7 +141,8 @@ pub enum Access {
 
 /// Why the first sector of a volume is not a FAT boot sector, or
 /// describes a volume that cannot be: its fields, checked in order.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "field")]
 pub enum BootSector {
     #[error("the boot sector does not end with the boot signature 55 AA")]
     NoSignature,
@@ -161,7 +165,8 @@ pub enum BootSector {
 }
 
 /// Why a cluster may not link to the one it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum LinkProblem {
     #[error("which is outside the volume")]
     Outside,

@@ -24,7 +24,7 @@ mod shared;
 mod swap;
 mod volume;
 
-pub use chain::{check_chains, MAX_CHECKED_CLUSTERS};
+pub use chain::{check_chains, volume_size, MAX_CHECKED_CLUSTERS};
 pub use clock::FixedTime;
 pub use error::{Access, BootSector, Error, LinkProblem};
 pub use repair::{repair, RepairReport};

@@ -57,6 +57,8 @@ pub(crate) struct Geometry {
     /// FAT32: the root directory's first cluster; 0 on FAT12 and FAT16,
     /// whose root directory has an area of its own.
     pub(crate) root_cluster: u32,
+    /// Bytes the volume spans, from its total sector count.
+    pub(crate) volume_bytes: u64,
 }
 
 impl Geometry {
@@ -133,6 +135,7 @@ impl Geometry {
             root_bytes: sector_bytes(root_sectors)?,
             data_start: sector_bytes(data_sector)?,
             clusters: u32::try_from(clusters).unwrap_or(u32::MAX),
+            volume_bytes: sector_bytes(total)?,
             root_cluster: if kind == Kind::Fat32 {
                 u32_at(44) as u32
             } else {
@@ -447,6 +450,32 @@ mod tests {
                 data: 49,
                 total: 40
             })
+        );
+    }
+
+    #[test]
+    fn the_volume_size_is_its_sectors_times_their_size() {
+        let size = crate::volume_size(&mut Cursor::new(sector())).expect("a FAT volume");
+        assert_eq!(size, 4096 * 512);
+        let mut bs = sector();
+        bs[510] = 0;
+        assert!(matches!(
+            crate::volume_size(&mut Cursor::new(bs)),
+            Err(Error::NotFat(BootSector::NoSignature))
+        ));
+    }
+
+    #[test]
+    fn a_boot_sector_finding_is_serializable() {
+        let why = BootSector::DataPastEnd {
+            data: 49,
+            total: 40,
+        };
+        let doc = serde_json::to_value(&why).expect("JSON");
+        assert_eq!(doc["field"], "data-past-end");
+        assert_eq!(
+            serde_json::from_value::<BootSector>(doc).expect("reads back"),
+            why
         );
     }
 }

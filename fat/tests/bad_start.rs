@@ -86,7 +86,10 @@ fn entries_that_start_outside_the_data_area_are_refused() {
             // Detection opens FAT its own way, with the same check.
             let mut dev = Cursor::new(img.as_slice());
             match detect::fat::open(&mut dev, 0, img.len() as u64) {
-                Err(err) => assert!(err.contains("outside the volume"), "{err}"),
+                Err(detect::FatProblem::BadStart { name, cluster }) => {
+                    assert_eq!((name.as_deref(), cluster), (Some(shown), bad));
+                }
+                Err(other) => panic!("expected a bad first cluster, got {other:?}"),
                 Ok(_) => panic!("detection opened {shown} starting at cluster {bad}"),
             };
         }

@@ -215,7 +215,8 @@ fn read_config<D: Read + Seek>(
     slot: Slot,
 ) -> Result<ConfigTree, String> {
     let dir = slot.config_dir();
-    let names = detect::fat::list_dir(fs, &dir)?
+    let names = detect::fat::list_dir(fs, &dir)
+        .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("the config partition has no {dir}/"))?;
     let mut tree = ConfigTree::new();
     for name in names {
@@ -223,7 +224,8 @@ fn read_config<D: Read + Seek>(
         if fs.root_dir().open_dir(&path).is_ok() {
             continue;
         }
-        let bytes = detect::fat::read_file(fs, &path, migrate::MAX_FILE_SIZE)?
+        let bytes = detect::fat::read_file(fs, &path, migrate::MAX_FILE_SIZE)
+            .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("{path} disappeared while reading"))?;
         tree.insert(&name, bytes).map_err(|e| e.to_string())?;
     }

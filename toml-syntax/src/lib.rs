@@ -10,8 +10,10 @@
 
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 /// A document the TOML parser (or the typed reading after it) refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("{}{message}", at_text(*.at))]
 pub struct SyntaxError {
     /// Where in the document, when the parser says.
@@ -22,7 +24,7 @@ pub struct SyntaxError {
 
 /// A place in a document: line and column from 1, the column counted in
 /// characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     pub line: usize,
     pub column: usize,

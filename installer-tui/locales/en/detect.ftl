@@ -41,6 +41,29 @@ detect-partition-past-end = partition { $partition } ends at byte { $end } but t
 detect-partitions-overlap = partitions { $a } and { $b } overlap
 detect-more-overlaps = { $count } more pairs of partitions overlap
 
+## Why a copy of the GPT is unusable
+detect-gpt-too-short = header sector is too short
+detect-gpt-no-signature = no GPT signature
+detect-gpt-header-size = header size { $size } is invalid
+detect-gpt-header-checksum = header checksum is wrong
+detect-gpt-wrong-place = header says it is at sector { $says } but was read from sector { $read_from }
+detect-gpt-entry-size = partition entry size { $size } is invalid
+detect-gpt-array-too-large = partition entry array of { $bytes } bytes is implausibly large
+detect-gpt-usable-reversed = first usable sector lies after the last usable sector
+detect-gpt-array-beyond-end = partition entry array lies beyond the end of the disk
+detect-gpt-array-overlaps-header = partition entry array overlaps the header
+detect-gpt-area-includes = the area for partitions (sectors { $first } to { $last }) includes { $what } (sector { $lba })
+detect-gpt-area-includes-array = the area for partitions (sectors { $first } to { $last }) includes the partition entry array (sectors { $array_first } to { $array_last })
+detect-gpt-sector-beyond-end = sector { $lba } lies beyond the end of the disk
+detect-gpt-read-sector = cannot read sector { $lba }: { $error }
+detect-gpt-backup-beyond-end = backup header at sector { $lba } lies beyond the end of the disk ({ $sectors } sectors)
+detect-gpt-array-past-end = partition entry array runs past the end of the disk
+detect-gpt-read-array = cannot read the partition entry array: { $error }
+detect-gpt-array-checksum = partition entry array checksum is wrong
+detect-gpt-sector-protective-mbr = the protective MBR
+detect-gpt-sector-this-header = this header
+detect-gpt-sector-other-header = the other copy's header
+
 ## A Ferry installation's partitions and files
 detect-missing-partition = the Ferry partition { $name } is missing
 detect-duplicate-partition = { $count } partitions are named { $name }; partition { $used } is used
@@ -50,6 +73,17 @@ detect-fat-unreadable = partition { $partition }: { $cause }
 detect-esp-files-unreadable = { $cause }
 detect-state-missing = the config partition has no { $path }
 detect-state-unreadable = { $cause }
+
+## What the FAT reader found on a Ferry partition
+detect-fat-boot-sector-unreadable = cannot read the boot sector: { $error }
+detect-fat-larger-than-partition = FAT file system claims { $size } bytes but its partition has { $partition }
+detect-fat-rewind = cannot rewind the partition: { $error }
+detect-fat-refused = not a readable FAT file system: { $error }
+detect-fat-open-file = cannot open { $path }: { $error }
+detect-fat-read-file = cannot read { $path }: { $error }
+detect-fat-file-too-large = { $path } is larger than { $max } bytes
+detect-fat-open-directory = cannot open directory { $path }: { $error }
+detect-fat-list = cannot list { $path }: { $error }
 
 ## The slots and their boot entries
 detect-slot-partition-missing = the state record says slot { $slot } holds a release{ $release }, but its partition { $partition } is missing

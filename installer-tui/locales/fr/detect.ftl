@@ -54,6 +54,29 @@ detect-more-overlaps = { $count ->
    *[other] { $count } autres paires de partitions se chevauchent
 }
 
+## Pourquoi une copie de la GPT est inutilisable
+detect-gpt-too-short = le secteur de l'en-tête est trop court
+detect-gpt-no-signature = pas de signature GPT
+detect-gpt-header-size = la taille d'en-tête { $size } n'est pas valide
+detect-gpt-header-checksum = la somme de contrôle de l'en-tête est fausse
+detect-gpt-wrong-place = l'en-tête se dit au secteur { $says }, mais a été lu au secteur { $read_from }
+detect-gpt-entry-size = la taille d'entrée de partition { $size } n'est pas valide
+detect-gpt-array-too-large = une table d'entrées de partition de { $bytes } octets est invraisemblablement grande
+detect-gpt-usable-reversed = le premier secteur utilisable se trouve après le dernier
+detect-gpt-array-beyond-end = la table d'entrées de partition se trouve au-delà de la fin du disque
+detect-gpt-array-overlaps-header = la table d'entrées de partition chevauche l'en-tête
+detect-gpt-area-includes = la zone réservée aux partitions (secteurs { $first } à { $last }) contient { $what } (secteur { $lba })
+detect-gpt-area-includes-array = la zone réservée aux partitions (secteurs { $first } à { $last }) contient la table d'entrées de partition (secteurs { $array_first } à { $array_last })
+detect-gpt-sector-beyond-end = le secteur { $lba } se trouve au-delà de la fin du disque
+detect-gpt-read-sector = le secteur { $lba } est illisible : { $error }
+detect-gpt-backup-beyond-end = l'en-tête de secours au secteur { $lba } se trouve au-delà de la fin du disque ({ $sectors } secteurs)
+detect-gpt-array-past-end = la table d'entrées de partition dépasse la fin du disque
+detect-gpt-read-array = la table d'entrées de partition est illisible : { $error }
+detect-gpt-array-checksum = la somme de contrôle de la table d'entrées de partition est fausse
+detect-gpt-sector-protective-mbr = le MBR de protection
+detect-gpt-sector-this-header = cet en-tête
+detect-gpt-sector-other-header = l'en-tête de l'autre copie
+
 ## Les partitions et les fichiers d'une installation Ferry
 detect-missing-partition = la partition Ferry { $name } est absente
 detect-duplicate-partition = { $count } partitions s'appellent { $name } ; la partition { $used } est utilisée
@@ -63,6 +86,17 @@ detect-fat-unreadable = la partition { $partition } est illisible : { $cause }
 detect-esp-files-unreadable = les fichiers de démarrage de l'ESP sont illisibles : { $cause }
 detect-state-missing = la partition de configuration n'a pas de fichier { $path }
 detect-state-unreadable = l'enregistrement d'état est illisible : { $cause }
+
+## Ce que le lecteur FAT a trouvé sur une partition Ferry
+detect-fat-boot-sector-unreadable = le secteur de démarrage est illisible : { $error }
+detect-fat-larger-than-partition = le système de fichiers FAT annonce { $size } octets, mais sa partition n'en a que { $partition }
+detect-fat-rewind = la partition ne peut pas être relue depuis son début : { $error }
+detect-fat-refused = ce n'est pas un système de fichiers FAT lisible : { $error }
+detect-fat-open-file = le fichier { $path } ne s'ouvre pas : { $error }
+detect-fat-read-file = le fichier { $path } est illisible : { $error }
+detect-fat-file-too-large = le fichier { $path } fait plus de { $max } octets
+detect-fat-open-directory = le dossier { $path } ne s'ouvre pas : { $error }
+detect-fat-list = le contenu du dossier { $path } ne peut pas être lu : { $error }
 
 ## Les emplacements et leurs entrées de démarrage
 detect-slot-partition-missing = l'enregistrement d'état indique que l'emplacement { $slot } contient une version{ $release }, mais sa partition { $partition } est absente

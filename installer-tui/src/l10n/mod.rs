@@ -26,7 +26,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub mod engine;
 mod os;
-pub use os::os_error;
+pub use os::{os_error, system_error};
 #[cfg(test)]
 mod guide_tests;
 #[cfg(test)]

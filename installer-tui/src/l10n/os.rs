@@ -35,6 +35,16 @@ pub fn os_error(e: &io::Error) -> String {
     }
 }
 
+/// An error of the operating system as a report keeps it: by its number
+/// when it had one, otherwise its English words after a sentence that
+/// says they are the system's.
+pub fn system_error(e: &detect::SystemError) -> String {
+    match e.errno {
+        Some(code) => os_error(&io::Error::from_raw_os_error(code)),
+        None => t!("os-text", detail = e.cause.as_str()),
+    }
+}
+
 /// One of Ferry's typed errors carried inside an [`io::Error`].
 fn carried(inner: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<String> {
     if let Some(busy) = inner.downcast_ref::<blockdev::InUse>() {

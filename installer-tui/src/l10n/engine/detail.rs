@@ -164,7 +164,7 @@ pub fn fat(e: &::fat::Error) -> String {
 }
 
 /// What the FAT volume code was reading or writing (`fat::Access`).
-fn fat_access(a: &::fat::Access) -> String {
+pub(super) fn fat_access(a: &::fat::Access) -> String {
     use ::fat::Access as A;
     match a {
         A::Measure => t!("fat-access-measure"),

@@ -2,18 +2,21 @@
 //! ([`detect::Foreign`]) and what does not add up on it
 //! ([`detect::Issue`]), with the catalog's `detect.ftl` messages. Names
 //! of formats and systems (`ext4`, `LVM2_member`, `NTFS`, `Windows`),
-//! partition names and file names stay as they are; a `cause` is what a
-//! lower reader (the GPT's checks, the FAT reader, the state record's
-//! parser) said, in English, after a translated sentence.
+//! partition names and file names stay as they are. What the GPT's
+//! checks found is said with `detect.ftl`; what the FAT reader found with
+//! the `fat` crate's renderings
+//! (`reading.ftl`) where it is that crate's finding, the state record's
+//! problems with `details.ftl`, and the system's errors by their number.
 
-use detect::gpt::{EntryExtent, EntryProblem};
+use detect::gpt::{CopyProblem, EntryExtent, EntryProblem, TableSector};
 use detect::layout::{self, Slot};
 use detect::probe::Filesystem;
 use detect::report::{EmptyTable, Foreign, IssueFact};
-use detect::{Issue, SlotState, Unreadable};
+use detect::{FatProblem, Issue, SlotState, Unreadable};
 use std::fmt::Display;
 
-use crate::l10n::t;
+use super::detail;
+use crate::l10n::{system_error, t};
 
 /// What a disk holds besides Ferry, in one line.
 pub fn foreign(f: &Foreign) -> String {
@@ -56,11 +59,11 @@ fn issue_fact(f: &IssueFact) -> String {
             table = table.to_string(),
             disk = disk.to_string()
         ),
-        IssueFact::PrimaryGptDamaged { cause } => {
-            t!("detect-primary-gpt-damaged", cause = cause.as_str())
+        IssueFact::PrimaryGptDamaged { problem } => {
+            t!("detect-primary-gpt-damaged", cause = copy_problem(problem))
         }
-        IssueFact::BackupGptDamaged { cause } => {
-            t!("detect-backup-gpt-damaged", cause = cause.as_str())
+        IssueFact::BackupGptDamaged { problem } => {
+            t!("detect-backup-gpt-damaged", cause = copy_problem(problem))
         }
         IssueFact::GptCopiesDiffer => t!("detect-gpt-copies-differ"),
         IssueFact::TableDamaged { problem } => {
@@ -105,19 +108,20 @@ fn issue_fact(f: &IssueFact) -> String {
             t!("detect-fat-cut-off", partition = partition.to_string())
         }
         IssueFact::FatUnreadable {
-            partition, cause, ..
+            partition, problem, ..
         } => t!(
             "detect-fat-unreadable",
             partition = partition.to_string(),
-            cause = cause.as_str()
+            cause = fat_problem(problem)
         ),
-        IssueFact::EspFilesUnreadable { cause } => {
-            t!("detect-esp-files-unreadable", cause = cause.as_str())
+        IssueFact::EspFilesUnreadable { problem } => {
+            t!("detect-esp-files-unreadable", cause = fat_problem(problem))
         }
         IssueFact::StateMissing => t!("detect-state-missing", path = layout::STATE_PATH),
-        IssueFact::StateUnreadable { cause } => {
-            t!("detect-state-unreadable", cause = cause.as_str())
+        IssueFact::StateFileUnreadable { problem } => {
+            t!("detect-state-unreadable", cause = fat_problem(problem))
         }
+        IssueFact::StateUnreadable { problem } => detail::state(&problem.error()),
         IssueFact::SlotPartitionMissing { slot, release } => t!(
             "detect-slot-partition-missing",
             slot = slot.to_string(),
@@ -200,6 +204,133 @@ fn failed_to_boot(
             tries = tries,
             other = slot.other().to_string()
         )
+    }
+}
+
+/// Why a copy of the GPT is unusable.
+fn copy_problem(p: &CopyProblem) -> String {
+    use CopyProblem as C;
+    match p {
+        C::TooShort => t!("detect-gpt-too-short"),
+        C::NoSignature => t!("detect-gpt-no-signature"),
+        C::HeaderSize { size } => t!("detect-gpt-header-size", size = size.to_string()),
+        C::HeaderChecksum => t!("detect-gpt-header-checksum"),
+        C::WrongPlace { says, read_from } => t!(
+            "detect-gpt-wrong-place",
+            says = says.to_string(),
+            read_from = read_from.to_string()
+        ),
+        C::EntrySize { size } => t!("detect-gpt-entry-size", size = size.to_string()),
+        C::ArrayTooLarge { bytes } => {
+            t!("detect-gpt-array-too-large", bytes = bytes.to_string())
+        }
+        C::UsableReversed => t!("detect-gpt-usable-reversed"),
+        C::ArrayBeyondEnd => t!("detect-gpt-array-beyond-end"),
+        C::ArrayOverlapsHeader => t!("detect-gpt-array-overlaps-header"),
+        C::AreaIncludes {
+            first,
+            last,
+            what,
+            lba,
+        } => t!(
+            "detect-gpt-area-includes",
+            first = first.to_string(),
+            last = last.to_string(),
+            what = table_sector(*what),
+            lba = lba.to_string()
+        ),
+        C::AreaIncludesArray {
+            first,
+            last,
+            array_first,
+            array_last,
+        } => t!(
+            "detect-gpt-area-includes-array",
+            first = first.to_string(),
+            last = last.to_string(),
+            array_first = array_first.to_string(),
+            array_last = array_last.to_string()
+        ),
+        C::SectorBeyondEnd { lba } => t!("detect-gpt-sector-beyond-end", lba = lba.to_string()),
+        C::ReadSector { lba, error } => t!(
+            "detect-gpt-read-sector",
+            lba = lba.to_string(),
+            error = system_error(error)
+        ),
+        C::BackupBeyondEnd { lba, sectors } => t!(
+            "detect-gpt-backup-beyond-end",
+            lba = lba.to_string(),
+            sectors = sectors.to_string()
+        ),
+        C::ArrayPastEnd => t!("detect-gpt-array-past-end"),
+        C::ReadArray { error } => t!("detect-gpt-read-array", error = system_error(error)),
+        C::ArrayChecksum => t!("detect-gpt-array-checksum"),
+    }
+}
+
+/// A sector of the GPT itself.
+fn table_sector(s: TableSector) -> String {
+    match s {
+        TableSector::ProtectiveMbr => t!("detect-gpt-sector-protective-mbr"),
+        TableSector::ThisHeader => t!("detect-gpt-sector-this-header"),
+        TableSector::OtherHeader => t!("detect-gpt-sector-other-header"),
+    }
+}
+
+/// Why a FAT partition, a file or a directory on it cannot be read.
+fn fat_problem(p: &FatProblem) -> String {
+    use FatProblem as P;
+    match p {
+        P::BootSectorUnreadable { error } => t!(
+            "detect-fat-boot-sector-unreadable",
+            error = system_error(error)
+        ),
+        // The `fat` crate's findings, in its words.
+        P::NotFat { .. }
+        | P::ChainLoop { .. }
+        | P::BadLink { .. }
+        | P::TooManyClusters { .. }
+        | P::BadStart { .. }
+        | P::TooManyDirectories { .. } => {
+            p.fat_error().map(|e| detail::fat(&e)).unwrap_or_default()
+        }
+        P::LargerThanPartition { size, partition } => t!(
+            "detect-fat-larger-than-partition",
+            size = size.to_string(),
+            partition = partition.to_string()
+        ),
+        P::Io { what, error } => t!(
+            "fat-io",
+            what = detail::fat_access(what),
+            detail = system_error(error)
+        ),
+        P::Rewind { error } => t!("detect-fat-rewind", error = system_error(error)),
+        P::Refused { error } => t!("detect-fat-refused", error = system_error(error)),
+        P::OpenFile { path, error } => t!(
+            "detect-fat-open-file",
+            path = path.as_str(),
+            error = system_error(error)
+        ),
+        P::ReadFile { path, error } => t!(
+            "detect-fat-read-file",
+            path = path.as_str(),
+            error = system_error(error)
+        ),
+        P::FileTooLarge { path, max } => t!(
+            "detect-fat-file-too-large",
+            path = path.as_str(),
+            max = max.to_string()
+        ),
+        P::OpenDirectory { path, error } => t!(
+            "detect-fat-open-directory",
+            path = path.as_str(),
+            error = system_error(error)
+        ),
+        P::List { path, error } => t!(
+            "detect-fat-list",
+            path = path.as_str(),
+            error = system_error(error)
+        ),
     }
 }
 
@@ -288,24 +419,24 @@ fn signature(f: &Filesystem) -> String {
     }
 }
 
-/// Why a disk could not be read. What the system or a GPT header's checks
-/// said stays in their words.
+/// Why a disk could not be read. The system's error is said by its
+/// number.
 pub fn unreadable(u: &Unreadable) -> String {
     match u {
-        Unreadable::Open { path, cause } => t!(
+        Unreadable::Open { path, error } => t!(
             "detect-unreadable-open",
             path = path.display().to_string(),
-            cause = cause.as_str()
+            cause = system_error(error)
         ),
-        Unreadable::SectorSize { path, cause } => t!(
+        Unreadable::SectorSize { path, error } => t!(
             "detect-unreadable-sector-size",
             path = path.display().to_string(),
-            cause = cause.as_str()
+            cause = system_error(error)
         ),
-        Unreadable::Size { path, cause } => t!(
+        Unreadable::Size { path, error } => t!(
             "detect-unreadable-size",
             path = path.display().to_string(),
-            cause = cause.as_str()
+            cause = system_error(error)
         ),
         Unreadable::Empty => t!("detect-unreadable-empty"),
         Unreadable::SmallerThanASector { size } => {
@@ -314,19 +445,22 @@ pub fn unreadable(u: &Unreadable) -> String {
                 size = size.to_string()
             )
         }
-        Unreadable::FirstSector { cause } => {
-            t!("detect-unreadable-first-sector", cause = cause.as_str())
+        Unreadable::FirstSector { error } => t!(
+            "detect-unreadable-first-sector",
+            cause = system_error(error)
+        ),
+        Unreadable::Probe { error } => {
+            t!("detect-unreadable-probe", cause = system_error(error))
         }
-        Unreadable::Probe { cause } => t!("detect-unreadable-probe", cause = cause.as_str()),
-        Unreadable::At { at, cause } => t!(
+        Unreadable::At { at, error } => t!(
             "detect-unreadable-at",
             at = at.to_string(),
-            cause = cause.as_str()
+            cause = system_error(error)
         ),
         Unreadable::GptDamaged { primary, backup } => t!(
             "detect-unreadable-gpt-damaged",
-            primary = primary.as_str(),
-            backup = backup.as_str()
+            primary = copy_problem(primary),
+            backup = copy_problem(backup)
         ),
         Unreadable::ProtectiveWithoutGpt => t!("detect-unreadable-protective-without-gpt"),
     }
@@ -420,6 +554,28 @@ mod tests {
             fr(23),
             "l'emplacement b (version 1.2.0) n'a pas démarré (3 essais) ; la machine démarre \
              l'emplacement a à la place"
+        );
+        assert_eq!(
+            fr(1),
+            "la GPT principale est endommagée (la somme de contrôle de l'en-tête est fausse) ; \
+             les partitions ont été lues dans la copie de secours, intacte"
+        );
+        assert_eq!(
+            fr(12),
+            "la partition 1 (ferry-esp) est illisible : le système de fichiers FAT est \
+             endommagé : ses chaînes de clusters forment une boucle (le cluster 7 ramène au \
+             cluster 3) ; réparez-le avec fsck.fat ou reformatez la partition"
+        );
+        assert_eq!(
+            fr(13),
+            "les fichiers de démarrage de l'ESP sont illisibles : le contenu du dossier \
+             loader/entries ne peut pas être lu : erreur d'entrée-sortie (erreur système 5)"
+        );
+        let why = samples::unreadable();
+        assert_eq!(
+            in_lang(Lang::Fr, || unreadable(&why[6])),
+            "le disque ne peut pas être lu pour y chercher des systèmes de fichiers : \
+             message du système : failed to fill whole buffer"
         );
         // A sector number past what a float holds is said exactly.
         let past_end = samples::entry_problems()[1].clone();
