@@ -73,9 +73,11 @@ pub fn fat_problems() -> Vec<FatProblem> {
             path: "state.toml".into(),
             error: eio(),
         },
+        // A file cut short: the kind of an error without a number, kept
+        // beside the flattened fact's own `kind`.
         FatProblem::ReadFile {
             path: "loader/loader.conf".into(),
-            error: eio(),
+            error: SystemError::from(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof)),
         },
         FatProblem::FileTooLarge {
             path: "state.toml".into(),
@@ -176,8 +178,9 @@ pub fn copy_problems() -> Vec<CopyProblem> {
             sectors: 16_777_216,
         },
         CopyProblem::ArrayPastEnd,
+        // A short read: the standard library's kind, without a number.
         CopyProblem::ReadArray {
-            error: SystemError::text("failed to fill whole buffer"),
+            error: SystemError::from(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof)),
         },
         CopyProblem::ArrayChecksum,
     ]);

@@ -36,12 +36,13 @@ pub fn os_error(e: &io::Error) -> String {
 }
 
 /// An error of the operating system as a report keeps it: by its number
-/// when it had one, otherwise its English words after a sentence that
-/// says they are the system's.
+/// when it had one, by its kind when that is its whole account, otherwise
+/// its English words after a sentence that says they are the system's.
 pub fn system_error(e: &detect::SystemError) -> String {
-    match e.errno {
-        Some(code) => os_error(&io::Error::from_raw_os_error(code)),
-        None => t!("os-text", detail = e.cause.as_str()),
+    match (e.errno, e.error_kind) {
+        (Some(code), _) => os_error(&io::Error::from_raw_os_error(code)),
+        (None, Some(k)) => kind(k.io()).unwrap_or_else(|| t!("os-text", detail = e.cause.as_str())),
+        (None, None) => t!("os-text", detail = e.cause.as_str()),
     }
 }
 
@@ -288,6 +289,27 @@ mod tests {
         let (en, fr) = both(&e);
         assert_eq!(en, e.to_string());
         assert_eq!(fr, format!("message du système : {e}"));
+    }
+
+    #[test]
+    fn a_reports_system_error_is_said_by_its_number_or_its_kind() {
+        let said = |e: &io::Error| {
+            let kept = detect::SystemError::from(e);
+            (
+                in_lang(Lang::En, || system_error(&kept)),
+                in_lang(Lang::Fr, || system_error(&kept)),
+            )
+        };
+        let (en, fr) = said(&io::Error::from_raw_os_error(5));
+        assert_eq!(en, io::Error::from_raw_os_error(5).to_string());
+        assert_eq!(fr, "erreur d'entrée-sortie (erreur système 5)");
+        let short = io::Error::from(ErrorKind::UnexpectedEof);
+        let (en, fr) = said(&short);
+        assert_eq!(en, short.to_string());
+        assert_eq!(fr, "fin de fichier inattendue");
+        let (en, fr) = said(&io::Error::new(ErrorKind::InvalidData, "invalid BPB"));
+        assert_eq!(en, "invalid BPB");
+        assert_eq!(fr, "message du système : invalid BPB");
     }
 
     #[test]
