@@ -50,10 +50,12 @@ impl From<&io::Error> for SystemError {
     }
 }
 
-/// The kinds of [`io::ErrorKind`] a report keeps by name: those the
-/// standard library gives to its own errors without a number (a short
-/// read, bad data, a write of zero bytes...). `io::ErrorKind` itself is
-/// not serializable, and its list grows with Rust.
+/// The kinds of [`io::ErrorKind`] Ferry names: a report keeps them by
+/// name, and a front end has words for each. They are those the standard
+/// library gives to its own errors without a number (a short read, bad
+/// data, a write of zero bytes...) and the system's errors fall in.
+/// `io::ErrorKind` itself is not serializable, and its list grows with
+/// Rust.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
@@ -105,6 +107,11 @@ const KINDS: [(Kind, io::ErrorKind); 19] = {
 };
 
 impl Kind {
+    /// Every kind kept, with the standard library's.
+    pub fn all() -> impl Iterator<Item = (Kind, io::ErrorKind)> {
+        KINDS.into_iter()
+    }
+
     /// The kept kind of `k`, if it is one.
     pub fn of(k: io::ErrorKind) -> Option<Kind> {
         KINDS.iter().find(|(_, e)| *e == k).map(|(kind, _)| *kind)
