@@ -54,7 +54,8 @@ pub use error::doing::{self, Doing};
 #[doc(hidden)]
 pub use error::samples;
 pub use error::{
-    is_disk_full, payload_code, problem_list, DiskChange, Error, Refusal, PROBLEMS_SHOWN,
+    is_disk_full, payload_code, problem_list, ConfigProblem, DiskChange, Error, Refusal,
+    PROBLEMS_SHOWN,
 };
 pub use plan::{
     config_migration, derived_guid, installer_version, new_machine_id, plan, Action, BootChain,

@@ -6,6 +6,7 @@
 use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use detect::gpt::{EntryProblem, GptEntry, GptHeader};
 use detect::layout::{self, Role, Slot};
@@ -13,7 +14,7 @@ use detect::{DiskReport, FerryInstall};
 use migrate::ConfigTree;
 use serde::Serialize;
 
-use crate::error::{Act, Error, IoContext, Object};
+use crate::error::{Act, ConfigProblem, Error, IoContext, Object};
 
 /// One GPT partition with its unique GUID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,7 +56,7 @@ pub struct Target {
     /// Configuration directory of the running slot, for an upgrade.
     pub config: Option<ConfigTree>,
     /// Why the running slot's configuration could not be read.
-    pub config_problem: Option<String>,
+    pub config_problem: Option<ConfigProblem>,
     /// Free bytes on the ESP, if it could be read.
     pub esp_free: Option<u64>,
     /// Bytes the other slot's kernel and initrd take on the ESP now.
@@ -151,15 +152,18 @@ fn inspect_with<D: Read + Seek>(report: DiskReport, dev: &mut D, size: u64) -> T
     };
     let running = running_slot(&install);
     if let Some(p) = t.partition(Role::Config).cloned() {
-        if let Ok(fs) = detect::fat::open(dev, p.start, p.size) {
-            t.config_free = fs
-                .stats()
-                .ok()
-                .map(|s| u64::from(s.free_clusters()) * u64::from(s.cluster_size()));
-            if let Some(slot) = running {
-                match read_config(&fs, slot) {
-                    Ok(tree) => t.config = Some(tree),
-                    Err(e) => t.config_problem = Some(e),
+        match detect::fat::open(dev, p.start, p.size) {
+            Err(e) => t.config_problem = Some(ConfigProblem::Partition(Some(e))),
+            Ok(fs) => {
+                t.config_free = fs
+                    .stats()
+                    .ok()
+                    .map(|s| u64::from(s.free_clusters()) * u64::from(s.cluster_size()));
+                if let Some(slot) = running {
+                    match read_config(&fs, slot) {
+                        Ok(tree) => t.config = Some(tree),
+                        Err(e) => t.config_problem = Some(e),
+                    }
                 }
             }
         }
@@ -213,11 +217,11 @@ fn area_of(h: &GptHeader, ss: u64, size: u64) -> (u64, u64) {
 fn read_config<D: Read + Seek>(
     fs: &detect::fat::FatVolume<'_, D>,
     slot: Slot,
-) -> Result<ConfigTree, String> {
+) -> Result<ConfigTree, ConfigProblem> {
     let dir = slot.config_dir();
     let names = detect::fat::list_dir(fs, &dir)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("the config partition has no {dir}/"))?;
+        .map_err(ConfigProblem::Fat)?
+        .ok_or(ConfigProblem::NoDirectory { dir: dir.clone() })?;
     let mut tree = ConfigTree::new();
     for name in names {
         let path = format!("{dir}/{name}");
@@ -225,9 +229,10 @@ fn read_config<D: Read + Seek>(
             continue;
         }
         let bytes = detect::fat::read_file(fs, &path, migrate::MAX_FILE_SIZE)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("{path} disappeared while reading"))?;
-        tree.insert(&name, bytes).map_err(|e| e.to_string())?;
+            .map_err(ConfigProblem::Fat)?
+            .ok_or(ConfigProblem::Disappeared { path })?;
+        tree.insert(&name, bytes)
+            .map_err(|e| ConfigProblem::Tree(Arc::new(e)))?;
     }
     Ok(tree)
 }

@@ -20,6 +20,28 @@ pub mod doing;
 
 pub use doing::{Act, Doing, Object};
 
+/// Why the running slot's configuration cannot be read from the config
+/// partition ([`Refusal::ConfigUnreadable`]).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ConfigProblem {
+    /// The config partition is not a FAT volume that can be read; `None`
+    /// when there is no config partition to read or no running slot.
+    #[error("the config partition is unreadable{}", match .0 { Some(p) => format!(": {p}"), None => String::new() })]
+    Partition(Option<detect::FatProblem>),
+    /// A file or the directory of the slot cannot be read.
+    #[error("{0}")]
+    Fat(detect::FatProblem),
+    /// The slot has no configuration directory.
+    #[error("the config partition has no {dir}/")]
+    NoDirectory { dir: String },
+    /// A file listed in the directory could not be found again.
+    #[error("{path} disappeared while reading")]
+    Disappeared { path: String },
+    /// A file is not one a configuration holds (its name, its size).
+    #[error("{0}")]
+    Tree(Arc<migrate::Error>),
+}
+
 /// Why `plan` refuses a choice. Nothing has been written when one of these
 /// is returned.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -180,14 +202,13 @@ pub enum Refusal {
     /// The running slot's configuration cannot be read: an upgrade would
     /// lose it.
     #[error(
-        "the configuration of slot {slot} cannot be read ({}); it would be lost, so nothing \
-         is changed",
-        reason.as_deref().unwrap_or("the config partition is unreadable")
+        "the configuration of slot {slot} cannot be read ({reason}); it would be lost, so \
+         nothing is changed"
     )]
     ConfigUnreadable {
         slot: Slot,
-        /// What reading it found; `None`: the partition is unreadable.
-        reason: Option<String>,
+        /// What reading it found.
+        reason: ConfigProblem,
     },
 
     /// The payload is for another product.

@@ -88,7 +88,7 @@ pub fn refusals() -> Vec<Refusal> {
         },
         Refusal::ConfigUnreadable {
             slot: Slot::A,
-            reason: None,
+            reason: ConfigProblem::Partition(None),
         },
         Refusal::OtherProduct {
             installed: "acme-router".into(),
@@ -177,6 +177,34 @@ pub fn refusals() -> Vec<Refusal> {
         Refusal::NoMachineId,
         Refusal::BadMachineId { id: "xyz".into() },
     ]
+}
+
+/// Every reason the running slot's configuration cannot be read, as
+/// [`Refusal::ConfigUnreadable`] carries it.
+pub fn config_problems() -> Vec<ConfigProblem> {
+    let fat = detect::samples::fat_problems();
+    let mut all = vec![
+        ConfigProblem::Partition(None),
+        ConfigProblem::NoDirectory { dir: "a".into() },
+        ConfigProblem::Disappeared {
+            path: "a/engine.toml".into(),
+        },
+        ConfigProblem::Tree(Arc::new(migrate::Error::Document {
+            file: "engine.toml".into(),
+            reason: migrate::DocumentProblem::TooLarge {
+                size: 2 << 20,
+                max: migrate::MAX_FILE_SIZE,
+            },
+        })),
+    ];
+    all.extend(
+        fat.iter()
+            .take(1)
+            .cloned()
+            .map(|p| ConfigProblem::Partition(Some(p))),
+    );
+    all.extend(fat.into_iter().map(ConfigProblem::Fat));
+    all
 }
 
 /// Every payload failure.

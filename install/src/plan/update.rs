@@ -11,7 +11,7 @@ use payload::Kind;
 use super::checks::{boot_files, keys_after, root_fits};
 use super::text::{slot_steps, update_notes};
 use super::{Action, Choice, MigrationPreview, Plan, PlannedPartition};
-use crate::error::Refusal;
+use crate::error::{ConfigProblem, Refusal};
 use crate::source::PayloadInfo;
 use crate::target::{running_slot, Target};
 
@@ -151,7 +151,10 @@ pub(super) fn plan_update(
         .clone()
         .ok_or_else(|| Refusal::ConfigUnreadable {
             slot: running,
-            reason: target.config_problem.clone(),
+            reason: target
+                .config_problem
+                .clone()
+                .unwrap_or(ConfigProblem::Partition(None)),
         })?;
     let current_schema = source
         .schema()

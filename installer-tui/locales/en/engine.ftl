@@ -53,7 +53,11 @@ refusal-broken-slot = the boot loader starts slot { $slot }, which is { $state }
 refusal-no-release = the state record names no release in slot { $slot }
 refusal-missing-partition = the partition { $partition } is missing; wipe and reinstall
 refusal-config-unreadable = the configuration of slot { $slot } cannot be read ({ $reason }); it would be lost, so nothing is changed
-refusal-config-unreadable-partition = the configuration of slot { $slot } cannot be read (the config partition is unreadable); it would be lost, so nothing is changed
+# Why the running slot's configuration cannot be read
+config-problem-partition = the config partition is unreadable
+config-problem-partition-why = the config partition is unreadable: { $problem }
+config-problem-no-directory = the config partition has no { $dir }/
+config-problem-disappeared = { $path } disappeared while reading
 refusal-other-product = this payload is for { $offered }; the disk holds { $installed }
 refusal-same-version = { $product } { $installed } is already installed
 refusal-downgrade = { $installed } is newer than { $offered }: downgrades are refused (wipe and reinstall to go back to { $offered })

@@ -54,7 +54,11 @@ refusal-broken-slot = le chargeur de démarrage lance l'emplacement { $slot }, q
 refusal-no-release = l'enregistrement d'état n'indique aucune version dans l'emplacement { $slot }
 refusal-missing-partition = la partition { $partition } est absente ; effacez et réinstallez
 refusal-config-unreadable = la configuration de l'emplacement { $slot } est illisible ({ $reason }) ; elle serait perdue, donc rien n'est modifié
-refusal-config-unreadable-partition = la configuration de l'emplacement { $slot } est illisible (la partition de configuration ne se lit pas) ; elle serait perdue, donc rien n'est modifié
+# Pourquoi la configuration de l'emplacement en service est illisible
+config-problem-partition = la partition de configuration ne se lit pas
+config-problem-partition-why = la partition de configuration ne se lit pas : { $problem }
+config-problem-no-directory = la partition de configuration n'a pas de dossier { $dir }/
+config-problem-disappeared = { $path } a disparu pendant la lecture
 refusal-other-product = ce paquet est pour { $offered } ; le disque contient { $installed }
 refusal-same-version = { $product } { $installed } est déjà installé
 refusal-downgrade = { $installed } est plus récent que { $offered } : les retours en arrière sont refusés (effacez et réinstallez pour revenir à { $offered })

@@ -278,7 +278,7 @@ fn table_sector(s: TableSector) -> String {
 }
 
 /// Why a FAT partition, a file or a directory on it cannot be read.
-fn fat_problem(p: &FatProblem) -> String {
+pub(super) fn fat_problem(p: &FatProblem) -> String {
     use FatProblem as P;
     match p {
         P::BootSectorUnreadable { error } => t!(

@@ -5,6 +5,7 @@ use payload::Kind;
 
 use super::answer::answer_mismatch;
 use super::detail::{migrate, state};
+use super::disk::fat_problem;
 use super::payload_error::payload_error;
 use super::{action, keys};
 use crate::l10n::{size, t};
@@ -108,17 +109,11 @@ pub fn refusal(r: &Refusal) -> String {
         Refusal::MissingPartition { partition } => {
             t!("refusal-missing-partition", partition = *partition)
         }
-        Refusal::ConfigUnreadable { slot, reason } => match reason {
-            Some(reason) => t!(
-                "refusal-config-unreadable",
-                slot = slot.to_string(),
-                reason = reason.as_str()
-            ),
-            None => t!(
-                "refusal-config-unreadable-partition",
-                slot = slot.to_string()
-            ),
-        },
+        Refusal::ConfigUnreadable { slot, reason } => t!(
+            "refusal-config-unreadable",
+            slot = slot.to_string(),
+            reason = config_problem(reason)
+        ),
         Refusal::OtherProduct { installed, offered } => t!(
             "refusal-other-product",
             installed = installed.as_str(),
@@ -257,5 +252,18 @@ fn upgrade_refusal(u: &payload::Refusal) -> String {
             id = id.as_str(),
             applied = applied.as_str()
         ),
+    }
+}
+
+/// Why the running slot's configuration cannot be read.
+fn config_problem(p: &install::ConfigProblem) -> String {
+    use install::ConfigProblem as C;
+    match p {
+        C::Partition(None) => t!("config-problem-partition"),
+        C::Partition(Some(fat)) => t!("config-problem-partition-why", problem = fat_problem(fat)),
+        C::Fat(fat) => fat_problem(fat),
+        C::NoDirectory { dir } => t!("config-problem-no-directory", dir = dir.as_str()),
+        C::Disappeared { path } => t!("config-problem-disappeared", path = path.as_str()),
+        C::Tree(e) => migrate(e),
     }
 }

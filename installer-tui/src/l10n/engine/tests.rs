@@ -91,6 +91,23 @@ fn french_says_every_failure_in_french() {
 }
 
 #[test]
+fn why_the_configuration_cannot_be_read_in_both_languages() {
+    for reason in samples::config_problems() {
+        let r = Refusal::ConfigUnreadable {
+            slot: detect::layout::Slot::B,
+            reason,
+        };
+        assert_eq!(in_lang(Lang::En, || refusal(&r)), r.to_string(), "{r:?}");
+        let fr = in_lang(Lang::Fr, || refusal(&r));
+        assert!(
+            fr.starts_with("la configuration de l'emplacement b est illisible ("),
+            "{fr}"
+        );
+        assert_ne!(fr, r.to_string());
+    }
+}
+
+#[test]
 fn refusals_in_french_keep_their_facts() {
     let r = Refusal::DiskTooSmall {
         size: 4096,
