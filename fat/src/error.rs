@@ -34,6 +34,9 @@ pub enum Error {
     /// The file asked for is not in its directory.
     #[error("{path}: no such file on the FAT volume")]
     NoFile { path: String },
+    /// A file was to get a name another file already has.
+    #[error("{path} exists already")]
+    FileExists { path: String },
     #[error("{0}-byte sectors: a FAT volume has sectors of 512, 1024, 2048 or 4096 bytes")]
     BadSectorSize(u16),
     /// A cluster chain comes back to a cluster it already passed: whatever

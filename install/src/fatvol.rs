@@ -78,7 +78,7 @@ pub fn rename<D: Read + Write + Seek>(fs: &Volume<'_, D>, from: &str, to: &str) 
     if root.open_file(to).is_ok() {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
-            format!("{to} exists already"),
+            fat::Error::FileExists { path: to.into() },
         ));
     }
     root.rename(from, &root, to)

@@ -24,6 +24,7 @@ fat-bad-start-root = the FAT file system is damaged: the root directory starts a
 fat-too-many-directories = the FAT file system has more than { $max } directories, more than can be checked before reading it
 fat-in-use = the FAT volume cannot be closed: the disk is still in use
 fat-seek-before-start = seek before the start of the disk
+fat-file-exists = { $path } exists already
 fat-access-measure = measuring the disk to format
 fat-access-rewind = rewinding the disk
 fat-access-format = formatting a { $size }-byte FAT volume { $label }

@@ -24,6 +24,7 @@ fat-bad-start-root = le système de fichiers FAT est endommagé : le répertoire
 fat-too-many-directories = le système de fichiers FAT a plus de { $max } répertoires, plus qu'il n'est possible d'en vérifier avant de le lire
 fat-in-use = impossible de fermer le volume FAT : le disque est encore utilisé
 fat-seek-before-start = déplacement demandé avant le début du disque
+fat-file-exists = { $path } existe déjà
 fat-access-measure = mesure du disque à formater
 fat-access-rewind = retour au début du disque
 fat-access-format = formatage d'un volume FAT { $label } de { $size } octets

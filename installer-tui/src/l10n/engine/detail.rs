@@ -159,6 +159,7 @@ pub fn fat(e: &::fat::Error) -> String {
             t!("fat-too-many-directories", max = max.to_string())
         }
         F::InUse => t!("fat-in-use"),
+        F::FileExists { path } => t!("fat-file-exists", path = path.as_str()),
         F::SeekBeforeStart => t!("fat-seek-before-start"),
     }
 }

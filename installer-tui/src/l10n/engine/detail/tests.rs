@@ -499,6 +499,9 @@ fn fat_errors() -> Vec<fat::Error> {
         F::TooManyDirectories { max: 4096 },
         F::InUse,
         F::SeekBeforeStart,
+        F::FileExists {
+            path: "loader/entries/ferry-b-2.conf".into(),
+        },
     ]);
     all
 }
